@@ -1,0 +1,148 @@
+/* ink.h — from what a person draws to what the network sees.
+ *
+ * Drawings are kept as strokes (lists of points) in a 1000×1000 box whose y
+ * axis points down; the box maps onto the whole canvas whatever its size.
+ * This module renders strokes with an anti-aliased round brush, and turns a
+ * rendering (or any grey image) into a 28×28 MNIST-style input: crop to the
+ * ink, fit into 20×20 keeping the aspect ratio with area averaging, and
+ * place in 28×28 so the centre of mass sits at the centre (LeCun et al.'s
+ * recipe for MNIST itself).  It also reads and writes strokes files and
+ * reads PGM/BMP images.  No SDL, no printing; functions that can fail return
+ * 0 on success or -1 with a one-line message in the caller's err buffer.
+ *
+ * Data flow:  strokes --ink_render--> canvas pixels --ink_normalize-->
+ *             28×28 floats --nn_forward (nn.h)--> ten sigmoid outputs.
+ * ink_preprocess() is that whole pipeline as the app and CLI both use it.
+ *
+ * Example
+ *     ink_drawing d; ink_drawing_init(&d);
+ *     ink_stroke_begin(&d); ink_stroke_add(&d, 500, 100); ink_stroke_add(&d, 500, 900);
+ *     float x[INK_INPUT_SIZE];
+ *     if (ink_preprocess(&d, x)) ... x is a centred "1" ...
+ *     ink_drawing_free(&d);
+ */
+#ifndef DIGITPAD_INK_H
+#define DIGITPAD_INK_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define INK_BOX 1000.0f     /* stroke coordinates span [0, INK_BOX) */
+#define INK_SIDE 28         /* network input is INK_SIDE × INK_SIDE */
+#define INK_INPUT_SIZE (INK_SIDE * INK_SIDE)
+#define INK_FIT 20          /* the ink's bounding box is fitted into FIT×FIT */
+#define INK_CANVAS_PX 560   /* the default canvas size in pixels */
+
+/* ------------------------------------------------------------- drawings */
+
+typedef struct ink_point { float x, y; } ink_point;
+
+typedef struct ink_stroke {
+    ink_point *pts;
+    size_t n, cap;
+} ink_stroke;
+
+/* A drawing owns its strokes and their points. */
+typedef struct ink_drawing {
+    ink_stroke *strokes;
+    size_t n, cap;
+} ink_drawing;
+
+void ink_drawing_init(ink_drawing *d);
+/* Frees everything and re-inits; safe on an initialised empty drawing. */
+void ink_drawing_free(ink_drawing *d);
+/* Removes all strokes, keeping the allocations for reuse. */
+void ink_drawing_clear(ink_drawing *d);
+/* Starts a new, empty stroke.  0 or -1 on allocation failure. */
+int ink_stroke_begin(ink_drawing *d);
+/* Appends a point to the last stroke (starting one if there is none). */
+int ink_stroke_add(ink_drawing *d, float x, float y);
+/* Removes the last stroke; returns 1 if one was removed, 0 if empty. */
+int ink_undo(ink_drawing *d);
+/* Deep copy into dst (which must be initialised; its old content is freed). */
+int ink_drawing_copy(ink_drawing *dst, const ink_drawing *src);
+/* Total number of points in all strokes. */
+size_t ink_point_count(const ink_drawing *d);
+
+/* ------------------------------------------------------------ rendering */
+
+/* The brush diameter in box units that the app draws with. */
+float ink_default_brush(void);
+
+/* Renders d into pix (w×h floats, row-major, 0 = paper, 1 = ink), which it
+ * first clears.  The box maps onto the whole w×h area; brush is the pen's
+ * diameter in box units.  Each stroke is a chain of round-capped segments
+ * with anti-aliased edges (coverage from the distance to the segment), so a
+ * fast stroke has no gaps and a single point is a dot. */
+void ink_render(const ink_drawing *d, float *pix, int w, int h, float brush);
+
+/* ---------------------------------------------------------- preprocessing */
+
+/* MNIST-style normalisation of a grey image (w×h floats, ink high): crop to
+ * the ink's bounding box, scale to fit INK_FIT×INK_FIT keeping the aspect
+ * ratio with area averaging, and place it in 28×28 so that the centre of
+ * mass lands on the centre.  out gets 784 floats in [0,1].  Returns 1, or 0
+ * (out all zero) when the image has no ink. */
+int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
+
+/* The raw canvas shrunk to 28×28 by area averaging, without cropping or
+ * centring: what a naive app would feed the network (the app's P view). */
+void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
+
+/* The whole pipeline, exactly as the app's canvas does it: render d on the
+ * default-size canvas with the default brush, then ink_normalize.  Returns 1,
+ * or 0 for an empty drawing, or -1 if scratch memory could not be had. */
+int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE]);
+
+/* ---------------------------------------------------------- strokes files */
+
+/* One line of a strokes file:
+ *     <label> <id> | x,y x,y x,y ; x,y x,y
+ * label is a digit or '?'; id is a token without spaces; strokes are
+ * separated by ';' and points by spaces.  '#' starts a comment line. */
+typedef struct ink_sample {
+    int label;        /* 0..9, or -1 for '?' */
+    char id[128];
+    ink_drawing drawing;
+} ink_sample;
+
+/* Parses one line.  Returns 1 for a sample (caller frees out->drawing with
+ * ink_drawing_free), 0 for a blank or comment line (out untouched), -1 for a
+ * malformed line with the reason in err. */
+int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen);
+
+/* Reads every sample of a strokes file into a new array (*out, *n).  Free it
+ * with ink_samples_free.  -1 with "path:line: reason" in err on the first
+ * malformed line or on an I/O error; nothing is returned then. */
+int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen);
+void ink_samples_free(ink_sample *s, size_t n);
+
+/* Formats s as one line (without newline) into a new malloc'd string, or
+ * NULL on allocation failure.  Coordinates are written with up to one
+ * decimal, enough for the 1000-unit box. */
+char *ink_format_line(const ink_sample *s);
+
+/* Appends s as one line to the strokes file at path (created if missing),
+ * writing the whole line with one write and fsync, so a crash never leaves
+ * half a line behind a good file. */
+int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t errlen);
+
+/* ----------------------------------------------------------------- images */
+
+/* Reads a PGM (P2 or P5, maxval up to 65535) or an uncompressed BMP (1, 4, 8,
+ * 24 or 32 bits per pixel) of any size into a new array of w×h floats with
+ * ink = 1 and paper = 0: dark-on-light images are inverted, detected from
+ * the border pixels.  Caller frees *pix.  Refuses images over 64 Mpixel. */
+int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen);
+
+/* Writes a 28×28 input (floats in [0,1]) as a binary PGM (P5), white ink on
+ * black like MNIST, atomically (temporary file, fsync, rename). */
+int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,68 @@
+/* testutil.c — see testutil.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int test_passed, test_failed;
+
+void test_check(int ok, const char *expr, const char *file, int line)
+{
+    if (ok) {
+        test_passed++;
+        return;
+    }
+    test_failed++;
+    fprintf(stderr, "FAIL %s:%d: %s\n", file, line, expr);
+}
+
+void test_check_near(double a, double b, double tol, const char *expr, const char *file, int line)
+{
+    int ok = fabs(a - b) <= tol;
+    if (!ok)
+        fprintf(stderr, "FAIL %s:%d: %s (%.9g vs %.9g, tol %.3g)\n", file, line, expr, a, b, tol);
+    if (ok)
+        test_passed++;
+    else
+        test_failed++;
+}
+
+int test_finish(const char *suite)
+{
+    printf("%s: %d passed, %d failed\n", suite, test_passed, test_failed);
+    return test_failed ? 1 : 0;
+}
+
+void test_skip(const char *why)
+{
+    printf("SKIPPED: %s\n", why);
+    exit(77);
+}
+
+const char *test_shared_path(const char *rel)
+{
+    static char buf[4096];
+    const char *root = getenv("DIGITPAD_SHARED");
+    if (!root || !*root)
+        root = "../shared";
+    snprintf(buf, sizeof buf, "%s/%s", root, rel);
+    return access(buf, R_OK) == 0 ? buf : NULL;
+}
+
+const char *test_tmpdir(void)
+{
+    static char buf[256];
+    if (buf[0])
+        return buf;
+    const char *base = getenv("TMPDIR");
+    snprintf(buf, sizeof buf, "%s/digitpad-test-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(buf)) {
+        perror("mkdtemp");
+        exit(1);
+    }
+    return buf;
+}

@@ -1,0 +1,33 @@
+/* testutil.h — a tiny test helper (after sds's): CHECK records a failure and
+ * goes on; test_finish() prints "N passed, N failed" and gives the exit code
+ * ctest reads (0 pass, 1 fail).  test_skip() exits 77, which ctest shows as
+ * skipped, for tests whose data (../shared) is absent. */
+#ifndef DIGITPAD_TESTUTIL_H
+#define DIGITPAD_TESTUTIL_H
+
+#include <stddef.h>
+
+extern int test_passed, test_failed;
+
+void test_check(int ok, const char *expr, const char *file, int line);
+#define CHECK(expr) test_check(!!(expr), #expr, __FILE__, __LINE__)
+/* |a - b| <= tol, printing both values when it fails. */
+void test_check_near(double a, double b, double tol, const char *expr, const char *file, int line);
+#define CHECK_NEAR(a, b, tol) test_check_near((a), (b), (tol), #a " ~ " #b, __FILE__, __LINE__)
+
+/* Prints the summary line and returns the process exit code. */
+int test_finish(const char *suite);
+
+/* Prints why and exits 77 (ctest: skipped). */
+void test_skip(const char *why);
+
+/* Path of a file under the shared data directory ($DIGITPAD_SHARED, else
+ * ../shared from the source tree), or NULL if it does not exist.  The string
+ * is static: copy it before the next call. */
+const char *test_shared_path(const char *rel);
+
+/* A fresh temporary directory for this test (removed by the OS's tmp
+ * cleaning, not by us: failed runs leave evidence behind). */
+const char *test_tmpdir(void);
+
+#endif
