@@ -1,0 +1,24 @@
+/* paths.h — where digitpad finds its files: the shipped model and font, and
+ * the user's data directory (saved drawings, fine-tuned models). */
+#ifndef DIGITPAD_PATHS_H
+#define DIGITPAD_PATHS_H
+
+#include <stddef.h>
+
+#define DP_DEFAULT_MODEL_NAME "default.safetensors"
+#define DP_FONT_NAME "DejaVuSans.ttf"
+
+/* Finds a shipped data file ("models/default.safetensors",
+ * "fonts/DejaVuSans.ttf") by looking, in order: next to the executable
+ * (<exe dir>/<rel>), in the build tree's source (<exe dir>/../<rel> and
+ * DIGITPAD_SOURCE_DIR/<rel>), and in the install prefix
+ * (<exe dir>/../share/digitpad/<rel>, then DIGITPAD_DATADIR/<rel>).
+ * Writes the first readable path into buf and returns 0, or -1 if none. */
+int dp_find_data_file(const char *rel, char *buf, size_t len);
+
+/* The user's data directory: $DIGITPAD_HOME if set, else
+ * $XDG_DATA_HOME/digitpad, else ~/.local/share/digitpad.  Created (with
+ * parents) if missing.  0, or -1 with a reason in err. */
+int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen);
+
+#endif
