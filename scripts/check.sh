@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds digitpad and runs the whole test suite three ways:
+#   build/       Release            every test
+#   build-asan/  ASan + UBSan       every test but the slow ones (full-MNIST training)
+#   build-tsan/  ThreadSanitizer    the threading tests (OpenMP off: libgomp is
+#                                   not instrumented, so TSan would cry wolf)
+# Tests that need ../shared (full MNIST, pen digits) skip, visibly, without it.
+#   scripts/check.sh [--quick]    --quick: the Release build only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+jobs=$(nproc 2>/dev/null || echo 2)
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+run() { # dir label-args cmake-args...
+  local dir=$1 sel=$2; shift 2
+  echo "== $dir: configure and build"
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
+  if ! cmake --build "$dir" -j"$jobs" >"$dir/build.log" 2>&1; then
+    cat "$dir/build.log"; echo "== $dir: build failed" >&2; return 1
+  fi
+  if grep -E "warning:" "$dir/build.log"; then
+    echo "== $dir: the build printed warnings (we keep it warning-free)" >&2; return 1
+  fi
+  echo "== $dir: tests"
+  # shellcheck disable=SC2086
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs" $sel
+}
+
+run build ""
+if [ $quick -eq 0 ]; then
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    run build-asan "-LE slow" -DDIGITPAD_SANITIZE=address,undefined
+  TSAN_OPTIONS=halt_on_error=1 \
+    run build-tsan "-L threads" -DDIGITPAD_SANITIZE=thread -DDIGITPAD_OPENMP=OFF
+fi
+echo "== all checks passed"

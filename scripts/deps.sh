@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what digitpad needs to build, test and run, from Debian's
+# packages; only what is missing, so it is quick when everything is there.
+#   scripts/deps.sh           build + run + test dependencies
+set -euo pipefail
+
+pkgs=(
+  build-essential cmake pkg-config          # compiler and build
+  libsdl2-dev libsdl2-ttf-dev               # the window and its text
+  zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
+  xvfb xauth imagemagick                    # GUI tests and screenshots
+  python3 curl ca-certificates              # scripts (fetch, checks)
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "digitpad: installing ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "digitpad: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
