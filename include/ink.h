@@ -84,8 +84,9 @@ void ink_render(const ink_drawing *d, float *pix, int w, int h, float brush);
 /* MNIST-style normalisation of a grey image (w×h floats, ink high): crop to
  * the ink's bounding box, scale to fit INK_FIT×INK_FIT keeping the aspect
  * ratio with area averaging, and place it in 28×28 so that the centre of
- * mass lands on the centre.  out gets 784 floats in [0,1].  Returns 1, or 0
- * (out all zero) when the image has no ink. */
+ * mass lands on the centre (pixel index (14, 14), where MNIST's own digits
+ * have theirs, with sub-pixel precision).  out gets 784 floats in [0,1].
+ * Returns 1, or 0 (out all zero) when the image has no ink. */
 int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
 
 /* The raw canvas shrunk to 28×28 by area averaging, without cropping or

@@ -1,0 +1,233 @@
+/* normalize.c — MNIST's own preprocessing (LeCun et al., 1998): crop to the
+ * ink, fit the longer side into 20 px keeping the aspect ratio with true
+ * area averaging, and place in 28×28 with the centre of mass at the centre.
+ * Also the naive whole-canvas shrink and the full strokes→input pipeline. */
+#include "ink.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Pixels at or below this count as paper when cropping: low enough to keep
+ * the anti-aliased fringe, above the rounding noise of 8-bit images. */
+#define INK_EPS 0.01f
+
+/* Where the centre of mass goes, in continuous coordinates (pixel i spans
+ * [i, i+1)).  Not the geometric centre 14.0: MNIST's own digits have their
+ * intensity-weighted centre of mass at pixel INDEX (14.0, 14.0) on average
+ * (measured over the 60,000 training images: 14.007, 13.996), i.e. at 14.5
+ * here, half a pixel right of and below the middle.  Drawn digits must sit
+ * where the network saw its training digits, so we follow the data. */
+#define INK_COM 14.5
+
+/* -------------------------------------------------------- area averaging */
+
+/* Box-filter resampling along one axis.  Source pixel k covers [k, k+1);
+ * in output units it covers [k*s + off, (k+1)*s + off).  Output pixel o
+ * receives from it the length of the overlap of the two intervals: the
+ * exact area average of the piecewise-constant source, whether s shrinks
+ * or enlarges.  Scattering from the source side keeps it one loop for both,
+ * and touches only the (few) inked source pixels. */
+static int axis_weights(int k, double s, double off, float wt[INK_SIDE], int *first)
+{
+    double a = k * s + off, b = a + s;
+    int o0 = (int)floor(a), o1 = (int)ceil(b);
+    if (o0 < 0)
+        o0 = 0;
+    if (o1 > INK_SIDE)
+        o1 = INK_SIDE;
+    int c = 0;
+    for (int o = o0; o < o1; o++) {
+        double lo = a > o ? a : o, hi = b < o + 1 ? b : o + 1;
+        wt[c++] = hi > lo ? (float)(hi - lo) : 0.0f;
+    }
+    *first = o0;
+    return c;   /* how many output pixels it reaches, 0 if outside */
+}
+
+/* Resamples the rectangle (x0, y0, cw, ch) of pix (row stride w) into the
+ * 28×28 out, source pixel (x, y) landing at output ((x-x0)*sx + offx, ...).
+ * Values are clamped to [0,1] and NaN counts as paper.  When shrinking
+ * (sx <= 1, the usual case) each source column reaches at most two output
+ * columns, and a table of those weights, built once, saves recomputing
+ * them for every inked pixel; without memory for it the weights are
+ * computed on the fly, with the same result. */
+static void resample(const float *pix, int w, int x0, int y0, int cw, int ch, double sx,
+                     double sy, double offx, double offy, float out[INK_INPUT_SIZE])
+{
+    float row[INK_SIDE], wt[INK_SIDE];
+    memset(out, 0, INK_INPUT_SIZE * sizeof *out);
+    int *tfirst = NULL;
+    float *tw = NULL;
+    if (sx <= 1.0) {
+        tfirst = malloc((size_t)cw * sizeof *tfirst);
+        tw = malloc((size_t)cw * 2 * sizeof *tw);
+        if (tfirst && tw) {
+            for (int x = 0; x < cw; x++) {
+                int ox, nx = axis_weights(x, sx, offx, wt, &ox);
+                /* pad to two weights, keeping the pair inside the frame */
+                if (nx == 0) {
+                    ox = 0;
+                    wt[0] = 0.0f;
+                }
+                if (nx < 2)
+                    wt[1] = 0.0f;
+                if (ox == INK_SIDE - 1) {
+                    ox--;
+                    wt[1] = wt[0];
+                    wt[0] = 0.0f;
+                }
+                tfirst[x] = ox;
+                tw[2 * x] = wt[0];
+                tw[2 * x + 1] = wt[1];
+            }
+        } else {
+            free(tfirst);
+            free(tw);
+            tfirst = NULL;
+            tw = NULL;
+        }
+    }
+    for (int y = 0; y < ch; y++) {
+        float wy[INK_SIDE];
+        int oy;
+        int ny = axis_weights(y, sy, offy, wy, &oy);
+        if (ny == 0)
+            continue;   /* this row falls outside the frame */
+        const float *src = pix + (size_t)(y0 + y) * (size_t)w + x0;
+        int any = 0;
+        memset(row, 0, sizeof row);
+        for (int x = 0; x < cw; x++) {
+            float v = src[x];
+            if (!(v > 0.0f))
+                continue;   /* most of a canvas is paper: skip it cheaply */
+            if (v > 1.0f)
+                v = 1.0f;
+            if (tw) {
+                row[tfirst[x]] += tw[2 * x] * v;
+                row[tfirst[x] + 1] += tw[2 * x + 1] * v;
+            } else {
+                int ox, nx = axis_weights(x, sx, offx, wt, &ox);
+                for (int c = 0; c < nx; c++)
+                    row[ox + c] += wt[c] * v;
+            }
+            any = 1;
+        }
+        if (!any)
+            continue;
+        for (int c = 0; c < ny; c++) {
+            float *o = out + (size_t)(oy + c) * INK_SIDE;
+            for (int i = 0; i < INK_SIDE; i++)
+                o[i] += wy[c] * row[i];
+        }
+    }
+    free(tfirst);
+    free(tw);
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        out[i] = out[i] < 0.0f ? 0.0f : out[i] > 1.0f ? 1.0f : out[i];
+}
+
+/* Centre of mass of a 28×28 image with pixel i's centre at i + 0.5.
+ * Returns the total mass. */
+static double centre_of_mass(const float in[INK_INPUT_SIZE], double *cx, double *cy)
+{
+    double m = 0, mx = 0, my = 0;
+    for (int j = 0; j < INK_SIDE; j++)
+        for (int i = 0; i < INK_SIDE; i++) {
+            double v = in[j * INK_SIDE + i];
+            m += v;
+            mx += v * (i + 0.5);
+            my += v * (j + 0.5);
+        }
+    *cx = m > 0 ? mx / m : INK_SIDE / 2.0;
+    *cy = m > 0 ? my / m : INK_SIDE / 2.0;
+    return m;
+}
+
+/* --------------------------------------------------------------- public */
+
+int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
+{
+    memset(out, 0, INK_INPUT_SIZE * sizeof *out);
+    if (!pix || w <= 0 || h <= 0)
+        return 0;
+
+    /* Bounding box of the ink, and its centre of mass in source pixels. */
+    int x0 = w, x1 = -1, y0 = h, y1 = -1;
+    double m = 0, mx = 0, my = 0;
+    for (int y = 0; y < h; y++) {
+        const float *row = pix + (size_t)y * (size_t)w;
+        for (int x = 0; x < w; x++) {
+            float v = row[x];
+            if (!(v > INK_EPS))
+                continue;
+            if (v > 1.0f)
+                v = 1.0f;
+            if (x < x0)
+                x0 = x;
+            if (x > x1)
+                x1 = x;
+            if (y < y0)
+                y0 = y;
+            if (y > y1)
+                y1 = y;
+            m += v;
+            mx += v * (x + 0.5);
+            my += v * (y + 0.5);
+        }
+    }
+    if (x1 < 0)
+        return 0;
+    const int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
+    const double s = (double)INK_FIT / (cw > ch ? cw : ch);
+
+    /* Place the centre of mass of the scaled ink at (INK_COM, INK_COM).
+     * MNIST used an integer translation, which leaves it up to half a pixel
+     * off; we shift by fractions of a pixel (area averaging onto an offset
+     * grid does it without any extra blur), so the same digit drawn
+     * anywhere gives the same input.  The box filter moves the measured
+     * centre of mass slightly, and ink pushed past the frame moves it more,
+     * so measure the result and correct, up to two more passes. */
+    double offx = INK_COM - (mx / m - x0) * s;
+    double offy = INK_COM - (my / m - y0) * s;
+    for (int pass = 0; pass < 3; pass++) {
+        resample(pix, w, x0, y0, cw, ch, s, s, offx, offy, out);
+        double cx, cy;
+        if (centre_of_mass(out, &cx, &cy) <= 0)
+            break;
+        double ex = INK_COM - cx, ey = INK_COM - cy;
+        if (fabs(ex) < 0.01 && fabs(ey) < 0.01)
+            break;
+        offx += ex;
+        offy += ey;
+    }
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        if (out[i] > 0.0f)
+            return 1;
+    return 0;
+}
+
+void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
+{
+    memset(out, 0, INK_INPUT_SIZE * sizeof *out);
+    if (!pix || w <= 0 || h <= 0)
+        return;
+    resample(pix, w, 0, 0, w, h, (double)INK_SIDE / w, (double)INK_SIDE / h,
+                   0.0, 0.0, out);
+}
+
+int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE])
+{
+    memset(out, 0, INK_INPUT_SIZE * sizeof *out);
+    if (!d || ink_point_count(d) == 0)
+        return 0;
+    /* Per call, not static: the app's UI thread and a CLI worker may both
+     * preprocess at once. */
+    float *pix = malloc((size_t)INK_CANVAS_PX * INK_CANVAS_PX * sizeof *pix);
+    if (!pix)
+        return -1;
+    ink_render(d, pix, INK_CANVAS_PX, INK_CANVAS_PX, ink_default_brush());
+    int r = ink_normalize(pix, INK_CANVAS_PX, INK_CANVAS_PX, out);
+    free(pix);
+    return r;
+}

@@ -1,0 +1,470 @@
+/* strokes_file.c — the strokes file format (one drawing per line, see ink.h
+ * and issue 3): a fuzz-grade parser, a formatter that round-trips with it,
+ * a file reader that names "path:line", and a crash-safe appender.
+ * Numbers are parsed and printed by hand so the C locale never matters. */
+#define _POSIX_C_SOURCE 200809L
+#include "ink.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Limits that keep a hostile file from eating the machine.  A real digit
+ * has tens to hundreds of points (dev.txt's longest line is 3.5 kB). */
+#define MAX_POINTS 100000
+#define MAX_LINE (4u << 20)
+/* Coordinates may overshoot the 1000-unit box a little (a pen that slides
+ * past the edge); they are kept as they are, not clamped, so files
+ * round-trip exactly, and the renderer clips to the canvas.  Anything
+ * further out is a corrupt file, not a drawing. */
+#define COORD_MIN (-1000.0)
+#define COORD_MAX 2000.0
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && is_space(*p))
+        p++;
+    return p;
+}
+
+/* A decimal number: [+-]digits[.digits][(e|E)[+-]digits].  No hex, no inf,
+ * no nan, locale-independent.  Returns the end or NULL. */
+static const char *parse_num(const char *p, const char *end, double *v)
+{
+    double sign = 1, mant = 0, scale = 1;
+    int digits = 0;
+    if (p < end && (*p == '+' || *p == '-')) {
+        if (*p == '-')
+            sign = -1;
+        p++;
+    }
+    while (p < end && *p >= '0' && *p <= '9') {
+        if (mant < 1e17)
+            mant = mant * 10 + (*p - '0');
+        else
+            scale *= 10;   /* further digits only grow the magnitude */
+        digits++;
+        p++;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        double f = 0.1;
+        while (p < end && *p >= '0' && *p <= '9') {
+            mant += (*p - '0') * f * scale;
+            f /= 10;
+            digits++;
+            p++;
+        }
+    }
+    if (digits == 0)
+        return NULL;
+    int ex = 0;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        int es = 1, ed = 0;
+        if (p < end && (*p == '+' || *p == '-')) {
+            if (*p == '-')
+                es = -1;
+            p++;
+        }
+        while (p < end && *p >= '0' && *p <= '9') {
+            if (ex < 10000)
+                ex = ex * 10 + (*p - '0');
+            ed++;
+            p++;
+        }
+        if (ed == 0)
+            return NULL;
+        ex *= es;
+    }
+    *v = sign * mant * scale * pow(10.0, ex);
+    return p;
+}
+
+/* ------------------------------------------------------------- parsing */
+
+int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
+{
+    if (!line || !out) {
+        set_err(err, errlen, "no line");
+        return -1;
+    }
+    const char *end = line + strlen(line);
+    while (end > line && is_space(end[-1]))
+        end--;   /* CRLF and trailing blanks */
+    const char *p = skip_ws(line, end);
+    if (p == end || *p == '#')
+        return 0;
+
+    /* label */
+    int label;
+    if (*p >= '0' && *p <= '9')
+        label = *p - '0';
+    else if (*p == '?')
+        label = -1;
+    else {
+        set_err(err, errlen, "label must be a digit 0-9 or '?'");
+        return -1;
+    }
+    p++;
+    if (p == end || !is_space(*p)) {
+        set_err(err, errlen, "label must be a single digit or '?' followed by a space");
+        return -1;
+    }
+    p = skip_ws(p, end);
+
+    /* id */
+    const char *id = p;
+    while (p < end && !is_space(*p))
+        p++;
+    size_t idlen = (size_t)(p - id);
+    if (idlen == 0 || (idlen == 1 && *id == '|')) {
+        set_err(err, errlen, "missing id before '|'");
+        return -1;
+    }
+    if (idlen >= sizeof out->id) {
+        set_err(err, errlen, "id longer than %zu characters", sizeof out->id - 1);
+        return -1;
+    }
+    for (size_t i = 0; i < idlen; i++)
+        if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) {
+            set_err(err, errlen, "control character in id");
+            return -1;
+        }
+    p = skip_ws(p, end);
+    if (p == end || *p != '|') {
+        set_err(err, errlen, "missing '|' after the id");
+        return -1;
+    }
+    p = skip_ws(p + 1, end);
+
+    /* strokes */
+    ink_drawing d;
+    ink_drawing_init(&d);
+    size_t npts = 0, nstroke = 1;
+    int need_point = 1;   /* at the start of a stroke */
+    if (ink_stroke_begin(&d) != 0)
+        goto oom;
+    while (p < end) {
+        if (*p == ';') {
+            if (need_point) {
+                set_err(err, errlen, "empty stroke %zu", nstroke);
+                goto fail;
+            }
+            nstroke++;
+            if (ink_stroke_begin(&d) != 0)
+                goto oom;
+            need_point = 1;
+            p = skip_ws(p + 1, end);
+            continue;
+        }
+        double x, y;
+        const char *q = parse_num(p, end, &x);
+        if (!q || q == end || *q != ',') {
+            set_err(err, errlen, "stroke %zu: point %zu is not 'x,y' with numbers",
+                    nstroke, d.strokes[d.n - 1].n + 1);
+            goto fail;
+        }
+        q = parse_num(q + 1, end, &y);
+        if (!q || (q < end && !is_space(*q) && *q != ';')) {
+            set_err(err, errlen, "stroke %zu: point %zu is not 'x,y' with numbers",
+                    nstroke, d.strokes[d.n - 1].n + 1);
+            goto fail;
+        }
+        if (!(x >= COORD_MIN && x <= COORD_MAX && y >= COORD_MIN && y <= COORD_MAX)) {
+            set_err(err, errlen, "stroke %zu: point %zu is outside %g..%g", nstroke,
+                    d.strokes[d.n - 1].n + 1, COORD_MIN, COORD_MAX);
+            goto fail;
+        }
+        if (++npts > MAX_POINTS) {
+            set_err(err, errlen, "more than %d points", MAX_POINTS);
+            goto fail;
+        }
+        if (ink_stroke_add(&d, (float)x, (float)y) != 0)
+            goto oom;
+        need_point = 0;
+        p = skip_ws(q, end);
+    }
+    if (need_point) {
+        set_err(err, errlen, nstroke == 1 ? "no points after '|'" : "empty stroke %zu",
+                nstroke);
+        goto fail;
+    }
+    out->label = label;
+    memcpy(out->id, id, idlen);
+    out->id[idlen] = '\0';
+    out->drawing = d;
+    return 1;
+oom:
+    set_err(err, errlen, "out of memory");
+fail:
+    ink_drawing_free(&d);
+    return -1;
+}
+
+/* ------------------------------------------------------------- reading */
+
+void ink_samples_free(ink_sample *s, size_t n)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < n; i++)
+        ink_drawing_free(&s[i].drawing);
+    free(s);
+}
+
+/* Reads one line (without its '\n') into *buf, growing it up to MAX_LINE.
+ * Returns 1 for a line, 0 at end of file, -1 on error (reason in *why). */
+static int read_line(FILE *f, char **buf, size_t *cap, const char **why)
+{
+    size_t len = 0;
+    int c, got = 0;
+    while ((c = getc(f)) != EOF) {
+        got = 1;
+        if (c == '\n')
+            break;
+        if (c == '\0') {
+            *why = "NUL byte in line";
+            return -1;
+        }
+        if (len + 1 >= *cap) {
+            if (*cap >= MAX_LINE) {
+                *why = "line longer than 4 MiB";
+                return -1;
+            }
+            size_t ncap = *cap ? *cap * 2 : 4096;
+            char *nb = realloc(*buf, ncap);
+            if (!nb) {
+                *why = "out of memory";
+                return -1;
+            }
+            *buf = nb;
+            *cap = ncap;
+        }
+        (*buf)[len++] = (char)c;
+    }
+    if (ferror(f)) {
+        *why = strerror(errno);
+        return -1;
+    }
+    if (!got)
+        return 0;
+    if (!*buf) {   /* an empty last line */
+        *buf = malloc(1);
+        if (!*buf) {
+            *why = "out of memory";
+            return -1;
+        }
+        *cap = 1;
+    }
+    (*buf)[len] = '\0';
+    return 1;
+}
+
+int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    ink_sample *arr = NULL;
+    size_t cnt = 0, cap = 0, lineno = 0;
+    char *buf = NULL;
+    size_t bufcap = 0;
+    const char *why = NULL;
+    int r;
+    while ((r = read_line(f, &buf, &bufcap, &why)) == 1) {
+        lineno++;
+        if (cnt == cap) {
+            size_t ncap = cap ? cap * 2 : 256;
+            ink_sample *na = realloc(arr, ncap * sizeof *na);
+            if (!na) {
+                set_err(err, errlen, "%s:%zu: out of memory", path, lineno);
+                goto fail;
+            }
+            arr = na;
+            cap = ncap;
+        }
+        char msg[200];
+        int pr = ink_parse_line(buf, &arr[cnt], msg, sizeof msg);
+        if (pr < 0) {
+            set_err(err, errlen, "%s:%zu: %s", path, lineno, msg);
+            goto fail;
+        }
+        if (pr == 1)
+            cnt++;
+    }
+    if (r < 0) {
+        set_err(err, errlen, "%s:%zu: %s", path, lineno + 1, why);
+        goto fail;
+    }
+    free(buf);
+    buf = NULL;
+    if (fclose(f) != 0) {
+        f = NULL;
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    *out = arr;
+    *n = cnt;
+    return 0;
+fail:
+    free(buf);
+    if (f)
+        fclose(f);
+    ink_samples_free(arr, cnt);
+    return -1;
+}
+
+/* ---------------------------------------------------------- formatting */
+
+/* Appends v rounded to one decimal ("12", "12.5", "-0.5") at *p. */
+static char *put_coord(char *p, float v)
+{
+    long t = lround((double)v * 10.0);
+    if (t < 0) {
+        *p++ = '-';
+        t = -t;
+    }
+    p += sprintf(p, "%ld", t / 10);
+    if (t % 10)
+        p += sprintf(p, ".%ld", t % 10);
+    return p;
+}
+
+char *ink_format_line(const ink_sample *s)
+{
+    const ink_drawing *d = &s->drawing;
+    size_t npts = ink_point_count(d);
+    size_t idlen = strnlen(s->id, sizeof s->id);
+    /* label, id, " | ", then per point at most "-2147483648.5,-...5 " (a
+     * float clamped below keeps it far shorter) and per stroke " ; ". */
+    size_t cap = 8 + idlen + 4 + npts * 64 + d->n * 4 + 1;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    char *p = buf;
+    *p++ = s->label >= 0 && s->label <= 9 ? (char)('0' + s->label) : '?';
+    *p++ = ' ';
+    if (idlen == 0)
+        *p++ = '-';   /* an id is required; '-' stands for none */
+    for (size_t i = 0; i < idlen; i++) {
+        unsigned char c = (unsigned char)s->id[i];
+        /* the id is one token: blanks and control characters become '_' */
+        *p++ = (c <= 0x20 || c == 0x7f) ? '_' : (char)c;
+    }
+    memcpy(p, " |", 2);
+    p += 2;
+    int first_stroke = 1;
+    for (size_t k = 0; k < d->n; k++) {
+        const ink_stroke *st = &d->strokes[k];
+        if (st->n == 0)
+            continue;   /* empty strokes cannot be written (nor parsed) */
+        if (!first_stroke) {
+            memcpy(p, " ;", 2);
+            p += 2;
+        }
+        first_stroke = 0;
+        for (size_t i = 0; i < st->n; i++) {
+            /* Keep the printed magnitude bounded whatever the caller put in. */
+            float x = st->pts[i].x, y = st->pts[i].y;
+            x = isfinite(x) ? fminf(fmaxf(x, -1e6f), 1e6f) : 0.0f;
+            y = isfinite(y) ? fminf(fmaxf(y, -1e6f), 1e6f) : 0.0f;
+            *p++ = ' ';
+            p = put_coord(p, x);
+            *p++ = ',';
+            p = put_coord(p, y);
+        }
+    }
+    *p = '\0';
+    return buf;
+}
+
+/* ------------------------------------------------------------ appending */
+
+int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t errlen)
+{
+    if (ink_point_count(&s->drawing) == 0) {
+        set_err(err, errlen, "nothing to save: the drawing is empty");
+        return -1;
+    }
+    char *body = ink_format_line(s);
+    if (!body) {
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t blen = strlen(body);
+    char *line = malloc(blen + 3);
+    if (!line) {
+        free(body);
+        set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        free(body);
+        free(line);
+        return -1;
+    }
+    /* A file whose last line lacks its newline (edited by hand) would glue
+     * our line onto it: start with one then. */
+    size_t len = 0;
+    struct stat st;
+    char last = '\n';
+    if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
+        last != '\n')
+        line[len++] = '\n';
+    memcpy(line + len, body, blen);
+    len += blen;
+    line[len++] = '\n';
+    free(body);
+    /* One write with O_APPEND puts the whole line at the end atomically for
+     * regular files; a short write (disk full) is reported, not retried, so
+     * a partial line is never followed by more of it from another writer. */
+    ssize_t wr;
+    do
+        wr = write(fd, line, len);
+    while (wr < 0 && errno == EINTR);
+    free(line);
+    if (wr < 0 || (size_t)wr != len) {
+        set_err(err, errlen, "%s: %s", path,
+                wr < 0 ? strerror(errno) : "short write (disk full?)");
+        close(fd);
+        return -1;
+    }
+    if (fsync(fd) != 0) {
+        set_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (close(fd) != 0) {
+        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,354 @@
+/* test_ink_strokes.c — the strokes file format: parsing good and every kind
+ * of malformed line, format/parse round trip, reading a file with
+ * "path:line" errors, appending, and the real dev.txt when present. */
+#define _POSIX_C_SOURCE 200809L
+#include "ink.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int same_drawing(const ink_drawing *a, const ink_drawing *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t s = 0; s < a->n; s++) {
+        if (a->strokes[s].n != b->strokes[s].n)
+            return 0;
+        for (size_t k = 0; k < a->strokes[s].n; k++)
+            if (a->strokes[s].pts[k].x != b->strokes[s].pts[k].x ||
+                a->strokes[s].pts[k].y != b->strokes[s].pts[k].y)
+                return 0;
+    }
+    return 1;
+}
+
+static int write_bytes(const char *path, const char *text, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    int ok = fwrite(text, 1, n, f) == n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int write_file(const char *path, const char *text)
+{
+    return write_bytes(path, text, strlen(text));
+}
+
+int main(void)
+{
+    ink_sample s;
+    char err[256];
+
+    /* A good line, with CRLF, tabs and trailing blanks. */
+    int r = ink_parse_line("7 a/b#3 | 1,2 3.5,-4 ;\t10,20 \r\n", &s, err, sizeof err);
+    CHECK(r == 1);
+    if (r == 1) {
+        CHECK(s.label == 7);
+        CHECK(strcmp(s.id, "a/b#3") == 0);
+        CHECK(s.drawing.n == 2);
+        CHECK(s.drawing.strokes[0].n == 2 && s.drawing.strokes[1].n == 1);
+        CHECK(s.drawing.strokes[0].pts[1].x == 3.5f && s.drawing.strokes[0].pts[1].y == -4.0f);
+        CHECK(s.drawing.strokes[1].pts[0].x == 10.0f && s.drawing.strokes[1].pts[0].y == 20.0f);
+        ink_drawing_free(&s.drawing);
+    }
+    CHECK(ink_parse_line("? x | 5,5", &s, err, sizeof err) == 1 && s.label == -1);
+    ink_drawing_free(&s.drawing);
+    CHECK(ink_parse_line("3 x|5,5;6,6", &s, err, sizeof err) == -1);   /* id "x|5,5;6,6" */
+    CHECK(ink_parse_line("3 x |5,5;6,6", &s, err, sizeof err) == 1 && s.drawing.n == 2);
+    ink_drawing_free(&s.drawing);
+    /* modest overshoot of the box is a pen sliding off the edge: kept */
+    CHECK(ink_parse_line("1 x | -50,1050 1999,-999", &s, err, sizeof err) == 1);
+    if (s.drawing.n)
+        CHECK(s.drawing.strokes[0].pts[0].x == -50.0f && s.drawing.strokes[0].pts[1].x == 1999.0f);
+    ink_drawing_free(&s.drawing);
+    CHECK(ink_parse_line("1 x | 1e2,+2.5E1 .5,5.", &s, err, sizeof err) == 1);
+    if (s.drawing.n)
+        CHECK(s.drawing.strokes[0].pts[0].x == 100.0f && s.drawing.strokes[0].pts[0].y == 25.0f &&
+              s.drawing.strokes[0].pts[1].x == 0.5f);
+    ink_drawing_free(&s.drawing);
+
+    /* Blank and comment lines: 0, out untouched. */
+    s.label = 42;
+    CHECK(ink_parse_line("", &s, err, sizeof err) == 0);
+    CHECK(ink_parse_line("   \r\n", &s, err, sizeof err) == 0);
+    CHECK(ink_parse_line("# 7 x | 1,2", &s, err, sizeof err) == 0);
+    CHECK(ink_parse_line("  #", &s, err, sizeof err) == 0);
+    CHECK(s.label == 42);
+
+    /* Every malformed form: -1 with a message. */
+    static const char *bad[] = {
+        "x id | 1,2",          /* bad label */
+        "10 id | 1,2",         /* two-digit label */
+        "-1 id | 1,2",
+        "7",                   /* nothing else */
+        "7 id",                /* no '|' */
+        "7 id 1,2",
+        "7 | 1,2",             /* no id */
+        "7 id |",              /* no points */
+        "7 id |   ",
+        "7 id | ;",
+        "7 id | 1,2 ;",        /* empty last stroke */
+        "7 id | ; 1,2",        /* empty first stroke */
+        "7 id | 1,2 ; ; 3,4",  /* empty middle stroke */
+        "7 id | 1",            /* no y */
+        "7 id | 1,",
+        "7 id | ,2",
+        "7 id | 1, 2",
+        "7 id | 1,2,3",
+        "7 id | 1;2",
+        "7 id | a,b",
+        "7 id | 1x,2",
+        "7 id | 1,2y",
+        "7 id | 0x10,2",
+        "7 id | nan,2",
+        "7 id | inf,2",
+        "7 id | 1,-inf",
+        "7 id | 1e999,2",
+        "7 id | 1e,2",
+        "7 id | .,2",
+        "7 id | -,2",
+        "7 id | 5000,2",       /* wildly outside the box */
+        "7 id | 1,-1001",
+        "7 id | 1,2 | 3,4",
+        "7 id\x01x | 1,2",     /* control character in the id */
+        "7 idxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx | 1,2",   /* id too long */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        int br = ink_parse_line(bad[i], &s, err, sizeof err);
+        if (br != -1 || err[0] == '\0') {
+            fprintf(stderr, "accepted or silent: \"%s\" -> %d\n", bad[i], br);
+            CHECK(!"malformed line rejected with a message");
+            if (br == 1)
+                ink_drawing_free(&s.drawing);
+        } else {
+            test_passed++;
+        }
+    }
+    CHECK(ink_parse_line(NULL, &s, err, sizeof err) == -1);
+    CHECK(ink_parse_line("x", &s, NULL, 0) == -1);   /* no err buffer is fine */
+
+    /* An absurdly long line: past 100,000 points it is refused. */
+    {
+        size_t n = 100001;
+        char *big = malloc(16 + n * 4);
+        CHECK(big != NULL);
+        if (big) {
+            char *p = big + sprintf(big, "1 big |");
+            for (size_t k = 0; k < n; k++) {
+                memcpy(p, " 1,1", 4);
+                p += 4;
+            }
+            *p = '\0';
+            CHECK(ink_parse_line(big, &s, err, sizeof err) == -1);
+            CHECK(strstr(err, "points") != NULL);
+            /* one point fewer is fine */
+            big[strlen(big) - 4] = '\0';
+            CHECK(ink_parse_line(big, &s, err, sizeof err) == 1);
+            CHECK(ink_point_count(&s.drawing) == 100000);
+            ink_drawing_free(&s.drawing);
+            free(big);
+        }
+    }
+
+    /* Round trip: format then parse gives the same sample, for one-decimal
+     * coordinates (the format's precision) and every label. */
+    {
+        ink_sample a;
+        a.label = 4;
+        snprintf(a.id, sizeof a.id, "me/2026#17");
+        ink_drawing_init(&a.drawing);
+        unsigned v = 1;
+        for (int st = 0; st < 5; st++) {
+            ink_stroke_begin(&a.drawing);
+            for (int k = 0; k < 40; k++) {
+                v = v * 1103515245u + 12345u;
+                /* whole tenths, -500.0 .. 1999.9 */
+                float x = (float)((int)(v >> 8) % 25000 - 5000) / 10.0f;
+                v = v * 1103515245u + 12345u;
+                float y = (float)((int)(v >> 8) % 10000) / 10.0f;
+                ink_stroke_add(&a.drawing, x, y);
+            }
+        }
+        for (int label = -1; label <= 9; label++) {
+            a.label = label;
+            char *line = ink_format_line(&a);
+            CHECK(line != NULL);
+            if (!line)
+                break;
+            ink_sample b;
+            int pr = ink_parse_line(line, &b, err, sizeof err);
+            CHECK(pr == 1);
+            if (pr == 1) {
+                CHECK(b.label == label);
+                CHECK(strcmp(b.id, a.id) == 0);
+                CHECK(same_drawing(&a.drawing, &b.drawing));
+                ink_drawing_free(&b.drawing);
+            } else {
+                fprintf(stderr, "%s\n", err);
+            }
+            free(line);
+        }
+        /* an id with blanks stays one token; an empty id becomes "-" */
+        snprintf(a.id, sizeof a.id, "two words");
+        char *line = ink_format_line(&a);
+        ink_sample b;
+        CHECK(line && ink_parse_line(line, &b, err, sizeof err) == 1);
+        if (line) {
+            CHECK(strcmp(b.id, "two_words") == 0);
+            ink_drawing_free(&b.drawing);
+        }
+        free(line);
+        a.id[0] = '\0';
+        line = ink_format_line(&a);
+        CHECK(line && ink_parse_line(line, &b, err, sizeof err) == 1);
+        if (line) {
+            CHECK(strcmp(b.id, "-") == 0);
+            ink_drawing_free(&b.drawing);
+        }
+        free(line);
+        /* rounding to one decimal */
+        ink_drawing_clear(&a.drawing);
+        ink_stroke_add(&a.drawing, 12.34f, -0.06f);
+        ink_stroke_add(&a.drawing, 99.96f, 0.0f);
+        snprintf(a.id, sizeof a.id, "r");
+        a.label = 0;
+        line = ink_format_line(&a);
+        CHECK(line && strcmp(line, "0 r | 12.3,-0.1 100,0") == 0);
+        free(line);
+
+        /* Append twice, then read back: two samples, as written. */
+        char path[512];
+        snprintf(path, sizeof path, "%s/saved.txt", test_tmpdir());
+        a.label = 5;
+        CHECK(ink_append_sample(path, &a, err, sizeof err) == 0);
+        a.label = 6;
+        CHECK(ink_append_sample(path, &a, err, sizeof err) == 0);
+        ink_sample *arr;
+        size_t n;
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == 0);
+        if (arr) {
+            CHECK(n == 2 && arr[0].label == 5 && arr[1].label == 6);
+            CHECK(n == 2 && ink_point_count(&arr[1].drawing) == 2);
+            CHECK(n == 2 && arr[1].drawing.strokes[0].pts[0].x == 12.3f);
+            ink_samples_free(arr, n);
+        }
+        /* appending to a file whose last line has no newline */
+        snprintf(path, sizeof path, "%s/nonl.txt", test_tmpdir());
+        CHECK(write_file(path, "# hand-edited\n3 h | 1,1") == 0);
+        CHECK(ink_append_sample(path, &a, err, sizeof err) == 0);
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == 0);
+        CHECK(n == 2 && arr[0].label == 3 && arr[1].label == 6);
+        ink_samples_free(arr, n);
+        /* nothing to save / nowhere to save it */
+        ink_drawing_clear(&a.drawing);
+        CHECK(ink_append_sample(path, &a, err, sizeof err) == -1);
+        ink_stroke_add(&a.drawing, 1, 1);
+        CHECK(ink_append_sample("/nonexistent-dir/x.txt", &a, err, sizeof err) == -1);
+        CHECK(strstr(err, "/nonexistent-dir/x.txt") != NULL);
+        ink_drawing_free(&a.drawing);
+    }
+
+    /* Reading files: comments, blanks, CRLF, no final newline; a bad line
+     * reports path:line and returns nothing. */
+    {
+        char path[512];
+        snprintf(path, sizeof path, "%s/in.txt", test_tmpdir());
+        CHECK(write_file(path, "# header\r\n\r\n1 a | 1,1 2,2\r\n  \n? b | 3,3 ; 4,4") == 0);
+        ink_sample *arr;
+        size_t n;
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == 0);
+        CHECK(n == 2);
+        if (n == 2) {
+            CHECK(arr[0].label == 1 && arr[1].label == -1 && arr[1].drawing.n == 2);
+            CHECK(strcmp(arr[1].id, "b") == 0);
+        }
+        ink_samples_free(arr, n);
+
+        CHECK(write_file(path, "1 a | 1,1\n# c\n2 b | 1,nan\n3 c | 1,1\n") == 0);
+        arr = (ink_sample *)&n;   /* must be reset */
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == -1);
+        CHECK(arr == NULL && n == 0);
+        char want[600];
+        snprintf(want, sizeof want, "%s:3: ", path);
+        CHECK(strncmp(err, want, strlen(want)) == 0);
+
+        /* a NUL byte is binary garbage, not the end of the line */
+        CHECK(write_bytes(path, "1 a | 1,1\n2 b \0| 1,1\n", 20) == 0);
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == -1);
+        CHECK(strstr(err, ":2: ") != NULL);
+
+        CHECK(write_file(path, "") == 0);
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == 0 && n == 0);
+        ink_samples_free(arr, n);
+
+        snprintf(path, sizeof path, "%s/missing.txt", test_tmpdir());
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == -1);
+        CHECK(strstr(err, "missing.txt") != NULL);
+    }
+
+    /* A line longer than 4 MiB is refused while reading, without reading
+     * it all into memory first. */
+    {
+        char path[512];
+        snprintf(path, sizeof path, "%s/long.txt", test_tmpdir());
+        FILE *f = fopen(path, "wb");
+        CHECK(f != NULL);
+        if (f) {
+            fputs("1 a |", f);
+            for (int k = 0; k < (5 << 20) / 4; k++)
+                fputs(" 1,1", f);
+            fputs("\n", f);
+            CHECK(fclose(f) == 0);
+            ink_sample *arr;
+            size_t n;
+            CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == -1);
+            CHECK(strstr(err, ":1: ") != NULL);
+        }
+    }
+
+    /* The real thing: dev.txt parses fully, 2,172 drawings labelled 0..9. */
+    const char *dev = test_shared_path("pen-digits/dev.txt");
+    if (dev) {
+        ink_sample *arr;
+        size_t n;
+        r = ink_read_file(dev, &arr, &n, err, sizeof err);
+        CHECK(r == 0);
+        if (r != 0)
+            fprintf(stderr, "%s\n", err);
+        CHECK(n == 2172);
+        int counts[10] = {0}, badlabel = 0, empty = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (arr[k].label < 0 || arr[k].label > 9)
+                badlabel++;
+            else
+                counts[arr[k].label]++;
+            empty += ink_point_count(&arr[k].drawing) == 0;
+        }
+        CHECK(badlabel == 0 && empty == 0);
+        for (int l = 0; l < 10; l++)
+            CHECK(counts[l] > 100);
+        /* and every line round-trips through the formatter */
+        int rt = 0;
+        for (size_t k = 0; k < n; k++) {
+            char *line = ink_format_line(&arr[k]);
+            ink_sample b;
+            if (line && ink_parse_line(line, &b, err, sizeof err) == 1) {
+                rt += same_drawing(&arr[k].drawing, &b.drawing) && b.label == arr[k].label &&
+                      strcmp(b.id, arr[k].id) == 0;
+                ink_drawing_free(&b.drawing);
+            }
+            free(line);
+        }
+        CHECK(rt == (int)n);
+        ink_samples_free(arr, n);
+    } else {
+        printf("dev.txt absent: its part of this test is skipped\n");
+    }
+    return test_finish("test_ink_strokes");
+}
