@@ -222,7 +222,10 @@ void nn_model_meta_at(const nn_model *m, size_t i, const char **key, const char 
 typedef struct nn_workspace nn_workspace; /* scratch for forward/backward */
 
 /* Scratch for running m on up to max_batch samples.  One per thread.  Owned
- * by the caller; works for any model of the same architecture. */
+ * by the caller; works for any model of the same architecture.  When built
+ * with OpenBLAS this also sets OpenBLAS to one thread (here and in
+ * nn_trainer_create / nn_evaluate): the library parallelises over samples
+ * itself, and nested BLAS threads would oversubscribe the cores. */
 nn_workspace *nn_workspace_create(const nn_model *m, size_t max_batch, nn_error *err);
 void nn_workspace_free(nn_workspace *ws);
 
@@ -278,6 +281,12 @@ typedef struct nn_train_config {
     int threads;         /* 0: all cores */
     int augment;         /* 0: off (default); 1: use `aug` */
     nn_augment_config aug;
+    /* 1 (the seed preset): the blog post's backpropagation, which hands the
+     * layers below the output W_outᵀ(t−y) without the output sigmoid's
+     * derivative, as its numpy program does (not the exact MSE gradient;
+     * it learns faster in one epoch).  Needs MSE and a net ending in
+     * fc,sigmoid; 0 everywhere else. */
+    int seed_rule;
 } nn_train_config;
 
 /* Fills cfg with the training recipe of preset "seed", "mlp" or "cnn" (the

@@ -1,0 +1,168 @@
+/* forward.c — inference: per-thread workspaces, the forward pass over a
+ * batch, single-sample prediction, and the thread-count policy shared with
+ * training and evaluation. */
+#include "kernels.h"
+#include "model_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef NN_HAVE_OPENMP
+#include <omp.h>
+#endif
+#ifdef NN_HAVE_CBLAS
+#include <cblas.h>
+#endif
+
+int nn_threads_resolve(int threads)
+{
+#ifdef NN_HAVE_CBLAS
+    /* We split batches across our own threads; OpenBLAS spawning its own
+     * inside each of them would oversubscribe the cores (measured: slower). */
+    openblas_set_num_threads(1);
+#endif
+#ifdef NN_HAVE_OPENMP
+    if (threads <= 0)
+        threads = omp_get_num_procs();
+    return threads < 1 ? 1 : threads > 256 ? 256 : threads;
+#else
+    (void)threads;
+    return 1;
+#endif
+}
+
+nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int with_grad,
+                                     nn_error *err)
+{
+    if (!m || max_batch == 0) {
+        nn_fail(err, NN_EINVAL, "workspace: need a model and a batch size >= 1");
+        return NULL;
+    }
+    nn_threads_resolve(1);
+    const nn_arch_info *info = &m->info;
+    const int L = m->arch.n_layers;
+    size_t out = info->layer[L - 1].out_size;
+    size_t per_sample = info->acts_per_sample - info->layer[0].in_size;
+    /* Every count is below the NN_MAX_* limits; guard the batch multiply. */
+    size_t unit = per_sample + (with_grad ? 2 * info->max_act + out : 0);
+    if (max_batch > ((size_t)1 << 40) / (unit + 1)) {
+        nn_fail(err, NN_ELIMIT, "workspace: batch of %zu is too large", max_batch);
+        return NULL;
+    }
+    size_t total = max_batch * unit + info->max_cols;
+    nn_workspace *ws = calloc(1, sizeof *ws);
+    float *block = malloc((total ? total : 1) * sizeof *block);
+    if (!ws || !block) {
+        free(ws);
+        free(block);
+        nn_fail(err, NN_ENOMEM, "workspace: out of memory for %zu floats", total);
+        return NULL;
+    }
+    ws->arch = m->arch;
+    ws->info = *info;
+    ws->max_batch = max_batch;
+    ws->block = block;
+    float *p = block;
+    for (int i = 0; i < L; i++) {
+        /* A flatten's output is its input's memory, viewed flat. */
+        if (i > 0 && m->arch.layer[i].kind == NN_LAYER_FLATTEN) {
+            ws->act[i] = ws->act[i - 1];
+            continue;
+        }
+        ws->act[i] = p;
+        p += max_batch * info->layer[i].out_size;
+    }
+    ws->cols = p;
+    p += info->max_cols;
+    if (with_grad) {
+        ws->grad_a = p;
+        p += max_batch * info->max_act;
+        ws->grad_b = p;
+        p += max_batch * info->max_act;
+        ws->targets = p;
+    }
+    return ws;
+}
+
+nn_workspace *nn_workspace_create(const nn_model *m, size_t max_batch, nn_error *err)
+{
+    return nn_workspace_create_ex(m, max_batch, 0, err);
+}
+
+void nn_workspace_free(nn_workspace *ws)
+{
+    if (!ws)
+        return;
+    free(ws->block);
+    free(ws);
+}
+
+const float *nn_forward_all(const nn_model *m, nn_workspace *ws, const float *x, size_t n)
+{
+    const nn_arch *a = &m->arch;
+    const float *in = x;
+    for (int i = 0; i < a->n_layers; i++) {
+        const nn_layer_spec *s = &a->layer[i];
+        const nn_layer_info *L = &m->info.layer[i];
+        float *out = ws->act[i];
+        const float *w = m->params + L->w_off;
+        const float *b = L->b_count ? m->params + L->b_off : NULL;
+        switch (s->kind) {
+        case NN_LAYER_DENSE:
+            nn_dense_forward(in, w, b, out, n, L->in_size, L->out_size);
+            break;
+        case NN_LAYER_CONV:
+            for (size_t j = 0; j < n; j++)
+                nn_conv_forward(in + j * L->in_size, w, b, out + j * L->out_size, ws->cols,
+                                (size_t)L->in_c, (size_t)L->in_h, (size_t)L->in_w,
+                                (size_t)L->out_c, (size_t)s->k);
+            break;
+        case NN_LAYER_MAXPOOL:
+            nn_maxpool_forward(in, out, n * (size_t)L->in_c, (size_t)L->in_h, (size_t)L->in_w);
+            break;
+        case NN_LAYER_RELU:
+            nn_relu_forward(in, out, n * L->in_size);
+            break;
+        case NN_LAYER_SIGMOID:
+            nn_sigmoid_forward(in, out, n * L->in_size);
+            break;
+        case NN_LAYER_FLATTEN:
+            if (out != in) /* only a leading flatten copies the caller's x */
+                memcpy(out, in, n * L->in_size * sizeof *out);
+            break;
+        }
+        in = out;
+    }
+    return in;
+}
+
+nn_status nn_forward(const nn_model *m, nn_workspace *ws, const float *x, size_t n, float *y,
+                     nn_error *err)
+{
+    if (!m || !ws || (!x && n) || (!y && n))
+        return nn_fail(err, NN_EINVAL, "forward: missing model, workspace or buffer");
+    if (n > ws->max_batch)
+        return nn_fail(err, NN_EINVAL, "forward: %zu samples exceed the workspace's %zu", n,
+                       ws->max_batch);
+    if (!nn_arch_equal(&ws->arch, &m->arch))
+        return nn_fail(err, NN_ESHAPE, "forward: workspace was made for another architecture");
+    if (n == 0)
+        return NN_OK;
+    const float *out = nn_forward_all(m, ws, x, n);
+    memcpy(y, out, n * m->info.layer[m->arch.n_layers - 1].out_size * sizeof *y);
+    return NN_OK;
+}
+
+nn_status nn_predict(const nn_model *m, const float *x, float y[10], nn_error *err)
+{
+    if (!m)
+        return nn_fail(err, NN_EINVAL, "predict: no model");
+    if (m->info.layer[m->arch.n_layers - 1].out_size != 10)
+        return nn_fail(err, NN_ESHAPE, "predict: the model does not have 10 outputs");
+    nn_workspace *ws = nn_workspace_create(m, 1, err);
+    if (!ws)
+        return err ? err->status : NN_ENOMEM;
+    nn_status st = nn_forward(m, ws, x, 1, y, err);
+    nn_workspace_free(ws);
+    return st;
+}

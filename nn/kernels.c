@@ -1,0 +1,488 @@
+/* kernels.c — forward/backward pairs for dense, convolution, max-pool,
+ * ReLU, sigmoid and the two losses (contract in kernels.h), each optimised
+ * kernel with its naive reference beside it. */
+#include "kernels.h"
+
+#include <math.h>
+#include <string.h>
+
+/* ----------------------------------------------------------------- dense */
+
+/* One sample at a time (the seed's per-sample SGD, live prediction), sgemv
+ * and sger spend most of their time on an input that is mostly zero: MNIST
+ * digits are ~80% background.  So the one-sample kernels list the 8-float
+ * blocks of x holding any non-zero value and touch only those columns of W;
+ * skipped blocks would add exact zeros, so results are unchanged. */
+#define NZ_BLOCK 8
+#define NZ_MAX_IN 4096
+
+static size_t nonzero_blocks(const float *x, size_t in, unsigned short *list)
+{
+    size_t nb = 0;
+    for (size_t j = 0; j + NZ_BLOCK <= in; j += NZ_BLOCK) {
+        int any = 0;
+        for (size_t k = 0; k < NZ_BLOCK; k++)
+            any |= x[j + k] != 0.0f;
+        if (any)
+            list[nb++] = (unsigned short)j;
+    }
+    return nb;
+}
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define NZ_AVX 1
+
+static float hsum8(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+#endif
+
+/* Dot product of row r with x over the listed blocks and the tail. */
+static float dot_blocks(const float *restrict r, const float *restrict x,
+                        const unsigned short *list, size_t nb, size_t tail, size_t in)
+{
+    float s = 0.0f;
+#ifdef NZ_AVX
+    __m256 acc = _mm256_setzero_ps();
+    for (size_t q = 0; q < nb; q++)
+        acc = _mm256_fmadd_ps(_mm256_loadu_ps(r + list[q]), _mm256_loadu_ps(x + list[q]), acc);
+    s = hsum8(acc);
+#else
+    float acc[NZ_BLOCK] = {0};
+    for (size_t q = 0; q < nb; q++)
+        for (size_t k = 0; k < NZ_BLOCK; k++)
+            acc[k] += r[list[q] + k] * x[list[q] + k];
+    for (size_t k = 0; k < NZ_BLOCK; k++)
+        s += acc[k];
+#endif
+    for (size_t j = tail; j < in; j++)
+        s += r[j] * x[j];
+    return s;
+}
+
+/* y (out) = w (out,in) · x (in) + b, over x's non-zero blocks. */
+static void dense_forward_one(const float *restrict x, const float *restrict w,
+                              const float *restrict b, float *restrict y, size_t in, size_t out)
+{
+    unsigned short list[NZ_MAX_IN / NZ_BLOCK];
+    const size_t nb = nonzero_blocks(x, in, list), tail = in - in % NZ_BLOCK;
+    size_t o = 0;
+#ifdef NZ_AVX
+    /* Four rows at once: four independent FMA chains hide FMA latency. */
+    for (; o + 4 <= out; o += 4) {
+        const float *r0 = w + o * in, *r1 = r0 + in, *r2 = r1 + in, *r3 = r2 + in;
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        for (size_t q = 0; q < nb; q++) {
+            const size_t j = list[q];
+            const __m256 v = _mm256_loadu_ps(x + j);
+            a0 = _mm256_fmadd_ps(_mm256_loadu_ps(r0 + j), v, a0);
+            a1 = _mm256_fmadd_ps(_mm256_loadu_ps(r1 + j), v, a1);
+            a2 = _mm256_fmadd_ps(_mm256_loadu_ps(r2 + j), v, a2);
+            a3 = _mm256_fmadd_ps(_mm256_loadu_ps(r3 + j), v, a3);
+        }
+        const __m256 acc[4] = {a0, a1, a2, a3};
+        for (size_t k = 0; k < 4; k++) {
+            const float *r = w + (o + k) * in;
+            float s = hsum8(acc[k]);
+            for (size_t j = tail; j < in; j++)
+                s += r[j] * x[j];
+            y[o + k] = (b ? b[o + k] : 0.0f) + s;
+        }
+    }
+#endif
+    for (; o < out; o++)
+        y[o] = (b ? b[o] : 0.0f) + dot_blocks(w + o * in, x, list, nb, tail, in);
+}
+
+/* dx (in) += wᵀ·dy; then dw (out,in) += dy ⊗ x over x's non-zero blocks. */
+static void dense_backward_one(const float *restrict x, const float *w, const float *restrict dy,
+                               float *restrict dx, float *dw, float *restrict db, size_t in,
+                               size_t out)
+{
+    if (dx)
+        for (size_t o = 0; o < out; o++) {
+            const float a = dy[o];
+            const float *restrict r = w + o * in;
+            for (size_t j = 0; j < in; j++)
+                dx[j] += a * r[j];
+        }
+    unsigned short list[NZ_MAX_IN / NZ_BLOCK];
+    const size_t nb = nonzero_blocks(x, in, list), tail = in - in % NZ_BLOCK;
+    for (size_t o = 0; o < out; o++) {
+        const float a = dy[o];
+        float *restrict r = dw + o * in;
+#ifdef NZ_AVX
+        const __m256 va = _mm256_set1_ps(a);
+        for (size_t q = 0; q < nb; q++) {
+            float *p = r + list[q];
+            _mm256_storeu_ps(p, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + list[q]),
+                                                _mm256_loadu_ps(p)));
+        }
+#else
+        for (size_t q = 0; q < nb; q++)
+            for (size_t k = 0; k < NZ_BLOCK; k++)
+                r[list[q] + k] += a * x[list[q] + k];
+#endif
+        for (size_t j = tail; j < in; j++)
+            r[j] += a * x[j];
+        if (db)
+            db[o] += a;
+    }
+}
+
+void nn_dense_forward(const float *x, const float *w, const float *b, float *y, size_t n,
+                      size_t in, size_t out)
+{
+    if (n == 1 && in <= NZ_MAX_IN) {
+        dense_forward_one(x, w, b, y, in, out);
+        return;
+    }
+    /* Bias first, then accumulate the product into it: one pass over y. */
+    for (size_t s = 0; s < n; s++) {
+        if (b)
+            memcpy(y + s * out, b, out * sizeof *y);
+        else
+            memset(y + s * out, 0, out * sizeof *y);
+    }
+    nn_gemm(0, 1, n, out, in, 1.0f, x, in, w, in, 1.0f, y, out);
+}
+
+void nn_dense_forward_ref(const float *x, const float *w, const float *b, float *y, size_t n,
+                          size_t in, size_t out)
+{
+    for (size_t s = 0; s < n; s++)
+        for (size_t o = 0; o < out; o++) {
+            double acc = b ? b[o] : 0.0;
+            for (size_t i = 0; i < in; i++)
+                acc += (double)x[s * in + i] * w[o * in + i];
+            y[s * out + o] = (float)acc;
+        }
+}
+
+void nn_dense_backward(const float *x, const float *w, const float *dy, float *dx, float *dw,
+                       float *db, size_t n, size_t in, size_t out)
+{
+    if (n == 1 && in <= NZ_MAX_IN) {
+        dense_backward_one(x, w, dy, dx, dw, db, in, out);
+        return;
+    }
+    if (dx)
+        nn_gemm(0, 0, n, in, out, 1.0f, dy, out, w, in, 1.0f, dx, in);
+    nn_gemm(1, 0, out, in, n, 1.0f, dy, out, x, in, 1.0f, dw, in);
+    if (db)
+        for (size_t s = 0; s < n; s++)
+            for (size_t o = 0; o < out; o++)
+                db[o] += dy[s * out + o];
+}
+
+void nn_dense_backward_ref(const float *x, const float *w, const float *dy, float *dx,
+                           float *dw, float *db, size_t n, size_t in, size_t out)
+{
+    if (dx)
+        for (size_t s = 0; s < n; s++)
+            for (size_t i = 0; i < in; i++) {
+                double acc = 0;
+                for (size_t o = 0; o < out; o++)
+                    acc += (double)dy[s * out + o] * w[o * in + i];
+                dx[s * in + i] += (float)acc;
+            }
+    for (size_t o = 0; o < out; o++)
+        for (size_t i = 0; i < in; i++) {
+            double acc = 0;
+            for (size_t s = 0; s < n; s++)
+                acc += (double)dy[s * out + o] * x[s * in + i];
+            dw[o * in + i] += (float)acc;
+        }
+    if (db)
+        for (size_t o = 0; o < out; o++) {
+            double acc = 0;
+            for (size_t s = 0; s < n; s++)
+                acc += dy[s * out + o];
+            db[o] += (float)acc;
+        }
+}
+
+/* ------------------------------------------------------------------ conv */
+
+void nn_im2col(const float *x, float *cols, size_t c, size_t h, size_t w, size_t k)
+{
+    const size_t pad = k / 2, hw = h * w;
+    for (size_t ci = 0; ci < c; ci++)
+        for (size_t ky = 0; ky < k; ky++)
+            for (size_t kx = 0; kx < k; kx++) {
+                float *restrict row = cols + ((ci * k + ky) * k + kx) * hw;
+                const float *plane = x + ci * hw;
+                /* Output columns ox in [x0, x1) read inside the image. */
+                size_t x0 = kx < pad ? pad - kx : 0;
+                size_t x1 = w + pad <= kx ? 0 : w + pad - kx < w ? w + pad - kx : w;
+                for (size_t oy = 0; oy < h; oy++) {
+                    float *r = row + oy * w;
+                    size_t iy = oy + ky; /* + pad offset below */
+                    if (iy < pad || iy - pad >= h || x0 >= x1) {
+                        memset(r, 0, w * sizeof *r);
+                        continue;
+                    }
+                    const float *src = plane + (iy - pad) * w;
+                    if (x0)
+                        memset(r, 0, x0 * sizeof *r);
+                    memcpy(r + x0, src + x0 + kx - pad, (x1 - x0) * sizeof *r);
+                    if (x1 < w)
+                        memset(r + x1, 0, (w - x1) * sizeof *r);
+                }
+            }
+}
+
+void nn_col2im_add(const float *cols, float *dx, size_t c, size_t h, size_t w, size_t k)
+{
+    const size_t pad = k / 2, hw = h * w;
+    for (size_t ci = 0; ci < c; ci++)
+        for (size_t ky = 0; ky < k; ky++)
+            for (size_t kx = 0; kx < k; kx++) {
+                const float *row = cols + ((ci * k + ky) * k + kx) * hw;
+                float *plane = dx + ci * hw;
+                size_t x0 = kx < pad ? pad - kx : 0;
+                size_t x1 = w + pad <= kx ? 0 : w + pad - kx < w ? w + pad - kx : w;
+                for (size_t oy = 0; oy < h; oy++) {
+                    size_t iy = oy + ky;
+                    if (iy < pad || iy - pad >= h || x0 >= x1)
+                        continue;
+                    const float *restrict r = row + oy * w;
+                    float *restrict dst = plane + (iy - pad) * w;
+                    for (size_t ox = x0; ox < x1; ox++)
+                        dst[ox + kx - pad] += r[ox];
+                }
+            }
+}
+
+void nn_conv_forward(const float *x, const float *wt, const float *b, float *y, float *cols,
+                     size_t c, size_t h, size_t w, size_t o, size_t k)
+{
+    const size_t hw = h * w, ckk = c * k * k;
+    for (size_t oc = 0; oc < o; oc++) {
+        float *r = y + oc * hw;
+        float v = b ? b[oc] : 0.0f;
+        for (size_t i = 0; i < hw; i++)
+            r[i] = v;
+    }
+    /* y (o,hw) += wt (o,ckk) · cols (ckk,hw) */
+    nn_im2col(x, cols, c, h, w, k);
+    nn_gemm(0, 0, o, hw, ckk, 1.0f, wt, ckk, cols, hw, 1.0f, y, hw);
+}
+
+void nn_conv_forward_ref(const float *x, const float *wt, const float *b, float *y, size_t c,
+                         size_t h, size_t w, size_t o, size_t k)
+{
+    const long pad = (long)(k / 2);
+    for (size_t oc = 0; oc < o; oc++)
+        for (size_t oy = 0; oy < h; oy++)
+            for (size_t ox = 0; ox < w; ox++) {
+                double acc = b ? b[oc] : 0.0;
+                for (size_t ci = 0; ci < c; ci++)
+                    for (size_t ky = 0; ky < k; ky++)
+                        for (size_t kx = 0; kx < k; kx++) {
+                            long iy = (long)oy + (long)ky - pad, ix = (long)ox + (long)kx - pad;
+                            if (iy < 0 || ix < 0 || iy >= (long)h || ix >= (long)w)
+                                continue;
+                            acc += (double)wt[((oc * c + ci) * k + ky) * k + kx] *
+                                   x[(ci * h + (size_t)iy) * w + (size_t)ix];
+                        }
+                y[(oc * h + oy) * w + ox] = (float)acc;
+            }
+}
+
+void nn_conv_backward(const float *x, const float *wt, const float *dy, float *dx, float *dwt,
+                      float *db, float *cols, size_t c, size_t h, size_t w, size_t o, size_t k)
+{
+    const size_t hw = h * w, ckk = c * k * k;
+    /* Recomputing im2col here is cheaper than keeping every sample's cols
+     * (627 KB each for the cnn's second convolution) from the forward pass. */
+    nn_im2col(x, cols, c, h, w, k);
+    /* dwt (o,ckk) += dy (o,hw) · colsᵀ (hw,ckk) */
+    nn_gemm(0, 1, o, ckk, hw, 1.0f, dy, hw, cols, hw, 1.0f, dwt, ckk);
+    if (db)
+        for (size_t oc = 0; oc < o; oc++) {
+            const float *r = dy + oc * hw;
+            float s = 0.0f;
+            for (size_t i = 0; i < hw; i++)
+                s += r[i];
+            db[oc] += s;
+        }
+    if (dx) {
+        /* dcols (ckk,hw) = wtᵀ (ckk,o) · dy (o,hw), then scatter-add. */
+        nn_gemm(1, 0, ckk, hw, o, 1.0f, wt, ckk, dy, hw, 0.0f, cols, hw);
+        nn_col2im_add(cols, dx, c, h, w, k);
+    }
+}
+
+void nn_conv_backward_ref(const float *x, const float *wt, const float *dy, float *dx,
+                          float *dwt, float *db, size_t c, size_t h, size_t w, size_t o, size_t k)
+{
+    const long pad = (long)(k / 2);
+    for (size_t oc = 0; oc < o; oc++)
+        for (size_t oy = 0; oy < h; oy++)
+            for (size_t ox = 0; ox < w; ox++) {
+                float g = dy[(oc * h + oy) * w + ox];
+                if (db)
+                    db[oc] += g;
+                for (size_t ci = 0; ci < c; ci++)
+                    for (size_t ky = 0; ky < k; ky++)
+                        for (size_t kx = 0; kx < k; kx++) {
+                            long iy = (long)oy + (long)ky - pad, ix = (long)ox + (long)kx - pad;
+                            if (iy < 0 || ix < 0 || iy >= (long)h || ix >= (long)w)
+                                continue;
+                            size_t wi = ((oc * c + ci) * k + ky) * k + kx;
+                            size_t xi = (ci * h + (size_t)iy) * w + (size_t)ix;
+                            dwt[wi] += g * x[xi];
+                            if (dx)
+                                dx[xi] += g * wt[wi];
+                        }
+            }
+}
+
+/* --------------------------------------------------------------- maxpool */
+
+void nn_maxpool_forward(const float *x, float *y, size_t planes, size_t h, size_t w)
+{
+    const size_t oh = h / 2, ow = w / 2;
+    for (size_t p = 0; p < planes; p++) {
+        const float *in = x + p * h * w;
+        float *out = y + p * oh * ow;
+        for (size_t oy = 0; oy < oh; oy++) {
+            const float *r0 = in + 2 * oy * w, *r1 = r0 + w;
+            for (size_t ox = 0; ox < ow; ox++) {
+                float a = r0[2 * ox], b = r0[2 * ox + 1], c = r1[2 * ox], d = r1[2 * ox + 1];
+                float m = a;
+                if (b > m)
+                    m = b;
+                if (c > m)
+                    m = c;
+                if (d > m)
+                    m = d;
+                out[oy * ow + ox] = m;
+            }
+        }
+    }
+}
+
+void nn_maxpool_backward(const float *x, const float *dy, float *dx, size_t planes, size_t h,
+                         size_t w)
+{
+    const size_t oh = h / 2, ow = w / 2;
+    for (size_t p = 0; p < planes; p++) {
+        const float *in = x + p * h * w;
+        float *din = dx + p * h * w;
+        const float *g = dy + p * oh * ow;
+        for (size_t oy = 0; oy < oh; oy++) {
+            const float *r0 = in + 2 * oy * w, *r1 = r0 + w;
+            float *d0 = din + 2 * oy * w, *d1 = d0 + w;
+            for (size_t ox = 0; ox < ow; ox++) {
+                /* The same comparisons, in the same order, as the forward:
+                 * strict '>' keeps the first maximum. */
+                const size_t c = 2 * ox;
+                float m = r0[c];
+                float *best = d0 + c;
+                if (r0[c + 1] > m)
+                    m = r0[c + 1], best = d0 + c + 1;
+                if (r1[c] > m)
+                    m = r1[c], best = d1 + c;
+                if (r1[c + 1] > m)
+                    best = d1 + c + 1;
+                *best += g[oy * ow + ox];
+            }
+        }
+    }
+}
+
+/* ----------------------------------------------------------- activations */
+
+void nn_relu_forward(const float *x, float *y, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void nn_relu_backward(const float *y, const float *dy, float *dx, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        dx[i] += y[i] > 0.0f ? dy[i] : 0.0f;
+}
+
+void nn_sigmoid_forward(const float *x, float *y, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        y[i] = 1.0f / (1.0f + expf(-x[i]));
+}
+
+void nn_sigmoid_backward(const float *y, const float *dy, float *dx, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        dx[i] += dy[i] * y[i] * (1.0f - y[i]);
+}
+
+/* ---------------------------------------------------------------- losses */
+
+double nn_mse_forward(const float *y, const float *t, size_t n, size_t k)
+{
+    double s = 0;
+    for (size_t i = 0; i < n * k; i++) {
+        double d = (double)y[i] - t[i];
+        s += 0.5 * d * d;
+    }
+    return s;
+}
+
+void nn_mse_backward(const float *y, const float *t, float *dy, size_t n, size_t k, float scale)
+{
+    for (size_t i = 0; i < n * k; i++)
+        dy[i] += scale * (y[i] - t[i]);
+}
+
+/* PyTorch's BCELoss clamps each log at −100 so a saturated output gives a
+ * large but finite loss. */
+static double clamped_log(double v)
+{
+    double l = v > 0.0 ? log(v) : -100.0;
+    return l < -100.0 ? -100.0 : l;
+}
+
+double nn_bce_forward(const float *y, const float *t, size_t n, size_t k)
+{
+    double s = 0;
+    for (size_t i = 0; i < n * k; i++)
+        s -= t[i] * clamped_log(y[i]) + (1.0 - t[i]) * clamped_log(1.0 - (double)y[i]);
+    return s;
+}
+
+void nn_bce_backward(const float *y, const float *t, float *dy, size_t n, size_t k, float scale)
+{
+    /* The same clamp as the forward, on the denominators: y(1−y) ≥ 1e-12. */
+    for (size_t i = 0; i < n * k; i++) {
+        double d = (double)y[i] * (1.0 - (double)y[i]);
+        if (d < 1e-12)
+            d = 1e-12;
+        dy[i] += (float)(scale * ((double)y[i] - t[i]) / d);
+    }
+}
+
+double nn_bce_logits_forward(const float *z, const float *t, size_t n, size_t k)
+{
+    /* max(z,0) − z·t + log(1 + e^−|z|): never overflows, never logs zero. */
+    double s = 0;
+    for (size_t i = 0; i < n * k; i++) {
+        double v = z[i];
+        s += (v > 0 ? v : 0) - v * t[i] + log1p(exp(-fabs(v)));
+    }
+    return s;
+}
+
+void nn_bce_logits_backward(const float *y, const float *t, float *dz, size_t n, size_t k,
+                            float scale)
+{
+    for (size_t i = 0; i < n * k; i++)
+        dz[i] += scale * (y[i] - t[i]);
+}

@@ -1,0 +1,93 @@
+/* kernels.h — internal compute kernels of the network library: matrix
+ * products and forward/backward pairs for every layer and loss.
+ *
+ * Conventions (after llm.c): row-major float32, NCHW, shapes in comments;
+ * backward functions ADD (+=) into their gradient outputs, so the caller
+ * zeroes them first and gradients of several samples or threads accumulate;
+ * each optimised kernel has a naive *_ref twin that the tests compare with.
+ */
+#ifndef DIGITPAD_NN_KERNELS_H
+#define DIGITPAD_NN_KERNELS_H
+
+#include <stddef.h>
+
+/* ------------------------------------------------------------------ gemm */
+
+/* C[M,N] = alpha·op(A)·op(B) + beta·C, row-major; op(A) is [M,K] (A is
+ * [K,M] when ta), op(B) is [K,N] (B is [N,K] when tb).  Uses CBLAS when built
+ * with NN_HAVE_CBLAS, else a cache-friendly plain loop. */
+void nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const float *A,
+             size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
+/* The textbook triple loop (accumulates in double), for tests. */
+void nn_gemm_ref(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const float *A,
+                 size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
+/* The plain-C path nn_gemm takes without CBLAS (exposed so tests cover it in
+ * every build). */
+void nn_gemm_plain(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const float *A,
+                   size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
+
+/* ----------------------------------------------------------------- dense */
+
+/* x (n,in), w (out,in), b (out) or NULL -> y (n,out) = x·wᵀ + b */
+void nn_dense_forward(const float *x, const float *w, const float *b, float *y, size_t n,
+                      size_t in, size_t out);
+void nn_dense_forward_ref(const float *x, const float *w, const float *b, float *y, size_t n,
+                          size_t in, size_t out);
+/* dy (n,out) -> dw (out,in) += dyᵀ·x; db (out) += Σ dy (if b); dx (n,in) += dy·w
+ * (if dx).  dx is computed before dw is touched, so dw may alias w (the
+ * fused per-sample SGD step of the seed recipe relies on this). */
+void nn_dense_backward(const float *x, const float *w, const float *dy, float *dx, float *dw,
+                       float *db, size_t n, size_t in, size_t out);
+void nn_dense_backward_ref(const float *x, const float *w, const float *dy, float *dx,
+                           float *dw, float *db, size_t n, size_t in, size_t out);
+
+/* ------------------------------------------------------------------ conv */
+
+/* One sample: x (c,h,w), wt (o,c,k,k), b (o) or NULL -> y (o,h,w); stride 1,
+ * zero padding k/2.  cols: scratch of c·k·k·h·w floats. */
+void nn_conv_forward(const float *x, const float *wt, const float *b, float *y, float *cols,
+                     size_t c, size_t h, size_t w, size_t o, size_t k);
+void nn_conv_forward_ref(const float *x, const float *wt, const float *b, float *y, size_t c,
+                         size_t h, size_t w, size_t o, size_t k);
+/* One sample: dy (o,h,w) -> dwt (o,c,k,k) += ..., db (o) += ... (if db),
+ * dx (c,h,w) += ... (if dx).  cols: scratch as above. */
+void nn_conv_backward(const float *x, const float *wt, const float *dy, float *dx, float *dwt,
+                      float *db, float *cols, size_t c, size_t h, size_t w, size_t o, size_t k);
+void nn_conv_backward_ref(const float *x, const float *wt, const float *dy, float *dx,
+                          float *dwt, float *db, size_t c, size_t h, size_t w, size_t o, size_t k);
+/* x (c,h,w) -> cols (c·k·k, h·w), and its adjoint (cols added into dx). */
+void nn_im2col(const float *x, float *cols, size_t c, size_t h, size_t w, size_t k);
+void nn_col2im_add(const float *cols, float *dx, size_t c, size_t h, size_t w, size_t k);
+
+/* --------------------------------------------------------------- maxpool */
+
+/* x (n·c,h,w) -> y (n·c,h/2,w/2): 2×2 windows, stride 2, odd edges dropped. */
+void nn_maxpool_forward(const float *x, float *y, size_t planes, size_t h, size_t w);
+/* dy -> dx += dy at each window's first maximum of x (PyTorch's tie rule). */
+void nn_maxpool_backward(const float *x, const float *dy, float *dx, size_t planes, size_t h,
+                         size_t w);
+
+/* ----------------------------------------------------------- activations */
+
+/* count elements; backward works from the forward's output y. */
+void nn_relu_forward(const float *x, float *y, size_t count);
+void nn_relu_backward(const float *y, const float *dy, float *dx, size_t count);
+void nn_sigmoid_forward(const float *x, float *y, size_t count);
+void nn_sigmoid_backward(const float *y, const float *dy, float *dx, size_t count);
+
+/* ---------------------------------------------------------------- losses */
+
+/* y, t (n,k).  The forward returns the SUM over the n samples (the caller
+ * divides by the batch size); backward adds scale·∂loss/∂y into dy. */
+double nn_mse_forward(const float *y, const float *t, size_t n, size_t k);     /* ½Σ(y−t)² */
+void nn_mse_backward(const float *y, const float *t, float *dy, size_t n, size_t k, float scale);
+/* −Σ[t log y + (1−t) log(1−y)], logs clamped at −100 as PyTorch's BCELoss. */
+double nn_bce_forward(const float *y, const float *t, size_t n, size_t k);
+void nn_bce_backward(const float *y, const float *t, float *dy, size_t n, size_t k, float scale);
+/* BCE of y = sigmoid(z) computed from the logits z (stable for any z), and
+ * its gradient with respect to z, which is simply y − t. */
+double nn_bce_logits_forward(const float *z, const float *t, size_t n, size_t k);
+void nn_bce_logits_backward(const float *y, const float *t, float *dz, size_t n, size_t k,
+                            float scale);
+
+#endif

@@ -1,0 +1,74 @@
+/* model_internal.h — what model.c, forward.c and train.c share about a
+ * model: the struct behind the opaque nn_model, per-layer shapes and where
+ * each layer's parameters sit in the one contiguous buffer. */
+#ifndef DIGITPAD_NN_MODEL_INTERNAL_H
+#define DIGITPAD_NN_MODEL_INTERNAL_H
+
+#include "nn.h"
+
+/* Shapes and parameter placement of one layer (sizes per sample). */
+typedef struct nn_layer_info {
+    int in_c, in_h, in_w;
+    int out_c, out_h, out_w;
+    size_t in_size, out_size; /* c*h*w */
+    size_t w_off, w_count;    /* weight: offset in params, element count */
+    size_t b_off, b_count;    /* bias (b_count 0 when absent) */
+} nn_layer_info;
+
+/* Shape facts of a whole arch, computed without allocating. */
+typedef struct nn_arch_info {
+    nn_layer_info layer[NN_MAX_LAYERS];
+    size_t n_params;
+    size_t n_tensors;
+    size_t acts_per_sample; /* floats of all layer outputs, input included */
+    size_t max_act;         /* largest single layer input/output */
+    size_t max_cols;        /* largest im2col matrix of one sample */
+} nn_arch_info;
+
+/* Validates a (possibly hand-built or file-supplied) arch and fills *info.
+ * NN_ESHAPE for layers that do not fit together, NN_ELIMIT beyond NN_MAX_*. */
+nn_status nn_arch_analyse(const nn_arch *a, nn_arch_info *info, nn_error *err);
+
+typedef struct nn_meta {
+    char *key, *value;
+} nn_meta;
+
+struct nn_model {
+    nn_arch arch;
+    nn_arch_info info;
+    float *params;
+    nn_meta *meta;
+    size_t meta_n, meta_cap;
+};
+
+/* Scratch for one thread: every layer's output for up to max_batch samples,
+ * an im2col buffer, and (training workspaces only) two gradient buffers the
+ * backward pass ping-pongs between plus one-hot targets. */
+struct nn_workspace {
+    nn_arch arch;
+    nn_arch_info info;
+    size_t max_batch;
+    float *act[NN_MAX_LAYERS]; /* act[i]: output of layer i, (max_batch, out_size) */
+    float *cols;               /* info.max_cols */
+    float *grad_a, *grad_b;    /* (max_batch, info.max_act) each, or NULL */
+    float *targets;            /* (max_batch, out) or NULL */
+    float *block;              /* the one allocation all of the above live in */
+};
+
+/* A workspace; with_grad adds what training's backward pass needs. */
+nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int with_grad,
+                                     nn_error *err);
+
+/* Runs the forward pass over n <= max_batch samples, leaving every layer's
+ * output in ws->act; returns the network's output (ws->act[last]). */
+const float *nn_forward_all(const nn_model *m, nn_workspace *ws, const float *x, size_t n);
+
+/* 1 if a and b describe the same network. */
+int nn_arch_equal(const nn_arch *a, const nn_arch *b);
+
+/* The number of OpenMP threads `threads` asks for (0: all cores; always 1
+ * without OpenMP).  Also keeps OpenBLAS single-threaded, since we
+ * parallelise over samples ourselves and nested threads oversubscribe. */
+int nn_threads_resolve(int threads);
+
+#endif
