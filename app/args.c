@@ -1,0 +1,430 @@
+/* args.c — strict parsing of digitpad's command line.
+ * Every flag is looked up in one table that says whether it takes a value
+ * and which modes accept it, so "wrong mode" errors need no special cases. */
+#include "args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ the table */
+
+enum {
+    M_GUI = 1u << DP_MODE_GUI,
+    M_HELP = 1u << DP_MODE_HELP,
+    M_VERSION = 1u << DP_MODE_VERSION,
+    M_TRAIN = 1u << DP_MODE_TRAIN,
+    M_EVAL = 1u << DP_MODE_EVAL,
+    M_PSTROKES = 1u << DP_MODE_PREDICT_STROKES,
+    M_PREDICT = 1u << DP_MODE_PREDICT
+};
+
+typedef enum opt_id {
+    O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
+    O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
+    O_AUGMENT, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_SIZE, O_SCRIPT, O_COUNT
+} opt_id;
+
+typedef struct opt_def {
+    const char *name;
+    int takes_value;
+    int sets_mode;     /* -1, or the dp_mode this flag selects */
+    unsigned modes;    /* modes that accept it (ignored for mode flags) */
+} opt_def;
+
+static const opt_def OPTS[O_COUNT] = {
+    [O_HELP] = {"--help", 0, DP_MODE_HELP, 0},
+    [O_VERSION] = {"--version", 0, DP_MODE_VERSION, 0},
+    [O_TRAIN] = {"--train", 0, DP_MODE_TRAIN, 0},
+    [O_EVAL] = {"--eval", 0, DP_MODE_EVAL, 0},
+    [O_PSTROKES] = {"--predict-strokes", 1, DP_MODE_PREDICT_STROKES, 0},
+    [O_PREDICT] = {"--predict", 0, DP_MODE_PREDICT, 0},
+    [O_ARCH] = {"--arch", 1, -1, M_TRAIN},
+    [O_EPOCHS] = {"--epochs", 1, -1, M_TRAIN},
+    [O_BATCH] = {"--batch", 1, -1, M_TRAIN},
+    [O_LR] = {"--lr", 1, -1, M_TRAIN},
+    [O_OPTIMIZER] = {"--optimizer", 1, -1, M_TRAIN},
+    [O_SCHEDULE] = {"--schedule", 1, -1, M_TRAIN},
+    [O_WD] = {"--weight-decay", 1, -1, M_TRAIN},
+    [O_SEED] = {"--seed", 1, -1, M_TRAIN},
+    [O_AUGMENT] = {"--augment", 0, -1, M_TRAIN},
+    [O_LIMIT] = {"--limit", 1, -1, M_TRAIN},
+    [O_OUT] = {"--out", 1, -1, M_TRAIN},
+    [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN},
+    [O_DATA] = {"--data", 1, -1, M_TRAIN | M_EVAL},
+    [O_THREADS] = {"--threads", 1, -1, M_TRAIN | M_EVAL},
+    [O_MODEL] = {"--model", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT | M_GUI},
+    [O_SIZE] = {"--size", 1, -1, M_GUI},
+    [O_SCRIPT] = {"--script", 1, -1, M_GUI},
+};
+
+const char *dp_mode_flag(dp_mode m)
+{
+    for (int i = 0; i < O_COUNT; i++)
+        if (OPTS[i].sets_mode == (int)m)
+            return OPTS[i].name;
+    return "";
+}
+
+/* What the modes that accept a flag are called, for "needs --train". */
+static void modes_text(unsigned modes, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    size_t used = 0;
+    int first = 1;
+    for (int m = 0; m <= DP_MODE_PREDICT; m++) {
+        if (!(modes & (1u << m)))
+            continue;
+        const char *name = m == DP_MODE_GUI ? "the window (no mode flag)" : dp_mode_flag((dp_mode)m);
+        int w = snprintf(buf + used, len - used, "%s%s", first ? "" : " or ", name);
+        if (w < 0 || (size_t)w >= len - used)
+            return;
+        used += (size_t)w;
+        first = 0;
+    }
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen)
+        vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* ------------------------------------------------------------- numbers */
+
+/* strtol/strtod skip leading blanks and accept a lone sign; we want the
+ * argument to be exactly a number. */
+static int starts_like_number(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    if (*s == '+' || *s == '-')
+        s++;
+    return isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]));
+}
+
+int dp_parse_long(const char *s, long lo, long hi, long *out)
+{
+    if (!starts_like_number(s))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int dp_parse_double(const char *s, double lo, double hi, double *out)
+{
+    if (!starts_like_number(s))
+        return -1;
+    /* Hexadecimal floats and "infinity" are valid strtod input but not
+     * numbers anyone types on purpose. */
+    for (const char *p = s; *p; p++)
+        if (*p == 'x' || *p == 'X')
+            return -1;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno == ERANGE && fabs(v) > 1.0)
+        return -1;
+    if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !isdigit((unsigned char)*s))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* "640x480" (also "640X480"). */
+static int parse_size(const char *s, int *w, int *h)
+{
+    const char *x = strpbrk(s, "xX");
+    if (!x || x == s || (size_t)(x - s) >= 16)
+        return -1;
+    char left[16];
+    memcpy(left, s, (size_t)(x - s));
+    left[x - s] = '\0';
+    long lw, lh;
+    if (dp_parse_long(left, DP_MIN_WINDOW, DP_MAX_WINDOW, &lw) != 0 ||
+        dp_parse_long(x + 1, DP_MIN_WINDOW, DP_MAX_WINDOW, &lh) != 0)
+        return -1;
+    if (left[0] == '+' || x[1] == '+')
+        return -1;
+    *w = (int)lw;
+    *h = (int)lh;
+    return 0;
+}
+
+/* ------------------------------------------------------------ one value */
+
+static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, char *err,
+                     size_t errlen)
+{
+    long l;
+    double d;
+    switch (id) {
+    case O_PSTROKES:
+        if (!*v)
+            return fail(err, errlen, "%s needs a file name", flag);
+        a->strokes_path = v;
+        return 0;
+    case O_ARCH:
+        if (!*v)
+            return fail(err, errlen, "--arch needs a preset (seed, mlp, cnn) or a spec");
+        a->arch = v;
+        return 0;
+    case O_EPOCHS:
+        if (dp_parse_long(v, 1, DP_MAX_EPOCHS, &l) != 0)
+            return fail(err, errlen, "--epochs: '%s' is not a whole number from 1 to %d", v,
+                        DP_MAX_EPOCHS);
+        a->epochs = (int)l;
+        return 0;
+    case O_BATCH:
+        if (dp_parse_long(v, 1, DP_MAX_BATCH, &l) != 0)
+            return fail(err, errlen, "--batch: '%s' is not a whole number from 1 to %d", v,
+                        DP_MAX_BATCH);
+        a->batch = (size_t)l;
+        return 0;
+    case O_LR:
+        if (dp_parse_double(v, 0.0, DP_MAX_LR, &d) != 0 || d <= 0.0)
+            return fail(err, errlen, "--lr: '%s' is not a number above 0 and at most %g", v,
+                        DP_MAX_LR);
+        a->lr = d;
+        return 0;
+    case O_OPTIMIZER:
+        /* Values match nn_optimizer (NN_OPT_SGD, NN_OPT_MOMENTUM, NN_OPT_ADAM). */
+        if (strcmp(v, "sgd") == 0)
+            a->optimizer = 0;
+        else if (strcmp(v, "momentum") == 0)
+            a->optimizer = 1;
+        else if (strcmp(v, "adam") == 0)
+            a->optimizer = 2;
+        else
+            return fail(err, errlen, "--optimizer: '%s' is not one of sgd, momentum, adam", v);
+        return 0;
+    case O_SCHEDULE:
+        /* Values match nn_schedule (CONSTANT, STEP, COSINE). */
+        if (strcmp(v, "constant") == 0)
+            a->schedule = 0;
+        else if (strcmp(v, "step") == 0)
+            a->schedule = 1;
+        else if (strcmp(v, "cosine") == 0)
+            a->schedule = 2;
+        else
+            return fail(err, errlen, "--schedule: '%s' is not one of constant, step, cosine", v);
+        return 0;
+    case O_WD:
+        if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
+            return fail(err, errlen, "--weight-decay: '%s' is not a number from 0 to 1", v);
+        a->weight_decay = d;
+        return 0;
+    case O_SEED:
+        if (parse_u64(v, &a->seed) != 0)
+            return fail(err, errlen, "--seed: '%s' is not a whole number from 0 to %llu", v,
+                        (unsigned long long)UINT64_MAX);
+        a->have_seed = 1;
+        return 0;
+    case O_LIMIT:
+        if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)
+            return fail(err, errlen, "--limit: '%s' is not a whole number of images (1 or more)",
+                        v);
+        a->limit = (size_t)l;
+        return 0;
+    case O_OUT:
+        if (!*v)
+            return fail(err, errlen, "--out needs a file name");
+        a->out = v;
+        return 0;
+    case O_MINACC:
+        if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
+            return fail(err, errlen,
+                        "--min-accuracy: '%s' is not a fraction from 0 to 1 (e.g. 0.98)", v);
+        a->min_accuracy = d;
+        return 0;
+    case O_DATA:
+        if (!*v)
+            return fail(err, errlen, "--data needs a directory");
+        a->data_dir = v;
+        return 0;
+    case O_THREADS:
+        if (dp_parse_long(v, 0, DP_MAX_THREADS, &l) != 0)
+            return fail(err, errlen,
+                        "--threads: '%s' is not a whole number from 0 (all cores) to %d", v,
+                        DP_MAX_THREADS);
+        a->threads = (int)l;
+        return 0;
+    case O_MODEL:
+        if (!*v)
+            return fail(err, errlen, "--model needs a file name");
+        a->model = v;
+        return 0;
+    case O_SIZE:
+        if (parse_size(v, &a->width, &a->height) != 0)
+            return fail(err, errlen, "--size: '%s' is not WIDTHxHEIGHT with each from %d to %d",
+                        v, DP_MIN_WINDOW, DP_MAX_WINDOW);
+        return 0;
+    case O_SCRIPT:
+        if (!*v)
+            return fail(err, errlen, "--script needs a file name");
+        a->script = v;
+        return 0;
+    default:
+        return fail(err, errlen, "%s takes no value", flag);
+    }
+}
+
+/* ---------------------------------------------------------------- parse */
+
+static void args_defaults(dp_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->mode = DP_MODE_GUI;
+    a->lr = -1.0;
+    a->optimizer = -1;
+    a->schedule = -1;
+    a->weight_decay = -1.0;
+    a->min_accuracy = -1.0;
+    a->threads = -1;
+    a->argc = argc;
+    a->argv = argv;
+}
+
+void dp_args_free(dp_args *a)
+{
+    if (!a)
+        return;
+    free((void *)a->images);
+    a->images = NULL;
+    a->n_images = 0;
+}
+
+static int lookup(const char *name, size_t len)
+{
+    for (int i = 0; i < O_COUNT; i++)
+        if (strlen(OPTS[i].name) == len && strncmp(OPTS[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
+{
+    args_defaults(a, argc, argv);
+    if (err && errlen)
+        err[0] = '\0';
+    if (argc > 0) {
+        a->images = malloc((size_t)argc * sizeof *a->images);
+        if (!a->images)
+            return fail(err, errlen, "out of memory");
+    }
+
+    int seen[O_COUNT] = {0};
+    int mode_opt = -1;
+    const char *first_positional = NULL;
+    int only_positional = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_positional || arg[0] != '-' || strcmp(arg, "-") == 0) {
+            if (!first_positional)
+                first_positional = arg;
+            a->images[a->n_images++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_positional = 1;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0)
+            arg = "--help";
+        else if (strcmp(arg, "-V") == 0)
+            arg = "--version";
+
+        const char *eq = strchr(arg, '=');
+        size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+        int id = arg[1] == '-' ? lookup(arg, name_len) : -1;
+        if (id < 0)
+            return fail(err, errlen, "unknown option '%.*s'", (int)(name_len > 60 ? 60 : name_len),
+                        arg);
+        const opt_def *o = &OPTS[id];
+        if (seen[id])
+            return fail(err, errlen, "%s given twice", o->name);
+        seen[id] = 1;
+
+        const char *value = NULL;
+        if (o->takes_value) {
+            if (eq) {
+                value = eq + 1;
+            } else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
+                value = argv[++i];
+            } else {
+                return fail(err, errlen, "%s needs a value", o->name);
+            }
+        } else if (eq) {
+            return fail(err, errlen, "%s takes no value", o->name);
+        }
+
+        if (o->sets_mode >= 0) {
+            if (mode_opt >= 0)
+                return fail(err, errlen, "%s and %s cannot be used together", OPTS[mode_opt].name,
+                            o->name);
+            mode_opt = id;
+            a->mode = (dp_mode)o->sets_mode;
+        }
+        if (id == O_AUGMENT) {
+            a->augment = 1;
+        } else if (value && set_value(a, (opt_id)id, o->name, value, err, errlen) != 0) {
+            return -1;
+        }
+    }
+
+    /* Checked after the loop so flags may come before or after the mode. */
+    for (int id = 0; id < O_COUNT; id++) {
+        if (!seen[id] || OPTS[id].sets_mode >= 0)
+            continue;
+        if (!(OPTS[id].modes & (1u << a->mode))) {
+            char need[160];
+            modes_text(OPTS[id].modes, need, sizeof need);
+            if (a->mode == DP_MODE_GUI)
+                return fail(err, errlen, "%s needs %s", OPTS[id].name, need);
+            return fail(err, errlen, "%s cannot be used with %s (it goes with %s)", OPTS[id].name,
+                        dp_mode_flag(a->mode), need);
+        }
+    }
+    if (a->mode == DP_MODE_PREDICT) {
+        if (a->n_images == 0)
+            return fail(err, errlen, "--predict needs at least one image file");
+    } else if (first_positional) {
+        return fail(err, errlen, "unexpected argument '%.80s'", first_positional);
+    }
+    return 0;
+}

@@ -1,0 +1,96 @@
+/* args.h — digitpad's command line, parsed strictly into a plain struct.
+ * Knows nothing of training or windows: it only says which mode was asked
+ * for and with which validated settings (main.c and cli_*.c act on them). */
+#ifndef DIGITPAD_ARGS_H
+#define DIGITPAD_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes shared by every mode. */
+#define DP_EXIT_OK 0
+#define DP_EXIT_BELOW 1 /* --train: final test accuracy below --min-accuracy */
+#define DP_EXIT_USAGE 2 /* bad usage or bad input (file, data, model) */
+
+/* Limits on values; anything beyond is refused as a usage error. */
+#define DP_MAX_EPOCHS 10000
+#define DP_MAX_BATCH 60000
+#define DP_MAX_THREADS 256
+#define DP_MAX_LR 10.0
+#define DP_MIN_WINDOW 200
+#define DP_MAX_WINDOW 16384
+
+typedef enum dp_mode {
+    DP_MODE_GUI = 0,  /* no mode flag: open the window */
+    DP_MODE_HELP,
+    DP_MODE_VERSION,
+    DP_MODE_TRAIN,
+    DP_MODE_EVAL,
+    DP_MODE_PREDICT_STROKES,
+    DP_MODE_PREDICT
+} dp_mode;
+
+/* Parsed arguments.  Strings are borrowed from argv.  A setting that was not
+ * given keeps its "unset" value (noted per field), so the mode can tell it
+ * apart from an explicit one and fall back to the preset's. */
+typedef struct dp_args {
+    dp_mode mode;
+
+    /* --train */
+    const char *arch;      /* NULL: "cnn" */
+    int epochs;            /* 0: preset */
+    size_t batch;          /* 0: preset */
+    double lr;             /* < 0: preset */
+    int optimizer;         /* -1: preset, else an nn_optimizer */
+    int schedule;          /* -1: preset, else an nn_schedule */
+    double weight_decay;   /* < 0: preset */
+    int have_seed;
+    uint64_t seed;
+    int augment;           /* 0/1 */
+    size_t limit;          /* 0: every training image */
+    const char *out;       /* NULL: DP_DEFAULT_OUT */
+    double min_accuracy;   /* < 0: no check */
+
+    /* --train and --eval */
+    const char *data_dir;  /* NULL: nn_mnist_default_dir(NULL) */
+    int threads;           /* -1: library default (all cores) */
+
+    /* --eval, --predict-strokes, --predict and the window */
+    const char *model;     /* NULL: the shipped default model */
+
+    /* --predict-strokes FILE */
+    const char *strokes_path;
+    /* --predict IMAGE... (array owned by the struct: dp_args_free) */
+    const char **images;
+    size_t n_images;
+
+    /* the window */
+    int width, height;     /* 0: default */
+    const char *script;
+
+    /* the whole command line, for the model's "command" metadata */
+    int argc;
+    char **argv;
+} dp_args;
+
+#define DP_DEFAULT_OUT "digitpad-model.safetensors"
+
+/* Parses argv into *a.  Returns 0, or -1 with a one-line reason (without the
+ * "digitpad: " prefix) in err: an unknown flag, a missing or bad value, a
+ * flag given twice, two modes at once, or a flag that the chosen mode does
+ * not take.  *a must be released with dp_args_free either way. */
+int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen);
+
+/* Frees what dp_parse_args allocated; safe to call twice. */
+void dp_args_free(dp_args *a);
+
+/* The flag that selects a mode ("--train", ... ; "" for the window). */
+const char *dp_mode_flag(dp_mode m);
+
+/* Strict number parsing, exposed for tests: the whole string must be a
+ * base-10 integer (resp. a finite decimal number) within [lo, hi].
+ * 0 on success, -1 otherwise. */
+int dp_parse_long(const char *s, long lo, long hi, long *out);
+int dp_parse_double(const char *s, double lo, double hi, double *out);
+
+#endif

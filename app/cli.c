@@ -1,0 +1,186 @@
+/* cli.c — what the modes share: --help and --version text, error lines,
+ * model loading with the default-model search, the confusion matrix table. */
+#include "cli.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn_file.h"
+#include "paths.h"
+
+#ifdef NN_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#ifndef DIGITPAD_VERSION
+#define DIGITPAD_VERSION NN_VERSION_STRING
+#endif
+
+void dp_errorf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("digitpad: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+nn_model *dp_load_model(const char *path, char *used, size_t len)
+{
+    if (!path) {
+        if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, used, len) != 0) {
+            dp_errorf("no default model found (looked for models/%s next to the executable, "
+                      "in the source tree and in the install prefix); use --model FILE",
+                      DP_DEFAULT_MODEL_NAME);
+            return NULL;
+        }
+    } else {
+        snprintf(used, len, "%s", path);
+    }
+    nn_error err;
+    nn_model *m = nn_model_load(used, &err);
+    if (!m)
+        dp_errorf("%s", err.msg);
+    return m;
+}
+
+double dp_model_threshold(const nn_model *m)
+{
+    const char *t = nn_model_meta_get(m, "threshold");
+    if (!t)
+        return 0.5;
+    char *end = NULL;
+    double v = strtod(t, &end);
+    if (end == t || *end != '\0' || !isfinite(v) || v < 0.0 || v > 1.0)
+        return 0.5;
+    return v;
+}
+
+int dp_argmax10(const float *y)
+{
+    int best = 0;
+    for (int k = 1; k < 10; k++)
+        if (y[k] > y[best])
+            best = k;
+    return best;
+}
+
+void dp_print_confusion(FILE *f, const char *prefix, const size_t conf[10][10])
+{
+    size_t maxv = 0;
+    for (int i = 0; i < 10; i++)
+        for (int j = 0; j < 10; j++)
+            if (conf[i][j] > maxv)
+                maxv = conf[i][j];
+    int w = 1;
+    for (size_t v = maxv; v >= 10; v /= 10)
+        w++;
+    if (w < 3)
+        w = 3;
+    fprintf(f, "%sconfusion matrix (rows: true digit, columns: predicted)\n", prefix);
+    fprintf(f, "%s%8s", prefix, "");
+    for (int j = 0; j < 10; j++)
+        fprintf(f, " %*d", w, j);
+    fputc('\n', f);
+    for (int i = 0; i < 10; i++) {
+        fprintf(f, "%s%8d", prefix, i);
+        for (int j = 0; j < 10; j++) {
+            /* Zeros off the diagonal as dots, so the errors stand out. */
+            if (conf[i][j] == 0 && i != j)
+                fprintf(f, " %*s", w, ".");
+            else
+                fprintf(f, " %*zu", w, conf[i][j]);
+        }
+        fputc('\n', f);
+    }
+}
+
+void dp_print_version(FILE *f)
+{
+    fprintf(f, "digitpad %s (nn library %s)\n", DIGITPAD_VERSION, NN_VERSION_STRING);
+#ifdef NN_HAVE_OPENMP
+    fprintf(f, "OpenMP: yes (up to %d threads)\n", omp_get_max_threads());
+#else
+    fprintf(f, "OpenMP: no\n");
+#endif
+#ifdef DIGITPAD_HAVE_BLAS
+    fprintf(f, "BLAS:   yes (CBLAS, OpenBLAS)\n");
+#else
+    fprintf(f, "BLAS:   no (built-in matrix kernels)\n");
+#endif
+#ifdef DIGITPAD_HAVE_GUI
+    fprintf(f, "window: yes (SDL2, SDL2_ttf)\n");
+#else
+    fprintf(f, "window: no (built with DIGITPAD_GUI=OFF)\n");
+#endif
+}
+
+void dp_print_help(FILE *f)
+{
+    fputs(
+        "Usage: digitpad [--model FILE] [--size WxH]      open the drawing window\n"
+        "       digitpad --train [options]                train a model on MNIST\n"
+        "       digitpad --eval [--model FILE]            test a model on MNIST\n"
+        "       digitpad --predict-strokes FILE [--model FILE]\n"
+        "       digitpad --predict IMAGE... [--model FILE]\n"
+        "       digitpad --help | --version\n"
+        "\n"
+        "Draw a digit with the mouse and watch a neural network, written from scratch\n"
+        "in C, recognise it live.\n"
+        "\n"
+        "Window:\n"
+        "  --model FILE        model to load (default: the shipped default model)\n"
+        "  --size WxH          initial window size in pixels, e.g. 1280x800\n"
+        "  --script FILE       test mode: replay input events from FILE, print what the\n"
+        "                      window shows, then quit\n"
+        "\n"
+        "  Controls: left mouse (or touch, pen) draws; right mouse erases the strokes\n"
+        "  under the cursor; Ctrl+Z or U undoes the last stroke; C, Delete or Backspace\n"
+        "  clears; P shows the raw canvas beside the normalised input; 0-9 picks a label\n"
+        "  and S saves the drawing (strokes + 28x28 PGM) to your data directory; drop a\n"
+        "  .safetensors file on the window to load it; H or F1 toggles help; Esc quits.\n"
+        "\n"
+        "Training (--train):\n"
+        "  --arch A            preset seed, mlp or cnn (default), or a spec such as\n"
+        "                      fc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)\n"
+        "  --epochs N          passes over the training set (default: the preset's)\n"
+        "  --batch N           minibatch size, 1 to 60000\n"
+        "  --lr X              learning rate, above 0\n"
+        "  --optimizer O       sgd, momentum or adam\n"
+        "  --schedule S        learning-rate schedule: constant, step or cosine\n"
+        "  --weight-decay X    0 to 1\n"
+        "  --seed N            random seed (same seed and threads: the same model)\n"
+        "  --threads N         worker threads, 0 = all cores (default)\n"
+        "  --augment           random rotation, scale, shear, shift and stroke thickness\n"
+        "  --limit N           train on the first N training images (test set stays full)\n"
+        "  --data DIR          MNIST directory (default: $DIGITPAD_DATA, else data/mnist)\n"
+        "  --out FILE          where to save the model\n"
+        "                      (default: " DP_DEFAULT_OUT ")\n"
+        "  --min-accuracy X    exit 1 if the final test accuracy is below X (0 to 1);\n"
+        "                      the model is saved anyway\n"
+        "\n"
+        "Evaluation (--eval): test accuracy, per-class accuracy and the confusion matrix\n"
+        "  --model FILE, --data DIR, --threads N as above\n"
+        "\n"
+        "Prediction:\n"
+        "  --predict-strokes FILE  classify every drawing of a strokes file, rendered and\n"
+        "                      preprocessed exactly as the window does; prints\n"
+        "                      'id predicted confidence label' per drawing and, when the\n"
+        "                      file has labels, '#' lines: accuracy, confusion matrix\n"
+        "  --predict IMAGE...  classify PGM (P2/P5) or BMP images of any size; prints\n"
+        "                      'path predicted confidence' per image\n"
+        "\n"
+        "Environment:\n"
+        "  DIGITPAD_DATA       MNIST directory when --data is not given\n"
+        "  DIGITPAD_HOME       your data directory (saved drawings, fine-tuned models);\n"
+        "                      default $XDG_DATA_HOME/digitpad or ~/.local/share/digitpad\n"
+        "  DIGITPAD_PROGRESS   'plain' prints training progress as log lines even on a\n"
+        "                      terminal\n"
+        "\n"
+        "Exit status: 0 success; 1 test accuracy below --min-accuracy; 2 bad usage or\n"
+        "bad input (unreadable data, model or image).\n",
+        f);
+}

@@ -1,0 +1,44 @@
+/* cli.h — digitpad's headless modes: --train, --eval, --predict-strokes,
+ * --predict, --help and --version.  Each takes the parsed arguments and
+ * returns the process exit code (DP_EXIT_* in args.h); only these functions
+ * and main.c talk to the user. */
+#ifndef DIGITPAD_CLI_H
+#define DIGITPAD_CLI_H
+
+#include <stdio.h>
+
+#include "args.h"
+#include "nn.h"
+
+int dp_cli_train(const dp_args *a);
+int dp_cli_eval(const dp_args *a);
+int dp_cli_predict_strokes(const dp_args *a);
+int dp_cli_predict(const dp_args *a);
+
+void dp_print_help(FILE *f);
+void dp_print_version(FILE *f);
+
+/* ------------------------------------------------- shared by the modes */
+
+/* Prints "digitpad: <message>" and a newline on stderr. */
+void dp_errorf(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Loads `path`, or the shipped default model when path is NULL.  The path
+ * actually used goes to used (len bytes).  NULL after printing the error. */
+nn_model *dp_load_model(const char *path, char *used, size_t len);
+
+/* A model's "threshold" metadata as a number in [0,1], else 0.5. */
+double dp_model_threshold(const nn_model *m);
+
+/* Index of the largest of ten outputs. */
+int dp_argmax10(const float *y);
+
+/* Prints a 10×10 confusion matrix (rows: true digit, columns: predicted),
+ * each line starting with prefix ("" or "# "). */
+void dp_print_confusion(FILE *f, const char *prefix, const size_t conf[10][10]);
+
+#endif

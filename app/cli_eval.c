@@ -1,0 +1,64 @@
+/* cli_eval.c — `digitpad --eval`: a model's accuracy on the MNIST test set,
+ * overall and per digit, and the confusion matrix showing which digits it
+ * mistakes for which. */
+#include "cli.h"
+
+#include <string.h>
+
+#include "nn_data.h"
+#include "progress.h"
+
+int dp_cli_eval(const dp_args *a)
+{
+    char path[4096];
+    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    if (!m)
+        return DP_EXIT_USAGE;
+    int rc = DP_EXIT_USAGE;
+    nn_error err;
+    nn_dataset test = {0};
+    const char *dir = nn_mnist_default_dir(a->data_dir);
+    if (nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
+        dp_errorf("%s", err.msg);
+        goto done;
+    }
+    nn_eval ev;
+    memset(&ev, 0, sizeof ev);
+    double t0 = dp_now();
+    if (nn_evaluate(m, &test, a->threads >= 0 ? a->threads : 0, &ev, &err) != NN_OK) {
+        dp_errorf("%s", err.msg);
+        goto done;
+    }
+    double secs = dp_now() - t0;
+
+    const char *arch = nn_model_meta_get(m, "arch");
+    const char *recorded = nn_model_meta_get(m, "test_accuracy");
+    const char *dataset = nn_model_meta_get(m, "dataset");
+    printf("model     %s\n", path);
+    printf("arch      %s\n", arch ? arch : "?");
+    if (dataset || recorded)
+        printf("trained   on %s, recorded test accuracy %s\n", dataset ? dataset : "?",
+               recorded ? recorded : "?");
+    printf("test set  %zu images from %s (%.2f s, %.0f images/s)\n", ev.n, dir, secs,
+           secs > 0 ? (double)ev.n / secs : 0.0);
+    printf("accuracy  %.2f%% (%zu/%zu correct)\n\n", 100.0 * ev.accuracy, ev.correct, ev.n);
+
+    printf("digit  images  correct  accuracy\n");
+    for (int d = 0; d < 10; d++) {
+        size_t n = 0;
+        for (int j = 0; j < 10; j++)
+            n += ev.confusion[d][j];
+        size_t ok = ev.confusion[d][d];
+        if (n)
+            printf("%5d  %6zu  %7zu  %7.2f%%\n", d, n, ok, 100.0 * (double)ok / (double)n);
+        else
+            printf("%5d  %6zu  %7zu  %8s\n", d, n, ok, "-");
+    }
+    printf("\n");
+    dp_print_confusion(stdout, "", (const size_t(*)[10])ev.confusion);
+    rc = DP_EXIT_OK;
+done:
+    nn_dataset_free(&test);
+    nn_model_free(m);
+    return rc;
+}

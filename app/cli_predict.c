@@ -1,0 +1,175 @@
+/* cli_predict.c — `digitpad --predict-strokes FILE` and `--predict IMAGE...`:
+ * classify drawings and images headless, through exactly the preprocessing
+ * the window uses (ink.h), so scores here are what a person would see. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ink.h"
+
+/* Drawings are preprocessed and run through the network this many at a time:
+ * one batched forward is much faster than one call per drawing. */
+#define PREDICT_BATCH 256
+
+/* --------------------------------------------------------- strokes files */
+
+typedef struct strokes_summary {
+    size_t labelled, correct, unsure;
+    size_t confusion[10][10];
+} strokes_summary;
+
+static void print_strokes_summary(const strokes_summary *s, size_t n, double threshold)
+{
+    if (s->labelled > 0) {
+        printf("# accuracy: %.4f (%zu/%zu labelled drawings)\n",
+               (double)s->correct / (double)s->labelled, s->correct, s->labelled);
+    }
+    printf("# unsure: %zu of %zu (top output below the model's threshold %.2f)\n", s->unsure, n,
+           threshold);
+    if (s->labelled > 0)
+        dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
+}
+
+int dp_cli_predict_strokes(const dp_args *a)
+{
+    char path[4096];
+    char msg[512];
+    ink_sample *samples = NULL;
+    size_t n = 0;
+    if (ink_read_file(a->strokes_path, &samples, &n, msg, sizeof msg) != 0) {
+        dp_errorf("%s", msg);
+        return DP_EXIT_USAGE;
+    }
+    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    if (!m) {
+        ink_samples_free(samples, n);
+        return DP_EXIT_USAGE;
+    }
+    int rc = DP_EXIT_USAGE;
+    nn_error err;
+    size_t in_size = nn_arch_in_size(nn_model_arch(m));
+    float *x = malloc(sizeof *x * PREDICT_BATCH * INK_INPUT_SIZE);
+    float *y = malloc(sizeof *y * PREDICT_BATCH * 10);
+    nn_workspace *ws = nn_workspace_create(m, PREDICT_BATCH, &err);
+    if (!ws) {
+        dp_errorf("%s", err.msg);
+        goto done;
+    }
+    if (!x || !y) {
+        dp_errorf("out of memory");
+        goto done;
+    }
+    if (in_size != INK_INPUT_SIZE) {
+        dp_errorf("%s: the model takes %zu inputs, not a 28x28 image", path, in_size);
+        goto done;
+    }
+    double threshold = dp_model_threshold(m);
+    strokes_summary sum;
+    memset(&sum, 0, sizeof sum);
+    for (size_t start = 0; start < n; start += PREDICT_BATCH) {
+        size_t count = n - start < PREDICT_BATCH ? n - start : PREDICT_BATCH;
+        /* Rendering a 560×560 canvas per drawing dominates the run time, and
+         * ink_preprocess keeps no shared state, so drawings are rendered in
+         * parallel.  An empty drawing gives an all-zero input (0), which the
+         * network still scores; only -1 (no memory) is an error. */
+        int failed = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 8) reduction(| : failed)
+#endif
+        for (long i = 0; i < (long)count; i++) {
+            if (ink_preprocess(&samples[start + (size_t)i].drawing,
+                               x + (size_t)i * INK_INPUT_SIZE) < 0)
+                failed |= 1;
+        }
+        if (failed) {
+            dp_errorf("out of memory preprocessing drawings");
+            goto done;
+        }
+        if (nn_forward(m, ws, x, count, y, &err) != NN_OK) {
+            dp_errorf("%s", err.msg);
+            goto done;
+        }
+        for (size_t i = 0; i < count; i++) {
+            const ink_sample *s = &samples[start + i];
+            const float *out = y + i * 10;
+            int pred = dp_argmax10(out);
+            if ((double)out[pred] < threshold)
+                sum.unsure++;
+            char label[4] = "?";
+            if (s->label >= 0 && s->label <= 9) {
+                label[0] = (char)('0' + s->label);
+                sum.labelled++;
+                sum.correct += pred == s->label;
+                sum.confusion[s->label][pred]++;
+            }
+            printf("%s %d %.4f %s\n", s->id, pred, (double)out[pred], label);
+        }
+    }
+    print_strokes_summary(&sum, n, threshold);
+    rc = DP_EXIT_OK;
+done:
+    if (fflush(stdout) != 0 && rc == DP_EXIT_OK) {
+        dp_errorf("cannot write the results");
+        rc = DP_EXIT_USAGE;
+    }
+    nn_workspace_free(ws);
+    free(x);
+    free(y);
+    nn_model_free(m);
+    ink_samples_free(samples, n);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- images */
+
+int dp_cli_predict(const dp_args *a)
+{
+    char path[4096];
+    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    if (!m)
+        return DP_EXIT_USAGE;
+    if (nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE) {
+        dp_errorf("%s: the model does not take a 28x28 image", path);
+        nn_model_free(m);
+        return DP_EXIT_USAGE;
+    }
+    nn_error err;
+    nn_workspace *ws = nn_workspace_create(m, 1, &err);
+    if (!ws) {
+        dp_errorf("%s", err.msg);
+        nn_model_free(m);
+        return DP_EXIT_USAGE;
+    }
+    int rc = DP_EXIT_OK;
+    for (size_t i = 0; i < a->n_images; i++) {
+        const char *img = a->images[i];
+        char msg[512];
+        float *pix = NULL;
+        int w = 0, h = 0;
+        if (ink_image_load(img, &pix, &w, &h, msg, sizeof msg) != 0) {
+            fflush(stdout);
+            dp_errorf("%s", msg);
+            rc = DP_EXIT_USAGE;
+            continue;
+        }
+        float x[INK_INPUT_SIZE], y[10];
+        ink_normalize(pix, w, h, x); /* a blank image stays all zero and is scored */
+        free(pix);
+        if (nn_forward(m, ws, x, 1, y, &err) != NN_OK) {
+            fflush(stdout);
+            dp_errorf("%s: %s", img, err.msg);
+            rc = DP_EXIT_USAGE;
+            continue;
+        }
+        int pred = dp_argmax10(y);
+        printf("%s %d %.4f\n", img, pred, (double)y[pred]);
+    }
+    if (fflush(stdout) != 0) {
+        dp_errorf("cannot write the results");
+        rc = DP_EXIT_USAGE;
+    }
+    nn_workspace_free(ws);
+    nn_model_free(m);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/* main.c — digitpad's entry point: parse the command line, then run the
+ * chosen headless mode (cli.h) or open the window (gui.h). */
+#include <stdio.h>
+
+#include "args.h"
+#include "cli.h"
+
+#ifdef DIGITPAD_HAVE_GUI
+#include "gui.h"
+#endif
+
+static int run_window(const dp_args *a)
+{
+#ifdef DIGITPAD_HAVE_GUI
+    gui_options opt = {a->model, a->script, a->width, a->height};
+    return gui_run(&opt);
+#else
+    (void)a;
+    dp_errorf("this build has no window (configured with DIGITPAD_GUI=OFF); "
+              "the command line works: see 'digitpad --help'");
+    return DP_EXIT_USAGE;
+#endif
+}
+
+int main(int argc, char **argv)
+{
+    dp_args a;
+    char err[512];
+    if (dp_parse_args(argc, argv, &a, err, sizeof err) != 0) {
+        dp_errorf("%s", err);
+        fputs("Try 'digitpad --help'.\n", stderr);
+        dp_args_free(&a);
+        return DP_EXIT_USAGE;
+    }
+    int rc;
+    switch (a.mode) {
+    case DP_MODE_HELP:
+        dp_print_help(stdout);
+        rc = DP_EXIT_OK;
+        break;
+    case DP_MODE_VERSION:
+        dp_print_version(stdout);
+        rc = DP_EXIT_OK;
+        break;
+    case DP_MODE_TRAIN:
+        rc = dp_cli_train(&a);
+        break;
+    case DP_MODE_EVAL:
+        rc = dp_cli_eval(&a);
+        break;
+    case DP_MODE_PREDICT_STROKES:
+        rc = dp_cli_predict_strokes(&a);
+        break;
+    case DP_MODE_PREDICT:
+        rc = dp_cli_predict(&a);
+        break;
+    case DP_MODE_GUI:
+    default:
+        rc = run_window(&a);
+        break;
+    }
+    dp_args_free(&a);
+    if (fflush(stdout) != 0 && rc == DP_EXIT_OK) {
+        dp_errorf("cannot write to standard output");
+        rc = DP_EXIT_USAGE;
+    }
+    return rc;
+}

@@ -1,0 +1,121 @@
+/* paths.c — where digitpad finds its shipped files (next to the executable,
+ * in the build tree, in the install prefix) and the user's data directory.
+ * The executable's directory comes from /proc/self/exe (Linux). */
+#define _POSIX_C_SOURCE 200809L
+#include "paths.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The directory holding the running executable, or -1. */
+static int exe_dir(char *buf, size_t len)
+{
+    if (len < 2)
+        return -1;
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n <= 0 || (size_t)n >= len - 1)
+        return -1;
+    buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    if (!slash)
+        return -1;
+    if (slash == buf)
+        slash[1] = '\0'; /* the executable is in "/" */
+    else
+        *slash = '\0';
+    return 0;
+}
+
+/* 1 if path names a readable regular file. */
+static int readable_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, R_OK) == 0;
+}
+
+static int try_path(const char *dir, const char *mid, const char *rel, char *buf, size_t len)
+{
+    if (!dir || !*dir)
+        return -1;
+    int w = snprintf(buf, len, "%s/%s%s", dir, mid, rel);
+    if (w < 0 || (size_t)w >= len)
+        return -1;
+    return readable_file(buf) ? 0 : -1;
+}
+
+int dp_find_data_file(const char *rel, char *buf, size_t len)
+{
+    if (!rel || !*rel || !buf || len == 0)
+        return -1;
+    char exe[4096];
+    const char *ed = exe_dir(exe, sizeof exe) == 0 ? exe : NULL;
+    if (try_path(ed, "", rel, buf, len) == 0 || try_path(ed, "../", rel, buf, len) == 0)
+        return 0;
+#ifdef DIGITPAD_SOURCE_DIR
+    if (try_path(DIGITPAD_SOURCE_DIR, "", rel, buf, len) == 0)
+        return 0;
+#endif
+    if (try_path(ed, "../share/digitpad/", rel, buf, len) == 0)
+        return 0;
+#ifdef DIGITPAD_DATADIR
+    if (try_path(DIGITPAD_DATADIR, "", rel, buf, len) == 0)
+        return 0;
+#endif
+    buf[0] = '\0';
+    return -1;
+}
+
+/* mkdir -p: creates each missing component of path. */
+static int make_dirs(char *path, char *err, size_t errlen)
+{
+    size_t n = strlen(path);
+    for (size_t i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != '\0')
+            continue;
+        char saved = path[i];
+        path[i] = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+            snprintf(err, errlen, "%s: cannot create directory: %s", path, strerror(errno));
+            path[i] = saved;
+            return -1;
+        }
+        path[i] = saved;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a directory", path);
+        return -1;
+    }
+    return 0;
+}
+
+int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen)
+{
+    const char *home = getenv("DIGITPAD_HOME");
+    const char *xdg = getenv("XDG_DATA_HOME");
+    const char *user = getenv("HOME");
+    int w;
+    if (home && *home)
+        w = snprintf(buf, len, "%s", home);
+    else if (xdg && xdg[0] == '/') /* the XDG spec ignores relative paths */
+        w = snprintf(buf, len, "%s/digitpad", xdg);
+    else if (user && *user)
+        w = snprintf(buf, len, "%s/.local/share/digitpad", user);
+    else {
+        snprintf(err, errlen, "no data directory: set DIGITPAD_HOME or HOME");
+        return -1;
+    }
+    if (w < 0 || (size_t)w >= len) {
+        snprintf(err, errlen, "data directory path is too long");
+        return -1;
+    }
+    /* Drop trailing slashes so messages show one clean path. */
+    size_t n = strlen(buf);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+    return make_dirs(buf, err, errlen);
+}

@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# test_cli.sh — end-to-end tests of the digitpad command line: usage errors,
+# --train/--eval/--predict-strokes/--predict on a tiny fake MNIST written
+# here (always runs), then on the real MNIST from $DIGITPAD_SHARED/mnist
+# (skipped when absent).  Exit 0 pass, 1 fail, 77 when only the MNIST part
+# had to be skipped.
+set -u
+
+BIN=${DIGITPAD_BIN:-}
+SHARED=${DIGITPAD_SHARED:-}
+if [[ -z "$BIN" || ! -x "$BIN" ]]; then
+    echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
+    exit 1
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-cli.XXXXXX")
+# Keep the evidence when something failed; clean up otherwise.
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+
+# run ARGS...: runs digitpad, leaving stdout in $tmp/out, stderr in $tmp/err
+# and the exit status in $rc.
+run() {
+    "$BIN" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+
+# expect_usage_error ARGS...: exit 2, nothing on stdout, exactly one
+# "digitpad: ..." line on stderr followed by the --help hint.
+expect_usage_error() {
+    run "$@"
+    local lines
+    lines=$(grep -c '^digitpad: ' "$tmp/err")
+    if [[ $rc -eq 2 && ! -s "$tmp/out" && $lines -eq 1 ]] &&
+        [[ $(wc -l <"$tmp/err") -eq 2 ]] && grep -q "digitpad --help" "$tmp/err"; then
+        pass
+    else
+        fail "digitpad $* : rc=$rc, stderr: $(head -c 300 "$tmp/err")"
+    fi
+}
+
+# expect_rc CODE DESCRIPTION: checks $rc from the last run.
+expect_rc() {
+    if [[ $rc -eq $1 ]]; then pass; else fail "$2: exit $rc, expected $1; stderr: $(head -c 300 "$tmp/err")"; fi
+}
+
+# check DESCRIPTION COMMAND...: passes if the command succeeds.
+check() {
+    local what=$1
+    shift
+    if "$@"; then pass; else fail "$what"; fi
+}
+
+# ------------------------------------------------------------ help, version
+run --help
+expect_rc 0 "--help"
+check "--help lists --train" grep -q -- "--train" "$tmp/out"
+check "--help lists --predict-strokes" grep -q -- "--predict-strokes" "$tmp/out"
+check "--help names DIGITPAD_DATA" grep -q "DIGITPAD_DATA" "$tmp/out"
+check "--help names DIGITPAD_HOME" grep -q "DIGITPAD_HOME" "$tmp/out"
+check "--help describes the window controls" grep -qi "undo" "$tmp/out"
+run --version
+expect_rc 0 "--version"
+check "--version names the program" grep -q "^digitpad [0-9]" "$tmp/out"
+check "--version reports OpenMP" grep -q "OpenMP" "$tmp/out"
+check "--version reports BLAS" grep -q "BLAS" "$tmp/out"
+
+# --------------------------------------------------------------- bad usage
+expect_usage_error --bogus
+expect_usage_error -x
+expect_usage_error --train --epochs 0
+expect_usage_error --train --epochs 1e3
+expect_usage_error --train --epochs 2.5
+expect_usage_error --train --epochs ""
+expect_usage_error --train --epochs " 3"
+expect_usage_error --train --epochs 99999999999999999999999
+expect_usage_error --train --epochs
+expect_usage_error --train --epochs --batch 3
+expect_usage_error --train --batch 0
+expect_usage_error --train --batch -5
+expect_usage_error --train --lr -1
+expect_usage_error --train --lr 0
+expect_usage_error --train --lr nan
+expect_usage_error --train --lr inf
+expect_usage_error --train --lr 0x10
+expect_usage_error --train --lr abc
+expect_usage_error --train --threads 1000
+expect_usage_error --train --threads -1
+expect_usage_error --train --min-accuracy 1.5
+expect_usage_error --train --min-accuracy -0.1
+expect_usage_error --train --limit 0
+expect_usage_error --train --seed -3
+expect_usage_error --train --seed 12x
+expect_usage_error --train --optimizer rmsprop
+expect_usage_error --train --schedule linear
+expect_usage_error --train --weight-decay 2
+expect_usage_error --train --augment=yes
+expect_usage_error --train --epochs 2 --epochs 3
+expect_usage_error --train --eval
+expect_usage_error --eval --predict x.pgm
+expect_usage_error --help --version
+expect_usage_error --eval --epochs 3
+expect_usage_error --eval --out m.safetensors
+expect_usage_error --train --model m.safetensors
+expect_usage_error --predict-strokes f.txt --data d
+expect_usage_error --predict --threads 2 a.pgm
+expect_usage_error --epochs 3
+expect_usage_error --size 10x10
+expect_usage_error --size 800
+expect_usage_error --train --size 800x600
+expect_usage_error --predict
+expect_usage_error --predict-strokes
+expect_usage_error stray-argument
+expect_usage_error --eval stray-argument
+
+# Errors that are not usage errors still exit 2 with one clear line.
+run --eval --model /nonexistent/model.safetensors
+expect_rc 2 "--eval --model /nonexistent"
+check "--eval on a missing model says which file" grep -q "^digitpad: .*/nonexistent/model.safetensors" "$tmp/err"
+printf 'not a model at all' >"$tmp/garbage.safetensors"
+run --eval --model "$tmp/garbage.safetensors"
+expect_rc 2 "--eval on a garbage model file"
+check "garbage model: one error line" test "$(grep -c '^digitpad: ' "$tmp/err")" -eq 1
+run --train --arch "fc10,nonsense" --data "$tmp"
+expect_rc 2 "--train with a bad --arch"
+check "bad --arch is reported" grep -q "^digitpad: --arch" "$tmp/err"
+run --train --arch mlp --data "$tmp/no-such-dir" --out "$tmp/never.safetensors"
+expect_rc 2 "--train without MNIST data"
+check "missing data: one error line" test "$(grep -c '^digitpad: ' "$tmp/err")" -eq 1
+check "missing data: no model written" test ! -e "$tmp/never.safetensors"
+run --train --arch mlp --data "$tmp" --out "$tmp/no-such-dir/m.safetensors"
+expect_rc 2 "--train --out into a missing directory"
+check "--out into a missing directory is refused before training" grep -q "^digitpad: --out .*does not exist" "$tmp/err"
+run --train --arch mlp --data "$tmp" --out "$tmp"
+expect_rc 2 "--train --out a directory"
+run --predict-strokes "$tmp/no-such-strokes.txt" --model "$tmp/garbage.safetensors"
+expect_rc 2 "--predict-strokes on a missing file"
+
+# ------------------------------------------------- a tiny fake MNIST (always)
+# Big-endian 32-bit integer as 4 raw bytes.
+be32() {
+    printf "\\x$(printf %02x $((($1 >> 24) & 255)))\\x$(printf %02x $((($1 >> 16) & 255)))"
+    printf "\\x$(printf %02x $((($1 >> 8) & 255)))\\x$(printf %02x $(($1 & 255)))"
+}
+# make_idx PREFIX N: PREFIX-images-idx3-ubyte and PREFIX-labels-idx1-ubyte.
+make_idx() {
+    local prefix=$1 n=$2 i
+    { be32 2051; be32 "$n"; be32 28; be32 28; head -c $((n * 784)) /dev/urandom; } \
+        >"$fake/$prefix-images-idx3-ubyte"
+    {
+        be32 2049
+        be32 "$n"
+        for ((i = 0; i < n; i++)); do printf "\\x0$((i % 10))"; done
+    } >"$fake/$prefix-labels-idx1-ubyte"
+}
+fake="$tmp/fake-mnist"
+mkdir -p "$fake"
+make_idx train 200
+make_idx t10k 50
+
+run --train --arch mlp --epochs 2 --batch 16 --seed 7 --threads 1 --data "$fake" --out "$tmp/fake.safetensors"
+expect_rc 0 "--train on fake MNIST"
+check "fake train: a line per epoch with test accuracy" test "$(grep -c '^epoch .*test accuracy' "$tmp/out")" -eq 2
+check "fake train: wall time and peak memory" grep -q "peak memory" "$tmp/out"
+check "fake train: model written" test -s "$tmp/fake.safetensors"
+check "fake train: metadata dataset" grep -aq '"dataset"' "$tmp/fake.safetensors"
+check "fake train: metadata command" grep -aq -- "--epochs 2 --batch 16" "$tmp/fake.safetensors"
+check "fake train: metadata optimizer" grep -aq '"adam"' "$tmp/fake.safetensors"
+for key in epochs seed batch lr optimizer augment test_accuracy date threads train_seconds loss; do
+    check "fake train: metadata $key" grep -aq "\"$key\"" "$tmp/fake.safetensors"
+done
+check "fake train: ISO-8601 UTC date" grep -aqE '"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"' "$tmp/fake.safetensors"
+# Piped output is a log: plain lines, no carriage returns or escape codes.
+check "fake train: no terminal codes in a log" test "$(tr -cd '\r\033' <"$tmp/err" | wc -c)" -eq 0
+
+run --train --arch mlp --epochs 1 --limit 50 --data "$fake" --out "$tmp/fake50.safetensors"
+expect_rc 0 "--train --limit 50"
+check "--limit records mnist[:50]" grep -aq 'mnist\[:50\]' "$tmp/fake50.safetensors"
+check "--limit trains on 50 images" grep -q "on 50 of 200" "$tmp/out"
+
+run --train --arch mlp --epochs 1 --data "$fake" --min-accuracy 1 --out "$tmp/fake-min.safetensors"
+expect_rc 1 "--min-accuracy 1 on random data"
+check "--min-accuracy failure is explained" grep -q "^digitpad: .*below --min-accuracy" "$tmp/err"
+check "--min-accuracy failure still saves the model" test -s "$tmp/fake-min.safetensors"
+
+run --eval --model "$tmp/fake.safetensors" --data "$fake" --threads 1
+expect_rc 0 "--eval on fake MNIST"
+check "--eval prints the accuracy" grep -q "^accuracy .*(.*/50 correct)" "$tmp/out"
+check "--eval prints ten per-class rows" test "$(grep -cE '^ +[0-9] +[0-9]+ +[0-9]+ +([0-9.]+%|-)$' "$tmp/out")" -eq 10
+check "--eval prints the confusion matrix" grep -q "confusion matrix" "$tmp/out"
+
+# A truncated model: every cut must be refused cleanly, never crash.
+size=$(wc -c <"$tmp/fake.safetensors")
+for cut in 0 4 8 20 200 $((size / 2)) $((size - 1)); do
+    head -c "$cut" "$tmp/fake.safetensors" >"$tmp/cut.safetensors"
+    run --eval --model "$tmp/cut.safetensors" --data "$fake"
+    expect_rc 2 "--eval on a model cut to $cut bytes"
+    check "cut model ($cut bytes): one error line" test "$(grep -c '^digitpad: ' "$tmp/err")" -eq 1
+done
+
+# Strokes: three drawings, one unlabelled, plus a comment and a blank line.
+cat >"$tmp/strokes.txt" <<'EOF'
+# a test file
+1 one-a | 500,100 500,900
+
+? what | 300,300 700,300 700,700 300,700 300,300
+0 zero#1 | 500,100 300,300 300,700 500,900 700,700 700,300 500,100 ; 480,120 520,120
+EOF
+run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors"
+expect_rc 0 "--predict-strokes"
+grep -v '^#' "$tmp/out" >"$tmp/lines"
+check "--predict-strokes: one line per drawing" test "$(wc -l <"$tmp/lines")" -eq 3
+check "--predict-strokes: ids in order" test "$(cut -d' ' -f1 "$tmp/lines" | tr '\n' ' ')" = "one-a what zero#1 "
+check "--predict-strokes: labels as in the file" test "$(cut -d' ' -f4 "$tmp/lines" | tr '\n' ' ')" = "1 ? 0 "
+check "--predict-strokes: 'id digit confidence label'" \
+    test "$(grep -cE '^[^ ]+ [0-9] (0\.[0-9]{4}|1\.0000) [0-9?]$' "$tmp/lines")" -eq 3
+check "--predict-strokes: accuracy over 2 labelled" grep -qE '^# accuracy: [0-9.]+ \([0-2]/2 ' "$tmp/out"
+check "--predict-strokes: unsure count" grep -qE '^# unsure: [0-3] ' "$tmp/out"
+check "--predict-strokes: confusion matrix" grep -q '^# confusion matrix' "$tmp/out"
+check "--predict-strokes: summary after the drawings" test "$(tail -n 1 "$tmp/out" | cut -c1)" = "#"
+
+printf '? a | 1,1 2,2\n? b | 10,10 900,900\n' >"$tmp/unlabelled.txt"
+run --predict-strokes "$tmp/unlabelled.txt" --model "$tmp/fake.safetensors"
+expect_rc 0 "--predict-strokes, no labels"
+check "no labels: no accuracy line" test "$(grep -c '^# accuracy' "$tmp/out")" -eq 0
+
+printf '1 ok | 1,1 2,2\nthis is not a drawing\n' >"$tmp/badstrokes.txt"
+run --predict-strokes "$tmp/badstrokes.txt" --model "$tmp/fake.safetensors"
+expect_rc 2 "--predict-strokes on a malformed file"
+check "malformed strokes: one error line" test "$(grep -c '^digitpad: ' "$tmp/err")" -eq 1
+
+# Images: a dark-on-light P2 "1" of 40×40 and a P5 light-on-dark one.
+{
+    printf 'P2\n40 40\n255\n'
+    for ((y = 0; y < 40; y++)); do
+        row=""
+        for ((x = 0; x < 40; x++)); do
+            if ((x >= 18 && x <= 21 && y >= 5 && y <= 34)); then row+="0 "; else row+="255 "; fi
+        done
+        echo "$row"
+    done
+} >"$tmp/one.pgm"
+{
+    printf 'P5\n28 28\n255\n'
+    head -c $((28 * 10)) /dev/zero
+    for ((y = 0; y < 8; y++)); do head -c 12 /dev/zero; printf '\xff\xff\xff\xff'; head -c 12 /dev/zero; done
+    head -c $((28 * 10)) /dev/zero
+} >"$tmp/bar.pgm"
+printf 'P5\n28 28\n255\nshort' >"$tmp/short.pgm"
+run --predict "$tmp/one.pgm" "$tmp/short.pgm" "$tmp/bar.pgm" --model "$tmp/fake.safetensors"
+expect_rc 2 "--predict with one bad image"
+check "--predict: good images still printed" test "$(wc -l <"$tmp/out")" -eq 2
+check "--predict: 'path digit confidence'" \
+    test "$(grep -cE '^[^ ]+\.pgm [0-9] (0\.[0-9]{4}|1\.0000)$' "$tmp/out")" -eq 2
+check "--predict: bad image named" grep -q "^digitpad: .*short.pgm" "$tmp/err"
+run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors"
+expect_rc 0 "--predict on a good image"
+
+# The default model is found next to the executable (paths.h): a copy of
+# digitpad with a models/ directory beside it uses that model.
+mkdir -p "$tmp/inst/models"
+cp "$BIN" "$tmp/inst/digitpad"
+cp "$tmp/fake.safetensors" "$tmp/inst/models/default.safetensors"
+"$tmp/inst/digitpad" --predict-strokes "$tmp/strokes.txt" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "--predict-strokes with the default model next to the executable"
+check "default model gives the same answers as --model" \
+    diff <("$BIN" --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors") "$tmp/out"
+"$tmp/inst/digitpad" --eval --data "$fake" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+expect_rc 0 "--eval with the default model"
+check "--eval names the default model's path" grep -q "^model .*inst/.*models/default.safetensors" "$tmp/out"
+
+# ------------------------------------------------------- real MNIST (shared)
+mnist="$SHARED/mnist"
+if [[ -z "$SHARED" || ! -e "$mnist/train-images-idx3-ubyte.gz" && ! -e "$mnist/train-images-idx3-ubyte" ]]; then
+    echo "$passed passed, $failed failed (MNIST not found in '$mnist': its part skipped)"
+    if ((failed > 0)); then exit 1; fi
+    rm -rf "$tmp"
+    exit 77
+fi
+
+start=$(date +%s)
+run --train --arch mlp --epochs 1 --limit 2000 --data "$mnist" --out "$tmp/m.safetensors"
+secs=$(($(date +%s) - start))
+expect_rc 0 "--train --arch mlp --epochs 1 --limit 2000"
+check "--limit 2000 run takes seconds (took ${secs}s)" test "$secs" -le 60
+check "--limit 2000: dataset recorded" grep -aq 'mnist\[:2000\]' "$tmp/m.safetensors"
+run --eval --model "$tmp/m.safetensors" --data "$mnist"
+expect_rc 0 "--eval of the --limit 2000 model"
+acc=$(sed -n 's/^accuracy *\([0-9.]*\)%.*/\1/p' "$tmp/out")
+check "--eval prints an accuracy ($acc%)" test -n "$acc"
+# Even 2000 images are enough for far better than chance.
+check "--limit 2000 model beats 50% ($acc%)" awk -v a="${acc:-0}" 'BEGIN { exit !(a > 50) }'
+check "--eval: 10000 test images" grep -q "(.*/10000 correct)" "$tmp/out"
+
+run --train --arch mlp --epochs 1 --limit 2000 --data "$mnist" --min-accuracy 0.99 --out "$tmp/m99.safetensors"
+expect_rc 1 "--min-accuracy 0.99 on a tiny run"
+check "--min-accuracy 0.99: model still saved" test -s "$tmp/m99.safetensors"
+
+head -c $(($(wc -c <"$tmp/m.safetensors") - 100)) "$tmp/m.safetensors" >"$tmp/trunc.safetensors"
+run --eval --model "$tmp/trunc.safetensors" --data "$mnist"
+expect_rc 2 "--eval on a truncated real model"
+check "truncated real model: message names the file" grep -q "^digitpad: .*trunc.safetensors" "$tmp/err"
+
+echo "$passed passed, $failed failed"
+if ((failed > 0)); then
+    echo "evidence left in $tmp" >&2
+    exit 1
+fi
+rm -rf "$tmp"
+exit 0
