@@ -1,0 +1,438 @@
+/* gui_script.c — scripted test mode (digitpad --script FILE): replays input
+ * through the real event loop by pushing genuine SDL events, one per frame,
+ * so the same handlers run as for a person; prints what the window shows
+ * and checks expectations.  Used by tests/test_gui.sh and for screenshots.
+ *
+ * Commands, one per line ('#' comments; coordinates in the 1000-unit ink
+ * box of the canvas, mapped to window pixels by the current layout):
+ *   down X Y | move X Y | up X Y        left button (draws)
+ *   rdown X Y | rmove X Y | rup X Y     right button (erases)
+ *   fdown X Y | fmove X Y | fup X Y     a finger (touch) on the canvas
+ *   key NAME                            SDL key name, "ctrl+z" for modifiers
+ *   drop PATH                           a file dropped on the window
+ *   resize W H                          set the window size
+ *   wait-frames N                       let N frames pass
+ *   print                               one line of what the window shows
+ *   expect-top D|none|unsure            the prediction shown
+ *   expect-strokes N | expect-model NAME | expect-help 0|1 | expect-compare 0|1
+ *   screenshot PATH                     the next frame as BMP
+ *   quit                                push SDL_QUIT (also implied at the end)
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gui_internal.h"
+
+typedef enum {
+    OP_DOWN, OP_MOVE, OP_UP, OP_RDOWN, OP_RMOVE, OP_RUP, OP_FDOWN, OP_FMOVE, OP_FUP,
+    OP_KEY, OP_DROP, OP_RESIZE, OP_WAIT, OP_PRINT, OP_EXPECT_TOP, OP_EXPECT_STROKES,
+    OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT
+} op_kind;
+
+typedef struct {
+    const char *name;
+    op_kind op;
+    int nargs;  /* numbers expected; -1: one string argument */
+} op_def;
+
+static const op_def OPS[] = {
+    {"down", OP_DOWN, 2},          {"move", OP_MOVE, 2},
+    {"up", OP_UP, 2},              {"rdown", OP_RDOWN, 2},
+    {"rmove", OP_RMOVE, 2},        {"rup", OP_RUP, 2},
+    {"fdown", OP_FDOWN, 2},        {"fmove", OP_FMOVE, 2},
+    {"fup", OP_FUP, 2},            {"key", OP_KEY, -1},
+    {"drop", OP_DROP, -1},         {"resize", OP_RESIZE, 2},
+    {"wait-frames", OP_WAIT, 1},   {"print", OP_PRINT, 0},
+    {"expect-top", OP_EXPECT_TOP, -1},
+    {"expect-strokes", OP_EXPECT_STROKES, 1},
+    {"expect-model", OP_EXPECT_MODEL, -1},
+    {"expect-help", OP_EXPECT_HELP, 1},
+    {"expect-compare", OP_EXPECT_COMPARE, 1},
+    {"screenshot", OP_SCREENSHOT, -1},
+    {"quit", OP_QUIT, 0},
+};
+
+typedef struct {
+    op_kind op;
+    int line;
+    double v[2];
+    char *arg;
+} script_cmd;
+
+typedef struct gui_script {
+    script_cmd *cmd;
+    size_t n, cap, next;
+    long wait;
+    int failed;
+    int quit_sent;
+} gui_script;
+
+void gui_script_free(gui_script *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++)
+        free(s->cmd[i].arg);
+    free(s->cmd);
+    free(s);
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int parse_line(gui_script *s, char *line, int lineno, const char *path)
+{
+    char *p = trim(line);
+    if (!*p || *p == '#')
+        return 0;
+    char *rest = p;
+    while (*rest && !isspace((unsigned char)*rest))
+        rest++;
+    if (*rest)
+        *rest++ = '\0';
+    rest = trim(rest);
+    const op_def *def = NULL;
+    for (size_t i = 0; i < sizeof OPS / sizeof OPS[0]; i++)
+        if (strcmp(OPS[i].name, p) == 0)
+            def = &OPS[i];
+    if (!def) {
+        fprintf(stderr, "%s:%d: unknown command '%s'\n", path, lineno, p);
+        return -1;
+    }
+    script_cmd c = {def->op, lineno, {0, 0}, NULL};
+    if (def->nargs < 0) {
+        if (!*rest) {
+            fprintf(stderr, "%s:%d: %s needs an argument\n", path, lineno, def->name);
+            return -1;
+        }
+        if (!(c.arg = strdup(rest))) {
+            fprintf(stderr, "%s:%d: out of memory\n", path, lineno);
+            return -1;
+        }
+    } else {
+        for (int i = 0; i < def->nargs; i++) {
+            char *end;
+            errno = 0;
+            c.v[i] = strtod(rest, &end);
+            if (end == rest || errno) {
+                fprintf(stderr, "%s:%d: %s needs %d number%s\n", path, lineno, def->name,
+                        def->nargs, def->nargs == 1 ? "" : "s");
+                return -1;
+            }
+            rest = end;
+        }
+        if (*trim(rest)) {
+            fprintf(stderr, "%s:%d: extra text after %s\n", path, lineno, def->name);
+            return -1;
+        }
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        script_cmd *nc = realloc(s->cmd, cap * sizeof *nc);
+        if (!nc) {
+            free(c.arg);
+            fprintf(stderr, "%s:%d: out of memory\n", path, lineno);
+            return -1;
+        }
+        s->cmd = nc;
+        s->cap = cap;
+    }
+    s->cmd[s->n++] = c;
+    return 0;
+}
+
+gui_script *gui_script_load(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "digitpad: cannot open script %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    gui_script *s = calloc(1, sizeof *s);
+    if (!s) {
+        fclose(f);
+        fprintf(stderr, "digitpad: out of memory\n");
+        return NULL;
+    }
+    char line[2048];
+    int lineno = 0, bad = 0;
+    while (!bad && fgets(line, sizeof line, f)) {
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            fprintf(stderr, "%s:%d: line too long\n", path, lineno);
+            bad = 1;
+            break;
+        }
+        bad = parse_line(s, line, lineno, path) != 0;
+    }
+    if (!bad && ferror(f)) {
+        fprintf(stderr, "digitpad: error reading %s\n", path);
+        bad = 1;
+    }
+    fclose(f);
+    if (bad) {
+        gui_script_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int gui_script_failed(const gui_script *s)
+{
+    return s && s->failed;
+}
+
+/* --------------------------------------------------------------- events */
+
+static void push(gui_app *a, SDL_Event *e)
+{
+    e->common.timestamp = SDL_GetTicks();
+    if (SDL_PushEvent(e) != 1) {
+        fprintf(stderr, "digitpad: script: SDL_PushEvent: %s\n", SDL_GetError());
+        a->script->failed = 1;
+        /* A lost quit must not leave a test hanging. */
+        if (e->type == SDL_QUIT)
+            a->quit = 1;
+    }
+}
+
+static void push_mouse(gui_app *a, op_kind op, double bx, double by)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    int x, y;
+    gui_box_to_window(a, (float)bx, (float)by, &x, &y);
+    int right = op == OP_RDOWN || op == OP_RMOVE || op == OP_RUP;
+    Uint8 button = right ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+    Uint32 windowID = SDL_GetWindowID(a->win);
+    if (op == OP_MOVE || op == OP_RMOVE) {
+        e.type = SDL_MOUSEMOTION;
+        e.motion.windowID = windowID;
+        e.motion.state = SDL_BUTTON(button);
+        e.motion.x = x;
+        e.motion.y = y;
+    } else {
+        e.type = (op == OP_UP || op == OP_RUP) ? SDL_MOUSEBUTTONUP : SDL_MOUSEBUTTONDOWN;
+        e.button.windowID = windowID;
+        e.button.button = button;
+        e.button.state = e.type == SDL_MOUSEBUTTONDOWN ? SDL_PRESSED : SDL_RELEASED;
+        e.button.clicks = 1;
+        e.button.x = x;
+        e.button.y = y;
+    }
+    push(a, &e);
+}
+
+static void push_finger(gui_app *a, op_kind op, double bx, double by)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    const SDL_Rect *c = &a->lay.canvas;
+    e.type = op == OP_FDOWN ? SDL_FINGERDOWN : op == OP_FMOVE ? SDL_FINGERMOTION : SDL_FINGERUP;
+    e.tfinger.touchId = 1;
+    e.tfinger.fingerId = 1;
+    e.tfinger.x = ((float)c->x + (float)bx / INK_BOX * (float)c->w) / (float)a->lay.out_w;
+    e.tfinger.y = ((float)c->y + (float)by / INK_BOX * (float)c->h) / (float)a->lay.out_h;
+    e.tfinger.pressure = 1.0f;
+    e.tfinger.windowID = SDL_GetWindowID(a->win);
+    push(a, &e);
+}
+
+static int push_key(gui_app *a, const char *name)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", name);
+    Uint16 mod = KMOD_NONE;
+    char *k = buf;
+    for (;;) {
+        if (SDL_strncasecmp(k, "ctrl+", 5) == 0) {
+            mod |= KMOD_LCTRL;
+            k += 5;
+        } else if (SDL_strncasecmp(k, "shift+", 6) == 0) {
+            mod |= KMOD_LSHIFT;
+            k += 6;
+        } else {
+            break;
+        }
+    }
+    SDL_Keycode sym = SDL_GetKeyFromName(k);
+    if (sym == SDLK_UNKNOWN)
+        return -1;
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.windowID = SDL_GetWindowID(a->win);
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = sym;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(sym);
+    e.key.keysym.mod = mod;
+    push(a, &e);
+    return 0;
+}
+
+static void push_drop(gui_app *a, const char *path)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_DROPFILE;
+    e.drop.windowID = SDL_GetWindowID(a->win);
+    /* The handler SDL_free()s it, as it does for a real drop. */
+    e.drop.file = SDL_strdup(path);
+    if (!e.drop.file) {
+        a->script->failed = 1;
+        return;
+    }
+    push(a, &e);
+}
+
+/* ------------------------------------------------------------ reporting */
+
+static void print_state(const gui_app *a)
+{
+    const gui_prediction *p = &a->pred;
+    char top[16];
+    if (p->valid)
+        snprintf(top, sizeof top, "%d", p->top);
+    else
+        snprintf(top, sizeof top, "none");
+    printf("frame=%llu top=%s conf=%.4f unsure=%d title=\"%s\" strokes=%zu help=%d compare=%d "
+           "raw_top=%d model=\"%s\" size=%dx%d canvas=%d msg=\"%s\"\n",
+           (unsigned long long)a->frames, top, p->valid ? (double)p->conf : 0.0,
+           p->valid && p->unsure, a->title, a->drawing.n, a->help, a->compare,
+           a->raw_pred.valid ? a->raw_pred.top : -1, a->model ? a->model_name : "",
+           a->lay.out_w, a->lay.out_h, a->lay.canvas.w, a->message);
+    fflush(stdout);
+}
+
+static void fail(gui_app *a, const script_cmd *c, const char *what, const char *want,
+                 const char *got)
+{
+    printf("FAIL script line %d: %s: expected %s, got %s\n", c->line, what, want, got);
+    fflush(stdout);
+    a->script->failed = 1;
+}
+
+static void expect_top(gui_app *a, const script_cmd *c)
+{
+    const gui_prediction *p = &a->pred;
+    char got[48];
+    if (!p->valid)
+        snprintf(got, sizeof got, "none");
+    else if (p->unsure)
+        snprintf(got, sizeof got, "unsure (best %d at %.3f)", p->top, (double)p->conf);
+    else
+        snprintf(got, sizeof got, "%d (%.3f)", p->top, (double)p->conf);
+    int ok;
+    if (strcmp(c->arg, "none") == 0)
+        ok = !p->valid;
+    else if (strcmp(c->arg, "unsure") == 0)
+        ok = p->valid && p->unsure;
+    else
+        ok = p->valid && !p->unsure && c->arg[0] == '0' + p->top && c->arg[1] == '\0';
+    if (!ok)
+        fail(a, c, "expect-top", c->arg, got);
+}
+
+static void expect_int(gui_app *a, const script_cmd *c, const char *what, long got)
+{
+    char w[32], g[32];
+    snprintf(w, sizeof w, "%ld", (long)c->v[0]);
+    snprintf(g, sizeof g, "%ld", got);
+    if ((long)c->v[0] != got)
+        fail(a, c, what, w, g);
+}
+
+/* ----------------------------------------------------------------- step */
+
+void gui_script_step(gui_app *a)
+{
+    gui_script *s = a->script;
+    if (s->wait > 0) {
+        s->wait--;
+        return;
+    }
+    /* A screenshot is taken during the next render; wait for it. */
+    if (a->screenshot_path)
+        return;
+    if (s->next >= s->n) {
+        if (!s->quit_sent) {
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_QUIT;
+            push(a, &e);
+            s->quit_sent = 1;
+        }
+        return;
+    }
+    const script_cmd *c = &s->cmd[s->next++];
+    switch (c->op) {
+    case OP_DOWN: case OP_MOVE: case OP_UP:
+    case OP_RDOWN: case OP_RMOVE: case OP_RUP:
+        push_mouse(a, c->op, c->v[0], c->v[1]);
+        break;
+    case OP_FDOWN: case OP_FMOVE: case OP_FUP:
+        push_finger(a, c->op, c->v[0], c->v[1]);
+        break;
+    case OP_KEY:
+        if (push_key(a, c->arg) != 0) {
+            printf("FAIL script line %d: unknown key '%s'\n", c->line, c->arg);
+            s->failed = 1;
+        }
+        break;
+    case OP_DROP:
+        push_drop(a, c->arg);
+        break;
+    case OP_RESIZE:
+        SDL_SetWindowSize(a->win, (int)c->v[0], (int)c->v[1]);
+        a->dirty = 1;
+        break;
+    case OP_WAIT:
+        s->wait = (long)c->v[0] - 1;
+        break;
+    case OP_PRINT:
+        print_state(a);
+        break;
+    case OP_EXPECT_TOP:
+        expect_top(a, c);
+        break;
+    case OP_EXPECT_STROKES:
+        expect_int(a, c, "expect-strokes", (long)a->drawing.n);
+        break;
+    case OP_EXPECT_HELP:
+        expect_int(a, c, "expect-help", a->help);
+        break;
+    case OP_EXPECT_COMPARE:
+        expect_int(a, c, "expect-compare", a->compare);
+        break;
+    case OP_EXPECT_MODEL:
+        if (!a->model || strcmp(a->model_name, c->arg) != 0)
+            fail(a, c, "expect-model", c->arg, a->model ? a->model_name : "(none)");
+        break;
+    case OP_SCREENSHOT:
+        free(a->screenshot_path);
+        if (!(a->screenshot_path = strdup(c->arg)))
+            s->failed = 1;
+        a->dirty = 1;
+        break;
+    case OP_QUIT: {
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        e.type = SDL_QUIT;
+        push(a, &e);
+        s->quit_sent = 1;
+        break;
+    }
+    }
+}
