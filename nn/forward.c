@@ -51,7 +51,9 @@ nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int wi
     }
     size_t total = max_batch * unit + info->max_cols;
     nn_workspace *ws = calloc(1, sizeof *ws);
-    float *block = malloc((total ? total : 1) * sizeof *block);
+    /* Cache-line aligned, like the parameters (see nn_model_create). */
+    size_t bytes = ((total ? total : 1) * sizeof(float) + 63) / 64 * 64;
+    float *block = aligned_alloc(64, bytes);
     if (!ws || !block) {
         free(ws);
         free(block);

