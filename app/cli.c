@@ -116,6 +116,12 @@ void dp_print_version(FILE *f)
 #else
     fprintf(f, "window: no (built with DIGITPAD_GUI=OFF)\n");
 #endif
+    char path[4096];
+    fprintf(f, "default model: %s\n",
+            dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, path, sizeof path) == 0
+                ? path : "(none found)");
+    fprintf(f, "font:          %s\n",
+            dp_find_data_file("fonts/" DP_FONT_NAME, path, sizeof path) == 0 ? path : "(none found)");
 }
 
 void dp_print_help(FILE *f)

@@ -53,14 +53,17 @@ int dp_find_data_file(const char *rel, char *buf, size_t len)
         return -1;
     char exe[4096];
     const char *ed = exe_dir(exe, sizeof exe) == 0 ? exe : NULL;
-    if (try_path(ed, "", rel, buf, len) == 0 || try_path(ed, "../", rel, buf, len) == 0)
+    /* An installed copy looks in its own prefix before the source tree it
+     * was built from, so that it never picks up a stale or edited model
+     * from a checkout that happens to still exist. */
+    if (try_path(ed, "", rel, buf, len) == 0 ||
+        try_path(ed, "../share/digitpad/", rel, buf, len) == 0 ||
+        try_path(ed, "../", rel, buf, len) == 0)
         return 0;
 #ifdef DIGITPAD_SOURCE_DIR
     if (try_path(DIGITPAD_SOURCE_DIR, "", rel, buf, len) == 0)
         return 0;
 #endif
-    if (try_path(ed, "../share/digitpad/", rel, buf, len) == 0)
-        return 0;
 #ifdef DIGITPAD_DATADIR
     if (try_path(DIGITPAD_DATADIR, "", rel, buf, len) == 0)
         return 0;

@@ -10,9 +10,11 @@
 
 /* Finds a shipped data file ("models/default.safetensors",
  * "fonts/DejaVuSans.ttf") by looking, in order: next to the executable
- * (<exe dir>/<rel>), in the build tree's source (<exe dir>/../<rel> and
- * DIGITPAD_SOURCE_DIR/<rel>), and in the install prefix
- * (<exe dir>/../share/digitpad/<rel>, then DIGITPAD_DATADIR/<rel>).
+ * (<exe dir>/<rel>), in the install prefix it runs from
+ * (<exe dir>/../share/digitpad/<rel>), in the source tree around a build
+ * directory (<exe dir>/../<rel>), in the source tree it was built from
+ * (DIGITPAD_SOURCE_DIR/<rel>), and in the configured install prefix
+ * (DIGITPAD_DATADIR/<rel>).
  * Writes the first readable path into buf and returns 0, or -1 if none. */
 int dp_find_data_file(const char *rel, char *buf, size_t len);
 

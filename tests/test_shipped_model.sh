@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# test_shipped_model.sh — the shipped default model keeps its accuracy on
+# MNIST's test set and on real pen-drawn digits replayed through
+# --predict-strokes (exactly the window's rendering and preprocessing).
+# Thresholds sit a little below what the shipped model measures (see
+# docs/model.md), so a regression fails CI.  Skips without ../shared.
+set -u
+BIN=${DIGITPAD_BIN:?} SRC=${DIGITPAD_SRC:?} SHARED=${DIGITPAD_SHARED:-../shared}
+MODEL="$SRC/models/default.safetensors"
+MIN_MNIST=99.40   # measured 99.51
+MIN_DEV=97.50     # measured 98.02
+[ -f "$MODEL" ] || { echo "SKIPPED: no shipped model at $MODEL"; exit 77; }
+if [ ! -f "$SHARED/mnist/t10k-images-idx3-ubyte.gz" ] || [ ! -f "$SHARED/pen-digits/dev.txt" ]; then
+    echo "SKIPPED: needs $SHARED/mnist and $SHARED/pen-digits/dev.txt"; exit 77
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-model.XXXXXX")
+passed=0 failed=0
+check() { if eval "$1"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1" >&2; fi; }
+
+"$BIN" --eval --model "$MODEL" --data "$SHARED/mnist" >"$tmp/eval" 2>&1
+mnist=$(awk '/^accuracy/ { sub("%", "", $2); print $2 }' "$tmp/eval")
+echo "MNIST test accuracy: ${mnist:-?}% (minimum $MIN_MNIST%)"
+check '[ -n "$mnist" ] && awk -v a="$mnist" -v m="$MIN_MNIST" "BEGIN { exit !(a >= m) }"'
+
+"$BIN" --predict-strokes "$SHARED/pen-digits/dev.txt" --model "$MODEL" >"$tmp/dev" 2>&1
+lines=$(grep -vc '^#' "$tmp/dev")
+total=$(grep -vc '^#' "$SHARED/pen-digits/dev.txt")
+check '[ "$lines" -eq "$total" ]'
+dev=$(awk '/^# accuracy:/ { print $3 * 100 }' "$tmp/dev")
+echo "dev.txt accuracy: ${dev:-?}% (minimum $MIN_DEV%)"
+check '[ -n "$dev" ] && awk -v a="$dev" -v m="$MIN_DEV" "BEGIN { exit !(a >= m) }"'
+# Every line is "id predicted confidence label" with a digit and a [0,1] confidence.
+check '! grep -v "^#" "$tmp/dev" | awk "NF != 4 || \$2 !~ /^[0-9]$/ || \$3 < 0 || \$3 > 1 { bad = 1 } END { exit !bad }"'
+
+echo "test_shipped_model: $passed passed, $failed failed"
+[ $failed -eq 0 ] && rm -rf "$tmp"
+[ $failed -eq 0 ]
