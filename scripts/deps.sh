@@ -10,6 +10,7 @@ pkgs=(
   zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
   xvfb xauth imagemagick                    # GUI tests and screenshots
   python3 curl ca-certificates              # scripts (fetch, checks)
+  clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
 )
 
 missing=()

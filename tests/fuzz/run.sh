@@ -2,14 +2,15 @@
 # run.sh — builds the libFuzzer targets (clang, ASan + UBSan) and runs each
 # for SECONDS (default 30) on a copy of its seed corpus in tests/fuzz/corpus.
 #
-# Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]     (targets: model idx)
+# Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
+#        (targets: model idx ink_strokes ink_image; default all)
 # Output: build-fuzz/ (or $FUZZ_BUILD); findings there as crash-* files.
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/../.." && pwd)"
 SECONDS_EACH="${1:-30}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(model idx)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(model idx ink_strokes ink_image)
 OUT="${FUZZ_BUILD:-$SRC/build-fuzz}"
 CC="${FUZZ_CC:-clang}"
 command -v "$CC" >/dev/null || { echo "fuzz: needs clang (apt-get install clang)" >&2; exit 77; }
@@ -24,7 +25,11 @@ LIBS=(-lcjson -lz -lm -lpthread)
 status=0
 for t in "${TARGETS[@]}"; do
     echo "== fuzz_$t: building"
-    "$CC" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$t.c" "$SRC"/nn/*.c "${LIBS[@]}" -o "$OUT/fuzz_$t"
+    case $t in
+        ink_*) LIBSRC=("$SRC"/ink/*.c) ;;
+        *) LIBSRC=("$SRC"/nn/*.c) ;;
+    esac
+    "$CC" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$t.c" "${LIBSRC[@]}" "${LIBS[@]}" -o "$OUT/fuzz_$t"
     mkdir -p "$OUT/corpus-$t"
     cp -n "$SRC/tests/fuzz/corpus/$t"/* "$OUT/corpus-$t/" 2>/dev/null || true
     echo "== fuzz_$t: running ${SECONDS_EACH}s"
