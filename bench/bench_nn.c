@@ -1,16 +1,22 @@
 /* bench_nn.c — digitpad's side of the speed benchmark (issue 5): training
  * samples/s of the seed, mlp and cnn presets with 1 and 2 threads, single-
- * sample inference latency, optionally a full MNIST epoch, and peak memory.
- * Prints lines in the format bench/torch_bench.py uses, prefixed "digitpad":
+ * sample inference latency, one full MNIST epoch per preset, and peak memory.
+ * Prints lines in the format bench/torch_bench.py uses, prefixed "digitpad",
+ * which bench/run.sh collects:
  *     digitpad train <preset> threads=<T> sps=<samples/s>
  *     digitpad infer <preset> median_ms=<m> p99_ms=<p>
- *     digitpad epoch <preset> threads=<T> seconds=<s>
+ *     digitpad epoch <preset> threads=2 seconds=<s> extrapolated=<0|1>
  *     digitpad peak_rss_mb=<MB>
- * usage: bench_nn [--data DIR] [--repeats N] [--presets seed,mlp,cnn]
- *                 [--threads 1,2] [--epoch]
- * With --data (or DIGITPAD_DATA) pointing at MNIST the inputs are real
- * digits; otherwise synthetic sparse images (the seed's kernels skip zero
- * pixels, so all-random inputs would understate its speed). */
+ * usage: bench_nn [--data DIR] [--seconds S] [--runs N] [--presets seed,mlp,cnn]
+ *                 [--threads 1,2] [--epoch] [--epoch-seconds S]
+ * Training is timed as torch_bench.py times it: a warm-up, then whole steps
+ * for at least S seconds (default 3), samples done / time taken.  Inference:
+ * 50 warm-up runs, then N (default 2000) single-sample forward passes, each
+ * timed.  --epoch times one real epoch over the 60,000 MNIST images for seed
+ * and mlp; cnn's is extrapolated from --epoch-seconds (default 10) of
+ * training, and says so.  With --data (or DIGITPAD_DATA) pointing at MNIST
+ * the inputs are real digits; otherwise synthetic sparse images (the seed's
+ * kernels skip zero pixels, so all-random inputs would understate its speed). */
 #define _POSIX_C_SOURCE 200809L
 #include "nn.h"
 #include "nn_data.h"
@@ -32,12 +38,6 @@ static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* 28×28 images with a blob of ink in the middle, ~20% non-zero like MNIST. */
@@ -78,41 +78,59 @@ static nn_model *make_model(const char *preset, nn_train_config *cfg)
     return m;
 }
 
-/* Samples per second training `preset` on the first `n` samples of ds. */
-static double train_sps(const char *preset, const nn_dataset *ds, size_t n, int threads,
-                        int repeats)
+/* Samples per second training `preset` with `threads` threads: whole passes
+ * over `chunk` samples of ds until at least `seconds` have passed, after a
+ * warm-up pass (page faults, OpenMP thread start, caches). */
+static double train_sps(const char *preset, const nn_dataset *ds, size_t chunk, int threads,
+                        double seconds)
 {
     nn_train_config cfg;
     nn_model *m = make_model(preset, &cfg);
     cfg.threads = threads;
     nn_dataset part = *ds;
-    part.n = n < ds->n ? n : ds->n;
+    part.n = chunk < ds->n ? chunk : ds->n;
     nn_error err;
     nn_trainer *t = nn_trainer_create(m, &cfg, part.n, &err);
     if (!t) {
         fprintf(stderr, "bench_nn: %s\n", err.msg);
         exit(1);
     }
-    double *v = malloc((size_t)repeats * sizeof *v);
-    if (!v)
-        exit(1);
-    /* One warm-up pass: page faults, OpenMP thread start, caches. */
     nn_dataset warm = part;
     warm.n = part.n / 10 ? part.n / 10 : 1;
     nn_train_epoch(t, &warm, 0, NULL, NULL, NULL, &err);
-    for (int r = 0; r < repeats; r++) {
-        double t0 = now_s();
-        if (nn_train_epoch(t, &part, r + 1, NULL, NULL, NULL, &err) != NN_OK) {
+    size_t done = 0;
+    double t0 = now_s(), el = 0;
+    for (int e = 1; el < seconds; e++) {
+        if (nn_train_epoch(t, &part, e, NULL, NULL, NULL, &err) != NN_OK) {
             fprintf(stderr, "bench_nn: %s\n", err.msg);
             exit(1);
         }
-        v[r] = (double)part.n / (now_s() - t0);
+        done += part.n;
+        el = now_s() - t0;
     }
-    double med = median(v, (size_t)repeats);
-    free(v);
     nn_trainer_free(t);
     nn_model_free(m);
-    return med;
+    return (double)done / el;
+}
+
+/* Seconds of one epoch over all of ds with 2 threads, as `digitpad --train`
+ * runs it (a fresh model, the preset's recipe). */
+static double epoch_seconds(const char *preset, const nn_dataset *ds)
+{
+    nn_train_config cfg;
+    nn_model *m = make_model(preset, &cfg);
+    cfg.threads = 2;
+    nn_error err;
+    nn_trainer *tr = nn_trainer_create(m, &cfg, ds->n, &err);
+    double t0 = now_s();
+    if (!tr || nn_train_epoch(tr, ds, 0, NULL, NULL, NULL, &err) != NN_OK) {
+        fprintf(stderr, "bench_nn: %s\n", err.msg);
+        exit(1);
+    }
+    double s = now_s() - t0;
+    nn_trainer_free(tr);
+    nn_model_free(m);
+    return s;
 }
 
 static void infer_latency(const char *preset, const nn_dataset *ds, int runs, double *med,
@@ -144,26 +162,34 @@ static void infer_latency(const char *preset, const nn_dataset *ds, int runs, do
 int main(int argc, char **argv)
 {
     const char *data = NULL, *presets = "seed,mlp,cnn", *threads_list = "1,2";
-    int repeats = 3, epoch = 0;
+    double seconds = 3.0, epoch_window = 10.0;
+    int runs = 2000, epoch = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
-        else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc)
-            repeats = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
+            seconds = atof(argv[++i]);
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
         else if (strcmp(argv[i], "--presets") == 0 && i + 1 < argc)
             presets = argv[++i];
         else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
             threads_list = argv[++i];
         else if (strcmp(argv[i], "--epoch") == 0)
             epoch = 1;
+        else if (strcmp(argv[i], "--epoch-seconds") == 0 && i + 1 < argc)
+            epoch_window = atof(argv[++i]);
         else {
-            fprintf(stderr, "usage: bench_nn [--data DIR] [--repeats N] [--presets seed,mlp,cnn] "
-                            "[--threads 1,2] [--epoch]\n");
+            fprintf(stderr, "usage: bench_nn [--data DIR] [--seconds S] [--runs N] "
+                            "[--presets seed,mlp,cnn] [--threads 1,2] [--epoch] "
+                            "[--epoch-seconds S]\n");
             return 2;
         }
     }
-    if (repeats < 1)
-        repeats = 1;
+    if (!(seconds > 0))
+        seconds = 0.1;
+    if (runs < 100)
+        runs = 100;
     nn_dataset ds;
     nn_error err;
     int real = nn_mnist_load(&ds, nn_mnist_default_dir(data), NN_MNIST_TRAIN, &err) == NN_OK;
@@ -174,30 +200,29 @@ int main(int argc, char **argv)
     char plist[256];
     snprintf(plist, sizeof plist, "%s", presets);
     for (char *save = NULL, *p = strtok_r(plist, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-        /* Enough samples for a stable rate without taking minutes. */
-        size_t n = strcmp(p, "seed") == 0 ? 60000 : strcmp(p, "mlp") == 0 ? 64 * 200 : 64 * 40;
+        /* Samples per pass: the seed's whole epoch (its speed depends on the
+         * digits' ink), a few steps' worth for the others. */
+        size_t chunk = strcmp(p, "seed") == 0 ? ds.n : strcmp(p, "mlp") == 0 ? 64 * 50 : 64 * 4;
         char tlist[64];
         snprintf(tlist, sizeof tlist, "%s", threads_list);
         for (char *s2 = NULL, *t = strtok_r(tlist, ",", &s2); t; t = strtok_r(NULL, ",", &s2)) {
             int th = atoi(t);
-            printf("digitpad train %s threads=%d sps=%.0f\n", p, th,
-                   train_sps(p, &ds, n, th, repeats));
+            printf("digitpad train %s threads=%d sps=%.1f\n", p, th,
+                   train_sps(p, &ds, chunk, th, seconds));
             fflush(stdout);
         }
         double med, p99;
-        infer_latency(p, &ds, 2000, &med, &p99);
+        infer_latency(p, &ds, runs, &med, &p99);
         printf("digitpad infer %s median_ms=%.4f p99_ms=%.4f\n", p, med, p99);
         if (epoch && real) {
-            nn_train_config cfg;
-            nn_model *m = make_model(p, &cfg);
-            cfg.threads = 2;
-            nn_trainer *tr = nn_trainer_create(m, &cfg, ds.n, &err);
-            double t0 = now_s();
-            if (!tr || nn_train_epoch(tr, &ds, 0, NULL, NULL, NULL, &err) != NN_OK)
-                fprintf(stderr, "bench_nn: %s\n", err.msg);
-            printf("digitpad epoch %s threads=2 seconds=%.2f\n", p, now_s() - t0);
-            nn_trainer_free(tr);
-            nn_model_free(m);
+            if (strcmp(p, "cnn") == 0) {
+                double sps = train_sps(p, &ds, 64 * 10, 2, epoch_window);
+                printf("digitpad epoch %s threads=2 seconds=%.2f extrapolated=1\n", p,
+                       (double)ds.n / sps);
+            } else {
+                printf("digitpad epoch %s threads=2 seconds=%.3f extrapolated=0\n", p,
+                       epoch_seconds(p, &ds));
+            }
         }
         fflush(stdout);
     }

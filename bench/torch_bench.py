@@ -1,11 +1,17 @@
 """PyTorch side of digitpad's benchmark: the same three presets, same shapes,
 batch, optimizer and thread count, timed the same way as bench/bench_nn.c.
 
-usage: python3 bench/torch_bench.py [--repeats N] [--seconds S]
+usage: python3 bench/torch_bench.py [--repeats N] [--seconds S] [--runs N]
+                                    [--presets seed,mlp,cnn] [--threads 1,2]
 Prints one line per measurement, in the format bench/run.sh parses:
     torch train <preset> threads=<T> sps=<samples per second>
     torch infer <preset> median_ms=<m> p99_ms=<p>
-Speed does not depend on the pixel values, so the inputs are random.
+As bench_nn: training is a warm-up, then whole steps (forward, loss,
+backward, optimizer) for at least S seconds; inference is 50 warm-up runs,
+then N single-sample forward passes on one thread, each timed.  The
+optimizers are digitpad's presets: plain SGD lr 0.02 for seed, AdamW (lr
+1e-3, weight decay 1e-4) for mlp and cnn.  Dense PyTorch kernels do not
+depend on the pixel values, so the inputs are random.
 """
 import argparse
 import statistics
@@ -41,7 +47,8 @@ def train_sps(preset, threads, seconds):
         opt = torch.optim.SGD(model.parameters(), lr=0.02)
         loss_fn = lambda y, t: 0.5 * ((y - t) ** 2).sum() / y.shape[0]
     else:
-        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        # digitpad's mlp/cnn presets: AdamW with decoupled weight decay.
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
         loss_fn = nn.BCELoss(reduction="sum")
     xs = torch.rand(shape(preset, batch * 64))
     ts = torch.nn.functional.one_hot(torch.randint(0, 10, (batch * 64,)), 10).float()
@@ -60,7 +67,8 @@ def train_sps(preset, threads, seconds):
     while time.perf_counter() - t0 < seconds:
         step(n)
         n += 1
-    return n * batch / (time.perf_counter() - t0)
+    el = time.perf_counter() - t0
+    return n * batch / el
 
 
 def infer_ms(preset, runs):
@@ -85,10 +93,12 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--runs", type=int, default=2000)
     ap.add_argument("--presets", default="seed,mlp,cnn")
+    ap.add_argument("--threads", default="1,2")
     a = ap.parse_args()
-    print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads available")
+    print(f"# torch {torch.__version__}, default {torch.get_num_threads()} intra-op threads; "
+          f"set per measurement with torch.set_num_threads")
     for preset in a.presets.split(","):
-        for threads in (1, 2):
+        for threads in (int(t) for t in a.threads.split(",")):
             v = statistics.median(train_sps(preset, threads, a.seconds) for _ in range(a.repeats))
             print(f"torch train {preset} threads={threads} sps={v:.1f}", flush=True)
         med, p99 = infer_ms(preset, a.runs)

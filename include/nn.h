@@ -323,8 +323,13 @@ typedef struct nn_progress {
     double elapsed_s;     /* this epoch */
 } nn_progress;
 
-/* Called after every step; return non-zero to stop training (the model is
- * left consistent, after a whole step). */
+/* Called after every step, except on the per-sample plain-SGD path (batch 1,
+ * SGD without weight decay, a network of dense/ReLU/sigmoid layers, e.g. the
+ * seed), where it is called after every block of up to 1024 steps (fewer
+ * when steps are slow: about every 50 ms at most) and after the last step;
+ * the model's parameters are up to date whenever it runs.
+ * Return non-zero to stop training (the model is left consistent, after a
+ * whole step). */
 typedef int (*nn_progress_fn)(const nn_progress *p, void *user);
 
 struct nn_dataset;

@@ -87,7 +87,27 @@ struct nn_trainer {
     size_t order_cap;
     size_t step, steps_per_epoch, steps_total;
     int fused_sgd;         /* plain SGD on one chunk: backward writes straight into params */
+    /* Per-sample fused SGD on a network that starts with a dense layer
+     * (the seed): within nn_train_epoch that layer's weights live
+     * transposed in w0t and only the input's non-zero pixels are visited
+     * (kernels.h).  params is brought up to date before every progress
+     * callback and before nn_train_epoch returns. */
+    int sparse0;           /* this trainer may take that path */
+    int w0t_live;          /* w0t, not params, holds layer 0's weights now */
+    float *w0t;            /* (in, ld0) of layer 0, zero beyond its out columns */
+    size_t ld0;            /* its out size rounded up to 8 floats: whole AVX vectors */
+    size_t *nz;            /* (in) indices of the current sample's non-zero inputs */
+    size_t nnz;
 };
+
+/* Steps between progress callbacks on the sparse path: each callback costs
+ * two transposes of layer 0 (out of and back into w0t: ~80k floats each for
+ * the seed, ~80 µs together measured), while 1024 seed steps take ~4 ms, so
+ * stop requests are still seen within milliseconds.  A wider network whose
+ * steps are slower gets its callback sooner: every SPARSE0_MAX_S seconds
+ * (the clock is read every 64 steps). */
+#define SPARSE0_BLOCK 1024
+#define SPARSE0_MAX_S 0.05
 
 void nn_trainer_free(nn_trainer *t)
 {
@@ -105,6 +125,8 @@ void nn_trainer_free(nn_trainer *t)
     free(t->xbuf);
     free(t->lbuf);
     free(t->order);
+    free(t->w0t);
+    free(t->nz);
     free(t);
 }
 
@@ -171,6 +193,12 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
      * update weights in place; dense backward can (kernels.h). */
     t->fused_sgd = cfg->optimizer == NN_OPT_SGD && cfg->weight_decay == 0.0f &&
                    t->chunks == 1 && !has_conv;
+    t->sparse0 = t->fused_sgd && cfg->batch == 1 && m->arch.layer[0].kind == NN_LAYER_DENSE;
+    for (int i = 1; i < m->arch.n_layers; i++) {
+        nn_layer_kind k = m->arch.layer[i].kind;
+        if (k != NN_LAYER_DENSE && k != NN_LAYER_RELU && k != NN_LAYER_SIGMOID)
+            t->sparse0 = 0; /* forward_sparse0 knows only these */
+    }
     const size_t np = m->info.n_params ? m->info.n_params : 1;
     const size_t in = m->info.layer[0].in_size;
     t->ws = calloc((size_t)t->chunks, sizeof *t->ws);
@@ -187,6 +215,16 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
         }
         if (!t->fused_sgd)
             ok = (t->grad[c] = calloc(np, sizeof(float))) != NULL;
+    }
+    if (ok && t->sparse0) {
+        const nn_layer_info *L0 = &m->info.layer[0];
+        t->ld0 = (L0->out_size + 7) / 8 * 8;
+        const size_t bytes = (in * t->ld0 * sizeof *t->w0t + 63) / 64 * 64;
+        t->w0t = aligned_alloc(64, bytes);
+        t->nz = malloc(in * sizeof *t->nz);
+        ok = t->w0t && t->nz;
+        if (ok)
+            memset(t->w0t, 0, bytes);
     }
     if (ok && cfg->optimizer != NN_OPT_SGD)
         ok = (t->opt1 = calloc(np, sizeof(float))) != NULL;
@@ -221,10 +259,31 @@ float nn_trainer_lr(const nn_trainer *t)
 
 /* ------------------------------------------------------------ backward */
 
+/* Layer 0's transposed weights and the sample's non-zero inputs, while the
+ * sparse path is live. */
+typedef struct layer0_t {
+    float *wt;
+    size_t ld;
+    const size_t *idx;
+    size_t nnz;
+} layer0_t;
+
+/* nn_dense_backward, except that layer 0's weight gradient goes into the
+ * transposed copy when s0 is given (layer 0 never needs dx). */
+static void dense_backward_at(int i, const nn_layer_info *L, const layer0_t *s0,
+                              const float *x, const float *w, const float *dy, float *dx,
+                              float *dw, float *db, size_t n)
+{
+    if (i == 0 && s0)
+        nn_dense_backward_tsparse(x, s0->idx, s0->nnz, dy, s0->wt, s0->ld, db, L->out_size);
+    else
+        nn_dense_backward(x, w, dy, dx, dw, db, n, L->in_size, L->out_size);
+}
+
 /* Gradient of the batch loss (scaled by `scale`) with respect to every
  * parameter, added into g.  Needs the forward pass of x in ws. */
 static void backward(const nn_model *m, nn_workspace *ws, const float *x, size_t n,
-                     nn_loss loss, int seed_rule, float scale, float *g)
+                     nn_loss loss, int seed_rule, float scale, float *g, const layer0_t *s0)
 {
     const nn_arch *a = &m->arch;
     const int last = a->n_layers - 1;
@@ -259,13 +318,18 @@ static void backward(const nn_model *m, nn_workspace *ws, const float *x, size_t
         if (i > first_param) {
             dx = other;
             memset(dx, 0, n * L->in_size * sizeof *dx);
-            nn_gemm(0, 0, n, L->in_size, out, 1.0f, cur, out, w, L->in_size, 1.0f, dx,
-                    L->in_size);
+            if (n == 1) /* a BLAS call costs more than this small product */
+                for (size_t o = 0; o < out; o++)
+                    for (size_t j = 0; j < L->in_size; j++)
+                        dx[j] += cur[o] * w[o * L->in_size + j];
+            else
+                nn_gemm(0, 0, n, L->in_size, out, 1.0f, cur, out, w, L->in_size, 1.0f, dx,
+                        L->in_size);
         }
         for (size_t k = 0; k < n * out; k++)
             cur[k] *= y[k] * (1.0f - y[k]);
-        nn_dense_backward(i ? ws->act[i - 1] : x, w, cur, NULL, g + L->w_off,
-                          L->b_count ? g + L->b_off : NULL, n, L->in_size, out);
+        dense_backward_at(i, L, s0, i ? ws->act[i - 1] : x, w, cur, NULL, g + L->w_off,
+                          L->b_count ? g + L->b_off : NULL, n);
         if (!dx)
             return;
         cur = dx;
@@ -287,7 +351,7 @@ static void backward(const nn_model *m, nn_workspace *ws, const float *x, size_t
         float *gw = g + L->w_off, *gb = L->b_count ? g + L->b_off : NULL;
         switch (s->kind) {
         case NN_LAYER_DENSE:
-            nn_dense_backward(in, w, cur, dx, gw, gb, n, L->in_size, L->out_size);
+            dense_backward_at(i, L, s0, in, w, cur, dx, gw, gb, n);
             break;
         case NN_LAYER_CONV:
             for (size_t j = 0; j < n; j++)
@@ -352,6 +416,50 @@ typedef struct step_source {
     int epoch;
 } step_source;
 
+/* nn_forward_all for one sample while the sparse path is live: layer 0 from
+ * w0t over x's non-zero inputs, the rest (dense, ReLU, sigmoid) as usual. */
+static void forward_sparse0(nn_trainer *t, nn_workspace *ws, const float *x)
+{
+    const nn_model *m = t->m;
+    const nn_layer_info *L0 = &m->info.layer[0];
+    t->nnz = nn_nonzero_index(x, L0->in_size, t->nz);
+    nn_dense_forward_tsparse(x, t->nz, t->nnz, t->w0t, t->ld0,
+                             L0->b_count ? m->params + L0->b_off : NULL, ws->act[0],
+                             L0->out_size);
+    for (int i = 1; i < m->arch.n_layers; i++) {
+        const nn_layer_info *L = &m->info.layer[i];
+        const float *in = ws->act[i - 1];
+        switch (m->arch.layer[i].kind) {
+        case NN_LAYER_DENSE:
+            nn_dense_forward(in, m->params + L->w_off,
+                             L->b_count ? m->params + L->b_off : NULL, ws->act[i], 1,
+                             L->in_size, L->out_size);
+            break;
+        case NN_LAYER_RELU:
+            nn_relu_forward(in, ws->act[i], L->in_size);
+            break;
+        default: /* sigmoid: nn_trainer_create admits nothing else */
+            nn_sigmoid_forward(in, ws->act[i], L->in_size);
+            break;
+        }
+    }
+}
+
+/* Starts (live 1) or ends (live 0) the sparse path: moves layer 0's
+ * weights between params and the transposed copy. */
+static void sparse0_set(nn_trainer *t, int live)
+{
+    if (!t->sparse0 || t->w0t_live == live)
+        return;
+    const nn_layer_info *L0 = &t->m->info.layer[0];
+    float *w = t->m->params + L0->w_off;
+    if (live)
+        nn_transpose(w, L0->in_size, t->w0t, t->ld0, L0->out_size, L0->in_size);
+    else
+        nn_transpose(t->w0t, t->ld0, w, L0->in_size, L0->in_size, L0->out_size);
+    t->w0t_live = live;
+}
+
 /* Forward + backward over samples [lo, hi) of the step, on one chunk. */
 static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo, size_t hi,
                         float scale, float *g)
@@ -385,9 +493,16 @@ static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo,
         memset(ws->targets, 0, n * out * sizeof *ws->targets);
         for (size_t j = 0; j < n; j++)
             ws->targets[j * out + t->lbuf[b + j]] = 1.0f;
-        nn_forward_all(m, ws, x, n);
+        layer0_t s0 = {t->w0t, t->ld0, t->nz, 0};
+        if (t->w0t_live) { /* n == 1 here: the path needs batch 1 */
+            forward_sparse0(t, ws, x);
+            s0.nnz = t->nnz;
+        } else {
+            nn_forward_all(m, ws, x, n);
+        }
         loss += batch_loss(m, ws, n, t->cfg.loss);
-        backward(m, ws, x, n, t->cfg.loss, t->cfg.seed_rule, scale, g);
+        backward(m, ws, x, n, t->cfg.loss, t->cfg.seed_rule, scale, g,
+                 t->w0t_live ? &s0 : NULL);
     }
     return loss;
 }
@@ -578,6 +693,9 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
     nn_progress p = {epoch, t->cfg.epochs, 0, ds->n, 0.0f, 0.0, 0.0};
     double loss_sum = 0.0;
     const double t0 = now_s();
+    sparse0_set(t, 1);
+    size_t since_cb = 0;
+    double last_cb = t0;
     for (size_t b = 0; b < ds->n; b += t->cfg.batch) {
         size_t n = ds->n - b < t->cfg.batch ? ds->n - b : t->cfg.batch;
         for (size_t j = 0; j < n; j++)
@@ -585,12 +703,19 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
         step_source src = {NULL, ds, t->order + b, epoch};
         float loss;
         nn_status st = run_step(t, &src, n, &loss);
-        if (st != NN_OK)
+        if (st != NN_OK) {
+            sparse0_set(t, 0);
             return nn_fail(err, st, "train epoch: step failed");
+        }
         loss_sum += (double)loss * (double)n;
         p.done = b + n;
         p.loss = (float)(loss_sum / (double)p.done);
+        if (cb && t->w0t_live && ++since_cb < SPARSE0_BLOCK && p.done < ds->n &&
+            (since_cb % 64 || now_s() - last_cb < SPARSE0_MAX_S))
+            continue;
+        since_cb = 0;
         if (cb) {
+            sparse0_set(t, 0); /* the callback may read (or change) the weights */
             p.elapsed_s = now_s() - t0;
             p.samples_per_s = p.elapsed_s > 0 ? (double)p.done / p.elapsed_s : 0.0;
             if (cb(&p, user)) {
@@ -598,8 +723,11 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
                     *mean_loss = p.loss;
                 return nn_fail(err, NN_ESTOPPED, "training stopped");
             }
+            sparse0_set(t, 1);
+            last_cb = now_s();
         }
     }
+    sparse0_set(t, 0);
     if (mean_loss)
         *mean_loss = (float)(loss_sum / (double)ds->n);
     return NN_OK;
