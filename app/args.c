@@ -28,7 +28,7 @@ typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
     O_AUGMENT, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
-    O_SIZE, O_SCRIPT, O_COUNT
+    O_SIZE, O_SCRIPT, O_SHIPPED, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -57,11 +57,12 @@ static const opt_def OPTS[O_COUNT] = {
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN},
     [O_OUT] = {"--out", 1, -1, M_TRAIN},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN},
-    [O_DATA] = {"--data", 1, -1, M_TRAIN | M_EVAL},
+    [O_DATA] = {"--data", 1, -1, M_TRAIN | M_EVAL | M_GUI},
     [O_THREADS] = {"--threads", 1, -1, M_TRAIN | M_EVAL},
     [O_MODEL] = {"--model", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT | M_GUI},
     [O_SIZE] = {"--size", 1, -1, M_GUI},
     [O_SCRIPT] = {"--script", 1, -1, M_GUI},
+    [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI},
 };
 
 const char *dp_mode_flag(dp_mode m)
@@ -402,6 +403,8 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
         }
         if (id == O_AUGMENT) {
             a->augment = 1;
+        } else if (id == O_SHIPPED) {
+            a->shipped_model = 1;
         } else if (value && set_value(a, (opt_id)id, o->name, value, err, errlen) != 0) {
             return -1;
         }

@@ -51,7 +51,7 @@ typedef struct dp_args {
     const char *out;       /* NULL: DP_DEFAULT_OUT */
     double min_accuracy;   /* < 0: no check */
 
-    /* --train and --eval */
+    /* --train, --eval and the window (background training) */
     const char *data_dir;  /* NULL: nn_mnist_default_dir(NULL) */
     int threads;           /* -1: library default (all cores) */
 
@@ -67,6 +67,7 @@ typedef struct dp_args {
     /* the window */
     int width, height;     /* 0: default */
     const char *script;
+    int shipped_model;     /* --shipped-model: not the user's fine-tuned one */
 
     /* the whole command line, for the model's "command" metadata */
     int argc;

@@ -1,7 +1,7 @@
 /* gui.c — the digitpad window: SDL start-up, the event loop, the drawing
  * (strokes in ink.h's 1000-unit box), live predictions, model loading and
- * saving drawings.  Layout and pixels are in gui_draw.c, the scripted test
- * mode in gui_script.c. */
+ * saving drawings.  Layout and pixels are in gui_draw.c, background
+ * training in gui_train.c, the scripted test mode in gui_script.c. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
@@ -60,7 +60,18 @@ int gui_install_model(gui_app *a, nn_model *m, const char *name)
             a->threshold = t;
     }
     a->model_acc[0] = '\0';
+    /* A trainer's snapshot (or a model saved from one) still carries the
+     * test accuracy of the model it started from; what it has earned is
+     * the held-out accuracy measured after its last epoch. */
     const char *acc = nn_model_meta_get(m, "test_accuracy");
+    const char *held = nn_model_meta_get(m, "heldout_accuracy");
+    if (nn_model_meta_get(m, "bg_version")) {
+        char *end;
+        double v = held ? strtod(held, &end) : -1.0;
+        if (held && end != held && v >= 0.0 && v <= 1.0)
+            snprintf(a->model_acc, sizeof a->model_acc, "held-out accuracy %.2f%%", v * 100.0);
+        acc = NULL;
+    }
     if (acc) {
         char *end;
         double v = strtod(acc, &end);
@@ -88,13 +99,48 @@ static void load_model_file(gui_app *a, const char *path)
         gui_message(a, 0, "Loaded %s", path);
 }
 
+/* The user's fine-tuned model (Ctrl+S) when there is one; 1 if it was
+ * loaded, 0 if there is none, -1 with the reason in why if it would not
+ * load (the caller then uses the shipped model and says why). */
+static int load_user_model(gui_app *a, char *why, size_t whylen)
+{
+    char dir[1024], err[512], path[1200];
+    if (a->opt->shipped_model || dp_user_data_dir(dir, sizeof dir, err, sizeof err) != 0)
+        return 0;
+    snprintf(path, sizeof path, "%s/%s", dir, BG_USER_MODEL_NAME);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    fclose(f);
+    nn_error e;
+    nn_model *m = nn_model_load(path, &e);
+    if (!m) {
+        snprintf(why, whylen, "%s", e.msg);
+        return -1;
+    }
+    if (gui_install_model(a, m, "your model") != 0) {
+        snprintf(why, whylen, "%s", a->message);
+        return -1;
+    }
+    gui_message(a, 0, "your model (fine-tuned): %s \xC2\xB7 --shipped-model for the original",
+                path);
+    return 1;
+}
+
 static void load_initial_model(gui_app *a)
 {
-    char path[1024];
+    char path[1024], why[GUI_MSG_LEN];
+    int user = 0;
     if (a->opt->model_path) {
         load_model_file(a, a->opt->model_path);
+    } else if ((user = load_user_model(a, why, sizeof why)) == 1) {
+        return; /* keep its message: the person should know which model this is */
     } else if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, path, sizeof path) == 0) {
         load_model_file(a, path);
+        if (user < 0 && a->model) {
+            gui_message(a, 1, "Your saved model did not load (%s); using the shipped one", why);
+            return;
+        }
     } else {
         gui_message(a, 1, "No model found: drawing works, but predictions need one "
                           "(train with digitpad --train, or drop a .safetensors file here)");
@@ -205,6 +251,7 @@ static void update_drawing(gui_app *a)
 
 static void drawing_edited(gui_app *a)
 {
+    a->correction_label = -1;
     a->canvas_changed = 1;
     a->drawing_changed = 1;
     a->dirty = 1;
@@ -367,13 +414,17 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
 {
     SDL_Keycode sym = k->keysym.sym;
     int ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
+    int shift = (k->keysym.mod & KMOD_SHIFT) != 0;
     a->dirty = 1;
     switch (sym) {
     case SDLK_ESCAPE:
-        if (a->help)
+        if (a->help) {
             a->help = 0;
-        else
+        } else {
             a->quit = 1;
+            a->quit_t =
+                (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+        }
         return;
     case SDLK_h:
     case SDLK_F1:
@@ -413,8 +464,23 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
         }
         return;
     case SDLK_s:
-        if (!ctrl && !k->repeat)
+        if (k->repeat)
+            return;
+        if (ctrl)
+            gui_train_save_model(a);
+        else
             save_drawing(a);
+        return;
+    case SDLK_t:
+        if (!ctrl && !k->repeat)
+            gui_train_toggle(a, shift);
+        return;
+    case SDLK_g:
+        if (!ctrl && !k->repeat) {
+            a->show_train = !a->show_train;
+            if (a->show_train && a->bg)
+                bg_status_get(a->bg, &a->train);
+        }
         return;
     default:
         break;
@@ -426,9 +492,10 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
         digit = 0;
     else if (sym >= SDLK_KP_1 && sym <= SDLK_KP_9)
         digit = (int)(sym - SDLK_KP_1) + 1;
-    if (digit >= 0) {
+    /* A held key would store the same drawing again and again. */
+    if (digit >= 0 && !k->repeat) {
         a->label = digit;
-        gui_message(a, 0, "Label %d: S saves the drawing as a %d", digit, digit);
+        gui_train_correction(a, digit);
     }
 }
 
@@ -519,6 +586,7 @@ static void on_event(gui_app *a, SDL_Event *e)
     switch (e->type) {
     case SDL_QUIT:
         a->quit = 1;
+        a->quit_t = (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
         break;
     case SDL_KEYDOWN:
         on_key(a, &e->key);
@@ -537,6 +605,9 @@ static void on_event(gui_app *a, SDL_Event *e)
         break;
     case SDL_DROPFILE:
         if (e->drop.file) {
+            /* The run's next snapshot would replace the dropped model. */
+            if (a->training)
+                gui_train_stop(a, 1);
             load_model_file(a, e->drop.file);
             SDL_free(e->drop.file);
         }
@@ -565,6 +636,19 @@ static void on_event(gui_app *a, SDL_Event *e)
 
 /* ------------------------------------------------------------ frames */
 
+static void push_ms(double **arr, size_t *n, size_t *cap, double ms)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 1024;
+        double *p = realloc(*arr, c * sizeof *p);
+        if (!p)
+            return;
+        *arr = p;
+        *cap = c;
+    }
+    (*arr)[(*n)++] = ms;
+}
+
 static void record_frame(gui_app *a, double ms)
 {
     /* The first frame pays for start-up (fonts, textures, the GL context):
@@ -575,17 +659,13 @@ static void record_frame(gui_app *a, double ms)
     }
     if (ms > a->max_frame_ms)
         a->max_frame_ms = ms;
+    if (a->training && ms > a->train_max_frame_ms)
+        a->train_max_frame_ms = ms;
     if (!a->script)
         return;
-    if (a->n_frame_ms == a->cap_frame_ms) {
-        size_t cap = a->cap_frame_ms ? a->cap_frame_ms * 2 : 1024;
-        double *p = realloc(a->frame_ms, cap * sizeof *p);
-        if (!p)
-            return;
-        a->frame_ms = p;
-        a->cap_frame_ms = cap;
-    }
-    a->frame_ms[a->n_frame_ms++] = ms;
+    push_ms(&a->frame_ms, &a->n_frame_ms, &a->cap_frame_ms, ms);
+    if (a->training)
+        push_ms(&a->train_frame_ms, &a->n_train_frame_ms, &a->cap_train_frame_ms, ms);
 }
 
 static int cmp_double(const void *x, const void *y)
@@ -594,13 +674,13 @@ static int cmp_double(const void *x, const void *y)
     return (u > v) - (u < v);
 }
 
-static double frame_p99(gui_app *a)
+static double p99(double *ms, size_t n)
 {
-    if (a->n_frame_ms == 0)
+    if (n == 0)
         return 0.0;
-    qsort(a->frame_ms, a->n_frame_ms, sizeof *a->frame_ms, cmp_double);
-    size_t i = (size_t)ceil(0.99 * (double)a->n_frame_ms) - 1;
-    return a->frame_ms[i < a->n_frame_ms ? i : a->n_frame_ms - 1];
+    qsort(ms, n, sizeof *ms, cmp_double);
+    size_t i = (size_t)ceil(0.99 * (double)n) - 1;
+    return ms[i < n ? i : n - 1];
 }
 
 static void save_screenshot(gui_app *a)
@@ -646,6 +726,7 @@ static void run_loop(gui_app *a)
         }
         if (a->quit)
             break;
+        gui_train_poll(a);
         if (gui_layout_update(a) == 0 && gui_fonts_update(a) != 0) {
             a->exit_code = 1;
             break;
@@ -741,11 +822,13 @@ static void app_free(gui_app *a)
         SDL_DestroyRenderer(a->ren);
     if (a->win)
         SDL_DestroyWindow(a->win);
+    gui_train_free(a);
     nn_workspace_free(a->ws);
     nn_model_free(a->model);
     ink_drawing_free(&a->drawing);
     free(a->canvas_pix);
     free(a->frame_ms);
+    free(a->train_frame_ms);
     free(a->screenshot_path);
     gui_script_free(a->script);
 }
@@ -759,6 +842,7 @@ int gui_run(const gui_options *opt)
     }
     a->opt = opt;
     a->label = -1;
+    a->correction_label = -1;
     a->threshold = 0.5f;
     ink_drawing_init(&a->drawing);
     int code = 1;
@@ -797,16 +881,29 @@ int gui_run(const gui_options *opt)
         goto done;
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
     load_initial_model(a);
+    gui_train_setup(a);
     drawing_edited(a);
     run_loop(a);
     code = a->exit_code;
+    /* Closing the window mid-epoch: stop and join the worker now, and
+     * (in script mode) report how long that took. */
+    int was_training = a->training;
+    gui_train_free(a);
+    double stop_ms = 0.0;
+    if (a->quit_t > 0.0)
+        stop_ms = ((double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency() -
+                   a->quit_t) * 1000.0;
     if (a->script) {
         SDL_RendererInfo info;
         const char *rname = SDL_GetRendererInfo(a->ren, &info) == 0 ? info.name : "?";
         printf("frames=%llu max_frame_ms=%.2f p99_frame_ms=%.2f first_frame_ms=%.2f "
                "renderer=%s\n",
-               (unsigned long long)a->frames, a->max_frame_ms, frame_p99(a), a->first_frame_ms,
-               rname);
+               (unsigned long long)a->frames, a->max_frame_ms, p99(a->frame_ms, a->n_frame_ms),
+               a->first_frame_ms, rname);
+        printf("train_frames=%zu train_max_frame_ms=%.2f train_p99_frame_ms=%.2f "
+               "quit_while_training=%d quit_to_joined_ms=%.1f\n",
+               a->n_train_frame_ms, a->train_max_frame_ms,
+               p99(a->train_frame_ms, a->n_train_frame_ms), was_training, stop_ms);
         fflush(stdout);
         if (gui_script_failed(a->script) || a->screenshot_failed)
             code = 1;

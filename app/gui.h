@@ -9,6 +9,9 @@ typedef struct gui_options {
                                 through the real event loop, print what the
                                 window shows, then quit (see gui_script.c) */
     int width, height;       /* initial window size; 0 for the default */
+    const char *data_dir;    /* MNIST for background training (NULL:
+                                nn_mnist_default_dir(NULL)) */
+    int shipped_model;       /* 1: ignore the user's fine-tuned model */
 } gui_options;
 
 /* Runs the window until the user quits; returns the process exit code

@@ -10,6 +10,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
+#include "bgtrain.h"
 #include "gui.h"
 #include "ink.h"
 #include "nn.h"
@@ -29,7 +30,8 @@ typedef struct gui_layout {
     float px_per_win;      /* drawable pixels per window coordinate (HiDPI) */
     SDL_Rect canvas;       /* the square drawing area */
     SDL_Rect panel;        /* the right-hand column */
-    SDL_Rect head;         /* top of the panel: big digit + previews */
+    SDL_Rect head;         /* top of the panel: big digit + previews, or
+                              the training panel while it is shown */
     SDL_Rect bars;         /* the ten bars */
     SDL_Rect status;       /* bottom line */
 } gui_layout;
@@ -121,11 +123,30 @@ typedef struct gui_app {
      * the loop then redraws every 50 ms instead of sleeping until an event. */
     int animating;
 
-    /* Frame statistics (printed in script mode). */
+    /* Background training (bgtrain.h).  bg is NULL only if it could not
+     * be created; every frame takes its newest snapshot and status. */
+    bg_trainer *bg;
+    unsigned bg_version;               /* newest snapshot installed */
+    bg_status train;                   /* copied each frame while shown */
+    int training;                      /* train.running, as of this frame */
+    int show_train;                    /* the panel replaces the head card */
+    char train_base[200];              /* name of the model a run started from */
+    char train_msg_seen[256];          /* last trainer message put on the status line */
+    char user_dir[1024];               /* "" if it could not be made */
+    double last_stop_ms;               /* how long the last T-stop took */
+    int correction_label;              /* this drawing is stored with this
+                                          label (-1: not stored) */
+
+    /* Frame statistics (printed in script mode); train_* only counts frames
+     * drawn while the trainer was running. */
     uint64_t frames;
     double max_frame_ms, first_frame_ms;
     double *frame_ms;
     size_t n_frame_ms, cap_frame_ms;
+    double *train_frame_ms;
+    size_t n_train_frame_ms, cap_train_frame_ms;
+    double train_max_frame_ms;
+    double quit_t;                     /* seconds (perf counter) when quit was seen */
 
     struct gui_script *script;         /* NULL unless --script */
     char *screenshot_path;             /* saved at the next render, then freed */
@@ -150,6 +171,27 @@ int gui_install_model(gui_app *a, nn_model *m, const char *name);
 /* Maps between the 1000-unit ink box and window coordinates (the units of
  * SDL mouse events) under the current layout. */
 void gui_box_to_window(const gui_app *a, float bx, float by, int *wx, int *wy);
+
+/* ------------------------------------------------------- gui_train.c */
+
+/* Creates the background trainer (corrections file in the user's data
+ * directory, MNIST from opt->data_dir).  0, or -1 with the reason in the
+ * status line; the window then works without training. */
+int gui_train_setup(gui_app *a);
+/* Stops and joins a running worker and frees the trainer; no-op without. */
+void gui_train_free(gui_app *a);
+/* Once per frame: installs the newest snapshot, refreshes a->train, keeps
+ * a->animating on while a run goes, relays the trainer's messages. */
+void gui_train_poll(gui_app *a);
+/* T / Shift+T: starts a run from the current model, or stops a running one. */
+void gui_train_toggle(gui_app *a, int from_scratch);
+/* Stops a run (within one training step).  discard: drop its final
+ * snapshot instead of installing it. */
+void gui_train_stop(gui_app *a, int discard);
+/* Digit keys: stores the drawing as a correction labelled digit. */
+void gui_train_correction(gui_app *a, int digit);
+/* Ctrl+S: saves the current model to <user data dir>/BG_USER_MODEL_NAME. */
+void gui_train_save_model(gui_app *a);
 
 /* -------------------------------------------------------- gui_draw.c */
 

@@ -12,9 +12,19 @@
  *   drop PATH                           a file dropped on the window
  *   resize W H                          set the window size
  *   wait-frames N                       let N frames pass
+ *   wait-ms N                           let frames pass for N milliseconds
+ *   wait-version N MS                   until snapshot N of the background
+ *                                       trainer is installed (fails after MS)
+ *   wait-training 0|1 MS                until training is off / on (fails after MS)
+ *   wait-epoch N MS                     until the run is in its epoch N (from 1)
+ *   scribble MS                         draw for MS milliseconds without a
+ *                                       pause: one mouse event per frame along
+ *                                       a loop, a new stroke every 40 points,
+ *                                       C clears after every third stroke
  *   print                               one line of what the window shows
  *   expect-top D|none|unsure            the prediction shown
  *   expect-strokes N | expect-model NAME | expect-help 0|1 | expect-compare 0|1
+ *   expect-training 0|1 | expect-corrections N
  *   screenshot PATH                     the next frame as BMP
  *   quit                                push SDL_QUIT (also implied at the end)
  */
@@ -22,6 +32,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +42,9 @@
 typedef enum {
     OP_DOWN, OP_MOVE, OP_UP, OP_RDOWN, OP_RMOVE, OP_RUP, OP_FDOWN, OP_FMOVE, OP_FUP,
     OP_KEY, OP_DROP, OP_RESIZE, OP_WAIT, OP_PRINT, OP_EXPECT_TOP, OP_EXPECT_STROKES,
-    OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT
+    OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT,
+    OP_WAIT_MS, OP_WAIT_VERSION, OP_WAIT_TRAINING, OP_SCRIBBLE, OP_EXPECT_TRAINING,
+    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH
 } op_kind;
 
 typedef struct {
@@ -55,6 +68,13 @@ static const op_def OPS[] = {
     {"expect-compare", OP_EXPECT_COMPARE, 1},
     {"screenshot", OP_SCREENSHOT, -1},
     {"quit", OP_QUIT, 0},
+    {"wait-ms", OP_WAIT_MS, 1},
+    {"wait-version", OP_WAIT_VERSION, 2},
+    {"wait-training", OP_WAIT_TRAINING, 2},
+    {"wait-epoch", OP_WAIT_EPOCH, 2},
+    {"scribble", OP_SCRIBBLE, 1},
+    {"expect-training", OP_EXPECT_TRAINING, 1},
+    {"expect-corrections", OP_EXPECT_CORRECTIONS, 1},
 };
 
 typedef struct {
@@ -70,6 +90,12 @@ typedef struct gui_script {
     long wait;
     int failed;
     int quit_sent;
+    /* A timed wait or scribble in progress (until > 0): the command that
+     * started it and when it ends (SDL ticks). */
+    const script_cmd *timed;
+    Uint32 until;
+    long scribble_i;                   /* events pushed by the scribble */
+    double scribble_x, scribble_y;     /* its last point */
 } gui_script;
 
 void gui_script_free(gui_script *s)
@@ -302,17 +328,28 @@ static void push_drop(gui_app *a, const char *path)
 static void print_state(const gui_app *a)
 {
     const gui_prediction *p = &a->pred;
-    char top[16];
+    char top[16], y[160] = "none";
     if (p->valid)
         snprintf(top, sizeof top, "%d", p->top);
     else
         snprintf(top, sizeof top, "none");
+    if (p->valid) {
+        size_t used = 0;
+        for (int i = 0; i < 10 && used < sizeof y; i++)
+            used += (size_t)snprintf(y + used, sizeof y - used, "%s%.6f", i ? "," : "",
+                                     (double)p->y[i]);
+    }
+    const bg_status *t = &a->train;
     printf("frame=%llu top=%s conf=%.4f unsure=%d title=\"%s\" strokes=%zu help=%d compare=%d "
-           "raw_top=%d model=\"%s\" size=%dx%d canvas=%d msg=\"%s\"\n",
+           "raw_top=%d model=\"%s\" size=%dx%d canvas=%d ms=%u training=%d version=%u "
+           "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
+           "stop_ms=%.1f y=%s msg=\"%s\"\n",
            (unsigned long long)a->frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->title, a->drawing.n, a->help, a->compare,
            a->raw_pred.valid ? a->raw_pred.top : -1, a->model ? a->model_name : "",
-           a->lay.out_w, a->lay.out_h, a->lay.canvas.w, a->message);
+           a->lay.out_w, a->lay.out_h, a->lay.canvas.w, (unsigned)SDL_GetTicks(), a->training,
+           a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
+           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, a->message);
     fflush(stdout);
 }
 
@@ -356,6 +393,93 @@ static void expect_int(gui_app *a, const script_cmd *c, const char *what, long g
 
 /* ----------------------------------------------------------------- step */
 
+/* One event of a scribble: 40-point loops (an upright ellipse, like a 0),
+ * shifted a little each stroke; C after every third stroke keeps the
+ * drawing, and so the cost of a frame, from growing without bound. */
+static void scribble_step(gui_app *a)
+{
+    gui_script *s = a->script;
+    enum { PTS = 40, PER = PTS + 2 };
+    long i = s->scribble_i++;
+    long stroke = i / PER, k = i % PER;
+    if (k == PER - 1) {
+        if (stroke % 3 == 2)
+            push_key(a, "c");
+        return;
+    }
+    double ang = 6.2831853 * (double)(k < PTS ? k : PTS - 1) / (PTS - 1);
+    double cx = 480.0 + 15.0 * (double)(stroke % 3), cy = 500.0;
+    double x = cx + 220.0 * sin(ang), y = cy - 320.0 * cos(ang);
+    s->scribble_x = x;
+    s->scribble_y = y;
+    push_mouse(a, k == 0 ? OP_DOWN : k == PTS ? OP_UP : OP_MOVE, x, y);
+}
+
+/* 1 while a timed command still runs (the frame is spent on it). */
+static int timed_step(gui_app *a)
+{
+    gui_script *s = a->script;
+    const script_cmd *c = s->timed;
+    if (!c)
+        return 0;
+    int expired = SDL_TICKS_PASSED(SDL_GetTicks(), s->until);
+    int done = 0;
+    switch (c->op) {
+    case OP_WAIT_VERSION:
+        done = a->bg_version >= (unsigned)c->v[0];
+        break;
+    case OP_WAIT_TRAINING:
+        done = a->training == (int)c->v[0];
+        break;
+    case OP_WAIT_EPOCH:
+        done = a->training && a->train.epoch + 1 >= (int)c->v[0];
+        break;
+    case OP_SCRIBBLE:
+        if (expired) {
+            /* Finish the stroke so the drawing is left in a sane state. */
+            if (a->ptr_mode == GUI_PTR_DRAW) {
+                push_mouse(a, OP_UP, s->scribble_x, s->scribble_y);
+                return 1;
+            }
+            s->timed = NULL;
+            return 0;
+        }
+        scribble_step(a);
+        return 1;
+    default: /* wait-ms */
+        if (expired) {
+            s->timed = NULL;
+            return 0;
+        }
+        SDL_Delay(16);
+        return 1;
+    }
+    if (done) {
+        s->timed = NULL;
+        return 0;
+    }
+    if (!expired) {
+        /* Waiting frames come at a display's pace (60 Hz), as they would
+         * with vsync, rather than as fast as the software renderer allows:
+         * a window that spins a core would starve the trainer it waits for.
+         * The sleep is outside the measured frame time. */
+        SDL_Delay(16);
+        return 1;
+    }
+    {
+        char want[48], got[64];
+        const char *what = c->op == OP_WAIT_VERSION ? "wait-version"
+                           : c->op == OP_WAIT_EPOCH ? "wait-epoch"
+                                                    : "wait-training";
+        snprintf(want, sizeof want, "%s %.0f within %.0f ms", what + 5, c->v[0], c->v[1]);
+        snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->bg_version,
+                 a->training, a->train.epoch + 1);
+        s->timed = NULL;
+        fail(a, c, what, want, got);
+        return 0;
+    }
+}
+
 void gui_script_step(gui_app *a)
 {
     gui_script *s = a->script;
@@ -363,6 +487,8 @@ void gui_script_step(gui_app *a)
         s->wait--;
         return;
     }
+    if (timed_step(a))
+        return;
     /* A screenshot is taken during the next render; wait for it. */
     if (a->screenshot_path)
         return;
@@ -400,6 +526,24 @@ void gui_script_step(gui_app *a)
         break;
     case OP_WAIT:
         s->wait = (long)c->v[0] - 1;
+        break;
+    case OP_WAIT_MS:
+    case OP_WAIT_VERSION:
+    case OP_WAIT_TRAINING:
+    case OP_WAIT_EPOCH:
+    case OP_SCRIBBLE:
+        s->timed = c;
+        s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE
+                                                 ? c->v[0] : c->v[1]);
+        if (c->op == OP_SCRIBBLE)
+            s->scribble_i = 0;
+        timed_step(a);
+        break;
+    case OP_EXPECT_TRAINING:
+        expect_int(a, c, "expect-training", a->training);
+        break;
+    case OP_EXPECT_CORRECTIONS:
+        expect_int(a, c, "expect-corrections", (long)a->train.user_total);
         break;
     case OP_PRINT:
         print_state(a);

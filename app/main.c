@@ -12,7 +12,12 @@
 static int run_window(const dp_args *a)
 {
 #ifdef DIGITPAD_HAVE_GUI
-    gui_options opt = {a->model, a->script, a->width, a->height};
+    gui_options opt = {.model_path = a->model,
+                       .script_path = a->script,
+                       .width = a->width,
+                       .height = a->height,
+                       .data_dir = a->data_dir,
+                       .shipped_model = a->shipped_model};
     return gui_run(&opt);
 #else
     (void)a;

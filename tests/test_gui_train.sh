@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# test_gui_train.sh — background training in the real window (digitpad
+# --script under SDL's dummy driver): training from scratch on MNIST while
+# strokes are drawn without pause, frames keep coming (worst and 99th
+# percentile frame time printed), the bars change once the first snapshot
+# is installed, and closing the window mid-epoch exits promptly and cleanly;
+# then corrections (digit keys), training on them alone when MNIST is
+# missing, Ctrl+S, the saved model loading at the next start, --model and
+# --shipped-model winning over it, and the --help text.
+set -u
+
+BIN=${DIGITPAD_BIN:?DIGITPAD_BIN must point to the digitpad binary}
+SRC=${DIGITPAD_SRC:?DIGITPAD_SRC must point to the source tree}
+MODEL=$SRC/models/default.safetensors
+MNIST=${DIGITPAD_SHARED:-$SRC/../shared}/mnist
+if [ ! -f "$MODEL" ]; then
+    echo "skip: no model at $MODEL (train one with digitpad --train)"
+    exit 77
+fi
+export SDL_VIDEODRIVER=dummy
+# Sanitizers make one training step, and so a stop, several times slower:
+# there the time limits only catch a hang, not a missed target.
+STOP_LIMIT_MS=200
+if grep -q '^DIGITPAD_SANITIZE:[A-Z]*=.\+' "${DIGITPAD_BUILD:-/nonexistent}/CMakeCache.txt" \
+    2> /dev/null; then
+    STOP_LIMIT_MS=2000
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-gui-train.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $what"
+    fi
+}
+now_ms() { date +%s%3N; }
+# field NAME LINE: the value of NAME=... in a print line
+field() { sed -n "s/.* $1=\([^ ]*\) .*/\1/p" <<< "$2"; }
+
+# A "1": one vertical stroke, point by point as a mouse would move.
+one() {
+    echo "down 500 150"
+    for y in $(seq 175 25 850); do echo "move 500 $y"; done
+    echo "up 500 850"
+}
+# A 7 with a crossbar: the kind of drawing a person corrects.
+seven() {
+    echo "down 250 180"
+    for x in $(seq 300 50 750); do echo "move $x 180"; done
+    for i in $(seq 1 10); do echo "move $((750 - i * 30)) $((180 + i * 65))"; done
+    echo "up 450 830"
+    echo "down 330 500"
+    echo "move 450 500"
+    echo "move 600 500"
+    echo "up 600 500"
+}
+
+# ------------------------------------------- 1. training while drawing
+if [ -f "$MNIST/train-images-idx3-ubyte.gz" ] || [ -f "$MNIST/train-images-idx3-ubyte" ]; then
+    home="$TMP/home-train"
+    mkdir -p "$home"
+    {
+        echo "wait-frames 2"
+        one
+        echo "print"                       # 1: the shipped model's outputs
+        echo "key shift+t"
+        echo "expect-training 1"
+        echo "wait-version 1 30000"
+        echo "print"                       # 2: the first snapshot's
+        echo "scribble 5000"
+        echo "key c"
+        one
+        echo "print"                       # 3: still training, mid-epoch
+        echo "key t"
+        echo "expect-training 0"
+        echo "print"                       # 4: stopped; how long that took
+        echo "key shift+t"
+        echo "wait-ms 1500"
+        echo "expect-training 1"
+        echo "print"                       # 5: a second run, mid-epoch
+        echo "quit"
+    } > "$TMP/train.txt"
+    out="$TMP/out-train.txt"
+    DIGITPAD_HOME="$home" DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$MODEL" \
+        --script "$TMP/train.txt" > "$out" 2> "$TMP/err-train.txt" &
+    pid=$!
+    # The moment the last print appears, the script pushes quit on the next
+    # frame: from then on the process must be gone within 2 s.
+    t_quit=""
+    while kill -0 "$pid" 2> /dev/null; do
+        if [ -z "$t_quit" ] && [ "$(grep -c '^frame=' "$out" 2> /dev/null)" -ge 5 ]; then
+            t_quit=$(now_ms)
+        fi
+        sleep 0.01
+    done
+    wait "$pid"
+    rc=$?
+    t_end=$(now_ms)
+    sed 's/^/[train] /' "$out"
+    [ -s "$TMP/err-train.txt" ] && sed 's/^/[train stderr] /' "$TMP/err-train.txt"
+    check "train: exit code 0 (got $rc)" test "$rc" -eq 0
+    check "train: no failed expectation" bash -c "! grep -q '^FAIL' '$out'"
+    p1=$(grep '^frame=' "$out" | sed -n 1p)
+    p2=$(grep '^frame=' "$out" | sed -n 2p)
+    p3=$(grep '^frame=' "$out" | sed -n 3p)
+    check "train: before training, version 0 and not training" \
+        test "$(field version "$p1")/$(field training "$p1")" = "0/0"
+    check "train: a snapshot was installed (version $(field version "$p2"))" \
+        test "$(field version "$p2")" -ge 1
+    y1=$(field y "$p1")
+    y2=$(field y "$p2")
+    echo "outputs before: $y1"
+    echo "outputs after snapshot $(field version "$p2"): $y2"
+    check "train: the outputs changed after the first snapshot" \
+        test -n "$y1" -a "$y1" != none -a "$y2" != none -a "$y1" != "$y2"
+    check "train: the window predicts with the snapshot" \
+        bash -c "grep -q 'model=\"default.safetensors (from scratch, v[0-9]*)\"' <<< '$p2'"
+    p4=$(grep '^frame=' "$out" | sed -n 4p)
+    p5=$(grep '^frame=' "$out" | sed -n 5p)
+    check "train: still training, mid-epoch, after drawing" \
+        test "$(field training "$p3")" = 1
+    check "train: later snapshots kept coming ($(field version "$p3"))" \
+        test "$(field version "$p3")" -gt "$(field version "$p2")"
+    stop_ms=$(field stop_ms "$p4")
+    echo "T stopped the run in $stop_ms ms"
+    check "train: T stops within $STOP_LIMIT_MS ms ($stop_ms ms), final snapshot installed" \
+        bash -c "awk -v v='${stop_ms:-9999}' 'BEGIN { exit !(v < $STOP_LIMIT_MS) }' &&
+                 test '$(field training "$p4")' = 0 && grep -q 'msg=\"stopped after' <<< '$p4' &&
+                 test '$(field version "$p4")' -gt '$(field version "$p3")'"
+    check "train: a second run starts and is mid-epoch when the window closes" \
+        test "$(field training "$p5")" = 1
+    check "train: its snapshots keep the original model's name" \
+        bash -c "grep -q 'model=\"default.safetensors (from scratch, v[0-9]*)\"' <<< '$p5'"
+    stats=$(grep '^train_frames=' "$out")
+    tf=$(field train_frames " $stats")
+    tmax=$(field train_max_frame_ms " $stats")
+    tp99=$(field train_p99_frame_ms " $stats")
+    joined=$(sed -n 's/.*quit_to_joined_ms=\([0-9.]*\).*/\1/p' <<< "$stats")
+    echo "frame time while training: $tf frames, worst $tmax ms, 99th percentile $tp99 ms" \
+         "(target < 20 ms); quit to worker joined: $joined ms"
+    # Five seconds of drawing at any usable rate is far more than 100 frames;
+    # a UI thread blocked by the trainer would show as a frame of seconds.
+    check "train: frames kept coming while training ($tf)" test "${tf:-0}" -ge 100
+    check "train: no frame stalled (worst $tmax ms < 250)" \
+        awk -v v="${tmax:-9999}" 'BEGIN { exit !(v < 250) }'
+    if ! awk -v v="${tp99:-9999}" 'BEGIN { exit !(v < 20) }'; then
+        echo "note: 99th percentile $tp99 ms is above the 20 ms target" \
+             "(expected under sanitizers or a busy machine)"
+    fi
+    check "train: closed mid-epoch with the worker running" \
+        grep -q 'quit_while_training=1' "$out"
+    if [ -n "$t_quit" ]; then
+        echo "exit $((t_end - t_quit)) ms after the last print (quit is the next frame)"
+        check "train: exited within 2 s of quit ($((t_end - t_quit)) ms)" \
+            test $((t_end - t_quit)) -lt 2000
+    else
+        check "train: the last print appeared" false
+    fi
+else
+    echo "note: no MNIST at $MNIST: skipping training on MNIST (the rest still runs)"
+fi
+
+# ----------------- 2. corrections, MNIST missing, Ctrl+S, the next start
+home="$TMP/home-user"
+mkdir -p "$home"
+{
+    echo "wait-frames 2"
+    echo "key 7"                           # empty canvas: nothing stored
+    echo "expect-corrections 0"
+    seven
+    echo "key 7"
+    echo "key 7"                           # the same drawing: not stored twice
+    echo "key 1"
+    echo "expect-corrections 1"
+    echo "print"                           # 1: says it is already stored
+    echo "key c"
+    for i in 1 2 3; do
+        seven
+        echo "key 7"
+        echo "key c"
+        one
+        echo "key 1"
+        echo "key c"
+    done
+    seven
+    echo "key 7"
+    echo "expect-corrections 8"
+    echo "print"                           # 2: eight corrections stored
+    echo "key t"
+    echo "expect-training 1"
+    echo "wait-version 1 60000"
+    echo "print"                           # 3: says how to fetch MNIST
+    echo "wait-training 0 60000"
+    echo "print"                           # 4: done
+    echo "expect-training 0"
+    echo "key ctrl+s"
+    echo "print"                           # 5: where the model went
+    echo "quit"
+} > "$TMP/user.txt"
+out="$TMP/out-user.txt"
+# --data names the (missing) MNIST directory and wins over DIGITPAD_DATA.
+DIGITPAD_HOME="$home" DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$MODEL" \
+    --data "$TMP/no-mnist" --script "$TMP/user.txt" > "$out" 2> "$TMP/err-user.txt"
+rc=$?
+sed 's/^/[user] /' "$out"
+[ -s "$TMP/err-user.txt" ] && sed 's/^/[user stderr] /' "$TMP/err-user.txt"
+check "user: exit code 0 (got $rc)" test "$rc" -eq 0
+check "user: no failed expectation" bash -c "! grep -q '^FAIL' '$out'"
+check "user: a drawing is stored once" \
+    grep -q 'corrections=1 .*msg="Already stored as a 7 — draw another one"' "$out"
+check "user: the status line counts the corrections" \
+    grep -q 'corrections=8 .*msg="Saved as a 7 — 8 corrections; press T to learn from them"' "$out"
+check "user: corrections file with the 7s and 1s" \
+    test "$(grep -c '^7 ' "$home/corrections.strokes" 2> /dev/null)" = 5 -a \
+         "$(grep -c '^1 ' "$home/corrections.strokes" 2> /dev/null)" = 3
+check "user: without MNIST the status line says how to fetch it" \
+    grep -q "msg=\"MNIST not found in $TMP/no-mnist: run scripts/fetch-mnist.sh" "$out"
+p2=$(grep '^frame=' "$out" | sed -n 3p)
+p3=$(grep '^frame=' "$out" | sed -n 4p)
+check "user: trained on the drawings alone to the end (version $(field version "$p3"))" \
+    bash -c "test '$(field version "$p3")' -ge 3 && grep -q 'msg=\"done: 3 epochs' <<< '$p3'"
+t2=$(field ms "$p2")
+t3=$(field ms "$p3")
+[ -n "$t2" ] && [ -n "$t3" ] &&
+    echo "fine-tune on 8 corrections without MNIST (3 epochs): about $((t3 - t2)) ms"
+check "user: Ctrl+S saved the model" test -s "$home/model.safetensors"
+check "user: the status line says where" \
+    grep -q "msg=\"Model saved to $home/model.safetensors" "$out"
+check "user: no temporary file left" \
+    test "$(ls "$home" | sort | tr '\n' ' ')" = "corrections.strokes model.safetensors "
+
+startup() { # startup LABEL ARGS...: one print at start-up
+    local label=$1
+    shift
+    printf 'wait-frames 2\nprint\nquit\n' > "$TMP/start.txt"
+    DIGITPAD_HOME="$home" timeout 60 "$BIN" "$@" --script "$TMP/start.txt" \
+        > "$TMP/out-$label.txt" 2>&1
+    local r=$?
+    sed "s/^/[$label] /" "$TMP/out-$label.txt"
+    check "$label: exit code 0 (got $r)" test "$r" -eq 0
+}
+startup restart
+check "restart: the saved model is loaded and the status line says so" \
+    grep -q "model=\"your model\" .*msg=\"your model (fine-tuned): $home/model.safetensors · --shipped-model" \
+    "$TMP/out-restart.txt"
+startup shipped --shipped-model
+check "--shipped-model: the shipped model, not the saved one" \
+    grep -q 'model="default.safetensors"' "$TMP/out-shipped.txt"
+startup explicit --model "$MODEL"
+check "--model wins over the saved model" \
+    grep -q 'model="default.safetensors"' "$TMP/out-explicit.txt"
+cp "$home/model.safetensors" "$TMP/keep.safetensors"
+printf 'garbage\n' > "$home/model.safetensors"
+startup damaged
+check "damaged saved model: reported, the shipped one used" \
+    grep -q 'model="default.safetensors" .*msg="Your saved model did not load' \
+    "$TMP/out-damaged.txt"
+
+# ------------------------------------------------------------ --help
+"$BIN" --help > "$TMP/help.txt" 2>&1
+check "--help lists T, Shift+T, Ctrl+S and --shipped-model" \
+    bash -c "grep -q 'Shift+T' '$TMP/help.txt' && grep -q 'Ctrl+S' '$TMP/help.txt' &&
+             grep -q -- '--shipped-model' '$TMP/help.txt'"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
