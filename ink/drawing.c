@@ -2,8 +2,11 @@
  * the 1000-unit box, grown geometrically with checked allocation, so the
  * app's canvas, undo, saving and replay all share one representation. */
 #include "ink.h"
+#include "ink_internal.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,4 +135,14 @@ size_t ink_point_count(const ink_drawing *d)
     for (size_t i = 0; i < d->n; i++)
         n += d->strokes[i].n;
     return n;
+}
+
+void ink_set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
 }

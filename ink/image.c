@@ -4,6 +4,7 @@
  * files come from anywhere. */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
+#include "ink_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,22 +18,13 @@
 #define MAX_PIXELS (64u << 20)           /* 64 Mpixel */
 #define MAX_FILE ((size_t)1 << 30)     /* an ASCII P2 of 64 Mpixel fits */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 /* Reads the whole file (up to MAX_FILE) into a new buffer. */
 static unsigned char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         return NULL;
     }
     unsigned char *buf = NULL;
@@ -40,13 +32,13 @@ static unsigned char *slurp(const char *path, size_t *len, char *err, size_t err
     for (;;) {
         if (n == cap) {
             if (cap >= MAX_FILE) {
-                set_err(err, errlen, "%s: file larger than 1 GiB", path);
+                ink_set_err(err, errlen, "%s: file larger than 1 GiB", path);
                 goto fail;
             }
             size_t ncap = cap ? cap * 2 : 65536;
             unsigned char *nb = realloc(buf, ncap);
             if (!nb) {
-                set_err(err, errlen, "%s: out of memory", path);
+                ink_set_err(err, errlen, "%s: out of memory", path);
                 goto fail;
             }
             buf = nb;
@@ -58,7 +50,7 @@ static unsigned char *slurp(const char *path, size_t *len, char *err, size_t err
             break;
     }
     if (ferror(f)) {
-        set_err(err, errlen, "%s: read error", path);
+        ink_set_err(err, errlen, "%s: read error", path);
         goto fail;
     }
     fclose(f);
@@ -119,38 +111,38 @@ static float *load_pgm(const char *path, const unsigned char *buf, size_t len, i
     long W = pgm_uint(&c, MAX_PIXELS), H = pgm_uint(&c, MAX_PIXELS);
     long maxval = pgm_uint(&c, 65535);
     if (W <= 0 || H <= 0) {
-        set_err(err, errlen, "%s: PGM width/height missing, zero or too large", path);
+        ink_set_err(err, errlen, "%s: PGM width/height missing, zero or too large", path);
         return NULL;
     }
     if ((uint64_t)W * (uint64_t)H > MAX_PIXELS) {
-        set_err(err, errlen, "%s: image larger than 64 Mpixel", path);
+        ink_set_err(err, errlen, "%s: image larger than 64 Mpixel", path);
         return NULL;
     }
     if (maxval <= 0) {
-        set_err(err, errlen, "%s: PGM maxval missing or not in 1..65535", path);
+        ink_set_err(err, errlen, "%s: PGM maxval missing or not in 1..65535", path);
         return NULL;
     }
     size_t n = (size_t)W * (size_t)H;
     if (!ascii) {
         /* exactly one whitespace byte separates maxval from the raster */
         if (c.p >= c.end || !pgm_space(*c.p)) {
-            set_err(err, errlen, "%s: PGM header not followed by whitespace", path);
+            ink_set_err(err, errlen, "%s: PGM header not followed by whitespace", path);
             return NULL;
         }
         c.p++;
         size_t bpp = maxval > 255 ? 2 : 1;
         if ((size_t)(c.end - c.p) / bpp < n) {
-            set_err(err, errlen, "%s: PGM truncated (%zu pixels expected)", path, n);
+            ink_set_err(err, errlen, "%s: PGM truncated (%zu pixels expected)", path, n);
             return NULL;
         }
     } else if ((size_t)(c.end - c.p) / 2 < n - 1) {
         /* each ASCII sample takes at least a digit and a separator */
-        set_err(err, errlen, "%s: PGM truncated (%zu pixels expected)", path, n);
+        ink_set_err(err, errlen, "%s: PGM truncated (%zu pixels expected)", path, n);
         return NULL;
     }
     float *pix = malloc(n * sizeof *pix);
     if (!pix) {
-        set_err(err, errlen, "%s: out of memory", path);
+        ink_set_err(err, errlen, "%s: out of memory", path);
         return NULL;
     }
     const float scale = 1.0f / (float)maxval;
@@ -159,7 +151,7 @@ static float *load_pgm(const char *path, const unsigned char *buf, size_t len, i
         if (ascii) {
             v = pgm_uint(&c, 65535);
             if (v < 0) {
-                set_err(err, errlen, "%s: PGM pixel %zu missing or not a number", path, i);
+                ink_set_err(err, errlen, "%s: PGM pixel %zu missing or not a number", path, i);
                 free(pix);
                 return NULL;
             }
@@ -170,7 +162,7 @@ static float *load_pgm(const char *path, const unsigned char *buf, size_t len, i
             v = *c.p++;
         }
         if (v > maxval) {
-            set_err(err, errlen, "%s: PGM pixel %zu exceeds maxval %ld", path, i, maxval);
+            ink_set_err(err, errlen, "%s: PGM pixel %zu exceeds maxval %ld", path, i, maxval);
             free(pix);
             return NULL;
         }
@@ -214,17 +206,17 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
                        int *h, char *err, size_t errlen)
 {
     if (len < 14 + 4) {
-        set_err(err, errlen, "%s: BMP truncated in its header", path);
+        ink_set_err(err, errlen, "%s: BMP truncated in its header", path);
         return NULL;
     }
     uint32_t off_bits = le32(buf + 10);
     uint32_t dib = le32(buf + 14);
     if (dib == 12) {
-        set_err(err, errlen, "%s: OS/2 BMP (BITMAPCOREHEADER) not supported", path);
+        ink_set_err(err, errlen, "%s: OS/2 BMP (BITMAPCOREHEADER) not supported", path);
         return NULL;
     }
     if (dib < 40 || dib > 1024 || 14 + (size_t)dib > len) {
-        set_err(err, errlen, "%s: BMP info header size %u invalid or truncated", path, dib);
+        ink_set_err(err, errlen, "%s: BMP info header size %u invalid or truncated", path, dib);
         return NULL;
     }
     const unsigned char *ih = buf + 14;
@@ -232,31 +224,31 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
     uint16_t planes = le16(ih + 12), bpp = le16(ih + 14);
     uint32_t comp = le32(ih + 16), clr_used = le32(ih + 32);
     if (comp == 1 || comp == 2) {
-        set_err(err, errlen, "%s: RLE-compressed BMP not supported; save it uncompressed",
+        ink_set_err(err, errlen, "%s: RLE-compressed BMP not supported; save it uncompressed",
                 path);
         return NULL;
     }
     if (planes != 1) {
-        set_err(err, errlen, "%s: BMP planes must be 1", path);
+        ink_set_err(err, errlen, "%s: BMP planes must be 1", path);
         return NULL;
     }
     if (bpp != 1 && bpp != 4 && bpp != 8 && bpp != 24 && bpp != 32) {
-        set_err(err, errlen, "%s: BMP with %u bits per pixel not supported (1, 4, 8, 24, 32)",
+        ink_set_err(err, errlen, "%s: BMP with %u bits per pixel not supported (1, 4, 8, 24, 32)",
                 path, bpp);
         return NULL;
     }
     if (!(comp == 0 || (comp == 3 && bpp == 32))) {
-        set_err(err, errlen, "%s: BMP compression %u not supported", path, comp);
+        ink_set_err(err, errlen, "%s: BMP compression %u not supported", path, comp);
         return NULL;
     }
     if (W <= 0 || H == 0 || H == INT32_MIN) {
-        set_err(err, errlen, "%s: BMP size %dx%d invalid", path, (int)W, (int)H);
+        ink_set_err(err, errlen, "%s: BMP size %dx%d invalid", path, (int)W, (int)H);
         return NULL;
     }
     int top_down = H < 0;
     uint32_t aw = (uint32_t)W, ah = (uint32_t)(top_down ? -H : H);
     if ((uint64_t)aw * ah > MAX_PIXELS) {
-        set_err(err, errlen, "%s: image larger than 64 Mpixel", path);
+        ink_set_err(err, errlen, "%s: image larger than 64 Mpixel", path);
         return NULL;
     }
 
@@ -268,19 +260,19 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
         const unsigned char *mp = ih + 40;
         if (dib == 40) {
             if (14 + 40 + 12 > len) {
-                set_err(err, errlen, "%s: BMP truncated in its bit masks", path);
+                ink_set_err(err, errlen, "%s: BMP truncated in its bit masks", path);
                 return NULL;
             }
             pal_at += 12;
         } else if (dib < 52) {
-            set_err(err, errlen, "%s: BMP info header too short for its bit masks", path);
+            ink_set_err(err, errlen, "%s: BMP info header too short for its bit masks", path);
             return NULL;
         }
         rm = le32(mp);
         gm = le32(mp + 4);
         bmk = le32(mp + 8);
         if (!rm && !gm && !bmk) {
-            set_err(err, errlen, "%s: BMP bit masks are all zero", path);
+            ink_set_err(err, errlen, "%s: BMP bit masks are all zero", path);
             return NULL;
         }
     }
@@ -292,11 +284,11 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
         uint32_t max = 1u << bpp;
         npal = clr_used ? clr_used : max;
         if (npal > max) {
-            set_err(err, errlen, "%s: BMP palette of %u colours for %u bits", path, npal, bpp);
+            ink_set_err(err, errlen, "%s: BMP palette of %u colours for %u bits", path, npal, bpp);
             return NULL;
         }
         if (pal_at + (size_t)npal * 4 > len) {
-            set_err(err, errlen, "%s: BMP truncated in its palette", path);
+            ink_set_err(err, errlen, "%s: BMP truncated in its palette", path);
             return NULL;
         }
         for (uint32_t i = 0; i < npal; i++) {
@@ -307,13 +299,13 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
 
     size_t stride = (((size_t)aw * bpp + 31) / 32) * 4;
     if (off_bits < 14 + dib || off_bits > len || (len - off_bits) / stride < ah) {
-        set_err(err, errlen, "%s: BMP pixel data truncated or misplaced", path);
+        ink_set_err(err, errlen, "%s: BMP pixel data truncated or misplaced", path);
         return NULL;
     }
     size_t n = (size_t)aw * ah;
     float *pix = malloc(n * sizeof *pix);
     if (!pix) {
-        set_err(err, errlen, "%s: out of memory", path);
+        ink_set_err(err, errlen, "%s: out of memory", path);
         return NULL;
     }
     for (uint32_t y = 0; y < ah; y++) {
@@ -330,7 +322,7 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
                 else
                     idx = row[x / 8] >> (7 - x % 8) & 1;
                 if (idx >= npal) {
-                    set_err(err, errlen, "%s: BMP pixel (%u,%u) indexes past the palette",
+                    ink_set_err(err, errlen, "%s: BMP pixel (%u,%u) indexes past the palette",
                             path, x, y);
                     free(pix);
                     return NULL;
@@ -368,7 +360,7 @@ int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, siz
     else if (len >= 2 && buf[0] == 'B' && buf[1] == 'M')
         img = load_bmp(path, buf, len, &iw, &ih, err, errlen);
     else
-        set_err(err, errlen, "%s: not a PGM (P2/P5) or BMP image", path);
+        ink_set_err(err, errlen, "%s: not a PGM (P2/P5) or BMP image", path);
     free(buf);
     if (!img)
         return -1;
@@ -410,39 +402,39 @@ int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, s
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
     if (!tmp) {
-        set_err(err, errlen, "%s: out of memory", path);
+        ink_set_err(err, errlen, "%s: out of memory", path);
         return -1;
     }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp.XXXXXX", 12);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         free(tmp);
         return -1;
     }
     FILE *f = fdopen(fd, "wb");
     if (!f) {
-        set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
         close(fd);
         goto fail;
     }
     if (fwrite(data, 1, total, f) != total || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
         fclose(f);
         goto fail;
     }
     if (fclose(f) != 0) {
-        set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
         goto fail;
     }
     /* mkstemp makes it 0600; a saved picture is an ordinary file. */
     if (chmod(tmp, 0644) != 0) {
-        set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
         goto fail;
     }
     if (rename(tmp, path) != 0) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         goto fail;
     }
     free(tmp);

@@ -4,6 +4,7 @@
  * Numbers are parsed and printed by hand so the C locale never matters. */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
+#include "ink_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,15 +27,6 @@
 #define COORD_MIN (-1000.0)
 #define COORD_MAX 2000.0
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int is_space(char c)
 {
@@ -107,7 +99,7 @@ static const char *parse_num(const char *p, const char *end, double *v)
 int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
 {
     if (!line || !out) {
-        set_err(err, errlen, "no line");
+        ink_set_err(err, errlen, "no line");
         return -1;
     }
     const char *end = line + strlen(line);
@@ -124,12 +116,12 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
     else if (*p == '?')
         label = -1;
     else {
-        set_err(err, errlen, "label must be a digit 0-9 or '?'");
+        ink_set_err(err, errlen, "label must be a digit 0-9 or '?'");
         return -1;
     }
     p++;
     if (p == end || !is_space(*p)) {
-        set_err(err, errlen, "label must be a single digit or '?' followed by a space");
+        ink_set_err(err, errlen, "label must be a single digit or '?' followed by a space");
         return -1;
     }
     p = skip_ws(p, end);
@@ -140,21 +132,21 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
         p++;
     size_t idlen = (size_t)(p - id);
     if (idlen == 0 || (idlen == 1 && *id == '|')) {
-        set_err(err, errlen, "missing id before '|'");
+        ink_set_err(err, errlen, "missing id before '|'");
         return -1;
     }
     if (idlen >= sizeof out->id) {
-        set_err(err, errlen, "id longer than %zu characters", sizeof out->id - 1);
+        ink_set_err(err, errlen, "id longer than %zu characters", sizeof out->id - 1);
         return -1;
     }
     for (size_t i = 0; i < idlen; i++)
         if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f) {
-            set_err(err, errlen, "control character in id");
+            ink_set_err(err, errlen, "control character in id");
             return -1;
         }
     p = skip_ws(p, end);
     if (p == end || *p != '|') {
-        set_err(err, errlen, "missing '|' after the id");
+        ink_set_err(err, errlen, "missing '|' after the id");
         return -1;
     }
     p = skip_ws(p + 1, end);
@@ -169,7 +161,7 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
     while (p < end) {
         if (*p == ';') {
             if (need_point) {
-                set_err(err, errlen, "empty stroke %zu", nstroke);
+                ink_set_err(err, errlen, "empty stroke %zu", nstroke);
                 goto fail;
             }
             nstroke++;
@@ -182,23 +174,23 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
         double x, y;
         const char *q = parse_num(p, end, &x);
         if (!q || q == end || *q != ',') {
-            set_err(err, errlen, "stroke %zu: point %zu is not 'x,y' with numbers",
+            ink_set_err(err, errlen, "stroke %zu: point %zu is not 'x,y' with numbers",
                     nstroke, d.strokes[d.n - 1].n + 1);
             goto fail;
         }
         q = parse_num(q + 1, end, &y);
         if (!q || (q < end && !is_space(*q) && *q != ';')) {
-            set_err(err, errlen, "stroke %zu: point %zu is not 'x,y' with numbers",
+            ink_set_err(err, errlen, "stroke %zu: point %zu is not 'x,y' with numbers",
                     nstroke, d.strokes[d.n - 1].n + 1);
             goto fail;
         }
         if (!(x >= COORD_MIN && x <= COORD_MAX && y >= COORD_MIN && y <= COORD_MAX)) {
-            set_err(err, errlen, "stroke %zu: point %zu is outside %g..%g", nstroke,
+            ink_set_err(err, errlen, "stroke %zu: point %zu is outside %g..%g", nstroke,
                     d.strokes[d.n - 1].n + 1, COORD_MIN, COORD_MAX);
             goto fail;
         }
         if (++npts > MAX_POINTS) {
-            set_err(err, errlen, "more than %d points", MAX_POINTS);
+            ink_set_err(err, errlen, "more than %d points", MAX_POINTS);
             goto fail;
         }
         if (ink_stroke_add(&d, (float)x, (float)y) != 0)
@@ -207,7 +199,7 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
         p = skip_ws(q, end);
     }
     if (need_point) {
-        set_err(err, errlen, nstroke == 1 ? "no points after '|'" : "empty stroke %zu",
+        ink_set_err(err, errlen, nstroke == 1 ? "no points after '|'" : "empty stroke %zu",
                 nstroke);
         goto fail;
     }
@@ -217,7 +209,7 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen)
     out->drawing = d;
     return 1;
 oom:
-    set_err(err, errlen, "out of memory");
+    ink_set_err(err, errlen, "out of memory");
 fail:
     ink_drawing_free(&d);
     return -1;
@@ -288,7 +280,7 @@ int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size
     *n = 0;
     FILE *f = fopen(path, "rb");
     if (!f) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     ink_sample *arr = NULL;
@@ -303,7 +295,7 @@ int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size
             size_t ncap = cap ? cap * 2 : 256;
             ink_sample *na = realloc(arr, ncap * sizeof *na);
             if (!na) {
-                set_err(err, errlen, "%s:%zu: out of memory", path, lineno);
+                ink_set_err(err, errlen, "%s:%zu: out of memory", path, lineno);
                 goto fail;
             }
             arr = na;
@@ -312,21 +304,21 @@ int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size
         char msg[200];
         int pr = ink_parse_line(buf, &arr[cnt], msg, sizeof msg);
         if (pr < 0) {
-            set_err(err, errlen, "%s:%zu: %s", path, lineno, msg);
+            ink_set_err(err, errlen, "%s:%zu: %s", path, lineno, msg);
             goto fail;
         }
         if (pr == 1)
             cnt++;
     }
     if (r < 0) {
-        set_err(err, errlen, "%s:%zu: %s", path, lineno + 1, why);
+        ink_set_err(err, errlen, "%s:%zu: %s", path, lineno + 1, why);
         goto fail;
     }
     free(buf);
     buf = NULL;
     if (fclose(f) != 0) {
         f = NULL;
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         goto fail;
     }
     *out = arr;
@@ -409,24 +401,24 @@ char *ink_format_line(const ink_sample *s)
 int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t errlen)
 {
     if (ink_point_count(&s->drawing) == 0) {
-        set_err(err, errlen, "nothing to save: the drawing is empty");
+        ink_set_err(err, errlen, "nothing to save: the drawing is empty");
         return -1;
     }
     char *body = ink_format_line(s);
     if (!body) {
-        set_err(err, errlen, "out of memory");
+        ink_set_err(err, errlen, "out of memory");
         return -1;
     }
     size_t blen = strlen(body);
     char *line = malloc(blen + 3);
     if (!line) {
         free(body);
-        set_err(err, errlen, "out of memory");
+        ink_set_err(err, errlen, "out of memory");
         return -1;
     }
     int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         free(body);
         free(line);
         return -1;
@@ -452,18 +444,18 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
     while (wr < 0 && errno == EINTR);
     free(line);
     if (wr < 0 || (size_t)wr != len) {
-        set_err(err, errlen, "%s: %s", path,
+        ink_set_err(err, errlen, "%s: %s", path,
                 wr < 0 ? strerror(errno) : "short write (disk full?)");
         close(fd);
         return -1;
     }
     if (fsync(fd) != 0) {
-        set_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
         close(fd);
         return -1;
     }
     if (close(fd) != 0) {
-        set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
     }
     return 0;
