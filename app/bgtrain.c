@@ -759,6 +759,19 @@ int bg_add_user_sample(bg_trainer *bg, const ink_drawing *d, int label, char *er
         s.drawing = *d; /* borrowed for formatting only */
         if (ink_append_sample(bg->user_path, &s, err, errlen) != 0)
             return -1;
+        /* The 28×28 input beside it, "<file without .strokes>-<id>.pgm", so a
+         * person can see exactly what the network learnt from. */
+        char pgm[4096];
+        size_t stem = strlen(bg->user_path);
+        if (stem > 8 && strcmp(bg->user_path + stem - 8, ".strokes") == 0)
+            stem -= 8;
+        int w = snprintf(pgm, sizeof pgm, "%.*s-%s.pgm", (int)stem, bg->user_path, s.id);
+        if (w < 0 || (size_t)w >= sizeof pgm) {
+            set_err(err, errlen, "%s: path too long for the 28x28 image", bg->user_path);
+            return -1;
+        }
+        if (ink_write_pgm(pgm, x, err, errlen) != 0)
+            return -1;
     }
     pthread_mutex_lock(&bg->mu);
     int count = user_push(bg, u, label);

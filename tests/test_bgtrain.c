@@ -221,6 +221,15 @@ int main(void)
     CHECK(bg_take_snapshot(bg, &have) == NULL); /* nothing newer */
     bg_free(bg);
 
+    /* Each correction's 28×28 input was written beside the strokes file. */
+    {
+        char cmd[700];
+        size_t stem = strlen(path) - strlen(".strokes");
+        snprintf(cmd, sizeof cmd, "test $(ls %.*s-user-*.pgm | wc -l) -eq %d", (int)stem, path,
+                 (int)added);
+        CHECK(strcmp(path + stem, ".strokes") == 0 && system(cmd) == 0);
+    }
+
     /* The corrections were written to the strokes file and come back. */
     bg = bg_create(&c, err, sizeof err);
     CHECK(bg != NULL);
