@@ -757,8 +757,6 @@ int bg_add_user_sample(bg_trainer *bg, const ink_drawing *d, int label, char *er
         pthread_mutex_unlock(&bg->mu);
         snprintf(s.id, sizeof s.id, "user-%lld-%zu", (long long)time(NULL), n + 1);
         s.drawing = *d; /* borrowed for formatting only */
-        if (ink_append_sample(bg->user_path, &s, err, errlen) != 0)
-            return -1;
         /* The 28×28 input beside it, "<file without .strokes>-<id>.pgm", so a
          * person can see exactly what the network learnt from. */
         char pgm[4096];
@@ -770,8 +768,14 @@ int bg_add_user_sample(bg_trainer *bg, const ink_drawing *d, int label, char *er
             set_err(err, errlen, "%s: path too long for the 28x28 image", bg->user_path);
             return -1;
         }
+        /* The image first: if it cannot be written, nothing is recorded, so
+         * the strokes file never holds a correction the trainer did not get. */
         if (ink_write_pgm(pgm, x, err, errlen) != 0)
             return -1;
+        if (ink_append_sample(bg->user_path, &s, err, errlen) != 0) {
+            remove(pgm);
+            return -1;
+        }
     }
     pthread_mutex_lock(&bg->mu);
     int count = user_push(bg, u, label);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bgtrain.h"
 #include "ink.h"
@@ -329,6 +330,30 @@ int main(void)
     nn_model_free(m);
     bg_free(bg);
     bg_free(NULL);
+
+    /* ---------- a correction that cannot be stored is refused whole: an
+     * error message, and no strokes line for a sample the trainer lacks. */
+    {
+        char bad[600];
+        snprintf(bad, sizeof bad, "%s/no-such-dir/%s", test_tmpdir(), BG_CORRECTIONS_NAME);
+        base_config(&c, &train, &test);
+        c.user_samples_path = bad;
+        bg = bg_create(&c, err, sizeof err);
+        CHECK(bg != NULL);
+        if (bg) {
+            ink_drawing d;
+            ink_drawing_init(&d);
+            line(&d, &r, 500, 120, 500, 880);
+            err[0] = '\0';
+            CHECK(bg_add_user_sample(bg, &d, 1, err, sizeof err) == -1);
+            CHECK(strstr(err, "no-such-dir") != NULL);
+            CHECK(access(bad, F_OK) != 0);
+            bg_status_get(bg, &st);
+            CHECK(st.user_total == 0);
+            ink_drawing_free(&d);
+            bg_free(bg);
+        }
+    }
 
     nn_model_free(cur);
     nn_model_free(init);
