@@ -27,7 +27,7 @@ enum {
 typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
-    O_AUGMENT, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_AUGMENT, O_ELASTIC, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
     O_SIZE, O_SCRIPT, O_SHIPPED, O_COUNT
 } opt_id;
 
@@ -54,6 +54,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_WD] = {"--weight-decay", 1, -1, M_TRAIN},
     [O_SEED] = {"--seed", 1, -1, M_TRAIN},
     [O_AUGMENT] = {"--augment", 0, -1, M_TRAIN},
+    [O_ELASTIC] = {"--elastic", 1, -1, M_TRAIN},
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN},
     [O_OUT] = {"--out", 1, -1, M_TRAIN},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN},
@@ -101,8 +102,15 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    if (err && errlen)
+    if (err && errlen) {
         vsnprintf(err, errlen, fmt, ap);
+        /* Messages quote the user's arguments; a newline or escape code in
+         * one must not break the one-line message or drive the terminal
+         * (found by tests/fuzz/fuzz_args.c). */
+        for (char *p = err; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                *p = '?';
+    }
     va_end(ap);
     return -1;
 }
@@ -254,6 +262,12 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
             return fail(err, errlen, "--seed: '%s' is not a whole number from 0 to %llu", v,
                         (unsigned long long)UINT64_MAX);
         a->have_seed = 1;
+        return 0;
+    case O_ELASTIC:
+        if (dp_parse_double(v, 0.0, DP_MAX_ELASTIC, &d) != 0)
+            return fail(err, errlen, "--elastic: '%s' is not a strength from 0 to %g (pixels)", v,
+                        DP_MAX_ELASTIC);
+        a->elastic = d;
         return 0;
     case O_LIMIT:
         if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)

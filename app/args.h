@@ -17,6 +17,7 @@
 #define DP_MAX_BATCH 60000
 #define DP_MAX_THREADS 256
 #define DP_MAX_LR 10.0
+#define DP_MAX_ELASTIC 100.0 /* Simard et al. used 34 for 28x28 digits */
 #define DP_MIN_WINDOW 200
 #define DP_MAX_WINDOW 16384
 
@@ -47,6 +48,7 @@ typedef struct dp_args {
     int have_seed;
     uint64_t seed;
     int augment;           /* 0/1 */
+    double elastic;        /* --elastic ALPHA: 0 off; implies augment */
     size_t limit;          /* 0: every training image */
     const char *out;       /* NULL: DP_DEFAULT_OUT */
     double min_accuracy;   /* < 0: no check */

@@ -168,6 +168,8 @@ void dp_print_help(FILE *f)
         "  --seed N            random seed (same seed and threads: the same model)\n"
         "  --threads N         worker threads, 0 = all cores (default)\n"
         "  --augment           random rotation, scale, shear, shift and stroke thickness\n"
+        "  --elastic A         also elastic distortion of strength A pixels (implies\n"
+        "                      --augment; 34 is Simard et al.'s value for MNIST)\n"
         "  --limit N           train on the first N training images (test set stays full)\n"
         "  --data DIR          MNIST directory (default: $DIGITPAD_DATA, else data/mnist)\n"
         "  --out FILE          where to save the model\n"

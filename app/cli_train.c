@@ -63,9 +63,10 @@ static void build_config(const dp_args *a, const char *arch_name, nn_train_confi
         cfg->seed = a->seed;
     if (a->threads >= 0)
         cfg->threads = a->threads;
-    if (a->augment) {
+    if (a->augment || a->elastic > 0.0) {
         cfg->augment = 1;
         nn_augment_defaults(&cfg->aug);
+        cfg->aug.elastic_alpha = (float)a->elastic;
     }
 }
 
@@ -158,6 +159,11 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
     snprintf(buf, sizeof buf, "%g", (double)cfg->weight_decay);
     rc |= set_meta(m, "weight_decay", buf);
     rc |= set_meta(m, "augment", cfg->augment ? "1" : "0");
+    if (cfg->augment && cfg->aug.elastic_alpha > 0.0f) {
+        snprintf(buf, sizeof buf, "%g,%g", (double)cfg->aug.elastic_alpha,
+                 (double)cfg->aug.elastic_sigma);
+        rc |= set_meta(m, "elastic", buf);
+    }
     snprintf(buf, sizeof buf, "%.4f", accuracy);
     rc |= set_meta(m, "test_accuracy", buf);
     rc |= set_meta(m, "date", date);

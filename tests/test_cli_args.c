@@ -94,6 +94,10 @@ static void test_train_values(void)
     CHECK(strcmp(a.data_dir, "d") == 0 && strcmp(a.out, "o.safetensors") == 0);
     CHECK(a.min_accuracy == 0.98);
     dp_args_free(&a);
+
+    rc = PARSE(&a, err, "--train", "--elastic", "34");
+    CHECK(rc == 0 && a.elastic == 34.0 && a.augment == 0);
+    dp_args_free(&a);
 }
 
 static void test_other_modes(void)
@@ -166,6 +170,10 @@ static void test_errors(void)
     ERR("unexpected argument 'x.pgm'", "--eval", "x.pgm");
     ERR("--size", "--size", "100000x3");
     ERR("--size", "--size", "640x");
+    ERR("--elastic", "--train", "--elastic", "101");
+    ERR("--elastic needs --train", "--elastic", "34");
+    /* A control character in a quoted argument is shown as '?' (fuzz_args). */
+    ERR("unknown option '--a?b?[2J'", "--a\nb\x1b[2J");
 }
 
 static int is_dir(const char *p)
