@@ -27,8 +27,8 @@ enum {
 typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
-    O_AUGMENT, O_ELASTIC, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
-    O_SIZE, O_SCRIPT, O_SHIPPED, O_COUNT
+    O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -55,6 +55,8 @@ static const opt_def OPTS[O_COUNT] = {
     [O_SEED] = {"--seed", 1, -1, M_TRAIN},
     [O_AUGMENT] = {"--augment", 0, -1, M_TRAIN},
     [O_ELASTIC] = {"--elastic", 1, -1, M_TRAIN},
+    [O_STYLES] = {"--styles", 1, -1, M_TRAIN},
+    [O_NEGATIVES] = {"--negatives", 1, -1, M_TRAIN},
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN},
     [O_OUT] = {"--out", 1, -1, M_TRAIN},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN},
@@ -64,6 +66,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_SIZE] = {"--size", 1, -1, M_GUI},
     [O_SCRIPT] = {"--script", 1, -1, M_GUI},
     [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI},
+    [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES},
 };
 
 const char *dp_mode_flag(dp_mode m)
@@ -269,6 +272,16 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
                         DP_MAX_ELASTIC);
         a->elastic = d;
         return 0;
+    case O_STYLES:
+        if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
+            return fail(err, errlen, "--styles: '%s' is not a probability from 0 to 1", v);
+        a->styles = d;
+        return 0;
+    case O_NEGATIVES:
+        if (dp_parse_double(v, 0.0, 0.5, &d) != 0)
+            return fail(err, errlen, "--negatives: '%s' is not a fraction from 0 to 0.5", v);
+        a->negatives = d;
+        return 0;
     case O_LIMIT:
         if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)
             return fail(err, errlen, "--limit: '%s' is not a whole number of images (1 or more)",
@@ -307,6 +320,11 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         if (parse_size(v, &a->width, &a->height) != 0)
             return fail(err, errlen, "--size: '%s' is not WIDTHxHEIGHT with each from %d to %d",
                         v, DP_MIN_WINDOW, DP_MAX_WINDOW);
+        return 0;
+    case O_SAVE_INPUTS:
+        if (!*v)
+            return fail(err, errlen, "--save-inputs needs a directory");
+        a->save_inputs = v;
         return 0;
     case O_SCRIPT:
         if (!*v)

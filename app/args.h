@@ -49,6 +49,8 @@ typedef struct dp_args {
     uint64_t seed;
     int augment;           /* 0/1 */
     double elastic;        /* --elastic ALPHA: 0 off; implies augment */
+    double styles;         /* --styles P: 0 off; implies augment */
+    double negatives;      /* --negatives P: 0 off; implies augment */
     size_t limit;          /* 0: every training image */
     const char *out;       /* NULL: DP_DEFAULT_OUT */
     double min_accuracy;   /* < 0: no check */
@@ -62,6 +64,7 @@ typedef struct dp_args {
 
     /* --predict-strokes FILE */
     const char *strokes_path;
+    const char *save_inputs;  /* --save-inputs DIR: each drawing's 28x28 input */
     /* --predict IMAGE... (array owned by the struct: dp_args_free) */
     const char **images;
     size_t n_images;

@@ -155,7 +155,10 @@ void dp_print_help(FILE *f)
         "  you keep drawing, Shift+T trains from scratch, G shows or hides the training\n"
         "  panel; Ctrl+S saves the model to your data directory; drop a .safetensors\n"
         "  file on the window to load it; H or F1 toggles help; Esc quits.\n"
-        "\n"
+        "\n",
+        f);
+    /* Split so that each literal stays within C's 4095-character minimum. */
+    fputs(
         "Training (--train):\n"
         "  --arch A            preset seed, mlp or cnn (default), or a spec such as\n"
         "                      fc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)\n"
@@ -170,6 +173,11 @@ void dp_print_help(FILE *f)
         "  --augment           random rotation, scale, shear, shift and stroke thickness\n"
         "  --elastic A         also elastic distortion of strength A pixels (implies\n"
         "                      --augment; 34 is Simard et al.'s value for MNIST)\n"
+        "  --styles P          also, with probability P, redraw a 0, 1 or 7 in a\n"
+        "                      common variant: slashed zero, flagged one, crossed seven\n"
+        "  --negatives P       also replace a fraction P (up to 0.5) of the samples by\n"
+        "                      non-digits made of overlaid MNIST digits, with every\n"
+        "                      output's target 0, so scribbles get low outputs\n"
         "  --limit N           train on the first N training images (test set stays full)\n"
         "  --data DIR          MNIST directory (default: $DIGITPAD_DATA, else data/mnist)\n"
         "  --out FILE          where to save the model\n"
@@ -185,6 +193,8 @@ void dp_print_help(FILE *f)
         "                      preprocessed exactly as the window does; prints\n"
         "                      'id predicted confidence label' per drawing and, when the\n"
         "                      file has labels, '#' lines: accuracy, confusion matrix\n"
+        "  --save-inputs DIR   with --predict-strokes: also write what the network saw\n"
+        "                      for each drawing as DIR/ID.pgm (DIR must exist)\n"
         "  --predict IMAGE...  classify PGM (P2/P5) or BMP images of any size; prints\n"
         "                      'path predicted confidence' per image\n"
         "\n"

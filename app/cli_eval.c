@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "calibrate.h"
+#include "ink.h"
 #include "nn_data.h"
 #include "progress.h"
 
@@ -56,6 +58,21 @@ int dp_cli_eval(const dp_args *a)
     }
     printf("\n");
     dp_print_confusion(stdout, "", (const size_t(*)[10])ev.confusion);
+    if (test.rows == INK_SIDE && test.cols == INK_SIDE &&
+        nn_arch_in_size(nn_model_arch(m)) == INK_INPUT_SIZE) {
+        double th = dp_model_threshold(m);
+        dp_calibration cal;
+        if (dp_calibrate(m, &test, th, &cal, &err) != NN_OK) {
+            dp_errorf("%s", err.msg);
+            goto done;
+        }
+        printf("\nunsure    top output below the model's threshold %.2f%s: %.2f%% of the test "
+               "images (%.2f%% of the right answers, %.1f%% of the wrong ones); "
+               "%.1f%% of %zu scribbles still get an answer\n",
+               th, nn_model_meta_get(m, "threshold") ? "" : " (default)",
+               100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure, 100.0 * cal.wrong_unsure,
+               100.0 * cal.scribble_sure, cal.n_scribbles);
+    }
     rc = DP_EXIT_OK;
 done:
     nn_dataset_free(&test);

@@ -31,6 +31,29 @@ static void print_strokes_summary(const strokes_summary *s, size_t n, double thr
         dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
 }
 
+/* Writes one drawing's network input as dir/ID.pgm.  IDs come from the file
+ * being read, so anything but [A-Za-z0-9._-] becomes '_' and a leading dot
+ * is replaced: an ID never names a path outside dir. */
+static int save_input(const char *dir, const char *id, const float *in)
+{
+    char name[256];
+    size_t n = 0;
+    for (const char *p = id; *p && n < 200; p++) {
+        char c = *p;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || (c == '.' && n > 0);
+        name[n++] = ok ? c : '_';
+    }
+    name[n] = '\0';
+    char path[4096 + 256], msg[512];
+    snprintf(path, sizeof path, "%s/%s.pgm", dir, n ? name : "_");
+    if (ink_write_pgm(path, in, msg, sizeof msg) != 0) {
+        dp_errorf("%s", msg);
+        return -1;
+    }
+    return 0;
+}
+
 int dp_cli_predict_strokes(const dp_args *a)
 {
     char path[4096];
@@ -104,6 +127,9 @@ int dp_cli_predict_strokes(const dp_args *a)
                 sum.confusion[s->label][pred]++;
             }
             printf("%s %d %.4f %s\n", s->id, pred, (double)out[pred], label);
+            if (a->save_inputs && save_input(a->save_inputs, s->id,
+                                             x + i * INK_INPUT_SIZE) != 0)
+                goto done;
         }
     }
     print_strokes_summary(&sum, n, threshold);

@@ -15,6 +15,8 @@
 
 #include "nn_data.h"
 #include "nn_file.h"
+#include "calibrate.h"
+#include "ink.h"
 #include "progress.h"
 
 #ifdef NN_HAVE_OPENMP
@@ -63,10 +65,12 @@ static void build_config(const dp_args *a, const char *arch_name, nn_train_confi
         cfg->seed = a->seed;
     if (a->threads >= 0)
         cfg->threads = a->threads;
-    if (a->augment || a->elastic > 0.0) {
+    if (a->augment || a->elastic > 0.0 || a->styles > 0.0 || a->negatives > 0.0) {
         cfg->augment = 1;
         nn_augment_defaults(&cfg->aug);
         cfg->aug.elastic_alpha = (float)a->elastic;
+        cfg->aug.style_p = (float)a->styles;
+        cfg->aug.negative_p = (float)a->negatives;
     }
 }
 
@@ -164,6 +168,14 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
                  (double)cfg->aug.elastic_sigma);
         rc |= set_meta(m, "elastic", buf);
     }
+    if (cfg->augment && cfg->aug.style_p > 0.0f) {
+        snprintf(buf, sizeof buf, "%g", (double)cfg->aug.style_p);
+        rc |= set_meta(m, "styles", buf);
+    }
+    if (cfg->augment && cfg->aug.negative_p > 0.0f) {
+        snprintf(buf, sizeof buf, "%g", (double)cfg->aug.negative_p);
+        rc |= set_meta(m, "negatives", buf);
+    }
     snprintf(buf, sizeof buf, "%.4f", accuracy);
     rc |= set_meta(m, "test_accuracy", buf);
     rc |= set_meta(m, "date", date);
@@ -173,6 +185,24 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
     snprintf(buf, sizeof buf, "%.1f", train_s);
     rc |= set_meta(m, "train_seconds", buf);
     free(command);
+    return rc ? -1 : 0;
+}
+
+/* The chosen threshold and what it does on each set, so a model card or
+ * the window can show where the number came from. */
+static int write_calibration(nn_model *m, const dp_calibration *c)
+{
+    char buf[64];
+    int rc = 0;
+    snprintf(buf, sizeof buf, "%.2f", c->threshold);
+    rc |= set_meta(m, "threshold", buf);
+    rc |= set_meta(m, "threshold_basis",
+                   "minimises right MNIST test answers below it plus synthetic scribbles "
+                   "at or above it");
+    snprintf(buf, sizeof buf, "%.4f", c->mnist_unsure);
+    rc |= set_meta(m, "unsure_mnist_test", buf);
+    snprintf(buf, sizeof buf, "%.4f", c->scribble_sure);
+    rc |= set_meta(m, "sure_on_scribbles", buf);
     return rc ? -1 : 0;
 }
 
@@ -302,6 +332,19 @@ int dp_cli_train(const dp_args *a)
 
     if (write_metadata(m, a, &cfg, train.n, n_full, ev.accuracy, train_s) != 0)
         goto done;
+    if (arch.in_c == 1 && arch.in_h == INK_SIDE && arch.in_w == INK_SIDE) {
+        dp_calibration cal;
+        if (dp_calibrate(m, &test, -1.0, &cal, &err) != NN_OK) {
+            dp_errorf("%s", err.msg);
+            goto done;
+        }
+        if (write_calibration(m, &cal) != 0)
+            goto done;
+        printf("unsure threshold %.2f: unsure on %.2f%% of MNIST test images (%.2f%% of the "
+               "right answers, %.1f%% of the wrong ones); sure of %.1f%% of %zu scribbles\n",
+               cal.threshold, 100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure,
+               100.0 * cal.wrong_unsure, 100.0 * cal.scribble_sure, cal.n_scribbles);
+    }
     if (nn_model_save(m, out, &err) != NN_OK) {
         dp_errorf("%s", err.msg);
         goto done;

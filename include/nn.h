@@ -261,6 +261,9 @@ typedef struct nn_augment_config {
     float thickness_p;    /* probability of a dilate or erode */
     float elastic_alpha;  /* elastic distortion strength in pixels; 0 = off */
     float elastic_sigma;  /* its smoothness in pixels */
+    float style_p;        /* probability of a writing-style variant (nn_augment_style) */
+    float negative_p;     /* probability a sample becomes a non-digit with all
+                             targets 0 (nn_augment_negative); needs an MNIST-like set */
 } nn_augment_config;
 
 typedef struct nn_train_config {

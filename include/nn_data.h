@@ -71,6 +71,26 @@ void nn_augment_defaults(nn_augment_config *a);
 void nn_augment_image(const uint8_t *src, int rows, int cols, float *dst,
                       const nn_augment_config *a, nn_rng *rng);
 
+/* With probability a->style_p, draws into img (rows×cols uint8, a digit of
+ * class `label` as MNIST centres it) a stroke that turns it into a common
+ * handwriting variant MNIST has few of: a slashed zero, a one with a long
+ * flag (sometimes also a foot), a seven with a crossbar.  Other labels, an
+ * image with too little ink to locate the digit, or a lost draw leave img
+ * unchanged.  Returns 1 if it drew, else 0.  Meant to run on a copy before
+ * nn_augment_image, so the affine and elastic steps bend the new stroke with
+ * the rest of the digit.  Deterministic in rng's state. */
+int nn_augment_style(uint8_t *img, int rows, int cols, int label, const nn_augment_config *a,
+                     nn_rng *rng);
+
+/* Writes into out (ds->rows × ds->cols bytes) a non-digit made from pieces
+ * of ds's images: two or three digits of different classes overlaid with
+ * offsets, or a mosaic of quadrants of four digits.  Trained with all ten
+ * targets at 0, such images teach the sigmoid outputs to stay low on
+ * scribbles, so "unsure" means something; they are built from MNIST alone,
+ * so the training data stays public.  ds must have at least two classes.
+ * Deterministic in rng's state. */
+void nn_augment_negative(const nn_dataset *ds, uint8_t *out, nn_rng *rng);
+
 #ifdef __cplusplus
 }
 #endif

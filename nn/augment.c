@@ -28,6 +28,8 @@ void nn_augment_defaults(nn_augment_config *a)
     a->thickness_p = 0.3f;
     a->elastic_alpha = 0.0f;  /* off: costs ~10× the affine step */
     a->elastic_sigma = 4.0f;  /* Simard et al.'s σ, for when alpha is set */
+    a->style_p = 0.0f;        /* off: adds strokes MNIST's writers did not draw */
+    a->negative_p = 0.0f;     /* off: changes what the outputs mean */
 }
 
 static float uniform_pm(nn_rng *rng, float max)
@@ -290,4 +292,208 @@ void nn_augment_image(const uint8_t *src, int rows, int cols, float *dst,
                 scratch + 2 * n);
     if (scratch != stack)
         free(scratch);
+}
+
+/* ------------------------------------------------------- style variants */
+
+/* Paints a stroke of width w from (ax, ay) to (bx, by), anti-aliased over
+ * one pixel at its edge, keeping the brighter of stroke and image (ink adds,
+ * as a pen crossing its own line does). */
+static void draw_line_u8(uint8_t *img, int rows, int cols, float ax, float ay, float bx, float by,
+                         float w)
+{
+    float dx = bx - ax, dy = by - ay;
+    float len2 = dx * dx + dy * dy;
+    float r = 0.5f * w;
+    int x0 = (int)floorf(fminf(ax, bx) - r - 1.0f), x1 = (int)ceilf(fmaxf(ax, bx) + r + 1.0f);
+    int y0 = (int)floorf(fminf(ay, by) - r - 1.0f), y1 = (int)ceilf(fmaxf(ay, by) + r + 1.0f);
+    if (x0 < 0) x0 = 0;
+    if (y0 < 0) y0 = 0;
+    if (x1 > cols - 1) x1 = cols - 1;
+    if (y1 > rows - 1) y1 = rows - 1;
+    for (int y = y0; y <= y1; y++) {
+        for (int x = x0; x <= x1; x++) {
+            float px = (float)x - ax, py = (float)y - ay;
+            float t = len2 > 0.0f ? (px * dx + py * dy) / len2 : 0.0f;
+            t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
+            float ex = px - t * dx, ey = py - t * dy;
+            float v = r + 0.5f - sqrtf(ex * ex + ey * ey);
+            if (v <= 0.0f)
+                continue;
+            uint8_t u = (uint8_t)(v >= 1.0f ? 255.0f : v * 255.0f);
+            uint8_t *p = &img[(size_t)y * (size_t)cols + (size_t)x];
+            if (u > *p)
+                *p = u;
+        }
+    }
+}
+
+static float uniform_in(nn_rng *rng, float lo, float hi)
+{
+    return lo + (hi - lo) * nn_rng_uniform(rng);
+}
+
+/* Mean column of the ink (>= 128) in rows [ya, yb], or -1 if none. */
+static float ink_column(const uint8_t *img, int cols, int ya, int yb)
+{
+    double sum = 0.0;
+    int n = 0;
+    for (int y = ya; y <= yb; y++)
+        for (int x = 0; x < cols; x++)
+            if (img[(size_t)y * (size_t)cols + (size_t)x] >= 128) {
+                sum += x;
+                n++;
+            }
+    return n ? (float)(sum / n) : -1.0f;
+}
+
+int nn_augment_style(uint8_t *img, int rows, int cols, int label, const nn_augment_config *a,
+                     nn_rng *rng)
+{
+    if (!img || !a || !rng || rows < 8 || cols < 8 || !(a->style_p > 0.0f))
+        return 0;
+    if (label != 0 && label != 1 && label != 7)
+        return 0;
+    if (nn_rng_uniform(rng) >= a->style_p)
+        return 0;
+
+    /* The digit's bounding box (ink >= 128); too little ink to place a
+     * stroke sensibly means no variant. */
+    int bx0 = cols, bx1 = -1, by0 = rows, by1 = -1;
+    for (int y = 0; y < rows; y++)
+        for (int x = 0; x < cols; x++)
+            if (img[(size_t)y * (size_t)cols + (size_t)x] >= 128) {
+                bx0 = x < bx0 ? x : bx0;
+                bx1 = x > bx1 ? x : bx1;
+                by0 = y < by0 ? y : by0;
+                by1 = y > by1 ? y : by1;
+            }
+    if (bx1 < 0 || by1 - by0 < rows / 4)
+        return 0;
+    float w = (float)(bx1 - bx0 + 1), h = (float)(by1 - by0 + 1);
+    /* MNIST strokes are about 2–3 px wide at 28×28; scale with the image. */
+    float pen = uniform_in(rng, 1.8f, 2.8f) * (float)rows / 28.0f;
+
+    if (label == 0) {
+        /* Ø: a slash from below-left to above-right, a little past the ring. */
+        float ext = uniform_in(rng, 0.0f, 0.15f) * h;
+        float jx = uniform_in(rng, -0.1f, 0.1f) * w, jy = uniform_in(rng, -0.1f, 0.1f) * h;
+        draw_line_u8(img, rows, cols, (float)bx0 - ext * 0.6f + jx, (float)by1 + ext + jy,
+                     (float)bx1 + ext * 0.6f - jx, (float)by0 - ext - jy, pen);
+        return 1;
+    }
+    if (label == 7) {
+        /* A crossbar through the stem a little below the middle. */
+        int yb = by0 + (int)(uniform_in(rng, 0.45f, 0.62f) * h);
+        float xs = ink_column(img, cols, yb, yb);
+        if (xs < 0.0f)
+            return 0;
+        float half = uniform_in(rng, 0.22f, 0.38f) * h, tilt = uniform_in(rng, -0.06f, 0.06f) * h;
+        draw_line_u8(img, rows, cols, xs - half, (float)yb + tilt, xs + half, (float)yb - tilt,
+                     pen);
+        return 1;
+    }
+    /* 1: only a bare bar gets a flag, slanted or not.  A bar crosses each
+     * row in a short run of ink; a one that already has a flag has a row
+     * near its top with much more. */
+    for (int y = by0; y <= by0 + (int)(0.4f * h); y++) {
+        int run = 0;
+        for (int x = bx0; x <= bx1; x++)
+            run += img[(size_t)y * (size_t)cols + (size_t)x] >= 128;
+        if ((float)run > 0.4f * h)
+            return 0;
+    }
+    float xt = ink_column(img, cols, by0, by0 + 1);
+    if (xt < 0.0f)
+        return 0;
+    float xb = ink_column(img, cols, by1 - 1, by1);
+    if (xb < 0.0f)
+        return 0;
+    /* The flag leaves the top down and to the left, 40–65° shallower than
+     * the bar itself (so a bar leaning right still gets a visible flag). */
+    const float deg = (float)(3.14159265358979323846 / 180.0);
+    float bar = atan2f(h, xt - xb);
+    float ang = bar - uniform_in(rng, 40.0f, 65.0f) * deg;
+    ang = ang < 15.0f * deg ? 15.0f * deg : ang > 60.0f * deg ? 60.0f * deg : ang;
+    float len = uniform_in(rng, 0.25f, 0.55f) * h;
+    draw_line_u8(img, rows, cols, xt, (float)by0, xt - len * cosf(ang), (float)by0 + len * sinf(ang),
+                 pen);
+    if (nn_rng_uniform(rng) < 0.35f) {
+        /* and a foot */
+        float half = uniform_in(rng, 0.18f, 0.32f) * h;
+        draw_line_u8(img, rows, cols, xb - half, (float)by1, xb + half, (float)by1, pen);
+    }
+    return 1;
+}
+
+/* ------------------------------------------------------------ negatives */
+
+/* A random image of ds whose label differs from every one in avoid[0..n). */
+static size_t pick_other(const nn_dataset *ds, const int *avoid, int n, nn_rng *rng)
+{
+    size_t id = nn_rng_below(rng, ds->n);
+    for (int tries = 0; tries < 64; tries++) {
+        int clash = 0;
+        for (int k = 0; k < n; k++)
+            clash |= ds->labels[id] == avoid[k];
+        if (!clash)
+            break;
+        id = nn_rng_below(rng, ds->n);
+    }
+    return id;
+}
+
+void nn_augment_negative(const nn_dataset *ds, uint8_t *out, nn_rng *rng)
+{
+    const int rows = ds->rows, cols = ds->cols;
+    const size_t n = (size_t)rows * (size_t)cols;
+    memset(out, 0, n);
+    if (ds->n == 0)
+        return;
+    int labels[4];
+    /* Mostly overlays: a quadrant mosaic now and then lands on something
+     * that reads as a digit, which would teach doubt about real ones. */
+    if (nn_rng_uniform(rng) < 0.8f) {
+        /* Two or three different digits on top of each other, each shifted
+         * by up to an eighth of the image: a tangle of digit-like strokes
+         * that is no one digit.  Small shifts keep it roughly centred and
+         * filling MNIST's 20×20 box, as the app's preprocessing makes every
+         * drawing; far off-centre negatives would teach "off-centre means
+         * no digit", which real scribbles never show. */
+        int parts = nn_rng_uniform(rng) < 0.7f ? 2 : 3;
+        for (int p = 0; p < parts; p++) {
+            size_t id = pick_other(ds, labels, p, rng);
+            labels[p] = ds->labels[id];
+            const uint8_t *src = ds->images + id * n;
+            int dx = (int)nn_rng_below(rng, (size_t)(cols / 4 + 1)) - cols / 8;
+            int dy = (int)nn_rng_below(rng, (size_t)(rows / 4 + 1)) - rows / 8;
+            for (int y = 0; y < rows; y++) {
+                int sy = y - dy;
+                if (sy < 0 || sy >= rows)
+                    continue;
+                for (int x = 0; x < cols; x++) {
+                    int sx = x - dx;
+                    if (sx < 0 || sx >= cols)
+                        continue;
+                    uint8_t v = src[(size_t)sy * (size_t)cols + (size_t)sx];
+                    uint8_t *o = &out[(size_t)y * (size_t)cols + (size_t)x];
+                    if (v > *o)
+                        *o = v;
+                }
+            }
+        }
+    } else {
+        /* Each quadrant from another digit: strokes that start like one
+         * digit and end like another. */
+        for (int q = 0; q < 4; q++) {
+            size_t id = pick_other(ds, labels, q < 2 ? q : 2, rng);
+            labels[q < 3 ? q : 3] = ds->labels[id];
+            const uint8_t *src = ds->images + id * n;
+            int y0 = q / 2 ? rows / 2 : 0, y1 = q / 2 ? rows : rows / 2;
+            int x0 = q % 2 ? cols / 2 : 0, x1 = q % 2 ? cols : cols / 2;
+            for (int y = y0; y < y1; y++)
+                memcpy(out + (size_t)y * (size_t)cols + (size_t)x0,
+                       src + (size_t)y * (size_t)cols + (size_t)x0, (size_t)(x1 - x0));
+        }
+    }
 }

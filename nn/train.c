@@ -106,6 +106,12 @@ struct nn_trainer {
  * stop requests are still seen within milliseconds.  A wider network whose
  * steps are slower gets its callback sooner: every SPARSE0_MAX_S seconds
  * (the clock is read every 64 steps). */
+/* Style variants (nn_augment_style) work on a stack copy of the image;
+ * bigger images than this train without them.  The salt separates their
+ * random stream from the affine one. */
+#define STYLE_MAX_PIXELS 4096
+#define STYLE_SEED_SALT 0x5354594c45ull
+#define NEGATIVE_SEED_SALT 0x4e45474154ull
 #define SPARSE0_BLOCK 1024
 #define SPARSE0_MAX_S 0.05
 
@@ -460,6 +466,20 @@ static void sparse0_set(nn_trainer *t, int live)
     t->w0t_live = live;
 }
 
+/* Whether training sample id is replaced by a non-digit this epoch (all
+ * targets 0, see nn_augment_negative).  Decided by its own random stream
+ * from (seed, epoch, id), so the image and the targets agree without
+ * storing the decision. */
+static int is_negative(const nn_trainer *t, int epoch, size_t id)
+{
+    if (!t->cfg.augment || !(t->cfg.aug.negative_p > 0.0f) ||
+        t->m->info.layer[0].in_size > STYLE_MAX_PIXELS)
+        return 0;
+    nn_rng r;
+    nn_rng_seed(&r, mix_seed(t->cfg.seed ^ NEGATIVE_SEED_SALT ^ 1u, (uint64_t)epoch + 1, id));
+    return nn_rng_uniform(&r) < t->cfg.aug.negative_p;
+}
+
 /* Forward + backward over samples [lo, hi) of the step, on one chunk. */
 static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo, size_t hi,
                         float scale, float *g)
@@ -480,8 +500,26 @@ static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo,
                 if (t->cfg.augment) {
                     nn_rng r;
                     nn_rng_seed(&r, mix_seed(t->cfg.seed, (uint64_t)src->epoch + 1, id));
-                    nn_augment_image(ds->images + id * in, ds->rows, ds->cols, dst + j * in,
-                                     &t->cfg.aug, &r);
+                    const uint8_t *img = ds->images + id * in;
+                    uint8_t styled[STYLE_MAX_PIXELS];
+                    if (is_negative(t, src->epoch, id)) {
+                        nn_rng rn;
+                        nn_rng_seed(&rn, mix_seed(t->cfg.seed ^ NEGATIVE_SEED_SALT,
+                                                  (uint64_t)src->epoch + 1, id));
+                        nn_augment_negative(ds, styled, &rn);
+                        img = styled;
+                    } else if (t->cfg.aug.style_p > 0.0f && in <= STYLE_MAX_PIXELS) {
+                        /* Its own stream, so turning styles on does not
+                         * change the affine draws of any image. */
+                        nn_rng rs;
+                        nn_rng_seed(&rs, mix_seed(t->cfg.seed ^ STYLE_SEED_SALT,
+                                                  (uint64_t)src->epoch + 1, id));
+                        memcpy(styled, img, in);
+                        if (nn_augment_style(styled, ds->rows, ds->cols,
+                                             ds->labels[id], &t->cfg.aug, &rs))
+                            img = styled;
+                    }
+                    nn_augment_image(img, ds->rows, ds->cols, dst + j * in, &t->cfg.aug, &r);
                 } else {
                     nn_dataset_image_f32(ds, id, dst + j * in);
                 }
@@ -492,7 +530,8 @@ static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo,
         }
         memset(ws->targets, 0, n * out * sizeof *ws->targets);
         for (size_t j = 0; j < n; j++)
-            ws->targets[j * out + t->lbuf[b + j]] = 1.0f;
+            if (!src->ds || !is_negative(t, src->epoch, src->idx[b + j]))
+                ws->targets[j * out + t->lbuf[b + j]] = 1.0f;
         layer0_t s0 = {t->w0t, t->ld0, t->nz, 0};
         if (t->w0t_live) { /* n == 1 here: the path needs batch 1 */
             forward_sparse0(t, ws, x);

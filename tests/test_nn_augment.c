@@ -258,6 +258,122 @@ static void report_speed(const uint8_t *img)
            (t1 - t0) / reps * 1e6, (t2 - t1) / (reps / 10) * 1e6, sink > 0 ? 1.0 : 0.0);
 }
 
+/* A vertical bar from row 5 to 23 at columns 13-15: a bare MNIST-like 1. */
+static void make_bar(uint8_t *img)
+{
+    memset(img, 0, N);
+    for (int y = 5; y <= 23; y++)
+        for (int x = 13; x <= 15; x++)
+            img[y * C + x] = 255;
+}
+
+static size_t ink_sum(const uint8_t *img)
+{
+    size_t s = 0;
+    for (int i = 0; i < N; i++)
+        s += img[i];
+    return s;
+}
+
+/* Style variants only add ink, only for 0, 1 and 7, and only where the
+ * variant belongs: a slash crosses the ring's hole, a flag leaves the top
+ * of a 1 to the left, a crossbar crosses a 7's stem. */
+static void test_styles(const uint8_t *ring)
+{
+    nn_augment_config a = zero_config();
+    a.style_p = 1.0f;
+    uint8_t img[N], bar[N];
+    nn_rng r;
+    for (int label = 0; label <= 9; label++) {
+        memcpy(img, ring, N);
+        nn_rng_seed(&r, 7);
+        int drew = nn_augment_style(img, R, C, label, &a, &r);
+        int expect = label == 0 || label == 1 || label == 7;
+        if (label == 1)
+            expect = 0; /* a ring is no bare bar: it must be left alone */
+        CHECK(drew == expect);
+        if (!expect)
+            CHECK(memcmp(img, ring, N) == 0);
+        for (int i = 0; i < N; i++)
+            CHECK(img[i] >= ring[i]);
+    }
+    /* the slashed zero has ink in the ring's hole, on the diagonal */
+    memcpy(img, ring, N);
+    nn_rng_seed(&r, 1);
+    CHECK(nn_augment_style(img, R, C, 0, &a, &r) == 1);
+    CHECK(ring[13 * C + 13] == 0 && img[13 * C + 13] + img[14 * C + 14] + img[13 * C + 14] > 100);
+
+    /* a flag: new ink left of the bar in its top third, none right of it */
+    make_bar(bar);
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        memcpy(img, bar, N);
+        nn_rng_seed(&r, seed);
+        CHECK(nn_augment_style(img, R, C, 1, &a, &r) == 1);
+        size_t left = 0, right = 0;
+        for (int y = 5; y <= 11; y++) {
+            for (int x = 0; x < 12; x++)
+                left += img[y * C + x];
+            for (int x = 18; x < C; x++)
+                right += img[y * C + x];
+        }
+        CHECK(left > 255 && right == 0);
+    }
+    /* a 1 that already has a wide top is left alone */
+    for (int x = 6; x <= 15; x++)
+        bar[6 * C + x] = 255;
+    memcpy(img, bar, N);
+    nn_rng_seed(&r, 3);
+    CHECK(nn_augment_style(img, R, C, 1, &a, &r) == 0 && memcmp(img, bar, N) == 0);
+
+    /* p = 0 never draws; deterministic in the seed; an empty image is safe */
+    a.style_p = 0.0f;
+    memcpy(img, ring, N);
+    CHECK(nn_augment_style(img, R, C, 0, &a, &r) == 0 && memcmp(img, ring, N) == 0);
+    a.style_p = 1.0f;
+    uint8_t x1[N], x2[N];
+    memcpy(x1, ring, N);
+    memcpy(x2, ring, N);
+    nn_rng r1, r2;
+    nn_rng_seed(&r1, 99);
+    nn_rng_seed(&r2, 99);
+    nn_augment_style(x1, R, C, 7, &a, &r1);
+    nn_augment_style(x2, R, C, 7, &a, &r2);
+    CHECK(memcmp(x1, x2, N) == 0);
+    memset(img, 0, N);
+    CHECK(nn_augment_style(img, R, C, 0, &a, &r) == 0 && ink_sum(img) == 0);
+}
+
+/* Negatives: made only of the set's ink, deterministic, and never a copy
+ * of one image. */
+static void test_negatives(const uint8_t *ring)
+{
+    nn_dataset ds;
+    nn_error err;
+    CHECK(nn_dataset_alloc(&ds, 4, R, C, &err) == NN_OK);
+    if (!ds.images)
+        return;
+    make_bar(ds.images);
+    ds.labels[0] = 1;
+    memcpy(ds.images + N, ring, N);
+    ds.labels[1] = 0;
+    make_bar(ds.images + 2 * N);
+    ds.labels[2] = 1;
+    memcpy(ds.images + 3 * N, ring, N);
+    ds.labels[3] = 0;
+    uint8_t a1[N], a2[N];
+    for (uint64_t seed = 1; seed <= 50; seed++) {
+        nn_rng r1, r2;
+        nn_rng_seed(&r1, seed);
+        nn_rng_seed(&r2, seed);
+        nn_augment_negative(&ds, a1, &r1);
+        nn_augment_negative(&ds, a2, &r2);
+        CHECK(memcmp(a1, a2, N) == 0);
+        CHECK(ink_sum(a1) > 0);
+        CHECK(memcmp(a1, ds.images, N) != 0 && memcmp(a1, ds.images + N, N) != 0);
+    }
+    nn_dataset_free(&ds);
+}
+
 int main(void)
 {
     uint8_t img[N];
@@ -268,6 +384,8 @@ int main(void)
     test_thickness(img);
     test_deterministic_and_range(img);
     test_odd_sizes();
+    test_styles(img);
+    test_negatives(img);
     report_speed(img);
     return test_finish("test_nn_augment");
 }

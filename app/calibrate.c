@@ -1,0 +1,215 @@
+/* calibrate.c — the unsure threshold, chosen from data (see calibrate.h).
+ * Scribbles stand in for what a person draws that is not a digit; they are
+ * made from strokes, so they pass through the same rendering, cropping and
+ * centring as real drawings and look to the network as such input would. */
+#include "calibrate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ink.h"
+
+#define CALIB_BATCH 256
+
+static float urange(nn_rng *r, float lo, float hi)
+{
+    return lo + (hi - lo) * nn_rng_uniform(r);
+}
+
+static int add_point(ink_drawing *d, float x, float y)
+{
+    x = x < 0.0f ? 0.0f : x > INK_BOX - 1.0f ? INK_BOX - 1.0f : x;
+    y = y < 0.0f ? 0.0f : y > INK_BOX - 1.0f ? INK_BOX - 1.0f : y;
+    return ink_stroke_add(d, x, y);
+}
+
+/* One scribble of kind k into d (empty on entry).  Returns 0 or -1. */
+static int scribble(ink_drawing *d, int kind, nn_rng *r)
+{
+    const float B = INK_BOX;
+    float cx = urange(r, 0.3f, 0.7f) * B, cy = urange(r, 0.3f, 0.7f) * B;
+    float span = urange(r, 0.15f, 0.45f) * B;
+    int rc = 0;
+    switch (kind) {
+    case 0: /* a dot or a tick: almost nothing on the canvas */
+        rc |= ink_stroke_begin(d);
+        for (int i = 0, n = 1 + (int)nn_rng_below(r, 3); i < n; i++)
+            rc |= add_point(d, cx + urange(r, -8.0f, 8.0f), cy + urange(r, -8.0f, 8.0f));
+        break;
+    case 1: /* a zigzag back and forth across a box */
+        rc |= ink_stroke_begin(d);
+        for (int i = 0, n = 6 + (int)nn_rng_below(r, 20); i < n; i++)
+            rc |= add_point(d, cx + urange(r, -1.0f, 1.0f) * span,
+                            cy + urange(r, -1.0f, 1.0f) * span);
+        break;
+    case 2: /* hatching: several straight strokes */
+        for (int s = 0, n = 3 + (int)nn_rng_below(r, 6); s < n; s++) {
+            rc |= ink_stroke_begin(d);
+            float a = urange(r, 0.0f, 6.2831853f);
+            float x = cx + urange(r, -1.0f, 1.0f) * span, y = cy + urange(r, -1.0f, 1.0f) * span;
+            float l = urange(r, 0.3f, 1.0f) * span;
+            rc |= add_point(d, x, y);
+            rc |= add_point(d, x + l * cosf(a), y + l * sinf(a));
+        }
+        break;
+    case 3: { /* a tangle: a long random walk that keeps turning */
+        rc |= ink_stroke_begin(d);
+        float x = cx, y = cy, a = urange(r, 0.0f, 6.2831853f);
+        float step = span * 0.12f;
+        for (int i = 0, n = 30 + (int)nn_rng_below(r, 60); i < n; i++) {
+            a += urange(r, -1.2f, 1.2f);
+            x += step * cosf(a);
+            y += step * sinf(a);
+            /* pulled back towards the centre so it stays a tangle */
+            x += 0.08f * (cx - x);
+            y += 0.08f * (cy - y);
+            rc |= add_point(d, x, y);
+        }
+        break;
+    }
+    default: { /* a blob: a circle gone over many times, shifting */
+        rc |= ink_stroke_begin(d);
+        float rad = span * urange(r, 0.3f, 0.8f);
+        int turns = 3 + (int)nn_rng_below(r, 6);
+        for (int i = 0; i <= turns * 24; i++) {
+            float a = 6.2831853f * (float)i / 24.0f;
+            float rr = rad * urange(r, 0.2f, 1.0f);
+            rc |= add_point(d, cx + rr * cosf(a), cy + rr * sinf(a));
+        }
+        break;
+    }
+    }
+    return rc ? -1 : 0;
+}
+
+int dp_make_scribbles(size_t n, uint64_t seed, float *out)
+{
+    int failed = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 16) reduction(| : failed)
+#endif
+    for (long i = 0; i < (long)n; i++) {
+        /* One stream per scribble, so the result does not depend on how
+         * the loop is split between threads. */
+        nn_rng r;
+        nn_rng_seed(&r, seed * 0x9e3779b97f4a7c15ull + (uint64_t)i);
+        ink_drawing d;
+        ink_drawing_init(&d);
+        int kind = (int)nn_rng_below(&r, 5);
+        if (scribble(&d, kind, &r) != 0 || ink_preprocess(&d, out + (size_t)i * INK_INPUT_SIZE) < 0)
+            failed |= 1;
+        ink_drawing_free(&d);
+    }
+    return failed ? -1 : 0;
+}
+
+/* Top outputs (and argmax) of m on n inputs of INK_INPUT_SIZE floats. */
+static nn_status top_outputs(const nn_model *m, nn_workspace *ws, const float *x, size_t n,
+                             float *top, int *pred, float *ybuf, nn_error *err)
+{
+    for (size_t s = 0; s < n; s += CALIB_BATCH) {
+        size_t k = n - s < CALIB_BATCH ? n - s : CALIB_BATCH;
+        nn_status st = nn_forward(m, ws, x + s * INK_INPUT_SIZE, k, ybuf, err);
+        if (st != NN_OK)
+            return st;
+        for (size_t i = 0; i < k; i++) {
+            const float *y = ybuf + i * 10;
+            int b = 0;
+            for (int j = 1; j < 10; j++)
+                if (y[j] > y[b])
+                    b = j;
+            top[s + i] = y[b];
+            if (pred)
+                pred[s + i] = b;
+        }
+    }
+    return NN_OK;
+}
+
+nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
+                       dp_calibration *c, nn_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE || test->rows != INK_SIDE ||
+        test->cols != INK_SIDE) {
+        return nn_fail(err, NN_EINVAL, "calibration needs a model and images of 28x28 pixels");
+    }
+    const size_t ns = DP_CALIB_SCRIBBLES, nt = test->n;
+    size_t nx = ns > CALIB_BATCH ? ns : CALIB_BATCH;
+    float *x = malloc(nx * INK_INPUT_SIZE * sizeof *x);
+    float *top_t = malloc((nt ? nt : 1) * sizeof *top_t);
+    float *top_s = malloc(ns * sizeof *top_s);
+    int *pred = malloc((nt ? nt : 1) * sizeof *pred);
+    float *ybuf = malloc(CALIB_BATCH * 10 * sizeof *ybuf);
+    nn_workspace *ws = NULL;
+    nn_status st = NN_ENOMEM;
+    if (!x || !top_t || !top_s || !pred || !ybuf) {
+        nn_fail(err, NN_ENOMEM, "out of memory calibrating the threshold");
+        goto done;
+    }
+    ws = nn_workspace_create(m, CALIB_BATCH, err);
+    if (!ws)
+        goto done;
+    for (size_t s = 0; s < nt; s += CALIB_BATCH) {
+        size_t k = nt - s < CALIB_BATCH ? nt - s : CALIB_BATCH;
+        for (size_t i = 0; i < k; i++)
+            nn_dataset_image_f32(test, s + i, x + i * INK_INPUT_SIZE);
+        if ((st = top_outputs(m, ws, x, k, top_t + s, pred + s, ybuf, err)) != NN_OK)
+            goto done;
+    }
+    if (dp_make_scribbles(ns, DP_CALIB_SEED, x) != 0) {
+        st = NN_ENOMEM;
+        nn_fail(err, st, "out of memory drawing scribbles");
+        goto done;
+    }
+    if ((st = top_outputs(m, ws, x, ns, top_s, NULL, ybuf, err)) != NN_OK)
+        goto done;
+
+    size_t n_ok = 0;
+    for (size_t i = 0; i < nt; i++)
+        n_ok += pred[i] == test->labels[i];
+    double best = INFINITY;
+    int fixed_ok = fixed >= 0.0 && fixed <= 1.0;
+    for (int step = 5; step <= 95; step++) {
+        float t = fixed_ok ? (float)fixed : (float)step / 100.0f;
+        size_t ok_below = 0, wrong_below = 0, below = 0, s_sure = 0;
+        for (size_t i = 0; i < nt; i++) {
+            if (top_t[i] < t) {
+                below++;
+                if (pred[i] == test->labels[i])
+                    ok_below++;
+                else
+                    wrong_below++;
+            }
+        }
+        for (size_t i = 0; i < ns; i++)
+            s_sure += top_s[i] >= t;
+        double ok_rate = n_ok ? (double)ok_below / (double)n_ok : 0.0;
+        double s_rate = (double)s_sure / (double)ns;
+        /* Strictly better only: among equals the lowest t, which keeps the
+         * most right answers. */
+        if (ok_rate + s_rate < best) {
+            best = ok_rate + s_rate;
+            c->threshold = t;
+            c->correct_unsure = ok_rate;
+            c->wrong_unsure = nt > n_ok ? (double)wrong_below / (double)(nt - n_ok) : 0.0;
+            c->mnist_unsure = nt ? (double)below / (double)nt : 0.0;
+            c->scribble_sure = s_rate;
+        }
+        if (fixed_ok)
+            break;
+    }
+    c->n_test = nt;
+    c->n_scribbles = ns;
+    st = NN_OK;
+done:
+    nn_workspace_free(ws);
+    free(x);
+    free(top_t);
+    free(top_s);
+    free(pred);
+    free(ybuf);
+    return st;
+}

@@ -1,0 +1,43 @@
+/* calibrate.h — choosing a model's "unsure" threshold from data: the top
+ * sigmoid output on the MNIST test set against synthetic scribbles (inputs
+ * that are no digit at all), both through the window's own preprocessing. */
+#ifndef DIGITPAD_CALIBRATE_H
+#define DIGITPAD_CALIBRATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn.h"
+#include "nn_data.h"
+
+/* Scribbles per calibration: enough for a rate to ±1% at 95%. */
+#define DP_CALIB_SCRIBBLES 2000
+#define DP_CALIB_SEED 20261128u
+
+typedef struct dp_calibration {
+    double threshold;      /* what the window should call "unsure" below */
+    double mnist_unsure;   /* fraction of MNIST test images below it */
+    double correct_unsure; /* fraction of the correctly classified ones below it */
+    double wrong_unsure;   /* fraction of the misclassified ones below it */
+    double scribble_sure;  /* fraction of scribbles at or above it */
+    size_t n_test, n_scribbles;
+} dp_calibration;
+
+/* Fills out (n × INK_INPUT_SIZE floats) with n synthetic non-digits drawn
+ * as strokes and preprocessed exactly as the window does: dots, zigzags,
+ * hatching, tangles and filled blobs, chosen and shaped from `seed`.  The
+ * same n and seed always give the same inputs.  Returns 0, or -1 when out
+ * of memory. */
+int dp_make_scribbles(size_t n, uint64_t seed, float *out);
+
+/* Runs m on every image of test and on DP_CALIB_SCRIBBLES scribbles and
+ * picks the threshold t (in steps of 0.01 from 0.05 to 0.95) that minimises
+ * the fraction of correct MNIST answers below t plus the fraction of
+ * scribbles at or above t: the two ways the "unsure" state can be wrong,
+ * weighted alike.  With `fixed` in [0, 1] it picks nothing and reports the
+ * rates at that threshold instead (pass -1 to pick).  Returns NN_OK, or an
+ * error in err (out of memory, a model that does not take 28×28 inputs). */
+nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
+                       dp_calibration *c, nn_error *err);
+
+#endif
