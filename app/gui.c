@@ -222,11 +222,13 @@ static void update_drawing(gui_app *a)
     a->drawing_changed = 0;
     a->dirty = 1;
     a->input_tex_stale = 1;
-    /* ink_preprocess renders at INK_CANVAS_PX with the default brush and
-     * normalises; at that canvas size the pixels are already here, so the
-     * same function of the same pixels skips a second render. */
-    int r = side == INK_CANVAS_PX ? ink_normalize(a->canvas_pix, side, side, a->input)
-                                  : ink_preprocess(&a->drawing, a->input);
+    /* ink_preprocess renders at INK_CANVAS_PX with ink_brush_for(drawing)
+     * and normalises; when that is the canvas's own size and brush, the
+     * pixels are already here, so the same function of the same pixels
+     * skips a second render. */
+    int r = side == INK_CANVAS_PX && ink_brush_for(&a->drawing) == ink_default_brush()
+                ? ink_normalize(a->canvas_pix, side, side, a->input)
+                : ink_preprocess(&a->drawing, a->input);
     if (r < 0) {
         gui_message(a, 1, "Out of memory while preprocessing");
         r = 0;

@@ -72,6 +72,14 @@ size_t ink_point_count(const ink_drawing *d);
 /* The brush diameter in box units that the app draws with. */
 float ink_default_brush(void);
 
+/* The brush diameter in box units that d is rendered with for the network:
+ * a fixed fraction of the drawing's larger extent, so the same digit drawn
+ * small or large normalises to the same stroke width, as MNIST's digits
+ * (written at one pen width, then scaled to 20×20) mostly do.  A drawing
+ * filling the box gets ink_default_brush(); a tiny one no less than a
+ * quarter of it.  0 for an empty drawing. */
+float ink_brush_for(const ink_drawing *d);
+
 /* Renders d into pix (w×h floats, row-major, 0 = paper, 1 = ink), which it
  * first clears.  The box maps onto the whole w×h area; brush is the pen's
  * diameter in box units.  Each stroke is a chain of round-capped segments
@@ -93,8 +101,8 @@ int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
  * centring: what a naive app would feed the network (the app's P view). */
 void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
 
-/* The whole pipeline, exactly as the app's canvas does it: render d on the
- * default-size canvas with the default brush, then ink_normalize.  Returns 1,
+/* The whole pipeline the app feeds the network with: render d on the
+ * default-size canvas with ink_brush_for(d), then ink_normalize.  Returns 1,
  * or 0 for an empty drawing, or -1 if scratch memory could not be had. */
 int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE]);
 

@@ -226,7 +226,7 @@ int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE])
     float *pix = malloc((size_t)INK_CANVAS_PX * INK_CANVAS_PX * sizeof *pix);
     if (!pix)
         return -1;
-    ink_render(d, pix, INK_CANVAS_PX, INK_CANVAS_PX, ink_default_brush());
+    ink_render(d, pix, INK_CANVAS_PX, INK_CANVAS_PX, ink_brush_for(d));
     int r = ink_normalize(pix, INK_CANVAS_PX, INK_CANVAS_PX, out);
     free(pix);
     return r;

@@ -112,8 +112,10 @@ int main(void)
         }
         CHECK(bad == 0);
         CHECK_NEAR(height, 20.0, 0.3);
-        /* the bar is as wide as the brush: 115/(800+115) of 20 px */
-        CHECK_NEAR(m / 20.0, 20.0 * ink_default_brush() / (800 + ink_default_brush()), 0.4);
+        /* the bar is as wide as the brush: b/(800+b) of 20 px */
+        float b = ink_brush_for(&d);
+        CHECK_NEAR(b, ink_default_brush() * 800.0 / 899.0, 0.01);
+        CHECK_NEAR(m / 20.0, 20.0 * b / (800 + b), 0.4);
     }
 
     /* A horizontal bar is the same bar turned: 20 pixels wide. */
@@ -175,8 +177,10 @@ int main(void)
     CHECK(ink_preprocess(&d, out) == 1);
     m = mass_com(out, &cx, &cy);
     CHECK(in_range(out));
-    /* the anti-aliased fringe is part of the box, so a bit under 20 across */
-    CHECK_NEAR(m, 3.14159 * 9.75 * 9.75, 10);
+    /* the anti-aliased fringe is part of the box, so a bit under 20
+     * across: the dot is 16 canvas pixels wide (a quarter of the pen), so
+     * its one-pixel fringe takes about 1/16 of the box on each side */
+    CHECK_NEAR(m, 3.14159 * 9.0 * 9.0, 10);
     CHECK_NEAR(cx, COM, 0.05);
     CHECK_NEAR(cy, COM, 0.05);
     /* a 1-pixel-thin horizontal line: 20 px wide, 1/15 px tall */
@@ -211,9 +215,9 @@ int main(void)
     CHECK(in_range(out));
     CHECK_NEAR(mass_com(out, &cx, &cy), 20 * 12, 0.7);
 
-    /* Position and size: the same "2" in a corner, in the middle, and
-     * larger gives the same input.  (The brush is fixed in box units, so
-     * for a different size it is scaled along to keep the proportions.) */
+    /* Position and size: the same "2" in a corner, in the middle, larger
+     * and smaller gives the same input (ink_brush_for scales the pen with
+     * the drawing, as MNIST's normalisation effectively did). */
     draw_two(&d, 250, 250, 500);
     CHECK(ink_preprocess(&d, ref) == 1);
     /* (the brush's radius, 57.5 units, keeps the ink inside the box) */
@@ -225,20 +229,24 @@ int main(void)
     CHECK(ink_preprocess(&d, out) == 1);
     CHECK(max_diff(out, ref) < 0.05);
     draw_two(&d, 100, 100, 800);
-    ink_render(&d, pix, W, W, ink_default_brush() * 800 / 500);
-    CHECK(ink_normalize(pix, W, W, out) == 1);
+    CHECK(ink_preprocess(&d, out) == 1);
     printf("size 800 vs 500: max abs diff %.4f\n", max_diff(out, ref));
     CHECK(max_diff(out, ref) < 0.08);
     draw_two(&d, 700, 700, 250);
-    ink_render(&d, pix, W, W, ink_default_brush() * 250 / 500);
-    CHECK(ink_normalize(pix, W, W, out) == 1);
+    CHECK(ink_preprocess(&d, out) == 1);
     printf("size 250 vs 500: max abs diff %.4f\n", max_diff(out, ref));
     CHECK(max_diff(out, ref) < 0.1);
     /* and ink_preprocess is exactly render + normalize */
     draw_two(&d, 250, 250, 500);
-    ink_render(&d, pix, W, W, ink_default_brush());
+    ink_render(&d, pix, W, W, ink_brush_for(&d));
     CHECK(ink_normalize(pix, W, W, out) == 1);
     CHECK(max_diff(out, ref) == 0);
+    /* a dot keeps a quarter of the default pen */
+    ink_drawing_clear(&d);
+    ink_stroke_add(&d, 500, 500);
+    CHECK(ink_brush_for(&d) == 0.25f * ink_default_brush());
+    ink_drawing_clear(&d);
+    CHECK(ink_brush_for(&d) == 0.0f);
 
     /* Centre of mass of random drawings: scribbles of 1-4 strokes, large
      * and small, anywhere in the box (some hanging off its edge). */

@@ -1,0 +1,121 @@
+/* test_calibrate.c — the unsure threshold's inputs and choice (app/calibrate.c):
+ * scribbles are deterministic, non-empty, normalised inputs; the threshold
+ * search finds the separating value on a model built to answer known tops;
+ * and the shipped model says "unsure" to most scribbles. */
+#include "calibrate.h"
+#include "ink.h"
+#include "nn_file.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void test_scribbles(void)
+{
+    enum { N = 40 };
+    float *a = malloc(sizeof *a * N * INK_INPUT_SIZE), *b = malloc(sizeof *b * N * INK_INPUT_SIZE);
+    CHECK(a && b);
+    if (!a || !b)
+        goto out;
+    CHECK(dp_make_scribbles(N, 5, a) == 0);
+    CHECK(dp_make_scribbles(N, 5, b) == 0);
+    CHECK(memcmp(a, b, sizeof *a * N * INK_INPUT_SIZE) == 0);
+    CHECK(dp_make_scribbles(N, 6, b) == 0);
+    CHECK(memcmp(a, b, sizeof *a * N * INK_INPUT_SIZE) != 0);
+    for (int i = 0; i < N; i++) {
+        double ink = 0.0, mx = 0.0, my = 0.0;
+        int in_range = 1;
+        for (int p = 0; p < INK_INPUT_SIZE; p++) {
+            float v = a[i * INK_INPUT_SIZE + p];
+            in_range &= v >= 0.0f && v <= 1.0f;
+            ink += v;
+            mx += v * (p % INK_SIDE);
+            my += v * (p / INK_SIDE);
+        }
+        CHECK(in_range && ink > 1.0);
+        /* centred as the window centres a drawing */
+        if (ink > 1.0)
+            CHECK(fabs(mx / ink - 14.0) < 1.5 && fabs(my / ink - 14.0) < 1.5);
+    }
+out:
+    free(a);
+    free(b);
+}
+
+/* A model "fc10,sigmoid" whose output is driven by one pixel: digit d's
+ * bias makes its output b_d on an all-zero input.  On a set of blank
+ * images labelled 0 every answer is "0" with top output sigmoid(bias0);
+ * scribbles have ink, which pixel weights of -50 push to near 0. */
+static void test_threshold_choice(void)
+{
+    nn_error err;
+    nn_arch arch;
+    CHECK(nn_arch_parse("fc10,sigmoid", &arch, &err) == NN_OK);
+    nn_model *m = nn_model_create(&arch, &err);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    float *p = nn_model_params(m);
+    size_t np = nn_model_param_count(m);
+    for (size_t i = 0; i < np; i++)
+        p[i] = -50.0f; /* weights: any ink drives every output to ~0 */
+    /* the biases are the last 10 parameters (weights, then bias) */
+    for (int d = 0; d < 10; d++)
+        p[np - 10 + d] = d == 0 ? 1.386f : -5.0f; /* sigmoid(1.386) = 0.80 */
+    nn_dataset ds;
+    CHECK(nn_dataset_alloc(&ds, 100, INK_SIDE, INK_SIDE, &err) == NN_OK);
+    dp_calibration c;
+    CHECK(dp_calibrate(m, &ds, -1.0, &c, &err) == NN_OK);
+    /* every blank image is a right answer at 0.80; scribbles score ~0: any
+     * threshold up to 0.80 separates them, and the lowest such is chosen */
+    CHECK(c.n_test == 100 && c.n_scribbles == DP_CALIB_SCRIBBLES);
+    CHECK(fabs(c.threshold - 0.05) < 1e-6);
+    CHECK(c.correct_unsure == 0.0 && c.scribble_sure == 0.0);
+    CHECK(dp_calibrate(m, &ds, 0.9, &c, &err) == NN_OK);
+    CHECK(fabs(c.threshold - 0.9) < 1e-6 && c.mnist_unsure == 1.0 && c.correct_unsure == 1.0);
+    /* a model that does not take 28x28 images is refused with a message */
+    nn_dataset small;
+    CHECK(nn_dataset_alloc(&small, 2, 8, 8, &err) == NN_OK);
+    CHECK(dp_calibrate(m, &small, -1.0, &c, &err) == NN_EINVAL && strstr(err.msg, "28x28"));
+    nn_dataset_free(&small);
+    nn_dataset_free(&ds);
+    nn_model_free(m);
+}
+
+/* The shipped model's recorded threshold must leave most scribbles unsure:
+ * that is what the window's "unsure" state promises. */
+static void test_shipped(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/models/default.safetensors", DIGITPAD_SOURCE_DIR);
+    nn_error err;
+    nn_model *m = nn_model_load(path, &err);
+    CHECK(m != NULL);
+    if (!m) {
+        printf("  %s\n", err.msg);
+        return;
+    }
+    const char *t = nn_model_meta_get(m, "threshold");
+    CHECK(t != NULL);
+    double th = t ? atof(t) : 0.5;
+    CHECK(th >= 0.05 && th <= 0.95);
+    nn_dataset one;
+    CHECK(nn_dataset_alloc(&one, 1, INK_SIDE, INK_SIDE, &err) == NN_OK);
+    dp_calibration c;
+    CHECK(dp_calibrate(m, &one, th, &c, &err) == NN_OK);
+    printf("  shipped model: threshold %.2f, sure of %.1f%% of %zu scribbles\n", th,
+           100.0 * c.scribble_sure, c.n_scribbles);
+    CHECK(c.scribble_sure < 0.25);
+    nn_dataset_free(&one);
+    nn_model_free(m);
+}
+
+int main(void)
+{
+    test_scribbles();
+    test_threshold_choice();
+    test_shipped();
+    return test_finish("test_calibrate");
+}
