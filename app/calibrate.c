@@ -170,9 +170,10 @@ nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
     size_t n_ok = 0;
     for (size_t i = 0; i < nt; i++)
         n_ok += pred[i] == test->labels[i];
-    double best = INFINITY;
+    /* The highest threshold that doubts at most DP_CALIB_MAX_DOUBT of the
+     * right answers: within that budget it catches the most scribbles. */
     int fixed_ok = fixed >= 0.0 && fixed <= 1.0;
-    for (int step = 5; step <= 95; step++) {
+    for (int step = 95; step >= 5; step--) {
         float t = fixed_ok ? (float)fixed : (float)step / 100.0f;
         size_t ok_below = 0, wrong_below = 0, below = 0, s_sure = 0;
         for (size_t i = 0; i < nt; i++) {
@@ -187,18 +188,12 @@ nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
         for (size_t i = 0; i < ns; i++)
             s_sure += top_s[i] >= t;
         double ok_rate = n_ok ? (double)ok_below / (double)n_ok : 0.0;
-        double s_rate = (double)s_sure / (double)ns;
-        /* Strictly better only: among equals the lowest t, which keeps the
-         * most right answers. */
-        if (ok_rate + s_rate < best) {
-            best = ok_rate + s_rate;
-            c->threshold = t;
-            c->correct_unsure = ok_rate;
-            c->wrong_unsure = nt > n_ok ? (double)wrong_below / (double)(nt - n_ok) : 0.0;
-            c->mnist_unsure = nt ? (double)below / (double)nt : 0.0;
-            c->scribble_sure = s_rate;
-        }
-        if (fixed_ok)
+        c->threshold = t;
+        c->correct_unsure = ok_rate;
+        c->wrong_unsure = nt > n_ok ? (double)wrong_below / (double)(nt - n_ok) : 0.0;
+        c->mnist_unsure = nt ? (double)below / (double)nt : 0.0;
+        c->scribble_sure = (double)s_sure / (double)ns;
+        if (fixed_ok || ok_rate <= DP_CALIB_MAX_DOUBT)
             break;
     }
     c->n_test = nt;

@@ -34,6 +34,7 @@ extern "C" {
 #define INK_SIDE 28         /* network input is INK_SIDE × INK_SIDE */
 #define INK_INPUT_SIZE (INK_SIDE * INK_SIDE)
 #define INK_FIT 20          /* the ink's bounding box is fitted into FIT×FIT */
+#define INK_MIN_EXTENT 0.15f /* ink smaller than this part of the image is not enlarged further */
 #define INK_CANVAS_PX 560   /* the default canvas size in pixels */
 
 /* ------------------------------------------------------------- drawings */
@@ -91,9 +92,10 @@ void ink_render(const ink_drawing *d, float *pix, int w, int h, float brush);
 
 /* MNIST-style normalisation of a grey image (w×h floats, ink high): crop to
  * the ink's bounding box, scale to fit INK_FIT×INK_FIT keeping the aspect
- * ratio with area averaging, and place it in 28×28 so that the centre of
- * mass lands on the centre (pixel index (14, 14), where MNIST's own digits
- * have theirs, with sub-pixel precision).  out gets 784 floats in [0,1].
+ * ratio with area averaging (ink smaller than INK_MIN_EXTENT of the image's
+ * larger side is enlarged only as much as ink of that size), and place it
+ * in 28×28 so that the centre of mass lands on the centre (pixel index
+ * (14, 14), where MNIST's own digits have theirs, with sub-pixel precision).  out gets 784 floats in [0,1].
  * Returns 1, or 0 (out all zero) when the image has no ink. */
 int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
 

@@ -179,7 +179,13 @@ int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
     if (x1 < 0)
         return 0;
     const int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
-    const double s = (double)INK_FIT / (cw > ch ? cw : ch);
+    /* Ink smaller than INK_MIN_EXTENT of the image is enlarged only as much
+     * as ink of that size would be: a tap or a tick is no digit, and blown
+     * up to fill 20×20 it became a disc that read as a confident "0". */
+    const int side = w > h ? w : h;
+    const double floor_px = INK_MIN_EXTENT * side;
+    const double big = cw > ch ? cw : ch;
+    const double s = (double)INK_FIT / (big > floor_px ? big : floor_px);
 
     /* Place the centre of mass of the scaled ink at (INK_COM, INK_COM).
      * MNIST used an integer translation, which leaves it up to half a pixel

@@ -63,18 +63,27 @@ static void test_threshold_choice(void)
         p[i] = -50.0f; /* weights: any ink drives every output to ~0 */
     /* the biases are the last 10 parameters (weights, then bias) */
     for (int d = 0; d < 10; d++)
-        p[np - 10 + d] = d == 0 ? 1.386f : -5.0f; /* sigmoid(1.386) = 0.80 */
+        p[np - 10 + d] = d == 0 ? 1.4f : -5.0f; /* sigmoid(1.4) = 0.802 */
     nn_dataset ds;
     CHECK(nn_dataset_alloc(&ds, 100, INK_SIDE, INK_SIDE, &err) == NN_OK);
     dp_calibration c;
     CHECK(dp_calibrate(m, &ds, -1.0, &c, &err) == NN_OK);
-    /* every blank image is a right answer at 0.80; scribbles score ~0: any
-     * threshold up to 0.80 separates them, and the lowest such is chosen */
+    /* every blank image is a right answer at 0.802 and scribbles score ~0:
+     * the highest threshold that doubts none of the right answers is 0.80 */
     CHECK(c.n_test == 100 && c.n_scribbles == DP_CALIB_SCRIBBLES);
-    CHECK(fabs(c.threshold - 0.05) < 1e-6);
+    CHECK(fabs(c.threshold - 0.80) < 1e-6);
     CHECK(c.correct_unsure == 0.0 && c.scribble_sure == 0.0);
     CHECK(dp_calibrate(m, &ds, 0.9, &c, &err) == NN_OK);
     CHECK(fabs(c.threshold - 0.9) < 1e-6 && c.mnist_unsure == 1.0 && c.correct_unsure == 1.0);
+    /* two of the hundred right answers made less sure (0.5): doubting them
+     * would exceed the 1% budget, so the threshold drops to 0.50 */
+    {
+        /* a pixel the two images light makes their "0" output 0.5 */
+        ds.images[5] = ds.images[INK_INPUT_SIZE + 5] = 255;
+        p[5] = -1.4f; /* weight of pixel 5 into output 0 */
+    }
+    CHECK(dp_calibrate(m, &ds, -1.0, &c, &err) == NN_OK);
+    CHECK(fabs(c.threshold - 0.50) < 1e-6 && c.correct_unsure == 0.0);
     /* a model that does not take 28x28 images is refused with a message */
     nn_dataset small;
     CHECK(nn_dataset_alloc(&small, 2, 8, 8, &err) == NN_OK);

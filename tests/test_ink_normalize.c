@@ -154,10 +154,10 @@ int main(void)
     ink_downsample(pix, W, W, out);
     CHECK_NEAR(out[5], 0.5, 1e-5);
     CHECK_NEAR(out[INK_SIDE + 5], 0.0, 1e-9);
-    /* ...and inside ink_normalize: 1-pixel stripes shrunk 41 → 20. */
+    /* ...and inside ink_normalize: 1-pixel stripes shrunk 120 → 20. */
     memset(pix, 0, (size_t)W * W * sizeof *pix);
-    for (int y = 100; y < 141; y++)
-        for (int x = 200; x < 241; x++)
+    for (int y = 100; y < 220; y++)
+        for (int x = 200; x < 320; x++)
             pix[y * W + x] = (float)((x - 200) % 2 == 0);
     CHECK(ink_normalize(pix, W, W, out) == 1);
     {
@@ -171,16 +171,20 @@ int main(void)
     }
 
     /* Degenerate shapes. */
-    /* a tap: a round dot, scaled up to fill 20 px, centred */
+    /* a tap: a round dot, centred, and not blown up to fill 20 px (it
+     * would read as a "0"): enlarged only as a drawing INK_MIN_EXTENT of
+     * the canvas wide would be */
     ink_drawing_clear(&d);
     ink_stroke_add(&d, 300, 700);
     CHECK(ink_preprocess(&d, out) == 1);
     m = mass_com(out, &cx, &cy);
     CHECK(in_range(out));
-    /* the anti-aliased fringe is part of the box, so a bit under 20
-     * across: the dot is 16 canvas pixels wide (a quarter of the pen), so
-     * its one-pixel fringe takes about 1/16 of the box on each side */
-    CHECK_NEAR(m, 3.14159 * 9.0 * 9.0, 10);
+    {
+        /* the dot is a quarter of the pen, 16 canvas pixels across */
+        double r = 0.5 * (0.25 * ink_default_brush() / INK_BOX * W) * INK_FIT /
+                   (INK_MIN_EXTENT * W);
+        CHECK_NEAR(m, 3.14159 * r * r, 0.2 * 3.14159 * r * r);
+    }
     CHECK_NEAR(cx, COM, 0.05);
     CHECK_NEAR(cy, COM, 0.05);
     /* a 1-pixel-thin horizontal line: 20 px wide, 1/15 px tall */
@@ -193,12 +197,21 @@ int main(void)
     CHECK_NEAR(m, 20.0 / 15.0, 0.01);
     CHECK_NEAR(cx, COM, 0.05);
     CHECK_NEAR(cy, COM, 0.05);
-    /* the same, vertical and 1 pixel long: a single pixel becomes 20×20 */
+    /* a single pixel is enlarged as INK_MIN_EXTENT of the image would be */
     memset(pix, 0, (size_t)W * W * sizeof *pix);
     pix[0] = 1;   /* at the very corner */
     CHECK(ink_normalize(pix, W, W, out) == 1);
     m = mass_com(out, &cx, &cy);
-    CHECK_NEAR(m, 400, 0.5);
+    {
+        double side = INK_FIT / (INK_MIN_EXTENT * W);
+        CHECK_NEAR(m, side * side, 1e-3);
+    }
+    /* ...and in a 20×20 image, where that is 3 pixels, 6.7 pixels wide */
+    memset(pix, 0, 400 * sizeof *pix);
+    pix[0] = 1;
+    CHECK(ink_normalize(pix, 20, 20, out) == 1);
+    m = mass_com(out, &cx, &cy);
+    CHECK_NEAR(m, (INK_FIT / (INK_MIN_EXTENT * 20)) * (INK_FIT / (INK_MIN_EXTENT * 20)), 0.5);
     CHECK_NEAR(cx, COM, 0.05);
     /* ink filling the whole image, touching every border */
     for (int i = 0; i < 50 * 30; i++)
