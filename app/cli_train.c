@@ -196,9 +196,11 @@ static int write_calibration(nn_model *m, const dp_calibration *c)
     int rc = 0;
     snprintf(buf, sizeof buf, "%.2f", c->threshold);
     rc |= set_meta(m, "threshold", buf);
-    rc |= set_meta(m, "threshold_basis",
-                   "minimises right MNIST test answers below it plus synthetic scribbles "
-                   "at or above it");
+    char basis[160];
+    snprintf(basis, sizeof basis,
+             "the highest that calls at most %g%% of the right MNIST test answers unsure",
+             100.0 * DP_CALIB_MAX_DOUBT);
+    rc |= set_meta(m, "threshold_basis", basis);
     snprintf(buf, sizeof buf, "%.4f", c->mnist_unsure);
     rc |= set_meta(m, "unsure_mnist_test", buf);
     snprintf(buf, sizeof buf, "%.4f", c->scribble_sure);
