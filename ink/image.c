@@ -22,11 +22,9 @@
 /* Reads the whole file (up to MAX_FILE) into a new buffer. */
 static unsigned char *slurp(const char *path, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *f = ink_fopen_regular(path, "an image", err, errlen);
+    if (!f)
         return NULL;
-    }
     unsigned char *buf = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -407,39 +405,53 @@ int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, s
     }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
+    int fd = ink_file_inject(INK_FILE_STEP_OPEN) ? -1 : mkstemp(tmp);
     if (fd < 0) {
-        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: cannot create a temporary file beside it: %s "
+                "(any previous file is unchanged)", path, strerror(errno));
         free(tmp);
         return -1;
     }
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
-        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
-        close(fd);
-        goto fail;
+    /* Every failure from here removes the temporary file; the target is
+     * only ever replaced whole, by the rename. */
+    const char *what = NULL;
+    size_t done = 0;
+    while (done < total) {
+        long n = ink_file_write(fd, data + done, total - done, done == 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            what = "cannot write";
+            break;
+        }
+        done += (size_t)n;
     }
-    if (fwrite(data, 1, total, f) != total || fflush(f) != 0 || fsync(fileno(f)) != 0) {
-        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
-        fclose(f);
-        goto fail;
-    }
-    if (fclose(f) != 0) {
-        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
-        goto fail;
+    if (!what && (ink_file_inject(INK_FILE_STEP_FSYNC) || fsync(fd) != 0))
+        what = "cannot flush to disk";
+    int e = errno;
+    if (ink_file_inject(INK_FILE_STEP_CLOSE) | (close(fd) != 0)) {
+        if (!what) {
+            what = "cannot close";
+            e = errno;
+        }
     }
     /* mkstemp makes it 0600; a saved picture is an ordinary file. */
-    if (chmod(tmp, 0644) != 0) {
-        ink_set_err(err, errlen, "%s: %s", tmp, strerror(errno));
-        goto fail;
+    if (!what && (ink_file_inject(INK_FILE_STEP_CHMOD) || chmod(tmp, 0644) != 0)) {
+        what = "cannot set permissions";
+        e = errno;
     }
-    if (rename(tmp, path) != 0) {
-        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
-        goto fail;
+    if (!what && (ink_file_inject(INK_FILE_STEP_RENAME) || rename(tmp, path) != 0)) {
+        what = "cannot rename the temporary file over it";
+        e = errno;
     }
-    free(tmp);
-    return 0;
-fail:
+    if (!what) {
+        free(tmp);
+        return 0;
+    }
+    ink_set_err(err, errlen, "%s: %s: %s (any previous file is unchanged)", path, what,
+            strerror(e));
     unlink(tmp);
     free(tmp);
     return -1;

@@ -2,6 +2,8 @@
  * and issue 3): a fuzz-grade parser, a formatter that round-trips with it,
  * a file reader that names "path:line", and a crash-safe appender.
  * Numbers are parsed and printed by hand so the C locale never matters. */
+/* flock(2) is BSD, not POSIX */
+#define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -274,15 +277,49 @@ static int read_line(FILE *f, char **buf, size_t *cap, const char **why)
     return 1;
 }
 
+FILE *ink_fopen_regular(const char *path, const char *what, char *err, size_t errlen)
+{
+    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+     * writer before fstat could tell what it is */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            ink_set_err(err, errlen, "%s: no such file", path);
+        else
+            ink_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ink_set_err(err, errlen, "%s: is a %s, not %s", path,
+                S_ISDIR(st.st_mode)    ? "directory"
+                : S_ISFIFO(st.st_mode) ? "FIFO"
+                                       : "device or socket",
+                what);
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *f = fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ? NULL : fdopen(fd, "rb");
+    if (!f) {
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+    FILE *f = ink_fopen_regular(path, "a strokes file", err, errlen);
+    if (!f)
         return -1;
-    }
     ink_sample *arr = NULL;
     size_t cnt = 0, cap = 0, lineno = 0;
     char *buf = NULL;
@@ -396,7 +433,56 @@ char *ink_format_line(const ink_sample *s)
     return buf;
 }
 
+/* ---------------------------------------------------------- test hook */
+
+static _Thread_local ink_file_step fail_step;
+
+void ink_file_set_fail_step(ink_file_step step)
+{
+    fail_step = step;
+}
+
+int ink_file_inject(ink_file_step step)
+{
+    if (fail_step != step)
+        return 0;
+    errno = EIO;
+    return 1;
+}
+
+long ink_file_write(int fd, const void *buf, size_t len, int first)
+{
+    if (fail_step == INK_FILE_STEP_WRITE || fail_step == INK_FILE_STEP_SHORT_WRITE) {
+        int e = fail_step == INK_FILE_STEP_WRITE ? EIO : ENOSPC;
+        if (!first) {
+            errno = e;
+            return -1;
+        }
+        /* half the bytes really reach the file, so the caller's clean-up
+         * of a partial write is what the test exercises */
+        ssize_t n = write(fd, buf, len / 2);
+        if (n < 0 || fail_step == INK_FILE_STEP_SHORT_WRITE)
+            return (long)n;
+        errno = e;
+        return -1;
+    }
+    return (long)write(fd, buf, len);
+}
+
 /* ------------------------------------------------------------ appending */
+
+/* Puts the file back to `size` bytes after a failed append.  Returns 0 or
+ * -1 with errno set. */
+static int restore_size(int fd, off_t size)
+{
+    int r;
+    do
+        r = ftruncate(fd, size);
+    while (r != 0 && errno == EINTR);
+    if (r != 0)
+        return -1;
+    return fsync(fd);
+}
 
 int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t errlen)
 {
@@ -416,9 +502,30 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
         ink_set_err(err, errlen, "out of memory");
         return -1;
     }
-    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    /* A failure after creating the file leaves it empty rather than
+     * unlinking it: another writer may already have it open. */
+    int fd = ink_file_inject(INK_FILE_STEP_OPEN)
+                 ? -1
+                 : open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+        ink_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        free(body);
+        free(line);
+        return -1;
+    }
+    /* The window and the background trainer may append to the same file:
+     * the lock (per open file, so it works between threads too) keeps the
+     * other writer's line out of the range a failed append truncates. */
+    int r;
+    do
+        r = flock(fd, LOCK_EX);
+    while (r != 0 && errno == EINTR);
+    struct stat st;
+    /* rb survives a failed close(fd), so the file can still be put back */
+    int rb = r == 0 && fstat(fd, &st) == 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    if (rb < 0) {
+        ink_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
         free(body);
         free(line);
         return -1;
@@ -426,37 +533,47 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
     /* A file whose last line lacks its newline (edited by hand) would glue
      * our line onto it: start with one then. */
     size_t len = 0;
-    struct stat st;
     char last = '\n';
-    if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 &&
-        last != '\n')
+    if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
         line[len++] = '\n';
     memcpy(line + len, body, blen);
     len += blen;
     line[len++] = '\n';
     free(body);
-    /* One write with O_APPEND puts the whole line at the end atomically for
-     * regular files; a short write (disk full) is reported, not retried, so
-     * a partial line is never followed by more of it from another writer. */
-    ssize_t wr;
+    /* One write with O_APPEND puts the whole line at the end; a short write
+     * (disk full) is not retried but undone, like every failure from here
+     * on: the file goes back to the size it had, so it never ends in half
+     * a line. */
+    long wr;
     do
-        wr = write(fd, line, len);
+        wr = ink_file_write(fd, line, len, 1);
     while (wr < 0 && errno == EINTR);
     free(line);
+    const char *what = NULL;
+    int e = 0;
     if (wr < 0 || (size_t)wr != len) {
-        ink_set_err(err, errlen, "%s: %s", path,
-                wr < 0 ? strerror(errno) : "short write (disk full?)");
+        what = "cannot write";
+        e = wr < 0 ? errno : ENOSPC;
+    } else if (ink_file_inject(INK_FILE_STEP_FSYNC) || fsync(fd) != 0) {
+        what = "cannot flush to disk";
+        e = errno;
+    }
+    if (what) {
         close(fd);
-        return -1;
+    } else if (ink_file_inject(INK_FILE_STEP_CLOSE) | (close(fd) != 0)) {
+        what = "cannot close";
+        e = errno;
     }
-    if (fsync(fd) != 0) {
-        ink_set_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
-        close(fd);
-        return -1;
+    if (!what) {
+        close(rb);   /* the data is on disk and the file was closed once */
+        return 0;
     }
-    if (close(fd) != 0) {
-        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    if (restore_size(rb, st.st_size) != 0)
+        ink_set_err(err, errlen, "%s: %s: %s, and cutting off the partial line failed: %s",
+                path, what, strerror(e), strerror(errno));
+    else
+        ink_set_err(err, errlen, "%s: %s: %s (the file is unchanged)", path, what,
+                strerror(e));
+    close(rb);
+    return -1;
 }

@@ -1,10 +1,15 @@
 /* test_ink_image.c — PGM and BMP loading: files written here in every
  * supported variant load to the right pixels, dark-on-light is inverted,
  * and truncated, corrupted and garbage files fail cleanly (run it under
- * ASan too); ink_write_pgm writes a loadable 28×28 P5 atomically. */
+ * ASan too); ink_write_pgm writes a loadable 28×28 P5 atomically, and
+ * failing it at every step leaves the previous file as it was. */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
+#include "ink_internal.h"
 #include "testutil.h"
+
+#include <dirent.h>
+#include <sys/wait.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -191,6 +196,149 @@ static void abuse(const char *name, const unsigned char *b, size_t n, int must_f
     free(c);
 }
 
+/* ------------------------------------------------- failing PGM saves */
+
+/* The whole file in a new buffer (*len bytes); NULL if it cannot be read. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, r;
+    unsigned char *b = malloc(cap);
+    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            unsigned char *nb = realloc(b, cap *= 2);
+            if (!nb)
+                free(b);
+            b = nb;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+/* Directory entries other than ".", ".." and `keep` (temporary files). */
+static int stray_files(const char *dir, const char *keep)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, keep)) {
+            fprintf(stderr, "stray file %s/%s\n", dir, e->d_name);
+            n++;
+        }
+    closedir(d);
+    return n;
+}
+
+static const char *const step_name[INK_FILE_STEP_COUNT] = {
+    "none", "mkstemp", "write", "short write", "fsync", "close", "chmod", "rename"};
+
+/* ink_write_pgm fails at each step in turn: reported in one line naming
+ * the file, the previous picture byte-identical, no temporary file left;
+ * with no previous picture, none appears. */
+static void test_pgm_failures(void)
+{
+    char dir[512], path[600], err[512];
+    snprintf(dir, sizeof dir, "%s/pgmfail", test_tmpdir());
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(path, sizeof path, "%s/drawing.pgm", dir);
+    float old_in[INK_INPUT_SIZE], new_in[INK_INPUT_SIZE];
+    for (int i = 0; i < INK_INPUT_SIZE; i++) {
+        old_in[i] = (float)(i % 7) / 6.0f;
+        new_in[i] = (float)(i % 3) / 2.0f;
+    }
+    for (int step = INK_FILE_STEP_OPEN; step < INK_FILE_STEP_COUNT; step++) {
+        unlink(path);
+        ink_file_set_fail_step((ink_file_step)step);
+        err[0] = '\0';
+        CHECK(ink_write_pgm(path, new_in, err, sizeof err) == -1);
+        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        CHECK(access(path, F_OK) != 0);
+        CHECK(stray_files(dir, "drawing.pgm") == 0);
+    }
+    CHECK(ink_write_pgm(path, old_in, err, sizeof err) == 0);
+    size_t bl = 0;
+    unsigned char *before = slurp(path, &bl);
+    CHECK(before && bl == 13 + INK_INPUT_SIZE);
+    for (int step = INK_FILE_STEP_OPEN; step < INK_FILE_STEP_COUNT; step++) {
+        ink_file_set_fail_step((ink_file_step)step);
+        err[0] = '\0';
+        int r = ink_write_pgm(path, new_in, err, sizeof err);
+        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        size_t al = 0;
+        unsigned char *after = slurp(path, &al);
+        int same = before && after && al == bl && memcmp(before, after, bl) == 0;
+        int msg_ok = err[0] && !strchr(err, '\n') && strncmp(err, path, strlen(path)) == 0;
+        if (r != -1 || !same || !msg_ok)
+            fprintf(stderr, "PGM failing at %s: r=%d, err \"%s\"\n", step_name[step], r, err);
+        CHECK(r == -1 && same && msg_ok);
+        free(after);
+        CHECK(stray_files(dir, "drawing.pgm") == 0);
+        if (getenv("DIGITPAD_TEST_VERBOSE"))
+            printf("PGM, %s fails: %s\n", step_name[step], err);
+    }
+    /* then a real save replaces it */
+    CHECK(ink_write_pgm(path, new_in, err, sizeof err) == 0);
+    size_t al = 0;
+    unsigned char *after = slurp(path, &al);
+    CHECK(after && al == bl && before && memcmp(after, before, bl) != 0);
+    free(after);
+
+    /* A real refusal: a read-only directory.  root writes anywhere, so as
+     * root the save runs in a child that drops to nobody (65534) first. */
+    CHECK(chmod(test_tmpdir(), 0755) == 0 && chmod(dir, 0555) == 0);
+    after = slurp(path, &al);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        int r = ink_write_pgm(path, old_in, err, sizeof err);
+        if (r != -1 || strncmp(err, path, strlen(path)) != 0 || strchr(err, '\n') ||
+            !strstr(err, "Permission denied")) {
+            fprintf(stderr, "read-only directory: r=%d, err \"%s\"\n", r, err);
+            _exit(1);
+        }
+        if (getenv("DIGITPAD_TEST_VERBOSE"))
+            printf("PGM, read-only directory: %s\n", err);
+        fflush(stdout);
+        _exit(0);
+    }
+    int ws = 0;
+    CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid);
+    if (WIFEXITED(ws) && WEXITSTATUS(ws) == 3)
+        printf("note: could not drop to uid 65534: the read-only directory case is skipped\n");
+    else
+        CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    size_t nl = 0;
+    unsigned char *now = slurp(path, &nl);
+    CHECK(after && now && nl == al && memcmp(now, after, al) == 0);
+    CHECK(stray_files(dir, "drawing.pgm") == 0);
+    chmod(dir, 0755);
+    free(now);
+
+    /* a directory or a FIFO given as the image: refused at once */
+    char fifo[600];
+    float *pix = NULL;
+    int w = 0, h = 0;
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK(ink_image_load(fifo, &pix, &w, &h, err, sizeof err) == -1);
+    CHECK(strstr(err, "is a FIFO, not an image") != NULL);
+    CHECK(ink_image_load(dir, &pix, &w, &h, err, sizeof err) == -1);
+    CHECK(strstr(err, "is a directory, not an image") != NULL);
+    unlink(fifo);
+    free(after);
+    free(before);
+}
+
 int main(void)
 {
     unsigned char *b = malloc(1 << 16);
@@ -345,5 +493,6 @@ int main(void)
     }
 
     free(b);
+    test_pgm_failures();
     return test_finish("test_ink_image");
 }

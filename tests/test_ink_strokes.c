@@ -1,13 +1,19 @@
 /* test_ink_strokes.c — the strokes file format: parsing good and every kind
  * of malformed line, format/parse round trip, reading a file with
- * "path:line" errors, appending, and the real dev.txt when present. */
+ * "path:line" errors, appending (and an append failing at every step
+ * leaving the file as it was), and the real dev.txt when present. */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
+#include "ink_internal.h"
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int same_drawing(const ink_drawing *a, const ink_drawing *b)
 {
@@ -36,6 +42,174 @@ static int write_bytes(const char *path, const char *text, size_t n)
 static int write_file(const char *path, const char *text)
 {
     return write_bytes(path, text, strlen(text));
+}
+
+/* ------------------------------------------------- failing appends */
+
+/* The whole file in a new buffer (*len bytes); NULL if it cannot be read. */
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0, r;
+    char *b = malloc(cap);
+    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            char *nb = realloc(b, cap *= 2);
+            if (!nb)
+                free(b);
+            b = nb;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+/* Directory entries other than ".", ".." and `keep`. */
+static int stray_files(const char *dir, const char *keep)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, keep)) {
+            fprintf(stderr, "stray file %s/%s\n", dir, e->d_name);
+            n++;
+        }
+    closedir(d);
+    return n;
+}
+
+/* A message the window can show: non-empty, one line, naming the file. */
+static int one_line_about(const char *err, const char *path)
+{
+    return err[0] && !strchr(err, '\n') && strstr(err, path) != NULL;
+}
+
+static const char *const step_name[INK_FILE_STEP_COUNT] = {
+    "none", "open", "write", "short write", "fsync", "close", "chmod", "rename"};
+
+/* Every step of ink_append_sample fails once: the error is reported, an
+ * existing file is byte-identical afterwards (including one whose last line
+ * has no newline, where the append writes one first), a missing file is
+ * left missing or empty, and nothing else appears in the directory. */
+static void test_append_failures(void)
+{
+    static const ink_file_step steps[] = {INK_FILE_STEP_OPEN, INK_FILE_STEP_WRITE,
+                                          INK_FILE_STEP_SHORT_WRITE, INK_FILE_STEP_FSYNC,
+                                          INK_FILE_STEP_CLOSE};
+    char dir[512], path[600], err[512];
+    snprintf(dir, sizeof dir, "%s/appendfail", test_tmpdir());
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(path, sizeof path, "%s/user.strokes", dir);
+    ink_sample a;
+    memset(&a, 0, sizeof a);
+    snprintf(a.id, sizeof a.id, "new");
+    a.label = 4;
+    ink_drawing_init(&a.drawing);
+    ink_stroke_begin(&a.drawing);
+    for (int i = 0; i < 40; i++)
+        ink_stroke_add(&a.drawing, 100.0f + i * 5, 200.0f + i * 3);
+
+    static const char *const olds[] = {"# mine\n1 a | 1,1 2,2\n7 b | 5,5 ; 6,6\n",
+                                       "1 a | 1,1 2,2\n2 b | 3,3"};
+    for (size_t o = 0; o < sizeof olds / sizeof olds[0]; o++)
+        for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+            CHECK(write_file(path, olds[o]) == 0);
+            ink_file_set_fail_step(steps[k]);
+            err[0] = '\0';
+            int r = ink_append_sample(path, &a, err, sizeof err);
+            ink_file_set_fail_step(INK_FILE_STEP_NONE);
+            size_t len = 0;
+            char *now = slurp(path, &len);
+            int same = now && len == strlen(olds[o]) && memcmp(now, olds[o], len) == 0;
+            if (r != -1 || !one_line_about(err, path) || !same)
+                fprintf(stderr, "append failing at %s (old file %zu): r=%d, err \"%s\"\n",
+                        step_name[steps[k]], o, r, err);
+            CHECK(r == -1);
+            CHECK(one_line_about(err, path));
+            CHECK(same);
+            free(now);
+            CHECK(stray_files(dir, "user.strokes") == 0);
+            if (getenv("DIGITPAD_TEST_VERBOSE"))
+                printf("append, %s fails: %s\n", step_name[steps[k]], err);
+        }
+    /* no previous file: nothing, or an empty file, is left */
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+        unlink(path);
+        ink_file_set_fail_step(steps[k]);
+        err[0] = '\0';
+        CHECK(ink_append_sample(path, &a, err, sizeof err) == -1);
+        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        CHECK(one_line_about(err, path));
+        struct stat st;
+        CHECK(stat(path, &st) != 0 || st.st_size == 0);
+        CHECK(stray_files(dir, "user.strokes") <= 0);
+    }
+    /* the steps a PGM has and an append has not are ignored by it */
+    unlink(path);
+    ink_file_set_fail_step(INK_FILE_STEP_RENAME);
+    CHECK(ink_append_sample(path, &a, err, sizeof err) == 0);
+    ink_file_set_fail_step(INK_FILE_STEP_NONE);
+    /* and after all that, appending works and the line reads back */
+    CHECK(write_file(path, olds[0]) == 0);
+    CHECK(ink_append_sample(path, &a, err, sizeof err) == 0);
+    ink_sample *arr = NULL;
+    size_t n = 0;
+    CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == 0);
+    CHECK(n == 3 && arr[2].label == 4 && ink_point_count(&arr[2].drawing) == 40);
+    ink_samples_free(arr, n);
+
+    /* A real refusal: a read-only strokes file, written to by a user who
+     * may not.  root may write anywhere, so as root the attempt runs in a
+     * child that drops to nobody (65534) first. */
+    CHECK(write_file(path, olds[0]) == 0);
+    CHECK(chmod(path, 0444) == 0);
+    CHECK(chmod(test_tmpdir(), 0755) == 0 && chmod(dir, 0755) == 0);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        int r = ink_append_sample(path, &a, err, sizeof err);
+        if (r != -1 || !one_line_about(err, path) || !strstr(err, "Permission denied")) {
+            fprintf(stderr, "read-only file: r=%d, err \"%s\"\n", r, err);
+            _exit(1);
+        }
+        if (getenv("DIGITPAD_TEST_VERBOSE"))
+            printf("append, read-only file: %s\n", err);
+        fflush(stdout);
+        _exit(0);
+    }
+    int ws = 0;
+    CHECK(pid > 0 && waitpid(pid, &ws, 0) == pid);
+    if (WIFEXITED(ws) && WEXITSTATUS(ws) == 3)
+        printf("note: could not drop to uid 65534: the read-only file case is skipped\n");
+    else
+        CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    size_t len = 0;
+    char *now = slurp(path, &len);
+    CHECK(now && len == strlen(olds[0]) && memcmp(now, olds[0], len) == 0);
+    free(now);
+    CHECK(stray_files(dir, "user.strokes") == 0);
+    chmod(path, 0644);
+    ink_drawing_free(&a.drawing);
+
+    /* a directory or a FIFO where the file should be: refused at once (a
+     * FIFO with no writer must not block the read) */
+    char fifo[600];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    CHECK(ink_read_file(fifo, &arr, &n, err, sizeof err) == -1);
+    CHECK(strstr(err, "is a FIFO, not a strokes file") != NULL);
+    CHECK(ink_read_file(dir, &arr, &n, err, sizeof err) == -1);
+    CHECK(strstr(err, "is a directory, not a strokes file") != NULL);
+    unlink(fifo);
 }
 
 int main(void)
@@ -350,5 +524,6 @@ int main(void)
     } else {
         printf("dev.txt absent: its part of this test is skipped\n");
     }
+    test_append_failures();
     return test_finish("test_ink_strokes");
 }
