@@ -49,7 +49,20 @@ nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int wi
         nn_fail(err, NN_ELIMIT, "workspace: batch of %zu is too large", max_batch);
         return NULL;
     }
-    size_t total = max_batch * unit + info->max_cols;
+    /* The convolutions' scratch (im2col and the sparse paths' buffers). */
+    size_t scratch = info->max_cols;
+    for (int i = 0; i < L; i++) {
+        const nn_layer_info *li = &info->layer[i];
+        if (m->arch.layer[i].kind != NN_LAYER_CONV)
+            continue;
+        size_t need = nn_conv_scratch_floats((size_t)li->in_c, (size_t)li->in_h,
+                                             (size_t)li->in_w, (size_t)li->out_c,
+                                             (size_t)m->arch.layer[i].k);
+        if (need > scratch)
+            scratch = need;
+    }
+    /* Each part of the block starts on a cache line. */
+    size_t total = max_batch * unit + scratch + 16 * (NN_MAX_LAYERS + 4);
     nn_workspace *ws = calloc(1, sizeof *ws);
     /* Cache-line aligned, like the parameters (see nn_model_create). */
     size_t bytes = ((total ? total : 1) * sizeof(float) + 63) / 64 * 64;
@@ -72,15 +85,15 @@ nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int wi
             continue;
         }
         ws->act[i] = p;
-        p += max_batch * info->layer[i].out_size;
+        p += (max_batch * info->layer[i].out_size + 15) / 16 * 16;
     }
     ws->cols = p;
-    p += info->max_cols;
+    p += (scratch + 15) / 16 * 16;
     if (with_grad) {
         ws->grad_a = p;
-        p += max_batch * info->max_act;
+        p += (max_batch * info->max_act + 15) / 16 * 16;
         ws->grad_b = p;
-        p += max_batch * info->max_act;
+        p += (max_batch * info->max_act + 15) / 16 * 16;
         ws->targets = p;
     }
     return ws;
@@ -114,10 +127,8 @@ const float *nn_forward_all(const nn_model *m, nn_workspace *ws, const float *x,
             nn_dense_forward(in, w, b, out, n, L->in_size, L->out_size);
             break;
         case NN_LAYER_CONV:
-            for (size_t j = 0; j < n; j++)
-                nn_conv_forward(in + j * L->in_size, w, b, out + j * L->out_size, ws->cols,
-                                (size_t)L->in_c, (size_t)L->in_h, (size_t)L->in_w,
-                                (size_t)L->out_c, (size_t)s->k);
+            nn_conv_forward_n(in, w, b, out, ws->cols, n, (size_t)L->in_c, (size_t)L->in_h,
+                              (size_t)L->in_w, (size_t)L->out_c, (size_t)s->k);
             break;
         case NN_LAYER_MAXPOOL:
             nn_maxpool_forward(in, out, n * (size_t)L->in_c, (size_t)L->in_h, (size_t)L->in_w);

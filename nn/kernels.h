@@ -86,6 +86,19 @@ void nn_conv_backward_ref(const float *x, const float *wt, const float *dy, floa
 void nn_im2col(const float *x, float *cols, size_t c, size_t h, size_t w, size_t k);
 void nn_col2im_add(const float *cols, float *dx, size_t c, size_t h, size_t w, size_t k);
 
+/* The same over n samples (x (n,c,h,w) -> y (n,o,h,w); backward adds as
+ * above), each sample by whichever of two paths suits it: samples whose x
+ * (forward) or dy (backward) is mostly exact zeros, as ReLU and max-pool
+ * leave them, visit only the non-zeros; the others take im2col + GEMM.
+ * scratch: nn_conv_scratch_floats(...) floats, 64-byte aligned. */
+size_t nn_conv_scratch_floats(size_t c, size_t h, size_t w, size_t o, size_t k);
+void nn_conv_forward_n(const float *x, const float *wt, const float *b, float *y,
+                       float *scratch, size_t n, size_t c, size_t h, size_t w, size_t o,
+                       size_t k);
+void nn_conv_backward_n(const float *x, const float *wt, const float *dy, float *dx,
+                        float *dwt, float *db, float *scratch, size_t n, size_t c, size_t h,
+                        size_t w, size_t o, size_t k);
+
 /* --------------------------------------------------------------- maxpool */
 
 /* x (n·c,h,w) -> y (n·c,h/2,w/2): 2×2 windows, stride 2, odd edges dropped. */

@@ -49,7 +49,7 @@ struct nn_workspace {
     nn_arch_info info;
     size_t max_batch;
     float *act[NN_MAX_LAYERS]; /* act[i]: output of layer i, (max_batch, out_size) */
-    float *cols;               /* info.max_cols */
+    float *cols;               /* conv scratch: im2col and the sparse paths (kernels.h) */
     float *grad_a, *grad_b;    /* (max_batch, info.max_act) each, or NULL */
     float *targets;            /* (max_batch, out) or NULL */
     float *block;              /* the one allocation all of the above live in */

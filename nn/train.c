@@ -360,11 +360,9 @@ static void backward(const nn_model *m, nn_workspace *ws, const float *x, size_t
             dense_backward_at(i, L, s0, in, w, cur, dx, gw, gb, n);
             break;
         case NN_LAYER_CONV:
-            for (size_t j = 0; j < n; j++)
-                nn_conv_backward(in + j * L->in_size, w, cur + j * L->out_size,
-                                 dx ? dx + j * L->in_size : NULL, gw, gb, ws->cols,
-                                 (size_t)L->in_c, (size_t)L->in_h, (size_t)L->in_w,
-                                 (size_t)L->out_c, (size_t)s->k);
+            nn_conv_backward_n(in, w, cur, dx, gw, gb, ws->cols, n, (size_t)L->in_c,
+                               (size_t)L->in_h, (size_t)L->in_w, (size_t)L->out_c,
+                               (size_t)s->k);
             break;
         case NN_LAYER_MAXPOOL:
             if (dx)

@@ -170,6 +170,72 @@ static void test_conv_vs_ref(void)
     }
 }
 
+/* Zeroes each value of v with probability p, as ReLU and max-pool leave
+ * a convolution's input and output gradient. */
+static void sparsify(float *v, size_t n, double p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (nn_rng_uniform(&rng) < p)
+            v[i] = 0.0f;
+}
+
+/* The batched convolutions (which pick a sparse or an im2col path per
+ * sample) against the naive reference, one sample at a time: samples dense,
+ * half, mostly and entirely zero, shapes that can and cannot take the
+ * sparse path, with and without an input gradient.  Backward adds into
+ * what is there, so the outputs start from random values. */
+static void test_conv_n_vs_ref(void)
+{
+    const size_t cases[][5] = {/* c, h, w, o, k */ {1, 28, 28, 32, 5}, {32, 14, 14, 64, 5},
+                               {8, 6, 5, 16, 3},    {8, 7, 7, 8, 1},     {3, 7, 9, 5, 3},
+                               {16, 5, 5, 72, 3}};
+    const double zero_p[] = {0.0, 0.6, 0.95, 1.0};
+    const size_t n = sizeof zero_p / sizeof zero_p[0];
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        size_t c = cases[t][0], h = cases[t][1], w = cases[t][2], o = cases[t][3], k = cases[t][4];
+        size_t nx = c * h * w, ny = o * h * w, nw = o * c * k * k;
+        size_t ns = (nn_conv_scratch_floats(c, h, w, o, k) + 15) / 16 * 16;
+        float *x = alloc(n * nx), *wt = alloc(nw), *b = alloc(o), *dy = alloc(n * ny);
+        float *y0 = alloc(n * ny), *y1 = alloc(n * ny);
+        float *scratch = aligned_alloc(64, ns * sizeof(float));
+        float *dx0 = alloc(n * nx), *dx1 = alloc(n * nx), *dw0 = alloc(nw), *dw1 = alloc(nw);
+        float *db0 = alloc(o), *db1 = alloc(o);
+        CHECK(scratch != NULL);
+        if (!scratch)
+            return;
+        fill(wt, nw, -1, 1);
+        fill(b, o, -1, 1);
+        fill(x, n * nx, 0, 1);
+        fill(dy, n * ny, -1, 1);
+        for (size_t j = 0; j < n; j++) {
+            sparsify(x + j * nx, nx, zero_p[j]);
+            sparsify(dy + j * ny, ny, zero_p[n - 1 - j]);
+        }
+        for (size_t j = 0; j < n; j++)
+            nn_conv_forward_ref(x + j * nx, wt, b, y0 + j * ny, c, h, w, o, k);
+        nn_conv_forward_n(x, wt, b, y1, scratch, n, c, h, w, o, k);
+        CHECK(max_abs_diff(y0, y1, n * ny) <= 1e-4);
+        for (int with_dx = 0; with_dx <= 1; with_dx++) {
+            fill(dx0, n * nx, -1, 1);
+            memcpy(dx1, dx0, n * nx * sizeof *dx0);
+            fill(dw0, nw, -1, 1);
+            memcpy(dw1, dw0, nw * sizeof *dw0);
+            fill(db0, o, -1, 1);
+            memcpy(db1, db0, o * sizeof *db0);
+            for (size_t j = 0; j < n; j++)
+                nn_conv_backward_ref(x + j * nx, wt, dy + j * ny, with_dx ? dx0 + j * nx : NULL,
+                                     dw0, db0, c, h, w, o, k);
+            nn_conv_backward_n(x, wt, dy, with_dx ? dx1 : NULL, dw1, db1, scratch, n, c, h, w,
+                               o, k);
+            CHECK(max_abs_diff(dx0, dx1, n * nx) <= 1e-3);
+            CHECK(max_abs_diff(dw0, dw1, nw) <= 1e-3);
+            CHECK(max_abs_diff(db0, db1, o) <= 1e-3);
+        }
+        free(x), free(wt), free(b), free(dy), free(y0), free(y1), free(scratch), free(dx0);
+        free(dx1), free(dw0), free(dw1), free(db0), free(db1);
+    }
+}
+
 /* col2im is im2col's adjoint: <im2col(x), c> = <x, col2im(c)>. */
 static void test_im2col_adjoint(void)
 {
@@ -453,6 +519,7 @@ int main(void)
     test_gemm();
     test_dense_vs_ref();
     test_conv_vs_ref();
+    test_conv_n_vs_ref();
     test_im2col_adjoint();
     test_gradchecks();
     test_loss_gradients();
