@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+# robustness_cases.py — writes the bad inputs tests/test_robustness.sh feeds
+# to digitpad: a small valid model (good.safetensors) and copies of it
+# corrupted in every section, a tiny valid IDX set and broken variants of it.
+# Standard library only.
+"""usage: robustness_cases.py OUTDIR"""
+import json
+import math
+import os
+import struct
+import sys
+
+
+def split(blob):
+    """(header dict, data bytes) of a safetensors file."""
+    (hl,) = struct.unpack_from("<Q", blob, 0)
+    return json.loads(blob[8:8 + hl]), blob[8 + hl:]
+
+
+def build(header, data, pad=True):
+    """A safetensors file; the header padded to 8 bytes as digitpad writes it."""
+    text = json.dumps(header, separators=(",", ":")).encode()
+    if pad:
+        text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def tensor_names(header):
+    return sorted((k for k in header if k != "__metadata__"),
+                  key=lambda k: header[k]["data_offsets"][0])
+
+
+def put(outdir, name, blob):
+    with open(os.path.join(outdir, name), "wb") as f:
+        f.write(blob)
+
+
+def small_model():
+    """A valid digitpad model built here, so no expected message depends on
+    the shipped model (which is retrained now and then): arch fc10,sigmoid,
+    tensors 0.weight [10,784] and 0.bias [10], deterministic finite F32
+    values.  See docs/model-format.md."""
+    weight = [((i * 7919) % 2001 - 1000) / 20000.0 for i in range(10 * 784)]
+    bias = [(j - 5) / 10.0 for j in range(10)]
+    nw = 4 * len(weight)
+    header = {
+        "__metadata__": {"format": "digitpad", "format_version": "1",
+                         "arch": "fc10,sigmoid", "loss": "bce"},
+        "0.weight": {"dtype": "F32", "shape": [10, 784], "data_offsets": [0, nw]},
+        "0.bias": {"dtype": "F32", "shape": [10], "data_offsets": [nw, nw + 4 * len(bias)]},
+    }
+    data = struct.pack("<%df" % len(weight), *weight) + struct.pack("<%df" % len(bias), *bias)
+    return build(header, data)
+
+
+def models(outdir):
+    good = small_model()
+    put(outdir, "good.safetensors", good)
+    header, data = split(good)
+    hl = struct.unpack_from("<Q", good, 0)[0]
+    names = tensor_names(header)
+    first, last = names[0], names[-1]
+
+    def variant(edit, d=data):
+        h = json.loads(json.dumps(header))
+        edit(h)
+        return build(h, d)
+
+    put(outdir, "empty.safetensors", b"")
+    put(outdir, "cut-length.safetensors", good[:5])                 # inside the length prefix
+    put(outdir, "cut-header.safetensors", good[:8 + hl // 2])       # inside the JSON header
+    put(outdir, "cut-data.safetensors", good[:8 + hl + len(data) // 2])  # inside tensor data
+    put(outdir, "long-header.safetensors",
+        struct.pack("<Q", 2 * len(good)) + good[8:])                 # header length > file
+    bad = bytearray(good)
+    bad[good.index(b":", 8)] = ord("=")                              # {"__metadata__"={...
+    put(outdir, "bad-json.safetensors", bytes(bad))
+
+    def dtype(h):
+        h[first]["dtype"] = "F16"
+    put(outdir, "dtype.safetensors", variant(dtype))
+
+    def shape(h):  # same number of values, shape of another architecture
+        s = h[first]["shape"]
+        h[first]["shape"] = [s[0] // 2, s[1] * 2] + s[2:]
+    put(outdir, "shape.safetensors", variant(shape))
+
+    def overlap(h):  # the second tensor starts inside the first
+        a, b = h[names[1]]["data_offsets"]
+        h[names[1]]["data_offsets"] = [a - 4, b - 4]
+    put(outdir, "overlap.safetensors", variant(overlap))
+
+    def out_of_range(h):
+        a, b = h[last]["data_offsets"]
+        h[last]["data_offsets"] = [a + 4096, b + 4096]
+    put(outdir, "offsets-range.safetensors", variant(out_of_range))
+
+    for tag, value in (("nan", math.nan), ("inf", math.inf)):
+        d = bytearray(data)
+        off = header[last]["data_offsets"][0] + 8
+        struct.pack_into("<f", d, off, value)
+        put(outdir, tag + ".safetensors", build(header, bytes(d)))
+
+    # The header claims 2 GB for one tensor; the file holds none of it.
+    def huge(h):
+        h[last]["shape"] = [536870912]
+        a = h[last]["data_offsets"][0]
+        h[last]["data_offsets"] = [a, a + 2147483648]
+    put(outdir, "2gb.safetensors", variant(huge))
+
+    def version(h):
+        h["__metadata__"]["format_version"] = "99"
+    put(outdir, "version.safetensors", variant(version))
+
+    def arch_bad(h):
+        h["__metadata__"]["arch"] = "conv32k5,relu,wobble,fc10,sigmoid"
+    put(outdir, "arch-bad.safetensors", variant(arch_bad))
+
+    # a billion-parameter architecture (4 GB of floats) with no tensors
+    put(outdir, "arch-huge.safetensors", build(
+        {"__metadata__": dict(header["__metadata__"], arch="fc1000000,relu,fc1000,relu,fc10,sigmoid")},
+        b""))
+
+
+def be32(*values):
+    return b"".join(struct.pack(">I", v) for v in values)
+
+
+def idx_set(outdir, n_test, images_magic=2051, images_count=None, cut_images=0):
+    """train (200) and t10k (n_test) images and labels, deterministic."""
+    os.makedirs(outdir, exist_ok=True)
+    for prefix, n in (("train", 200), ("t10k", n_test)):
+        pix = bytes((i * 37 + (i // 784) * 11) % 256 for i in range(n * 784))
+        magic, count = 2051, n
+        if prefix == "t10k":
+            magic, count = images_magic, images_count or n
+            if cut_images:
+                pix = pix[:-cut_images * 784]
+        put(outdir, prefix + "-images-idx3-ubyte", be32(magic, count, 28, 28) + pix)
+        put(outdir, prefix + "-labels-idx1-ubyte", be32(2049, n) + bytes(i % 10 for i in range(n)))
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    outdir = sys.argv[1]
+    os.makedirs(outdir, exist_ok=True)
+    models(outdir)
+    # good inputs for the cases that break something else
+    put(outdir, "good.strokes", b"7 a | 300,200 700,200 450,800\n")
+    put(outdir, "good.pgm", b"P5\n28 28\n255\n" + bytes(
+        255 if 6 <= x <= 21 and (y == 6 or x == 21 - (y - 6) // 2) else 0
+        for y in range(28) for x in range(28)))
+    idx_set(os.path.join(outdir, "mnist"), 20)
+    idx_set(os.path.join(outdir, "idx-magic"), 20, images_magic=2049)
+    idx_set(os.path.join(outdir, "idx-count"), 20, images_count=20, cut_images=5)
+
+
+if __name__ == "__main__":
+    main()
