@@ -8,7 +8,6 @@
 #include "ink_internal.h"
 #include "testutil.h"
 
-#include <dirent.h>
 #include <sys/wait.h>
 
 #include <stdint.h>
@@ -198,45 +197,6 @@ static void abuse(const char *name, const unsigned char *b, size_t n, int must_f
 
 /* ------------------------------------------------- failing PGM saves */
 
-/* The whole file in a new buffer (*len bytes); NULL if it cannot be read. */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, r;
-    unsigned char *b = malloc(cap);
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            unsigned char *nb = realloc(b, cap *= 2);
-            if (!nb)
-                free(b);
-            b = nb;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
-
-/* Directory entries other than ".", ".." and `keep` (temporary files). */
-static int stray_files(const char *dir, const char *keep)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, keep)) {
-            fprintf(stderr, "stray file %s/%s\n", dir, e->d_name);
-            n++;
-        }
-    closedir(d);
-    return n;
-}
-
 static const char *const step_name[INK_FILE_STEP_COUNT] = {
     "none", "mkstemp", "write", "short write", "fsync", "close", "chmod", "rename"};
 
@@ -261,11 +221,11 @@ static void test_pgm_failures(void)
         CHECK(ink_write_pgm(path, new_in, err, sizeof err) == -1);
         ink_file_set_fail_step(INK_FILE_STEP_NONE);
         CHECK(access(path, F_OK) != 0);
-        CHECK(stray_files(dir, "drawing.pgm") == 0);
+        CHECK(test_stray_files(dir, "drawing.pgm") == 0);
     }
     CHECK(ink_write_pgm(path, old_in, err, sizeof err) == 0);
     size_t bl = 0;
-    unsigned char *before = slurp(path, &bl);
+    unsigned char *before = (unsigned char *)test_read_file(path, &bl);
     CHECK(before && bl == 13 + INK_INPUT_SIZE);
     for (int step = INK_FILE_STEP_OPEN; step < INK_FILE_STEP_COUNT; step++) {
         ink_file_set_fail_step((ink_file_step)step);
@@ -273,28 +233,28 @@ static void test_pgm_failures(void)
         int r = ink_write_pgm(path, new_in, err, sizeof err);
         ink_file_set_fail_step(INK_FILE_STEP_NONE);
         size_t al = 0;
-        unsigned char *after = slurp(path, &al);
+        unsigned char *after = (unsigned char *)test_read_file(path, &al);
         int same = before && after && al == bl && memcmp(before, after, bl) == 0;
         int msg_ok = err[0] && !strchr(err, '\n') && strncmp(err, path, strlen(path)) == 0;
         if (r != -1 || !same || !msg_ok)
             fprintf(stderr, "PGM failing at %s: r=%d, err \"%s\"\n", step_name[step], r, err);
         CHECK(r == -1 && same && msg_ok);
         free(after);
-        CHECK(stray_files(dir, "drawing.pgm") == 0);
+        CHECK(test_stray_files(dir, "drawing.pgm") == 0);
         if (getenv("DIGITPAD_TEST_VERBOSE"))
             printf("PGM, %s fails: %s\n", step_name[step], err);
     }
     /* then a real save replaces it */
     CHECK(ink_write_pgm(path, new_in, err, sizeof err) == 0);
     size_t al = 0;
-    unsigned char *after = slurp(path, &al);
+    unsigned char *after = (unsigned char *)test_read_file(path, &al);
     CHECK(after && al == bl && before && memcmp(after, before, bl) != 0);
     free(after);
 
     /* A real refusal: a read-only directory.  root writes anywhere, so as
      * root the save runs in a child that drops to nobody (65534) first. */
     CHECK(chmod(test_tmpdir(), 0755) == 0 && chmod(dir, 0555) == 0);
-    after = slurp(path, &al);
+    after = (unsigned char *)test_read_file(path, &al);
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
@@ -318,9 +278,9 @@ static void test_pgm_failures(void)
     else
         CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
     size_t nl = 0;
-    unsigned char *now = slurp(path, &nl);
+    unsigned char *now = (unsigned char *)test_read_file(path, &nl);
     CHECK(after && now && nl == al && memcmp(now, after, al) == 0);
-    CHECK(stray_files(dir, "drawing.pgm") == 0);
+    CHECK(test_stray_files(dir, "drawing.pgm") == 0);
     chmod(dir, 0755);
     free(now);
 

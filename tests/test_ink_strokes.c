@@ -7,7 +7,6 @@
 #include "ink_internal.h"
 #include "testutil.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,45 +44,6 @@ static int write_file(const char *path, const char *text)
 }
 
 /* ------------------------------------------------- failing appends */
-
-/* The whole file in a new buffer (*len bytes); NULL if it cannot be read. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0, r;
-    char *b = malloc(cap);
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb)
-                free(b);
-            b = nb;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
-
-/* Directory entries other than ".", ".." and `keep`. */
-static int stray_files(const char *dir, const char *keep)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, keep)) {
-            fprintf(stderr, "stray file %s/%s\n", dir, e->d_name);
-            n++;
-        }
-    closedir(d);
-    return n;
-}
 
 /* A message the window can show: non-empty, one line, naming the file. */
 static int one_line_about(const char *err, const char *path)
@@ -126,7 +86,7 @@ static void test_append_failures(void)
             int r = ink_append_sample(path, &a, err, sizeof err);
             ink_file_set_fail_step(INK_FILE_STEP_NONE);
             size_t len = 0;
-            char *now = slurp(path, &len);
+            char *now = test_read_file(path, &len);
             int same = now && len == strlen(olds[o]) && memcmp(now, olds[o], len) == 0;
             if (r != -1 || !one_line_about(err, path) || !same)
                 fprintf(stderr, "append failing at %s (old file %zu): r=%d, err \"%s\"\n",
@@ -135,7 +95,7 @@ static void test_append_failures(void)
             CHECK(one_line_about(err, path));
             CHECK(same);
             free(now);
-            CHECK(stray_files(dir, "user.strokes") == 0);
+            CHECK(test_stray_files(dir, "user.strokes") == 0);
             if (getenv("DIGITPAD_TEST_VERBOSE"))
                 printf("append, %s fails: %s\n", step_name[steps[k]], err);
         }
@@ -149,7 +109,7 @@ static void test_append_failures(void)
         CHECK(one_line_about(err, path));
         struct stat st;
         CHECK(stat(path, &st) != 0 || st.st_size == 0);
-        CHECK(stray_files(dir, "user.strokes") <= 0);
+        CHECK(test_stray_files(dir, "user.strokes") <= 0);
     }
     /* the steps a PGM has and an append has not are ignored by it */
     unlink(path);
@@ -193,10 +153,10 @@ static void test_append_failures(void)
     else
         CHECK(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
     size_t len = 0;
-    char *now = slurp(path, &len);
+    char *now = test_read_file(path, &len);
     CHECK(now && len == strlen(olds[0]) && memcmp(now, olds[0], len) == 0);
     free(now);
-    CHECK(stray_files(dir, "user.strokes") == 0);
+    CHECK(test_stray_files(dir, "user.strokes") == 0);
     chmod(path, 0644);
     ink_drawing_free(&a.drawing);
 

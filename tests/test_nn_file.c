@@ -7,7 +7,6 @@
 #include "nn_file.h"
 #include "testutil.h"
 
-#include <dirent.h>
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
@@ -522,21 +521,6 @@ static void test_load_paths(void)
 
 /* ----------------------------------------------------------- atomic save */
 
-/* Entries in the test's save directory other than `keep`. */
-static int stray_files(const char *sdir, const char *keep)
-{
-    DIR *d = opendir(sdir);
-    if (!d)
-        return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, keep))
-            n++;
-    closedir(d);
-    return n;
-}
-
 static void test_atomic_save(void)
 {
     char sdir[400];
@@ -559,7 +543,7 @@ static void test_atomic_save(void)
         CHECK(nn_model_save(a, path, &err) != NN_OK);
         nn_file_set_fail_step(NN_FILE_STEP_NONE);
         CHECK(access(path, F_OK) != 0);
-        CHECK(stray_files(sdir, "model.safetensors") == 0);
+        CHECK(test_stray_files(sdir, "model.safetensors") == 0);
     }
     CHECK(nn_model_save(a, path, &err) == NN_OK);
     struct stat st;
@@ -579,14 +563,14 @@ static void test_atomic_save(void)
         CHECK(after && al == bl && memcmp(before, after, bl) == 0);
         free(after);
         after = NULL;
-        CHECK(stray_files(sdir, "model.safetensors") == 0);
+        CHECK(test_stray_files(sdir, "model.safetensors") == 0);
     }
     /* and then a real save replaces it */
     CHECK(nn_model_save(b, path, &err) == NN_OK);
     nn_model *l = nn_model_load(path, &err);
     CHECK(l && same_params(l, b));
     nn_model_free(l);
-    CHECK(stray_files(sdir, "model.safetensors") == 0);
+    CHECK(test_stray_files(sdir, "model.safetensors") == 0);
 
     /* targets that cannot be written */
     CHECK(nn_model_save(a, tmp("no/such/dir/m.safetensors"), &err) == NN_EIO);
@@ -595,7 +579,7 @@ static void test_atomic_save(void)
     snprintf(notdir, sizeof notdir, "%s/x", path); /* parent is a regular file */
     CHECK(nn_model_save(a, notdir, &err) == NN_EIO);
     CHECK(nn_model_save(a, sdir, &err) == NN_EIO); /* a directory as the target */
-    CHECK(stray_files(sdir, "model.safetensors") == 0);
+    CHECK(test_stray_files(sdir, "model.safetensors") == 0);
     if (geteuid() != 0) {
         CHECK(chmod(sdir, 0500) == 0);
         CHECK(nn_model_save(a, path, &err) == NN_EIO);

@@ -30,4 +30,14 @@ const char *test_shared_path(const char *rel);
  * cleaning, not by us: failed runs leave evidence behind). */
 const char *test_tmpdir(void);
 
+/* The whole file in a new buffer of *len bytes (the caller frees it), with
+ * a NUL after the end so text can be read as a string; NULL if it cannot
+ * be read. */
+char *test_read_file(const char *path, size_t *len);
+
+/* How many entries dir holds besides ".", ".." and `keep` (leftover
+ * temporary files after a failed save), naming each on stderr; -1 if dir
+ * cannot be read. */
+int test_stray_files(const char *dir, const char *keep);
+
 #endif
