@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# screenshots.sh — redraws the README's two pictures with the shipped model,
+# so they show what a fresh checkout shows: docs/screenshot.png (a drawn 7)
+# and docs/screenshot-training.png (a background fine-tune under way).
+#   scripts/screenshots.sh [BUILD_DIR]      default build/
+# Drives the real window with --script under SDL's dummy video driver (no
+# display needed); the training picture needs MNIST in data/mnist or
+# ../shared/mnist and is skipped, with a message, without it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC=$(pwd)
+BUILD=${1:-$SRC/build}
+BIN=$BUILD/digitpad
+MODEL=$SRC/models/default.safetensors
+[[ -x $BIN ]] || { echo "screenshots.sh: no $BIN; build first (cmake --build $BUILD)" >&2; exit 1; }
+command -v convert >/dev/null || { echo "screenshots.sh: needs ImageMagick's convert" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-shots.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+export SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy DIGITPAD_HOME=$tmp/home
+
+# stroke X0 Y0 X1 Y1: a straight stroke in the 1000-unit canvas box, as a
+# mouse would move along it (25 points).
+stroke() {
+    awk -v x0="$1" -v y0="$2" -v x1="$3" -v y1="$4" 'BEGIN {
+        for (i = 0; i <= 24; i++) {
+            t = i / 24
+            printf "%s %.0f %.0f\n", (i == 0 ? "down" : i == 24 ? "up" : "move"),
+                   x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
+        } }'
+}
+seven() {
+    stroke 230 200 770 195
+    stroke 770 195 420 830
+    stroke 390 510 680 500
+}
+# A 3 for the training picture: two arcs, one stroke.
+three() {
+    awk 'BEGIN { n = 0
+        for (i = 0; i <= 20; i++) { a = -2.4 + 3.9 * i / 20
+            printf "%s %.0f %.0f\n", (n++ ? "move" : "down"), 480 + 210 * sin(a + 1.57), 330 - 160 * cos(a + 1.57) }
+        for (i = 1; i <= 24; i++) { a = -1.57 + 4.0 * i / 24
+            printf "move %.0f %.0f\n", 480 + 240 * cos(a), 660 + 190 * sin(a) }
+        print "up 240 700" }'
+}
+shot() { # shot NAME: BMP from the window to docs/NAME.png
+    convert "$tmp/$1.bmp" "PNG24:$SRC/docs/$1.png"
+    echo "wrote docs/$1.png"
+}
+
+{
+    echo "wait-frames 2"
+    seven
+    echo "wait-frames 2"
+    echo "expect-top 7"
+    echo "print"
+    echo "screenshot $tmp/screenshot.bmp"
+} >"$tmp/still.txt"
+"$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/still.txt"
+shot screenshot
+
+data=""
+for d in "$SRC/data/mnist" "$SRC/../shared/mnist"; do
+    [[ -e $d/train-images-idx3-ubyte.gz || -e $d/train-images-idx3-ubyte ]] && { data=$d; break; }
+done
+if [[ -z $data ]]; then
+    echo "no MNIST in data/mnist or ../shared/mnist: docs/screenshot-training.png left as it is"
+    exit 0
+fi
+{
+    echo "wait-frames 2"
+    three
+    echo "key t"
+    echo "wait-training 1 60000"
+    # Long enough for the panel's plot to show a few points.
+    echo "wait-ms 12000"
+    echo "print"
+    echo "screenshot $tmp/screenshot-training.bmp"
+    echo "key t"
+    echo "wait-training 0 60000"
+} >"$tmp/training.txt"
+"$BIN" --model "$MODEL" --size 1000x640 --data "$data" --script "$tmp/training.txt"
+shot screenshot-training
