@@ -11,6 +11,7 @@ pkgs=(
   xvfb xauth imagemagick                    # GUI tests and screenshots
   python3 curl ca-certificates              # scripts (fetch, checks)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
+  valgrind                                  # leak checks (scripts/valgrind.sh, CI)
 )
 
 missing=()
