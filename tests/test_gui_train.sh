@@ -3,7 +3,8 @@
 # --script under SDL's dummy driver): training from scratch on MNIST while
 # strokes are drawn without pause, frames keep coming (worst and 99th
 # percentile frame time printed), the bars change once the first snapshot
-# is installed, and closing the window mid-epoch exits promptly and cleanly;
+# is installed, and closing the window mid-epoch, or SIGTERM, exits promptly
+# and cleanly;
 # then corrections (digit keys), training on them alone when MNIST is
 # missing, Ctrl+S, the saved model loading at the next start, --model and
 # --shipped-model winning over it, and the --help text.
@@ -163,6 +164,30 @@ if [ -f "$MNIST/train-images-idx3-ubyte.gz" ] || [ -f "$MNIST/train-images-idx3-
     else
         check "train: the last print appeared" false
     fi
+
+    # SIGTERM (a logout, `kill`, a service manager) mid-epoch: SDL turns it
+    # into a quit, so the window stops the worker and exits as if closed.
+    printf '%s\n' "wait-frames 2" "key shift+t" "wait-version 1 30000" "print" \
+        "wait-ms 60000" > "$TMP/term.txt"
+    out="$TMP/out-term.txt"
+    DIGITPAD_HOME="$home" DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$MODEL" \
+        --script "$TMP/term.txt" > "$out" 2> "$TMP/err-term.txt" &
+    pid=$!
+    while kill -0 "$pid" 2> /dev/null && ! grep -q '^frame=' "$out"; do
+        sleep 0.05
+    done
+    t_term=$(now_ms)
+    kill -TERM "$pid" 2> /dev/null
+    wait "$pid"
+    rc=$?
+    t_end=$(now_ms)
+    sed 's/^/[term] /' "$out"
+    [ -s "$TMP/err-term.txt" ] && sed 's/^/[term stderr] /' "$TMP/err-term.txt"
+    check "term: SIGTERM mid-epoch exits 0 (got $rc)" test "$rc" -eq 0
+    check "term: the worker was running and was joined" \
+        grep -q 'quit_while_training=1' "$out"
+    check "term: gone within 2 s of the signal ($((t_end - t_term)) ms)" \
+        test $((t_end - t_term)) -lt 2000
 else
     echo "note: no MNIST at $MNIST: skipping training on MNIST (the rest still runs)"
 fi
