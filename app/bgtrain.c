@@ -47,6 +47,7 @@ struct bg_trainer {
     uint8_t *user_img;        /* user_n × 784 */
     uint8_t *user_lab;
     size_t user_n, user_cap;
+    char skip_msg[300];       /* the first damaged line of the user's file */
 
     /* Worker only (handed over by bg_start before the thread starts and
      * never touched by the UI thread until it is joined). */
@@ -188,9 +189,17 @@ static int load_user_file(bg_trainer *bg, char *err, size_t errlen)
     if (!bg->user_path || access(bg->user_path, F_OK) != 0)
         return 0; /* no corrections yet */
     ink_sample *s = NULL;
-    size_t n = 0;
-    if (ink_read_file(bg->user_path, &s, &n, err, errlen) != 0)
+    size_t n = 0, skipped = 0;
+    char first_bad[300] = "";
+    /* The file is ours and only ever appended to: a damaged line (a write
+     * cut short by a crash) costs that drawing, not all the others. */
+    if (ink_read_file_skipping(bg->user_path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0) {
+        set_err(err, errlen, "%s", first_bad);
         return -1;
+    }
+    bg->st.user_skipped = skipped;
+    if (skipped)
+        snprintf(bg->skip_msg, sizeof bg->skip_msg, "%s", first_bad);
     float x[INK_INPUT_SIZE];
     uint8_t u[INK_INPUT_SIZE];
     int rc = 0;
@@ -248,7 +257,11 @@ bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
         bg_free(bg);
         return NULL;
     }
-    if (bg->user_n)
+    if (bg->st.user_skipped)
+        status_msg(bg, "%zu labelled drawings of yours; %zu damaged line%s left out (%s)",
+                   bg->user_n, bg->st.user_skipped, bg->st.user_skipped == 1 ? "" : "s",
+                   bg->skip_msg);
+    else if (bg->user_n)
         status_msg(bg, "%zu labelled drawings of yours", bg->user_n);
     return bg;
 }

@@ -130,6 +130,8 @@ typedef struct bg_status {
     double worst_step_s;  /* longest gap between two stop checks while
                              training or measuring accuracy this run (the
                              one-off MNIST load, ~0.15 s, is not counted) */
+    size_t user_skipped;  /* damaged lines of the user's file left out at
+                             creation (message says which was first) */
     size_t user_total;    /* labelled drawings, and per digit */
     size_t user_count[10];
     int n_history;        /* history[0] is the oldest point */
@@ -141,8 +143,9 @@ typedef struct bg_trainer bg_trainer;
 
 /* Creates an idle trainer: copies *c (strings are copied too; train_data
  * and heldout_data stay borrowed) and loads the user's drawings if the file
- * exists.  MNIST is loaded by the worker on first use, not here, so this is
- * quick.  NULL with a reason in err on a malformed user file or no memory. */
+ * exists, leaving out damaged lines (counted in bg_status.user_skipped).
+ * MNIST is loaded by the worker on first use, not here, so this is quick.
+ * NULL with a reason in err if the user file cannot be read, or no memory. */
 bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen);
 
 /* Stops and joins the worker, frees everything, including a snapshot not

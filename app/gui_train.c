@@ -55,7 +55,9 @@ int gui_train_setup(gui_app *a)
     }
     bg_status_get(a->bg, &a->train);
     /* Its greeting ("N labelled drawings of yours") is shown in the panel,
-     * not over the start-up message. */
+     * not over the start-up message; damaged lines left out are news. */
+    if (a->train.user_skipped)
+        gui_message(a, 1, "%s", a->train.message);
     snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
     return 0;
 }

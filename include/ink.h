@@ -129,6 +129,14 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen);
  * with ink_samples_free.  -1 with "path:line: reason" in err on the first
  * malformed line or on an I/O error; nothing is returned then. */
 int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen);
+
+/* ink_read_file for a file digitpad keeps appending to (the corrections):
+ * a malformed line, such as the half line a killed writer can leave, is
+ * left out rather than costing every other drawing.  *skipped counts them;
+ * when it is non-zero, err holds the first one's "path:line: reason" even
+ * though the call returns 0.  I/O errors and over-long lines still fail. */
+int ink_read_file_skipping(const char *path, ink_sample **out, size_t *n, size_t *skipped,
+                           char *err, size_t errlen);
 void ink_samples_free(ink_sample *s, size_t n);
 
 /* Formats s as one line (without newline) into a new malloc'd string, or
@@ -137,8 +145,10 @@ void ink_samples_free(ink_sample *s, size_t n);
 char *ink_format_line(const ink_sample *s);
 
 /* Appends s as one line to the strokes file at path (created if missing),
- * writing the whole line with one write and fsync, so a crash never leaves
- * half a line behind a good file. */
+ * under an exclusive lock, with one write and fsync.  A write that fails is
+ * truncated back, so an error never leaves half a line; a process killed
+ * inside the write can, and ink_read_file_skipping leaves that line out.
+ * 0, or -1 with the reason in err (the file is then as it was). */
 int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t errlen);
 
 /* ----------------------------------------------------------------- images */

@@ -230,19 +230,22 @@ void ink_samples_free(ink_sample *s, size_t n)
 }
 
 /* Reads one line (without its '\n') into *buf, growing it up to MAX_LINE.
- * Returns 1 for a line, 0 at end of file, -1 on error (reason in *why). */
+ * Returns 1 for a line, 0 at end of file, -1 on error (reason in *why),
+ * -2 for a line holding a NUL byte (read past, reason in *why): zeros are
+ * what a crash can leave in a file's last block, and the lines after them
+ * can still be good. */
 static int read_line(FILE *f, char **buf, size_t *cap, const char **why)
 {
     size_t len = 0;
-    int c, got = 0;
+    int c, got = 0, nul = 0;
     while ((c = getc(f)) != EOF) {
         got = 1;
         if (c == '\n')
             break;
-        if (c == '\0') {
-            *why = "NUL byte in line";
-            return -1;
-        }
+        if (c == '\0')
+            nul = 1;
+        if (nul)
+            continue;
         if (len + 1 >= *cap) {
             if (*cap >= MAX_LINE) {
                 *why = "line longer than 4 MiB";
@@ -265,6 +268,10 @@ static int read_line(FILE *f, char **buf, size_t *cap, const char **why)
     }
     if (!got)
         return 0;
+    if (nul) {
+        *why = "NUL byte in line";
+        return -2;
+    }
     if (!*buf) {   /* an empty last line */
         *buf = malloc(1);
         if (!*buf) {
@@ -313,10 +320,15 @@ FILE *ink_fopen_regular(const char *path, const char *what, char *err, size_t er
     return f;
 }
 
-int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen)
+/* skipped NULL: the first malformed line fails the read; else such lines
+ * are counted there and the first one's reason is left in err. */
+static int read_file(const char *path, ink_sample **out, size_t *n, size_t *skipped, char *err,
+                     size_t errlen)
 {
     *out = NULL;
     *n = 0;
+    if (skipped)
+        *skipped = 0;
     FILE *f = ink_fopen_regular(path, "a strokes file", err, errlen);
     if (!f)
         return -1;
@@ -326,8 +338,15 @@ int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size
     size_t bufcap = 0;
     const char *why = NULL;
     int r;
-    while ((r = read_line(f, &buf, &bufcap, &why)) == 1) {
+    while ((r = read_line(f, &buf, &bufcap, &why)) == 1 || r == -2) {
         lineno++;
+        if (r == -2 && skipped) {
+            if ((*skipped)++ == 0)
+                ink_set_err(err, errlen, "%s:%zu: %s", path, lineno, why);
+            continue;
+        }
+        if (r == -2)
+            break;
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 256;
             ink_sample *na = realloc(arr, ncap * sizeof *na);
@@ -340,12 +359,21 @@ int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size
         }
         char msg[200];
         int pr = ink_parse_line(buf, &arr[cnt], msg, sizeof msg);
+        if (pr < 0 && skipped) {
+            if ((*skipped)++ == 0)
+                ink_set_err(err, errlen, "%s:%zu: %s", path, lineno, msg);
+            continue;
+        }
         if (pr < 0) {
             ink_set_err(err, errlen, "%s:%zu: %s", path, lineno, msg);
             goto fail;
         }
         if (pr == 1)
             cnt++;
+    }
+    if (r == -2) {
+        ink_set_err(err, errlen, "%s:%zu: %s", path, lineno, why);
+        goto fail;
     }
     if (r < 0) {
         ink_set_err(err, errlen, "%s:%zu: %s", path, lineno + 1, why);
@@ -367,6 +395,17 @@ fail:
         fclose(f);
     ink_samples_free(arr, cnt);
     return -1;
+}
+
+int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen)
+{
+    return read_file(path, out, n, NULL, err, errlen);
+}
+
+int ink_read_file_skipping(const char *path, ink_sample **out, size_t *n, size_t *skipped,
+                           char *err, size_t errlen)
+{
+    return read_file(path, out, n, skipped, err, errlen);
 }
 
 /* ---------------------------------------------------------- formatting */

@@ -237,7 +237,28 @@ int main(void)
     if (bg) {
         bg_status_get(bg, &st);
         CHECK(st.user_total == added && st.user_count[5] == added);
+        CHECK(st.user_skipped == 0);
         bg_free(bg);
+    }
+    /* A write cut short by a crash leaves half a line at the end: it is
+     * left out and reported, and every other correction still loads. */
+    {
+        FILE *f = fopen(path, "a");
+        CHECK(f != NULL);
+        if (f) {
+            fputs("5 cut | 500,120 500,", f);
+            fclose(f);
+        }
+        err[0] = '\0';
+        bg = bg_create(&c, err, sizeof err);
+        CHECK(bg != NULL);
+        if (bg) {
+            bg_status_get(bg, &st);
+            CHECK(st.user_total == added && st.user_skipped == 1);
+            CHECK(strstr(st.message, "1 damaged line left out") != NULL);
+            CHECK(strstr(st.message, BG_CORRECTIONS_NAME ":") != NULL);
+            bg_free(bg);
+        }
     }
 
     /* ---------- 2. stop takes effect promptly and publishes what it has */

@@ -289,6 +289,15 @@ startup damaged
 check "damaged saved model: reported, the shipped one used" \
     grep -q 'model="default.safetensors" .*msg="Your saved model did not load' \
     "$TMP/out-damaged.txt"
+cp "$TMP/keep.safetensors" "$home/model.safetensors"
+# A crash mid-append leaves half a line: that drawing is left out, said so,
+# and the others still count.
+n_corr=$(grep -vc '^#' "$home/corrections.strokes")
+printf '7 cut | 500,120 500,' >> "$home/corrections.strokes"
+startup cutline
+check "half-written corrections line: left out and reported, $n_corr still loaded" \
+    grep -q "corrections=$n_corr .*msg=\"$n_corr labelled drawings of yours; 1 damaged line left out" \
+    "$TMP/out-cutline.txt"
 
 # ------------------------------------------------------------ --help
 "$BIN" --help > "$TMP/help.txt" 2>&1

@@ -417,6 +417,32 @@ int main(void)
         CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == -1);
         CHECK(strstr(err, ":2: ") != NULL);
 
+        /* The skipping reader keeps the good lines around two half-written
+         * lines (one of them last, without its newline), a run of zeros and
+         * a bad value, counts the four and names the first; the strict
+         * reader refuses the same file. */
+        static const char damaged[] = "1 a | 1,1\n2 b | 1,1 2,\n3 c | 5,5\n\0\0\0\0\n"
+                                      "4 d | 1,nan\n5 e | 7,7 8,8\n6 f | 9,";
+        CHECK(write_bytes(path, damaged, sizeof damaged - 1) == 0);
+        size_t skipped = 99;
+        CHECK(ink_read_file_skipping(path, &arr, &n, &skipped, err, sizeof err) == 0);
+        CHECK(n == 3 && skipped == 4);
+        if (n == 3)
+            CHECK(arr[0].label == 1 && arr[1].label == 3 && arr[2].label == 5 &&
+                  arr[2].drawing.n == 1 && ink_point_count(&arr[2].drawing) == 2);
+        snprintf(want, sizeof want, "%s:2: ", path);
+        CHECK(strncmp(err, want, strlen(want)) == 0);
+        ink_samples_free(arr, n);
+        CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == -1 && arr == NULL);
+        /* nothing damaged: nothing skipped */
+        CHECK(write_file(path, "1 a | 1,1\n") == 0);
+        CHECK(ink_read_file_skipping(path, &arr, &n, &skipped, err, sizeof err) == 0);
+        CHECK(n == 1 && skipped == 0);
+        ink_samples_free(arr, n);
+        /* the file itself missing still fails */
+        snprintf(want, sizeof want, "%s/none.txt", test_tmpdir());
+        CHECK(ink_read_file_skipping(want, &arr, &n, &skipped, err, sizeof err) == -1);
+
         CHECK(write_file(path, "") == 0);
         CHECK(ink_read_file(path, &arr, &n, err, sizeof err) == 0 && n == 0);
         ink_samples_free(arr, n);
