@@ -3,7 +3,8 @@
 # loop with scripted mouse, touch, key and drop events (digitpad --script)
 # under SDL's dummy video driver, and once more under Xvfb when xvfb-run
 # exists; checks predictions for a drawn 1 and 0, frames, undo, clear,
-# eraser, help, the P view, a bad dropped model, resizing and saving.
+# eraser, help, the P view, a bad dropped model, a dropped folder and FIFO,
+# resizing and saving.
 set -u
 
 BIN=${DIGITPAD_BIN:?DIGITPAD_BIN must point to the digitpad binary}
@@ -45,6 +46,10 @@ zero() {
 }
 
 printf 'not a model\n' > "$TMP/bad.safetensors"
+# A folder and a FIFO dropped by mistake: refused at once (a FIFO with no
+# writer must not block the window).
+mkdir "$TMP/a-folder"
+mkfifo "$TMP/a-fifo"
 cp "$MODEL" "$TMP/other.safetensors"
 
 {
@@ -111,6 +116,12 @@ cp "$MODEL" "$TMP/other.safetensors"
     echo "print"
     echo "expect-model $MODEL_NAME"
     echo "expect-top 1"
+    echo "drop $TMP/a-folder"
+    echo "print"
+    echo "drop $TMP/a-fifo"
+    echo "print"
+    echo "expect-model $MODEL_NAME"
+    echo "expect-top 1"
     echo "drop $TMP/other.safetensors"
     echo "expect-model other.safetensors"
     echo "# resize: the layout follows and drawing still maps onto the canvas"
@@ -145,6 +156,10 @@ run() { # run LABEL ENV... : runs the script, checks its output
     check "$label: P view predicts the raw canvas too" grep -q ' compare=1 raw_top=[0-9] ' "$out"
     check "$label: bad model reported, old one kept" \
         grep -q "model=\"$MODEL_NAME\" .*msg=\"Could not load model: .*bad.safetensors" "$out"
+    check "$label: a dropped folder is refused" \
+        grep -q "model=\"$MODEL_NAME\" .*msg=\"Could not load model: .*a-folder: is a directory" "$out"
+    check "$label: a dropped FIFO is refused" \
+        grep -q "model=\"$MODEL_NAME\" .*msg=\"Could not load model: .*a-fifo: not a regular file" "$out"
     check "$label: resized" grep -q ' size=800x600 ' "$out"
     check "$label: drawing saved with its label" \
         grep -q '^1 [^ ]* | ' "$home/drawings.strokes"
