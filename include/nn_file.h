@@ -36,7 +36,8 @@ extern "C" {
  * in range, non-overlapping and covering the data exactly, all values
  * finite.  Returns a new model (caller frees) or NULL with err naming the
  * file and the first problem found.  Never allocates more than the file's
- * size plus the model's own parameters. */
+ * size plus the model's own parameters, and nothing for a file whose
+ * 8-byte length prefix is already wrong. */
 nn_model *nn_model_load(const char *path, nn_error *err);
 
 /* The same from a buffer in memory; `name` is used in error messages. */

@@ -468,6 +468,41 @@ nn_model *nn_model_load_buffer(const void *data, size_t len, const char *name, n
     return m;
 }
 
+/* The checks the first 8 bytes (the header length) allow, for a file of
+ * len bytes; buf holds at least min(len, 8) bytes.  Shared by the buffer
+ * loader and nn_model_load, which makes them before reading the rest: a
+ * large file dropped by mistake is refused without being read. */
+static int check_prefix(const unsigned char *buf, size_t len, const char *name, uint64_t *hl_out,
+                        nn_error *err)
+{
+    if (len == 0) {
+        nn_fail(err, NN_EFORMAT, "%s: empty file", name);
+        return -1;
+    }
+    if (len < 8) {
+        nn_fail(err, NN_EFORMAT, "%s: %zu bytes is too short for a model file", name, len);
+        return -1;
+    }
+    uint64_t hl = get_le64(buf);
+    if (hl > NN_FILE_MAX_HEADER) {
+        nn_fail(err, NN_EFORMAT, "%s: header length %llu is beyond the limit of %llu (not a "
+                "model file, or corrupt)", name, (unsigned long long)hl,
+                (unsigned long long)NN_FILE_MAX_HEADER);
+        return -1;
+    }
+    if (hl > len - 8) {
+        nn_fail(err, NN_EFORMAT, "%s: header length %llu is larger than the file (%zu bytes): "
+                "truncated?", name, (unsigned long long)hl, len);
+        return -1;
+    }
+    if (hl < 2) {
+        nn_fail(err, NN_EFORMAT, "%s: header too short to hold JSON", name);
+        return -1;
+    }
+    *hl_out = hl;
+    return 0;
+}
+
 static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_error *err)
 {
     if (!name)
@@ -477,30 +512,9 @@ static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_
         return NULL;
     }
     const unsigned char *buf = data;
-    if (len == 0) {
-        nn_fail(err, NN_EFORMAT, "%s: empty file", name);
+    uint64_t hl;
+    if (check_prefix(buf, len, name, &hl, err) != 0)
         return NULL;
-    }
-    if (len < 8) {
-        nn_fail(err, NN_EFORMAT, "%s: %zu bytes is too short for a model file", name, len);
-        return NULL;
-    }
-    uint64_t hl = get_le64(buf);
-    if (hl > NN_FILE_MAX_HEADER) {
-        nn_fail(err, NN_EFORMAT, "%s: header length %llu is beyond the limit of %llu (not a "
-                "model file, or corrupt)", name, (unsigned long long)hl,
-                (unsigned long long)NN_FILE_MAX_HEADER);
-        return NULL;
-    }
-    if (hl > len - 8) {
-        nn_fail(err, NN_EFORMAT, "%s: header length %llu is larger than the file (%zu bytes): "
-                "truncated?", name, (unsigned long long)hl, len);
-        return NULL;
-    }
-    if (hl < 2) {
-        nn_fail(err, NN_EFORMAT, "%s: header too short to hold JSON", name);
-        return NULL;
-    }
     uint64_t data_len = len - 8 - hl;
     const unsigned char *dat = buf + 8 + hl;
 
@@ -690,6 +704,26 @@ static int open_regular(const char *path, uint64_t *size, nn_error *err)
     return fd;
 }
 
+/* Reads up to len bytes into buf; the count read (short if the file shrank
+ * meanwhile), or -1 with err set. */
+static ssize_t read_upto(int fd, unsigned char *buf, size_t len, const char *path, nn_error *err)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, buf + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            nn_fail(err, NN_EIO, "%s: read error: %s", path, strerror(errno));
+            return -1;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
 nn_model *nn_model_load(const char *path, nn_error *err)
 {
     if (!path) {
@@ -706,29 +740,30 @@ nn_model *nn_model_load(const char *path, nn_error *err)
         close(fd);
         return NULL;
     }
+    /* The length prefix first: a large file dropped on the window by
+     * mistake is refused without being read or allocated for. */
+    unsigned char head[8];
+    ssize_t h = read_upto(fd, head, size < 8 ? (size_t)size : 8, path, err);
+    uint64_t hl;
+    if (h < 0 || (h == 8 && check_prefix(head, (size_t)size, path, &hl, err) != 0)) {
+        close(fd);
+        return NULL;
+    }
     unsigned char *buf = malloc(size ? (size_t)size : 1);
     if (!buf) {
         nn_fail(err, NN_ENOMEM, "%s: out of memory reading the file", path);
         close(fd);
         return NULL;
     }
-    size_t got = 0;
-    while (got < size) {
-        ssize_t n = read(fd, buf + got, (size_t)size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            nn_fail(err, NN_EIO, "%s: read error: %s", path, strerror(errno));
-            free(buf);
-            close(fd);
-            return NULL;
-        }
-        if (n == 0)
-            break; /* shrank while reading: validate what we have */
-        got += (size_t)n;
-    }
+    memcpy(buf, head, (size_t)h);
+    ssize_t rest = h == 8 ? read_upto(fd, buf + 8, (size_t)size - 8, path, err) : 0;
     close(fd);
-    nn_model *m = nn_model_load_buffer(buf, got, path, err);
+    if (rest < 0) {
+        free(buf);
+        return NULL;
+    }
+    /* A file that shrank while being read is validated as it now is. */
+    nn_model *m = nn_model_load_buffer(buf, (size_t)h + (size_t)rest, path, err);
     free(buf);
     return m;
 }
