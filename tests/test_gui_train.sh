@@ -44,6 +44,15 @@ check() { # check DESCRIPTION COMMAND...
 now_ms() { date +%s%3N; }
 # field NAME LINE: the value of NAME=... in a print line
 field() { sed -n "s/.* $1=\([^ ]*\) .*/\1/p" <<< "$2"; }
+# reap LABEL PID: waits for a background run, sets rc and t_end, shows its
+# output (out-LABEL.txt, err-LABEL.txt) with LABEL in front of each line.
+reap() {
+    wait "$2"
+    rc=$?
+    t_end=$(now_ms)
+    sed "s/^/[$1] /" "$TMP/out-$1.txt"
+    [ -s "$TMP/err-$1.txt" ] && sed "s/^/[$1 stderr] /" "$TMP/err-$1.txt"
+}
 
 # A "1": one vertical stroke, point by point as a mouse would move.
 one() {
@@ -101,11 +110,7 @@ if [ -f "$MNIST/train-images-idx3-ubyte.gz" ] || [ -f "$MNIST/train-images-idx3-
         fi
         sleep 0.01
     done
-    wait "$pid"
-    rc=$?
-    t_end=$(now_ms)
-    sed 's/^/[train] /' "$out"
-    [ -s "$TMP/err-train.txt" ] && sed 's/^/[train stderr] /' "$TMP/err-train.txt"
+    reap train "$pid"
     check "train: exit code 0 (got $rc)" test "$rc" -eq 0
     check "train: no failed expectation" bash -c "! grep -q '^FAIL' '$out'"
     p1=$(grep '^frame=' "$out" | sed -n 1p)
@@ -178,11 +183,8 @@ if [ -f "$MNIST/train-images-idx3-ubyte.gz" ] || [ -f "$MNIST/train-images-idx3-
     done
     t_term=$(now_ms)
     kill -TERM "$pid" 2> /dev/null
-    wait "$pid"
-    rc=$?
-    t_end=$(now_ms)
-    sed 's/^/[term] /' "$out"
-    [ -s "$TMP/err-term.txt" ] && sed 's/^/[term stderr] /' "$TMP/err-term.txt"
+    reap term "$pid"
+    echo "SIGTERM mid-epoch to exit: $((t_end - t_term)) ms"
     check "term: SIGTERM mid-epoch exits 0 (got $rc)" test "$rc" -eq 0
     check "term: the worker was running and was joined" \
         grep -q 'quit_while_training=1' "$out"
