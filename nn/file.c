@@ -3,7 +3,7 @@
  * value before it trusts any of them; saving is atomic (temp, fsync, rename). */
 #define _POSIX_C_SOURCE 200809L
 #include "nn_file.h"
-#include "file_internal.h"
+#include "fileio.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -22,23 +22,6 @@
 #define MAX_TENSORS (2 * NN_MAX_LAYERS)
 /* digitpad writes about ten keys; a few hundred leaves room for any tool. */
 #define MAX_META 256
-
-/* ---------------------------------------------------------- test hook */
-
-static _Thread_local nn_file_step fail_step;
-
-void nn_file_set_fail_step(nn_file_step step)
-{
-    fail_step = step;
-}
-
-static int inject(nn_file_step step)
-{
-    if (fail_step != step)
-        return 0;
-    errno = EIO;
-    return 1;
-}
 
 /* ------------------------------------------------ little-endian helpers */
 
@@ -675,32 +658,13 @@ out:
     return m;
 }
 
-/* Opens path read-only, refusing anything but a regular file; a FIFO must
- * not block open(), hence O_NONBLOCK until fstat has looked. */
+/* Opens path read-only, refusing anything but a regular file. */
 static int open_regular(const char *path, uint64_t *size, nn_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            nn_fail(err, NN_EIO, "%s: no such file", path);
-        else
-            nn_fail(err, NN_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        nn_fail(err, NN_EIO, "%s: cannot stat: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
-        nn_fail(err, NN_EIO, "%s: %s", path, S_ISDIR(st.st_mode)
-                ? "is a directory, not a model file"
-                : "not a regular file (a FIFO, socket or device?)");
-        close(fd);
-        return -1;
-    }
-    *size = (uint64_t)st.st_size;
+    char msg[sizeof err->msg];
+    int fd = fileio_open_regular(path, "a model file", size, msg, sizeof msg);
+    if (fd < 0)
+        nn_fail(err, NN_EIO, "%s", msg);
     return fd;
 }
 
@@ -724,14 +688,12 @@ static ssize_t read_upto(int fd, unsigned char *buf, size_t len, const char *pat
     return (ssize_t)got;
 }
 
-nn_model *nn_model_load(const char *path, nn_error *err)
+/* Loads the file at `open_path`, naming it `path` in messages (a save
+ * loads its temporary file back under the target's name). */
+static nn_model *load_path(const char *open_path, const char *path, nn_error *err)
 {
-    if (!path) {
-        nn_fail(err, NN_EINVAL, "nn_model_load: NULL path");
-        return NULL;
-    }
     uint64_t size = 0;
-    int fd = open_regular(path, &size, err);
+    int fd = open_regular(open_path, &size, err);
     if (fd < 0)
         return NULL;
     if (size > FILE_MAX_SIZE) {
@@ -768,101 +730,52 @@ nn_model *nn_model_load(const char *path, nn_error *err)
     return m;
 }
 
-/* --------------------------------------------------------------- save */
-
-static int write_all(int fd, const unsigned char *p, size_t len)
+nn_model *nn_model_load(const char *path, nn_error *err)
 {
-    size_t done = 0;
-    if (fail_step == NN_FILE_STEP_WRITE)
-        len /= 2; /* a test's simulated failure: half the file, then EIO */
-    while (done < len) {
-        ssize_t n = write(fd, p + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        done += (size_t)n;
+    if (!path) {
+        nn_fail(err, NN_EINVAL, "nn_model_load: NULL path");
+        return NULL;
     }
-    return inject(NN_FILE_STEP_WRITE) ? -1 : 0;
+    return load_path(path, path, err);
 }
 
-/* fsync of the directory makes the rename itself durable; some file
- * systems refuse it, which costs durability only, so it is best effort. */
-static void sync_dir(const char *path)
+/* --------------------------------------------------------------- save */
+
+/* The save's check before the rename: the temporary file loads back with
+ * every check nn_model_load makes, so a model that could not be loaded
+ * (NaN weights, say) never replaces a good one. */
+static int loads_back(const char *tmp, void *user, char *why, size_t len)
 {
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    else
-        return;
-    int fd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
+    nn_error lerr = {0};
+    nn_model *back = load_path(tmp, (const char *)user, &lerr);
+    if (!back) {
+        /* lerr names the target already; the save puts it in front again */
+        const char *name = user, *reason = lerr.msg;
+        size_t nl = strlen(name);
+        if (!strncmp(reason, name, nl) && !strncmp(reason + nl, ": ", 2))
+            reason += nl + 2;
+        snprintf(why, len, "the written model does not load back (%s)", reason);
+        return -1;
     }
+    nn_model_free(back);
+    return 0;
 }
 
 nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err)
 {
     if (!m || !path || !*path)
         return nn_fail(err, NN_EINVAL, "nn_model_save: NULL argument");
+    char msg[sizeof err->msg];
+    if (fileio_check_target(path, msg, sizeof msg) != 0)
+        return nn_fail(err, NN_EIO, "%s", msg);
     void *data = NULL;
     size_t len = 0;
     nn_error serr = {0};
     nn_status st = nn_model_serialize(m, &data, &len, &serr);
     if (st != NN_OK)
         return nn_fail(err, st, "%s: %s", path, serr.msg);
-
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp) {
-        free(data);
-        return nn_fail(err, NN_ENOMEM, "%s: out of memory", path);
-    }
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-    int fd = inject(NN_FILE_STEP_CREATE) ? -1 : mkstemp(tmp);
-    if (fd < 0) {
-        st = nn_fail(err, NN_EIO, "%s: cannot create a temporary file beside it: %s "
-                     "(any previous file is unchanged)", path, strerror(errno));
-        free(tmp);
-        free(data);
-        return st;
-    }
-    /* mkstemp makes the file 0600; a model is not secret, so give it the
-     * previous file's mode, or the usual 0644. */
-    struct stat old;
-    (void)fchmod(fd, stat(path, &old) == 0 ? (old.st_mode & 07777) : 0644);
-
-    const char *what = NULL;
-    if (write_all(fd, data, len) != 0)
-        what = "cannot write";
-    else if (inject(NN_FILE_STEP_FSYNC) || fsync(fd) != 0)
-        what = "cannot flush to disk";
-    int e = errno;
-    if (inject(NN_FILE_STEP_CLOSE) | (close(fd) != 0)) {
-        if (!what) {
-            what = "cannot close";
-            e = errno;
-        }
-    }
-    if (!what && (inject(NN_FILE_STEP_RENAME) || rename(tmp, path) != 0)) {
-        what = "cannot rename the temporary file over it";
-        e = errno;
-    }
+    int r = fileio_save(path, data, len, FILEIO_REPLACE, loads_back, (void *)path, msg,
+                        sizeof msg);
     free(data);
-    if (what) {
-        unlink(tmp);
-        free(tmp);
-        return nn_fail(err, NN_EIO, "%s: %s: %s (any previous file is unchanged)", path, what,
-                       strerror(e));
-    }
-    free(tmp);
-    sync_dir(path);
-    return NN_OK;
+    return r == 0 ? NN_OK : nn_fail(err, NN_EIO, "%s", msg);
 }

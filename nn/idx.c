@@ -3,6 +3,7 @@
  * functions, validating every field before a byte is allocated. */
 #define _POSIX_C_SOURCE 200809L
 #include "nn_data.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,37 +46,19 @@ static void idx_close(idx_file *f)
     f->gz = NULL;
 }
 
-/* Opens path for reading, refusing anything but a regular file.  O_NONBLOCK
- * keeps a FIFO from blocking open() until fstat can tell what it is. */
+/* Opens path for reading, refusing anything but a regular file. */
 static nn_status open_regular(const char *path, gzFile *out, uint64_t *size, nn_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return nn_fail(err, NN_EIO, "%s: no such file", path);
-        return nn_fail(err, NN_EIO, "%s: cannot open: %s", path, strerror(errno));
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return nn_fail(err, NN_EIO, "%s: cannot stat: %s", path, strerror(e));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return nn_fail(err, NN_EIO, "%s: is a directory, not a file", path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return nn_fail(err, NN_EIO, "%s: not a regular file (a FIFO, socket or device?)", path);
-    }
+    char msg[sizeof err->msg];
+    int fd = fileio_open_regular(path, "an IDX file", size, msg, sizeof msg);
+    if (fd < 0)
+        return nn_fail(err, NN_EIO, "%s", msg);
     gzFile gz = gzdopen(fd, "rb");
     if (!gz) {
         close(fd);
         return nn_fail(err, NN_ENOMEM, "%s: out of memory opening the file", path);
     }
     *out = gz;
-    *size = (uint64_t)st.st_size;
     return NN_OK;
 }
 

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
+#include "fileio.h"
 #include "testutil.h"
 
 #include <sys/wait.h>
@@ -197,7 +198,7 @@ static void abuse(const char *name, const unsigned char *b, size_t n, int must_f
 
 /* ------------------------------------------------- failing PGM saves */
 
-static const char *const step_name[INK_FILE_STEP_COUNT] = {
+static const char *const step_name[FILEIO_STEP_COUNT] = {
     "none", "mkstemp", "write", "short write", "fsync", "close", "chmod", "rename"};
 
 /* ink_write_pgm fails at each step in turn: reported in one line naming
@@ -214,12 +215,12 @@ static void test_pgm_failures(void)
         old_in[i] = (float)(i % 7) / 6.0f;
         new_in[i] = (float)(i % 3) / 2.0f;
     }
-    for (int step = INK_FILE_STEP_OPEN; step < INK_FILE_STEP_COUNT; step++) {
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
         unlink(path);
-        ink_file_set_fail_step((ink_file_step)step);
+        fileio_set_fail_step((fileio_step)step);
         err[0] = '\0';
         CHECK(ink_write_pgm(path, new_in, err, sizeof err) == -1);
-        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         CHECK(access(path, F_OK) != 0);
         CHECK(test_stray_files(dir, "drawing.pgm") == 0);
     }
@@ -227,11 +228,11 @@ static void test_pgm_failures(void)
     size_t bl = 0;
     unsigned char *before = (unsigned char *)test_read_file(path, &bl);
     CHECK(before && bl == 13 + INK_INPUT_SIZE);
-    for (int step = INK_FILE_STEP_OPEN; step < INK_FILE_STEP_COUNT; step++) {
-        ink_file_set_fail_step((ink_file_step)step);
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
+        fileio_set_fail_step((fileio_step)step);
         err[0] = '\0';
         int r = ink_write_pgm(path, new_in, err, sizeof err);
-        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         size_t al = 0;
         unsigned char *after = (unsigned char *)test_read_file(path, &al);
         int same = before && after && al == bl && memcmp(before, after, bl) == 0;

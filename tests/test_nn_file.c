@@ -3,7 +3,7 @@
  * file (each must fail with a one-line "PATH: problem"), and atomic saves
  * that fail at every step without touching the previous file. */
 #define _POSIX_C_SOURCE 200809L
-#include "file_internal.h"
+#include "fileio.h"
 #include "nn_file.h"
 #include "testutil.h"
 
@@ -502,7 +502,7 @@ static void test_load_paths(void)
     if (mkfifo(fifo, 0600) == 0) {
         /* must not block waiting for a writer */
         CHECK(nn_model_load(fifo, &err) == NULL);
-        CHECK(strncmp(err.msg, fifo, strlen(fifo)) == 0 && strstr(err.msg, "regular file"));
+        CHECK(strncmp(err.msg, fifo, strlen(fifo)) == 0 && strstr(err.msg, "is a FIFO, not a model file"));
     }
 
     const char *junk = tmp("junk.safetensors");
@@ -538,10 +538,10 @@ static void test_atomic_save(void)
     }
     nn_error err = {0};
     /* failing with no previous file leaves nothing behind */
-    for (int step = NN_FILE_STEP_CREATE; step < NN_FILE_STEP_COUNT; step++) {
-        nn_file_set_fail_step((nn_file_step)step);
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
+        fileio_set_fail_step((fileio_step)step);
         CHECK(nn_model_save(a, path, &err) != NN_OK);
-        nn_file_set_fail_step(NN_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         CHECK(access(path, F_OK) != 0);
         CHECK(test_stray_files(sdir, "model.safetensors") == 0);
     }
@@ -552,11 +552,11 @@ static void test_atomic_save(void)
     size_t bl = 0, al = 0;
     CHECK(read_file(path, &before, &bl) == 0);
 
-    for (int step = NN_FILE_STEP_CREATE; step < NN_FILE_STEP_COUNT; step++) {
-        nn_file_set_fail_step((nn_file_step)step);
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
+        fileio_set_fail_step((fileio_step)step);
         err.msg[0] = '\0';
         nn_status s = nn_model_save(b, path, &err);
-        nn_file_set_fail_step(NN_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         CHECK(s == NN_EIO);
         CHECK(strncmp(err.msg, path, strlen(path)) == 0 && strstr(err.msg, "unchanged"));
         CHECK(read_file(path, &after, &al) == 0);

@@ -134,7 +134,7 @@ expect "idx-count/t10k-images-idx3-ubyte: truncated: the header promises 15680 b
 mkdir adir
 mkfifo afifo
 expect "adir: is a directory, not a model file" -- "${EVAL[@]}" adir
-expect "afifo: not a regular file (a FIFO, socket or device?)" -- "${EVAL[@]}" afifo
+expect "afifo: is a FIFO, not a model file" -- "${EVAL[@]}" afifo
 expect "adir: is a directory, not an image" -- --predict adir --model good.safetensors
 expect "afifo: is a FIFO, not an image" -- --predict afifo --model good.safetensors
 expect "adir: is a directory, not a strokes file" -- --predict-strokes adir --model good.safetensors
