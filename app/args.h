@@ -7,10 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit codes shared by every mode. */
+/* Exit codes shared by every mode: the one table, also in README.md and
+ * --help.  dp_exit_for (cli.h) maps a library status onto it. */
 #define DP_EXIT_OK 0
 #define DP_EXIT_BELOW 1 /* --train: final test accuracy below --min-accuracy */
-#define DP_EXIT_USAGE 2 /* bad usage or bad input (file, data, model) */
+#define DP_EXIT_USAGE 2 /* bad usage or bad input (file, data, model, save target) */
+#define DP_EXIT_TRAIN 3 /* --train failed: the loss or a weight became NaN or infinite */
+#define DP_EXIT_NOMEM 4 /* out of memory */
 
 /* Limits on values; anything beyond is refused as a usage error. */
 #define DP_MAX_EPOCHS 10000

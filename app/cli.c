@@ -28,8 +28,25 @@ void dp_errorf(const char *fmt, ...)
     va_end(ap);
 }
 
-nn_model *dp_load_model(const char *path, char *used, size_t len)
+int dp_exit_for(nn_status s)
 {
+    switch (s) {
+    case NN_OK: return DP_EXIT_OK;
+    case NN_ENOMEM: return DP_EXIT_NOMEM;
+    case NN_EDIVERGED: return DP_EXIT_TRAIN;
+    default: return DP_EXIT_USAGE;
+    }
+}
+
+int dp_fail(const nn_error *err)
+{
+    dp_errorf("%s", err->msg);
+    return dp_exit_for(err->status);
+}
+
+nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc)
+{
+    *rc = DP_EXIT_USAGE;
     if (!path) {
         if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, used, len) != 0) {
             dp_errorf("no default model found (looked for models/%s next to the executable, "
@@ -43,7 +60,7 @@ nn_model *dp_load_model(const char *path, char *used, size_t len)
     nn_error err;
     nn_model *m = nn_model_load(used, &err);
     if (!m)
-        dp_errorf("%s", err.msg);
+        *rc = dp_fail(&err);
     return m;
 }
 
@@ -206,7 +223,11 @@ void dp_print_help(FILE *f)
         "  DIGITPAD_PROGRESS   'plain' prints training progress as log lines even on a\n"
         "                      terminal\n"
         "\n"
-        "Exit status: 0 success; 1 test accuracy below --min-accuracy; 2 bad usage or\n"
-        "bad input (unreadable data, model or image).\n",
+        "Exit status (every mode):\n"
+        "  0  success\n"
+        "  1  --train: the final test accuracy is below --min-accuracy (model saved)\n"
+        "  2  bad usage or bad input (unreadable data, model, image or save target)\n"
+        "  3  --train failed: the loss or a weight became NaN or infinite (nothing saved)\n"
+        "  4  out of memory\n",
         f);
 }

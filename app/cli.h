@@ -27,9 +27,17 @@ void dp_errorf(const char *fmt, ...)
 #endif
     ;
 
+/* The exit code (DP_EXIT_* in args.h) for a library failure: out of
+ * memory 4, a diverged training run 3, anything else (bad input) 2. */
+int dp_exit_for(nn_status s);
+
+/* Prints err's message as dp_errorf does and returns dp_exit_for(its status). */
+int dp_fail(const nn_error *err);
+
 /* Loads `path`, or the shipped default model when path is NULL.  The path
- * actually used goes to used (len bytes).  NULL after printing the error. */
-nn_model *dp_load_model(const char *path, char *used, size_t len);
+ * actually used goes to used (len bytes).  NULL after printing the error,
+ * with *rc set to the exit code for it. */
+nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc);
 
 /* A model's "threshold" metadata as a number in [0,1], else 0.5. */
 double dp_model_threshold(const nn_model *m);

@@ -13,22 +13,22 @@
 int dp_cli_eval(const dp_args *a)
 {
     char path[4096];
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
-    if (!m)
-        return DP_EXIT_USAGE;
     int rc = DP_EXIT_USAGE;
+    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
+    if (!m)
+        return rc;
     nn_error err;
     nn_dataset test = {0};
     const char *dir = nn_mnist_default_dir(a->data_dir);
     if (nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     nn_eval ev;
     memset(&ev, 0, sizeof ev);
     double t0 = dp_now();
     if (nn_evaluate(m, &test, a->threads >= 0 ? a->threads : 0, &ev, &err) != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     double secs = dp_now() - t0;
@@ -63,7 +63,7 @@ int dp_cli_eval(const dp_args *a)
         double th = dp_model_threshold(m);
         dp_calibration cal;
         if (dp_calibrate(m, &test, th, &cal, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         printf("\nunsure    top output below the model's threshold %.2f%s: %.2f%% of the test "

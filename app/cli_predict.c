@@ -64,23 +64,25 @@ int dp_cli_predict_strokes(const dp_args *a)
         dp_errorf("%s", msg);
         return DP_EXIT_USAGE;
     }
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    int rc = DP_EXIT_USAGE;
+    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
     if (!m) {
         ink_samples_free(samples, n);
-        return DP_EXIT_USAGE;
+        return rc;
     }
-    int rc = DP_EXIT_USAGE;
+    rc = DP_EXIT_USAGE;
     nn_error err;
     size_t in_size = nn_arch_in_size(nn_model_arch(m));
     float *x = malloc(sizeof *x * PREDICT_BATCH * INK_INPUT_SIZE);
     float *y = malloc(sizeof *y * PREDICT_BATCH * 10);
     nn_workspace *ws = nn_workspace_create(m, PREDICT_BATCH, &err);
     if (!ws) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     if (!x || !y) {
         dp_errorf("out of memory");
+        rc = DP_EXIT_NOMEM;
         goto done;
     }
     if (in_size != INK_INPUT_SIZE) {
@@ -107,10 +109,11 @@ int dp_cli_predict_strokes(const dp_args *a)
         }
         if (failed) {
             dp_errorf("out of memory preprocessing drawings");
+            rc = DP_EXIT_NOMEM;
             goto done;
         }
         if (nn_forward(m, ws, x, count, y, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         for (size_t i = 0; i < count; i++) {
@@ -152,9 +155,10 @@ done:
 int dp_cli_predict(const dp_args *a)
 {
     char path[4096];
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    int rc = DP_EXIT_USAGE;
+    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
     if (!m)
-        return DP_EXIT_USAGE;
+        return rc;
     if (nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE) {
         dp_errorf("%s: the model does not take a 28x28 image", path);
         nn_model_free(m);
@@ -163,11 +167,11 @@ int dp_cli_predict(const dp_args *a)
     nn_error err;
     nn_workspace *ws = nn_workspace_create(m, 1, &err);
     if (!ws) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         nn_model_free(m);
-        return DP_EXIT_USAGE;
+        return rc;
     }
-    int rc = DP_EXIT_OK;
+    rc = DP_EXIT_OK;
     for (size_t i = 0; i < a->n_images; i++) {
         const char *img = a->images[i];
         char msg[512];
@@ -185,7 +189,7 @@ int dp_cli_predict(const dp_args *a)
         if (nn_forward(m, ws, x, 1, y, &err) != NN_OK) {
             fflush(stdout);
             dp_errorf("%s: %s", img, err.msg);
-            rc = DP_EXIT_USAGE;
+            rc = dp_exit_for(err.status);
             continue;
         }
         int pred = dp_argmax10(y);

@@ -16,6 +16,7 @@
 #include "nn_data.h"
 #include "nn_file.h"
 #include "calibrate.h"
+#include "fileio.h"
 #include "ink.h"
 #include "progress.h"
 
@@ -226,6 +227,12 @@ static int check_out_path(const char *out)
         dp_errorf("--out %s: is a directory; give a file name", out);
         return -1;
     }
+    /* The save refuses these too; saying so now saves the training time. */
+    char msg[512];
+    if (fileio_check_target(out, msg, sizeof msg) != 0) {
+        dp_errorf("--out %s", msg);
+        return -1;
+    }
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", out);
     char *slash = strrchr(dir, '/');
@@ -269,7 +276,7 @@ int dp_cli_train(const dp_args *a)
     const char *dir = nn_mnist_default_dir(a->data_dir);
     if (nn_mnist_load(&train, dir, NN_MNIST_TRAIN, &err) != NN_OK ||
         nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     size_t n_full = train.n;
@@ -278,13 +285,13 @@ int dp_cli_train(const dp_args *a)
 
     m = nn_model_create(&arch, &err);
     if (!m) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     nn_model_init_params(m, cfg.init, cfg.seed);
     t = nn_trainer_create(m, &cfg, train.n, &err);
     if (!t) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
 
@@ -315,12 +322,18 @@ int dp_cli_train(const dp_args *a)
         double t1 = dp_now();
         train_s += t1 - t0;
         dp_progress_clear(&prog);
+        if (st == NN_EDIVERGED) {
+            fflush(stdout);
+            dp_errorf("%s; %s was not written", err.msg, out);
+            rc = DP_EXIT_TRAIN;
+            goto done;
+        }
         if (st != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         if (nn_evaluate(m, &test, cfg.threads, &ev, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         double t2 = dp_now();
@@ -337,7 +350,7 @@ int dp_cli_train(const dp_args *a)
     if (arch.in_c == 1 && arch.in_h == INK_SIDE && arch.in_w == INK_SIDE) {
         dp_calibration cal;
         if (dp_calibrate(m, &test, -1.0, &cal, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         if (write_calibration(m, &cal) != 0)
@@ -348,7 +361,7 @@ int dp_cli_train(const dp_args *a)
                100.0 * cal.wrong_unsure, 100.0 * cal.scribble_sure, cal.n_scribbles);
     }
     if (nn_model_save(m, out, &err) != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     double wall_s = dp_now() - t_start;

@@ -56,7 +56,8 @@ typedef enum nn_status {
     NN_EFORMAT,  /* a file or text is malformed */
     NN_ESHAPE,   /* tensors or layers whose shapes do not fit together */
     NN_ELIMIT,   /* a size beyond the library's sane limits (see NN_MAX_*) */
-    NN_ESTOPPED  /* training stopped early because a callback asked it to */
+    NN_ESTOPPED, /* training stopped early because a callback asked it to */
+    NN_EDIVERGED /* training diverged: a non-finite loss or weight (new values go last) */
 } nn_status;
 
 /* A caller-owned error slot: every fallible function takes one (or NULL) and,
@@ -308,7 +309,9 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg,
 void nn_trainer_free(nn_trainer *t);
 
 /* One optimizer step on n samples (x as for nn_forward, labels 0..9).
- * *loss (if non-NULL) receives the mean loss before the step. */
+ * *loss (if non-NULL) receives the mean loss before the step.  A NaN or
+ * infinite loss returns NN_EDIVERGED: the model's weights are then not
+ * usable (keep a copy to go back to). */
 nn_status nn_trainer_step(nn_trainer *t, const float *x, const uint8_t *labels,
                           size_t n, float *loss, nn_error *err);
 
@@ -339,7 +342,10 @@ struct nn_dataset;
 
 /* One epoch over ds (shuffled per cfg, augmented per cfg, in batches of
  * cfg.batch).  The same seed, epoch and thread count give bit-identical
- * results.  Returns NN_ESTOPPED if cb asked to stop. */
+ * results.  Returns NN_ESTOPPED if cb asked to stop, and NN_EDIVERGED as
+ * soon as a step's loss is NaN or infinite, or when a weight is at the end
+ * (the message says which, where, and names the learning rate): the model
+ * is then broken and must not be saved or published. */
 nn_status nn_train_epoch(nn_trainer *t, const struct nn_dataset *ds, int epoch,
                          nn_progress_fn cb, void *user, float *mean_loss, nn_error *err);
 

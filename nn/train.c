@@ -680,7 +680,32 @@ nn_status nn_trainer_step(nn_trainer *t, const float *x, const uint8_t *labels, 
         t->lbuf[i] = labels[i];
     }
     step_source src = {x, NULL, NULL, 0};
-    return run_step(t, &src, n, loss);
+    float l = 0.0f;
+    nn_status st = run_step(t, &src, n, &l);
+    if (loss)
+        *loss = l;
+    if (st == NN_OK && !isfinite(l))
+        return nn_fail(err, NN_EDIVERGED, "training diverged: the loss became %s (is the "
+                       "learning rate %g too high?)", isnan(l) ? "NaN" : "infinite",
+                       (double)t->cfg.lr);
+    return st;
+}
+
+static int params_finite(const nn_model *m)
+{
+    const float *p = m->params;
+    for (size_t i = 0; i < m->info.n_params; i++)
+        if (!isfinite(p[i]))
+            return 0;
+    return 1;
+}
+
+static nn_status diverged(const nn_trainer *t, nn_error *err, const char *what, int epoch,
+                          size_t done, size_t total)
+{
+    return nn_fail(err, NN_EDIVERGED, "training diverged: %s in epoch %d after %zu of %zu "
+                   "samples (is the learning rate %g too high?)", what, epoch + 1, done, total,
+                   (double)t->cfg.lr);
 }
 
 static double now_s(void)
@@ -744,6 +769,14 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
             sparse0_set(t, 0);
             return nn_fail(err, st, "train epoch: step failed");
         }
+        /* NaN or infinity never recovers: the weights it came from (or
+         * the step just taken with it) are lost, so training stops here
+         * rather than carrying a broken model to the end. */
+        if (!isfinite(loss)) {
+            sparse0_set(t, 0);
+            return diverged(t, err, isnan(loss) ? "the loss became NaN" :
+                            "the loss became infinite", epoch, b + n, ds->n);
+        }
         loss_sum += (double)loss * (double)n;
         p.done = b + n;
         p.loss = (float)(loss_sum / (double)p.done);
@@ -767,6 +800,9 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
     sparse0_set(t, 0);
     if (mean_loss)
         *mean_loss = (float)(loss_sum / (double)ds->n);
+    /* A finite loss can still hide an overflowed weight (a dead unit). */
+    if (!params_finite(t->m))
+        return diverged(t, err, "a weight became NaN or infinite", epoch, ds->n, ds->n);
     return NN_OK;
 }
 

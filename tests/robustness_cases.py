@@ -126,10 +126,10 @@ def be32(*values):
     return b"".join(struct.pack(">I", v) for v in values)
 
 
-def idx_set(outdir, n_test, images_magic=2051, images_count=None, cut_images=0):
-    """train (200) and t10k (n_test) images and labels, deterministic."""
+def idx_set(outdir, n_test, images_magic=2051, images_count=None, cut_images=0, n_train=200):
+    """train (n_train) and t10k (n_test) images and labels, deterministic."""
     os.makedirs(outdir, exist_ok=True)
-    for prefix, n in (("train", 200), ("t10k", n_test)):
+    for prefix, n in (("train", n_train), ("t10k", n_test)):
         pix = bytes((i * 37 + (i // 784) * 11) % 256 for i in range(n * 784))
         magic, count = 2051, n
         if prefix == "t10k":
@@ -152,6 +152,8 @@ def main():
         255 if 6 <= x <= 21 and (y == 6 or x == 21 - (y - 6) // 2) else 0
         for y in range(28) for x in range(28)))
     idx_set(os.path.join(outdir, "mnist"), 20)
+    # 2000 training images: row 1 of issue 18 (--limit 2000 --batch 500)
+    idx_set(os.path.join(outdir, "mnist2k"), 20, n_train=2000)
     idx_set(os.path.join(outdir, "idx-magic"), 20, images_magic=2049)
     idx_set(os.path.join(outdir, "idx-count"), 20, images_count=20, cut_images=5)
 

@@ -548,8 +548,8 @@ static void test_atomic_save(void)
     CHECK(nn_model_save(a, path, &err) == NN_OK);
     struct stat st;
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
-    unsigned char *before = NULL, *after = NULL;
-    size_t bl = 0, al = 0;
+    unsigned char *before = NULL, *after = NULL, *before2 = NULL;
+    size_t bl = 0, al = 0, bl2 = 0;
     CHECK(read_file(path, &before, &bl) == 0);
 
     for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
@@ -596,6 +596,43 @@ static void test_atomic_save(void)
         CHECK(nn_model_save(a, "/proc/digitpad-test.safetensors", &err) == NN_EIO);
         CHECK(strncmp(err.msg, "/proc/digitpad-test.safetensors: cannot create", 46) == 0);
     }
+
+    /* a model that would not load back (a NaN weight) never replaces the
+     * good file, and neither target kind but a regular file is replaced */
+    nn_tensor t0;
+    CHECK(nn_model_tensor(b, 0, &t0) == NN_OK);
+    t0.data[3] = NAN;
+    CHECK(read_file(path, &before2, &bl2) == 0);
+    CHECK(nn_model_save(b, path, &err) == NN_EIO);
+    if (getenv("DIGITPAD_TEST_VERBOSE"))
+        printf("NaN save: %s\n", err.msg);
+    CHECK(strstr(err.msg, "does not load back (tensor '0.weight' holds NaN at element 3)") &&
+          strstr(err.msg, "(any previous file is unchanged)"));
+    CHECK(read_file(path, &after, &al) == 0);
+    CHECK(after && al == bl2 && memcmp(before2, after, bl2) == 0);
+    free(after);
+    after = NULL;
+    free(before2);
+    CHECK(test_stray_files(sdir, "model.safetensors") == 0);
+    char lnk[600], fifo[600];
+    snprintf(lnk, sizeof lnk, "%s/link.safetensors", sdir);
+    snprintf(fifo, sizeof fifo, "%s/fifo.safetensors", sdir);
+    CHECK(symlink("model.safetensors", lnk) == 0);
+    CHECK(nn_model_save(a, lnk, &err) == NN_EIO);
+    CHECK(strstr(err.msg, "link.safetensors: is a symbolic link, not a regular file; refusing "
+                 "to replace it") != NULL);
+    struct stat lst;
+    CHECK(lstat(lnk, &lst) == 0 && S_ISLNK(lst.st_mode));
+    if (mkfifo(fifo, 0600) == 0) {
+        CHECK(nn_model_save(a, fifo, &err) == NN_EIO);
+        CHECK(strstr(err.msg, "fifo.safetensors: is a FIFO, not a regular file") != NULL);
+        CHECK(lstat(fifo, &lst) == 0 && S_ISFIFO(lst.st_mode));
+        unlink(fifo);
+    }
+    CHECK(nn_model_save(a, "/dev/null", &err) == NN_EIO);
+    CHECK(strcmp(err.msg, "/dev/null: is a character device, not a regular file; refusing to "
+                 "replace it") == 0);
+    unlink(lnk);
     free(before);
     nn_model_free(a);
     nn_model_free(b);

@@ -52,7 +52,8 @@ check_doc() {
 }
 
 # expect MESSAGE [PREFIX...] -- ARGS...: runs PREFIX digitpad ARGS (PREFIX is
-# e.g. setpriv) and checks exit code 2 and that stderr is exactly
+# e.g. setpriv) and checks exit code $WANT_RC (2 unless expect_code sets it;
+# the codes are README.md's table) and that stderr is exactly
 # "digitpad: MESSAGE"; --train may print progress lines before it, so there
 # the message must be the one and only "digitpad: " line and the last line.
 expect() {
@@ -69,14 +70,21 @@ expect() {
     else
         [[ $(cat err) == "digitpad: $want" ]]
     fi
-    local same=$?
-    if [[ $rc -eq 2 && $same -eq 0 ]]; then
+    local same=$? want_rc=${WANT_RC:-2}
+    if [[ $rc -eq $want_rc && $same -eq 0 ]]; then
         pass
     else
-        fail "digitpad $*: exit $rc (want 2); stderr: $(head -c 400 err)
+        fail "digitpad $*: exit $rc (want $want_rc); stderr: $(head -c 400 err)
       wanted: digitpad: $want"
     fi
     check_doc "$want"
+}
+
+# expect_code CODE MESSAGE ...: expect, for an exit code other than 2.
+expect_code() {
+    local WANT_RC=$1
+    shift
+    expect "$@"
 }
 
 EVAL=(--eval --data mnist --threads 1 --model)
@@ -219,6 +227,34 @@ if "$BIN" "${TRAIN[@]}" --out limit/m.safetensors >out 2>err; then
 else
     fail "first save into limit/: $(tail -n 1 err)"
 fi
+
+# ------------------------------- issue 18: training and saving never lose data
+# Row 1: a run that diverges stops with exit 3 and leaves the good model at
+# --out byte-identical (and no temporary file).
+mkdir keep
+if "$BIN" "${TRAIN[@]}" --out keep/X >out 2>err; then
+    cp keep/X prev.safetensors
+    expect_code 3 "training diverged: the loss became NaN in epoch 1 after 2000 of 2000 samples (is the learning rate 10 too high?); keep/X was not written" -- \
+        --train --arch fc512,relu,fc512,relu,fc512,relu,fc512,relu,fc10,sigmoid --limit 2000 \
+        --epochs 3 --lr 10 --batch 500 --optimizer sgd --schedule constant --out keep/X \
+        --data mnist2k --threads 1
+    if cmp -s prev.safetensors keep/X; then pass; else fail "row 1: the good model at keep/X changed"; fi
+    if [[ $(ls keep) == X ]]; then pass; else fail "row 1: keep/ holds more than X: $(ls keep)"; fi
+else
+    fail "first save into keep/: $(tail -n 1 err)"
+fi
+
+# Row 4: --out names something that is not a regular file: refused before
+# training, and the node is left as it was.
+ln -s keep/X alink
+expect "--out alink: is a symbolic link, not a regular file; refusing to replace it" -- \
+    "${TRAIN[@]}" --out alink
+if [[ -L alink ]] && cmp -s prev.safetensors keep/X; then pass; else fail "row 4: alink or its target changed"; fi
+expect "--out afifo: is a FIFO, not a regular file; refusing to replace it" -- "${TRAIN[@]}" --out afifo
+if [[ -p afifo ]]; then pass; else fail "row 4: afifo is no longer a FIFO"; fi
+expect "--out /dev/null: is a character device, not a regular file; refusing to replace it" -- \
+    "${TRAIN[@]}" --out /dev/null
+if [[ -c /dev/null ]]; then pass; else fail "row 4: /dev/null is no longer a character device"; fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then
