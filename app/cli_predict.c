@@ -73,9 +73,11 @@ int dp_cli_predict_strokes(const dp_args *a)
     rc = DP_EXIT_USAGE;
     nn_error err;
     size_t in_size = nn_arch_in_size(nn_model_arch(m));
-    float *x = malloc(sizeof *x * PREDICT_BATCH * INK_INPUT_SIZE);
-    float *y = malloc(sizeof *y * PREDICT_BATCH * 10);
-    nn_workspace *ws = nn_workspace_create(m, PREDICT_BATCH, &err);
+    /* batch x activations within the library's budget, whatever the model */
+    const size_t batch = nn_batch_cap(m, PREDICT_BATCH, 1);
+    float *x = malloc(sizeof *x * batch * INK_INPUT_SIZE);
+    float *y = malloc(sizeof *y * batch * 10);
+    nn_workspace *ws = nn_workspace_create(m, batch, &err);
     if (!ws) {
         rc = dp_fail(&err);
         goto done;
@@ -92,8 +94,8 @@ int dp_cli_predict_strokes(const dp_args *a)
     double threshold = dp_model_threshold(m);
     strokes_summary sum;
     memset(&sum, 0, sizeof sum);
-    for (size_t start = 0; start < n; start += PREDICT_BATCH) {
-        size_t count = n - start < PREDICT_BATCH ? n - start : PREDICT_BATCH;
+    for (size_t start = 0; start < n; start += batch) {
+        size_t count = n - start < batch ? n - start : batch;
         /* Rendering a 560×560 canvas per drawing dominates the run time, and
          * ink_preprocess keeps no shared state, so drawings are rendered in
          * parallel.  An empty drawing gives an all-zero input (0), which the

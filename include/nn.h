@@ -105,6 +105,10 @@ size_t nn_rng_below(nn_rng *r, size_t n);
  * must not make us allocate gigabytes). */
 #define NN_MAX_PARAMS ((size_t)64 * 1024 * 1024)      /* 256 MB of float32 */
 #define NN_MAX_ACTIVATIONS ((size_t)16 * 1024 * 1024) /* floats per sample */
+/* ... and per batch: batch x per-sample activations stays under this, in
+ * every workspace (evaluation, calibration and prediction shrink their
+ * batch to fit; training refuses a batch that does not). */
+#define NN_MAX_BATCH_ACTIVATIONS ((size_t)64 * 1024 * 1024) /* 256 MB of floats */
 
 typedef enum nn_layer_kind {
     NN_LAYER_DENSE,   /* fully connected: y = W x (+ b), W [out,in] */
@@ -228,6 +232,13 @@ typedef struct nn_workspace nn_workspace; /* scratch for forward/backward */
  * nn_trainer_create / nn_evaluate): the library parallelises over samples
  * itself, and nested BLAS threads would oversubscribe the cores. */
 nn_workspace *nn_workspace_create(const nn_model *m, size_t max_batch, nn_error *err);
+
+/* The largest batch, at most `want`, whose inference workspace keeps within
+ * NN_MAX_BATCH_ACTIVATIONS floats of activations; `share` workspaces that
+ * live at once (one per thread) split that budget.  Never below 1 (one
+ * sample always fits: NN_MAX_ACTIVATIONS is smaller).  Use it to size the
+ * batch of nn_workspace_create for a model from a file. */
+size_t nn_batch_cap(const nn_model *m, size_t want, size_t share);
 void nn_workspace_free(nn_workspace *ws);
 
 /* x: n samples of nn_arch_in_size floats (NCHW); y: n×10 sigmoid outputs.

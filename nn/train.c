@@ -207,6 +207,20 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
     }
     const size_t np = m->info.n_params ? m->info.n_params : 1;
     const size_t in = m->info.layer[0].in_size;
+    /* A batch's activations are bounded as a whole, not only per sample:
+     * a wide convolution times a large batch would otherwise take
+     * gigabytes.  Training refuses rather than shrinking the batch, which
+     * is part of the recipe. */
+    size_t unit = nn_workspace_unit(m, 1);
+    if (cfg->batch > NN_MAX_BATCH_ACTIVATIONS / unit) {
+        size_t fit = NN_MAX_BATCH_ACTIVATIONS / unit;
+        nn_fail(err, NN_ELIMIT, "training: a batch of %zu needs %zu MB of activations (%zu "
+                "floats a sample), beyond the limit of %zu MB; use a batch of %zu or less",
+                cfg->batch, cfg->batch * unit / (1024 * 1024 / sizeof(float)), unit,
+                NN_MAX_BATCH_ACTIVATIONS / (1024 * 1024 / sizeof(float)), fit ? fit : 1);
+        nn_trainer_free(t);
+        return NULL;
+    }
     t->ws = calloc((size_t)t->chunks, sizeof *t->ws);
     t->grad = calloc((size_t)t->chunks, sizeof *t->grad);
     t->chunk_loss = calloc((size_t)t->chunks, sizeof *t->chunk_loss);
@@ -824,6 +838,8 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
     int parts = nn_threads_resolve(threads);
     if ((size_t)parts > ds->n)
         parts = ds->n ? (int)ds->n : 1;
+    /* All threads' workspaces together stay within the batch budget. */
+    const size_t batch = nn_batch_cap(m, EVAL_BATCH, (size_t)parts);
     nn_eval *res = calloc((size_t)parts, sizeof *res);
     nn_workspace **ws = calloc((size_t)parts, sizeof *ws);
     float **xs = calloc((size_t)parts, sizeof *xs);
@@ -832,8 +848,8 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
      * (nn_threads_resolve) is never changed from inside them, and running
      * out of memory is reported before any work. */
     for (int c = 0; ok && c < parts; c++) {
-        ws[c] = nn_workspace_create(m, EVAL_BATCH, NULL);
-        xs[c] = malloc(EVAL_BATCH * in * sizeof(float));
+        ws[c] = nn_workspace_create(m, batch, NULL);
+        xs[c] = malloc(batch * in * sizeof(float));
         ok = ws[c] && xs[c];
     }
     if (ok) {
@@ -844,8 +860,8 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
             size_t lo = ds->n * (size_t)c / (size_t)parts;
             size_t hi = ds->n * (size_t)(c + 1) / (size_t)parts;
             float *x = xs[c];
-            for (size_t b = lo; b < hi; b += EVAL_BATCH) {
-                size_t n = hi - b < EVAL_BATCH ? hi - b : EVAL_BATCH;
+            for (size_t b = lo; b < hi; b += batch) {
+                size_t n = hi - b < batch ? hi - b : batch;
                 for (size_t j = 0; j < n; j++)
                     nn_dataset_image_f32(ds, b + j, x + j * in);
                 const float *y = nn_forward_all(m, ws[c], x, n);

@@ -53,7 +53,28 @@ def small_model():
     return build(header, data)
 
 
+def wide_model():
+    """Row 3 of issue 18: a small file (377 KB) whose activations are huge:
+    conv1024k1, 19 ReLUs, 3 pools, fc10, sigmoid; about 16 M floats (64 MB)
+    of activations a sample, just under the per-sample limit."""
+    arch = ",".join(["conv1024k1"] + ["relu"] * 19 + ["pool"] * 3 + ["fc10", "sigmoid"])
+    fc = 1 + 19 + 3 + 1  # the flatten digitpad inserts before fc10
+    parts = [("0.weight", [1024, 1, 1, 1], [((i * 37) % 17 - 8) / 10.0 for i in range(1024)]),
+             ("0.bias", [1024], [0.0] * 1024),
+             ("%d.weight" % fc, [10, 9216], [((i * 7919) % 2001 - 1000) / 2e6 for i in range(92160)]),
+             ("%d.bias" % fc, [10], [0.0] * 10)]
+    header = {"__metadata__": {"format": "digitpad", "format_version": "1", "arch": arch,
+                               "loss": "bce"}}
+    data = b""
+    for name, shape, values in parts:
+        header[name] = {"dtype": "F32", "shape": shape,
+                        "data_offsets": [len(data), len(data) + 4 * len(values)]}
+        data += struct.pack("<%df" % len(values), *values)
+    return build(header, data)
+
+
 def models(outdir):
+    put(outdir, "wide.safetensors", wide_model())
     good = small_model()
     put(outdir, "good.safetensors", good)
     header, data = split(good)

@@ -256,6 +256,29 @@ expect "--out /dev/null: is a character device, not a regular file; refusing to 
     "${TRAIN[@]}" --out /dev/null
 if [[ -c /dev/null ]]; then pass; else fail "row 4: /dev/null is no longer a character device"; fi
 
+# Row 3: a small model with about 16 M floats of activations a sample.
+# --eval (batch 128 on every thread, and calibration batches of 256) once
+# took 12 GB; now every batch is sized so batch x activations stays under
+# 256 MB.  Run under a 1.5 GB address-space limit (Release builds only:
+# sanitizer builds cannot start under it), with the peak RSS measured.
+wide_arch=conv1024k1$(printf ',relu%.0s' {1..19}),pool,pool,pool,fc10,sigmoid
+if timeout 20 bash -c 'ulimit -v 1572864 && exec "$0" --version' "$BIN" >/dev/null 2>&1; then
+    rss=(bash -c 'ulimit -v 1572864 && exec "$@"' limit)
+    [[ -x /usr/bin/time ]] && rss+=(/usr/bin/time -f 'peak-rss-kb %M' -o rss.txt)
+    timeout 120 "${rss[@]}" "$BIN" --eval --model wide.safetensors --data mnist --threads 2 >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && grep -q '^accuracy ' out; then pass; else fail "row 3: --eval of wide.safetensors: exit $rc: $(tail -n 2 err)"; fi
+    if [[ -f rss.txt ]]; then
+        kb=$(sed -n 's/^peak-rss-kb //p' rss.txt)
+        echo "row 3: --eval of wide.safetensors peaked at $((kb / 1024)) MB"
+        if [[ -n $kb && $kb -lt 716800 ]]; then pass; else fail "row 3: peak RSS ${kb} kB, over 700 MB"; fi
+    fi
+else
+    skip "row 3 under ulimit -v: this build cannot start within 1.5 GB of address space"
+fi
+expect "training: a batch of 64 needs 4377 MB of activations (17931294 floats a sample), beyond the limit of 256 MB; use a batch of 3 or less" -- \
+    --train --arch "$wide_arch" --batch 64 --epochs 1 --data mnist --threads 1 --out never.safetensors
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then
     echo "evidence kept in $tmp" >&2
