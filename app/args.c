@@ -2,6 +2,7 @@
  * Every flag is looked up in one table that says whether it takes a value
  * and which modes accept it, so "wrong mode" errors need no special cases. */
 #include "args.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -110,9 +111,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
         /* Messages quote the user's arguments; a newline or escape code in
          * one must not break the one-line message or drive the terminal
          * (found by tests/fuzz/fuzz_args.c). */
-        for (char *p = err; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                *p = '?';
+        text_clean(err);
     }
     va_end(ap);
     return -1;

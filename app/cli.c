@@ -9,6 +9,7 @@
 
 #include "nn_file.h"
 #include "paths.h"
+#include "text.h"
 
 #ifdef NN_HAVE_OPENMP
 #include <omp.h>
@@ -20,12 +21,14 @@
 
 void dp_errorf(const char *fmt, ...)
 {
+    /* Messages quote paths, ids and values from files: cleaned here, the
+     * one place they all pass, so none can drive the terminal. */
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fputs("digitpad: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "digitpad: %s\n", text_clean(msg));
 }
 
 int dp_exit_for(nn_status s)

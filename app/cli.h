@@ -20,7 +20,8 @@ void dp_print_version(FILE *f);
 
 /* ------------------------------------------------- shared by the modes */
 
-/* Prints "digitpad: <message>" and a newline on stderr. */
+/* Prints "digitpad: <message>" and a newline on stderr, the message
+ * cleaned of control characters (text_clean in base/text.h). */
 void dp_errorf(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))

@@ -9,6 +9,7 @@
 #include "ink.h"
 #include "nn_data.h"
 #include "progress.h"
+#include "text.h"
 
 int dp_cli_eval(const dp_args *a)
 {
@@ -33,14 +34,18 @@ int dp_cli_eval(const dp_args *a)
     }
     double secs = dp_now() - t0;
 
+    /* Metadata is text from the file: cleaned before it reaches stdout, so
+     * "\u001b[2J" in a model cannot clear the screen (issue 18, row 6). */
     const char *arch = nn_model_meta_get(m, "arch");
     const char *recorded = nn_model_meta_get(m, "test_accuracy");
     const char *dataset = nn_model_meta_get(m, "dataset");
-    printf("model     %s\n", path);
-    printf("arch      %s\n", arch ? arch : "?");
+    char c_path[4096], c_arch[1024], c_rec[64], c_data[256];
+    printf("model     %s\n", text_clean_copy(path, c_path, sizeof c_path));
+    printf("arch      %s\n", arch ? text_clean_copy(arch, c_arch, sizeof c_arch) : "?");
     if (dataset || recorded)
-        printf("trained   on %s, recorded test accuracy %s\n", dataset ? dataset : "?",
-               recorded ? recorded : "?");
+        printf("trained   on %s, recorded test accuracy %s\n",
+               dataset ? text_clean_copy(dataset, c_data, sizeof c_data) : "?",
+               recorded ? text_clean_copy(recorded, c_rec, sizeof c_rec) : "?");
     printf("test set  %zu images from %s (%.2f s, %.0f images/s)\n", ev.n, dir, secs,
            secs > 0 ? (double)ev.n / secs : 0.0);
     printf("accuracy  %.2f%% (%zu/%zu correct)\n\n", 100.0 * ev.accuracy, ev.correct, ev.n);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ink.h"
+#include "text.h"
 
 /* Drawings are preprocessed and run through the network this many at a time:
  * one batched forward is much faster than one call per drawing. */
@@ -131,7 +132,9 @@ int dp_cli_predict_strokes(const dp_args *a)
                 sum.correct += pred == s->label;
                 sum.confusion[s->label][pred]++;
             }
-            printf("%s %d %.4f %s\n", s->id, pred, (double)out[pred], label);
+            char id[sizeof s->id];
+            printf("%s %d %.4f %s\n", text_clean_copy(s->id, id, sizeof id), pred,
+                   (double)out[pred], label);
             if (a->save_inputs && save_input(a->save_inputs, s->id,
                                              x + i * INK_INPUT_SIZE) != 0)
                 goto done;
@@ -195,7 +198,8 @@ int dp_cli_predict(const dp_args *a)
             continue;
         }
         int pred = dp_argmax10(y);
-        printf("%s %d %.4f\n", img, pred, (double)y[pred]);
+        char shown[4096];
+        printf("%s %d %.4f\n", text_clean_copy(img, shown, sizeof shown), pred, (double)y[pred]);
     }
     if (fflush(stdout) != 0) {
         dp_errorf("cannot write the results");

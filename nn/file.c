@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "nn_file.h"
 #include "fileio.h"
+#include "text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -443,11 +444,10 @@ nn_model *nn_model_load_buffer(const void *data, size_t len, const char *name, n
 {
     nn_model *m = load_buffer(data, len, name, err);
     /* Messages quote names and values from the file; a JSON "\n" or other
-     * control character in them must not break the one-line promise. */
+     * control character in them must not break the one-line promise (the
+     * window shows them too, not only the terminal). */
     if (!m && err)
-        for (char *p = err->msg; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                *p = '?';
+        text_clean(err->msg);
     return m;
 }
 

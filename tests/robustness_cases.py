@@ -25,6 +25,12 @@ def build(header, data, pad=True):
     return struct.pack("<Q", len(text)) + text + data
 
 
+def build_raw(text, data):
+    """A safetensors file from header text as it is (padded to 8 bytes)."""
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
 def tensor_names(header):
     return sorted((k for k in header if k != "__metadata__"),
                   key=lambda k: header[k]["data_offsets"][0])
@@ -86,6 +92,30 @@ def models(outdir):
         h = json.loads(json.dumps(header))
         edit(h)
         return build(h, d)
+
+    # Row 6 of issue 18: metadata that would drive a terminal (clear the
+    # screen, set the title, fake a line) if printed raw.
+    def escapes(h):
+        h["__metadata__"]["dataset"] = "\u001b[2J\r\nfake line"
+        h["__metadata__"]["test_accuracy"] = "\u001b]0;pwned\u0007\u009b1m"
+    put(outdir, "escapes.safetensors", variant(escapes))
+
+    # Row 7: headers that are valid JSON to a lenient parser but not I-JSON
+    # (RFC 7493).  Edited as text: json.dumps cannot write these.
+    text = good[8:8 + hl].rstrip(b" ")
+
+    def raw(edited):
+        return build_raw(edited, data)
+    put(outdir, "dup-shape.safetensors",
+        raw(text.replace(b'"shape":[10,784],', b'"shape":[10,784],"shape":[10,784],', 1)))
+    put(outdir, "nul-key.safetensors",
+        raw(text.replace(b'"loss":"bce"', b'"loss":"bce","a\\u0000b":"x"', 1)))
+    put(outdir, "nul-version.safetensors",
+        raw(text.replace(b'"format_version":"1"', b'"format_version":"1\\u0000junk"', 1)))
+    put(outdir, "surrogate.safetensors",
+        raw(text.replace(b'"loss":"bce"', b'"loss":"bce","note":"\\ud800"', 1)))
+    put(outdir, "latin1.safetensors",
+        raw(text.replace(b'"loss":"bce"', b'"loss":"bce","note":"caf\xe9"', 1)))
 
     put(outdir, "empty.safetensors", b"")
     put(outdir, "cut-length.safetensors", good[:5])                 # inside the length prefix

@@ -279,6 +279,18 @@ fi
 expect "training: a batch of 64 needs 4377 MB of activations (17931294 floats a sample), beyond the limit of 256 MB; use a batch of 3 or less" -- \
     --train --arch "$wide_arch" --batch 64 --epochs 1 --data mnist --threads 1 --out never.safetensors
 
+# Row 6: metadata with escape sequences reaches stdout cleaned: no control
+# character but the newlines, and the line exactly as documented.
+"$BIN" "${EVAL[@]}" escapes.safetensors >out 2>err
+rc=$?
+want_line="trained   on ?[2J??fake line, recorded test accuracy ?]0;pwned??1m"
+if [[ $rc -eq 0 ]] && grep -qxF -- "$want_line" out && ! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' out; then
+    pass
+else
+    fail "row 6: exit $rc, stdout: $(head -n 3 out | cat -v)"
+fi
+check_doc "$want_line"
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then
     echo "evidence kept in $tmp" >&2
