@@ -17,6 +17,7 @@
 #include "nn_file.h"
 #include "calibrate.h"
 #include "fileio.h"
+#include "text.h"
 #include "ink.h"
 #include "progress.h"
 
@@ -75,22 +76,49 @@ static void build_config(const dp_args *a, const char *arch_name, nn_train_confi
     }
 }
 
-/* The command line as one string, as a POSIX shell would read it back:
- * arguments with spaces or quotes are single-quoted ('\'' for a quote). */
+/* The command line as one string, as a shell would read it back: arguments
+ * with spaces or quotes are single-quoted ('\'' for a quote); one holding
+ * bytes that are not UTF-8 text, or control characters, is written in
+ * bash's $'...' form with \xHH escapes, so the saved header stays valid
+ * UTF-8 (I-JSON) and still names the argument exactly. */
 static char *join_argv(int argc, char **argv)
 {
     size_t len = 1;
     for (int i = 0; i < argc; i++)
-        len += 4 * strlen(argv[i]) + 3;
+        len += 4 * strlen(argv[i]) + 4;
     char *s = malloc(len);
     if (!s)
         return NULL;
     char *p = s;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        const unsigned char *u = (const unsigned char *)a;
+        size_t n = strlen(a);
+        int raw = !text_utf8_valid(a, n, NULL);
+        for (size_t k = 0; !raw && k < n; k++)
+            raw = u[k] < 0x20 || u[k] == 0x7f;
         int quote = a[0] == '\0' || strpbrk(a, " \t\n'\"\\$`*?;&|<>()[]{}~#") != NULL;
         if (i)
             *p++ = ' ';
+        if (raw) {
+            *p++ = '$';
+            *p++ = '\'';
+            for (size_t k = 0; k < n;) {
+                size_t l = text_utf8_char(u + k, n - k, NULL);
+                if (l == 0 || u[k] < 0x20 || u[k] == 0x7f) {
+                    p += sprintf(p, "\\x%02x", u[k]);
+                    k++;
+                    continue;
+                }
+                if (u[k] == '\'' || u[k] == '\\')
+                    *p++ = '\\';
+                memcpy(p, u + k, l);
+                p += l;
+                k += l;
+            }
+            *p++ = '\'';
+            continue;
+        }
         if (quote)
             *p++ = '\'';
         for (; *a; a++) {

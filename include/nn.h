@@ -214,7 +214,9 @@ size_t nn_model_tensor_count(const nn_model *m);
 nn_status nn_model_tensor(const nn_model *m, size_t i, nn_tensor *out);
 
 /* String metadata ("arch", "loss", "test_accuracy", ...).  set copies both
- * strings (replacing an existing key); get returns a borrowed pointer valid
+ * strings (replacing an existing key) and refuses (NN_EINVAL) a key or value
+ * that is not valid UTF-8, which no saved header may hold; get returns a
+ * borrowed pointer valid
  * until the key is set again or the model is freed, or NULL if absent. */
 nn_status nn_model_meta_set(nn_model *m, const char *key, const char *value, nn_error *err);
 const char *nn_model_meta_get(const nn_model *m, const char *key);

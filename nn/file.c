@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "nn_file.h"
 #include "fileio.h"
+#include "ijson.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -230,6 +231,13 @@ static char *build_header(const nn_model *m, nn_error *err)
         out = cJSON_PrintUnformatted(root);
     if (!out)
         nn_fail(err, NN_ENOMEM, "out of memory writing a model header");
+    /* The header must be I-JSON, which Python and PyTorch insist on:
+     * nn_model_meta_set keeps metadata UTF-8, and this makes sure. */
+    if (out && !text_utf8_valid(out, strlen(out), NULL)) {
+        nn_fail(err, NN_EINVAL, "the model's metadata is not valid UTF-8");
+        cJSON_free(out);
+        out = NULL;
+    }
     cJSON_Delete(root);
     if (arch_s != archbuf)
         free(arch_s);
@@ -406,11 +414,7 @@ static nn_status check_metadata(const cJSON *meta, nn_arch *arch, const char *na
         if (!cJSON_IsString(e))
             return nn_fail(err, NN_EFORMAT, "%s: metadata '%.40s' is not a string", name,
                            e->string);
-        for (const cJSON *f = e->next; f; f = f->next)
-            if (!strcmp(e->string, f->string))
-                return nn_fail(err, NN_EFORMAT, "%s: metadata '%.40s' appears twice", name,
-                               e->string);
-    }
+    } /* duplicate keys: nn_ijson_check_keys, before this */
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(meta, "format");
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(meta, "format_version");
     const cJSON *ar = cJSON_GetObjectItemCaseSensitive(meta, "arch");
@@ -501,6 +505,12 @@ static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_
     uint64_t data_len = len - 8 - hl;
     const unsigned char *dat = buf + 8 + hl;
 
+    /* I-JSON's rules on the text first: cJSON would accept what breaks them. */
+    char why[200];
+    if (nn_ijson_check_text((const char *)buf + 8, (size_t)hl, why, sizeof why) != 0) {
+        nn_fail(err, NN_EFORMAT, "%s: %s", name, why);
+        return NULL;
+    }
     /* cJSON needs a terminated string; the copy is bounded by the limit. */
     char *json = malloc((size_t)hl + 1);
     if (!json) {
@@ -535,13 +545,12 @@ static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_
                 "than %d tensors", name, nkeys, MAX_TENSORS);
         goto out;
     }
-    /* Duplicate keys would let two entries claim one name. */
-    for (const cJSON *a = root->child; a; a = a->next)
-        for (const cJSON *b = a->next; b; b = b->next)
-            if (a->string && b->string && !strcmp(a->string, b->string)) {
-                nn_fail(err, NN_EFORMAT, "%s: header key '%.40s' appears twice", name, a->string);
-                goto out;
-            }
+    /* Duplicate keys, at any depth, would let two entries claim one name
+     * or one tensor two shapes. */
+    if (nn_ijson_check_keys(root, why, sizeof why) != 0) {
+        nn_fail(err, NN_EFORMAT, "%s: %s", name, why);
+        goto out;
+    }
 
     nn_arch arch;
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "__metadata__");

@@ -291,6 +291,31 @@ else
 fi
 check_doc "$want_line"
 
+# Row 7: the saved header is I-JSON even for a --out name that is not UTF-8
+# (the command is stored in bash's $'...' form), and the loader refuses
+# headers that break I-JSON.
+if "$BIN" "${TRAIN[@]}" --out $'m-\xff.safetensors' >out 2>err &&
+    "$PY" -c '
+import json, struct, sys
+b = open(sys.argv[1].encode("utf-8", "surrogateescape"), "rb").read()
+(hl,) = struct.unpack_from("<Q", b)
+cmd = json.loads(b[8:8 + hl].decode("utf-8"))["__metadata__"]["command"]
+sys.exit(0 if cmd.endswith(" --out $\x27m-\\xff.safetensors\x27") else 1)' $'m-\xff.safetensors' &&
+    "$BIN" "${EVAL[@]}" $'m-\xff.safetensors' >out 2>err; then
+    pass
+else
+    fail "row 7: a model saved as m-\\xff.safetensors is not valid UTF-8 I-JSON or does not load: $(tail -n 1 err)"
+fi
+expect "dup-shape.safetensors: header key 'shape' appears twice in '0.weight'" -- "${EVAL[@]}" dup-shape.safetensors
+expect "nul-key.safetensors: a string in the header holds \u0000 (byte 95); I-JSON (RFC 7493) strings cannot" -- \
+    "${EVAL[@]}" nul-key.safetensors
+expect "nul-version.safetensors: a string in the header holds \u0000 (byte 56); I-JSON (RFC 7493) strings cannot" -- \
+    "${EVAL[@]}" nul-version.safetensors
+expect "surrogate.safetensors: a string in the header holds an unpaired surrogate \ud800 (byte 101); I-JSON (RFC 7493) strings cannot" -- \
+    "${EVAL[@]}" surrogate.safetensors
+expect "latin1.safetensors: the header is not valid UTF-8 (byte 104 of 248); model headers are I-JSON (RFC 7493)" -- \
+    "${EVAL[@]}" latin1.safetensors
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then
     echo "evidence kept in $tmp" >&2
