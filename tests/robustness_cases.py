@@ -4,6 +4,7 @@
 # corrupted in every section, a tiny valid IDX set and broken variants of it.
 # Standard library only.
 """usage: robustness_cases.py OUTDIR"""
+import gzip
 import json
 import math
 import os
@@ -205,6 +206,22 @@ def main():
     idx_set(os.path.join(outdir, "mnist"), 20)
     # 2000 training images: row 1 of issue 18 (--limit 2000 --batch 500)
     idx_set(os.path.join(outdir, "mnist2k"), 20, n_train=2000)
+    # Row 8 of issue 18: gzip IDX files whose trailer is cut, whose CRC32
+    # is wrong, or with bytes after the stream.
+    for tag in ("gz-cut", "gz-crc", "gz-junk"):
+        d = os.path.join(outdir, tag)
+        idx_set(d, 20)
+        name = os.path.join(d, "t10k-images-idx3-ubyte")
+        with open(name, "rb") as f:
+            z = bytearray(gzip.compress(f.read(), mtime=0))
+        os.remove(name)
+        if tag == "gz-cut":
+            z = z[:-4]                    # half the trailer: the length is gone
+        elif tag == "gz-crc":
+            z[-8] ^= 1                    # the CRC32's first byte
+        else:
+            z += b"not part of the stream"
+        put(d, "t10k-images-idx3-ubyte.gz", bytes(z))
     idx_set(os.path.join(outdir, "idx-magic"), 20, images_magic=2049)
     idx_set(os.path.join(outdir, "idx-count"), 20, images_count=20, cut_images=5)
 

@@ -316,6 +316,14 @@ expect "surrogate.safetensors: a string in the header holds an unpaired surrogat
 expect "latin1.safetensors: the header is not valid UTF-8 (byte 104 of 248); model headers are I-JSON (RFC 7493)" -- \
     "${EVAL[@]}" latin1.safetensors
 
+# Row 8: gzip's CRC32 and length are checked, and nothing may follow the stream.
+expect "gz-cut/t10k-images-idx3-ubyte.gz: truncated: the gzip trailer (CRC32 and length) is missing or cut" -- \
+    --eval --model good.safetensors --data gz-cut --threads 1
+expect "gz-crc/t10k-images-idx3-ubyte.gz: the gzip trailer's CRC32 does not match the data (corrupt file)" -- \
+    --eval --model good.safetensors --data gz-crc --threads 1
+expect "gz-junk/t10k-images-idx3-ubyte.gz: 22 bytes after the end of the gzip stream" -- \
+    --eval --model good.safetensors --data gz-junk --threads 1
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then
     echo "evidence kept in $tmp" >&2
