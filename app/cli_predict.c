@@ -32,10 +32,13 @@ static void print_strokes_summary(const strokes_summary *s, size_t n, double thr
         dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
 }
 
-/* Writes one drawing's network input as dir/ID.pgm.  IDs come from the file
- * being read, so anything but [A-Za-z0-9._-] becomes '_' and a leading dot
- * is replaced: an ID never names a path outside dir. */
-static int save_input(const char *dir, const char *id, const float *in)
+/* Writes drawing number `no` (1-based, in file order) as dir/NNNNN-ID.pgm.
+ * IDs come from the file being read, so anything but [A-Za-z0-9._-] becomes
+ * '_' and a leading dot is replaced: an ID never names a path outside dir.
+ * The number makes every name unique (ids "a/b" and "a_b", or one id
+ * twice, would otherwise share a file) and the name deterministic; the
+ * file must be new, so nothing is ever overwritten. */
+static int save_input(const char *dir, size_t no, const char *id, const float *in)
 {
     char name[256];
     size_t n = 0;
@@ -47,8 +50,8 @@ static int save_input(const char *dir, const char *id, const float *in)
     }
     name[n] = '\0';
     char path[4096 + 256], msg[512];
-    snprintf(path, sizeof path, "%s/%s.pgm", dir, n ? name : "_");
-    if (ink_write_pgm(path, in, msg, sizeof msg) != 0) {
+    snprintf(path, sizeof path, "%s/%05zu-%s.pgm", dir, no, name);
+    if (ink_write_pgm_new(path, in, msg, sizeof msg) != 0) {
         dp_errorf("%s", msg);
         return -1;
     }
@@ -135,7 +138,7 @@ int dp_cli_predict_strokes(const dp_args *a)
             char id[sizeof s->id];
             printf("%s %d %.4f %s\n", text_clean_copy(s->id, id, sizeof id), pred,
                    (double)out[pred], label);
-            if (a->save_inputs && save_input(a->save_inputs, s->id,
+            if (a->save_inputs && save_input(a->save_inputs, start + i + 1, s->id,
                                              x + i * INK_INPUT_SIZE) != 0)
                 goto done;
         }

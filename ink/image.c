@@ -387,7 +387,8 @@ int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, siz
     return 0;
 }
 
-int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, size_t errlen)
+static int write_pgm(const char *path, const float in[INK_INPUT_SIZE], int flags, char *err,
+                     size_t errlen)
 {
     unsigned char data[32 + INK_INPUT_SIZE];
     int hl = snprintf((char *)data, 32, "P5\n%d %d\n255\n", INK_SIDE, INK_SIDE);
@@ -398,5 +399,16 @@ int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, s
     }
     size_t total = (size_t)hl + INK_INPUT_SIZE;
 
-    return fileio_save(path, data, total, FILEIO_REPLACE, NULL, NULL, err, errlen);
+    return fileio_save(path, data, total, flags, NULL, NULL, err, errlen);
+}
+
+int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, size_t errlen)
+{
+    return write_pgm(path, in, FILEIO_REPLACE, err, errlen);
+}
+
+int ink_write_pgm_new(const char *path, const float in[INK_INPUT_SIZE], char *err,
+                      size_t errlen)
+{
+    return write_pgm(path, in, FILEIO_NO_REPLACE, err, errlen);
 }

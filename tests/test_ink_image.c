@@ -300,6 +300,36 @@ static void test_pgm_failures(void)
     free(before);
 }
 
+/* ink_write_pgm_new never replaces anything: an existing picture, a link
+ * or a FIFO stays as it was (issue 18, row 10). */
+static void test_pgm_new(void)
+{
+    char dir[512], path[600], err[512];
+    snprintf(dir, sizeof dir, "%s/pgmnew", test_tmpdir());
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(path, sizeof path, "%s/a.pgm", dir);
+    float a[INK_INPUT_SIZE], b[INK_INPUT_SIZE];
+    for (int i = 0; i < INK_INPUT_SIZE; i++) {
+        a[i] = (float)(i % 5) / 4.0f;
+        b[i] = 1.0f - a[i];
+    }
+    CHECK(ink_write_pgm_new(path, a, err, sizeof err) == 0);
+    size_t l1 = 0, l2 = 0;
+    char *before = test_read_file(path, &l1);
+    CHECK(ink_write_pgm_new(path, b, err, sizeof err) == -1);
+    CHECK(strstr(err, "a.pgm: already exists; not overwritten") != NULL);
+    char *after = test_read_file(path, &l2);
+    CHECK(before && after && l1 == l2 && memcmp(before, after, l1) == 0);
+    CHECK(test_stray_files(dir, "a.pgm") == 0);
+    char lnk[600];
+    snprintf(lnk, sizeof lnk, "%s/l.pgm", dir);
+    CHECK(symlink("a.pgm", lnk) == 0);
+    CHECK(ink_write_pgm(lnk, b, err, sizeof err) == -1);
+    CHECK(strstr(err, "l.pgm: is a symbolic link, not a regular file") != NULL);
+    free(before);
+    free(after);
+}
+
 int main(void)
 {
     unsigned char *b = malloc(1 << 16);
@@ -455,5 +485,6 @@ int main(void)
 
     free(b);
     test_pgm_failures();
+    test_pgm_new();
     return test_finish("test_ink_image");
 }

@@ -324,6 +324,19 @@ expect "gz-crc/t10k-images-idx3-ubyte.gz: the gzip trailer's CRC32 does not matc
 expect "gz-junk/t10k-images-idx3-ubyte.gz: 22 bytes after the end of the gzip stream" -- \
     --eval --model good.safetensors --data gz-junk --threads 1
 
+# Row 10: --save-inputs names never collide (ids a/b and a_b, an id given
+# twice), and a second run into the same directory overwrites nothing.
+printf '1 a/b | 500,100 500,900\n7 a_b | 300,200 700,200 450,800\n7 a_b | 300,250 700,250 450,850\n' >ids.strokes
+mkdir saved
+"$BIN" --predict-strokes ids.strokes --model good.safetensors --save-inputs saved >out 2>err
+rc=$?
+names=$(ls saved | tr '\n' ' ')
+if [[ $rc -eq 0 && $names == "00001-a_b.pgm 00002-a_b.pgm 00003-a_b.pgm " ]]; then pass; else fail "row 10: exit $rc, files: $names"; fi
+sums=$(cat saved/* | cksum)
+expect "saved/00001-a_b.pgm: already exists; not overwritten" -- \
+    --predict-strokes ids.strokes --model good.safetensors --save-inputs saved
+if [[ $(cat saved/* | cksum) == "$sums" && $(ls saved | wc -l) -eq 3 ]]; then pass; else fail "row 10: saved/ changed: $(ls saved)"; fi
+
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then
     echo "evidence kept in $tmp" >&2
