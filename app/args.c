@@ -163,6 +163,15 @@ int dp_parse_double(const char *s, double lo, double hi, double *out)
     return 0;
 }
 
+int dp_parse_threshold(const char *s, double *out)
+{
+    double v;
+    if (dp_parse_double(s, 0.0, 1.0, &v) != 0 || v <= 0.0 || v >= 1.0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
 static int parse_u64(const char *s, uint64_t *out)
 {
     if (!s || !isdigit((unsigned char)*s))

@@ -102,4 +102,12 @@ const char *dp_mode_flag(dp_mode m);
 int dp_parse_long(const char *s, long lo, long hi, long *out);
 int dp_parse_double(const char *s, double lo, double hi, double *out);
 
+/* The one parser for a model's "threshold" metadata, used by the command
+ * line and the window alike: a number strictly between 0 and 1 (at 0 or 1
+ * every answer would be sure, or unsure), written as dp_parse_double
+ * wants it (no trailing junk, no nan or inf).  0, or -1 (then callers use
+ * DP_DEFAULT_THRESHOLD). */
+int dp_parse_threshold(const char *s, double *out);
+#define DP_DEFAULT_THRESHOLD 0.5
+
 #endif

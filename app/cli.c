@@ -69,14 +69,9 @@ nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc)
 
 double dp_model_threshold(const nn_model *m)
 {
-    const char *t = nn_model_meta_get(m, "threshold");
-    if (!t)
-        return 0.5;
-    char *end = NULL;
-    double v = strtod(t, &end);
-    if (end == t || *end != '\0' || !isfinite(v) || v < 0.0 || v > 1.0)
-        return 0.5;
-    return v;
+    double v;
+    return dp_parse_threshold(nn_model_meta_get(m, "threshold"), &v) == 0 ? v
+                                                                          : DP_DEFAULT_THRESHOLD;
 }
 
 int dp_argmax10(const float *y)

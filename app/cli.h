@@ -40,7 +40,8 @@ int dp_fail(const nn_error *err);
  * with *rc set to the exit code for it. */
 nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc);
 
-/* A model's "threshold" metadata as a number in [0,1], else 0.5. */
+/* A model's "threshold" metadata if dp_parse_threshold takes it, else
+ * DP_DEFAULT_THRESHOLD. */
 double dp_model_threshold(const nn_model *m);
 
 /* Index of the largest of ten outputs. */

@@ -65,7 +65,13 @@ int dp_cli_eval(const dp_args *a)
     dp_print_confusion(stdout, "", (const size_t(*)[10])ev.confusion);
     if (test.rows == INK_SIDE && test.cols == INK_SIDE &&
         nn_arch_in_size(nn_model_arch(m)) == INK_INPUT_SIZE) {
-        double th = dp_model_threshold(m);
+        double th = dp_model_threshold(m), parsed;
+        const char *stored = nn_model_meta_get(m, "threshold");
+        const char *th_note = !stored ? " (default)"
+                              : dp_parse_threshold(stored, &parsed) != 0
+                                  ? " (default: the model's threshold is not a number between 0 "
+                                    "and 1)"
+                                  : "";
         dp_calibration cal;
         if (dp_calibrate(m, &test, th, &cal, &err) != NN_OK) {
             rc = dp_fail(&err);
@@ -74,7 +80,7 @@ int dp_cli_eval(const dp_args *a)
         printf("\nunsure    top output below the model's threshold %.2f%s: %.2f%% of the test "
                "images (%.2f%% of the right answers, %.1f%% of the wrong ones); "
                "%.1f%% of %zu scribbles still get an answer\n",
-               th, nn_model_meta_get(m, "threshold") ? "" : " (default)",
+               th, th_note,
                100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure, 100.0 * cal.wrong_unsure,
                100.0 * cal.scribble_sure, cal.n_scribbles);
     }

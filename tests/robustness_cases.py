@@ -118,6 +118,12 @@ def models(outdir):
     put(outdir, "latin1.safetensors",
         raw(text.replace(b'"loss":"bce"', b'"loss":"bce","note":"caf\xe9"', 1)))
 
+    # Row 11: thresholds the window and the command line once read apart.
+    for tag, value in (("th-one", "1"), ("th-junk", "0.3abc"), ("th-nan", "nan")):
+        def threshold(h, value=value):
+            h["__metadata__"]["threshold"] = value
+        put(outdir, tag + ".safetensors", variant(threshold))
+
     put(outdir, "empty.safetensors", b"")
     put(outdir, "cut-length.safetensors", good[:5])                 # inside the length prefix
     put(outdir, "cut-header.safetensors", good[:8 + hl // 2])       # inside the JSON header
