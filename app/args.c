@@ -2,6 +2,7 @@
  * Every flag is looked up in one table that says whether it takes a value
  * and which modes accept it, so "wrong mode" errors need no special cases. */
 #include "args.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,7 +29,7 @@ typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
     O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
-    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_COUNT
+    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_DRAWN, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -69,6 +70,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_SCRIPT] = {"--script", 1, -1, M_GUI},
     [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI},
     [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES},
+    [O_DRAWN] = {"--drawn", 0, -1, M_EVAL},
 };
 
 const char *dp_mode_flag(dp_mode m)
@@ -112,9 +114,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
         /* Messages quote the user's arguments; a newline or escape code in
          * one must not break the one-line message or drive the terminal
          * (found by tests/fuzz/fuzz_args.c). */
-        for (char *p = err; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                *p = '?';
+        text_clean(err);
     }
     va_end(ap);
     return -1;
@@ -161,6 +161,15 @@ int dp_parse_double(const char *s, double lo, double hi, double *out)
     if (errno == ERANGE && fabs(v) > 1.0)
         return -1;
     if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int dp_parse_threshold(const char *s, double *out)
+{
+    double v;
+    if (dp_parse_double(s, 0.0, 1.0, &v) != 0 || v <= 0.0 || v >= 1.0)
         return -1;
     *out = v;
     return 0;
@@ -449,6 +458,8 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
             a->augment = 1;
         } else if (id == O_SHIPPED) {
             a->shipped_model = 1;
+        } else if (id == O_DRAWN) {
+            a->drawn = 1;
         } else if (value && set_value(a, (opt_id)id, o->name, value, err, errlen) != 0) {
             return -1;
         }

@@ -20,18 +20,28 @@ void dp_print_version(FILE *f);
 
 /* ------------------------------------------------- shared by the modes */
 
-/* Prints "digitpad: <message>" and a newline on stderr. */
+/* Prints "digitpad: <message>" and a newline on stderr, the message
+ * cleaned of control characters (text_clean in base/text.h). */
 void dp_errorf(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
 
-/* Loads `path`, or the shipped default model when path is NULL.  The path
- * actually used goes to used (len bytes).  NULL after printing the error. */
-nn_model *dp_load_model(const char *path, char *used, size_t len);
+/* The exit code (DP_EXIT_* in args.h) for a library failure: out of
+ * memory 4, a diverged training run 3, anything else (bad input) 2. */
+int dp_exit_for(nn_status s);
 
-/* A model's "threshold" metadata as a number in [0,1], else 0.5. */
+/* Prints err's message as dp_errorf does and returns dp_exit_for(its status). */
+int dp_fail(const nn_error *err);
+
+/* Loads `path`, or the shipped default model when path is NULL.  The path
+ * actually used goes to used (len bytes).  NULL after printing the error,
+ * with *rc set to the exit code for it. */
+nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc);
+
+/* A model's "threshold" metadata if dp_parse_threshold takes it, else
+ * DP_DEFAULT_THRESHOLD. */
 double dp_model_threshold(const nn_model *m);
 
 /* Index of the largest of ten outputs. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ink.h"
+#include "text.h"
 
 /* Drawings are preprocessed and run through the network this many at a time:
  * one batched forward is much faster than one call per drawing. */
@@ -31,10 +32,13 @@ static void print_strokes_summary(const strokes_summary *s, size_t n, double thr
         dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
 }
 
-/* Writes one drawing's network input as dir/ID.pgm.  IDs come from the file
- * being read, so anything but [A-Za-z0-9._-] becomes '_' and a leading dot
- * is replaced: an ID never names a path outside dir. */
-static int save_input(const char *dir, const char *id, const float *in)
+/* Writes drawing number `no` (1-based, in file order) as dir/NNNNN-ID.pgm.
+ * IDs come from the file being read, so anything but [A-Za-z0-9._-] becomes
+ * '_' and a leading dot is replaced: an ID never names a path outside dir.
+ * The number makes every name unique (ids "a/b" and "a_b", or one id
+ * twice, would otherwise share a file) and the name deterministic; the
+ * file must be new, so nothing is ever overwritten. */
+static int save_input(const char *dir, size_t no, const char *id, const float *in)
 {
     char name[256];
     size_t n = 0;
@@ -46,8 +50,8 @@ static int save_input(const char *dir, const char *id, const float *in)
     }
     name[n] = '\0';
     char path[4096 + 256], msg[512];
-    snprintf(path, sizeof path, "%s/%s.pgm", dir, n ? name : "_");
-    if (ink_write_pgm(path, in, msg, sizeof msg) != 0) {
+    snprintf(path, sizeof path, "%s/%05zu-%s.pgm", dir, no, name);
+    if (ink_write_pgm_new(path, in, msg, sizeof msg) != 0) {
         dp_errorf("%s", msg);
         return -1;
     }
@@ -64,23 +68,27 @@ int dp_cli_predict_strokes(const dp_args *a)
         dp_errorf("%s", msg);
         return DP_EXIT_USAGE;
     }
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    int rc = DP_EXIT_USAGE;
+    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
     if (!m) {
         ink_samples_free(samples, n);
-        return DP_EXIT_USAGE;
+        return rc;
     }
-    int rc = DP_EXIT_USAGE;
+    rc = DP_EXIT_USAGE;
     nn_error err;
     size_t in_size = nn_arch_in_size(nn_model_arch(m));
-    float *x = malloc(sizeof *x * PREDICT_BATCH * INK_INPUT_SIZE);
-    float *y = malloc(sizeof *y * PREDICT_BATCH * 10);
-    nn_workspace *ws = nn_workspace_create(m, PREDICT_BATCH, &err);
+    /* batch x activations within the library's budget, whatever the model */
+    const size_t batch = nn_batch_cap(m, PREDICT_BATCH, 1);
+    float *x = malloc(sizeof *x * batch * INK_INPUT_SIZE);
+    float *y = malloc(sizeof *y * batch * 10);
+    nn_workspace *ws = nn_workspace_create(m, batch, &err);
     if (!ws) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     if (!x || !y) {
         dp_errorf("out of memory");
+        rc = DP_EXIT_NOMEM;
         goto done;
     }
     if (in_size != INK_INPUT_SIZE) {
@@ -90,8 +98,8 @@ int dp_cli_predict_strokes(const dp_args *a)
     double threshold = dp_model_threshold(m);
     strokes_summary sum;
     memset(&sum, 0, sizeof sum);
-    for (size_t start = 0; start < n; start += PREDICT_BATCH) {
-        size_t count = n - start < PREDICT_BATCH ? n - start : PREDICT_BATCH;
+    for (size_t start = 0; start < n; start += batch) {
+        size_t count = n - start < batch ? n - start : batch;
         /* Rendering a 560×560 canvas per drawing dominates the run time, and
          * ink_preprocess keeps no shared state, so drawings are rendered in
          * parallel.  An empty drawing gives an all-zero input (0), which the
@@ -107,10 +115,11 @@ int dp_cli_predict_strokes(const dp_args *a)
         }
         if (failed) {
             dp_errorf("out of memory preprocessing drawings");
+            rc = DP_EXIT_NOMEM;
             goto done;
         }
         if (nn_forward(m, ws, x, count, y, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         for (size_t i = 0; i < count; i++) {
@@ -126,8 +135,10 @@ int dp_cli_predict_strokes(const dp_args *a)
                 sum.correct += pred == s->label;
                 sum.confusion[s->label][pred]++;
             }
-            printf("%s %d %.4f %s\n", s->id, pred, (double)out[pred], label);
-            if (a->save_inputs && save_input(a->save_inputs, s->id,
+            char id[sizeof s->id];
+            printf("%s %d %.4f %s\n", text_clean_copy(s->id, id, sizeof id), pred,
+                   (double)out[pred], label);
+            if (a->save_inputs && save_input(a->save_inputs, start + i + 1, s->id,
                                              x + i * INK_INPUT_SIZE) != 0)
                 goto done;
         }
@@ -152,9 +163,10 @@ done:
 int dp_cli_predict(const dp_args *a)
 {
     char path[4096];
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    int rc = DP_EXIT_USAGE;
+    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
     if (!m)
-        return DP_EXIT_USAGE;
+        return rc;
     if (nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE) {
         dp_errorf("%s: the model does not take a 28x28 image", path);
         nn_model_free(m);
@@ -163,11 +175,11 @@ int dp_cli_predict(const dp_args *a)
     nn_error err;
     nn_workspace *ws = nn_workspace_create(m, 1, &err);
     if (!ws) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         nn_model_free(m);
-        return DP_EXIT_USAGE;
+        return rc;
     }
-    int rc = DP_EXIT_OK;
+    rc = DP_EXIT_OK;
     for (size_t i = 0; i < a->n_images; i++) {
         const char *img = a->images[i];
         char msg[512];
@@ -185,11 +197,12 @@ int dp_cli_predict(const dp_args *a)
         if (nn_forward(m, ws, x, 1, y, &err) != NN_OK) {
             fflush(stdout);
             dp_errorf("%s: %s", img, err.msg);
-            rc = DP_EXIT_USAGE;
+            rc = dp_exit_for(err.status);
             continue;
         }
         int pred = dp_argmax10(y);
-        printf("%s %d %.4f\n", img, pred, (double)y[pred]);
+        char shown[4096];
+        printf("%s %d %.4f\n", text_clean_copy(img, shown, sizeof shown), pred, (double)y[pred]);
     }
     if (fflush(stdout) != 0) {
         dp_errorf("cannot write the results");

@@ -3,7 +3,9 @@
  * value before it trusts any of them; saving is atomic (temp, fsync, rename). */
 #define _POSIX_C_SOURCE 200809L
 #include "nn_file.h"
-#include "file_internal.h"
+#include "fileio.h"
+#include "ijson.h"
+#include "text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -22,23 +24,6 @@
 #define MAX_TENSORS (2 * NN_MAX_LAYERS)
 /* digitpad writes about ten keys; a few hundred leaves room for any tool. */
 #define MAX_META 256
-
-/* ---------------------------------------------------------- test hook */
-
-static _Thread_local nn_file_step fail_step;
-
-void nn_file_set_fail_step(nn_file_step step)
-{
-    fail_step = step;
-}
-
-static int inject(nn_file_step step)
-{
-    if (fail_step != step)
-        return 0;
-    errno = EIO;
-    return 1;
-}
 
 /* ------------------------------------------------ little-endian helpers */
 
@@ -246,6 +231,13 @@ static char *build_header(const nn_model *m, nn_error *err)
         out = cJSON_PrintUnformatted(root);
     if (!out)
         nn_fail(err, NN_ENOMEM, "out of memory writing a model header");
+    /* The header must be I-JSON, which Python and PyTorch insist on:
+     * nn_model_meta_set keeps metadata UTF-8, and this makes sure. */
+    if (out && !text_utf8_valid(out, strlen(out), NULL)) {
+        nn_fail(err, NN_EINVAL, "the model's metadata is not valid UTF-8");
+        cJSON_free(out);
+        out = NULL;
+    }
     cJSON_Delete(root);
     if (arch_s != archbuf)
         free(arch_s);
@@ -422,11 +414,7 @@ static nn_status check_metadata(const cJSON *meta, nn_arch *arch, const char *na
         if (!cJSON_IsString(e))
             return nn_fail(err, NN_EFORMAT, "%s: metadata '%.40s' is not a string", name,
                            e->string);
-        for (const cJSON *f = e->next; f; f = f->next)
-            if (!strcmp(e->string, f->string))
-                return nn_fail(err, NN_EFORMAT, "%s: metadata '%.40s' appears twice", name,
-                               e->string);
-    }
+    } /* duplicate keys: nn_ijson_check_keys, before this */
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(meta, "format");
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(meta, "format_version");
     const cJSON *ar = cJSON_GetObjectItemCaseSensitive(meta, "arch");
@@ -460,11 +448,10 @@ nn_model *nn_model_load_buffer(const void *data, size_t len, const char *name, n
 {
     nn_model *m = load_buffer(data, len, name, err);
     /* Messages quote names and values from the file; a JSON "\n" or other
-     * control character in them must not break the one-line promise. */
+     * control character in them must not break the one-line promise (the
+     * window shows them too, not only the terminal). */
     if (!m && err)
-        for (char *p = err->msg; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                *p = '?';
+        text_clean(err->msg);
     return m;
 }
 
@@ -518,6 +505,12 @@ static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_
     uint64_t data_len = len - 8 - hl;
     const unsigned char *dat = buf + 8 + hl;
 
+    /* I-JSON's rules on the text first: cJSON would accept what breaks them. */
+    char why[200];
+    if (nn_ijson_check_text((const char *)buf + 8, (size_t)hl, why, sizeof why) != 0) {
+        nn_fail(err, NN_EFORMAT, "%s: %s", name, why);
+        return NULL;
+    }
     /* cJSON needs a terminated string; the copy is bounded by the limit. */
     char *json = malloc((size_t)hl + 1);
     if (!json) {
@@ -552,13 +545,12 @@ static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_
                 "than %d tensors", name, nkeys, MAX_TENSORS);
         goto out;
     }
-    /* Duplicate keys would let two entries claim one name. */
-    for (const cJSON *a = root->child; a; a = a->next)
-        for (const cJSON *b = a->next; b; b = b->next)
-            if (a->string && b->string && !strcmp(a->string, b->string)) {
-                nn_fail(err, NN_EFORMAT, "%s: header key '%.40s' appears twice", name, a->string);
-                goto out;
-            }
+    /* Duplicate keys, at any depth, would let two entries claim one name
+     * or one tensor two shapes. */
+    if (nn_ijson_check_keys(root, why, sizeof why) != 0) {
+        nn_fail(err, NN_EFORMAT, "%s: %s", name, why);
+        goto out;
+    }
 
     nn_arch arch;
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "__metadata__");
@@ -675,32 +667,13 @@ out:
     return m;
 }
 
-/* Opens path read-only, refusing anything but a regular file; a FIFO must
- * not block open(), hence O_NONBLOCK until fstat has looked. */
+/* Opens path read-only, refusing anything but a regular file. */
 static int open_regular(const char *path, uint64_t *size, nn_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            nn_fail(err, NN_EIO, "%s: no such file", path);
-        else
-            nn_fail(err, NN_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        nn_fail(err, NN_EIO, "%s: cannot stat: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
-        nn_fail(err, NN_EIO, "%s: %s", path, S_ISDIR(st.st_mode)
-                ? "is a directory, not a model file"
-                : "not a regular file (a FIFO, socket or device?)");
-        close(fd);
-        return -1;
-    }
-    *size = (uint64_t)st.st_size;
+    char msg[sizeof err->msg];
+    int fd = fileio_open_regular(path, "a model file", size, msg, sizeof msg);
+    if (fd < 0)
+        nn_fail(err, NN_EIO, "%s", msg);
     return fd;
 }
 
@@ -724,14 +697,12 @@ static ssize_t read_upto(int fd, unsigned char *buf, size_t len, const char *pat
     return (ssize_t)got;
 }
 
-nn_model *nn_model_load(const char *path, nn_error *err)
+/* Loads the file at `open_path`, naming it `path` in messages (a save
+ * loads its temporary file back under the target's name). */
+static nn_model *load_path(const char *open_path, const char *path, nn_error *err)
 {
-    if (!path) {
-        nn_fail(err, NN_EINVAL, "nn_model_load: NULL path");
-        return NULL;
-    }
     uint64_t size = 0;
-    int fd = open_regular(path, &size, err);
+    int fd = open_regular(open_path, &size, err);
     if (fd < 0)
         return NULL;
     if (size > FILE_MAX_SIZE) {
@@ -768,101 +739,52 @@ nn_model *nn_model_load(const char *path, nn_error *err)
     return m;
 }
 
-/* --------------------------------------------------------------- save */
-
-static int write_all(int fd, const unsigned char *p, size_t len)
+nn_model *nn_model_load(const char *path, nn_error *err)
 {
-    size_t done = 0;
-    if (fail_step == NN_FILE_STEP_WRITE)
-        len /= 2; /* a test's simulated failure: half the file, then EIO */
-    while (done < len) {
-        ssize_t n = write(fd, p + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        done += (size_t)n;
+    if (!path) {
+        nn_fail(err, NN_EINVAL, "nn_model_load: NULL path");
+        return NULL;
     }
-    return inject(NN_FILE_STEP_WRITE) ? -1 : 0;
+    return load_path(path, path, err);
 }
 
-/* fsync of the directory makes the rename itself durable; some file
- * systems refuse it, which costs durability only, so it is best effort. */
-static void sync_dir(const char *path)
+/* --------------------------------------------------------------- save */
+
+/* The save's check before the rename: the temporary file loads back with
+ * every check nn_model_load makes, so a model that could not be loaded
+ * (NaN weights, say) never replaces a good one. */
+static int loads_back(const char *tmp, void *user, char *why, size_t len)
 {
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    else
-        return;
-    int fd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
+    nn_error lerr = {0};
+    nn_model *back = load_path(tmp, (const char *)user, &lerr);
+    if (!back) {
+        /* lerr names the target already; the save puts it in front again */
+        const char *name = user, *reason = lerr.msg;
+        size_t nl = strlen(name);
+        if (!strncmp(reason, name, nl) && !strncmp(reason + nl, ": ", 2))
+            reason += nl + 2;
+        snprintf(why, len, "the written model does not load back (%s)", reason);
+        return -1;
     }
+    nn_model_free(back);
+    return 0;
 }
 
 nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err)
 {
     if (!m || !path || !*path)
         return nn_fail(err, NN_EINVAL, "nn_model_save: NULL argument");
+    char msg[sizeof err->msg];
+    if (fileio_check_target(path, msg, sizeof msg) != 0)
+        return nn_fail(err, NN_EIO, "%s", msg);
     void *data = NULL;
     size_t len = 0;
     nn_error serr = {0};
     nn_status st = nn_model_serialize(m, &data, &len, &serr);
     if (st != NN_OK)
         return nn_fail(err, st, "%s: %s", path, serr.msg);
-
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp) {
-        free(data);
-        return nn_fail(err, NN_ENOMEM, "%s: out of memory", path);
-    }
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-    int fd = inject(NN_FILE_STEP_CREATE) ? -1 : mkstemp(tmp);
-    if (fd < 0) {
-        st = nn_fail(err, NN_EIO, "%s: cannot create a temporary file beside it: %s "
-                     "(any previous file is unchanged)", path, strerror(errno));
-        free(tmp);
-        free(data);
-        return st;
-    }
-    /* mkstemp makes the file 0600; a model is not secret, so give it the
-     * previous file's mode, or the usual 0644. */
-    struct stat old;
-    (void)fchmod(fd, stat(path, &old) == 0 ? (old.st_mode & 07777) : 0644);
-
-    const char *what = NULL;
-    if (write_all(fd, data, len) != 0)
-        what = "cannot write";
-    else if (inject(NN_FILE_STEP_FSYNC) || fsync(fd) != 0)
-        what = "cannot flush to disk";
-    int e = errno;
-    if (inject(NN_FILE_STEP_CLOSE) | (close(fd) != 0)) {
-        if (!what) {
-            what = "cannot close";
-            e = errno;
-        }
-    }
-    if (!what && (inject(NN_FILE_STEP_RENAME) || rename(tmp, path) != 0)) {
-        what = "cannot rename the temporary file over it";
-        e = errno;
-    }
+    int r = fileio_save(path, data, len, FILEIO_REPLACE, loads_back, (void *)path, msg,
+                        sizeof msg);
     free(data);
-    if (what) {
-        unlink(tmp);
-        free(tmp);
-        return nn_fail(err, NN_EIO, "%s: %s: %s (any previous file is unchanged)", path, what,
-                       strerror(e));
-    }
-    free(tmp);
-    sync_dir(path);
-    return NN_OK;
+    return r == 0 ? NN_OK : nn_fail(err, NN_EIO, "%s", msg);
 }

@@ -31,6 +31,24 @@ int nn_threads_resolve(int threads)
 #endif
 }
 
+size_t nn_workspace_unit(const nn_model *m, int with_grad)
+{
+    const nn_arch_info *info = &m->info;
+    size_t out = info->layer[m->arch.n_layers - 1].out_size;
+    size_t per_sample = info->acts_per_sample - info->layer[0].in_size;
+    return per_sample + (with_grad ? 2 * info->max_act + out : 0);
+}
+
+size_t nn_batch_cap(const nn_model *m, size_t want, size_t share)
+{
+    if (!m || want == 0)
+        return 1;
+    size_t unit = nn_workspace_unit(m, 0);
+    size_t fit = NN_MAX_BATCH_ACTIVATIONS / (share ? share : 1) / (unit ? unit : 1);
+    size_t n = want < fit ? want : fit;
+    return n ? n : 1;
+}
+
 nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int with_grad,
                                      nn_error *err)
 {

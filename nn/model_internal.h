@@ -55,6 +55,10 @@ struct nn_workspace {
     float *block;              /* the one allocation all of the above live in */
 };
 
+/* Floats of workspace one sample of a batch takes (with_grad: training's
+ * too); batch x this is what NN_MAX_BATCH_ACTIVATIONS bounds. */
+size_t nn_workspace_unit(const nn_model *m, int with_grad);
+
 /* A workspace; with_grad adds what training's backward pass needs. */
 nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int with_grad,
                                      nn_error *err);

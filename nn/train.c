@@ -207,6 +207,20 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
     }
     const size_t np = m->info.n_params ? m->info.n_params : 1;
     const size_t in = m->info.layer[0].in_size;
+    /* A batch's activations are bounded as a whole, not only per sample:
+     * a wide convolution times a large batch would otherwise take
+     * gigabytes.  Training refuses rather than shrinking the batch, which
+     * is part of the recipe. */
+    size_t unit = nn_workspace_unit(m, 1);
+    if (cfg->batch > NN_MAX_BATCH_ACTIVATIONS / unit) {
+        size_t fit = NN_MAX_BATCH_ACTIVATIONS / unit;
+        nn_fail(err, NN_ELIMIT, "training: a batch of %zu needs %zu MB of activations (%zu "
+                "floats a sample), beyond the limit of %zu MB; use a batch of %zu or less",
+                cfg->batch, cfg->batch * unit / (1024 * 1024 / sizeof(float)), unit,
+                NN_MAX_BATCH_ACTIVATIONS / (1024 * 1024 / sizeof(float)), fit ? fit : 1);
+        nn_trainer_free(t);
+        return NULL;
+    }
     t->ws = calloc((size_t)t->chunks, sizeof *t->ws);
     t->grad = calloc((size_t)t->chunks, sizeof *t->grad);
     t->chunk_loss = calloc((size_t)t->chunks, sizeof *t->chunk_loss);
@@ -681,7 +695,32 @@ nn_status nn_trainer_step(nn_trainer *t, const float *x, const uint8_t *labels, 
         t->lbuf[i] = labels[i];
     }
     step_source src = {x, NULL, NULL, 0};
-    return run_step(t, &src, n, loss);
+    float l = 0.0f;
+    nn_status st = run_step(t, &src, n, &l);
+    if (loss)
+        *loss = l;
+    if (st == NN_OK && !isfinite(l))
+        return nn_fail(err, NN_EDIVERGED, "training diverged: the loss became %s (is the "
+                       "learning rate %g too high?)", isnan(l) ? "NaN" : "infinite",
+                       (double)t->cfg.lr);
+    return st;
+}
+
+static int params_finite(const nn_model *m)
+{
+    const float *p = m->params;
+    for (size_t i = 0; i < m->info.n_params; i++)
+        if (!isfinite(p[i]))
+            return 0;
+    return 1;
+}
+
+static nn_status diverged(const nn_trainer *t, nn_error *err, const char *what, int epoch,
+                          size_t done, size_t total)
+{
+    return nn_fail(err, NN_EDIVERGED, "training diverged: %s in epoch %d after %zu of %zu "
+                   "samples (is the learning rate %g too high?)", what, epoch + 1, done, total,
+                   (double)t->cfg.lr);
 }
 
 static double now_s(void)
@@ -745,6 +784,14 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
             sparse0_set(t, 0);
             return nn_fail(err, st, "train epoch: step failed");
         }
+        /* NaN or infinity never recovers: the weights it came from (or
+         * the step just taken with it) are lost, so training stops here
+         * rather than carrying a broken model to the end. */
+        if (!isfinite(loss)) {
+            sparse0_set(t, 0);
+            return diverged(t, err, isnan(loss) ? "the loss became NaN" :
+                            "the loss became infinite", epoch, b + n, ds->n);
+        }
         loss_sum += (double)loss * (double)n;
         p.done = b + n;
         p.loss = (float)(loss_sum / (double)p.done);
@@ -768,6 +815,9 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
     sparse0_set(t, 0);
     if (mean_loss)
         *mean_loss = (float)(loss_sum / (double)ds->n);
+    /* A finite loss can still hide an overflowed weight (a dead unit). */
+    if (!params_finite(t->m))
+        return diverged(t, err, "a weight became NaN or infinite", epoch, ds->n, ds->n);
     return NN_OK;
 }
 
@@ -789,6 +839,8 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
     int parts = nn_threads_resolve(threads);
     if ((size_t)parts > ds->n)
         parts = ds->n ? (int)ds->n : 1;
+    /* All threads' workspaces together stay within the batch budget. */
+    const size_t batch = nn_batch_cap(m, EVAL_BATCH, (size_t)parts);
     nn_eval *res = calloc((size_t)parts, sizeof *res);
     nn_workspace **ws = calloc((size_t)parts, sizeof *ws);
     float **xs = calloc((size_t)parts, sizeof *xs);
@@ -797,8 +849,8 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
      * (nn_threads_resolve) is never changed from inside them, and running
      * out of memory is reported before any work. */
     for (int c = 0; ok && c < parts; c++) {
-        ws[c] = nn_workspace_create(m, EVAL_BATCH, NULL);
-        xs[c] = malloc(EVAL_BATCH * in * sizeof(float));
+        ws[c] = nn_workspace_create(m, batch, NULL);
+        xs[c] = malloc(batch * in * sizeof(float));
         ok = ws[c] && xs[c];
     }
     if (ok) {
@@ -809,8 +861,8 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
             size_t lo = ds->n * (size_t)c / (size_t)parts;
             size_t hi = ds->n * (size_t)(c + 1) / (size_t)parts;
             float *x = xs[c];
-            for (size_t b = lo; b < hi; b += EVAL_BATCH) {
-                size_t n = hi - b < EVAL_BATCH ? hi - b : EVAL_BATCH;
+            for (size_t b = lo; b < hi; b += batch) {
+                size_t n = hi - b < batch ? hi - b : batch;
                 for (size_t j = 0; j < n; j++)
                     nn_dataset_image_f32(ds, b + j, x + j * in);
                 const float *y = nn_forward_all(m, ws[c], x, n);

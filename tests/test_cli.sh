@@ -198,7 +198,9 @@ expect_rc 0 "--eval on fake MNIST"
 check "--eval prints the accuracy" grep -q "^accuracy .*(.*/50 correct)" "$tmp/out"
 check "--eval prints ten per-class rows" test "$(grep -cE '^ +[0-9] +[0-9]+ +[0-9]+ +([0-9.]+%|-)$' "$tmp/out")" -eq 10
 check "--eval prints the confusion matrix" grep -q "confusion matrix" "$tmp/out"
-check "--eval prints the non-digit test" grep -qE "^non-digits +unsure at threshold .* on [0-9.]+% of 16 kinds x 300 drawings" "$tmp/out"
+run --eval --model "$tmp/fake.safetensors" --data "$fake" --threads 1 --drawn
+expect_rc 0 "--eval --drawn on fake MNIST"
+check "--eval --drawn prints the non-digit test" grep -qE "^non-digits +unsure at threshold .* on [0-9.]+% of 16 kinds x 300 drawings" "$tmp/out"
 check "--eval names the kinds never trained on" test "$(grep -c "(never trained on)" "$tmp/out")" -eq 6
 check "--eval prints the drawn styles" test "$(grep -cE "read right, +[0-9.]+% unsure" "$tmp/out")" -eq 5
 
@@ -232,22 +234,24 @@ check "--predict-strokes: unsure count" grep -qE '^# unsure: [0-3] ' "$tmp/out"
 check "--predict-strokes: confusion matrix" grep -q '^# confusion matrix' "$tmp/out"
 check "--predict-strokes: summary after the drawings" test "$(tail -n 1 "$tmp/out" | cut -c1)" = "#"
 
-# --save-inputs: one 28x28 PGM per drawing, named by its ID made safe
-# ('#' becomes '_'); a missing directory is a clear error, exit 2.
+# --save-inputs: one 28x28 PGM per drawing, named by its number in the file
+# and its ID made safe ('#' becomes '_'); a missing directory is a clear
+# error, exit 2.
 mkdir -p "$tmp/inputs"
 run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --save-inputs "$tmp/inputs"
 expect_rc 0 "--save-inputs"
-check "--save-inputs: one PGM per drawing" test "$(ls "$tmp/inputs" | tr '\n' ' ')" = "one-a.pgm what.pgm zero_1.pgm "
-check "--save-inputs: a 28x28 P5 image" test "$(head -c 12 "$tmp/inputs/one-a.pgm" | tr '\n' ' ')" = "P5 28 28 255"
+check "--save-inputs: one PGM per drawing" test "$(ls "$tmp/inputs" | tr '\n' ' ')" = "00001-one-a.pgm 00002-what.pgm 00003-zero_1.pgm "
+check "--save-inputs: a 28x28 P5 image" test "$(head -c 12 "$tmp/inputs/00001-one-a.pgm" | tr '\n' ' ')" = "P5 28 28 255"
 run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --save-inputs "$tmp/no-such-dir"
 expect_rc 2 "--save-inputs into a missing directory"
-check "--save-inputs: names the path" grep -q "^digitpad: .*no-such-dir/one-a.pgm" "$tmp/err"
+check "--save-inputs: names the path" grep -q "^digitpad: .*no-such-dir/00001-one-a.pgm" "$tmp/err"
 expect_usage_error --train --save-inputs d
 expect_usage_error --train --styles 1.5
 expect_usage_error --train --negatives 0.6
 expect_usage_error --train --shapes 1.5
 expect_usage_error --train --drawn-styles -0.1
 expect_usage_error --eval --shapes 0.1
+expect_usage_error --train --drawn
 
 printf '? a | 1,1 2,2\n? b | 10,10 900,900\n' >"$tmp/unlabelled.txt"
 run --predict-strokes "$tmp/unlabelled.txt" --model "$tmp/fake.safetensors"

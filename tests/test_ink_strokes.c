@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
+#include "fileio.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -51,7 +52,7 @@ static int one_line_about(const char *err, const char *path)
     return err[0] && !strchr(err, '\n') && strstr(err, path) != NULL;
 }
 
-static const char *const step_name[INK_FILE_STEP_COUNT] = {
+static const char *const step_name[FILEIO_STEP_COUNT] = {
     "none", "open", "write", "short write", "fsync", "close", "chmod", "rename"};
 
 /* Every step of ink_append_sample fails once: the error is reported, an
@@ -60,9 +61,9 @@ static const char *const step_name[INK_FILE_STEP_COUNT] = {
  * left missing or empty, and nothing else appears in the directory. */
 static void test_append_failures(void)
 {
-    static const ink_file_step steps[] = {INK_FILE_STEP_OPEN, INK_FILE_STEP_WRITE,
-                                          INK_FILE_STEP_SHORT_WRITE, INK_FILE_STEP_FSYNC,
-                                          INK_FILE_STEP_CLOSE};
+    static const fileio_step steps[] = {FILEIO_STEP_OPEN, FILEIO_STEP_WRITE,
+                                          FILEIO_STEP_SHORT_WRITE, FILEIO_STEP_FSYNC,
+                                          FILEIO_STEP_CLOSE};
     char dir[512], path[600], err[512];
     snprintf(dir, sizeof dir, "%s/appendfail", test_tmpdir());
     CHECK(mkdir(dir, 0755) == 0);
@@ -81,10 +82,10 @@ static void test_append_failures(void)
     for (size_t o = 0; o < sizeof olds / sizeof olds[0]; o++)
         for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
             CHECK(write_file(path, olds[o]) == 0);
-            ink_file_set_fail_step(steps[k]);
+            fileio_set_fail_step(steps[k]);
             err[0] = '\0';
             int r = ink_append_sample(path, &a, err, sizeof err);
-            ink_file_set_fail_step(INK_FILE_STEP_NONE);
+            fileio_set_fail_step(FILEIO_STEP_NONE);
             size_t len = 0;
             char *now = test_read_file(path, &len);
             int same = now && len == strlen(olds[o]) && memcmp(now, olds[o], len) == 0;
@@ -102,10 +103,10 @@ static void test_append_failures(void)
     /* no previous file: nothing, or an empty file, is left */
     for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
         unlink(path);
-        ink_file_set_fail_step(steps[k]);
+        fileio_set_fail_step(steps[k]);
         err[0] = '\0';
         CHECK(ink_append_sample(path, &a, err, sizeof err) == -1);
-        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         CHECK(one_line_about(err, path));
         struct stat st;
         CHECK(stat(path, &st) != 0 || st.st_size == 0);
@@ -113,9 +114,9 @@ static void test_append_failures(void)
     }
     /* the steps a PGM has and an append has not are ignored by it */
     unlink(path);
-    ink_file_set_fail_step(INK_FILE_STEP_RENAME);
+    fileio_set_fail_step(FILEIO_STEP_RENAME);
     CHECK(ink_append_sample(path, &a, err, sizeof err) == 0);
-    ink_file_set_fail_step(INK_FILE_STEP_NONE);
+    fileio_set_fail_step(FILEIO_STEP_NONE);
     /* and after all that, appending works and the line reads back */
     CHECK(write_file(path, olds[0]) == 0);
     CHECK(ink_append_sample(path, &a, err, sizeof err) == 0);
