@@ -68,7 +68,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_MODEL] = {"--model", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT | M_GUI},
     [O_SIZE] = {"--size", 1, -1, M_GUI},
     [O_SCRIPT] = {"--script", 1, -1, M_GUI},
-    [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI},
+    [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI | M_EVAL | M_PSTROKES | M_PREDICT},
     [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES},
     [O_DRAWN] = {"--drawn", 0, -1, M_EVAL},
 };

@@ -49,7 +49,26 @@ int dp_fail(const nn_error *err)
 
 nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc)
 {
+    return dp_load_model_as_window(path, 1, used, len, NULL, rc);
+}
+
+nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, size_t len,
+                                  const char **origin, int *rc)
+{
     *rc = DP_EXIT_USAGE;
+    if (origin)
+        *origin = path ? "given with --model" : "the shipped model";
+    if (!path && !shipped && dp_user_model_path(used, len)) {
+        /* the window starts with the user's saved model: so do we */
+        nn_error err;
+        nn_model *m = nn_model_load(used, &err);
+        if (m) {
+            if (origin)
+                *origin = "your saved model, as the window uses (--shipped-model: the original)";
+            return m;
+        }
+        dp_errorf("note: your saved model did not load (%s); using the shipped one", err.msg);
+    }
     if (!path) {
         if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, used, len) != 0) {
             dp_errorf("no default model found (looked for models/%s next to the executable, "

@@ -40,6 +40,14 @@ int dp_fail(const nn_error *err);
  * with *rc set to the exit code for it. */
 nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc);
 
+/* The model the window would use: `path` when given; else, unless
+ * `shipped`, the user's saved model (dp_user_model_path) when it loads (a
+ * note on stderr when it does not); else the shipped one.  *origin (if
+ * non-NULL) gets a static phrase saying which it is, for a "# model" line.
+ * Otherwise as dp_load_model. */
+nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, size_t len,
+                                  const char **origin, int *rc);
+
 /* A model's "threshold" metadata if dp_parse_threshold takes it, else
  * DP_DEFAULT_THRESHOLD. */
 double dp_model_threshold(const nn_model *m);

@@ -16,7 +16,9 @@ int dp_cli_eval(const dp_args *a)
 {
     char path[4096];
     int rc = DP_EXIT_USAGE;
-    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
+    const char *origin;
+    nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
+                                          &rc);
     if (!m)
         return rc;
     nn_error err;
@@ -41,7 +43,7 @@ int dp_cli_eval(const dp_args *a)
     const char *recorded = nn_model_meta_get(m, "test_accuracy");
     const char *dataset = nn_model_meta_get(m, "dataset");
     char c_path[4096], c_arch[1024], c_rec[64], c_data[256];
-    printf("model     %s\n", text_clean_copy(path, c_path, sizeof c_path));
+    printf("model     %s (%s)\n", text_clean_copy(path, c_path, sizeof c_path), origin);
     printf("arch      %s\n", arch ? text_clean_copy(arch, c_arch, sizeof c_arch) : "?");
     if (dataset || recorded)
         printf("trained   on %s, recorded test accuracy %s\n",

@@ -13,6 +13,13 @@
  * one batched forward is much faster than one call per drawing. */
 #define PREDICT_BATCH 256
 
+/* The first line of both modes' output: which model answered. */
+static void print_model_line(const char *path, const char *origin)
+{
+    char shown[4096];
+    printf("# model: %s (%s)\n", text_clean_copy(path, shown, sizeof shown), origin);
+}
+
 /* --------------------------------------------------------- strokes files */
 
 typedef struct strokes_summary {
@@ -69,11 +76,14 @@ int dp_cli_predict_strokes(const dp_args *a)
         return DP_EXIT_USAGE;
     }
     int rc = DP_EXIT_USAGE;
-    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
+    const char *origin;
+    nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
+                                          &rc);
     if (!m) {
         ink_samples_free(samples, n);
         return rc;
     }
+    print_model_line(path, origin);
     rc = DP_EXIT_USAGE;
     nn_error err;
     size_t in_size = nn_arch_in_size(nn_model_arch(m));
@@ -126,8 +136,8 @@ int dp_cli_predict_strokes(const dp_args *a)
             const ink_sample *s = &samples[start + i];
             const float *out = y + i * 10;
             int pred = dp_argmax10(out);
-            if ((double)out[pred] < threshold)
-                sum.unsure++;
+            int unsure = (double)out[pred] < threshold;
+            sum.unsure += unsure;
             char label[4] = "?";
             if (s->label >= 0 && s->label <= 9) {
                 label[0] = (char)('0' + s->label);
@@ -136,8 +146,11 @@ int dp_cli_predict_strokes(const dp_args *a)
                 sum.confusion[s->label][pred]++;
             }
             char id[sizeof s->id];
-            printf("%s %d %.4f %s\n", text_clean_copy(s->id, id, sizeof id), pred,
-                   (double)out[pred], label);
+            /* the top output stays in column 2 whatever its size, so
+             * accuracy figures and scripts keep their meaning; column 5
+             * says what the window would show */
+            printf("%s %d %.4f %s %s\n", text_clean_copy(s->id, id, sizeof id), pred,
+                   (double)out[pred], label, unsure ? "unsure" : "sure");
             if (a->save_inputs && save_input(a->save_inputs, start + i + 1, s->id,
                                              x + i * INK_INPUT_SIZE) != 0)
                 goto done;
@@ -164,7 +177,9 @@ int dp_cli_predict(const dp_args *a)
 {
     char path[4096];
     int rc = DP_EXIT_USAGE;
-    nn_model *m = dp_load_model(a->model, path, sizeof path, &rc);
+    const char *origin;
+    nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
+                                          &rc);
     if (!m)
         return rc;
     if (nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE) {
@@ -180,6 +195,8 @@ int dp_cli_predict(const dp_args *a)
         return rc;
     }
     rc = DP_EXIT_OK;
+    print_model_line(path, origin);
+    const double threshold = dp_model_threshold(m);
     for (size_t i = 0; i < a->n_images; i++) {
         const char *img = a->images[i];
         char msg[512];
@@ -192,8 +209,14 @@ int dp_cli_predict(const dp_args *a)
             continue;
         }
         float x[INK_INPUT_SIZE], y[10];
-        ink_normalize(pix, w, h, x); /* a blank image stays all zero and is scored */
+        int inked = ink_normalize(pix, w, h, x);
         free(pix);
+        char shown[4096];
+        text_clean_copy(img, shown, sizeof shown);
+        if (!inked) { /* as the window shows nothing for an empty canvas */
+            printf("%s ? 0.0000 (no ink)\n", shown);
+            continue;
+        }
         if (nn_forward(m, ws, x, 1, y, &err) != NN_OK) {
             fflush(stdout);
             dp_errorf("%s: %s", img, err.msg);
@@ -201,8 +224,10 @@ int dp_cli_predict(const dp_args *a)
             continue;
         }
         int pred = dp_argmax10(y);
-        char shown[4096];
-        printf("%s %d %.4f\n", text_clean_copy(img, shown, sizeof shown), pred, (double)y[pred]);
+        if ((double)y[pred] < threshold) /* what the window would call unsure */
+            printf("%s ? %.4f (best %d)\n", shown, (double)y[pred], pred);
+        else
+            printf("%s %d %.4f\n", shown, pred, (double)y[pred]);
     }
     if (fflush(stdout) != 0) {
         dp_errorf("cannot write the results");

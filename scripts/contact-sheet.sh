@@ -34,7 +34,7 @@ threshold=$(sed -n 's/^# unsure: .*threshold \([0-9.]*\)).*/\1/p' "$work/pred.tx
 n=0
 no=0
 args=()
-while read -r id pred conf label; do
+while read -r id pred conf label _sure; do
     case $id in \#*) continue ;; esac
     no=$((no + 1))
     [ "$label" != "?" ] || continue

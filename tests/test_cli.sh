@@ -12,6 +12,8 @@ if [[ -z "$BIN" || ! -x "$BIN" ]]; then
     exit 1
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-cli.XXXXXX")
+# No saved user model unless a check puts one there (see dp_load_model_as_window).
+export DIGITPAD_HOME="$tmp/home-none"
 # Keep the evidence when something failed; clean up otherwise.
 passed=0
 failed=0
@@ -227,8 +229,14 @@ grep -v '^#' "$tmp/out" >"$tmp/lines"
 check "--predict-strokes: one line per drawing" test "$(wc -l <"$tmp/lines")" -eq 3
 check "--predict-strokes: ids in order" test "$(cut -d' ' -f1 "$tmp/lines" | tr '\n' ' ')" = "one-a what zero#1 "
 check "--predict-strokes: labels as in the file" test "$(cut -d' ' -f4 "$tmp/lines" | tr '\n' ' ')" = "1 ? 0 "
-check "--predict-strokes: 'id digit confidence label'" \
-    test "$(grep -cE '^[^ ]+ [0-9] (0\.[0-9]{4}|1\.0000) [0-9?]$' "$tmp/lines")" -eq 3
+check "--predict-strokes: 'id digit confidence label sure|unsure'" \
+    test "$(grep -cE '^[^ ]+ [0-9] (0\.[0-9]{4}|1\.0000) [0-9?] (sure|unsure)$' "$tmp/lines")" -eq 3
+check "--predict-strokes: names its model first" \
+    grep -qx "# model: $tmp/fake.safetensors (given with --model)" <(head -n 1 "$tmp/out")
+check "--predict-strokes: column 5 agrees with the unsure count" \
+    grep -q "^# unsure: $(grep -c ' unsure$' "$tmp/lines") of 3 " "$tmp/out"
+check "--predict-strokes: unsure exactly below the threshold" test "$(awk -v t="$(sed -n 's/^# unsure: .*threshold \([0-9.]*\)).*/\1/p' "$tmp/out")" \
+    '($3 < t) != ($5 == "unsure") { bad++ } END { print bad + 0 }' "$tmp/lines")" -eq 0
 check "--predict-strokes: accuracy over 2 labelled" grep -qE '^# accuracy: [0-9.]+ \([0-2]/2 ' "$tmp/out"
 check "--predict-strokes: unsure count" grep -qE '^# unsure: [0-3] ' "$tmp/out"
 check "--predict-strokes: confusion matrix" grep -q '^# confusion matrix' "$tmp/out"
@@ -283,12 +291,41 @@ check "malformed strokes: one error line" test "$(grep -c '^digitpad: ' "$tmp/er
 printf 'P5\n28 28\n255\nshort' >"$tmp/short.pgm"
 run --predict "$tmp/one.pgm" "$tmp/short.pgm" "$tmp/bar.pgm" --model "$tmp/fake.safetensors"
 expect_rc 2 "--predict with one bad image"
-check "--predict: good images still printed" test "$(wc -l <"$tmp/out")" -eq 2
-check "--predict: 'path digit confidence'" \
-    test "$(grep -cE '^[^ ]+\.pgm [0-9] (0\.[0-9]{4}|1\.0000)$' "$tmp/out")" -eq 2
+check "--predict: good images still printed" test "$(grep -vc '^#' "$tmp/out")" -eq 2
+check "--predict: 'path digit confidence', or '?' below the threshold" \
+    test "$(grep -cE '^[^ ]+\.pgm ([0-9] (0\.[0-9]{4}|1\.0000)|\? 0\.[0-9]{4} \(best [0-9]\))$' "$tmp/out")" -eq 2
+check "--predict: names its model first" grep -q "^# model: .*fake.safetensors (given with --model)" <(head -n 1 "$tmp/out")
 check "--predict: bad image named" grep -q "^digitpad: .*short.pgm" "$tmp/err"
 run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors"
 expect_rc 0 "--predict on a good image"
+# A blank page has nothing to read: unsure, as the window shows nothing.
+{ printf 'P5\n28 28\n255\n'; head -c $((28 * 28)) /dev/zero; } >"$tmp/blank.pgm"
+{ printf 'P5\n28 28\n255\n'; head -c $((28 * 28)) /dev/zero | tr '\0' '\377'; } >"$tmp/white.pgm"
+run --predict "$tmp/blank.pgm" "$tmp/white.pgm" --model "$tmp/fake.safetensors"
+expect_rc 0 "--predict on blank images"
+check "--predict: a blank image is unsure, no ink" grep -qx "$tmp/blank.pgm ? 0.0000 (no ink)" "$tmp/out"
+check "--predict: a white image is unsure, no ink" grep -qx "$tmp/white.pgm ? 0.0000 (no ink)" "$tmp/out"
+
+# The model the window would use: the user's saved model when there is
+# one (and loads), unless --shipped-model or --model says otherwise.
+export DIGITPAD_HOME="$tmp/home-user"
+mkdir -p "$DIGITPAD_HOME"
+cp "$tmp/fake50.safetensors" "$DIGITPAD_HOME/model.safetensors"
+run --predict-strokes "$tmp/strokes.txt"
+expect_rc 0 "--predict-strokes with a saved user model"
+check "--predict-strokes: the user's saved model, named" \
+    grep -q "^# model: $tmp/home-user/model.safetensors (your saved model" "$tmp/out"
+run --predict "$tmp/one.pgm" --shipped-model
+check "--predict --shipped-model: the shipped model" grep -q "^# model: .*models/default.safetensors (the shipped model)" "$tmp/out"
+run --eval --data "$fake" --threads 1
+check "--eval: the user's saved model" grep -q "^model .*home-user/model.safetensors (your saved model" "$tmp/out"
+echo "not a model" >"$DIGITPAD_HOME/model.safetensors"
+run --predict "$tmp/one.pgm"
+expect_rc 0 "--predict with a broken user model"
+check "--predict: a broken user model is named and passed over" \
+    grep -q "^digitpad: note: your saved model did not load" "$tmp/err"
+check "--predict: then the shipped model" grep -q "^# model: .*(the shipped model)" "$tmp/out"
+export DIGITPAD_HOME="$tmp/home-none"
 
 # The default model is found next to the executable (paths.h): a copy of
 # digitpad with a models/ directory beside it uses that model.
@@ -299,7 +336,8 @@ cp "$tmp/fake.safetensors" "$tmp/inst/models/default.safetensors"
 rc=$?
 expect_rc 0 "--predict-strokes with the default model next to the executable"
 check "default model gives the same answers as --model" \
-    diff <("$BIN" --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors") "$tmp/out"
+    diff <("$BIN" --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" | grep -v '^# model') \
+         <(grep -v '^# model' "$tmp/out")
 "$tmp/inst/digitpad" --eval --data "$fake" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 0 "--eval with the default model"
