@@ -71,6 +71,7 @@ typedef struct dp_args {
     const char *strokes_path;
     const char *save_inputs;  /* --save-inputs DIR: each drawing's 28x28 input */
     int drawn;                /* --eval --drawn: also the rule-drawn test sets */
+    const char *saliency;     /* --saliency DIR: why each answer, as a PGM */
     /* --predict IMAGE... (array owned by the struct: dp_args_free) */
     const char **images;
     size_t n_images;

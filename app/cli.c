@@ -225,6 +225,9 @@ void dp_print_help(FILE *f)
         "  --min-accuracy X    exit 1 if the final test accuracy is below X (0 to 1);\n"
         "                      the model is saved anyway\n"
         "\n"
+        , f);
+    /* two literals: C keeps one within 4095 characters */
+    fputs(
         "Evaluation (--eval): test accuracy, per-class accuracy and the confusion matrix\n"
         "  --model FILE, --data DIR, --threads N as above\n"
         "  --drawn             also how often the model is unsure on 16 kinds of non-digit\n"
@@ -239,6 +242,10 @@ void dp_print_help(FILE *f)
         "  --save-inputs DIR   with --predict-strokes: also write what the network saw\n"
         "                      for each drawing as DIR/NNNNN-ID.pgm, numbered in file\n"
         "                      order (DIR must exist; existing files are not replaced)\n"
+        "  --saliency DIR      with --predict-strokes or --predict: also write why each\n"
+        "                      answer, as DIR/NNNNN-ID.saliency.pgm: gradient x input\n"
+        "                      of the top output's logit; grey 128 is no effect,\n"
+        "                      lighter pushed the answer up, darker pushed it down\n"
         "  --predict IMAGE...  classify PGM (P2/P5) or BMP images of any size; prints\n"
         "                      'path predicted confidence' per image\n"
         "\n"

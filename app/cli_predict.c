@@ -3,6 +3,7 @@
  * the window uses (ink.h), so scores here are what a person would see. */
 #include "cli.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,19 @@ static void print_strokes_summary(const strokes_summary *s, size_t n, double thr
         dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
 }
 
+/* Drawing number `no`'s id made safe for a file name (see save_input below). */
+static void safe_name(const char *id, char *name, size_t len)
+{
+    size_t n = 0;
+    for (const char *p = id; *p && n + 1 < len && n < 200; p++) {
+        char c = *p;
+        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '-' || c == '_' || (c == '.' && n > 0);
+        name[n++] = ok ? c : '_';
+    }
+    name[n] = '\0';
+}
+
 /* Writes drawing number `no` (1-based, in file order) as dir/NNNNN-ID.pgm.
  * IDs come from the file being read, so anything but [A-Za-z0-9._-] becomes
  * '_' and a leading dot is replaced: an ID never names a path outside dir.
@@ -48,17 +62,40 @@ static void print_strokes_summary(const strokes_summary *s, size_t n, double thr
 static int save_input(const char *dir, size_t no, const char *id, const float *in)
 {
     char name[256];
-    size_t n = 0;
-    for (const char *p = id; *p && n < 200; p++) {
-        char c = *p;
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 c == '-' || c == '_' || (c == '.' && n > 0);
-        name[n++] = ok ? c : '_';
-    }
-    name[n] = '\0';
+    safe_name(id, name, sizeof name);
     char path[4096 + 256], msg[512];
     snprintf(path, sizeof path, "%s/%05zu-%s.pgm", dir, no, name);
     if (ink_write_pgm_new(path, in, msg, sizeof msg) != 0) {
+        dp_errorf("%s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Why the model gave output `k` for input x: gradient × input of k's
+ * logit (nn_input_gradient), written as dir/NNNNN-ID.saliency.pgm with
+ * 0 at grey 128, scaled so the strongest pixel reaches black or white.
+ * Gradient × input, not the gradient alone, so the picture shows which of
+ * the drawn pixels mattered (blank pixels stay grey). */
+static int save_saliency(const char *dir, size_t no, const char *id, const nn_model *m,
+                         const float *x, int k)
+{
+    float g[INK_INPUT_SIZE], pic[INK_INPUT_SIZE], most = 0.0f;
+    nn_error err;
+    if (nn_input_gradient(m, x, k, g, NULL, &err) != NN_OK) {
+        dp_errorf("%s", err.msg);
+        return -1;
+    }
+    for (int i = 0; i < INK_INPUT_SIZE; i++) {
+        g[i] *= x[i];
+        most = fabsf(g[i]) > most ? fabsf(g[i]) : most;
+    }
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        pic[i] = most > 0.0f ? 0.5f + 0.5f * g[i] / most : 0.5f;
+    char name[256], path[4096 + 256], msg[512];
+    safe_name(id, name, sizeof name);
+    snprintf(path, sizeof path, "%s/%05zu-%s.saliency.pgm", dir, no, name);
+    if (ink_write_pgm_new(path, pic, msg, sizeof msg) != 0) {
         dp_errorf("%s", msg);
         return -1;
     }
@@ -154,6 +191,9 @@ int dp_cli_predict_strokes(const dp_args *a)
             if (a->save_inputs && save_input(a->save_inputs, start + i + 1, s->id,
                                              x + i * INK_INPUT_SIZE) != 0)
                 goto done;
+            if (a->saliency && save_saliency(a->saliency, start + i + 1, s->id, m,
+                                             x + i * INK_INPUT_SIZE, pred) != 0)
+                goto done;
         }
     }
     print_strokes_summary(&sum, n, threshold);
@@ -224,6 +264,11 @@ int dp_cli_predict(const dp_args *a)
             continue;
         }
         int pred = dp_argmax10(y);
+        const char *base = strrchr(img, '/');
+        if (a->saliency && save_saliency(a->saliency, i + 1, base ? base + 1 : img, m, x, pred) != 0) {
+            rc = DP_EXIT_USAGE;
+            break;
+        }
         if ((double)y[pred] < threshold) /* what the window would call unsure */
             printf("%s ? %.4f (best %d)\n", shown, (double)y[pred], pred);
         else

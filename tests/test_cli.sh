@@ -254,6 +254,17 @@ run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --save-
 expect_rc 2 "--save-inputs into a missing directory"
 check "--save-inputs: names the path" grep -q "^digitpad: .*no-such-dir/00001-one-a.pgm" "$tmp/err"
 expect_usage_error --train --save-inputs d
+
+# --saliency: why each answer, one PGM per drawing beside the input's name;
+# blank pixels stay grey (gradient x input is 0 there), inked ones do not.
+mkdir -p "$tmp/why"
+run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --saliency "$tmp/why"
+expect_rc 0 "--saliency"
+check "--saliency: one map per drawing" test "$(ls "$tmp/why" | tr '\n' ' ')" = "00001-one-a.saliency.pgm 00002-what.saliency.pgm 00003-zero_1.saliency.pgm "
+check "--saliency: a 28x28 P5 image" test "$(head -c 12 "$tmp/why/00001-one-a.saliency.pgm" | tr '\n' ' ')" = "P5 28 28 255"
+grey=$(tail -c 784 "$tmp/why/00001-one-a.saliency.pgm" | od -An -v -tu1 | tr -s ' ' '\n' | grep -c '^128$')
+check "--saliency: blank pixels grey, the stroke's not ($grey of 784 grey)" test "$grey" -gt 600 -a "$grey" -lt 784
+expect_usage_error --eval --saliency d
 expect_usage_error --train --styles 1.5
 expect_usage_error --train --negatives 0.6
 expect_usage_error --train --shapes 1.5
@@ -298,6 +309,12 @@ check "--predict: names its model first" grep -q "^# model: .*fake.safetensors (
 check "--predict: bad image named" grep -q "^digitpad: .*short.pgm" "$tmp/err"
 run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors"
 expect_rc 0 "--predict on a good image"
+run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors" --saliency "$tmp/why"
+expect_rc 0 "--predict --saliency"
+check "--predict --saliency: named after the image" test -s "$tmp/why/00001-one.pgm.saliency.pgm"
+run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors" --saliency "$tmp/why"
+expect_rc 2 "--saliency never overwrites"
+check "--saliency: says it would not overwrite" grep -q "already exists" "$tmp/err"
 # A blank page has nothing to read: unsure, as the window shows nothing.
 { printf 'P5\n28 28\n255\n'; head -c $((28 * 28)) /dev/zero; } >"$tmp/blank.pgm"
 { printf 'P5\n28 28\n255\n'; head -c $((28 * 28)) /dev/zero | tr '\0' '\377'; } >"$tmp/white.pgm"
