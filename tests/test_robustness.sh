@@ -265,7 +265,7 @@ wide_arch=conv1024k1$(printf ',relu%.0s' {1..19}),pool,pool,pool,fc10,sigmoid
 if timeout 20 bash -c 'ulimit -v 1572864 && exec "$0" --version' "$BIN" >/dev/null 2>&1; then
     rss=(bash -c 'ulimit -v 1572864 && exec "$@"' limit)
     [[ -x /usr/bin/time ]] && rss+=(/usr/bin/time -f 'peak-rss-kb %M' -o rss.txt)
-    timeout 120 "${rss[@]}" "$BIN" --eval --model wide.safetensors --data mnist --threads 2 >out 2>err
+    timeout 600 "${rss[@]}" "$BIN" --eval --model wide.safetensors --data mnist --threads 2 >out 2>err
     rc=$?
     if [[ $rc -eq 0 ]] && grep -q '^accuracy ' out; then pass; else fail "row 3: --eval of wide.safetensors: exit $rc: $(tail -n 2 err)"; fi
     if [[ -f rss.txt ]]; then
