@@ -490,11 +490,8 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
     }
     /* A failure after creating the file leaves it empty rather than
      * unlinking it: another writer may already have it open. */
-    int fd = fileio_inject(FILEIO_STEP_OPEN)
-                 ? -1
-                 : open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = fileio_open_append(path, err, errlen);
     if (fd < 0) {
-        ink_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         free(body);
         free(line);
         return -1;

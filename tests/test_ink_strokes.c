@@ -172,6 +172,31 @@ static void test_append_failures(void)
     CHECK(strstr(err, "is a directory, not a strokes file") != NULL);
     unlink(fifo);
 
+    /* the append never writes through a link or into a FIFO (issue 18,
+     * row 4): refused, and the node left as it was */
+    char lnk[600];
+    snprintf(lnk, sizeof lnk, "%s/link.strokes", dir);
+    CHECK(symlink("user.strokes", lnk) == 0);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    ink_sample one = {.label = 1};
+    snprintf(one.id, sizeof one.id, "x");
+    ink_drawing_init(&one.drawing);
+    CHECK(ink_stroke_begin(&one.drawing) == 0 && ink_stroke_add(&one.drawing, 1, 2) == 0);
+    size_t ul1 = 0, ul2 = 0;
+    char *ub = test_read_file(path, &ul1);
+    CHECK(ink_append_sample(lnk, &one, err, sizeof err) == -1);
+    CHECK(strstr(err, "link.strokes: is a symbolic link, not a regular file; refusing to append "
+                      "to it") != NULL);
+    CHECK(ink_append_sample(fifo, &one, err, sizeof err) == -1);
+    CHECK(strstr(err, "fifo: is a FIFO, not a regular file; refusing to append to it") != NULL);
+    char *ua = test_read_file(path, &ul2);
+    CHECK(ub && ua && ul1 == ul2 && memcmp(ub, ua, ul1) == 0);
+    free(ub);
+    free(ua);
+    ink_drawing_free(&one.drawing);
+    unlink(fifo);
+    unlink(lnk);
+
     /* a UTF-8 byte-order mark before line 1 is not part of it (issue 18),
      * in the strict reader and the one that skips damaged lines alike */
     char bom[600];
