@@ -88,7 +88,7 @@ int dp_cli_eval(const dp_args *a)
                100.0 * cal.scribble_sure, cal.n_scribbles);
         dp_synth_report sr;
         if (a->drawn && dp_synth_evaluate(m, th, &sr, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         if (a->drawn) {

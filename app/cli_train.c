@@ -319,7 +319,7 @@ int dp_cli_train(const dp_args *a)
         size_t nd = (size_t)(a->drawn_styles * (double)n_mnist + 0.5);
         double t0 = dp_now();
         if (dp_synth_extend(&train, ns, nd, cfg.seed ^ 0x6b1d5e7a3c2f9081ull, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         printf("drew %zu non-digit shapes and %zu styled digits to train on (%.1f s)\n", ns, nd,

@@ -122,6 +122,46 @@ int fileio_open_regular(const char *path, const char *what, uint64_t *size, char
     return fd;
 }
 
+/* ------------------------------------------------------------ writing */
+
+int fileio_open_append(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        set_err(err, errlen, "%s: is a %s, not a regular file; refusing to append to it", path,
+                fileio_kind(st.st_mode));
+        return -1;
+    }
+    /* O_NOFOLLOW and O_NONBLOCK hold the line if the node changes after
+     * the lstat: a link fails to open, a FIFO cannot block, and fstat
+     * refuses what is not a regular file. */
+    int fd = fileio_inject(FILEIO_STEP_OPEN)
+                 ? -1
+                 : open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+                        0644);
+    if (fd < 0) {
+        if (errno == ELOOP)
+            set_err(err, errlen, "%s: is a symbolic link, not a regular file; refusing to "
+                    "append to it", path);
+        else
+            set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int fl;
+    if (fstat(fd, &st) != 0) {
+        set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        set_err(err, errlen, "%s: is a %s, not a regular file; refusing to append to it", path,
+                fileio_kind(st.st_mode));
+    } else if ((fl = fcntl(fd, F_GETFL)) == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1) {
+        set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    } else {
+        return fd;
+    }
+    close(fd);
+    return -1;
+}
+
 /* ------------------------------------------------------------- saving */
 
 int fileio_check_target(const char *path, char *err, size_t errlen)

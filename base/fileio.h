@@ -31,6 +31,13 @@ int fileio_open_regular(const char *path, const char *what, uint64_t *size, char
  * a FIFO or a link is never replaced by a regular file. */
 int fileio_check_target(const char *path, char *err, size_t errlen);
 
+/* Opens path for appending (read-write, O_APPEND, close-on-exec), creating
+ * it (0644) if absent.  Like a save, it never writes through a symbolic
+ * link (O_NOFOLLOW) or into a FIFO or device: those are refused with
+ * "PATH: is a <kind>, not a regular file; refusing to append to it".
+ * Returns the descriptor, or -1 with err set ("PATH: cannot open: ..."). */
+int fileio_open_append(const char *path, char *err, size_t errlen);
+
 /* Called by fileio_save with the finished temporary file (written, synced,
  * closed) before it replaces the target: 0 to go on, or -1 with a reason in
  * err (without the path; the save adds it). */

@@ -94,7 +94,8 @@ static const char *parse_num(const char *p, const char *end, double *v)
             return NULL;
         ex *= es;
     }
-    *v = sign * mant * scale * pow(10.0, ex);
+    /* Zero stays zero whatever the exponent: 0e99999 would be 0 * inf. */
+    *v = mant == 0.0 ? sign * 0.0 : sign * mant * scale * pow(10.0, ex);
     return p;
 }
 
@@ -325,6 +326,10 @@ static int read_file(const char *path, ink_sample **out, size_t *n, size_t *skip
         }
         if (r == -2)
             break;
+        /* A UTF-8 byte-order mark, which some editors put first, is not
+         * part of line 1. */
+        if (lineno == 1 && !strncmp(buf, "\xef\xbb\xbf", 3))
+            memmove(buf, buf + 3, strlen(buf + 3) + 1);
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 256;
             ink_sample *na = realloc(arr, ncap * sizeof *na);
@@ -485,11 +490,8 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
     }
     /* A failure after creating the file leaves it empty rather than
      * unlinking it: another writer may already have it open. */
-    int fd = fileio_inject(FILEIO_STEP_OPEN)
-                 ? -1
-                 : open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = fileio_open_append(path, err, errlen);
     if (fd < 0) {
-        ink_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         free(body);
         free(line);
         return -1;

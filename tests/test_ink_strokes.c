@@ -171,6 +171,56 @@ static void test_append_failures(void)
     CHECK(ink_read_file(dir, &arr, &n, err, sizeof err) == -1);
     CHECK(strstr(err, "is a directory, not a strokes file") != NULL);
     unlink(fifo);
+
+    /* the append never writes through a link or into a FIFO (issue 18,
+     * row 4): refused, and the node left as it was */
+    char lnk[600];
+    snprintf(lnk, sizeof lnk, "%s/link.strokes", dir);
+    CHECK(symlink("user.strokes", lnk) == 0);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    ink_sample one = {.label = 1};
+    snprintf(one.id, sizeof one.id, "x");
+    ink_drawing_init(&one.drawing);
+    CHECK(ink_stroke_begin(&one.drawing) == 0 && ink_stroke_add(&one.drawing, 1, 2) == 0);
+    size_t ul1 = 0, ul2 = 0;
+    char *ub = test_read_file(path, &ul1);
+    CHECK(ink_append_sample(lnk, &one, err, sizeof err) == -1);
+    CHECK(strstr(err, "link.strokes: is a symbolic link, not a regular file; refusing to append "
+                      "to it") != NULL);
+    CHECK(ink_append_sample(fifo, &one, err, sizeof err) == -1);
+    CHECK(strstr(err, "fifo: is a FIFO, not a regular file; refusing to append to it") != NULL);
+    char *ua = test_read_file(path, &ul2);
+    CHECK(ub && ua && ul1 == ul2 && memcmp(ub, ua, ul1) == 0);
+    free(ub);
+    free(ua);
+    ink_drawing_free(&one.drawing);
+    unlink(fifo);
+    unlink(lnk);
+
+    /* a UTF-8 byte-order mark before line 1 is not part of it (issue 18),
+     * in the strict reader and the one that skips damaged lines alike */
+    char bom[600];
+    snprintf(bom, sizeof bom, "%s/bom.strokes", dir);
+    FILE *bf = fopen(bom, "wb");
+    CHECK(bf != NULL);
+    if (bf) {
+        fputs("\xef\xbb\xbf" "7 a | 1,2 3,4\n\xef\xbb\xbf" "1 b | 5,6\n", bf);
+        fclose(bf);
+    }
+    CHECK(ink_read_file(bom, &arr, &n, err, sizeof err) == -1); /* only line 1 may have one */
+    CHECK(strstr(err, "bom.strokes:2: ") != NULL);
+    bf = fopen(bom, "wb");
+    if (bf) {
+        fputs("\xef\xbb\xbf" "7 a | 1,2 3,4\n1 b | 5,6\n", bf);
+        fclose(bf);
+    }
+    CHECK(ink_read_file(bom, &arr, &n, err, sizeof err) == 0 && n == 2 && arr[0].label == 7 &&
+          !strcmp(arr[0].id, "a"));
+    ink_samples_free(arr, n);
+    size_t skipped = 9;
+    CHECK(ink_read_file_skipping(bom, &arr, &n, &skipped, err, sizeof err) == 0 && n == 2 &&
+          skipped == 0);
+    ink_samples_free(arr, n);
 }
 
 int main(void)
@@ -200,6 +250,12 @@ int main(void)
     if (s.drawing.n)
         CHECK(s.drawing.strokes[0].pts[0].x == -50.0f && s.drawing.strokes[0].pts[1].x == 1999.0f);
     ink_drawing_free(&s.drawing);
+    /* zero with any exponent is zero (0e99999 was once 0 * inf = NaN) */
+    CHECK(ink_parse_line("1 x | 0e99999,-0E99999 5,5", &s, err, sizeof err) == 1);
+    if (s.drawing.n)
+        CHECK(s.drawing.strokes[0].pts[0].x == 0.0f && s.drawing.strokes[0].pts[0].y == 0.0f);
+    ink_drawing_free(&s.drawing);
+    CHECK(ink_parse_line("1 x | 1e99999,5", &s, err, sizeof err) == -1);
     CHECK(ink_parse_line("1 x | 1e2,+2.5E1 .5,5.", &s, err, sizeof err) == 1);
     if (s.drawing.n)
         CHECK(s.drawing.strokes[0].pts[0].x == 100.0f && s.drawing.strokes[0].pts[0].y == 25.0f &&

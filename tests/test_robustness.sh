@@ -265,7 +265,7 @@ wide_arch=conv1024k1$(printf ',relu%.0s' {1..19}),pool,pool,pool,fc10,sigmoid
 if timeout 20 bash -c 'ulimit -v 1572864 && exec "$0" --version' "$BIN" >/dev/null 2>&1; then
     rss=(bash -c 'ulimit -v 1572864 && exec "$@"' limit)
     [[ -x /usr/bin/time ]] && rss+=(/usr/bin/time -f 'peak-rss-kb %M' -o rss.txt)
-    timeout 120 "${rss[@]}" "$BIN" --eval --model wide.safetensors --data mnist --threads 2 >out 2>err
+    timeout 600 "${rss[@]}" "$BIN" --eval --model wide.safetensors --data mnist --threads 2 >out 2>err
     rc=$?
     if [[ $rc -eq 0 ]] && grep -q '^accuracy ' out; then pass; else fail "row 3: --eval of wide.safetensors: exit $rc: $(tail -n 2 err)"; fi
     if [[ -f rss.txt ]]; then
@@ -349,6 +349,12 @@ for tag in th-one th-junk th-nan; do
     fi
 done
 check_doc "# unsure: 0 of 1 (top output below the model's threshold 0.50)"
+
+# "Also" of issue 18: a byte-order mark before line 1, and 0e99999 (zero).
+printf '\xef\xbb\xbf7 bom | 300,200 700,200 0e99999,800\n' >bom.strokes
+"$BIN" --predict-strokes bom.strokes --model good.safetensors >out 2>err
+rc=$?
+if [[ $rc -eq 0 ]] && grep -qxF 'bom 9 0.6165 7' out; then pass; else fail "BOM/0e99999: exit $rc: $(cat err)"; fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then
