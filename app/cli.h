@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "args.h"
+#include "paths.h"
 #include "nn.h"
 
 int dp_cli_train(const dp_args *a);

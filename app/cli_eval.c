@@ -23,7 +23,8 @@ int dp_cli_eval(const dp_args *a)
         return rc;
     nn_error err;
     nn_dataset test = {0};
-    const char *dir = nn_mnist_default_dir(a->data_dir);
+    char mnist[4200];
+    const char *dir = dp_mnist_dir(a->data_dir, mnist, sizeof mnist);
     if (nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
         rc = dp_fail(&err);
         goto done;

@@ -302,7 +302,8 @@ int dp_cli_train(const dp_args *a)
     nn_dataset train = {0}, test = {0};
     nn_model *m = NULL;
     nn_trainer *t = NULL;
-    const char *dir = nn_mnist_default_dir(a->data_dir);
+    char mnist[4200];
+    const char *dir = dp_mnist_dir(a->data_dir, mnist, sizeof mnist);
     if (nn_mnist_load(&train, dir, NN_MNIST_TRAIN, &err) != NN_OK ||
         nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
         rc = dp_fail(&err);

@@ -131,6 +131,36 @@ int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen)
     return make_dirs(buf, err, errlen);
 }
 
+/* Whether dir holds the MNIST training images (raw or .gz). */
+static int has_mnist(const char *dir)
+{
+    char p[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/train-images-idx3-ubyte.gz", dir);
+    if (stat(p, &st) == 0)
+        return 1;
+    snprintf(p, sizeof p, "%s/train-images-idx3-ubyte", dir);
+    return stat(p, &st) == 0;
+}
+
+const char *dp_mnist_dir(const char *explicit_dir, char *buf, size_t len)
+{
+    const char *env = getenv("DIGITPAD_DATA");
+    if (explicit_dir && *explicit_dir)
+        return explicit_dir;
+    if (env && *env)
+        return env;
+    if (has_mnist("data/mnist"))
+        return "data/mnist";
+    char dir[4096], err[256];
+    if (user_data_path(dir, sizeof dir, err, sizeof err) == 0) {
+        int w = snprintf(buf, len, "%s/mnist", dir);
+        if (w > 0 && (size_t)w < len && has_mnist(buf))
+            return buf;
+    }
+    return "data/mnist"; /* neither: the loader's message says how to fetch */
+}
+
 int dp_user_model_path(char *buf, size_t len)
 {
     char dir[4096], err[256];

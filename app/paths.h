@@ -26,6 +26,13 @@ int dp_find_data_file(const char *rel, char *buf, size_t len);
  * parents) if missing.  0, or -1 with a reason in err. */
 int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen);
 
+/* Where MNIST is: explicit_dir when given, else $DIGITPAD_DATA, else
+ * ./data/mnist when it holds MNIST (a source tree), else <data dir>/mnist
+ * when that does (where the installed digitpad-fetch-mnist puts it), else
+ * "data/mnist" (which then fails with a message saying how to fetch it).
+ * The result is explicit_dir, the environment's string, a literal or buf. */
+const char *dp_mnist_dir(const char *explicit_dir, char *buf, size_t len);
+
 /* The path of the user's saved model (<data dir>/DP_USER_MODEL_NAME) in
  * buf: 1 if that is a regular file, 0 if there is none (nothing is
  * created). */

@@ -356,8 +356,9 @@ static nn_status find_file(const char *dir, const char *name, char *out, size_t 
     if (stat(out, &st) == 0)
         return NN_OK;
     return nn_fail(err, NN_EIO,
-                   "%s/%s(.gz): not found; run scripts/fetch-mnist.sh, or pass --data DIR or "
-                   "set DIGITPAD_DATA to a directory holding MNIST",
+                   "%s/%s(.gz): not found; run scripts/fetch-mnist.sh (installed: "
+                   "digitpad-fetch-mnist), or pass --data DIR or set DIGITPAD_DATA to a "
+                   "directory holding MNIST",
                    dir, name);
 }
 

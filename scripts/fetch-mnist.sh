@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # fetch-mnist.sh — puts MNIST's four IDX files, gzipped, into data/mnist/
 # (or DEST, or $DIGITPAD_DATA), each checked against its known SHA-256.
+# Installed as digitpad-fetch-mnist, it fills <your data directory>/mnist
+# instead ($DIGITPAD_HOME, $XDG_DATA_HOME/digitpad or ~/.local/share/digitpad).
 # Idempotent: files already present and verified are kept as they are.
 #
 # Usage: scripts/fetch-mnist.sh [--from DIR] [DEST]
@@ -26,7 +28,18 @@ while [ $# -gt 0 ]; do
     esac
 done
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
-DEST="${DEST:-${DIGITPAD_DATA:-$REPO/data/mnist}}"
+if [ -f "$REPO/CMakeLists.txt" ] && [ -d "$REPO/nn" ]; then
+    DEFAULT="$REPO/data/mnist"      # run from a source tree
+else                                # installed as digitpad-fetch-mnist: the
+    if [ -n "${DIGITPAD_HOME:-}" ]; then       # user's data directory, as
+        DEFAULT="$DIGITPAD_HOME/mnist"         # digitpad looks for it
+    elif [ "${XDG_DATA_HOME:-}" != "${XDG_DATA_HOME#/}" ]; then
+        DEFAULT="$XDG_DATA_HOME/digitpad/mnist"
+    else
+        DEFAULT="${HOME:?set HOME or DIGITPAD_HOME}/.local/share/digitpad/mnist"
+    fi
+fi
+DEST="${DEST:-${DIGITPAD_DATA:-$DEFAULT}}"
 
 # SHA-256 of the uncompressed files (the same as ../shared/mnist/SHA256SUMS).
 declare -A SHA=(

@@ -28,6 +28,20 @@ printf '1 bar | 500,100 500,900\n' >"$tmp/one.strokes"
 "$prefix/bin/digitpad" --predict-strokes "$tmp/one.strokes" >"$tmp/pred" 2>&1
 check 'grep -q "^bar 1 " "$tmp/pred"'
 
+# The installed program gets MNIST into the user's data directory, and
+# finds it there from any working directory.
+. "$(dirname "$0")/lib.sh"
+check '[ -x "$prefix/bin/digitpad-fetch-mnist" ]'
+if local_mnist=$(mnist_dir); then
+    home="$tmp/home"
+    check 'DIGITPAD_HOME="$home" "$prefix/bin/digitpad-fetch-mnist" --from "$local_mnist" >"$tmp/fetch" 2>&1'
+    check '[ -f "$home/mnist/t10k-labels-idx1-ubyte.gz" ]'
+    check '(cd "$tmp" && DIGITPAD_HOME="$home" "$prefix/bin/digitpad" --eval --shipped-model >"$tmp/eval" 2>&1)'
+    check 'grep -q "^test set  10000 images from $home/mnist" "$tmp/eval"'
+else
+    check false
+fi
+
 echo "test_install: $passed passed, $failed failed"
 [ $failed -eq 0 ] && rm -rf "$tmp"
 [ $failed -eq 0 ]
