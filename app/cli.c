@@ -20,12 +20,12 @@
 
 void dp_errorf(const char *fmt, ...)
 {
+    char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    fputs("digitpad: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    dp_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "digitpad: %s\n", line);
 }
 
 nn_model *dp_load_model(const char *path, char *used, size_t len)
@@ -57,15 +57,6 @@ double dp_model_threshold(const nn_model *m)
     if (end == t || *end != '\0' || !isfinite(v) || v < 0.0 || v > 1.0)
         return 0.5;
     return v;
-}
-
-int dp_argmax10(const float *y)
-{
-    int best = 0;
-    for (int k = 1; k < 10; k++)
-        if (y[k] > y[best])
-            best = k;
-    return best;
 }
 
 void dp_print_confusion(FILE *f, const char *prefix, const size_t conf[10][10])

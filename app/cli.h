@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "args.h"
+#include "common.h" /* dp_argmax10, dp_vformat */
 #include "nn.h"
 
 int dp_cli_train(const dp_args *a);
@@ -33,9 +34,6 @@ nn_model *dp_load_model(const char *path, char *used, size_t len);
 
 /* A model's "threshold" metadata as a number in [0,1], else 0.5. */
 double dp_model_threshold(const nn_model *m);
-
-/* Index of the largest of ten outputs. */
-int dp_argmax10(const float *y);
 
 /* Prints a 10×10 confusion matrix (rows: true digit, columns: predicted),
  * each line starting with prefix ("" or "# "). */

@@ -27,7 +27,7 @@ for t in "${TARGETS[@]}"; do
     echo "== fuzz_$t: building"
     case $t in
         ink_*) LIBSRC=("$SRC"/ink/*.c) ;;
-        args) LIBSRC=("$SRC"/app/args.c) ;;
+        args) LIBSRC=("$SRC"/app/args.c "$SRC"/app/common.c) ;;
         *) LIBSRC=("$SRC"/nn/*.c) ;;
     esac
     "$CC" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$t.c" "${LIBSRC[@]}" "${LIBS[@]}" -o "$OUT/fuzz_$t"
