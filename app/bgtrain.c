@@ -18,13 +18,12 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "epochset.h"
 #include "nn_data.h"
 
 /* Images per nn_forward call when measuring accuracy: small enough that a
  * stop request between chunks is seen within a few milliseconds. */
 #define EVAL_CHUNK 100
-/* A user-only epoch (no MNIST) has about this many samples. */
-#define USER_ONLY_EPOCH 1000
 /* Seconds between two loss points of the live plot. */
 #define HISTORY_EVERY_S 0.5
 
@@ -310,53 +309,6 @@ static void ensure_mnist(bg_trainer *bg)
         nn_dataset_free(&bg->mnist_test); /* no held-out accuracy, still trains */
 }
 
-/* An epoch's set: M MNIST images (all, or a random subset) followed by the
- * user's drawings repeated `reps` times; nn_train_epoch shuffles it. */
-static nn_status build_epoch(bg_trainer *bg, const nn_dataset *base, size_t m,
-                             const uint8_t *uimg, const uint8_t *ulab, size_t un,
-                             const nn_augment_config *aug, nn_rng *rng, nn_dataset *out,
-                             nn_error *e)
-{
-    size_t reps = 0;
-    if (un) {
-        double f = bg->cfg.user_fraction;
-        if (m == 0)
-            reps = (USER_ONLY_EPOCH + un - 1) / un;
-        else if (f > 0 && f < 1)
-            reps = (size_t)ceil(f * (double)m / ((1 - f) * (double)un));
-        else if (f >= 1)
-            reps = bg->cfg.user_max_repeat;
-        if (m && reps > bg->cfg.user_max_repeat)
-            reps = bg->cfg.user_max_repeat;
-    }
-    size_t n = m + un * reps;
-    nn_status s = nn_dataset_alloc(out, n, INK_SIDE, INK_SIDE, e);
-    if (s != NN_OK)
-        return s;
-    size_t bn = base ? base->n : 0;
-    for (size_t i = 0; i < m; i++) {
-        /* A full pass keeps every image once; a subset is drawn at random
-         * (with replacement: simple, and a 10% subset rarely repeats). */
-        size_t k = m == bn ? i : nn_rng_below(rng, bn);
-        memcpy(out->images + i * INK_INPUT_SIZE, base->images + k * INK_INPUT_SIZE,
-               INK_INPUT_SIZE);
-        out->labels[i] = base->labels[k];
-    }
-    float f32[INK_INPUT_SIZE];
-    for (size_t r = 0; r < reps; r++) {
-        uint8_t *dst = out->images + (m + r * un) * INK_INPUT_SIZE;
-        memcpy(dst, uimg, un * INK_INPUT_SIZE);
-        memcpy(out->labels + m + r * un, ulab, un);
-        if (!aug || r == 0)
-            continue; /* one plain copy of each drawing */
-        for (size_t i = 0; i < un; i++) {
-            nn_augment_image(uimg + i * INK_INPUT_SIZE, INK_SIDE, INK_SIDE, f32, aug, rng);
-            dp_input_to_u8(f32, dst + i * INK_INPUT_SIZE);
-        }
-    }
-    return NN_OK;
-}
-
 static void worker_fail(bg_trainer *bg, const char *msg)
 {
     pthread_mutex_lock(&bg->mu);
@@ -443,7 +395,8 @@ static void *worker(void *arg)
                     ? train->n
                     : c->finetune_mnist_per_epoch;
         nn_dataset_free(&ep);
-        if (build_epoch(bg, train, m, uimg, ulab, un, user_aug, &rng, &ep, &e) != NN_OK) {
+        if (dp_epoch_build(train, m, uimg, ulab, un, c->user_fraction, c->user_max_repeat, user_aug,
+                           &rng, &ep, &e) != NN_OK) {
             worker_fail(bg, e.msg);
             goto done;
         }

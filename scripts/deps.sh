@@ -7,6 +7,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config          # compiler and build
   libsdl2-dev libsdl2-ttf-dev               # the window and its text
+  libfontconfig-dev                         # a fallback font without the bundled one
   zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
   xvfb xauth imagemagick                    # GUI tests and screenshots
   python3 curl ca-certificates              # scripts (fetch, checks)

@@ -171,22 +171,60 @@ run() { # run LABEL ENV... : runs the script, checks its output
 
 run dummy SDL_VIDEODRIVER=dummy
 
-# Without a usable model the window still opens, drawing works and the
-# status line says why there is no prediction.
-{
-    one
-    echo "print"
-    echo "expect-strokes 1"
-    echo "expect-top none"
-    echo "quit"
-} > "$TMP/nomodel.txt"
-SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-nomodel" timeout 60 "$BIN" \
-    --model "$TMP/missing.safetensors" --script "$TMP/nomodel.txt" > "$TMP/out-nomodel.txt" 2>&1
+# --model naming a missing or broken file: one line on stderr and exit 2,
+# before any window opens (script mode never shows the message box a
+# desktop start gets).
+echo "quit" > "$TMP/quit.txt"
+printf 'not a model\n' > "$TMP/broken.safetensors"
+for bad in missing broken; do
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-nomodel" timeout 60 "$BIN" \
+        --model "$TMP/$bad.safetensors" --script "$TMP/quit.txt" > "$TMP/out-$bad.txt" 2> "$TMP/err-$bad.txt"
+    rc=$?
+    sed "s/^/[$bad model] /" "$TMP/err-$bad.txt"
+    check "$bad model: exit code 2 (got $rc)" test "$rc" -eq 2
+    check "$bad model: one line on stderr naming the file" \
+        bash -c "test \$(wc -l < '$TMP/err-$bad.txt') -eq 1 && grep -q '^digitpad: .*$bad.safetensors' '$TMP/err-$bad.txt'"
+    check "$bad model: no window ran" test ! -s "$TMP/out-$bad.txt"
+done
+
+# No display: exit 2 with one clear line, never an invisible window (SDL's
+# offscreen and dummy drivers count only when SDL_VIDEODRIVER asks for them).
+NODISPLAY="digitpad: no display: set DISPLAY or WAYLAND_DISPLAY, or use --predict / --train"
+for how in unset bogus; do
+    if [ $how = unset ]; then
+        env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER XDG_RUNTIME_DIR=/nonexistent \
+            DIGITPAD_HOME="$TMP/home-nodisplay" timeout 30 "$BIN" > "$TMP/out-nod.txt" 2> "$TMP/err-nod.txt"
+    else
+        env -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER DISPLAY=:31999 XDG_RUNTIME_DIR=/nonexistent \
+            DIGITPAD_HOME="$TMP/home-nodisplay" timeout 30 "$BIN" > "$TMP/out-nod.txt" 2> "$TMP/err-nod.txt"
+    fi
+    rc=$?
+    sed "s/^/[no display, $how] /" "$TMP/err-nod.txt"
+    check "no display ($how): exit code 2 (got $rc)" test "$rc" -eq 2
+    check "no display ($how): says so" grep -qxF "$NODISPLAY" "$TMP/err-nod.txt"
+done
+
+# A missing font: fontconfig's DejaVu Sans (or any sans) with a note; none
+# at all (an empty fontconfig setup): exit 2 with a message.
+if command -v fc-match > /dev/null 2>&1 && fc-match -f '%{file}' sans > /dev/null 2>&1; then
+    DIGITPAD_FONT="$TMP/no-such-font.ttf" SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-font" \
+        timeout 60 "$BIN" --model "$MODEL" --script "$TMP/quit.txt" > "$TMP/out-font.txt" 2> "$TMP/err-font.txt"
+    rc=$?
+    sed 's/^/[no font] /' "$TMP/err-font.txt"
+    check "missing font: runs with fontconfig's font (exit $rc)" test "$rc" -eq 0
+    check "missing font: a one-line note" grep -q '^digitpad: note: .*no-such-font.ttf not found; using .* (fontconfig)$' "$TMP/err-font.txt"
+    check "missing font: frames drawn" grep -q '^frames=' "$TMP/out-font.txt"
+else
+    echo "SKIPPED-PART: fontconfig has no sans font here"
+fi
+printf '<?xml version="1.0"?>\n<fontconfig></fontconfig>\n' > "$TMP/empty-fonts.conf"
+FONTCONFIG_FILE="$TMP/empty-fonts.conf" DIGITPAD_FONT="$TMP/no-such-font.ttf" SDL_VIDEODRIVER=dummy \
+    DIGITPAD_HOME="$TMP/home-font" timeout 60 "$BIN" --model "$MODEL" --script "$TMP/quit.txt" \
+    > "$TMP/out-nofont.txt" 2> "$TMP/err-nofont.txt"
 rc=$?
-sed 's/^/[no model] /' "$TMP/out-nomodel.txt"
-check "no model: window runs, exit code 0 (got $rc)" test "$rc" -eq 0
-check "no model: strokes drawn, no prediction, reason shown" \
-    grep -q 'top=none .* strokes=1 .*msg="Could not load model: .*missing.safetensors' "$TMP/out-nomodel.txt"
+sed 's/^/[no font at all] /' "$TMP/err-nofont.txt"
+check "no font at all: exit code 2 (got $rc)" test "$rc" -eq 2
+check "no font at all: says so" grep -q "fontconfig knows no sans font" "$TMP/err-nofont.txt"
 if command -v xvfb-run > /dev/null 2>&1 && timeout 30 xvfb-run -a true > /dev/null 2>&1; then
     # The same run and checks with xvfb-run wrapping the binary; -a picks a
     # free display.
