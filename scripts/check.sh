@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds digitpad and runs the whole test suite three ways:
+# Checks that calls between files point one way (scripts/check-cycles.sh),
+# then builds digitpad and runs the whole test suite three ways:
 #   build/       Release            every test
 #   build-asan/  ASan + UBSan       every test but the slow ones (full-MNIST training)
 #   build-tsan/  ThreadSanitizer    the threading tests (OpenMP off: libgomp is
@@ -9,6 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+
+# No file of app/, nn/ or ink/ calls up into one that calls it back.
+scripts/check-cycles.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 quick=0

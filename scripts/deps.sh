@@ -13,6 +13,7 @@ pkgs=(
   python3 curl ca-certificates              # scripts (fetch, checks)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)
+  universal-ctags                           # scripts/check-cycles.sh
 )
 
 missing=()
