@@ -159,7 +159,7 @@ void dp_print_help(FILE *f)
         "  --optimizer O       sgd, momentum or adam\n"
         "  --schedule S        learning-rate schedule: constant, step or cosine\n"
         "  --weight-decay X    0 to 1\n"
-        "  --seed N            random seed (same seed and threads: the same model)\n"
+        "  --seed N            random seed (same seed, threads and kernels: the same model)\n"
         "  --threads N         worker threads, 0 = all cores (default)\n"
         "  --augment           random rotation, scale, shear, shift and stroke thickness\n"
         "  --elastic A         also elastic distortion of strength A pixels (implies\n"

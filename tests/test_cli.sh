@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # test_cli.sh — end-to-end tests of the digitpad command line: usage errors,
 # --train/--eval/--predict-strokes/--predict on a tiny fake MNIST written
-# here (always runs), then on the real MNIST from $DIGITPAD_SHARED/mnist
-# (skipped when absent).  Exit 0 pass, 1 fail, 77 when only the MNIST part
-# had to be skipped.
+# here, then on the real MNIST (../shared/mnist or data/mnist, see
+# tests/lib.sh; the test fails without it).  Exit 0 pass, 1 fail.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 BIN=${DIGITPAD_BIN:-}
-SHARED=${DIGITPAD_SHARED:-}
 if [[ -z "$BIN" || ! -x "$BIN" ]]; then
     echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
     exit 1
@@ -287,13 +286,10 @@ rc=$?
 expect_rc 0 "--eval with the default model"
 check "--eval names the default model's path" grep -q "^model .*inst/.*models/default.safetensors" "$tmp/out"
 
-# ------------------------------------------------------- real MNIST (shared)
-mnist="$SHARED/mnist"
-if [[ -z "$SHARED" || ! -e "$mnist/train-images-idx3-ubyte.gz" && ! -e "$mnist/train-images-idx3-ubyte" ]]; then
-    echo "$passed passed, $failed failed (MNIST not found in '$mnist': its part skipped)"
-    if ((failed > 0)); then exit 1; fi
-    rm -rf "$tmp"
-    exit 77
+# ---------------------------------------------------------------- real MNIST
+if ! mnist=$(mnist_dir); then
+    echo "$passed passed, $((failed + 1)) failed"
+    exit 1
 fi
 
 start=$(date +%s)
