@@ -6,18 +6,9 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-BIN=${DIGITPAD_BIN:-}
-if [[ -z "$BIN" || ! -x "$BIN" ]]; then
-    echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
-    exit 1
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-cli.XXXXXX")
-# Keep the evidence when something failed; clean up otherwise.
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+BIN=$(need_bin) || exit 1
+# Kept as evidence when something failed (finish removes it otherwise).
+tmp=$(test_tmpdir cli)
 
 # run ARGS...: runs digitpad, leaving stdout in $tmp/out, stderr in $tmp/err
 # and the exit status in $rc.
@@ -43,13 +34,6 @@ expect_usage_error() {
 # expect_rc CODE DESCRIPTION: checks $rc from the last run.
 expect_rc() {
     if [[ $rc -eq $1 ]]; then pass; else fail "$2: exit $rc, expected $1; stderr: $(head -c 300 "$tmp/err")"; fi
-}
-
-# check DESCRIPTION COMMAND...: passes if the command succeeds.
-check() {
-    local what=$1
-    shift
-    if "$@"; then pass; else fail "$what"; fi
 }
 
 # ------------------------------------------------------------ help, version
@@ -315,10 +299,4 @@ run --eval --model "$tmp/trunc.safetensors" --data "$mnist"
 expect_rc 2 "--eval on a truncated real model"
 check "truncated real model: message names the file" grep -q "^digitpad: .*trunc.safetensors" "$tmp/err"
 
-echo "$passed passed, $failed failed"
-if ((failed > 0)); then
-    echo "evidence left in $tmp" >&2
-    exit 1
-fi
-rm -rf "$tmp"
-exit 0
+finish "" "$tmp"

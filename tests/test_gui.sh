@@ -6,8 +6,9 @@
 # eraser, help, the P view, a bad dropped model, a dropped folder and FIFO,
 # resizing and saving.
 set -u
+. "$(dirname "$0")/lib.sh"
 
-BIN=${DIGITPAD_BIN:?DIGITPAD_BIN must point to the digitpad binary}
+BIN=$(need_bin) || exit 1
 SRC=${DIGITPAD_SRC:?DIGITPAD_SRC must point to the source tree}
 MODEL=${DIGITPAD_GUI_MODEL:-$SRC/models/default.safetensors}
 if [ ! -f "$MODEL" ]; then
@@ -16,34 +17,7 @@ if [ ! -f "$MODEL" ]; then
 fi
 MODEL_NAME=$(basename "$MODEL")
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-gui.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-    fi
-}
-
-# A "1": one vertical stroke, point by point as a mouse would move.
-one() {
-    echo "down 500 150"
-    for y in $(seq 175 25 850); do echo "move 500 $y"; done
-    echo "up 500 850"
-}
-# A "0": an ellipse of 40 points, closed.
-zero() {
-    awk 'BEGIN { for (i = 0; i <= 40; i++) { a = 6.2831853 * i / 40;
-                 x = 500 + 220 * sin(a); y = 500 - 330 * cos(a);
-                 printf "%s %.1f %.1f\n", (i == 0 ? "down" : "move"), x, y }
-                 printf "up %.1f %.1f\n", 500, 170 }'
-}
+TMP=$(test_tmpdir gui)
 
 printf 'not a model\n' > "$TMP/bad.safetensors"
 # A folder and a FIFO dropped by mistake: refused at once (a FIFO with no
@@ -240,5 +214,4 @@ else
     echo "note: no working xvfb-run, ran under the dummy driver only"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "" "$TMP"

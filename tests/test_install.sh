@@ -3,31 +3,28 @@
 # model and the .desktop file in the standard places, and the installed
 # binary finds its model and font in its own prefix (not the source tree).
 set -u
+. "$(dirname "$0")/lib.sh"
 BUILD=${DIGITPAD_BUILD:?DIGITPAD_BUILD not set}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-install.XXXXXX")
-passed=0 failed=0
-check() { if eval "$1"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1" >&2; fi; }
+tmp=$(test_tmpdir install)
 
 prefix="$tmp/prefix"
 if ! cmake --install "$BUILD" --prefix "$prefix" >"$tmp/log" 2>&1; then
     cat "$tmp/log"; echo "FAIL: cmake --install"; echo "test_install: 0 passed, 1 failed"; exit 1
 fi
-check '[ -x "$prefix/bin/digitpad" ]'
-check '[ -f "$prefix/share/digitpad/models/default.safetensors" ]'
-check '[ -f "$prefix/share/digitpad/fonts/DejaVuSans.ttf" ]'
-check '[ -f "$prefix/share/digitpad/fonts/LICENSE-DejaVu.txt" ]'
-check '[ -f "$prefix/share/applications/digitpad.desktop" ]'
-check 'grep -q "^Exec=digitpad" "$prefix/share/applications/digitpad.desktop"'
+check_eval '[ -x "$prefix/bin/digitpad" ]'
+check_eval '[ -f "$prefix/share/digitpad/models/default.safetensors" ]'
+check_eval '[ -f "$prefix/share/digitpad/fonts/DejaVuSans.ttf" ]'
+check_eval '[ -f "$prefix/share/digitpad/fonts/LICENSE-DejaVu.txt" ]'
+check_eval '[ -f "$prefix/share/applications/digitpad.desktop" ]'
+check_eval 'grep -q "^Exec=digitpad" "$prefix/share/applications/digitpad.desktop"'
 
 "$prefix/bin/digitpad" --version >"$tmp/version" 2>&1
-check 'grep -q "default model: $prefix/bin/../share/digitpad/models/default.safetensors" "$tmp/version"'
-check 'grep -q "font: *$prefix/bin/../share/digitpad/fonts/DejaVuSans.ttf" "$tmp/version"'
+check_eval 'grep -q "default model: $prefix/bin/../share/digitpad/models/default.safetensors" "$tmp/version"'
+check_eval 'grep -q "font: *$prefix/bin/../share/digitpad/fonts/DejaVuSans.ttf" "$tmp/version"'
 
 # The installed binary predicts with the installed model.
 printf '1 bar | 500,100 500,900\n' >"$tmp/one.strokes"
 "$prefix/bin/digitpad" --predict-strokes "$tmp/one.strokes" >"$tmp/pred" 2>&1
-check 'grep -q "^bar 1 " "$tmp/pred"'
+check_eval 'grep -q "^bar 1 " "$tmp/pred"'
 
-echo "test_install: $passed passed, $failed failed"
-[ $failed -eq 0 ] && rm -rf "$tmp"
-[ $failed -eq 0 ]
+finish test_install "$tmp"
