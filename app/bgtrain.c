@@ -100,7 +100,7 @@ static void status_msg(bg_trainer *bg, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(bg->st.message, sizeof bg->st.message, fmt, ap);
+    dp_vformat(bg->st.message, sizeof bg->st.message, fmt, ap);
     va_end(ap);
 }
 
