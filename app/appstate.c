@@ -353,7 +353,8 @@ void app_save_drawing(app_state *s, const char *dir, const char *why)
         app_message(s, 0, "Saved to %s (+ drawing-%s.pgm)", path, id);
 }
 
-int app_store_correction(app_state *s, dp_corrections *c, int digit, int training)
+int app_store_correction(app_state *s, dp_corrections *c, int digit, int training,
+                         const char *why_memory)
 {
     char err[512];
     if (s->drawing.n == 0) {
@@ -379,6 +380,14 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
     s->correction_label = digit;
     size_t total = 0;
     dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    if (!dp_corrections_path(c)) {
+        /* Said plainly, in the error colour: it is lost when the window
+         * closes. */
+        app_message(s, 1, "Kept as a %d for this session only, not on disk (%s) \xE2\x80\x94 "
+                          "%zu correction%s", digit, why_memory && *why_memory ? why_memory
+                          : "no corrections file", total, total == 1 ? "" : "s");
+        return 1;
+    }
     app_message(s, 0, "Saved as a %d \xE2\x80\x94 %zu correction%s; %s", digit, total,
                 total == 1 ? "" : "s",
                 training ? "the next epoch learns from them" : "press T to learn from them");

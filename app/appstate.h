@@ -107,7 +107,10 @@ void app_save_drawing(app_state *s, const char *dir, const char *why);
 
 /* A digit key: stores the drawing once as a correction in c (NULL: says
  * corrections are unavailable).  training: a run is going (the message
- * says when it learns from it).  Returns 1 if stored. */
-int app_store_correction(app_state *s, dp_corrections *c, int digit, int training);
+ * says when it learns from it).  When c keeps drawings in memory only, the
+ * message says so plainly, with why_memory as the reason.  Returns 1 if
+ * stored. */
+int app_store_correction(app_state *s, dp_corrections *c, int digit, int training,
+                         const char *why_memory);
 
 #endif

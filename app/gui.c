@@ -138,7 +138,7 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
         break;
     case DP_ACT_CORRECTION:
         a->st.label = digit;
-        app_store_correction(&a->st, a->corr, digit, a->training);
+        app_store_correction(&a->st, a->corr, digit, a->training, a->corr_why);
         break;
     case DP_ACT_SAVE_DRAWING:
         app_save_drawing(&a->st, a->user_dir[0] ? a->user_dir : NULL, a->user_dir_err);

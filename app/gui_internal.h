@@ -109,6 +109,7 @@ typedef struct gui_app {
     char train_msg_seen[256];          /* last trainer message put on the status line */
     char user_dir[1024];               /* "" if it could not be made */
     char user_dir_err[512];            /* why not */
+    char corr_why[700];                /* why corrections live in memory only */
     double last_stop_ms;               /* how long the last T-stop took */
 
     struct gui_script *script;         /* NULL unless --script */

@@ -36,14 +36,18 @@ int gui_train_setup(gui_app *a)
         a->user_dir[0] = '\0';
         app_message(&a->st, 1, "No data directory (%s): corrections will not be kept",
                     a->user_dir_err);
+        snprintf(a->corr_why, sizeof a->corr_why, "no data directory: %s", a->user_dir_err);
     }
     if (a->user_dir[0]) {
         snprintf(path, sizeof path, "%s/%s", a->user_dir, BG_CORRECTIONS_NAME);
         a->corr = dp_corrections_open(path, err, sizeof err);
         /* A damaged corrections file must not cost the window its trainer:
          * keep the file for the person to look at, train without it. */
-        if (!a->corr)
+        if (!a->corr) {
             app_message(&a->st, 1, "Corrections not loaded: %s", err);
+            snprintf(a->corr_why, sizeof a->corr_why, "the corrections file did not load: %s",
+                     err);
+        }
     }
     if (!a->corr && !(a->corr = dp_corrections_open(NULL, err, sizeof err))) {
         app_message(&a->st, 1, "Corrections unavailable: %s", err);

@@ -244,13 +244,23 @@ static void test_state(const char *dir)
     char err[256];
     dp_corrections *c = dp_corrections_open(NULL, err, sizeof err);
     CHECK(c != NULL);
-    CHECK(app_store_correction(&s, NULL, 4, 0) == 0 && s.message_error);
-    CHECK(app_store_correction(&s, c, 4, 0) == 1);
-    CHECK(strstr(s.message, "Saved as a 4") != NULL);
-    CHECK(app_store_correction(&s, c, 5, 0) == 0); /* already stored */
+    CHECK(app_store_correction(&s, NULL, 4, 0, NULL) == 0 && s.message_error);
+    /* A store without a file says plainly that it keeps nothing on disk. */
+    CHECK(app_store_correction(&s, c, 4, 0, "no data directory: HOME unset") == 1);
+    CHECK(s.message_error && strstr(s.message, "Kept as a 4 for this session only, not on disk "
+                                               "(no data directory: HOME unset)") != NULL);
+    dp_corrections_free(c);
+    app_drawing_edited(&s);
+    char cpath[1100];
+    snprintf(cpath, sizeof cpath, "%s/corrections.strokes", dir);
+    c = dp_corrections_open(cpath, err, sizeof err);
+    CHECK(c != NULL);
+    CHECK(app_store_correction(&s, c, 4, 0, NULL) == 1);
+    CHECK(!s.message_error && strstr(s.message, "Saved as a 4") != NULL);
+    CHECK(app_store_correction(&s, c, 5, 0, NULL) == 0); /* already stored */
     CHECK(strstr(s.message, "Already stored as a 4") != NULL);
     app_stroke_point(&s, 510.0f, 900.0f);            /* an edit: a new drawing */
-    CHECK(app_store_correction(&s, c, 5, 1) == 1);
+    CHECK(app_store_correction(&s, c, 5, 1, NULL) == 1);
     CHECK(strstr(s.message, "2 corrections; the next epoch") != NULL);
     dp_corrections_free(c);
     s.label = 4;

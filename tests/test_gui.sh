@@ -178,6 +178,29 @@ for how in unset bogus; do
     check "no display ($how): says so" grep -qxF "$NODISPLAY" "$TMP/err-nod.txt"
 done
 
+# No usable data directory (issue 18 row 12): a correction is kept for the
+# session and the window says plainly that it is not on disk.
+{
+    one
+    echo "key 4"
+    echo "print"
+    echo "expect-corrections 1"
+} > "$TMP/nohome.txt"
+for how in unset unusable; do
+    if [ $how = unset ]; then
+        env -u HOME -u DIGITPAD_HOME -u XDG_DATA_HOME SDL_VIDEODRIVER=dummy timeout 60 "$BIN" \
+            --model "$MODEL" --script "$TMP/nohome.txt" > "$TMP/out-nohome.txt" 2>&1
+    else
+        env -u XDG_DATA_HOME SDL_VIDEODRIVER=dummy DIGITPAD_HOME=/proc/digitpad-cannot-be-here \
+            timeout 60 "$BIN" --model "$MODEL" --script "$TMP/nohome.txt" > "$TMP/out-nohome.txt" 2>&1
+    fi
+    rc=$?
+    sed "s/^/[no data dir, $how] /" "$TMP/out-nohome.txt"
+    check "no data dir ($how): exit 0 (got $rc)" test "$rc" -eq 0
+    check "no data dir ($how): says the correction is not on disk" \
+        grep -q 'msg="Kept as a 4 for this session only, not on disk (no data directory: ' "$TMP/out-nohome.txt"
+done
+
 # A missing font: fontconfig's DejaVu Sans (or any sans) with a note; none
 # at all (an empty fontconfig setup): exit 2 with a message.
 if command -v fc-match > /dev/null 2>&1 && fc-match -f '%{file}' sans > /dev/null 2>&1; then
