@@ -29,6 +29,15 @@ struct dp_corrections {
     size_t count[10];
     size_t skipped;
     char why[300];
+    /* Background load (dp_corrections_open_background). */
+    pthread_t loader;
+    int loader_live;          /* a thread to join (owner's thread only) */
+    int loading;              /* guarded by mu, as are the fields below */
+    int stop;                 /* asks the loader to give up */
+    int memory_only;          /* the file did not load: keep it untouched */
+    size_t too_big, too_many; /* drawings left out by the caps */
+    int reported;
+    char load_err[400];
 };
 
 void dp_input_to_u8(const float *x, uint8_t *out)
@@ -136,6 +145,9 @@ static char *dup_str(const char *s)
     return d;
 }
 
+/* Reads the file and adds its drawings; the caps leave out drawings with
+ * more than DP_CORR_MAX_POINTS points and any past DP_CORR_MAX_DRAWINGS.
+ * Runs on the caller's thread or the loader's; takes mu per drawing. */
 static int load(dp_corrections *c, char *err, size_t errlen)
 {
     if (access(c->path, F_OK) != 0)
@@ -147,22 +159,43 @@ static int load(dp_corrections *c, char *err, size_t errlen)
      * cut short by a crash) costs that drawing, not all the others. */
     if (ink_read_file_skipping(c->path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0)
         return dp_fail(err, errlen, "%s", first_bad);
+    pthread_mutex_lock(&c->mu);
     c->skipped = skipped;
     if (skipped)
         snprintf(c->why, sizeof c->why, "%s", first_bad);
+    pthread_mutex_unlock(&c->mu);
     float x[INK_INPUT_SIZE];
     uint8_t u[INK_INPUT_SIZE];
     int rc = 0;
+    size_t kept = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (s[i].label < 0 || s[i].label > 9)
+            continue;
+        size_t pts = 0;
+        for (size_t k = 0; k < s[i].drawing.n; k++)
+            pts += s[i].drawing.strokes[k].n;
+        pthread_mutex_lock(&c->mu);
+        int stop = c->stop;
+        if (pts > DP_CORR_MAX_POINTS)
+            c->too_big++;
+        else if (kept >= DP_CORR_MAX_DRAWINGS)
+            c->too_many++;
+        pthread_mutex_unlock(&c->mu);
+        if (stop)
+            break;
+        if (pts > DP_CORR_MAX_POINTS || kept >= DP_CORR_MAX_DRAWINGS)
             continue;
         int r = ink_preprocess(&s[i].drawing, x);
         if (r < 0) {
             rc = dp_fail(err, errlen, "%s: out of memory rendering drawings", c->path);
         } else if (r == 1) {
             dp_input_to_u8(x, u);
-            if (push(c, u, s[i].label) < 0)
+            pthread_mutex_lock(&c->mu);
+            int ok = push(c, u, s[i].label);
+            pthread_mutex_unlock(&c->mu);
+            if (ok < 0)
                 rc = dp_fail(err, errlen, "%s: out of memory", c->path);
+            kept++;
         }
     }
     ink_samples_free(s, n);
@@ -203,10 +236,98 @@ dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
     return c;
 }
 
+static void *loader_main(void *arg)
+{
+    dp_corrections *c = arg;
+    char err[400] = "";
+    int rc = load(c, err, sizeof err);
+    pthread_mutex_lock(&c->mu);
+    if (rc != 0 && !c->stop) {
+        c->memory_only = 1;
+        snprintf(c->load_err, sizeof c->load_err, "%s", err);
+    }
+    c->loading = 0;
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+dp_corrections *dp_corrections_open_background(const char *path, char *err, size_t errlen)
+{
+    dp_corrections *c = dp_corrections_open(NULL, err, errlen);
+    if (!c || !path)
+        return c;
+    size_t stem = strlen(path);
+    if (stem > 8 && strcmp(path + stem - 8, ".strokes") == 0)
+        stem -= 8;
+    c->path = dup_str(path);
+    c->pgm_prefix = malloc(stem + 2);
+    if (!c->path || !c->pgm_prefix) {
+        dp_fail(err, errlen, "out of memory");
+        dp_corrections_free(c);
+        return NULL;
+    }
+    memcpy(c->pgm_prefix, path, stem);
+    memcpy(c->pgm_prefix + stem, "-", 2);
+    if (access(path, F_OK) != 0)
+        return c; /* no corrections yet: nothing to load */
+    c->loading = 1;
+    int e = pthread_create(&c->loader, NULL, loader_main, c);
+    if (e != 0) {
+        dp_fail(err, errlen, "cannot start loading %s: %s", path, strerror(e));
+        c->loading = 0;
+        dp_corrections_free(c);
+        return NULL;
+    }
+    c->loader_live = 1;
+    return c;
+}
+
+int dp_corrections_loading(dp_corrections *c)
+{
+    pthread_mutex_lock(&c->mu);
+    int l = c->loading;
+    pthread_mutex_unlock(&c->mu);
+    return l;
+}
+
+int dp_corrections_report(dp_corrections *c, char *buf, size_t len, int *error)
+{
+    int news = 0;
+    *error = 0;
+    pthread_mutex_lock(&c->mu);
+    if (!c->loading && !c->reported) {
+        c->reported = 1;
+        char extra[160] = "";
+        if (c->too_big || c->too_many)
+            snprintf(extra, sizeof extra, "; %zu drawing%s over %d points and %zu past the "
+                     "first %d left out", c->too_big, c->too_big == 1 ? "" : "s",
+                     DP_CORR_MAX_POINTS, c->too_many, DP_CORR_MAX_DRAWINGS);
+        if (c->memory_only) {
+            dp_fail(buf, len, "Corrections not loaded: %s", c->load_err);
+            *error = news = 1;
+        } else if (c->skipped) {
+            dp_fail(buf, len, "%zu labelled drawings of yours; %zu damaged line%s left out (%s)%s",
+                    c->n, c->skipped, c->skipped == 1 ? "" : "s", c->why, extra);
+            *error = news = 1;
+        } else if (extra[0]) {
+            dp_fail(buf, len, "%zu labelled drawings of yours%s", c->n, extra);
+            news = 1;
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    return news;
+}
+
 void dp_corrections_free(dp_corrections *c)
 {
     if (!c)
         return;
+    if (c->loader_live) {
+        pthread_mutex_lock(&c->mu);
+        c->stop = 1;
+        pthread_mutex_unlock(&c->mu);
+        pthread_join(c->loader, NULL);
+    }
     free(c->img);
     free(c->lab);
     free(c->path);
@@ -229,6 +350,14 @@ int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char 
     /* Make room first, so that once the files are written the drawing
      * cannot fail to reach the in-memory set. */
     pthread_mutex_lock(&c->mu);
+    if (c->loading) {
+        size_t have = c->n;
+        pthread_mutex_unlock(&c->mu);
+        /* The loader is still reading the file this would append to. */
+        return dp_fail(err, errlen, "still loading your corrections (%zu so far): try again in "
+                       "a moment", have);
+    }
+    const char *file = c->memory_only ? NULL : c->path;
     int room = 0;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 64;
@@ -245,8 +374,8 @@ int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char 
     pthread_mutex_unlock(&c->mu);
     if (room != 0)
         return dp_fail(err, errlen, "out of memory");
-    if (c->path && dp_store_labelled(c->path, c->pgm_prefix, "user-", d, x, label, NULL, 0, err,
-                                     errlen) != 0)
+    if (file && dp_store_labelled(file, c->pgm_prefix, "user-", d, x, label, NULL, 0, err,
+                                  errlen) != 0)
         return -1;
     pthread_mutex_lock(&c->mu);
     int count = push(c, u, label);
@@ -290,7 +419,10 @@ void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], s
     pthread_mutex_unlock(&c->mu);
 }
 
-const char *dp_corrections_path(const dp_corrections *c)
+const char *dp_corrections_path(dp_corrections *c)
 {
-    return c->path;
+    pthread_mutex_lock(&c->mu);
+    const char *p = c->memory_only ? NULL : c->path;
+    pthread_mutex_unlock(&c->mu);
+    return p;
 }

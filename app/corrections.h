@@ -35,7 +35,33 @@ typedef struct dp_corrections dp_corrections;
  * memory. */
 dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen);
 
-/* Frees the store; NULL is a no-op.  Files are left as they are. */
+/* Drawings above these sizes are left out when a file is loaded (counted,
+ * see dp_corrections_report): a real drawing has a few hundred points, and
+ * a file of huge lines must not cost minutes of rendering. */
+#define DP_CORR_MAX_POINTS 20000
+#define DP_CORR_MAX_DRAWINGS 20000
+
+/* dp_corrections_open for the window: returns at once and loads the file
+ * in a background thread, so the first frame never waits for it.  While
+ * it loads, counts and snapshots hold the drawings loaded so far and
+ * dp_corrections_add refuses ("still loading").  If the file cannot be
+ * read the store keeps drawings in memory only (dp_corrections_path then
+ * returns NULL) and dp_corrections_report says why.  NULL with the reason
+ * in err only when out of memory or no thread could be started. */
+dp_corrections *dp_corrections_open_background(const char *path, char *err, size_t errlen);
+
+/* 1 while a background load is still running. */
+int dp_corrections_loading(dp_corrections *c);
+
+/* Once a load has finished: 1 and a one-line report in buf when there is
+ * news (the file did not load, damaged lines or oversized drawings left
+ * out), with *error set when it is a failure to read the file; 0 when
+ * there is nothing to say or the load still runs.  Each report is given
+ * once. */
+int dp_corrections_report(dp_corrections *c, char *buf, size_t len, int *error);
+
+/* Frees the store (stopping a background load first); NULL is a no-op.
+ * Files are left as they are. */
 void dp_corrections_free(dp_corrections *c);
 
 /* Stores a drawing labelled 0..9: renders its network input
@@ -57,8 +83,9 @@ int dp_corrections_snapshot(dp_corrections *c, uint8_t **img, uint8_t **lab, siz
 void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], size_t *skipped,
                            char *why, size_t whylen);
 
-/* The path of the strokes file, or NULL for a memory-only store. */
-const char *dp_corrections_path(const dp_corrections *c);
+/* The path of the strokes file, or NULL for a memory-only store (also
+ * after a background load failed). */
+const char *dp_corrections_path(dp_corrections *c);
 
 /* The rule both stores follow, also for drawings saved with S: writes the
  * 28×28 input to "<pgm_prefix><id>.pgm" under a fresh unique id (O_EXCL),

@@ -17,6 +17,8 @@
  *                                       trainer is installed (fails after MS)
  *   wait-training 0|1 MS                until training is off / on (fails after MS)
  *   wait-epoch N MS                     until the run is in its epoch N (from 1)
+ *   wait-loaded MS                      until the corrections file is loaded
+ *                                       (fails after MS)
  *   scribble MS                         draw for MS milliseconds without a
  *                                       pause: one mouse event per frame along
  *                                       a loop, a new stroke every 40 points,
@@ -44,7 +46,7 @@ typedef enum {
     OP_KEY, OP_DROP, OP_RESIZE, OP_WAIT, OP_PRINT, OP_EXPECT_TOP, OP_EXPECT_STROKES,
     OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT,
     OP_WAIT_MS, OP_WAIT_VERSION, OP_WAIT_TRAINING, OP_SCRIBBLE, OP_EXPECT_TRAINING,
-    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH
+    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED
 } op_kind;
 
 typedef struct {
@@ -72,6 +74,7 @@ static const op_def OPS[] = {
     {"wait-version", OP_WAIT_VERSION, 2},
     {"wait-training", OP_WAIT_TRAINING, 2},
     {"wait-epoch", OP_WAIT_EPOCH, 2},
+    {"wait-loaded", OP_WAIT_LOADED, 1},
     {"scribble", OP_SCRIBBLE, 1},
     {"expect-training", OP_EXPECT_TRAINING, 1},
     {"expect-corrections", OP_EXPECT_CORRECTIONS, 1},
@@ -435,6 +438,9 @@ static int timed_step(gui_app *a)
     case OP_WAIT_EPOCH:
         done = a->training && a->train.epoch + 1 >= (int)c->v[0];
         break;
+    case OP_WAIT_LOADED:
+        done = !a->corr || !dp_corrections_loading(a->corr);
+        break;
     case OP_SCRIBBLE:
         if (expired) {
             /* Finish the stroke so the drawing is left in a sane state. */
@@ -469,9 +475,10 @@ static int timed_step(gui_app *a)
     }
     {
         char want[48], got[64];
-        const char *what = c->op == OP_WAIT_VERSION ? "wait-version"
-                           : c->op == OP_WAIT_EPOCH ? "wait-epoch"
-                                                    : "wait-training";
+        const char *what = c->op == OP_WAIT_VERSION  ? "wait-version"
+                           : c->op == OP_WAIT_EPOCH  ? "wait-epoch"
+                           : c->op == OP_WAIT_LOADED ? "wait-loaded"
+                                                     : "wait-training";
         snprintf(want, sizeof want, "%s %.0f within %.0f ms", what + 5, c->v[0], c->v[1]);
         snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->bg_version,
                  a->training, a->train.epoch + 1);
@@ -532,9 +539,11 @@ void gui_script_step(gui_app *a)
     case OP_WAIT_VERSION:
     case OP_WAIT_TRAINING:
     case OP_WAIT_EPOCH:
+    case OP_WAIT_LOADED:
     case OP_SCRIBBLE:
         s->timed = c;
-        s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE
+        s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE ||
+                                                     c->op == OP_WAIT_LOADED
                                                  ? c->v[0] : c->v[1]);
         if (c->op == OP_SCRIBBLE)
             s->scribble_i = 0;

@@ -40,7 +40,9 @@ int gui_train_setup(gui_app *a)
     }
     if (a->user_dir[0]) {
         snprintf(path, sizeof path, "%s/%s", a->user_dir, BG_CORRECTIONS_NAME);
-        a->corr = dp_corrections_open(path, err, sizeof err);
+        /* Loaded in the background: a large file must not delay the
+         * first frame (gui_train_poll reports what the load found). */
+        a->corr = dp_corrections_open_background(path, err, sizeof err);
         /* A damaged corrections file must not cost the window its trainer:
          * keep the file for the person to look at, train without it. */
         if (!a->corr) {
@@ -63,10 +65,6 @@ int gui_train_setup(gui_app *a)
         return -1;
     }
     bg_status_get(a->bg, &a->train);
-    /* Its greeting ("N labelled drawings of yours") is shown in the panel,
-     * not over the start-up message; damaged lines left out are news. */
-    if (a->train.user_skipped)
-        app_message(&a->st, 1, "%s", a->train.message);
     snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
     return 0;
 }
@@ -86,6 +84,16 @@ void gui_train_free(gui_app *a)
  * new snapshot is predicted with in the same frame. */
 void gui_train_poll(gui_app *a)
 {
+    char news[600];
+    int error;
+    /* What the corrections' background load found, once it is done:
+     * damaged lines or oversized drawings left out, or a file that did
+     * not load (then they live in memory only, and the digit keys say so). */
+    if (a->corr && dp_corrections_report(a->corr, news, sizeof news, &error)) {
+        app_message(&a->st, error, "%s", news);
+        if (!dp_corrections_path(a->corr))
+            snprintf(a->corr_why, sizeof a->corr_why, "%s", news);
+    }
     if (!a->bg)
         return;
     /* Status first: the worker publishes its last snapshot before it reads

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "corrections.h"
@@ -204,11 +205,72 @@ static void test_memory(void)
     dp_corrections_free(NULL);
 }
 
+/* The window's background load: returns at once, caps oversized drawings,
+ * reports once, and a file that cannot be read leaves the store in memory
+ * only without touching the file. */
+static void test_background(const char *dir)
+{
+    char path[1024], err[512], news[600];
+    snprintf(path, sizeof path, "%s/bg.strokes", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 30; i++)
+        fprintf(f, "%d d%d | 500,150 500,500 %d,850\n", i % 10, i, 480 + i);
+    /* One drawing over DP_CORR_MAX_POINTS points. */
+    fputs("3 huge |", f);
+    for (int i = 0; i <= DP_CORR_MAX_POINTS; i++)
+        fprintf(f, " %d,%d", 200 + i % 600, 200 + (i / 600) % 600);
+    fputs("\n", f);
+    fclose(f);
+    dp_corrections *c = dp_corrections_open_background(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    int error = -1;
+    for (int i = 0; i < 2000 && dp_corrections_loading(c); i++)
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+    CHECK(!dp_corrections_loading(c));
+    size_t total = 0;
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 30);
+    CHECK(dp_corrections_report(c, news, sizeof news, &error) == 1 && error == 0);
+    CHECK(strstr(news, "30 labelled drawings of yours; 1 drawing over 20000 points") != NULL);
+    CHECK(dp_corrections_report(c, news, sizeof news, &error) == 0); /* once */
+    CHECK(dp_corrections_path(c) != NULL);
+    ink_drawing d;
+    one(&d, 3);
+    CHECK(dp_corrections_add(c, &d, 8, err, sizeof err) == 4);
+    dp_corrections_free(c);
+    /* A directory where the file should be: not loaded, memory only. */
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/adir.strokes", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    c = dp_corrections_open_background(sub, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        for (int i = 0; i < 2000 && dp_corrections_loading(c); i++)
+            nanosleep(&(struct timespec){0, 5000000}, NULL);
+        CHECK(dp_corrections_report(c, news, sizeof news, &error) == 1 && error == 1);
+        CHECK(strncmp(news, "Corrections not loaded: ", 24) == 0);
+        CHECK(dp_corrections_path(c) == NULL);
+        CHECK(dp_corrections_add(c, &d, 8, err, sizeof err) == 1);
+        CHECK(count_files(dir, "adir-", ".pgm") == 0);
+        dp_corrections_free(c);
+    }
+    /* Freed while loading: the loader stops and is joined. */
+    c = dp_corrections_open_background(path, err, sizeof err);
+    dp_corrections_free(c);
+    ink_drawing_free(&d);
+}
+
 int main(void)
 {
     const char *dir = test_tmpdir();
     test_memory();
     test_image_first(dir);
     test_two_processes(dir);
+    test_background(dir);
     return test_finish("app_corrections");
 }

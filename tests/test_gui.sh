@@ -201,6 +201,29 @@ for how in unset unusable; do
         grep -q 'msg="Kept as a 4 for this session only, not on disk (no data directory: ' "$TMP/out-nohome.txt"
 done
 
+# A huge corrections file (issue 18 row 9): 40 drawings of 30,000 points
+# and 600 ordinary ones.  The first frame comes within 1 s all the same
+# (the file loads in the background), the oversized drawings are left out
+# and the status line says so.
+mkdir -p "$TMP/home-big"
+awk 'BEGIN { for (i = 0; i < 40; i++) { printf "%d big%d |", i % 10, i;
+             for (k = 0; k < 30000; k++) printf " %d,%d", 200 + k % 600, 200 + int(k / 600) % 600;
+             printf "\n" }
+             for (i = 0; i < 600; i++) printf "%d ok%d | 500,150 500,500 %d,850\n", i % 10, i, 450 + i % 100 }' \
+    > "$TMP/home-big/corrections.strokes"
+printf 'print\nwait-loaded 120000\nwait-frames 2\nprint\nexpect-corrections 600\n' > "$TMP/big.txt"
+SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-big" timeout 180 "$BIN" --model "$MODEL" \
+    --script "$TMP/big.txt" > "$TMP/out-big.txt" 2>&1
+rc=$?
+sed 's/^/[big corrections] /' "$TMP/out-big.txt" | cut -c1-300
+first_ms=$(sed -n '1s/.* ms=\([0-9]*\) .*/\1/p' "$TMP/out-big.txt")
+echo "big corrections file: first frame ${first_ms:-?} ms after start-up"
+check "big corrections: exit 0 (got $rc)" test "$rc" -eq 0
+check "big corrections: first frame within 1 s (${first_ms:-?} ms)" test "${first_ms:-99999}" -lt 1000
+check "big corrections: the oversized drawings left out, and said so" \
+    grep -q 'corrections=600 .*msg="600 labelled drawings of yours; 40 drawings over 20000 points and 0 past the first 20000 left out"' \
+    "$TMP/out-big.txt"
+
 # A missing font: fontconfig's DejaVu Sans (or any sans) with a note; none
 # at all (an empty fontconfig setup): exit 2 with a message.
 if command -v fc-match > /dev/null 2>&1 && fc-match -f '%{file}' sans > /dev/null 2>&1; then

@@ -236,7 +236,7 @@ check "user: each correction's 28x28 input saved beside it" \
 startup() { # startup LABEL ARGS...: one print at start-up
     local label=$1
     shift
-    printf 'wait-frames 2\nprint\nquit\n' > "$TMP/start.txt"
+    printf 'wait-loaded 20000\nwait-frames 2\nprint\nquit\n' > "$TMP/start.txt"
     DIGITPAD_HOME="$home" timeout 60 "$BIN" "$@" --script "$TMP/start.txt" \
         > "$TMP/out-$label.txt" 2>&1
     local r=$?
