@@ -1,9 +1,11 @@
 /* gui_internal.h — the SDL side of the window, shared by its files.  Calls
  * point down only: gui.c (start-up, event loop) calls gui_draw.c (panels),
- * gui_train.c (background training), gui_script.c and gui_stats.c (test mode); these call
- * gui_paint.c (fonts, text, shapes, textures) and the SDL-free modules below
- * them: appstate.h (drawing, model, predictions, messages), layout.h,
- * keys.h, corrections.h, bgtrain.h.  Only app/gui*.c include this. */
+ * gui_train.c (background training), gui_script.c and gui_stats.c (test
+ * mode); these call gui_paint.c (fonts, text, shapes, textures) and the
+ * SDL-free modules below them: appstate.h (drawing, model, predictions,
+ * messages), layout.h, keys.h, corrections.h, bgtrain.h.  The state the
+ * files share is the app state (changed through its functions) plus the
+ * SDL handles below.  Only app/gui*.c include this. */
 #ifndef DIGITPAD_GUI_INTERNAL_H
 #define DIGITPAD_GUI_INTERNAL_H
 
