@@ -9,6 +9,7 @@
 #include "ink.h"
 #include "nn_data.h"
 #include "progress.h"
+#include "synth.h"
 
 int dp_cli_eval(const dp_args *a)
 {
@@ -72,6 +73,13 @@ int dp_cli_eval(const dp_args *a)
                th, nn_model_meta_get(m, "threshold") ? "" : " (default)",
                100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure, 100.0 * cal.wrong_unsure,
                100.0 * cal.scribble_sure, cal.n_scribbles);
+        dp_synth_report sr;
+        if (dp_synth_evaluate(m, th, &sr, &err) != NN_OK) {
+            dp_errorf("%s", err.msg);
+            goto done;
+        }
+        printf("\n");
+        dp_synth_print(stdout, &sr);
     }
     rc = DP_EXIT_OK;
 done:

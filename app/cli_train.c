@@ -18,6 +18,7 @@
 #include "calibrate.h"
 #include "ink.h"
 #include "progress.h"
+#include "synth.h"
 
 #ifdef NN_HAVE_OPENMP
 #include <omp.h>
@@ -275,6 +276,20 @@ int dp_cli_train(const dp_args *a)
     size_t n_full = train.n;
     if (a->limit > 0 && a->limit < train.n)
         train.n = a->limit; /* the first N images; the arrays stay owned as loaded */
+    size_t n_mnist = train.n;
+    if (a->shapes > 0.0 || a->drawn_styles > 0.0) {
+        /* A seed of its own, mixed from the training seed: never the test
+         * sets' DP_SYNTH_TEST_SEED stream. */
+        size_t ns = (size_t)(a->shapes * (double)n_mnist + 0.5);
+        size_t nd = (size_t)(a->drawn_styles * (double)n_mnist + 0.5);
+        double t0 = dp_now();
+        if (dp_synth_extend(&train, ns, nd, cfg.seed ^ 0x6b1d5e7a3c2f9081ull, &err) != NN_OK) {
+            dp_errorf("%s", err.msg);
+            goto done;
+        }
+        printf("drew %zu non-digit shapes and %zu styled digits to train on (%.1f s)\n", ns, nd,
+               dp_now() - t0);
+    }
 
     m = nn_model_create(&arch, &err);
     if (!m) {
@@ -290,8 +305,9 @@ int dp_cli_train(const dp_args *a)
 
     char spec[512];
     nn_arch_format(&arch, spec, sizeof spec);
-    printf("training %s (%zu parameters) on %zu of %zu MNIST images from %s\n", spec,
-           nn_model_param_count(m), train.n, n_full, dir);
+    printf("training %s (%zu parameters) on %zu of %zu MNIST images from %s%s\n", spec,
+           nn_model_param_count(m), n_mnist, n_full, dir,
+           train.n > n_mnist ? " and the drawings above" : "");
     char threads[48];
     snprintf(threads, sizeof threads, "%d thread%s%s", effective_threads(cfg.threads),
              effective_threads(cfg.threads) == 1 ? "" : "s", cfg.threads > 0 ? "" : " (all cores)");
@@ -332,8 +348,17 @@ int dp_cli_train(const dp_args *a)
         fflush(stdout);
     }
 
-    if (write_metadata(m, a, &cfg, train.n, n_full, ev.accuracy, train_s) != 0)
+    if (write_metadata(m, a, &cfg, n_mnist, n_full, ev.accuracy, train_s) != 0)
         goto done;
+    if (a->shapes > 0.0 || a->drawn_styles > 0.0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%g", a->shapes);
+        if (set_meta(m, "shapes", buf) != 0)
+            goto done;
+        snprintf(buf, sizeof buf, "%g", a->drawn_styles);
+        if (set_meta(m, "drawn_styles", buf) != 0)
+            goto done;
+    }
     if (arch.in_c == 1 && arch.in_h == INK_SIDE && arch.in_w == INK_SIDE) {
         dp_calibration cal;
         if (dp_calibrate(m, &test, -1.0, &cal, &err) != NN_OK) {

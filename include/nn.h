@@ -237,6 +237,39 @@ nn_status nn_forward(const nn_model *m, nn_workspace *ws, const float *x, size_t
 /* One sample, allocating its own scratch: simple, not for hot loops. */
 nn_status nn_predict(const nn_model *m, const float *x, float y[10], nn_error *err);
 
+/* ------------------------------------------------------------ inspection */
+
+/* One layer's output for one sample, as nn_forward_layers exposes it: the
+ * window's layers view draws conv outputs as c maps of h×w, dense outputs
+ * as a row of c cells (h = w = 1). */
+typedef struct nn_layer_view {
+    int index;          /* position in the arch (the PyTorch module index) */
+    nn_layer_kind kind;
+    int c, h, w;        /* output shape */
+    size_t size;        /* c·h·w */
+    const float *data;  /* borrowed from the workspace; NULL from nn_layer_shape */
+} nn_layer_view;
+
+/* The output shape of layer i (data NULL).  NN_EINVAL for a bad i. */
+nn_status nn_layer_shape(const nn_model *m, int i, nn_layer_view *out, nn_error *err);
+
+/* Runs one sample x and fills views[0..n_layers-1] with every layer's
+ * output.  The data pointers are borrowed from ws and stay valid until ws
+ * is used again or freed.  NN_ESHAPE if ws was made for another arch. */
+nn_status nn_forward_layers(const nn_model *m, nn_workspace *ws, const float *x,
+                            nn_layer_view *views, nn_error *err);
+
+/* Why the model answers what it does: grad (nn_arch_in_size floats) =
+ * ∂z_k/∂x, the gradient with respect to the input of output k's
+ * pre-sigmoid value z_k (the logit: sigmoid's input, so it does not fade
+ * where the output saturates), and *logit (if non-NULL) = z_k.  Where it
+ * is positive, more ink there would raise output k, blank pixels included;
+ * grad·x (gradient × input) says which drawn pixels pushed it up or down.
+ * Allocates its own scratch per call: one sample, not for hot loops.
+ * NN_EINVAL for k outside the outputs. */
+nn_status nn_input_gradient(const nn_model *m, const float *x, int k, float *grad, float *logit,
+                            nn_error *err);
+
 /* -------------------------------------------------------------- training */
 
 typedef enum nn_loss {

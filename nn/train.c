@@ -528,7 +528,8 @@ static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo,
         }
         memset(ws->targets, 0, n * out * sizeof *ws->targets);
         for (size_t j = 0; j < n; j++)
-            if (!src->ds || !is_negative(t, src->epoch, src->idx[b + j]))
+            if (t->lbuf[b + j] != NN_LABEL_NONE &&
+                (!src->ds || !is_negative(t, src->epoch, src->idx[b + j])))
                 ws->targets[j * out + t->lbuf[b + j]] = 1.0f;
         layer0_t s0 = {t->w0t, t->ld0, t->nz, 0};
         if (t->w0t_live) { /* n == 1 here: the path needs batch 1 */
@@ -674,7 +675,7 @@ nn_status nn_trainer_step(nn_trainer *t, const float *x, const uint8_t *labels, 
                        t->cfg.batch);
     const size_t out = t->m->info.layer[t->m->arch.n_layers - 1].out_size;
     for (size_t i = 0; i < n; i++) {
-        if (labels[i] >= out)
+        if (labels[i] >= out && labels[i] != NN_LABEL_NONE)
             return nn_fail(err, NN_EINVAL, "train step: label %u out of range",
                            (unsigned)labels[i]);
         t->lbuf[i] = labels[i];
@@ -712,7 +713,7 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
         t->order_cap = ds->n;
     }
     for (size_t i = 0; i < ds->n; i++) {
-        if (ds->labels[i] >= out)
+        if (ds->labels[i] >= out && ds->labels[i] != NN_LABEL_NONE)
             return nn_fail(err, NN_EINVAL, "train epoch: sample %zu has label %u", i,
                            (unsigned)ds->labels[i]);
         t->order[i] = i;

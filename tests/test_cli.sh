@@ -163,6 +163,15 @@ expect_rc 0 "--train --limit 50"
 check "--limit records mnist[:50]" grep -aq 'mnist\[:50\]' "$tmp/fake50.safetensors"
 check "--limit trains on 50 images" grep -q "on 50 of 200" "$tmp/out"
 
+# Shapes and styles drawn by rule join the training set (issue 16).
+run --train --arch mlp --epochs 1 --data "$fake" --shapes 0.5 --drawn-styles 0.1 --threads 1 \
+    --out "$tmp/fake-shapes.safetensors"
+expect_rc 0 "--train --shapes 0.5 --drawn-styles 0.1"
+check "--shapes: the drawings are counted" grep -q "^drew 100 non-digit shapes and 20 styled digits" "$tmp/out"
+check "--shapes: trains on MNIST and the drawings" grep -q "on 200 of 200 MNIST images .* and the drawings above" "$tmp/out"
+check "--shapes: recorded in the metadata" grep -aq '"shapes":"0.5"' "$tmp/fake-shapes.safetensors"
+check "--shapes: the dataset stays MNIST's" grep -aq '"dataset":"mnist"' "$tmp/fake-shapes.safetensors"
+
 run --train --arch mlp --epochs 1 --data "$fake" --min-accuracy 1 --out "$tmp/fake-min.safetensors"
 expect_rc 1 "--min-accuracy 1 on random data"
 check "--min-accuracy failure is explained" grep -q "^digitpad: .*below --min-accuracy" "$tmp/err"
@@ -173,6 +182,9 @@ expect_rc 0 "--eval on fake MNIST"
 check "--eval prints the accuracy" grep -q "^accuracy .*(.*/50 correct)" "$tmp/out"
 check "--eval prints ten per-class rows" test "$(grep -cE '^ +[0-9] +[0-9]+ +[0-9]+ +([0-9.]+%|-)$' "$tmp/out")" -eq 10
 check "--eval prints the confusion matrix" grep -q "confusion matrix" "$tmp/out"
+check "--eval prints the non-digit test" grep -qE "^non-digits +unsure at threshold .* on [0-9.]+% of 16 kinds x 300 drawings" "$tmp/out"
+check "--eval names the kinds never trained on" test "$(grep -c "(never trained on)" "$tmp/out")" -eq 6
+check "--eval prints the drawn styles" test "$(grep -cE "read right, +[0-9.]+% unsure" "$tmp/out")" -eq 5
 
 # A truncated model: every cut must be refused cleanly, never crash.
 size=$(wc -c <"$tmp/fake.safetensors")
@@ -217,6 +229,9 @@ check "--save-inputs: names the path" grep -q "^digitpad: .*no-such-dir/one-a.pg
 expect_usage_error --train --save-inputs d
 expect_usage_error --train --styles 1.5
 expect_usage_error --train --negatives 0.6
+expect_usage_error --train --shapes 1.5
+expect_usage_error --train --drawn-styles -0.1
+expect_usage_error --eval --shapes 0.1
 
 printf '? a | 1,1 2,2\n? b | 10,10 900,900\n' >"$tmp/unlabelled.txt"
 run --predict-strokes "$tmp/unlabelled.txt" --model "$tmp/fake.safetensors"

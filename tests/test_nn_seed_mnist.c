@@ -1,7 +1,9 @@
 /* test_nn_seed_mnist.c — end to end on real data: the seed preset (the blog
  * post's network and recipe) trained on the first 10,000 MNIST training
  * images must score above 85% on the 10,000 test images.  Needs full MNIST
- * (../shared/mnist or data/mnist; fails without it). */
+ * (../shared/mnist or data/mnist; fails without it).  Measured 87.48%, loss
+ * 0.1765, the same to the last digit under OpenBLAS's Haswell, SkylakeX and
+ * Prescott kernels and with OpenMP off (2026-12-02, AMD EPYC). */
 #include "nn.h"
 #include "nn_data.h"
 #include "testutil.h"
