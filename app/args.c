@@ -264,12 +264,12 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         return 0;
     case O_SHAPES:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
-            return fail(err, errlen, "--shapes: '%s' is not a fraction from 0 to 1", v);
+            return dp_fail(err, errlen, "--shapes: '%s' is not a fraction from 0 to 1", v);
         a->shapes = d;
         return 0;
     case O_DRAWN_STYLES:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
-            return fail(err, errlen, "--drawn-styles: '%s' is not a fraction from 0 to 1", v);
+            return dp_fail(err, errlen, "--drawn-styles: '%s' is not a fraction from 0 to 1", v);
         a->drawn_styles = d;
         return 0;
     case O_LIMIT:
