@@ -67,8 +67,13 @@ int gui_fonts_find(gui_paint *p)
         return 0;
     }
     const char *missing = want && *want ? want : "fonts/" DP_FONT_NAME;
-    if (fc_find("DejaVu Sans:style=Book", p->font_path, sizeof p->font_path) != 0 &&
-        fc_find("sans-serif", p->font_path, sizeof p->font_path) != 0) {
+    int found = fc_find("DejaVu Sans:style=Book", p->font_path, sizeof p->font_path) == 0 ||
+                fc_find("sans-serif", p->font_path, sizeof p->font_path) == 0;
+    if (found && fc_find("DejaVu Sans:style=Bold", p->bold_path, sizeof p->bold_path) != 0)
+        snprintf(p->bold_path, sizeof p->bold_path, "%s", p->font_path);
+    /* Only the file names are kept: fontconfig's caches can go now. */
+    FcFini();
+    if (!found) {
         if (want && *want)
             fprintf(stderr, "digitpad: cannot read DIGITPAD_FONT=%s, and fontconfig knows no "
                             "sans font either\n", want);
@@ -78,8 +83,6 @@ int gui_fonts_find(gui_paint *p)
                             "either\n", missing);
         return -1;
     }
-    if (fc_find("DejaVu Sans:style=Bold", p->bold_path, sizeof p->bold_path) != 0)
-        snprintf(p->bold_path, sizeof p->bold_path, "%s", p->font_path);
     fprintf(stderr, "digitpad: note: %s not found; using %s (fontconfig)\n", missing,
             p->font_path);
     return 0;
