@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "common.h"
 #include "nn_file.h"
 
@@ -66,15 +67,10 @@ int app_install_model(app_state *s, nn_model *m, const char *name)
     s->ws = ws;
     snprintf(s->model_name, sizeof s->model_name, "%s", name);
 
-    /* A threshold outside (0,1) would make every answer sure or unsure. */
-    s->threshold = 0.5f;
-    const char *th = nn_model_meta_get(m, "threshold");
-    if (th) {
-        char *end;
-        float t = strtof(th, &end);
-        if (end != th && t > 0.0f && t < 1.0f)
-            s->threshold = t;
-    }
+    /* The command line's parser: both read a model's threshold alike. */
+    double th;
+    s->threshold = dp_parse_threshold(nn_model_meta_get(m, "threshold"), &th) == 0
+                       ? (float)th : (float)DP_DEFAULT_THRESHOLD;
     s->model_acc[0] = '\0';
     /* A trainer's snapshot (or a model saved from one) still carries the
      * test accuracy of the model it started from; what it has earned is

@@ -138,19 +138,19 @@ bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
 {
     bg_trainer *bg = calloc(1, sizeof *bg);
     if (!bg) {
-        dp_fail(err, errlen, "out of memory");
+        dp_set_err(err, errlen, "out of memory");
         return NULL;
     }
     bg->cfg = *c;
     bg->mnist_dir = dup_str(nn_mnist_default_dir(c->mnist_dir));
     if (!bg->mnist_dir) {
-        dp_fail(err, errlen, "out of memory");
+        dp_set_err(err, errlen, "out of memory");
         free(bg);
         return NULL;
     }
     bg->cfg.mnist_dir = bg->mnist_dir;
     if (pthread_mutex_init(&bg->mu, NULL) != 0) {
-        dp_fail(err, errlen, "cannot create a mutex");
+        dp_set_err(err, errlen, "cannot create a mutex");
         free(bg->mnist_dir);
         free(bg);
         return NULL;
@@ -504,14 +504,14 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
              size_t errlen)
 {
     if (bg_running(bg)) {
-        dp_fail(err, errlen, "training is already running");
+        dp_set_err(err, errlen, "training is already running");
         return -1;
     }
     join_worker(bg);
     nn_error e;
     bg->model = nn_model_clone(current, &e);
     if (!bg->model) {
-        dp_fail(err, errlen, "%s", e.msg);
+        dp_set_err(err, errlen, "%s", e.msg);
         return -1;
     }
     bg->from_scratch = from_scratch;
@@ -540,7 +540,7 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
         pthread_mutex_unlock(&bg->mu);
         nn_model_free(bg->model);
         bg->model = NULL;
-        dp_fail(err, errlen, "cannot start the training thread: %s", strerror(rc));
+        dp_set_err(err, errlen, "cannot start the training thread: %s", strerror(rc));
         return -1;
     }
     bg->thread_live = 1;

@@ -107,11 +107,11 @@ int dp_make_scribbles(size_t n, uint64_t seed, float *out)
 }
 
 /* Top outputs (and argmax) of m on n inputs of INK_INPUT_SIZE floats. */
-static nn_status top_outputs(const nn_model *m, nn_workspace *ws, const float *x, size_t n,
-                             float *top, int *pred, float *ybuf, nn_error *err)
+static nn_status top_outputs(const nn_model *m, nn_workspace *ws, size_t batch, const float *x,
+                             size_t n, float *top, int *pred, float *ybuf, nn_error *err)
 {
-    for (size_t s = 0; s < n; s += CALIB_BATCH) {
-        size_t k = n - s < CALIB_BATCH ? n - s : CALIB_BATCH;
+    for (size_t s = 0; s < n; s += batch) {
+        size_t k = n - s < batch ? n - s : batch;
         nn_status st = nn_forward(m, ws, x + s * INK_INPUT_SIZE, k, ybuf, err);
         if (st != NN_OK)
             return st;
@@ -147,14 +147,17 @@ nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
         nn_fail(err, NN_ENOMEM, "out of memory calibrating the threshold");
         goto done;
     }
-    ws = nn_workspace_create(m, CALIB_BATCH, err);
+    /* A model from a file may have wide layers: batch x activations stays
+     * within the library's budget. */
+    const size_t batch = nn_batch_cap(m, CALIB_BATCH, 1);
+    ws = nn_workspace_create(m, batch, err);
     if (!ws)
         goto done;
-    for (size_t s = 0; s < nt; s += CALIB_BATCH) {
-        size_t k = nt - s < CALIB_BATCH ? nt - s : CALIB_BATCH;
+    for (size_t s = 0; s < nt; s += batch) {
+        size_t k = nt - s < batch ? nt - s : batch;
         for (size_t i = 0; i < k; i++)
             nn_dataset_image_f32(test, s + i, x + i * INK_INPUT_SIZE);
-        if ((st = top_outputs(m, ws, x, k, top_t + s, pred + s, ybuf, err)) != NN_OK)
+        if ((st = top_outputs(m, ws, batch, x, k, top_t + s, pred + s, ybuf, err)) != NN_OK)
             goto done;
     }
     if (dp_make_scribbles(ns, DP_CALIB_SEED, x) != 0) {
@@ -162,7 +165,7 @@ nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
         nn_fail(err, st, "out of memory drawing scribbles");
         goto done;
     }
-    if ((st = top_outputs(m, ws, x, ns, top_s, NULL, ybuf, err)) != NN_OK)
+    if ((st = top_outputs(m, ws, batch, x, ns, top_s, NULL, ybuf, err)) != NN_OK)
         goto done;
 
     size_t n_ok = 0;

@@ -3,17 +3,17 @@
 
 #include <stdio.h>
 
+#include "text.h"
+
 void dp_vformat(char *buf, size_t len, const char *fmt, va_list ap)
 {
     if (!buf || len == 0)
         return;
     vsnprintf(buf, len, fmt, ap);
-    for (char *p = buf; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = '?';
+    text_clean(buf);
 }
 
-int dp_fail(char *err, size_t errlen, const char *fmt, ...)
+int dp_set_err(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -86,16 +86,16 @@ int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const ch
         int w = snprintf(s.id, sizeof s.id, "%s%s-%ld-%08x", id_prefix, stamp, (long)getpid(),
                          (unsigned)id_salt(t));
         if (w < 0 || (size_t)w >= sizeof s.id)
-            return dp_fail(err, errlen, "id prefix too long");
+            return dp_set_err(err, errlen, "id prefix too long");
         w = snprintf(pgm, sizeof pgm, "%s%s.pgm", pgm_prefix, s.id);
         if (w < 0 || (size_t)w >= sizeof pgm)
-            return dp_fail(err, errlen, "%s: path too long for the 28x28 image", pgm_prefix);
+            return dp_set_err(err, errlen, "%s: path too long for the 28x28 image", pgm_prefix);
         fd = open(pgm, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (fd < 0 && errno != EEXIST)
-            return dp_fail(err, errlen, "%s: %s", pgm, strerror(errno));
+            return dp_set_err(err, errlen, "%s: %s", pgm, strerror(errno));
     }
     if (fd < 0)
-        return dp_fail(err, errlen, "%s: no free name for the image after %d tries", pgm_prefix,
+        return dp_set_err(err, errlen, "%s: no free name for the image after %d tries", pgm_prefix,
                        ID_TRIES);
     close(fd);
     /* The image first: if it cannot be written, nothing is recorded, so the
@@ -158,7 +158,7 @@ static int load(dp_corrections *c, char *err, size_t errlen)
     /* The file is ours and only ever appended to: a damaged line (a write
      * cut short by a crash) costs that drawing, not all the others. */
     if (ink_read_file_skipping(c->path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0)
-        return dp_fail(err, errlen, "%s", first_bad);
+        return dp_set_err(err, errlen, "%s", first_bad);
     pthread_mutex_lock(&c->mu);
     c->skipped = skipped;
     if (skipped)
@@ -187,14 +187,14 @@ static int load(dp_corrections *c, char *err, size_t errlen)
             continue;
         int r = ink_preprocess(&s[i].drawing, x);
         if (r < 0) {
-            rc = dp_fail(err, errlen, "%s: out of memory rendering drawings", c->path);
+            rc = dp_set_err(err, errlen, "%s: out of memory rendering drawings", c->path);
         } else if (r == 1) {
             dp_input_to_u8(x, u);
             pthread_mutex_lock(&c->mu);
             int ok = push(c, u, s[i].label);
             pthread_mutex_unlock(&c->mu);
             if (ok < 0)
-                rc = dp_fail(err, errlen, "%s: out of memory", c->path);
+                rc = dp_set_err(err, errlen, "%s: out of memory", c->path);
             kept++;
         }
     }
@@ -206,12 +206,12 @@ dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
 {
     dp_corrections *c = calloc(1, sizeof *c);
     if (!c) {
-        dp_fail(err, errlen, "out of memory");
+        dp_set_err(err, errlen, "out of memory");
         return NULL;
     }
     if (pthread_mutex_init(&c->mu, NULL) != 0) {
         free(c);
-        dp_fail(err, errlen, "cannot create a mutex");
+        dp_set_err(err, errlen, "cannot create a mutex");
         return NULL;
     }
     if (path) {
@@ -222,7 +222,7 @@ dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
         c->path = dup_str(path);
         c->pgm_prefix = malloc(stem + 2);
         if (!c->path || !c->pgm_prefix) {
-            dp_fail(err, errlen, "out of memory");
+            dp_set_err(err, errlen, "out of memory");
             dp_corrections_free(c);
             return NULL;
         }
@@ -262,7 +262,7 @@ dp_corrections *dp_corrections_open_background(const char *path, char *err, size
     c->path = dup_str(path);
     c->pgm_prefix = malloc(stem + 2);
     if (!c->path || !c->pgm_prefix) {
-        dp_fail(err, errlen, "out of memory");
+        dp_set_err(err, errlen, "out of memory");
         dp_corrections_free(c);
         return NULL;
     }
@@ -273,7 +273,7 @@ dp_corrections *dp_corrections_open_background(const char *path, char *err, size
     c->loading = 1;
     int e = pthread_create(&c->loader, NULL, loader_main, c);
     if (e != 0) {
-        dp_fail(err, errlen, "cannot start loading %s: %s", path, strerror(e));
+        dp_set_err(err, errlen, "cannot start loading %s: %s", path, strerror(e));
         c->loading = 0;
         dp_corrections_free(c);
         return NULL;
@@ -303,14 +303,14 @@ int dp_corrections_report(dp_corrections *c, char *buf, size_t len, int *error)
                      "first %d left out", c->too_big, c->too_big == 1 ? "" : "s",
                      DP_CORR_MAX_POINTS, c->too_many, DP_CORR_MAX_DRAWINGS);
         if (c->memory_only) {
-            dp_fail(buf, len, "Corrections not loaded: %s", c->load_err);
+            dp_set_err(buf, len, "Corrections not loaded: %s", c->load_err);
             *error = news = 1;
         } else if (c->skipped) {
-            dp_fail(buf, len, "%zu labelled drawings of yours; %zu damaged line%s left out (%s)%s",
+            dp_set_err(buf, len, "%zu labelled drawings of yours; %zu damaged line%s left out (%s)%s",
                     c->n, c->skipped, c->skipped == 1 ? "" : "s", c->why, extra);
             *error = news = 1;
         } else if (extra[0]) {
-            dp_fail(buf, len, "%zu labelled drawings of yours%s", c->n, extra);
+            dp_set_err(buf, len, "%zu labelled drawings of yours%s", c->n, extra);
             news = 1;
         }
     }
@@ -340,11 +340,11 @@ int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char 
                        size_t errlen)
 {
     if (label < 0 || label > 9)
-        return dp_fail(err, errlen, "label %d is not a digit", label);
+        return dp_set_err(err, errlen, "label %d is not a digit", label);
     float x[INK_INPUT_SIZE];
     int r = ink_preprocess(d, x);
     if (r <= 0)
-        return dp_fail(err, errlen, r == 0 ? "nothing drawn" : "out of memory");
+        return dp_set_err(err, errlen, r == 0 ? "nothing drawn" : "out of memory");
     uint8_t u[INK_INPUT_SIZE];
     dp_input_to_u8(x, u);
     /* Make room first, so that once the files are written the drawing
@@ -354,7 +354,7 @@ int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char 
         size_t have = c->n;
         pthread_mutex_unlock(&c->mu);
         /* The loader is still reading the file this would append to. */
-        return dp_fail(err, errlen, "still loading your corrections (%zu so far): try again in "
+        return dp_set_err(err, errlen, "still loading your corrections (%zu so far): try again in "
                        "a moment", have);
     }
     const char *file = c->memory_only ? NULL : c->path;
@@ -373,7 +373,7 @@ int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char 
     }
     pthread_mutex_unlock(&c->mu);
     if (room != 0)
-        return dp_fail(err, errlen, "out of memory");
+        return dp_set_err(err, errlen, "out of memory");
     if (file && dp_store_labelled(file, c->pgm_prefix, "user-", d, x, label, NULL, 0, err,
                                   errlen) != 0)
         return -1;

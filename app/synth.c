@@ -72,13 +72,13 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
 }
 
 /* Top output and argmax of m over `count` drawings of one kind or style. */
-static nn_status run_set(const nn_model *m, nn_workspace *ws, int is_shape, int which,
-                         size_t count, float *x, float *y, double threshold, size_t *below,
-                         size_t *right, int digit, nn_error *err)
+static nn_status run_set(const nn_model *m, nn_workspace *ws, size_t batch, int is_shape,
+                         int which, size_t count, float *x, float *y, double threshold,
+                         size_t *below, size_t *right, int digit, nn_error *err)
 {
     *below = *right = 0;
-    for (size_t s = 0; s < count; s += SYNTH_BATCH) {
-        size_t k = count - s < SYNTH_BATCH ? count - s : SYNTH_BATCH;
+    for (size_t s = 0; s < count; s += batch) {
+        size_t k = count - s < batch ? count - s : batch;
         int failed = 0;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 16) reduction(| : failed)
@@ -114,7 +114,10 @@ nn_status dp_synth_evaluate(const nn_model *m, double threshold, dp_synth_report
     r->per_kind = DP_SYNTH_TEST_PER_KIND;
     float *x = malloc(SYNTH_BATCH * INK_INPUT_SIZE * sizeof *x);
     float *y = malloc(SYNTH_BATCH * 10 * sizeof *y);
-    nn_workspace *ws = x && y ? nn_workspace_create(m, SYNTH_BATCH, err) : NULL;
+    /* a model from a file may have huge layers: the batch keeps its
+     * activations within the library's budget */
+    const size_t batch = nn_batch_cap(m, SYNTH_BATCH, 1);
+    nn_workspace *ws = x && y ? nn_workspace_create(m, batch, err) : NULL;
     nn_status st = NN_OK;
     if (!ws) {
         st = x && y ? (err ? err->status : NN_ENOMEM)
@@ -124,7 +127,7 @@ nn_status dp_synth_evaluate(const nn_model *m, double threshold, dp_synth_report
     double sum_tr = 0, sum_ho = 0;
     for (int k = 0; k < INK_SHAPE_COUNT && st == NN_OK; k++) {
         size_t below, right;
-        st = run_set(m, ws, 1, k, r->per_kind, x, y, threshold, &below, &right, -1, err);
+        st = run_set(m, ws, batch, 1, k, r->per_kind, x, y, threshold, &below, &right, -1, err);
         r->shape_unsure[k] = (double)below / (double)r->per_kind;
         if (k < INK_SHAPE_FIRST_HELD_OUT)
             sum_tr += r->shape_unsure[k];
@@ -136,7 +139,7 @@ nn_status dp_synth_evaluate(const nn_model *m, double threshold, dp_synth_report
     r->unsure_all = (sum_tr + sum_ho) / INK_SHAPE_COUNT;
     for (int s = 0; s < INK_STYLE_COUNT && st == NN_OK; s++) {
         size_t below, right;
-        st = run_set(m, ws, 0, s, r->per_kind, x, y, threshold, &below, &right,
+        st = run_set(m, ws, batch, 0, s, r->per_kind, x, y, threshold, &below, &right,
                      ink_style_digit((ink_style)s), err);
         r->style_right[s] = (double)right / (double)r->per_kind;
         r->style_unsure[s] = (double)below / (double)r->per_kind;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lists the calls between the C files of app/, nn/ and ink/ and fails when
+# Lists the calls between the C files of app/, nn/, ink/ and base/ and fails when
 # files call each other in a circle (a file calling up into one that calls
 # it back), the rule of docs/architecture.md.  Definitions come from ctags
 # (universal-ctags, Debian); call sites are read from the sources with
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 command -v ctags >/dev/null || { echo "check-cycles: needs ctags (scripts/deps.sh installs universal-ctags)" >&2; exit 2; }
 list=0
 [ "${1:-}" = "--list" ] && list=1
-files=$(ls app/*.c nn/*.c ink/*.c)
+files=$(ls app/*.c nn/*.c ink/*.c base/*.c 2>/dev/null)
 # shellcheck disable=SC2086
 ctags -x --kinds-C=f --language-force=C $files | LIST=$list python3 -c '
 import os, re, sys

@@ -207,9 +207,11 @@ static void test_state(const char *dir)
     app_title(&s, title, sizeof title);
     CHECK(strcmp(title, "digitpad") == 0);
 
-    /* The threshold rule: kept only strictly inside (0,1). */
+    /* The threshold rule (dp_parse_threshold, the command line's too): a
+     * number strictly inside (0,1) with nothing after it, else 0.5. */
     static const struct { const char *meta; float want; } th[] = {
-        {"0.69", 0.69f}, {"1", 0.5f}, {"0", 0.5f}, {"nan", 0.5f}, {"-0.2", 0.5f}, {NULL, 0.5f}};
+        {"0.69", 0.69f}, {"1", 0.5f}, {"0", 0.5f}, {"nan", 0.5f}, {"-0.2", 0.5f},
+        {"0.3abc", 0.5f}, {NULL, 0.5f}};
     for (size_t i = 0; i < sizeof th / sizeof th[0]; i++) {
         nn_model *m = tiny_model(th[i].meta);
         CHECK(m != NULL);

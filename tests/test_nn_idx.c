@@ -216,8 +216,8 @@ static void test_bad(void)
     EXPECT_FAIL(dir, lp, dir, "directory");
     const char *fifo = tmp("fifo");
     if (mkfifo(fifo, 0600) == 0) {
-        EXPECT_FAIL(fifo, lp, fifo, "regular");
-        EXPECT_FAIL(ip, fifo, fifo, "regular");
+        EXPECT_FAIL(fifo, lp, fifo, "is a FIFO, not an IDX file");
+        EXPECT_FAIL(ip, fifo, fifo, "is a FIFO, not an IDX file");
     } else {
         fprintf(stderr, "note: mkfifo failed, FIFO case not tested\n");
     }

@@ -34,8 +34,9 @@ if dev_txt=$(pen_digits); then
     dev=$(awk '/^# accuracy:/ { print $3 * 100 }' "$tmp/dev")
     echo "dev.txt accuracy: ${dev:-?}% (minimum $MIN_DEV%)"
     check_eval '[ -n "$dev" ] && awk -v a="$dev" -v m="$MIN_DEV" "BEGIN { exit !(a >= m) }"'
-    # Every line is "id predicted confidence label" with a digit and a [0,1] confidence.
-    check_eval '! grep -v "^#" "$tmp/dev" | awk "NF != 4 || \$2 !~ /^[0-9]$/ || \$3 < 0 || \$3 > 1 { bad = 1 } END { exit !bad }"'
+    # Every line is "id predicted confidence label sure|unsure" with a digit
+    # and a [0,1] confidence.
+    check_eval '! grep -v "^#" "$tmp/dev" | awk "NF != 5 || \$2 !~ /^[0-9]$/ || \$3 < 0 || \$3 > 1 || \$5 !~ /^(un)?sure$/ { bad = 1 } END { exit !bad }"'
 else
     skip_part "test_shipped_model: dev.txt accuracy; the pen-drawn digits are only in the developers' ../shared"
 fi
