@@ -2,7 +2,7 @@
  * Every flag is looked up in one table that says whether it takes a value
  * and which modes accept it, so "wrong mode" errors need no special cases. */
 #include "args.h"
-#include "text.h"
+#include "common.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -98,27 +98,6 @@ static void modes_text(unsigned modes, char *buf, size_t len)
         used += (size_t)w;
         first = 0;
     }
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen) {
-        vsnprintf(err, errlen, fmt, ap);
-        /* Messages quote the user's arguments; a newline or escape code in
-         * one must not break the one-line message or drive the terminal
-         * (found by tests/fuzz/fuzz_args.c). */
-        text_clean(err);
-    }
-    va_end(ap);
-    return -1;
 }
 
 /* ------------------------------------------------------------- numbers */
@@ -219,29 +198,29 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
     switch (id) {
     case O_PSTROKES:
         if (!*v)
-            return fail(err, errlen, "%s needs a file name", flag);
+            return dp_set_err(err, errlen, "%s needs a file name", flag);
         a->strokes_path = v;
         return 0;
     case O_ARCH:
         if (!*v)
-            return fail(err, errlen, "--arch needs a preset (seed, mlp, cnn) or a spec");
+            return dp_set_err(err, errlen, "--arch needs a preset (seed, mlp, cnn) or a spec");
         a->arch = v;
         return 0;
     case O_EPOCHS:
         if (dp_parse_long(v, 1, DP_MAX_EPOCHS, &l) != 0)
-            return fail(err, errlen, "--epochs: '%s' is not a whole number from 1 to %d", v,
+            return dp_set_err(err, errlen, "--epochs: '%s' is not a whole number from 1 to %d", v,
                         DP_MAX_EPOCHS);
         a->epochs = (int)l;
         return 0;
     case O_BATCH:
         if (dp_parse_long(v, 1, DP_MAX_BATCH, &l) != 0)
-            return fail(err, errlen, "--batch: '%s' is not a whole number from 1 to %d", v,
+            return dp_set_err(err, errlen, "--batch: '%s' is not a whole number from 1 to %d", v,
                         DP_MAX_BATCH);
         a->batch = (size_t)l;
         return 0;
     case O_LR:
         if (dp_parse_double(v, 0.0, DP_MAX_LR, &d) != 0 || d <= 0.0)
-            return fail(err, errlen, "--lr: '%s' is not a number above 0 and at most %g", v,
+            return dp_set_err(err, errlen, "--lr: '%s' is not a number above 0 and at most %g", v,
                         DP_MAX_LR);
         a->lr = d;
         return 0;
@@ -254,7 +233,7 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         else if (strcmp(v, "adam") == 0)
             a->optimizer = 2;
         else
-            return fail(err, errlen, "--optimizer: '%s' is not one of sgd, momentum, adam", v);
+            return dp_set_err(err, errlen, "--optimizer: '%s' is not one of sgd, momentum, adam", v);
         return 0;
     case O_SCHEDULE:
         /* Values match nn_schedule (CONSTANT, STEP, COSINE). */
@@ -265,101 +244,101 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         else if (strcmp(v, "cosine") == 0)
             a->schedule = 2;
         else
-            return fail(err, errlen, "--schedule: '%s' is not one of constant, step, cosine", v);
+            return dp_set_err(err, errlen, "--schedule: '%s' is not one of constant, step, cosine", v);
         return 0;
     case O_WD:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
-            return fail(err, errlen, "--weight-decay: '%s' is not a number from 0 to 1", v);
+            return dp_set_err(err, errlen, "--weight-decay: '%s' is not a number from 0 to 1", v);
         a->weight_decay = d;
         return 0;
     case O_SEED:
         if (parse_u64(v, &a->seed) != 0)
-            return fail(err, errlen, "--seed: '%s' is not a whole number from 0 to %llu", v,
+            return dp_set_err(err, errlen, "--seed: '%s' is not a whole number from 0 to %llu", v,
                         (unsigned long long)UINT64_MAX);
         a->have_seed = 1;
         return 0;
     case O_ELASTIC:
         if (dp_parse_double(v, 0.0, DP_MAX_ELASTIC, &d) != 0)
-            return fail(err, errlen, "--elastic: '%s' is not a strength from 0 to %g (pixels)", v,
+            return dp_set_err(err, errlen, "--elastic: '%s' is not a strength from 0 to %g (pixels)", v,
                         DP_MAX_ELASTIC);
         a->elastic = d;
         return 0;
     case O_STYLES:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
-            return fail(err, errlen, "--styles: '%s' is not a probability from 0 to 1", v);
+            return dp_set_err(err, errlen, "--styles: '%s' is not a probability from 0 to 1", v);
         a->styles = d;
         return 0;
     case O_NEGATIVES:
         if (dp_parse_double(v, 0.0, 0.5, &d) != 0)
-            return fail(err, errlen, "--negatives: '%s' is not a fraction from 0 to 0.5", v);
+            return dp_set_err(err, errlen, "--negatives: '%s' is not a fraction from 0 to 0.5", v);
         a->negatives = d;
         return 0;
     case O_SHAPES:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
-            return fail(err, errlen, "--shapes: '%s' is not a fraction from 0 to 1", v);
+            return dp_set_err(err, errlen, "--shapes: '%s' is not a fraction from 0 to 1", v);
         a->shapes = d;
         return 0;
     case O_DRAWN_STYLES:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
-            return fail(err, errlen, "--drawn-styles: '%s' is not a fraction from 0 to 1", v);
+            return dp_set_err(err, errlen, "--drawn-styles: '%s' is not a fraction from 0 to 1", v);
         a->drawn_styles = d;
         return 0;
     case O_LIMIT:
         if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)
-            return fail(err, errlen, "--limit: '%s' is not a whole number of images (1 or more)",
+            return dp_set_err(err, errlen, "--limit: '%s' is not a whole number of images (1 or more)",
                         v);
         a->limit = (size_t)l;
         return 0;
     case O_OUT:
         if (!*v)
-            return fail(err, errlen, "--out needs a file name");
+            return dp_set_err(err, errlen, "--out needs a file name");
         a->out = v;
         return 0;
     case O_MINACC:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
-            return fail(err, errlen,
+            return dp_set_err(err, errlen,
                         "--min-accuracy: '%s' is not a fraction from 0 to 1 (e.g. 0.98)", v);
         a->min_accuracy = d;
         return 0;
     case O_DATA:
         if (!*v)
-            return fail(err, errlen, "--data needs a directory");
+            return dp_set_err(err, errlen, "--data needs a directory");
         a->data_dir = v;
         return 0;
     case O_THREADS:
         if (dp_parse_long(v, 0, DP_MAX_THREADS, &l) != 0)
-            return fail(err, errlen,
+            return dp_set_err(err, errlen,
                         "--threads: '%s' is not a whole number from 0 (all cores) to %d", v,
                         DP_MAX_THREADS);
         a->threads = (int)l;
         return 0;
     case O_MODEL:
         if (!*v)
-            return fail(err, errlen, "--model needs a file name");
+            return dp_set_err(err, errlen, "--model needs a file name");
         a->model = v;
         return 0;
     case O_SIZE:
         if (parse_size(v, &a->width, &a->height) != 0)
-            return fail(err, errlen, "--size: '%s' is not WIDTHxHEIGHT with each from %d to %d",
+            return dp_set_err(err, errlen, "--size: '%s' is not WIDTHxHEIGHT with each from %d to %d",
                         v, DP_MIN_WINDOW, DP_MAX_WINDOW);
         return 0;
     case O_SAVE_INPUTS:
         if (!*v)
-            return fail(err, errlen, "--save-inputs needs a directory");
+            return dp_set_err(err, errlen, "--save-inputs needs a directory");
         a->save_inputs = v;
         return 0;
     case O_SALIENCY:
         if (!*v)
-            return fail(err, errlen, "--saliency needs a directory");
+            return dp_set_err(err, errlen, "--saliency needs a directory");
         a->saliency = v;
         return 0;
     case O_SCRIPT:
         if (!*v)
-            return fail(err, errlen, "--script needs a file name");
+            return dp_set_err(err, errlen, "--script needs a file name");
         a->script = v;
         return 0;
     default:
-        return fail(err, errlen, "%s takes no value", flag);
+        return dp_set_err(err, errlen, "%s takes no value", flag);
     }
 }
 
@@ -404,7 +383,7 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
     if (argc > 0) {
         a->images = malloc((size_t)argc * sizeof *a->images);
         if (!a->images)
-            return fail(err, errlen, "out of memory");
+            return dp_set_err(err, errlen, "out of memory");
     }
 
     int seen[O_COUNT] = {0};
@@ -433,11 +412,11 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
         size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
         int id = arg[1] == '-' ? lookup(arg, name_len) : -1;
         if (id < 0)
-            return fail(err, errlen, "unknown option '%.*s'", (int)(name_len > 60 ? 60 : name_len),
+            return dp_set_err(err, errlen, "unknown option '%.*s'", (int)(name_len > 60 ? 60 : name_len),
                         arg);
         const opt_def *o = &OPTS[id];
         if (seen[id])
-            return fail(err, errlen, "%s given twice", o->name);
+            return dp_set_err(err, errlen, "%s given twice", o->name);
         seen[id] = 1;
 
         const char *value = NULL;
@@ -447,15 +426,15 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
             } else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0) {
                 value = argv[++i];
             } else {
-                return fail(err, errlen, "%s needs a value", o->name);
+                return dp_set_err(err, errlen, "%s needs a value", o->name);
             }
         } else if (eq) {
-            return fail(err, errlen, "%s takes no value", o->name);
+            return dp_set_err(err, errlen, "%s takes no value", o->name);
         }
 
         if (o->sets_mode >= 0) {
             if (mode_opt >= 0)
-                return fail(err, errlen, "%s and %s cannot be used together", OPTS[mode_opt].name,
+                return dp_set_err(err, errlen, "%s and %s cannot be used together", OPTS[mode_opt].name,
                             o->name);
             mode_opt = id;
             a->mode = (dp_mode)o->sets_mode;
@@ -479,16 +458,16 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
             char need[160];
             modes_text(OPTS[id].modes, need, sizeof need);
             if (a->mode == DP_MODE_GUI)
-                return fail(err, errlen, "%s needs %s", OPTS[id].name, need);
-            return fail(err, errlen, "%s cannot be used with %s (it goes with %s)", OPTS[id].name,
+                return dp_set_err(err, errlen, "%s needs %s", OPTS[id].name, need);
+            return dp_set_err(err, errlen, "%s cannot be used with %s (it goes with %s)", OPTS[id].name,
                         dp_mode_flag(a->mode), need);
         }
     }
     if (a->mode == DP_MODE_PREDICT) {
         if (a->n_images == 0)
-            return fail(err, errlen, "--predict needs at least one image file");
+            return dp_set_err(err, errlen, "--predict needs at least one image file");
     } else if (first_positional) {
-        return fail(err, errlen, "unexpected argument '%.80s'", first_positional);
+        return dp_set_err(err, errlen, "unexpected argument '%.80s'", first_positional);
     }
     return 0;
 }

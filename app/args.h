@@ -61,7 +61,7 @@ typedef struct dp_args {
     double min_accuracy;   /* < 0: no check */
 
     /* --train, --eval and the window (background training) */
-    const char *data_dir;  /* NULL: nn_mnist_default_dir(NULL) */
+    const char *data_dir;  /* NULL: dp_mnist_dir(NULL) (paths.h) */
     int threads;           /* -1: library default (all cores) */
 
     /* --eval, --predict-strokes, --predict and the window */

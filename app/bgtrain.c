@@ -17,20 +17,21 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+#include "epochset.h"
 #include "nn_data.h"
 
 /* Images per nn_forward call when measuring accuracy: small enough that a
  * stop request between chunks is seen within a few milliseconds. */
 #define EVAL_CHUNK 100
-/* A user-only epoch (no MNIST) has about this many samples. */
-#define USER_ONLY_EPOCH 1000
 /* Seconds between two loss points of the live plot. */
 #define HISTORY_EVERY_S 0.5
 
 struct bg_trainer {
     bg_config cfg;            /* strings below replace the caller's */
     char *mnist_dir;
-    char *user_path;
+    dp_corrections *corr;     /* the person's drawings (corrections.h) */
+    int own_corr;             /* opened by bg_create from user_samples_path */
 
     pthread_t thread;
     int thread_live;          /* UI thread only: a thread to join exists */
@@ -44,10 +45,6 @@ struct bg_trainer {
     bg_status st;             /* history lives in the ring, not in st */
     bg_point ring[BG_HISTORY];
     int ring_head, ring_n;
-    uint8_t *user_img;        /* user_n × 784 */
-    uint8_t *user_lab;
-    size_t user_n, user_cap;
-    char skip_msg[300];       /* the first damaged line of the user's file */
 
     /* Worker only (handed over by bg_start before the thread starts and
      * never touched by the UI thread until it is joined). */
@@ -67,22 +64,6 @@ static double now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
 }
 
 static char *dup_str(const char *s)
@@ -108,14 +89,6 @@ uint64_t bg_params_checksum(const nn_model *m)
     return h;
 }
 
-static void to_u8(const float *x, uint8_t *out)
-{
-    for (size_t i = 0; i < INK_INPUT_SIZE; i++) {
-        float v = x[i] < 0 ? 0 : x[i] > 1 ? 1 : x[i];
-        out[i] = (uint8_t)lrintf(v * 255.0f);
-    }
-}
-
 /* Called with mu held. */
 static void status_msg(bg_trainer *bg, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -127,7 +100,7 @@ static void status_msg(bg_trainer *bg, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(bg->st.message, sizeof bg->st.message, fmt, ap);
+    dp_vformat(bg->st.message, sizeof bg->st.message, fmt, ap);
     va_end(ap);
 }
 
@@ -138,29 +111,6 @@ static void history_add(bg_trainer *bg, float t, float loss, float acc)
     bg->ring_head = (bg->ring_head + 1) % BG_HISTORY;
     if (bg->ring_n < BG_HISTORY)
         bg->ring_n++;
-}
-
-/* Called with mu held; the caller has checked label and image. */
-static int user_push(bg_trainer *bg, const uint8_t *img, int label)
-{
-    if (bg->user_n == bg->user_cap) {
-        size_t cap = bg->user_cap ? bg->user_cap * 2 : 64;
-        uint8_t *im = realloc(bg->user_img, cap * INK_INPUT_SIZE);
-        if (!im)
-            return -1;
-        bg->user_img = im;
-        uint8_t *lb = realloc(bg->user_lab, cap);
-        if (!lb)
-            return -1;
-        bg->user_lab = lb;
-        bg->user_cap = cap;
-    }
-    memcpy(bg->user_img + bg->user_n * INK_INPUT_SIZE, img, INK_INPUT_SIZE);
-    bg->user_lab[bg->user_n] = (uint8_t)label;
-    bg->user_n++;
-    bg->st.user_total = bg->user_n;
-    bg->st.user_count[label]++;
-    return (int)bg->st.user_count[label];
 }
 
 /* ============================================================ config */
@@ -184,67 +134,25 @@ void bg_config_defaults(bg_config *c)
 
 /* ============================================================ create/free */
 
-static int load_user_file(bg_trainer *bg, char *err, size_t errlen)
-{
-    if (!bg->user_path || access(bg->user_path, F_OK) != 0)
-        return 0; /* no corrections yet */
-    ink_sample *s = NULL;
-    size_t n = 0, skipped = 0;
-    char first_bad[300] = "";
-    /* The file is ours and only ever appended to: a damaged line (a write
-     * cut short by a crash) costs that drawing, not all the others. */
-    if (ink_read_file_skipping(bg->user_path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0) {
-        set_err(err, errlen, "%s", first_bad);
-        return -1;
-    }
-    bg->st.user_skipped = skipped;
-    if (skipped)
-        snprintf(bg->skip_msg, sizeof bg->skip_msg, "%s", first_bad);
-    float x[INK_INPUT_SIZE];
-    uint8_t u[INK_INPUT_SIZE];
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (s[i].label < 0 || s[i].label > 9)
-            continue;
-        int r = ink_preprocess(&s[i].drawing, x);
-        if (r < 0) {
-            set_err(err, errlen, "%s: out of memory rendering drawings", bg->user_path);
-            rc = -1;
-        } else if (r == 1) {
-            to_u8(x, u);
-            if (user_push(bg, u, s[i].label) < 0) {
-                set_err(err, errlen, "%s: out of memory", bg->user_path);
-                rc = -1;
-            }
-        }
-    }
-    ink_samples_free(s, n);
-    return rc;
-}
-
 bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
 {
     bg_trainer *bg = calloc(1, sizeof *bg);
     if (!bg) {
-        set_err(err, errlen, "out of memory");
+        dp_set_err(err, errlen, "out of memory");
         return NULL;
     }
     bg->cfg = *c;
-    bg->mnist_dir = dup_str(nn_mnist_default_dir(c->mnist_dir));
-    bg->user_path = dup_str(c->user_samples_path);
-    if (!bg->mnist_dir || (c->user_samples_path && !bg->user_path)) {
-        set_err(err, errlen, "out of memory");
-        free(bg->mnist_dir);
-        free(bg->user_path);
+    char mnist[4200]; /* where the command line looks too (paths.h) */
+    bg->mnist_dir = dup_str(dp_mnist_dir(c->mnist_dir, mnist, sizeof mnist));
+    if (!bg->mnist_dir) {
+        dp_set_err(err, errlen, "out of memory");
         free(bg);
         return NULL;
     }
     bg->cfg.mnist_dir = bg->mnist_dir;
-    bg->cfg.user_samples_path = bg->user_path;
     if (pthread_mutex_init(&bg->mu, NULL) != 0) {
-        set_err(err, errlen, "cannot create a mutex");
+        dp_set_err(err, errlen, "cannot create a mutex");
         free(bg->mnist_dir);
-        free(bg->user_path);
         free(bg);
         return NULL;
     }
@@ -253,16 +161,25 @@ bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
     bg->st.user_acc = -1;
     bg->st.loss = NAN;
     bg->st.epochs = c->train.epochs;
-    if (load_user_file(bg, err, errlen) != 0) {
-        bg_free(bg);
-        return NULL;
+    bg->corr = c->corrections;
+    if (!bg->corr) {
+        bg->corr = dp_corrections_open(c->user_samples_path, err, errlen);
+        if (!bg->corr) {
+            bg_free(bg);
+            return NULL;
+        }
+        bg->own_corr = 1;
     }
-    if (bg->st.user_skipped)
+    bg->cfg.corrections = bg->corr;
+    bg->cfg.user_samples_path = dp_corrections_path(bg->corr);
+    size_t total, skipped;
+    char why[300];
+    dp_corrections_counts(bg->corr, &total, NULL, &skipped, why, sizeof why);
+    if (skipped)
         status_msg(bg, "%zu labelled drawings of yours; %zu damaged line%s left out (%s)",
-                   bg->user_n, bg->st.user_skipped, bg->st.user_skipped == 1 ? "" : "s",
-                   bg->skip_msg);
-    else if (bg->user_n)
-        status_msg(bg, "%zu labelled drawings of yours", bg->user_n);
+                   total, skipped, skipped == 1 ? "" : "s", why);
+    else if (total)
+        status_msg(bg, "%zu labelled drawings of yours", total);
     return bg;
 }
 
@@ -275,10 +192,9 @@ void bg_free(bg_trainer *bg)
     nn_model_free(bg->model);
     nn_dataset_free(&bg->mnist_train);
     nn_dataset_free(&bg->mnist_test);
-    free(bg->user_img);
-    free(bg->user_lab);
+    if (bg->own_corr)
+        dp_corrections_free(bg->corr);
     free(bg->mnist_dir);
-    free(bg->user_path);
     pthread_mutex_destroy(&bg->mu);
     free(bg);
 }
@@ -358,11 +274,7 @@ static double accuracy_u8(bg_trainer *bg, const uint8_t *img, const uint8_t *lab
             goto out;
         for (size_t i = 0; i < m; i++) {
             size_t k = idx ? idx[done + i] : done + i;
-            int best = 0;
-            for (int c = 1; c < 10; c++)
-                if (y[i * 10 + c] > y[i * 10 + best])
-                    best = c;
-            correct += best == lab[k];
+            correct += dp_argmax10(y + i * 10) == lab[k];
         }
         done += m;
         double t = now_s();
@@ -389,83 +301,15 @@ static void ensure_mnist(bg_trainer *bg)
     if (nn_mnist_load(&bg->mnist_train, bg->mnist_dir, NN_MNIST_TRAIN, &e) != NN_OK) {
         bg->mnist_state = -1;
         snprintf(bg->mnist_msg, sizeof bg->mnist_msg,
-                 "MNIST not found in %s: run scripts/fetch-mnist.sh", bg->mnist_dir);
+                 "MNIST not found in %s: run scripts/fetch-mnist.sh (installed: "
+                 "digitpad-fetch-mnist)",
+                 bg->mnist_dir);
         return;
     }
     bg->mnist_state = 1;
     if (bg->cfg.heldout_n &&
         nn_mnist_load(&bg->mnist_test, bg->mnist_dir, NN_MNIST_TEST, &e) != NN_OK)
         nn_dataset_free(&bg->mnist_test); /* no held-out accuracy, still trains */
-}
-
-/* The user's drawings as of now (copied under the lock, so corrections
- * made during an epoch count from the next one). */
-static int user_snapshot(bg_trainer *bg, uint8_t **img, uint8_t **lab, size_t *n)
-{
-    pthread_mutex_lock(&bg->mu);
-    size_t un = bg->user_n;
-    uint8_t *i = malloc(un * INK_INPUT_SIZE + 1), *l = malloc(un + 1);
-    if (i && l) {
-        memcpy(i, bg->user_img ? bg->user_img : i, un * INK_INPUT_SIZE);
-        memcpy(l, bg->user_lab ? bg->user_lab : l, un);
-    }
-    pthread_mutex_unlock(&bg->mu);
-    if (!i || !l) {
-        free(i);
-        free(l);
-        return -1;
-    }
-    *img = i;
-    *lab = l;
-    *n = un;
-    return 0;
-}
-
-/* An epoch's set: M MNIST images (all, or a random subset) followed by the
- * user's drawings repeated `reps` times; nn_train_epoch shuffles it. */
-static nn_status build_epoch(bg_trainer *bg, const nn_dataset *base, size_t m,
-                             const uint8_t *uimg, const uint8_t *ulab, size_t un,
-                             const nn_augment_config *aug, nn_rng *rng, nn_dataset *out,
-                             nn_error *e)
-{
-    size_t reps = 0;
-    if (un) {
-        double f = bg->cfg.user_fraction;
-        if (m == 0)
-            reps = (USER_ONLY_EPOCH + un - 1) / un;
-        else if (f > 0 && f < 1)
-            reps = (size_t)ceil(f * (double)m / ((1 - f) * (double)un));
-        else if (f >= 1)
-            reps = bg->cfg.user_max_repeat;
-        if (m && reps > bg->cfg.user_max_repeat)
-            reps = bg->cfg.user_max_repeat;
-    }
-    size_t n = m + un * reps;
-    nn_status s = nn_dataset_alloc(out, n, INK_SIDE, INK_SIDE, e);
-    if (s != NN_OK)
-        return s;
-    size_t bn = base ? base->n : 0;
-    for (size_t i = 0; i < m; i++) {
-        /* A full pass keeps every image once; a subset is drawn at random
-         * (with replacement: simple, and a 10% subset rarely repeats). */
-        size_t k = m == bn ? i : nn_rng_below(rng, bn);
-        memcpy(out->images + i * INK_INPUT_SIZE, base->images + k * INK_INPUT_SIZE,
-               INK_INPUT_SIZE);
-        out->labels[i] = base->labels[k];
-    }
-    float f32[INK_INPUT_SIZE];
-    for (size_t r = 0; r < reps; r++) {
-        uint8_t *dst = out->images + (m + r * un) * INK_INPUT_SIZE;
-        memcpy(dst, uimg, un * INK_INPUT_SIZE);
-        memcpy(out->labels + m + r * un, ulab, un);
-        if (!aug || r == 0)
-            continue; /* one plain copy of each drawing */
-        for (size_t i = 0; i < un; i++) {
-            nn_augment_image(uimg + i * INK_INPUT_SIZE, INK_SIDE, INK_SIDE, f32, aug, rng);
-            to_u8(f32, dst + i * INK_INPUT_SIZE);
-        }
-    }
-    return NN_OK;
 }
 
 static void worker_fail(bg_trainer *bg, const char *msg)
@@ -532,7 +376,9 @@ static void *worker(void *arg)
         free(uimg);
         free(ulab);
         uimg = ulab = NULL;
-        if (user_snapshot(bg, &uimg, &ulab, &un) != 0) {
+        /* The person's drawings as of now: corrections made during an
+         * epoch count from the next one. */
+        if (dp_corrections_snapshot(bg->corr, &uimg, &ulab, &un) != 0) {
             worker_fail(bg, "out of memory");
             goto done;
         }
@@ -552,7 +398,8 @@ static void *worker(void *arg)
                     ? train->n
                     : c->finetune_mnist_per_epoch;
         nn_dataset_free(&ep);
-        if (build_epoch(bg, train, m, uimg, ulab, un, user_aug, &rng, &ep, &e) != NN_OK) {
+        if (dp_epoch_build(train, m, uimg, ulab, un, c->user_fraction, c->user_max_repeat, user_aug,
+                           &rng, &ep, &e) != NN_OK) {
             worker_fail(bg, e.msg);
             goto done;
         }
@@ -629,7 +476,7 @@ static void *worker(void *arg)
                    done_epochs == 1 ? "" : "s", done_msg[0] ? "; " : "", done_msg);
     else
         status_msg(bg, "done: %d epochs%s%s%s", done_epochs, done_msg[0] ? ", " : "", done_msg,
-                   train ? "" : " (MNIST not found: run scripts/fetch-mnist.sh)");
+                   train ? "" : " (MNIST not found: run digitpad-fetch-mnist)");
     pthread_mutex_unlock(&bg->mu);
 done:
     nn_trainer_free(tr);
@@ -660,14 +507,14 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
              size_t errlen)
 {
     if (bg_running(bg)) {
-        set_err(err, errlen, "training is already running");
+        dp_set_err(err, errlen, "training is already running");
         return -1;
     }
     join_worker(bg);
     nn_error e;
     bg->model = nn_model_clone(current, &e);
     if (!bg->model) {
-        set_err(err, errlen, "%s", e.msg);
+        dp_set_err(err, errlen, "%s", e.msg);
         return -1;
     }
     bg->from_scratch = from_scratch;
@@ -696,7 +543,7 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
         pthread_mutex_unlock(&bg->mu);
         nn_model_free(bg->model);
         bg->model = NULL;
-        set_err(err, errlen, "cannot start the training thread: %s", strerror(rc));
+        dp_set_err(err, errlen, "cannot start the training thread: %s", strerror(rc));
         return -1;
     }
     bg->thread_live = 1;
@@ -742,6 +589,8 @@ void bg_status_get(bg_trainer *bg, bg_status *out)
         out->history[i] = bg->ring[(first + i) % BG_HISTORY];
     memcpy(out->message, bg->st.message, sizeof out->message);
     pthread_mutex_unlock(&bg->mu);
+    dp_corrections_counts(bg->corr, &out->user_total, out->user_count, &out->user_skipped, NULL,
+                          0);
 }
 
 /* ============================================================ corrections */
@@ -749,51 +598,5 @@ void bg_status_get(bg_trainer *bg, bg_status *out)
 int bg_add_user_sample(bg_trainer *bg, const ink_drawing *d, int label, char *err,
                        size_t errlen)
 {
-    if (label < 0 || label > 9) {
-        set_err(err, errlen, "label %d is not a digit", label);
-        return -1;
-    }
-    float x[INK_INPUT_SIZE];
-    int r = ink_preprocess(d, x);
-    if (r <= 0) {
-        set_err(err, errlen, r == 0 ? "nothing drawn" : "out of memory");
-        return -1;
-    }
-    uint8_t u[INK_INPUT_SIZE];
-    to_u8(x, u);
-    if (bg->user_path) {
-        ink_sample s;
-        memset(&s, 0, sizeof s);
-        s.label = label;
-        pthread_mutex_lock(&bg->mu);
-        size_t n = bg->user_n;
-        pthread_mutex_unlock(&bg->mu);
-        snprintf(s.id, sizeof s.id, "user-%lld-%zu", (long long)time(NULL), n + 1);
-        s.drawing = *d; /* borrowed for formatting only */
-        /* The 28×28 input beside it, "<file without .strokes>-<id>.pgm", so a
-         * person can see exactly what the network learnt from. */
-        char pgm[4096];
-        size_t stem = strlen(bg->user_path);
-        if (stem > 8 && strcmp(bg->user_path + stem - 8, ".strokes") == 0)
-            stem -= 8;
-        int w = snprintf(pgm, sizeof pgm, "%.*s-%s.pgm", (int)stem, bg->user_path, s.id);
-        if (w < 0 || (size_t)w >= sizeof pgm) {
-            set_err(err, errlen, "%s: path too long for the 28x28 image", bg->user_path);
-            return -1;
-        }
-        /* The image first: if it cannot be written, nothing is recorded, so
-         * the strokes file never holds a correction the trainer did not get. */
-        if (ink_write_pgm(pgm, x, err, errlen) != 0)
-            return -1;
-        if (ink_append_sample(bg->user_path, &s, err, errlen) != 0) {
-            remove(pgm);
-            return -1;
-        }
-    }
-    pthread_mutex_lock(&bg->mu);
-    int count = user_push(bg, u, label);
-    pthread_mutex_unlock(&bg->mu);
-    if (count < 0)
-        set_err(err, errlen, "out of memory");
-    return count;
+    return dp_corrections_add(bg->corr, d, label, err, errlen);
 }

@@ -15,9 +15,9 @@
  *   between chunks of data preparation and evaluation), so bg_stop returns
  *   within about one training step.  bg_free stops and joins.
  *
- *   Corrections: bg_add_user_sample renders a drawing to the 28×28 input,
- *   appends (label, strokes) to the user's strokes file (so it can be
- *   replayed) and adds it to the set the next epoch trains on.
+ *   The person's drawings live in a corrections store (corrections.h); the
+ *   worker copies its set at the start of every epoch, so a drawing stored
+ *   while a run goes is learnt from the next epoch on.
  *
  * Example (the window's loop)
  *     bg_config c;  bg_config_defaults(&c);
@@ -45,6 +45,7 @@
 
 #include "ink.h"
 #include "nn.h"
+#include "corrections.h"
 #include "nn_data.h"
 #include "paths.h"
 
@@ -56,11 +57,13 @@
 #define BG_HISTORY 256
 
 typedef struct bg_config {
-    /* MNIST directory (NULL: nn_mnist_default_dir(NULL)); a missing one is
+    /* MNIST directory (NULL: dp_mnist_dir(NULL) in paths.h); a missing one is
      * not an error: training then uses the user's drawings only. */
     const char *mnist_dir;
-    /* The user's labelled drawings (strokes file), loaded by bg_create and
-     * appended to by bg_add_user_sample.  NULL: keep corrections in memory. */
+    /* The person's labelled drawings (borrowed; must outlive the trainer).
+     * NULL: bg_create opens its own store from user_samples_path (NULL
+     * there too: corrections kept in memory only). */
+    dp_corrections *corrections;
     const char *user_samples_path;
     /* The recipe (optimizer, lr, batch, augmentation, seed).  Its `epochs`
      * is how many epochs one bg_start runs (0: until bg_stop) and its
@@ -142,9 +145,10 @@ typedef struct bg_status {
 
 typedef struct bg_trainer bg_trainer;
 
-/* Creates an idle trainer: copies *c (strings are copied too; train_data
- * and heldout_data stay borrowed) and loads the user's drawings if the file
- * exists, leaving out damaged lines (counted in bg_status.user_skipped).
+/* Creates an idle trainer: copies *c (strings are copied too; corrections,
+ * train_data and heldout_data stay borrowed).  Without c->corrections it
+ * opens a store of its own from user_samples_path (corrections.h: damaged
+ * lines are left out and counted in bg_status.user_skipped).
  * MNIST is loaded by the worker on first use, not here, so this is quick.
  * NULL with a reason in err if the user file cannot be read, or no memory. */
 bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen);
@@ -179,11 +183,9 @@ nn_model *bg_take_snapshot(bg_trainer *bg, unsigned *version);
 /* Copies the current status (under the trainer's lock). */
 void bg_status_get(bg_trainer *bg, bg_status *out);
 
-/* Adds a labelled drawing (label 0..9): renders it to the 28×28 input the
- * window uses (ink_preprocess), appends it to the user's strokes file (if
- * any) and to the set the next epoch trains on.  Returns the number of
- * drawings now labelled with that digit, or -1 (empty drawing, bad label,
- * I/O error) with a reason in err; on an I/O error nothing is added. */
+/* dp_corrections_add on the trainer's store: the set the next epoch trains
+ * on.  Returns the number of drawings now labelled with that digit, or -1
+ * with a reason in err (nothing added). */
 int bg_add_user_sample(bg_trainer *bg, const ink_drawing *d, int label, char *err,
                        size_t errlen);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "ink.h"
 
 #define CALIB_BATCH 256
@@ -116,10 +117,7 @@ static nn_status top_outputs(const nn_model *m, nn_workspace *ws, size_t batch, 
             return st;
         for (size_t i = 0; i < k; i++) {
             const float *y = ybuf + i * 10;
-            int b = 0;
-            for (int j = 1; j < 10; j++)
-                if (y[j] > y[b])
-                    b = j;
+            int b = dp_argmax10(y);
             top[s + i] = y[b];
             if (pred)
                 pred[s + i] = b;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keys.h"
 #include "nn_file.h"
 #include "paths.h"
 #include "text.h"
@@ -21,14 +22,12 @@
 
 void dp_errorf(const char *fmt, ...)
 {
-    /* Messages quote paths, ids and values from files: cleaned here, the
-     * one place they all pass, so none can drive the terminal. */
-    char msg[2048];
+    char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    dp_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "digitpad: %s\n", text_clean(msg));
+    fprintf(stderr, "digitpad: %s\n", line);
 }
 
 int dp_exit_for(nn_status s)
@@ -91,15 +90,6 @@ double dp_model_threshold(const nn_model *m)
     double v;
     return dp_parse_threshold(nn_model_meta_get(m, "threshold"), &v) == 0 ? v
                                                                           : DP_DEFAULT_THRESHOLD;
-}
-
-int dp_argmax10(const float *y)
-{
-    int best = 0;
-    for (int k = 1; k < 10; k++)
-        if (y[k] > y[best])
-            best = k;
-    return best;
 }
 
 void dp_print_confusion(FILE *f, const char *prefix, const size_t conf[10][10])
@@ -179,18 +169,22 @@ void dp_print_help(FILE *f)
         "  --size WxH          initial window size in pixels, e.g. 1280x800\n"
         "  --script FILE       test mode: replay input events from FILE, print what the\n"
         "                      window shows, then quit\n"
-        "\n"
-        "  Controls: left mouse (or touch, pen) draws; right mouse erases the strokes\n"
-        "  under the cursor; Ctrl+Z or U undoes the last stroke; C, Delete or Backspace\n"
-        "  clears; P shows the raw canvas beside the normalised input; 0-9 stores the\n"
-        "  drawing as a correction with that label (and picks the label for S); S saves\n"
-        "  the drawing (strokes + 28x28 PGM) to your data directory; T starts or stops\n"
-        "  training in the background (fine-tuning on MNIST plus your corrections) while\n"
-        "  you keep drawing, Shift+T trains from scratch, G shows or hides the training\n"
-        "  panel; Ctrl+S saves the model to your data directory; drop a .safetensors\n"
-        "  file on the window to load it; H or F1 toggles help; Esc quits.\n"
         "\n",
         f);
+    /* The controls come from the window's key table, the one list the
+     * handler and the help overlay use too. */
+    fputs("  Controls:\n", f);
+    dp_help_row rows[32];
+    size_t n = dp_help_rows(rows, sizeof rows / sizeof rows[0]);
+    for (size_t i = 0; i < n && i < sizeof rows / sizeof rows[0]; i++) {
+        /* Pad by characters, not bytes: labels hold UTF-8 ("0 – 9"). */
+        int chars = 0;
+        for (const char *c = rows[i].keys; *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        fprintf(f, "    %s%*s  %s\n", rows[i].keys, chars < 26 ? 26 - chars : 0, "",
+                rows[i].help);
+    }
+    fputs("\n", f);
     /* Split so that each literal stays within C's 4095-character minimum. */
     fputs(
         "Training (--train):\n"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "args.h"
+#include "common.h" /* dp_argmax10, dp_vformat */
 #include "paths.h"
 #include "nn.h"
 
@@ -52,9 +53,6 @@ nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, siz
 /* A model's "threshold" metadata if dp_parse_threshold takes it, else
  * DP_DEFAULT_THRESHOLD. */
 double dp_model_threshold(const nn_model *m);
-
-/* Index of the largest of ten outputs. */
-int dp_argmax10(const float *y);
 
 /* Prints a 10×10 confusion matrix (rows: true digit, columns: predicted),
  * each line starting with prefix ("" or "# "). */

@@ -10,7 +10,7 @@ typedef struct gui_options {
                                 window shows, then quit (see gui_script.c) */
     int width, height;       /* initial window size; 0 for the default */
     const char *data_dir;    /* MNIST for background training (NULL:
-                                nn_mnist_default_dir(NULL)) */
+                                dp_mnist_dir(NULL) in paths.h) */
     int shipped_model;       /* 1: ignore the user's fine-tuned model */
 } gui_options;
 

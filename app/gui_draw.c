@@ -1,12 +1,13 @@
-/* gui_draw.c — the window's layout and pixels: canvas, 28×28 previews, the
- * sigmoid bar chart, the training panel, status line and help overlay, plus
- * the small helpers they need (cached text textures, rounded rectangles).
- * Reads the state gui.c keeps; changes nothing but textures and the layout. */
+/* gui_draw.c — what the window shows: canvas, 28×28 previews, the sigmoid
+ * bar chart, the training panel, status line and help overlay (listed from
+ * the key table, keys.h), placed by layout.h and painted with gui_paint.c.
+ * Reads the app state; changes nothing but textures and the layout. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "gui_internal.h"
+#include "keys.h"
 
 /* ------------------------------------------------------------- palette */
 
@@ -26,325 +27,81 @@ static const SDL_Color COL_RAW = {236, 120, 96, 255};     /* the raw (P) view */
 static const SDL_Color COL_ERROR = {240, 104, 104, 255};
 static const SDL_Color COL_LOSS = {120, 160, 240, 255};   /* the loss curve */
 
-#define GUI_PI 3.14159265f
-
-/* v design pixels (at the default window on a 1x screen) in output pixels. */
-static int sc(const gui_app *a, float v)
-{
-    return (int)lroundf(v * a->lay.scale);
-}
-
 /* --------------------------------------------------------------- layout */
 
-int gui_layout_update(gui_app *a)
+/* v design pixels in output pixels. */
+static int sc(const gui_app *a, float v)
 {
-    gui_layout *l = &a->lay;
-    int ow, oh, ww, wh;
-    if (SDL_GetRendererOutputSize(a->ren, &ow, &oh) != 0) {
-        fprintf(stderr, "digitpad: renderer size: %s\n", SDL_GetError());
-        return -1;
-    }
-    SDL_GetWindowSize(a->win, &ww, &wh);
-    if (ow < 1 || oh < 1 || ww < 1)
-        return -1;
-    l->out_w = ow;
-    l->out_h = oh;
-    l->px_per_win = (float)ow / (float)ww;
-    float s = fminf((float)ow / GUI_DEFAULT_W, (float)oh / GUI_DEFAULT_H);
-    l->scale = s < 0.5f ? 0.5f : s > 4.0f ? 4.0f : s;
-
-    int m = sc(a, 20), status_h = sc(a, 40), panel_min = sc(a, 300);
-    int avail_h = oh - 2 * m - status_h;
-    int side = avail_h;
-    if (side > ow - 3 * m - panel_min)
-        side = ow - 3 * m - panel_min;
-    if (side < 28)
-        side = 28;
-    int top = m + (avail_h - side) / 2;
-    if (top < m)
-        top = m;
-    l->canvas = (SDL_Rect){m, top, side, side};
-    int px = m + side + m;
-    int pw = ow - px - m;
-    if (pw < 1)
-        pw = 1;
-    l->panel = (SDL_Rect){px, top, pw, side};
-    int head_h = sc(a, 216);
-    if (head_h > side / 2)
-        head_h = side / 2;
-    l->head = (SDL_Rect){px, top, pw, head_h};
-    l->bars = (SDL_Rect){px, top + head_h + m, pw, side - head_h - m};
-    l->status = (SDL_Rect){m, oh - m - status_h + sc(a, 8), ow - 2 * m, status_h - sc(a, 8)};
-    return 0;
+    return gui_sc(&a->paint, v);
 }
 
-/* ---------------------------------------------------------------- fonts */
-
-static void text_cache_clear(gui_app *a)
-{
-    for (size_t i = 0; i < GUI_TEXT_CACHE; i++) {
-        if (a->text[i].tex)
-            SDL_DestroyTexture(a->text[i].tex);
-        a->text[i].tex = NULL;
-    }
-}
-
-void gui_fonts_free(gui_app *a)
-{
-    text_cache_clear(a);
-    for (int i = 0; i < GUI_FONT_N; i++) {
-        if (a->font[i])
-            TTF_CloseFont(a->font[i]);
-        a->font[i] = NULL;
-        a->font_px[i] = 0;
-    }
-}
-
-int gui_fonts_update(gui_app *a)
-{
-    static const float base[GUI_FONT_N] = {14, 12, 17, 17, 24, 132};
-    static const int bold[GUI_FONT_N] = {0, 1, 0, 1, 1, 1};
-    int want[GUI_FONT_N], same = 1;
-    for (int i = 0; i < GUI_FONT_N; i++) {
-        want[i] = sc(a, base[i]);
-        if (want[i] < 8)
-            want[i] = 8;
-        same &= a->font[i] != NULL && want[i] == a->font_px[i];
-    }
-    if (same)
-        return 0;
-    gui_fonts_free(a);
-    for (int i = 0; i < GUI_FONT_N; i++) {
-        const char *path = bold[i] ? a->bold_path : a->font_path;
-        a->font[i] = TTF_OpenFont(path, want[i]);
-        if (!a->font[i]) {
-            fprintf(stderr, "digitpad: cannot open font %s: %s\n", path, TTF_GetError());
-            gui_fonts_free(a);
-            return -1;
-        }
-        a->font_px[i] = want[i];
-    }
-    return 0;
-}
-
-/* ------------------------------------------------------------------ text */
-
-enum { AL_LEFT = 0, AL_CENTER = 1, AL_RIGHT = 2 };
-
-/* Rendering text with FreeType every frame would dominate the frame time
- * while drawing, so finished textures are kept, least recently used out. */
-static gui_text_entry *text_get(gui_app *a, int font, SDL_Color c, const char *s)
-{
-    if (!s[0] || strlen(s) >= sizeof a->text[0].text)
-        return NULL;
-    size_t victim = 0;
-    for (size_t i = 0; i < GUI_TEXT_CACHE; i++) {
-        gui_text_entry *t = &a->text[i];
-        if (t->tex && t->font == font && memcmp(&t->color, &c, sizeof c) == 0 &&
-            strcmp(t->text, s) == 0) {
-            t->last_used = ++a->text_clock;
-            return t;
-        }
-        if (!t->tex || (a->text[victim].tex && t->last_used < a->text[victim].last_used))
-            victim = i;
-    }
-    SDL_Surface *surf = TTF_RenderUTF8_Blended(a->font[font], s, c);
-    if (!surf)
-        return NULL;
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(a->ren, surf);
-    int w = surf->w, h = surf->h;
-    SDL_FreeSurface(surf);
-    if (!tex)
-        return NULL;
-    gui_text_entry *t = &a->text[victim];
-    if (t->tex)
-        SDL_DestroyTexture(t->tex);
-    t->tex = tex;
-    t->font = font;
-    t->color = c;
-    t->w = w;
-    t->h = h;
-    t->last_used = ++a->text_clock;
-    snprintf(t->text, sizeof t->text, "%s", s);
-    return t;
-}
-
-/* Draws s with its top at y (or centred on y when vcenter); returns its
- * width, 0 if nothing was drawn. */
 static int text(gui_app *a, int font, SDL_Color c, const char *s, int x, int y, int align,
                 int vcenter)
 {
-    gui_text_entry *t = text_get(a, font, c, s);
-    SDL_Surface *surf = NULL;
-    SDL_Texture *tex;
-    int w, h;
-    if (t) {
-        tex = t->tex;
-        w = t->w;
-        h = t->h;
-    } else {
-        /* Too long for the cache (long paths in messages): draw it once. */
-        if (!s[0] || !(surf = TTF_RenderUTF8_Blended(a->font[font], s, c)))
-            return 0;
-        tex = SDL_CreateTextureFromSurface(a->ren, surf);
-        w = surf->w;
-        h = surf->h;
-        SDL_FreeSurface(surf);
-        if (!tex)
-            return 0;
-    }
-    SDL_Rect r = {x - (align == AL_CENTER ? w / 2 : align == AL_RIGHT ? w : 0),
-                  vcenter ? y - h / 2 : y, w, h};
-    SDL_RenderCopy(a->ren, tex, NULL, &r);
-    if (!t)
-        SDL_DestroyTexture(tex);
-    return w;
+    return gui_text(&a->paint, font, c, s, x, y, align, vcenter);
 }
 
 static int text_width(gui_app *a, int font, const char *s)
 {
-    int w = 0, h = 0;
-    if (TTF_SizeUTF8(a->font[font], s, &w, &h) != 0)
-        return 0;
-    return w;
+    return gui_text_width(&a->paint, font, s);
 }
-
-/* ----------------------------------------------------------- primitives */
 
 static void set_color(gui_app *a, SDL_Color c)
 {
-    SDL_SetRenderDrawColor(a->ren, c.r, c.g, c.b, c.a);
+    gui_set_color(&a->paint, c);
 }
 
 static void fill_rect(gui_app *a, SDL_Rect r, SDL_Color c)
 {
-    set_color(a, c);
-    SDL_RenderFillRect(a->ren, &r);
+    gui_fill_rect(&a->paint, r, c);
 }
 
-/* A rounded rectangle: three plain rectangles for the body and a triangle
- * fan per corner.  Keeping the triangles small matters: the software
- * renderer (Xvfb, the test drivers) rasterises triangles far slower than
- * it fills rectangles. */
 static void fill_round(gui_app *a, SDL_Rect r, float rad, SDL_Color c)
 {
-    enum { SEG = 6, NV = 4 * (SEG + 2) };
-    if (rad > (float)r.w / 2.0f)
-        rad = (float)r.w / 2.0f;
-    if (rad > (float)r.h / 2.0f)
-        rad = (float)r.h / 2.0f;
-    int ri = (int)rad;
-    if (ri < 1) {
-        fill_rect(a, r, c);
-        return;
-    }
-    rad = (float)ri;
-    fill_rect(a, (SDL_Rect){r.x + ri, r.y, r.w - 2 * ri, r.h}, c);
-    fill_rect(a, (SDL_Rect){r.x, r.y + ri, ri, r.h - 2 * ri}, c);
-    fill_rect(a, (SDL_Rect){r.x + r.w - ri, r.y + ri, ri, r.h - 2 * ri}, c);
-    SDL_Vertex v[NV];
-    int idx[4 * SEG * 3];
-    const float cx[4] = {(float)(r.x + r.w) - rad, (float)r.x + rad, (float)r.x + rad,
-                         (float)(r.x + r.w) - rad};
-    const float cy[4] = {(float)(r.y + r.h) - rad, (float)(r.y + r.h) - rad, (float)r.y + rad,
-                         (float)r.y + rad};
-    int n = 0, m = 0;
-    for (int k = 0; k < 4; k++) {
-        int centre = n;
-        v[n].position = (SDL_FPoint){cx[k], cy[k]};
-        v[n].color = c;
-        v[n].tex_coord = (SDL_FPoint){0, 0};
-        n++;
-        for (int i = 0; i <= SEG; i++) {
-            float ang = ((float)k + (float)i / SEG) * GUI_PI / 2.0f;
-            v[n].position = (SDL_FPoint){cx[k] + rad * cosf(ang), cy[k] + rad * sinf(ang)};
-            v[n].color = c;
-            v[n].tex_coord = (SDL_FPoint){0, 0};
-            if (i > 0) {
-                idx[m++] = centre;
-                idx[m++] = n - 1;
-                idx[m++] = n;
-            }
-            n++;
-        }
-    }
-    SDL_RenderGeometry(a->ren, NULL, v, n, idx, m);
+    gui_fill_round(&a->paint, r, rad, c);
 }
 
 static void card(gui_app *a, SDL_Rect r)
 {
-    int b = sc(a, 1) > 0 ? sc(a, 1) : 1;
-    fill_round(a, r, (float)sc(a, 10), COL_BORDER);
-    SDL_Rect inner = {r.x + b, r.y + b, r.w - 2 * b, r.h - 2 * b};
-    fill_round(a, inner, (float)sc(a, 10) - (float)b, COL_CARD);
+    gui_card(&a->paint, r, COL_BORDER, COL_CARD);
 }
 
-static void ring(gui_app *a, float x, float y, float r0, float r1, SDL_Color c)
+int gui_layout_update(gui_app *a)
 {
-    enum { SEG = 40 };
-    SDL_Vertex v[2 * SEG];
-    int idx[6 * SEG];
-    for (int i = 0; i < SEG; i++) {
-        float ang = (float)i * 2.0f * GUI_PI / SEG;
-        v[2 * i].position = (SDL_FPoint){x + r0 * cosf(ang), y + r0 * sinf(ang)};
-        v[2 * i + 1].position = (SDL_FPoint){x + r1 * cosf(ang), y + r1 * sinf(ang)};
-        v[2 * i].color = v[2 * i + 1].color = c;
-        v[2 * i].tex_coord = v[2 * i + 1].tex_coord = (SDL_FPoint){0, 0};
-        int j = (i + 1) % SEG;
-        int q[6] = {2 * i, 2 * i + 1, 2 * j, 2 * j, 2 * i + 1, 2 * j + 1};
-        memcpy(&idx[6 * i], q, sizeof q);
+    int ow, oh, ww, wh;
+    if (SDL_GetRendererOutputSize(a->paint.ren, &ow, &oh) != 0) {
+        fprintf(stderr, "digitpad: renderer size: %s\n", SDL_GetError());
+        return -1;
     }
-    SDL_RenderGeometry(a->ren, NULL, v, 2 * SEG, idx, 6 * SEG);
+    SDL_GetWindowSize(a->win, &ww, &wh);
+    if (dp_layout_compute(&a->lay, ow, oh, ww) != 0)
+        return -1;
+    a->paint.scale = a->lay.scale;
+    return 0;
 }
 
 /* ------------------------------------------------------------- textures */
 
 static SDL_Texture *make_stream(gui_app *a, int w, int h, int nearest)
 {
-    SDL_Texture *t =
-        SDL_CreateTexture(a->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
-    if (!t) {
-        gui_message(a, 1, "Cannot create a texture: %s", SDL_GetError());
-        return NULL;
-    }
-    if (nearest)
-        SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+    char err[256];
+    SDL_Texture *t = gui_make_stream(&a->paint, w, h, nearest, err, sizeof err);
+    if (!t)
+        app_message(&a->st, 1, "%s", err);
     return t;
 }
 
-/* Writes grey values (0 paper .. 1 ink) into a streaming texture, mixing
- * the theme's paper and ink colours. */
 static void upload(gui_app *a, SDL_Texture *t, const float *pix, int w, int h)
 {
-    void *mem;
-    int pitch;
-    if (SDL_LockTexture(t, NULL, &mem, &pitch) != 0) {
-        gui_message(a, 1, "Cannot update a texture: %s", SDL_GetError());
-        return;
-    }
-    uint32_t lut[256];
-    for (int i = 0; i < 256; i++) {
-        float v = (float)i / 255.0f;
-        uint32_t r = (uint32_t)(COL_PAPER.r + (COL_INK.r - COL_PAPER.r) * v + 0.5f);
-        uint32_t g = (uint32_t)(COL_PAPER.g + (COL_INK.g - COL_PAPER.g) * v + 0.5f);
-        uint32_t b = (uint32_t)(COL_PAPER.b + (COL_INK.b - COL_PAPER.b) * v + 0.5f);
-        lut[i] = 0xFF000000u | (r << 16) | (g << 8) | b;
-    }
-    for (int y = 0; y < h; y++) {
-        uint32_t *row = (uint32_t *)((unsigned char *)mem + (size_t)y * (size_t)pitch);
-        const float *src = pix + (size_t)y * (size_t)w;
-        for (int x = 0; x < w; x++) {
-            float v = src[x] * 255.0f + 0.5f;
-            row[x] = lut[v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int)v];
-        }
-    }
-    SDL_UnlockTexture(t);
+    char err[256];
+    if (gui_upload(t, pix, w, h, COL_PAPER, COL_INK, err, sizeof err) != 0)
+        app_message(&a->st, 1, "%s", err);
 }
 
 static void upload_textures(gui_app *a)
 {
-    int side = a->canvas_side;
-    if (side > 0 && a->canvas_pix) {
+    int side = a->st.canvas_side;
+    if (side > 0 && a->st.canvas_pix) {
         int tw = 0, th = 0;
         if (a->canvas_tex && SDL_QueryTexture(a->canvas_tex, NULL, NULL, &tw, &th) == 0 &&
             tw != side) {
@@ -356,7 +113,7 @@ static void upload_textures(gui_app *a)
             a->canvas_tex_stale = 1;
         }
         if (a->canvas_tex && a->canvas_tex_stale)
-            upload(a, a->canvas_tex, a->canvas_pix, side, side);
+            upload(a, a->canvas_tex, a->st.canvas_pix, side, side);
         a->canvas_tex_stale = 0;
     }
     if (!a->input_tex && (a->input_tex = make_stream(a, INK_SIDE, INK_SIDE, 1)) != NULL)
@@ -365,9 +122,9 @@ static void upload_textures(gui_app *a)
         a->input_tex_stale = 1;
     if (a->input_tex_stale) {
         if (a->input_tex)
-            upload(a, a->input_tex, a->input, INK_SIDE, INK_SIDE);
+            upload(a, a->input_tex, a->st.input, INK_SIDE, INK_SIDE);
         if (a->raw_tex)
-            upload(a, a->raw_tex, a->raw, INK_SIDE, INK_SIDE);
+            upload(a, a->raw_tex, a->st.raw, INK_SIDE, INK_SIDE);
         a->input_tex_stale = 0;
     }
 }
@@ -376,15 +133,15 @@ static void upload_textures(gui_app *a)
 
 static void draw_canvas(gui_app *a)
 {
-    const SDL_Rect c = a->lay.canvas;
+    const SDL_Rect c = gui_rect(a->lay.canvas);
     int b = sc(a, 1) > 0 ? sc(a, 1) : 1;
     fill_round(a, (SDL_Rect){c.x - b, c.y - b, c.w + 2 * b, c.h + 2 * b}, (float)sc(a, 4),
                COL_BORDER);
     if (a->canvas_tex)
-        SDL_RenderCopy(a->ren, a->canvas_tex, NULL, &c);
+        SDL_RenderCopy(a->paint.ren, a->canvas_tex, NULL, &c);
     else
         fill_rect(a, c, COL_PAPER);
-    if (a->drawing.n == 0) {
+    if (a->st.drawing.n == 0) {
         text(a, GUI_FONT_TITLE, COL_FAINT, "Draw a digit here", c.x + c.w / 2, c.y + c.h / 2,
              AL_CENTER, 1);
         text(a, GUI_FONT_SMALL, COL_FAINT,
@@ -392,8 +149,8 @@ static void draw_canvas(gui_app *a)
              c.y + c.h / 2 + sc(a, 30), AL_CENTER, 1);
     }
     if (a->ptr_mode == GUI_PTR_ERASE) {
-        float r = (ink_default_brush() * 0.5f + 25.0f) / INK_BOX * (float)c.w;
-        ring(a, a->cursor_x, a->cursor_y, r - (float)sc(a, 1.5f), r, COL_RAW);
+        float r = app_eraser_radius() / INK_BOX * (float)c.w;
+        gui_ring(&a->paint, a->cursor_x, a->cursor_y, r - (float)sc(a, 1.5f), r, COL_RAW);
     }
 }
 
@@ -409,13 +166,13 @@ static SDL_Rect draw_preview(gui_app *a, SDL_Texture *t, int cx, int y, int max_
     int b = sc(a, 1) > 0 ? sc(a, 1) : 1;
     fill_rect(a, (SDL_Rect){r.x - b, r.y - b, r.w + 2 * b, r.h + 2 * b}, COL_BORDER);
     if (t)
-        SDL_RenderCopy(a->ren, t, NULL, &r);
+        SDL_RenderCopy(a->paint.ren, t, NULL, &r);
     if (k >= 4) {
         SDL_Color g = {255, 255, 255, 14};
         set_color(a, g);
         for (int i = 1; i < INK_SIDE; i++) {
-            SDL_RenderDrawLine(a->ren, r.x + i * k, r.y, r.x + i * k, r.y + side - 1);
-            SDL_RenderDrawLine(a->ren, r.x, r.y + i * k, r.x + side - 1, r.y + i * k);
+            SDL_RenderDrawLine(a->paint.ren, r.x + i * k, r.y, r.x + i * k, r.y + side - 1);
+            SDL_RenderDrawLine(a->paint.ren, r.x, r.y + i * k, r.x + side - 1, r.y + i * k);
         }
     }
     return r;
@@ -428,13 +185,13 @@ static void fmt_pct(char *buf, size_t n, float v)
 
 static void draw_head(gui_app *a)
 {
-    const SDL_Rect h = a->lay.head;
+    const SDL_Rect h = gui_rect(a->lay.head);
     card(a, h);
     int pad = sc(a, 14), cap_y = h.y + pad;
     char buf[96], pct[32];
-    const gui_prediction *p = &a->pred;
+    const app_prediction *p = &a->st.pred;
 
-    if (a->compare) {
+    if (a->st.compare) {
         /* Two previews, each with the prediction it gets. */
         int col_w = (h.w - 3 * pad) / 2;
         int prev_max = h.h - 2 * pad - sc(a, 24) - sc(a, 34);
@@ -442,7 +199,7 @@ static void draw_head(gui_app *a)
             prev_max = col_w;
         const char *caps[2] = {"RAW CANVAS", "NORMALISED INPUT"};
         SDL_Texture *tex[2] = {a->raw_tex, a->input_tex};
-        const gui_prediction *pp[2] = {&a->raw_pred, &a->pred};
+        const app_prediction *pp[2] = {&a->st.raw_pred, &a->st.pred};
         for (int i = 0; i < 2; i++) {
             int cx = h.x + pad + col_w / 2 + i * (col_w + pad);
             text(a, GUI_FONT_CAPTION, i == 0 ? COL_RAW : COL_DIM, caps[i], cx, cap_y, AL_CENTER, 0);
@@ -476,7 +233,7 @@ static void draw_head(gui_app *a)
     text(a, GUI_FONT_CAPTION, COL_DIM, "PREDICTION", lcx, cap_y, AL_CENTER, 0);
     int digit_cy = h.y + h.h / 2 + sc(a, 2);
     int sub_y = h.y + h.h - pad - sc(a, 10);
-    if (!a->model) {
+    if (!a->st.model) {
         text(a, GUI_FONT_BODY, COL_DIM, "no model loaded", lcx, digit_cy, AL_CENTER, 1);
     } else if (!p->valid) {
         text(a, GUI_FONT_BODY, COL_DIM, "waiting for ink", lcx, digit_cy, AL_CENTER, 1);
@@ -516,7 +273,7 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
     set_color(a, grid);
     for (int i = 1; i < 4; i++) {
         int y = r.y + r.h * i / 4;
-        SDL_RenderDrawLine(a->ren, r.x, y, r.x + r.w - 1, y);
+        SDL_RenderDrawLine(a->paint.ren, r.x, y, r.x + r.w - 1, y);
     }
     int n = st->n_history;
     if (n < 1 || r.w < 8 || r.h < 8)
@@ -564,11 +321,11 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
              1);
         set_color(a, COL_LOSS);
         if (m > 1) {
-            SDL_RenderDrawLines(a->ren, pts, m);
+            SDL_RenderDrawLines(a->paint.ren, pts, m);
             if (a->lay.scale >= 1.5f) { /* a second pass: a thicker line on HiDPI */
                 for (int i = 0; i < m; i++)
                     pts[i].y += 1;
-                SDL_RenderDrawLines(a->ren, pts, m);
+                SDL_RenderDrawLines(a->paint.ren, pts, m);
             }
         }
     }
@@ -584,10 +341,10 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
     }
     set_color(a, COL_ACCENT);
     if (m > 1)
-        SDL_RenderDrawLines(a->ren, pts, m);
+        SDL_RenderDrawLines(a->paint.ren, pts, m);
     int d = sc(a, 2.5f) > 1 ? sc(a, 2.5f) : 2;
     for (int i = 0; i < m; i++)
-        SDL_RenderFillRect(a->ren, &(SDL_Rect){pts[i].x - d, pts[i].y - d, 2 * d + 1, 2 * d + 1});
+        SDL_RenderFillRect(a->paint.ren, &(SDL_Rect){pts[i].x - d, pts[i].y - d, 2 * d + 1, 2 * d + 1});
     if (m > 0) {
         snprintf(buf, sizeof buf, "accuracy %d\xE2\x80\x93" "100%%", (int)lroundf(acc_lo * 100.0f));
         text(a, GUI_FONT_CAPTION, COL_FAINT, buf, r.x + r.w - sc(a, 4), r.y + r.h - sc(a, 9),
@@ -599,7 +356,7 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
  * progress bar, speed and loss, accuracy after each epoch and the plot. */
 static void draw_train(gui_app *a)
 {
-    const SDL_Rect h = a->lay.head;
+    const SDL_Rect h = gui_rect(a->lay.head);
     const bg_status *st = &a->train;
     card(a, h);
     int pad = sc(a, 14), y = h.y + pad;
@@ -666,17 +423,17 @@ static void draw_train(gui_app *a)
 
 static void draw_bars(gui_app *a)
 {
-    const SDL_Rect r = a->lay.bars;
+    const SDL_Rect r = gui_rect(a->lay.bars);
     card(a, r);
     int pad = sc(a, 14);
     char buf[64];
     text(a, GUI_FONT_CAPTION, COL_DIM, "SIGMOID OUTPUTS", r.x + pad, r.y + pad, AL_LEFT, 0);
-    if (a->compare) {
+    if (a->st.compare) {
         int x = r.x + r.w - pad;
         x -= text(a, GUI_FONT_CAPTION, COL_RAW, "raw", x, r.y + pad, AL_RIGHT, 0) + sc(a, 12);
         text(a, GUI_FONT_CAPTION, COL_ACCENT, "normalised", x, r.y + pad, AL_RIGHT, 0);
     } else {
-        snprintf(buf, sizeof buf, "threshold %d%%", (int)lroundf(a->threshold * 100.0f));
+        snprintf(buf, sizeof buf, "threshold %d%%", (int)lroundf(a->st.threshold * 100.0f));
         text(a, GUI_FONT_CAPTION, COL_FAINT, buf, r.x + r.w - pad, r.y + pad, AL_RIGHT, 0);
     }
     int top = r.y + pad + sc(a, 26);
@@ -688,7 +445,7 @@ static void draw_bars(gui_app *a)
     if (tw < 10)
         return;
     int bar_h = row_h * 55 / 100;
-    const gui_prediction *p = &a->pred, *q = &a->raw_pred;
+    const app_prediction *p = &a->st.pred, *q = &a->st.raw_pred;
     for (int d = 0; d < 10; d++) {
         int cy = top + d * row_h + row_h / 2;
         int is_top = p->valid && d == p->top;
@@ -703,7 +460,7 @@ static void draw_bars(gui_app *a)
         if (fw > 0)
             fill_round(a, (SDL_Rect){tx, track.y, fw < bar_h ? bar_h : fw, bar_h},
                        (float)bar_h / 2.0f, is_top ? hi : COL_BAR);
-        if (a->compare && q->valid) {
+        if (a->st.compare && q->valid) {
             float u = q->y[d];
             int uw = (int)lroundf((float)tw * (u < 0.0f ? 0.0f : u > 1.0f ? 1.0f : u));
             int th = sc(a, 3) > 1 ? sc(a, 3) : 2;
@@ -716,63 +473,50 @@ static void draw_bars(gui_app *a)
         }
     }
     /* The confidence threshold as a faint vertical line across the tracks. */
-    int thx = tx + (int)lroundf((float)tw * a->threshold);
+    int thx = tx + (int)lroundf((float)tw * a->st.threshold);
     SDL_Color tc = {255, 255, 255, 40};
     set_color(a, tc);
     int step = sc(a, 6) > 2 ? sc(a, 6) : 3, dash = sc(a, 3) > 1 ? sc(a, 3) : 1;
     for (int y = top + row_h / 4; y < top + 10 * row_h - row_h / 4; y += step)
-        SDL_RenderDrawLine(a->ren, thx, y, thx, y + dash);
+        SDL_RenderDrawLine(a->paint.ren, thx, y, thx, y + dash);
 }
 
 static void draw_status(gui_app *a)
 {
-    const SDL_Rect r = a->lay.status;
+    const SDL_Rect r = gui_rect(a->lay.status);
     char left[400];
-    if (a->model)
-        snprintf(left, sizeof left, "Model: %s%s%s", a->model_name,
-                 a->model_acc[0] ? " \xC2\xB7 " : "", a->model_acc);
+    if (a->st.model)
+        snprintf(left, sizeof left, "Model: %s%s%s", a->st.model_name,
+                 a->st.model_acc[0] ? " \xC2\xB7 " : "", a->st.model_acc);
     else
         snprintf(left, sizeof left, "No model");
     int cy = r.y + r.h / 2;
     /* Clip so a long message never runs off the window. */
-    if (SDL_RenderSetClipRect(a->ren, &r) != 0)
+    if (SDL_RenderSetClipRect(a->paint.ren, &r) != 0)
         return;
     int lw = text(a, GUI_FONT_SMALL, COL_DIM, left, r.x, cy, AL_LEFT, 1);
-    if (a->message[0]) {
-        SDL_Color c = a->message_error ? COL_ERROR : COL_TEXT;
-        int mw = text_width(a, GUI_FONT_SMALL, a->message);
+    if (a->st.message[0]) {
+        SDL_Color c = a->st.message_error ? COL_ERROR : COL_TEXT;
+        int mw = text_width(a, GUI_FONT_SMALL, a->st.message);
         if (r.x + lw + sc(a, 30) + mw <= r.x + r.w)
-            text(a, GUI_FONT_SMALL, c, a->message, r.x + r.w, cy, AL_RIGHT, 1);
+            text(a, GUI_FONT_SMALL, c, a->st.message, r.x + r.w, cy, AL_RIGHT, 1);
         else
-            text(a, GUI_FONT_SMALL, c, a->message, r.x + lw + sc(a, 24), cy, AL_LEFT, 1);
+            text(a, GUI_FONT_SMALL, c, a->st.message, r.x + lw + sc(a, 24), cy, AL_LEFT, 1);
     }
-    SDL_RenderSetClipRect(a->ren, NULL);
+    SDL_RenderSetClipRect(a->paint.ren, NULL);
 }
 
 static void draw_help(gui_app *a)
 {
-    static const char *rows[][2] = {
-        {"Left mouse, touch, pen", "draw"},
-        {"Right mouse", "erase the strokes under the cursor"},
-        {"Ctrl+Z  or  U", "undo the last stroke"},
-        {"C, Delete, Backspace", "clear the canvas"},
-        {"P", "raw canvas vs. normalised input"},
-        {"0 \xE2\x80\x93 9", "store the drawing as a correction"},
-        {"S", "save drawing (strokes + 28\xC3\x97" "28 PGM)"},
-        {"T", "fine-tune in the background / stop"},
-        {"Shift+T", "train from scratch in the background"},
-        {"G", "show / hide the training panel"},
-        {"Ctrl+S", "save the model to your data directory"},
-        {"Drop a .safetensors file", "load that model"},
-        {"H  or  F1", "show / hide this help"},
-        {"Esc", "close help, or quit"},
-    };
-    const size_t n = sizeof rows / sizeof rows[0];
+    dp_help_row rows[24];
+    size_t n = dp_help_rows(rows, sizeof rows / sizeof rows[0]);
+    if (n > sizeof rows / sizeof rows[0])
+        n = sizeof rows / sizeof rows[0];
     fill_rect(a, (SDL_Rect){0, 0, a->lay.out_w, a->lay.out_h}, (SDL_Color){8, 9, 12, 200});
     int row_h = sc(a, 30), pad = sc(a, 24);
     int key_w = 0;
     for (size_t i = 0; i < n; i++) {
-        int w = text_width(a, GUI_FONT_BOLD, rows[i][0]);
+        int w = text_width(a, GUI_FONT_BOLD, rows[i].keys);
         key_w = w > key_w ? w : key_w;
     }
     int w = sc(a, 620), h = pad * 2 + sc(a, 44) + (int)n * row_h + sc(a, 26);
@@ -784,8 +528,9 @@ static void draw_help(gui_app *a)
     int y = r.y + pad + sc(a, 44);
     for (size_t i = 0; i < n; i++) {
         int cy = y + (int)i * row_h + row_h / 2;
-        text(a, GUI_FONT_BOLD, COL_ACCENT, rows[i][0], r.x + pad, cy, AL_LEFT, 1);
-        text(a, GUI_FONT_BODY, COL_TEXT, rows[i][1], r.x + pad + key_w + sc(a, 24), cy, AL_LEFT, 1);
+        text(a, GUI_FONT_BOLD, COL_ACCENT, rows[i].keys, r.x + pad, cy, AL_LEFT, 1);
+        text(a, GUI_FONT_BODY, COL_TEXT, rows[i].help, r.x + pad + key_w + sc(a, 24), cy, AL_LEFT,
+             1);
     }
     text(a, GUI_FONT_SMALL, COL_DIM, "Press H or Esc to close", r.x + pad, r.y + r.h - pad,
          AL_LEFT, 1);
@@ -800,7 +545,7 @@ void gui_render(gui_app *a)
 {
     upload_textures(a);
     set_color(a, COL_BG);
-    SDL_RenderClear(a->ren);
+    SDL_RenderClear(a->paint.ren);
     draw_canvas(a);
     if (a->show_train)
         draw_train(a);

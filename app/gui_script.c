@@ -17,6 +17,8 @@
  *                                       trainer is installed (fails after MS)
  *   wait-training 0|1 MS                until training is off / on (fails after MS)
  *   wait-epoch N MS                     until the run is in its epoch N (from 1)
+ *   wait-loaded MS                      until the corrections file is loaded
+ *                                       (fails after MS)
  *   scribble MS                         draw for MS milliseconds without a
  *                                       pause: one mouse event per frame along
  *                                       a loop, a new stroke every 40 points,
@@ -44,7 +46,7 @@ typedef enum {
     OP_KEY, OP_DROP, OP_RESIZE, OP_WAIT, OP_PRINT, OP_EXPECT_TOP, OP_EXPECT_STROKES,
     OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT,
     OP_WAIT_MS, OP_WAIT_VERSION, OP_WAIT_TRAINING, OP_SCRIBBLE, OP_EXPECT_TRAINING,
-    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH
+    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED
 } op_kind;
 
 typedef struct {
@@ -72,6 +74,7 @@ static const op_def OPS[] = {
     {"wait-version", OP_WAIT_VERSION, 2},
     {"wait-training", OP_WAIT_TRAINING, 2},
     {"wait-epoch", OP_WAIT_EPOCH, 2},
+    {"wait-loaded", OP_WAIT_LOADED, 1},
     {"scribble", OP_SCRIBBLE, 1},
     {"expect-training", OP_EXPECT_TRAINING, 1},
     {"expect-corrections", OP_EXPECT_CORRECTIONS, 1},
@@ -239,7 +242,7 @@ static void push_mouse(gui_app *a, op_kind op, double bx, double by)
     SDL_Event e;
     memset(&e, 0, sizeof e);
     int x, y;
-    gui_box_to_window(a, (float)bx, (float)by, &x, &y);
+    dp_layout_box_to_window(&a->lay, (float)bx, (float)by, &x, &y);
     int right = op == OP_RDOWN || op == OP_RMOVE || op == OP_RUP;
     Uint8 button = right ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
     Uint32 windowID = SDL_GetWindowID(a->win);
@@ -265,12 +268,13 @@ static void push_finger(gui_app *a, op_kind op, double bx, double by)
 {
     SDL_Event e;
     memset(&e, 0, sizeof e);
-    const SDL_Rect *c = &a->lay.canvas;
+    float px, py;
+    dp_layout_box_to_px(&a->lay, (float)bx, (float)by, &px, &py);
     e.type = op == OP_FDOWN ? SDL_FINGERDOWN : op == OP_FMOVE ? SDL_FINGERMOTION : SDL_FINGERUP;
     e.tfinger.touchId = 1;
     e.tfinger.fingerId = 1;
-    e.tfinger.x = ((float)c->x + (float)bx / INK_BOX * (float)c->w) / (float)a->lay.out_w;
-    e.tfinger.y = ((float)c->y + (float)by / INK_BOX * (float)c->h) / (float)a->lay.out_h;
+    e.tfinger.x = px / (float)a->lay.out_w;
+    e.tfinger.y = py / (float)a->lay.out_h;
     e.tfinger.pressure = 1.0f;
     e.tfinger.windowID = SDL_GetWindowID(a->win);
     push(a, &e);
@@ -327,7 +331,7 @@ static void push_drop(gui_app *a, const char *path)
 
 static void print_state(const gui_app *a)
 {
-    const gui_prediction *p = &a->pred;
+    const app_prediction *p = &a->st.pred;
     char top[16], y[160] = "none";
     if (p->valid)
         snprintf(top, sizeof top, "%d", p->top);
@@ -344,12 +348,12 @@ static void print_state(const gui_app *a)
            "raw_top=%d model=\"%s\" size=%dx%d canvas=%d ms=%u training=%d version=%u "
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
            "stop_ms=%.1f y=%s msg=\"%s\"\n",
-           (unsigned long long)a->frames, top, p->valid ? (double)p->conf : 0.0,
-           p->valid && p->unsure, a->title, a->drawing.n, a->help, a->compare,
-           a->raw_pred.valid ? a->raw_pred.top : -1, a->model ? a->model_name : "",
+           (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
+           p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
+           a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
            a->lay.out_w, a->lay.out_h, a->lay.canvas.w, (unsigned)SDL_GetTicks(), a->training,
            a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
-           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, a->message);
+           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, a->st.message);
     fflush(stdout);
 }
 
@@ -363,7 +367,7 @@ static void fail(gui_app *a, const script_cmd *c, const char *what, const char *
 
 static void expect_top(gui_app *a, const script_cmd *c)
 {
-    const gui_prediction *p = &a->pred;
+    const app_prediction *p = &a->st.pred;
     char got[48];
     if (!p->valid)
         snprintf(got, sizeof got, "none");
@@ -434,6 +438,9 @@ static int timed_step(gui_app *a)
     case OP_WAIT_EPOCH:
         done = a->training && a->train.epoch + 1 >= (int)c->v[0];
         break;
+    case OP_WAIT_LOADED:
+        done = !a->corr || !dp_corrections_loading(a->corr);
+        break;
     case OP_SCRIBBLE:
         if (expired) {
             /* Finish the stroke so the drawing is left in a sane state. */
@@ -468,9 +475,10 @@ static int timed_step(gui_app *a)
     }
     {
         char want[48], got[64];
-        const char *what = c->op == OP_WAIT_VERSION ? "wait-version"
-                           : c->op == OP_WAIT_EPOCH ? "wait-epoch"
-                                                    : "wait-training";
+        const char *what = c->op == OP_WAIT_VERSION  ? "wait-version"
+                           : c->op == OP_WAIT_EPOCH  ? "wait-epoch"
+                           : c->op == OP_WAIT_LOADED ? "wait-loaded"
+                                                     : "wait-training";
         snprintf(want, sizeof want, "%s %.0f within %.0f ms", what + 5, c->v[0], c->v[1]);
         snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->bg_version,
                  a->training, a->train.epoch + 1);
@@ -522,7 +530,7 @@ void gui_script_step(gui_app *a)
         break;
     case OP_RESIZE:
         SDL_SetWindowSize(a->win, (int)c->v[0], (int)c->v[1]);
-        a->dirty = 1;
+        a->st.dirty = 1;
         break;
     case OP_WAIT:
         s->wait = (long)c->v[0] - 1;
@@ -531,9 +539,11 @@ void gui_script_step(gui_app *a)
     case OP_WAIT_VERSION:
     case OP_WAIT_TRAINING:
     case OP_WAIT_EPOCH:
+    case OP_WAIT_LOADED:
     case OP_SCRIBBLE:
         s->timed = c;
-        s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE
+        s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE ||
+                                                     c->op == OP_WAIT_LOADED
                                                  ? c->v[0] : c->v[1]);
         if (c->op == OP_SCRIBBLE)
             s->scribble_i = 0;
@@ -543,7 +553,12 @@ void gui_script_step(gui_app *a)
         expect_int(a, c, "expect-training", a->training);
         break;
     case OP_EXPECT_CORRECTIONS:
-        expect_int(a, c, "expect-corrections", (long)a->train.user_total);
+    {
+        size_t total = 0;
+        if (a->corr)
+            dp_corrections_counts(a->corr, &total, NULL, NULL, NULL, 0);
+        expect_int(a, c, "expect-corrections", (long)total);
+    }
         break;
     case OP_PRINT:
         print_state(a);
@@ -552,23 +567,23 @@ void gui_script_step(gui_app *a)
         expect_top(a, c);
         break;
     case OP_EXPECT_STROKES:
-        expect_int(a, c, "expect-strokes", (long)a->drawing.n);
+        expect_int(a, c, "expect-strokes", (long)a->st.drawing.n);
         break;
     case OP_EXPECT_HELP:
         expect_int(a, c, "expect-help", a->help);
         break;
     case OP_EXPECT_COMPARE:
-        expect_int(a, c, "expect-compare", a->compare);
+        expect_int(a, c, "expect-compare", a->st.compare);
         break;
     case OP_EXPECT_MODEL:
-        if (!a->model || strcmp(a->model_name, c->arg) != 0)
-            fail(a, c, "expect-model", c->arg, a->model ? a->model_name : "(none)");
+        if (!a->st.model || strcmp(a->st.model_name, c->arg) != 0)
+            fail(a, c, "expect-model", c->arg, a->st.model ? a->st.model_name : "(none)");
         break;
     case OP_SCREENSHOT:
         free(a->screenshot_path);
         if (!(a->screenshot_path = strdup(c->arg)))
             s->failed = 1;
-        a->dirty = 1;
+        a->st.dirty = 1;
         break;
     case OP_QUIT: {
         SDL_Event e;

@@ -1,6 +1,7 @@
-/* gui_train.c — the window's side of background training (bgtrain.h): T and
- * Shift+T start and stop a run, digit keys store corrections, Ctrl+S saves
- * the model, and every frame installs the trainer's newest snapshot. */
+/* gui_train.c — the window's side of background training (bgtrain.h): the
+ * corrections store the digit keys fill, T and Shift+T start and stop a
+ * run, Ctrl+S saves the model, and every frame installs the trainer's
+ * newest snapshot. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
@@ -29,35 +30,41 @@
 int gui_train_setup(gui_app *a)
 {
     char err[512], path[1200];
-    if (dp_user_data_dir(a->user_dir, sizeof a->user_dir, err, sizeof err) != 0) {
+    if (dp_user_data_dir(a->user_dir, sizeof a->user_dir, a->user_dir_err,
+                         sizeof a->user_dir_err) != 0) {
         /* Training still works; corrections then live only in memory. */
         a->user_dir[0] = '\0';
-        gui_message(a, 1, "No data directory (%s): corrections will not be kept", err);
+        app_message(&a->st, 1, "No data directory (%s): corrections will not be kept",
+                    a->user_dir_err);
+        snprintf(a->corr_why, sizeof a->corr_why, "no data directory: %s", a->user_dir_err);
+    }
+    if (a->user_dir[0]) {
+        snprintf(path, sizeof path, "%s/%s", a->user_dir, BG_CORRECTIONS_NAME);
+        /* Loaded in the background: a large file must not delay the
+         * first frame (gui_train_poll reports what the load found). */
+        a->corr = dp_corrections_open_background(path, err, sizeof err);
+        /* A damaged corrections file must not cost the window its trainer:
+         * keep the file for the person to look at, train without it. */
+        if (!a->corr) {
+            app_message(&a->st, 1, "Corrections not loaded: %s", err);
+            snprintf(a->corr_why, sizeof a->corr_why, "the corrections file did not load: %s",
+                     err);
+        }
+    }
+    if (!a->corr && !(a->corr = dp_corrections_open(NULL, err, sizeof err))) {
+        app_message(&a->st, 1, "Corrections unavailable: %s", err);
+        return -1;
     }
     bg_config c;
     bg_config_defaults(&c);
     c.mnist_dir = a->opt->data_dir;
-    if (a->user_dir[0]) {
-        snprintf(path, sizeof path, "%s/%s", a->user_dir, BG_CORRECTIONS_NAME);
-        c.user_samples_path = path;
-    }
+    c.corrections = a->corr;
     a->bg = bg_create(&c, err, sizeof err);
-    if (!a->bg && c.user_samples_path) {
-        /* A damaged corrections file must not cost the window its trainer:
-         * keep the file for the person to look at, train without it. */
-        gui_message(a, 1, "Corrections not loaded: %s", err);
-        c.user_samples_path = NULL;
-        a->bg = bg_create(&c, err, sizeof err);
-    }
     if (!a->bg) {
-        gui_message(a, 1, "Training unavailable: %s", err);
+        app_message(&a->st, 1, "Training unavailable: %s", err);
         return -1;
     }
     bg_status_get(a->bg, &a->train);
-    /* Its greeting ("N labelled drawings of yours") is shown in the panel,
-     * not over the start-up message; damaged lines left out are news. */
-    if (a->train.user_skipped)
-        gui_message(a, 1, "%s", a->train.message);
     snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
     return 0;
 }
@@ -67,6 +74,8 @@ void gui_train_free(gui_app *a)
     bg_free(a->bg); /* stops and joins a running worker */
     a->bg = NULL;
     a->training = 0;
+    dp_corrections_free(a->corr); /* after the worker that reads it */
+    a->corr = NULL;
 }
 
 /* ------------------------------------------------------------- frames */
@@ -75,6 +84,16 @@ void gui_train_free(gui_app *a)
  * new snapshot is predicted with in the same frame. */
 void gui_train_poll(gui_app *a)
 {
+    char news[600];
+    int error;
+    /* What the corrections' background load found, once it is done:
+     * damaged lines or oversized drawings left out, or a file that did
+     * not load (then they live in memory only, and the digit keys say so). */
+    if (a->corr && dp_corrections_report(a->corr, news, sizeof news, &error)) {
+        app_message(&a->st, error, "%s", news);
+        if (!dp_corrections_path(a->corr))
+            snprintf(a->corr_why, sizeof a->corr_why, "%s", news);
+    }
     if (!a->bg)
         return;
     /* Status first: the worker publishes its last snapshot before it reads
@@ -85,22 +104,22 @@ void gui_train_poll(gui_app *a)
     unsigned v = a->bg_version;
     nn_model *m = bg_take_snapshot(a->bg, &v);
     if (m) {
-        char name[sizeof a->model_name];
+        char name[sizeof a->st.model_name];
         snprintf(name, sizeof name, "%s (%s, v%u)", a->train_base,
                  a->train.from_scratch ? "from scratch" : "fine-tuned", v);
         /* On failure gui_install_model frees m, keeps the old model and
          * says why; the next snapshot tries again. */
-        gui_install_model(a, m, name);
+        app_install_model(&a->st, m, name);
         a->bg_version = v;
     }
     a->training = a->train.running;
     if (a->training || was)
-        a->dirty = 1;
+        a->st.dirty = 1;
     a->animating = a->training;
     if (strcmp(a->train.message, a->train_msg_seen) != 0) {
         snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
         if (a->train.message[0])
-            gui_message(a, a->train.failed, "%s", a->train.message);
+            app_message(&a->st, a->train.failed, "%s", a->train.message);
     }
 }
 
@@ -125,7 +144,7 @@ static void *start_niced(void *arg)
     int cur = getpriority(PRIO_PROCESS, 0);
     if (errno == 0 && cur < 19)
         (void)setpriority(PRIO_PROCESS, 0, cur + TRAIN_NICE > 19 ? 19 : cur + TRAIN_NICE);
-    j->rc = bg_start(j->a->bg, j->a->model, j->from_scratch, j->err, sizeof j->err);
+    j->rc = bg_start(j->a->bg, j->a->st.model, j->from_scratch, j->err, sizeof j->err);
     return NULL;
 }
 #endif
@@ -142,7 +161,7 @@ static int start_worker(gui_app *a, int from_scratch, char *err, size_t errlen)
         return j.rc;
     }
 #endif
-    return bg_start(a->bg, a->model, from_scratch, err, errlen);
+    return bg_start(a->bg, a->st.model, from_scratch, err, errlen);
 }
 
 /* Stops a run; the final snapshot is installed by the next poll unless
@@ -163,14 +182,14 @@ void gui_train_stop(gui_app *a, int discard)
     bg_status_get(a->bg, &a->train);
     a->training = 0;
     a->animating = 0;
-    a->dirty = 1;
+    a->st.dirty = 1;
 }
 
 void gui_train_toggle(gui_app *a, int from_scratch)
 {
     char err[256];
     if (!a->bg) {
-        gui_message(a, 1, "Training is unavailable in this session");
+        app_message(&a->st, 1, "Training is unavailable in this session");
         return;
     }
     if (a->training || bg_running(a->bg)) {
@@ -179,80 +198,49 @@ void gui_train_toggle(gui_app *a, int from_scratch)
          * poll. */
         return;
     }
-    if (!a->model) {
-        gui_message(a, 1, "No model to train: load one (drop a .safetensors file) or "
+    if (!a->st.model) {
+        app_message(&a->st, 1, "No model to train: load one (drop a .safetensors file) or "
                           "start with --model FILE");
         return;
     }
     if (start_worker(a, from_scratch, err, sizeof err) != 0) {
-        gui_message(a, 1, "Cannot start training: %s", err);
+        app_message(&a->st, 1, "Cannot start training: %s", err);
         return;
     }
     /* Snapshots are named after the model the first run started from; a
      * run that continues from an earlier run's snapshot keeps that name. */
-    if (!a->train_base[0] || !nn_model_meta_get(a->model, "bg_version") ||
-        strncmp(a->model_name, a->train_base, strlen(a->train_base)) != 0)
+    if (!a->train_base[0] || !nn_model_meta_get(a->st.model, "bg_version") ||
+        strncmp(a->st.model_name, a->train_base, strlen(a->train_base)) != 0)
         snprintf(a->train_base, sizeof a->train_base, "%.*s", (int)sizeof a->train_base - 1,
-                 a->model_name);
+                 a->st.model_name);
     a->training = 1;
     a->animating = 1;
     a->show_train = 1;
     bg_status_get(a->bg, &a->train);
-    gui_message(a, 0, "%s in the background \xC2\xB7 keep drawing \xC2\xB7 T stops",
+    app_message(&a->st, 0, "%s in the background \xC2\xB7 keep drawing \xC2\xB7 T stops",
                 from_scratch ? "Training from scratch" : "Fine-tuning");
     snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
-}
-
-void gui_train_correction(gui_app *a, int digit)
-{
-    char err[512];
-    if (a->drawing.n == 0) {
-        gui_message(a, 0, "Label %d: draw a digit, then press its key to store it "
-                          "as a correction (S saves the drawing as a %d)", digit, digit);
-        return;
-    }
-    if (!a->bg) {
-        gui_message(a, 1, "Not stored: training is unavailable in this session");
-        return;
-    }
-    /* A second key press on the same drawing would weigh it twice (or
-     * teach it two labels): one drawing, one correction. */
-    if (a->correction_label >= 0) {
-        gui_message(a, 0, "Already stored as a %d \xE2\x80\x94 draw another one",
-                    a->correction_label);
-        return;
-    }
-    if (bg_add_user_sample(a->bg, &a->drawing, digit, err, sizeof err) < 0) {
-        gui_message(a, 1, "Not stored: %s", err);
-        return;
-    }
-    a->correction_label = digit;
-    bg_status_get(a->bg, &a->train);
-    size_t total = a->train.user_total;
-    gui_message(a, 0, "Saved as a %d \xE2\x80\x94 %zu correction%s; %s", digit, total,
-                total == 1 ? "" : "s",
-                a->training ? "the next epoch learns from them" : "press T to learn from them");
 }
 
 void gui_train_save_model(gui_app *a)
 {
     char path[1200];
     nn_error err;
-    if (!a->model) {
-        gui_message(a, 1, "No model to save");
+    if (!a->st.model) {
+        app_message(&a->st, 1, "No model to save");
         return;
     }
     if (!a->user_dir[0]) {
-        gui_message(a, 1, "Model not saved: no data directory (see DIGITPAD_HOME)");
+        app_message(&a->st, 1, "Model not saved: no data directory (see DIGITPAD_HOME)");
         return;
     }
     snprintf(path, sizeof path, "%s/%s", a->user_dir, BG_USER_MODEL_NAME);
     /* nn_model_save writes a temporary file and renames it, so a crash
      * never leaves half a model where the next start would load it. */
-    if (nn_model_save(a->model, path, &err) != NN_OK) {
-        gui_message(a, 1, "Model not saved: %s", err.msg);
+    if (nn_model_save(a->st.model, path, &err) != NN_OK) {
+        app_message(&a->st, 1, "Model not saved: %s", err.msg);
         return;
     }
-    gui_message(a, 0, "Model saved to %s \xC2\xB7 used at the next start%s", path,
+    app_message(&a->st, 0, "Model saved to %s \xC2\xB7 used at the next start%s", path,
                 a->training ? " (training goes on: Ctrl+S again for a newer one)" : "");
 }

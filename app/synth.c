@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
+
 #define SYNTH_BATCH 256
 
 /* One stream per drawing, so the result does not depend on how loops are
@@ -94,10 +96,7 @@ static nn_status run_set(const nn_model *m, nn_workspace *ws, size_t batch, int 
             return st;
         for (size_t i = 0; i < k; i++) {
             const float *o = y + i * 10;
-            int b = 0;
-            for (int j = 1; j < 10; j++)
-                if (o[j] > o[b])
-                    b = j;
+            int b = dp_argmax10(o);
             *below += o[b] < threshold;
             *right += b == digit;
         }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds digitpad and runs the whole test suite three ways:
+# Checks that calls between files point one way (scripts/check-cycles.sh),
+# then builds digitpad and runs the whole test suite three ways:
 #   build/       Release            every test
 #   build-asan/  ASan + UBSan       every test but the slow ones (full-MNIST training)
 #   build-tsan/  ThreadSanitizer    the threading tests (OpenMP off: libgomp is
@@ -16,6 +17,9 @@ if [ ! -d ../shared/mnist ]; then
   echo "== no ../shared/mnist: getting MNIST into data/mnist"
   scripts/fetch-mnist.sh data/mnist
 fi
+
+# No file of app/, nn/ or ink/ calls up into one that calls it back.
+scripts/check-cycles.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 quick=0

@@ -7,11 +7,13 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config          # compiler and build
   libsdl2-dev libsdl2-ttf-dev               # the window and its text
+  libfontconfig-dev                         # a fallback font without the bundled one
   zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
   xvfb xauth imagemagick                    # GUI tests and screenshots
   python3 curl ca-certificates              # scripts (fetch, checks)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)
+  universal-ctags                           # scripts/check-cycles.sh
 )
 
 # One dpkg-query for all of them: the quick start runs this every time.

@@ -1,4 +1,5 @@
-# tests/lib.sh — what the shell tests share (sourced, not run).
+# tests/lib.sh — what the shell tests share (sourced, not run): finding
+# MNIST, the pen digits, the one allowed kind of skip, and the plumbing below.
 #
 # Data: full MNIST is needed by several tests and must never be a reason to
 # skip.  It is the developers' ../shared/mnist when present, else the copy
@@ -37,3 +38,87 @@ pen_digits() {
 # skip_part WHY: the one allowed kind of skip (see above), printed so that a
 # run shows what it did not check.
 skip_part() { echo "SKIPPED-PART: $*"; }
+
+# ------------------------------------------------------------ plumbing
+# Counters, checks and the summary every shell test prints; the temporary
+# directory; the binary under test; stroke generators for window scripts.
+# A test sources this file, then: BIN=$(need_bin) || exit 1 (or reads
+# DIGITPAD_BIN itself), tmp=$(test_tmpdir NAME), check ..., finish [NAME].
+
+passed=0
+failed=0
+skipped=0
+pass() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
+
+# check DESCRIPTION COMMAND...: passes if the command succeeds.
+check() {
+    local what=$1
+    shift
+    if "$@"; then pass; else fail "$what"; fi
+}
+
+# check_eval 'EXPRESSION': passes if the shell expression (eval'd in the
+# caller's variables) succeeds; the expression is its own description.
+check_eval() {
+    if eval "$1"; then pass; else fail "$1"; fi
+}
+
+# test_tmpdir NAME: prints a fresh temporary directory; finish removes it
+# when every check passed and keeps it as evidence otherwise.
+test_tmpdir() {
+    mktemp -d "${TMPDIR:-/tmp}/digitpad-$1.XXXXXX"
+}
+
+# need_bin: prints the absolute path of the digitpad under test
+# ($DIGITPAD_BIN, set by ctest); returns 1 with a message when it is not
+# an executable.
+need_bin() {
+    local b=${DIGITPAD_BIN:-}
+    if [[ -z "$b" || ! -x "$b" ]]; then
+        echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
+        return 1
+    fi
+    echo "$(cd "$(dirname "$b")" && pwd)/$(basename "$b")"
+}
+
+# finish [NAME] [DIR]: prints "NAME: N passed, M failed" (and skips, if
+# any), removes DIR when nothing failed, and returns the test's status.
+finish() {
+    local name=${1:+$1: } dir=${2:-}
+    echo "$name$passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
+    if [ "$failed" -gt 0 ]; then
+        [ -n "$dir" ] && echo "evidence kept in $dir" >&2
+        return 1
+    fi
+    [ -n "$dir" ] && rm -rf "$dir"
+    return 0
+}
+
+# Window script commands (digitpad --script; coordinates in the canvas's
+# 1000-unit ink box), one drawing each.
+# A "1": one vertical stroke, point by point as a mouse would move.
+one() {
+    echo "down 500 150"
+    for y in $(seq 175 25 850); do echo "move 500 $y"; done
+    echo "up 500 850"
+}
+# A "0": an ellipse of 40 points, closed.
+zero() {
+    awk 'BEGIN { for (i = 0; i <= 40; i++) { a = 6.2831853 * i / 40;
+                 x = 500 + 220 * sin(a); y = 500 - 330 * cos(a);
+                 printf "%s %.1f %.1f\n", (i == 0 ? "down" : "move"), x, y }
+                 printf "up %.1f %.1f\n", 500, 170 }'
+}
+# A 7 with a crossbar: the kind of drawing a person corrects.
+seven() {
+    echo "down 250 180"
+    for x in $(seq 300 50 750); do echo "move $x 180"; done
+    for i in $(seq 1 10); do echo "move $((750 - i * 30)) $((180 + i * 65))"; done
+    echo "up 450 830"
+    echo "down 330 500"
+    echo "move 450 500"
+    echo "move 600 500"
+    echo "up 600 500"
+}

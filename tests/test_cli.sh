@@ -6,20 +6,11 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-BIN=${DIGITPAD_BIN:-}
-if [[ -z "$BIN" || ! -x "$BIN" ]]; then
-    echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
-    exit 1
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-cli.XXXXXX")
+BIN=$(need_bin) || exit 1
+# Kept as evidence when something failed (finish removes it otherwise).
+tmp=$(test_tmpdir cli)
 # No saved user model unless a check puts one there (see dp_load_model_as_window).
 export DIGITPAD_HOME="$tmp/home-none"
-# Keep the evidence when something failed; clean up otherwise.
-passed=0
-failed=0
-
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 
 # run ARGS...: runs digitpad, leaving stdout in $tmp/out, stderr in $tmp/err
 # and the exit status in $rc.
@@ -45,13 +36,6 @@ expect_usage_error() {
 # expect_rc CODE DESCRIPTION: checks $rc from the last run.
 expect_rc() {
     if [[ $rc -eq $1 ]]; then pass; else fail "$2: exit $rc, expected $1; stderr: $(head -c 300 "$tmp/err")"; fi
-}
-
-# check DESCRIPTION COMMAND...: passes if the command succeeds.
-check() {
-    local what=$1
-    shift
-    if "$@"; then pass; else fail "$what"; fi
 }
 
 # ------------------------------------------------------------ help, version
@@ -389,10 +373,4 @@ run --eval --model "$tmp/trunc.safetensors" --data "$mnist"
 expect_rc 2 "--eval on a truncated real model"
 check "truncated real model: message names the file" grep -q "^digitpad: .*trunc.safetensors" "$tmp/err"
 
-echo "$passed passed, $failed failed"
-if ((failed > 0)); then
-    echo "evidence left in $tmp" >&2
-    exit 1
-fi
-rm -rf "$tmp"
-exit 0
+finish "" "$tmp"

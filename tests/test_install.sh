@@ -3,45 +3,41 @@
 # model and the .desktop file in the standard places, and the installed
 # binary finds its model and font in its own prefix (not the source tree).
 set -u
+. "$(dirname "$0")/lib.sh"
 BUILD=${DIGITPAD_BUILD:?DIGITPAD_BUILD not set}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-install.XXXXXX")
-passed=0 failed=0
-check() { if eval "$1"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1" >&2; fi; }
+tmp=$(test_tmpdir install)
 
 prefix="$tmp/prefix"
 if ! cmake --install "$BUILD" --prefix "$prefix" >"$tmp/log" 2>&1; then
     cat "$tmp/log"; echo "FAIL: cmake --install"; echo "test_install: 0 passed, 1 failed"; exit 1
 fi
-check '[ -x "$prefix/bin/digitpad" ]'
-check '[ -f "$prefix/share/digitpad/models/default.safetensors" ]'
-check '[ -f "$prefix/share/digitpad/fonts/DejaVuSans.ttf" ]'
-check '[ -f "$prefix/share/digitpad/fonts/LICENSE-DejaVu.txt" ]'
-check '[ -f "$prefix/share/applications/digitpad.desktop" ]'
-check 'grep -q "^Exec=digitpad" "$prefix/share/applications/digitpad.desktop"'
+check_eval '[ -x "$prefix/bin/digitpad" ]'
+check_eval '[ -f "$prefix/share/digitpad/models/default.safetensors" ]'
+check_eval '[ -f "$prefix/share/digitpad/fonts/DejaVuSans.ttf" ]'
+check_eval '[ -f "$prefix/share/digitpad/fonts/LICENSE-DejaVu.txt" ]'
+check_eval '[ -f "$prefix/share/applications/digitpad.desktop" ]'
+check_eval 'grep -q "^Exec=digitpad" "$prefix/share/applications/digitpad.desktop"'
 
 "$prefix/bin/digitpad" --version >"$tmp/version" 2>&1
-check 'grep -q "default model: $prefix/bin/../share/digitpad/models/default.safetensors" "$tmp/version"'
-check 'grep -q "font: *$prefix/bin/../share/digitpad/fonts/DejaVuSans.ttf" "$tmp/version"'
+check_eval 'grep -q "default model: $prefix/bin/../share/digitpad/models/default.safetensors" "$tmp/version"'
+check_eval 'grep -q "font: *$prefix/bin/../share/digitpad/fonts/DejaVuSans.ttf" "$tmp/version"'
 
 # The installed binary predicts with the installed model.
 printf '1 bar | 500,100 500,900\n' >"$tmp/one.strokes"
 "$prefix/bin/digitpad" --predict-strokes "$tmp/one.strokes" >"$tmp/pred" 2>&1
-check 'grep -q "^bar 1 " "$tmp/pred"'
+check_eval 'grep -q "^bar 1 " "$tmp/pred"'
 
 # The installed program gets MNIST into the user's data directory, and
 # finds it there from any working directory.
-. "$(dirname "$0")/lib.sh"
-check '[ -x "$prefix/bin/digitpad-fetch-mnist" ]'
+check_eval '[ -x "$prefix/bin/digitpad-fetch-mnist" ]'
 if local_mnist=$(mnist_dir); then
     home="$tmp/home"
-    check 'DIGITPAD_HOME="$home" "$prefix/bin/digitpad-fetch-mnist" --from "$local_mnist" >"$tmp/fetch" 2>&1'
-    check '[ -f "$home/mnist/t10k-labels-idx1-ubyte.gz" ]'
-    check '(cd "$tmp" && DIGITPAD_HOME="$home" "$prefix/bin/digitpad" --eval --shipped-model >"$tmp/eval" 2>&1)'
-    check 'grep -q "^test set  10000 images from $home/mnist" "$tmp/eval"'
+    check_eval 'DIGITPAD_HOME="$home" "$prefix/bin/digitpad-fetch-mnist" --from "$local_mnist" >"$tmp/fetch" 2>&1'
+    check_eval '[ -f "$home/mnist/t10k-labels-idx1-ubyte.gz" ]'
+    check_eval '(cd "$tmp" && DIGITPAD_HOME="$home" "$prefix/bin/digitpad" --eval --shipped-model >"$tmp/eval" 2>&1)'
+    check_eval 'grep -q "^test set  10000 images from $home/mnist" "$tmp/eval"'
 else
-    check false
+    fail "no MNIST to install from"
 fi
 
-echo "test_install: $passed passed, $failed failed"
-[ $failed -eq 0 ] && rm -rf "$tmp"
-[ $failed -eq 0 ]
+finish test_install "$tmp"

@@ -4,14 +4,10 @@
 # message below (no crash, no hang), and each message must appear verbatim
 # in docs/robustness.md, so the table there cannot drift from the program.
 set -u
+. "$(dirname "$0")/lib.sh"
 
-BIN=${DIGITPAD_BIN:-}
+BIN=$(need_bin) || exit 1
 SRC=${DIGITPAD_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
-if [[ -z "$BIN" || ! -x "$BIN" ]]; then
-    echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
-    exit 1
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 DOC="$SRC/docs/robustness.md"
 # Debian's python3 (standard library only), else whatever python3 is first.
 PY=/usr/bin/python3
@@ -21,16 +17,10 @@ if [[ -z "$PY" ]]; then
     exit 77
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-robust.XXXXXX")
+tmp=$(test_tmpdir robust)
 mounted=""
 cleanup() { [[ -n "$mounted" ]] && umount "$mounted" 2>/dev/null; }
 trap cleanup EXIT
-passed=0
-failed=0
-skipped=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
 
 # Paths are relative to $tmp, so the messages are the same on every run.
 cd "$tmp" || exit 1
@@ -356,10 +346,5 @@ printf '\xef\xbb\xbf7 bom | 300,200 700,200 0e99999,800\n' >bom.strokes
 rc=$?
 if [[ $rc -eq 0 ]] && grep -qxF 'bom 9 0.6165 7 sure' out; then pass; else fail "BOM/0e99999: exit $rc: $(cat err)"; fi
 
-echo "$passed passed, $failed failed, $skipped skipped"
-if [[ $failed -gt 0 ]]; then
-    echo "evidence kept in $tmp" >&2
-    exit 1
-fi
-cd / && rm -rf "$tmp"
-exit 0
+cd / || exit 1
+finish "" "$tmp"

@@ -1,0 +1,391 @@
+/* appstate.c — the window's state: drawing edits, model installation,
+ * predictions and the status line (see appstate.h).  No SDL here. */
+#define _POSIX_C_SOURCE 200809L
+#include "appstate.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "common.h"
+#include "nn_file.h"
+
+void app_state_init(app_state *s)
+{
+    memset(s, 0, sizeof *s);
+    ink_drawing_init(&s->drawing);
+    s->threshold = 0.5f;
+    s->label = -1;
+    s->correction_label = -1;
+    s->drawing_changed = s->canvas_changed = 1;
+}
+
+void app_state_free(app_state *s)
+{
+    ink_drawing_free(&s->drawing);
+    free(s->canvas_pix);
+    nn_workspace_free(s->ws);
+    nn_model_free(s->model);
+    s->canvas_pix = NULL;
+    s->ws = NULL;
+    s->model = NULL;
+}
+
+void app_message(app_state *s, int error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dp_vformat(s->message, sizeof s->message, fmt, ap);
+    va_end(ap);
+    s->message_error = error;
+    s->dirty = 1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *p = strrchr(path, '/');
+    return p ? p + 1 : path;
+}
+
+/* -------------------------------------------------------------- models */
+
+int app_install_model(app_state *s, nn_model *m, const char *name)
+{
+    nn_error err;
+    nn_workspace *ws = nn_workspace_create(m, 1, &err);
+    if (!ws) {
+        app_message(s, 1, "%s: %s", name, err.msg);
+        nn_model_free(m);
+        return -1;
+    }
+    nn_workspace_free(s->ws);
+    nn_model_free(s->model);
+    s->model = m;
+    s->ws = ws;
+    snprintf(s->model_name, sizeof s->model_name, "%s", name);
+
+    /* The command line's parser: both read a model's threshold alike. */
+    double th;
+    s->threshold = dp_parse_threshold(nn_model_meta_get(m, "threshold"), &th) == 0
+                       ? (float)th : (float)DP_DEFAULT_THRESHOLD;
+    s->model_acc[0] = '\0';
+    /* A trainer's snapshot (or a model saved from one) still carries the
+     * test accuracy of the model it started from; what it has earned is
+     * the held-out accuracy measured after its last epoch. */
+    const char *acc = nn_model_meta_get(m, "test_accuracy");
+    const char *held = nn_model_meta_get(m, "heldout_accuracy");
+    if (nn_model_meta_get(m, "bg_version")) {
+        char *end;
+        double v = held ? strtod(held, &end) : -1.0;
+        if (held && end != held && v >= 0.0 && v <= 1.0)
+            snprintf(s->model_acc, sizeof s->model_acc, "held-out accuracy %.2f%%", v * 100.0);
+        acc = NULL;
+    }
+    if (acc) {
+        char *end;
+        double v = strtod(acc, &end);
+        if (end != acc && v >= 0.0) {
+            /* Written either as a fraction or as a percentage. */
+            if (v <= 1.0)
+                v *= 100.0;
+            snprintf(s->model_acc, sizeof s->model_acc, "test accuracy %.2f%%", v);
+        }
+    }
+    s->drawing_changed = 1;
+    s->dirty = 1;
+    return 0;
+}
+
+int app_load_model_file(app_state *s, const char *path)
+{
+    nn_error err;
+    nn_model *m = nn_model_load(path, &err);
+    if (!m) {
+        app_message(s, 1, "Could not load model: %s", err.msg);
+        return -1;
+    }
+    if (app_install_model(s, m, base_name(path)) != 0)
+        return -1;
+    app_message(s, 0, "Loaded %s", path);
+    return 0;
+}
+
+/* --------------------------------------------------------- predictions */
+
+static void predict(app_state *s, const float *x, app_prediction *p)
+{
+    nn_error err;
+    p->valid = 0;
+    if (!s->model || !s->ws)
+        return;
+    if (nn_forward(s->model, s->ws, x, 1, p->y, &err) != NN_OK) {
+        app_message(s, 1, "Prediction failed: %s", err.msg);
+        return;
+    }
+    p->top = dp_argmax10(p->y);
+    p->conf = p->y[p->top];
+    p->unsure = p->conf < s->threshold;
+    p->valid = 1;
+}
+
+void app_title(const app_state *s, char *buf, size_t len)
+{
+    const app_prediction *p = &s->pred;
+    if (!p->valid)
+        snprintf(buf, len, "digitpad");
+    else if (p->unsure)
+        snprintf(buf, len, "digitpad \xE2\x80\x94 unsure");
+    else
+        snprintf(buf, len, "digitpad \xE2\x80\x94 %d (%d%%)", p->top,
+                 (int)lroundf(p->conf * 100.0f));
+}
+
+/* Runs once per frame, after all queued events, so a burst of motion
+ * events costs one forward pass. */
+int app_update(app_state *s, int side)
+{
+    int changed = 0;
+    if (side < 1)
+        return 0;
+    if (side != s->canvas_side) {
+        size_t need = (size_t)side * (size_t)side;
+        if (need > s->canvas_cap) {
+            float *p = realloc(s->canvas_pix, need * sizeof *p);
+            if (!p) {
+                app_message(s, 1, "Out of memory for a %dx%d canvas", side, side);
+                return 0;
+            }
+            s->canvas_pix = p;
+            s->canvas_cap = need;
+        }
+        s->canvas_side = side;
+        s->canvas_changed = 1;
+        /* The raw view depends on the on-screen canvas size. */
+        s->drawing_changed = 1;
+    }
+    if (s->canvas_changed) {
+        ink_render(&s->drawing, s->canvas_pix, side, side, ink_default_brush());
+        s->canvas_changed = 0;
+        s->dirty = 1;
+        changed |= 1;
+    }
+    if (!s->drawing_changed)
+        return changed;
+    s->drawing_changed = 0;
+    s->dirty = 1;
+    changed |= 2;
+    /* ink_preprocess renders at INK_CANVAS_PX with ink_brush_for(drawing)
+     * and normalises; when that is the canvas's own size and brush, the
+     * pixels are already here, so the same function of the same pixels
+     * skips a second render. */
+    int r = side == INK_CANVAS_PX && ink_brush_for(&s->drawing) == ink_default_brush()
+                ? ink_normalize(s->canvas_pix, side, side, s->input)
+                : ink_preprocess(&s->drawing, s->input);
+    if (r < 0) {
+        app_message(s, 1, "Out of memory while preprocessing");
+        r = 0;
+    }
+    /* The raw view costs a second resampling and forward pass: only while
+     * it is shown. */
+    if (s->compare)
+        ink_downsample(s->canvas_pix, side, side, s->raw);
+    if (r > 0) {
+        predict(s, s->input, &s->pred);
+        if (s->compare)
+            predict(s, s->raw, &s->raw_pred);
+        else
+            s->raw_pred.valid = 0;
+    } else {
+        memset(s->input, 0, sizeof s->input);
+        s->pred.valid = 0;
+        s->raw_pred.valid = 0;
+    }
+    return changed;
+}
+
+/* ---------------------------------------------------------- drawing edits */
+
+void app_drawing_edited(app_state *s)
+{
+    s->correction_label = -1;
+    s->canvas_changed = 1;
+    s->drawing_changed = 1;
+    s->dirty = 1;
+}
+
+void app_stroke_point(app_state *s, float bx, float by)
+{
+    if (ink_stroke_add(&s->drawing, bx, by) != 0) {
+        app_message(s, 1, "Out of memory: stroke not recorded");
+        return;
+    }
+    app_drawing_edited(s);
+}
+
+void app_stroke_begin(app_state *s, float bx, float by)
+{
+    if (ink_stroke_begin(&s->drawing) != 0) {
+        app_message(s, 1, "Out of memory: stroke not recorded");
+        return;
+    }
+    app_stroke_point(s, bx, by);
+}
+
+float app_eraser_radius(void)
+{
+    /* Half the pen plus a margin a finger can hit. */
+    return ink_default_brush() * 0.5f + 25.0f;
+}
+
+/* Squared distance from (x,y) to the segment p–q. */
+static float seg_dist2(float x, float y, ink_point p, ink_point q)
+{
+    float dx = q.x - p.x, dy = q.y - p.y;
+    float len2 = dx * dx + dy * dy;
+    float t = len2 > 0.0f ? ((x - p.x) * dx + (y - p.y) * dy) / len2 : 0.0f;
+    t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
+    float ex = p.x + t * dx - x, ey = p.y + t * dy - y;
+    return ex * ex + ey * ey;
+}
+
+static int stroke_near(const ink_stroke *st, float x, float y, float r)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        ink_point q = st->pts[i + 1 < st->n ? i + 1 : i];
+        if (seg_dist2(x, y, st->pts[i], q) <= r * r)
+            return 1;
+    }
+    return 0;
+}
+
+/* The eraser removes whole strokes, so the drawing stays a list of strokes
+ * that undo, saving and replay understand.  It rebuilds the drawing through
+ * ink.h's API rather than editing its arrays. */
+size_t app_erase_at(app_state *s, float bx, float by)
+{
+    float r = app_eraser_radius();
+    int hit = 0;
+    for (size_t i = 0; i < s->drawing.n && !hit; i++)
+        hit = stroke_near(&s->drawing.strokes[i], bx, by, r);
+    if (!hit)
+        return 0;
+    ink_drawing kept;
+    ink_drawing_init(&kept);
+    size_t removed = 0;
+    for (size_t i = 0; i < s->drawing.n; i++) {
+        const ink_stroke *st = &s->drawing.strokes[i];
+        if (stroke_near(st, bx, by, r)) {
+            removed++;
+            continue;
+        }
+        if (ink_stroke_begin(&kept) != 0)
+            goto oom;
+        for (size_t j = 0; j < st->n; j++)
+            if (ink_stroke_add(&kept, st->pts[j].x, st->pts[j].y) != 0)
+                goto oom;
+    }
+    ink_drawing_free(&s->drawing);
+    s->drawing = kept;
+    app_message(s, 0, "Erased %zu stroke%s", removed, removed == 1 ? "" : "s");
+    app_drawing_edited(s);
+    return removed;
+oom:
+    ink_drawing_free(&kept);
+    app_message(s, 1, "Out of memory: nothing erased");
+    return 0;
+}
+
+void app_undo(app_state *s)
+{
+    if (ink_undo(&s->drawing)) {
+        app_drawing_edited(s);
+        app_message(s, 0, "Undid the last stroke");
+    } else {
+        app_message(s, 0, "Nothing to undo");
+    }
+}
+
+void app_clear(app_state *s)
+{
+    ink_drawing_clear(&s->drawing);
+    app_drawing_edited(s);
+    app_message(s, 0, "Cleared");
+}
+
+void app_toggle_compare(app_state *s)
+{
+    s->compare = !s->compare;
+    s->drawing_changed = 1;
+    app_message(s, 0, s->compare ? "Comparison: raw canvas vs. normalised input"
+                                 : "Comparison off");
+}
+
+/* -------------------------------------------------------------- storing */
+
+void app_save_drawing(app_state *s, const char *dir, const char *why)
+{
+    char err[512], path[1200], prefix[1200], id[128];
+    if (s->drawing.n == 0) {
+        app_message(s, 0, "Nothing to save: the canvas is empty");
+        return;
+    }
+    if (!dir) {
+        app_message(s, 1, "Not saved: %s", why ? why : "no data directory");
+        return;
+    }
+    snprintf(path, sizeof path, "%s/drawings.strokes", dir);
+    snprintf(prefix, sizeof prefix, "%s/drawing-", dir);
+    if (dp_store_labelled(path, prefix, "", &s->drawing, s->input, s->label, id, sizeof id, err,
+                          sizeof err) != 0) {
+        app_message(s, 1, "Not saved: %s", err);
+        return;
+    }
+    if (s->label >= 0)
+        app_message(s, 0, "Saved as a %d to %s (+ drawing-%s.pgm)", s->label, path, id);
+    else
+        app_message(s, 0, "Saved to %s (+ drawing-%s.pgm)", path, id);
+}
+
+int app_store_correction(app_state *s, dp_corrections *c, int digit, int training,
+                         const char *why_memory)
+{
+    char err[512];
+    if (s->drawing.n == 0) {
+        app_message(s, 0, "Label %d: draw a digit, then press its key to store it "
+                          "as a correction (S saves the drawing as a %d)", digit, digit);
+        return 0;
+    }
+    if (!c) {
+        app_message(s, 1, "Not stored: corrections are unavailable in this session");
+        return 0;
+    }
+    /* A second key press on the same drawing would weigh it twice (or
+     * teach it two labels): one drawing, one correction. */
+    if (s->correction_label >= 0) {
+        app_message(s, 0, "Already stored as a %d \xE2\x80\x94 draw another one",
+                    s->correction_label);
+        return 0;
+    }
+    if (dp_corrections_add(c, &s->drawing, digit, err, sizeof err) < 0) {
+        app_message(s, 1, "Not stored: %s", err);
+        return 0;
+    }
+    s->correction_label = digit;
+    size_t total = 0;
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    if (!dp_corrections_path(c)) {
+        /* Said plainly, in the error colour: it is lost when the window
+         * closes. */
+        app_message(s, 1, "Kept as a %d for this session only, not on disk (%s) \xE2\x80\x94 "
+                          "%zu correction%s", digit, why_memory && *why_memory ? why_memory
+                          : "no corrections file", total, total == 1 ? "" : "s");
+        return 1;
+    }
+    app_message(s, 0, "Saved as a %d \xE2\x80\x94 %zu correction%s; %s", digit, total,
+                total == 1 ? "" : "s",
+                training ? "the next epoch learns from them" : "press T to learn from them");
+    return 1;
+}

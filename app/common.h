@@ -1,0 +1,28 @@
+/* common.h — the few small rules every file of the app tier shares, each
+ * with one home: the message formatter (for error buffers, stderr lines and
+ * the window's status line alike) and the argmax over the ten outputs. */
+#ifndef DIGITPAD_COMMON_H
+#define DIGITPAD_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Formats into buf (len bytes, always terminated when len > 0) and cleans
+ * it with text_clean (base/text.h: control characters and invalid UTF-8
+ * become '?'): messages quote file names, arguments and
+ * model metadata, and a newline or escape code in one must not break the
+ * one-line message or drive the terminal.  NULL buf or len 0: no-op. */
+void dp_vformat(char *buf, size_t len, const char *fmt, va_list ap);
+
+/* dp_vformat for an error buffer; returns -1 so a failing function can
+ * `return dp_set_err(err, errlen, "...", ...)`. */
+int dp_set_err(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Index of the largest of ten outputs (the first one on ties). */
+int dp_argmax10(const float *y);
+
+#endif

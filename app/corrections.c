@@ -1,0 +1,428 @@
+/* corrections.c — the person's labelled drawings on disk and in memory (see
+ * corrections.h): unique ids, image before strokes line, the set the
+ * trainer copies each epoch.  No SDL here. */
+#define _POSIX_C_SOURCE 200809L
+#include "corrections.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+/* Ids tried before giving up when every candidate image name is taken. */
+#define ID_TRIES 16
+
+struct dp_corrections {
+    char *path;               /* strokes file, NULL: memory only */
+    char *pgm_prefix;         /* "<path without .strokes>-" */
+    pthread_mutex_t mu;       /* guards everything below */
+    uint8_t *img;             /* n × INK_INPUT_SIZE */
+    uint8_t *lab;
+    size_t n, cap;
+    size_t count[10];
+    size_t skipped;
+    char why[300];
+    /* Background load (dp_corrections_open_background). */
+    pthread_t loader;
+    int loader_live;          /* a thread to join (owner's thread only) */
+    int loading;              /* guarded by mu, as are the fields below */
+    int stop;                 /* asks the loader to give up */
+    int memory_only;          /* the file did not load: keep it untouched */
+    size_t too_big, too_many; /* drawings left out by the caps */
+    int reported;
+    char load_err[400];
+};
+
+void dp_input_to_u8(const float *x, uint8_t *out)
+{
+    for (size_t i = 0; i < INK_INPUT_SIZE; i++) {
+        float v = x[i] < 0 ? 0 : x[i] > 1 ? 1 : x[i];
+        out[i] = (uint8_t)lrintf(v * 255.0f);
+    }
+}
+
+/* ---------------------------------------------------------- unique ids */
+
+/* A random-looking 32-bit value: the clock's nanoseconds, the process id
+ * and the attempt number through a 64-bit mixer (splitmix64's finaliser),
+ * so two processes storing in the same second still differ.  A collision
+ * is caught by O_EXCL anyway; this only makes retries rare. */
+static uint32_t id_salt(int attempt)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t z = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+                 ((uint64_t)getpid() << 42) ^ (uint64_t)(attempt + 1) * 0x9e3779b97f4a7c15u;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return (uint32_t)(z ^ (z >> 31));
+}
+
+int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const char *id_prefix,
+                      const ink_drawing *d, const float input[INK_INPUT_SIZE], int label,
+                      char *id, size_t idlen, char *err, size_t errlen)
+{
+    ink_sample s;
+    memset(&s, 0, sizeof s);
+    s.label = label;
+    char pgm[4096];
+    time_t now = time(NULL);
+    struct tm tmv;
+    char stamp[32];
+    if (!localtime_r(&now, &tmv) || strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv) == 0)
+        snprintf(stamp, sizeof stamp, "%lld", (long long)now);
+    /* Reserve the image's name: O_EXCL fails if another process (or an
+     * earlier drawing) has it, and then a new random part is tried.
+     * ink_write_pgm later replaces the empty file by rename. */
+    int fd = -1;
+    for (int t = 0; t < ID_TRIES && fd < 0; t++) {
+        int w = snprintf(s.id, sizeof s.id, "%s%s-%ld-%08x", id_prefix, stamp, (long)getpid(),
+                         (unsigned)id_salt(t));
+        if (w < 0 || (size_t)w >= sizeof s.id)
+            return dp_set_err(err, errlen, "id prefix too long");
+        w = snprintf(pgm, sizeof pgm, "%s%s.pgm", pgm_prefix, s.id);
+        if (w < 0 || (size_t)w >= sizeof pgm)
+            return dp_set_err(err, errlen, "%s: path too long for the 28x28 image", pgm_prefix);
+        fd = open(pgm, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            return dp_set_err(err, errlen, "%s: %s", pgm, strerror(errno));
+    }
+    if (fd < 0)
+        return dp_set_err(err, errlen, "%s: no free name for the image after %d tries", pgm_prefix,
+                       ID_TRIES);
+    close(fd);
+    /* The image first: if it cannot be written, nothing is recorded, so the
+     * strokes file never names a drawing whose image is missing. */
+    if (ink_write_pgm(pgm, input, err, errlen) != 0) {
+        remove(pgm);
+        return -1;
+    }
+    s.drawing = *d; /* a shallow view: ink_append_sample only reads it */
+    if (ink_append_sample(strokes_path, &s, err, errlen) != 0) {
+        remove(pgm);
+        return -1;
+    }
+    if (id)
+        snprintf(id, idlen, "%s", s.id);
+    return 0;
+}
+
+/* -------------------------------------------------------------- memory */
+
+/* Called with mu held; the caller has checked the label. */
+static int push(dp_corrections *c, const uint8_t *img, int label)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        uint8_t *im = realloc(c->img, cap * INK_INPUT_SIZE);
+        if (!im)
+            return -1;
+        c->img = im;
+        uint8_t *lb = realloc(c->lab, cap);
+        if (!lb)
+            return -1;
+        c->lab = lb;
+        c->cap = cap;
+    }
+    memcpy(c->img + c->n * INK_INPUT_SIZE, img, INK_INPUT_SIZE);
+    c->lab[c->n++] = (uint8_t)label;
+    return (int)++c->count[label];
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* Reads the file and adds its drawings; the caps leave out drawings with
+ * more than DP_CORR_MAX_POINTS points and any past DP_CORR_MAX_DRAWINGS.
+ * Runs on the caller's thread or the loader's; takes mu per drawing. */
+static int load(dp_corrections *c, char *err, size_t errlen)
+{
+    if (access(c->path, F_OK) != 0)
+        return 0; /* no corrections yet */
+    ink_sample *s = NULL;
+    size_t n = 0, skipped = 0;
+    char first_bad[300] = "";
+    /* The file is ours and only ever appended to: a damaged line (a write
+     * cut short by a crash) costs that drawing, not all the others. */
+    if (ink_read_file_skipping(c->path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0)
+        return dp_set_err(err, errlen, "%s", first_bad);
+    pthread_mutex_lock(&c->mu);
+    c->skipped = skipped;
+    if (skipped)
+        snprintf(c->why, sizeof c->why, "%s", first_bad);
+    pthread_mutex_unlock(&c->mu);
+    float x[INK_INPUT_SIZE];
+    uint8_t u[INK_INPUT_SIZE];
+    int rc = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (s[i].label < 0 || s[i].label > 9)
+            continue;
+        size_t pts = 0;
+        for (size_t k = 0; k < s[i].drawing.n; k++)
+            pts += s[i].drawing.strokes[k].n;
+        pthread_mutex_lock(&c->mu);
+        int stop = c->stop;
+        if (pts > DP_CORR_MAX_POINTS)
+            c->too_big++;
+        else if (kept >= DP_CORR_MAX_DRAWINGS)
+            c->too_many++;
+        pthread_mutex_unlock(&c->mu);
+        if (stop)
+            break;
+        if (pts > DP_CORR_MAX_POINTS || kept >= DP_CORR_MAX_DRAWINGS)
+            continue;
+        int r = ink_preprocess(&s[i].drawing, x);
+        if (r < 0) {
+            rc = dp_set_err(err, errlen, "%s: out of memory rendering drawings", c->path);
+        } else if (r == 1) {
+            dp_input_to_u8(x, u);
+            pthread_mutex_lock(&c->mu);
+            int ok = push(c, u, s[i].label);
+            pthread_mutex_unlock(&c->mu);
+            if (ok < 0)
+                rc = dp_set_err(err, errlen, "%s: out of memory", c->path);
+            kept++;
+        }
+    }
+    ink_samples_free(s, n);
+    return rc;
+}
+
+dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
+{
+    dp_corrections *c = calloc(1, sizeof *c);
+    if (!c) {
+        dp_set_err(err, errlen, "out of memory");
+        return NULL;
+    }
+    if (pthread_mutex_init(&c->mu, NULL) != 0) {
+        free(c);
+        dp_set_err(err, errlen, "cannot create a mutex");
+        return NULL;
+    }
+    if (path) {
+        /* The images go beside the file: "<file without .strokes>-<id>.pgm". */
+        size_t stem = strlen(path);
+        if (stem > 8 && strcmp(path + stem - 8, ".strokes") == 0)
+            stem -= 8;
+        c->path = dup_str(path);
+        c->pgm_prefix = malloc(stem + 2);
+        if (!c->path || !c->pgm_prefix) {
+            dp_set_err(err, errlen, "out of memory");
+            dp_corrections_free(c);
+            return NULL;
+        }
+        memcpy(c->pgm_prefix, path, stem);
+        memcpy(c->pgm_prefix + stem, "-", 2);
+        if (load(c, err, errlen) != 0) {
+            dp_corrections_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+static void *loader_main(void *arg)
+{
+    dp_corrections *c = arg;
+    char err[400] = "";
+    int rc = load(c, err, sizeof err);
+    pthread_mutex_lock(&c->mu);
+    if (rc != 0 && !c->stop) {
+        c->memory_only = 1;
+        snprintf(c->load_err, sizeof c->load_err, "%s", err);
+    }
+    c->loading = 0;
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+dp_corrections *dp_corrections_open_background(const char *path, char *err, size_t errlen)
+{
+    dp_corrections *c = dp_corrections_open(NULL, err, errlen);
+    if (!c || !path)
+        return c;
+    size_t stem = strlen(path);
+    if (stem > 8 && strcmp(path + stem - 8, ".strokes") == 0)
+        stem -= 8;
+    c->path = dup_str(path);
+    c->pgm_prefix = malloc(stem + 2);
+    if (!c->path || !c->pgm_prefix) {
+        dp_set_err(err, errlen, "out of memory");
+        dp_corrections_free(c);
+        return NULL;
+    }
+    memcpy(c->pgm_prefix, path, stem);
+    memcpy(c->pgm_prefix + stem, "-", 2);
+    if (access(path, F_OK) != 0)
+        return c; /* no corrections yet: nothing to load */
+    c->loading = 1;
+    int e = pthread_create(&c->loader, NULL, loader_main, c);
+    if (e != 0) {
+        dp_set_err(err, errlen, "cannot start loading %s: %s", path, strerror(e));
+        c->loading = 0;
+        dp_corrections_free(c);
+        return NULL;
+    }
+    c->loader_live = 1;
+    return c;
+}
+
+int dp_corrections_loading(dp_corrections *c)
+{
+    pthread_mutex_lock(&c->mu);
+    int l = c->loading;
+    pthread_mutex_unlock(&c->mu);
+    return l;
+}
+
+int dp_corrections_report(dp_corrections *c, char *buf, size_t len, int *error)
+{
+    int news = 0;
+    *error = 0;
+    pthread_mutex_lock(&c->mu);
+    if (!c->loading && !c->reported) {
+        c->reported = 1;
+        char extra[160] = "";
+        if (c->too_big || c->too_many)
+            snprintf(extra, sizeof extra, "; %zu drawing%s over %d points and %zu past the "
+                     "first %d left out", c->too_big, c->too_big == 1 ? "" : "s",
+                     DP_CORR_MAX_POINTS, c->too_many, DP_CORR_MAX_DRAWINGS);
+        if (c->memory_only) {
+            dp_set_err(buf, len, "Corrections not loaded: %s", c->load_err);
+            *error = news = 1;
+        } else if (c->skipped) {
+            dp_set_err(buf, len, "%zu labelled drawings of yours; %zu damaged line%s left out (%s)%s",
+                    c->n, c->skipped, c->skipped == 1 ? "" : "s", c->why, extra);
+            *error = news = 1;
+        } else if (extra[0]) {
+            dp_set_err(buf, len, "%zu labelled drawings of yours%s", c->n, extra);
+            news = 1;
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    return news;
+}
+
+void dp_corrections_free(dp_corrections *c)
+{
+    if (!c)
+        return;
+    if (c->loader_live) {
+        pthread_mutex_lock(&c->mu);
+        c->stop = 1;
+        pthread_mutex_unlock(&c->mu);
+        pthread_join(c->loader, NULL);
+    }
+    free(c->img);
+    free(c->lab);
+    free(c->path);
+    free(c->pgm_prefix);
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char *err,
+                       size_t errlen)
+{
+    if (label < 0 || label > 9)
+        return dp_set_err(err, errlen, "label %d is not a digit", label);
+    float x[INK_INPUT_SIZE];
+    int r = ink_preprocess(d, x);
+    if (r <= 0)
+        return dp_set_err(err, errlen, r == 0 ? "nothing drawn" : "out of memory");
+    uint8_t u[INK_INPUT_SIZE];
+    dp_input_to_u8(x, u);
+    /* Make room first, so that once the files are written the drawing
+     * cannot fail to reach the in-memory set. */
+    pthread_mutex_lock(&c->mu);
+    if (c->loading) {
+        size_t have = c->n;
+        pthread_mutex_unlock(&c->mu);
+        /* The loader is still reading the file this would append to. */
+        return dp_set_err(err, errlen, "still loading your corrections (%zu so far): try again in "
+                       "a moment", have);
+    }
+    const char *file = c->memory_only ? NULL : c->path;
+    int room = 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        uint8_t *im = realloc(c->img, cap * INK_INPUT_SIZE);
+        if (im)
+            c->img = im;
+        uint8_t *lb = im ? realloc(c->lab, cap) : NULL;
+        if (lb) {
+            c->lab = lb;
+            c->cap = cap;
+        }
+        room = im && lb ? 0 : -1;
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (room != 0)
+        return dp_set_err(err, errlen, "out of memory");
+    if (file && dp_store_labelled(file, c->pgm_prefix, "user-", d, x, label, NULL, 0, err,
+                                  errlen) != 0)
+        return -1;
+    pthread_mutex_lock(&c->mu);
+    int count = push(c, u, label);
+    pthread_mutex_unlock(&c->mu);
+    return count;
+}
+
+int dp_corrections_snapshot(dp_corrections *c, uint8_t **img, uint8_t **lab, size_t *n)
+{
+    pthread_mutex_lock(&c->mu);
+    size_t k = c->n;
+    uint8_t *i = malloc(k * INK_INPUT_SIZE + 1), *l = malloc(k + 1);
+    if (i && l && k) {
+        memcpy(i, c->img, k * INK_INPUT_SIZE);
+        memcpy(l, c->lab, k);
+    }
+    pthread_mutex_unlock(&c->mu);
+    if (!i || !l) {
+        free(i);
+        free(l);
+        return -1;
+    }
+    *img = i;
+    *lab = l;
+    *n = k;
+    return 0;
+}
+
+void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], size_t *skipped,
+                           char *why, size_t whylen)
+{
+    pthread_mutex_lock(&c->mu);
+    if (total)
+        *total = c->n;
+    if (count)
+        memcpy(count, c->count, sizeof c->count);
+    if (skipped)
+        *skipped = c->skipped;
+    if (why && whylen)
+        snprintf(why, whylen, "%s", c->why);
+    pthread_mutex_unlock(&c->mu);
+}
+
+const char *dp_corrections_path(dp_corrections *c)
+{
+    pthread_mutex_lock(&c->mu);
+    const char *p = c->memory_only ? NULL : c->path;
+    pthread_mutex_unlock(&c->mu);
+    return p;
+}

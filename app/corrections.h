@@ -1,0 +1,103 @@
+/* corrections.h — the person's labelled drawings, kept on disk and in
+ * memory: one home for storing a labelled drawing (the S key, the digit
+ * keys) and for the set the background trainer learns from (bgtrain.h).
+ *
+ * On disk a drawing is a line of a strokes file (ink.h) plus its 28×28
+ * network input as a PGM beside it, named after the line's id.  The image is
+ * written first and the line second, so the strokes file never names a
+ * drawing whose image is missing; the image's name is reserved with O_EXCL
+ * and ids carry the process id and a random part, so two windows storing
+ * into one data directory never overwrite each other's pictures.
+ *
+ * Example
+ *     dp_corrections *c = dp_corrections_open("<dir>/corrections.strokes", err, n);
+ *     int k = dp_corrections_add(c, &drawing, 7, err, n);   // UI thread
+ *     dp_corrections_snapshot(c, &img, &lab, &count);       // any thread
+ *     dp_corrections_free(c);
+ *
+ * Thread safety: dp_corrections_add is for one thread at a time (the UI);
+ * dp_corrections_snapshot and dp_corrections_counts may run on any thread
+ * meanwhile (the store has its own lock). */
+#ifndef DIGITPAD_CORRECTIONS_H
+#define DIGITPAD_CORRECTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ink.h"
+
+typedef struct dp_corrections dp_corrections;
+
+/* Opens the store for the strokes file at path (NULL: memory only) and
+ * loads the drawings it holds, leaving out damaged lines (counted, see
+ * dp_corrections_counts) and lines without a digit label.  A missing file
+ * is an empty store.  NULL with the reason in err on an I/O error or out of
+ * memory. */
+dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen);
+
+/* Drawings above these sizes are left out when a file is loaded (counted,
+ * see dp_corrections_report): a real drawing has a few hundred points, and
+ * a file of huge lines must not cost minutes of rendering. */
+#define DP_CORR_MAX_POINTS 20000
+#define DP_CORR_MAX_DRAWINGS 20000
+
+/* dp_corrections_open for the window: returns at once and loads the file
+ * in a background thread, so the first frame never waits for it.  While
+ * it loads, counts and snapshots hold the drawings loaded so far and
+ * dp_corrections_add refuses ("still loading").  If the file cannot be
+ * read the store keeps drawings in memory only (dp_corrections_path then
+ * returns NULL) and dp_corrections_report says why.  NULL with the reason
+ * in err only when out of memory or no thread could be started. */
+dp_corrections *dp_corrections_open_background(const char *path, char *err, size_t errlen);
+
+/* 1 while a background load is still running. */
+int dp_corrections_loading(dp_corrections *c);
+
+/* Once a load has finished: 1 and a one-line report in buf when there is
+ * news (the file did not load, damaged lines or oversized drawings left
+ * out), with *error set when it is a failure to read the file; 0 when
+ * there is nothing to say or the load still runs.  Each report is given
+ * once. */
+int dp_corrections_report(dp_corrections *c, char *buf, size_t len, int *error);
+
+/* Frees the store (stopping a background load first); NULL is a no-op.
+ * Files are left as they are. */
+void dp_corrections_free(dp_corrections *c);
+
+/* Stores a drawing labelled 0..9: renders its network input
+ * (ink_preprocess), writes the image and the strokes line (when the store
+ * has a file) and adds it to the in-memory set.  Returns how many drawings
+ * now carry that label, or -1 (empty drawing, bad label, I/O error, out of
+ * memory) with the reason in err; on an error nothing is added anywhere. */
+int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char *err,
+                       size_t errlen);
+
+/* A copy of the in-memory set as of now: n images of INK_INPUT_SIZE bytes
+ * (0..255) and n labels, both malloc'd (caller frees; never NULL on
+ * success, even when n is 0).  0, or -1 when out of memory. */
+int dp_corrections_snapshot(dp_corrections *c, uint8_t **img, uint8_t **lab, size_t *n);
+
+/* Counts: total drawings, per digit (count may be NULL), damaged lines
+ * left out at open (skipped may be NULL) and the first one's reason
+ * ("path:line: reason", why may be NULL). */
+void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], size_t *skipped,
+                           char *why, size_t whylen);
+
+/* The path of the strokes file, or NULL for a memory-only store (also
+ * after a background load failed). */
+const char *dp_corrections_path(dp_corrections *c);
+
+/* The rule both stores follow, also for drawings saved with S: writes the
+ * 28×28 input to "<pgm_prefix><id>.pgm" under a fresh unique id (O_EXCL),
+ * then appends (label, id, strokes) to strokes_path; if the line cannot be
+ * written the image is removed again.  id_prefix starts the id ("user-").
+ * label is 0..9 or -1 ('?').  The id used goes to id (idlen bytes, may be
+ * NULL).  0, or -1 with the reason in err, nothing left behind. */
+int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const char *id_prefix,
+                      const ink_drawing *d, const float input[INK_INPUT_SIZE], int label,
+                      char *id, size_t idlen, char *err, size_t errlen);
+
+/* Converts a network input (floats in [0,1]) to bytes, rounding. */
+void dp_input_to_u8(const float *x, uint8_t *out);
+
+#endif

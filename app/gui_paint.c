@@ -1,0 +1,344 @@
+/* gui_paint.c — the window's drawing primitives: fonts at the layout's
+ * scale, cached text textures, rectangles (rounded), rings and streaming
+ * textures.  Knows nothing of what the window shows; gui_draw.c does. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fontconfig/fontconfig.h>
+
+#include "gui_internal.h"
+#include "paths.h"
+
+#define GUI_PI 3.14159265f
+
+int gui_sc(const gui_paint *p, float v)
+{
+    return (int)lroundf(v * p->scale);
+}
+
+/* ---------------------------------------------------------------- fonts */
+
+/* fontconfig's best match for pattern (e.g. "DejaVu Sans:style=Bold"): it
+ * substitutes a similar face when that family is missing, as any desktop
+ * would.  0, or -1 when there is no font file at all. */
+static int fc_find(const char *pattern, char *buf, size_t len)
+{
+    int rc = -1;
+    if (!FcInit())
+        return -1;
+    FcPattern *pat = FcNameParse((const FcChar8 *)pattern);
+    if (!pat)
+        return -1;
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *match = FcFontMatch(NULL, pat, &res);
+    FcChar8 *file = NULL;
+    if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch && file &&
+        access((const char *)file, R_OK) == 0) {
+        snprintf(buf, len, "%s", (const char *)file);
+        rc = 0;
+    }
+    if (match)
+        FcPatternDestroy(match);
+    FcPatternDestroy(pat);
+    return rc;
+}
+
+int gui_fonts_find(gui_paint *p)
+{
+    /* DIGITPAD_FONT names a font file to use instead of the bundled one. */
+    const char *want = getenv("DIGITPAD_FONT");
+    if (want && *want) {
+        if (access(want, R_OK) == 0) {
+            snprintf(p->font_path, sizeof p->font_path, "%s", want);
+            snprintf(p->bold_path, sizeof p->bold_path, "%s", want);
+            return 0;
+        }
+    } else if (dp_find_data_file("fonts/" DP_FONT_NAME, p->font_path, sizeof p->font_path) == 0) {
+        /* The bold face is optional: headings fall back to the regular one. */
+        if (dp_find_data_file("fonts/DejaVuSans-Bold.ttf", p->bold_path, sizeof p->bold_path) != 0)
+            snprintf(p->bold_path, sizeof p->bold_path, "%s", p->font_path);
+        return 0;
+    }
+    const char *missing = want && *want ? want : "fonts/" DP_FONT_NAME;
+    int found = fc_find("DejaVu Sans:style=Book", p->font_path, sizeof p->font_path) == 0 ||
+                fc_find("sans-serif", p->font_path, sizeof p->font_path) == 0;
+    if (found && fc_find("DejaVu Sans:style=Bold", p->bold_path, sizeof p->bold_path) != 0)
+        snprintf(p->bold_path, sizeof p->bold_path, "%s", p->font_path);
+    /* Only the file names are kept: fontconfig's caches can go now. */
+    FcFini();
+    if (!found) {
+        if (want && *want)
+            fprintf(stderr, "digitpad: cannot read DIGITPAD_FONT=%s, and fontconfig knows no "
+                            "sans font either\n", want);
+        else
+            fprintf(stderr, "digitpad: cannot find %s (next to the executable, in the source "
+                            "tree or the install prefix), and fontconfig knows no sans font "
+                            "either\n", missing);
+        return -1;
+    }
+    fprintf(stderr, "digitpad: note: %s not found; using %s (fontconfig)\n", missing,
+            p->font_path);
+    return 0;
+}
+
+static void text_cache_clear(gui_paint *p)
+{
+    for (size_t i = 0; i < GUI_TEXT_CACHE; i++) {
+        if (p->text[i].tex)
+            SDL_DestroyTexture(p->text[i].tex);
+        p->text[i].tex = NULL;
+    }
+}
+
+void gui_fonts_free(gui_paint *p)
+{
+    text_cache_clear(p);
+    for (int i = 0; i < GUI_FONT_N; i++) {
+        if (p->font[i])
+            TTF_CloseFont(p->font[i]);
+        p->font[i] = NULL;
+        p->font_px[i] = 0;
+    }
+}
+
+int gui_fonts_update(gui_paint *p)
+{
+    static const float base[GUI_FONT_N] = {14, 12, 17, 17, 24, 132};
+    static const int bold[GUI_FONT_N] = {0, 1, 0, 1, 1, 1};
+    int want[GUI_FONT_N], same = 1;
+    for (int i = 0; i < GUI_FONT_N; i++) {
+        want[i] = gui_sc(p, base[i]);
+        if (want[i] < 8)
+            want[i] = 8;
+        same &= p->font[i] != NULL && want[i] == p->font_px[i];
+    }
+    if (same)
+        return 0;
+    gui_fonts_free(p);
+    for (int i = 0; i < GUI_FONT_N; i++) {
+        const char *path = bold[i] ? p->bold_path : p->font_path;
+        p->font[i] = TTF_OpenFont(path, want[i]);
+        if (!p->font[i]) {
+            fprintf(stderr, "digitpad: cannot open font %s: %s\n", path, TTF_GetError());
+            gui_fonts_free(p);
+            return -1;
+        }
+        p->font_px[i] = want[i];
+    }
+    return 0;
+}
+
+/* Rendering text with FreeType every frame would dominate the frame time
+ * while drawing, so finished textures are kept, least recently used out. */
+static gui_text_entry *text_get(gui_paint *p, int font, SDL_Color c, const char *s)
+{
+    if (!s[0] || strlen(s) >= sizeof p->text[0].text)
+        return NULL;
+    size_t victim = 0;
+    for (size_t i = 0; i < GUI_TEXT_CACHE; i++) {
+        gui_text_entry *t = &p->text[i];
+        if (t->tex && t->font == font && memcmp(&t->color, &c, sizeof c) == 0 &&
+            strcmp(t->text, s) == 0) {
+            t->last_used = ++p->text_clock;
+            return t;
+        }
+        if (!t->tex || (p->text[victim].tex && t->last_used < p->text[victim].last_used))
+            victim = i;
+    }
+    SDL_Surface *surf = TTF_RenderUTF8_Blended(p->font[font], s, c);
+    if (!surf)
+        return NULL;
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(p->ren, surf);
+    int w = surf->w, h = surf->h;
+    SDL_FreeSurface(surf);
+    if (!tex)
+        return NULL;
+    gui_text_entry *t = &p->text[victim];
+    if (t->tex)
+        SDL_DestroyTexture(t->tex);
+    t->tex = tex;
+    t->font = font;
+    t->color = c;
+    t->w = w;
+    t->h = h;
+    t->last_used = ++p->text_clock;
+    snprintf(t->text, sizeof t->text, "%s", s);
+    return t;
+}
+
+/* Draws s with its top at y (or centred on y when vcenter); returns its
+ * width, 0 if nothing was drawn. */
+int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, int align,
+             int vcenter)
+{
+    gui_text_entry *t = text_get(p, font, c, s);
+    SDL_Surface *surf = NULL;
+    SDL_Texture *tex;
+    int w, h;
+    if (t) {
+        tex = t->tex;
+        w = t->w;
+        h = t->h;
+    } else {
+        /* Too long for the cache (long paths in messages): draw it once. */
+        if (!s[0] || !(surf = TTF_RenderUTF8_Blended(p->font[font], s, c)))
+            return 0;
+        tex = SDL_CreateTextureFromSurface(p->ren, surf);
+        w = surf->w;
+        h = surf->h;
+        SDL_FreeSurface(surf);
+        if (!tex)
+            return 0;
+    }
+    SDL_Rect r = {x - (align == AL_CENTER ? w / 2 : align == AL_RIGHT ? w : 0),
+                  vcenter ? y - h / 2 : y, w, h};
+    SDL_RenderCopy(p->ren, tex, NULL, &r);
+    if (!t)
+        SDL_DestroyTexture(tex);
+    return w;
+}
+
+int gui_text_width(gui_paint *p, int font, const char *s)
+{
+    int w = 0, h = 0;
+    if (TTF_SizeUTF8(p->font[font], s, &w, &h) != 0)
+        return 0;
+    return w;
+}
+
+void gui_set_color(gui_paint *p, SDL_Color c)
+{
+    SDL_SetRenderDrawColor(p->ren, c.r, c.g, c.b, c.a);
+}
+
+void gui_fill_rect(gui_paint *p, SDL_Rect r, SDL_Color c)
+{
+    gui_set_color(p, c);
+    SDL_RenderFillRect(p->ren, &r);
+}
+
+/* A rounded rectangle: three plain rectangles for the body and a triangle
+ * fan per corner.  Keeping the triangles small matters: the software
+ * renderer (Xvfb, the test drivers) rasterises triangles far slower than
+ * it fills rectangles. */
+void gui_fill_round(gui_paint *p, SDL_Rect r, float rad, SDL_Color c)
+{
+    enum { SEG = 6, NV = 4 * (SEG + 2) };
+    if (rad > (float)r.w / 2.0f)
+        rad = (float)r.w / 2.0f;
+    if (rad > (float)r.h / 2.0f)
+        rad = (float)r.h / 2.0f;
+    int ri = (int)rad;
+    if (ri < 1) {
+        gui_fill_rect(p, r, c);
+        return;
+    }
+    rad = (float)ri;
+    gui_fill_rect(p, (SDL_Rect){r.x + ri, r.y, r.w - 2 * ri, r.h}, c);
+    gui_fill_rect(p, (SDL_Rect){r.x, r.y + ri, ri, r.h - 2 * ri}, c);
+    gui_fill_rect(p, (SDL_Rect){r.x + r.w - ri, r.y + ri, ri, r.h - 2 * ri}, c);
+    SDL_Vertex v[NV];
+    int idx[4 * SEG * 3];
+    const float cx[4] = {(float)(r.x + r.w) - rad, (float)r.x + rad, (float)r.x + rad,
+                         (float)(r.x + r.w) - rad};
+    const float cy[4] = {(float)(r.y + r.h) - rad, (float)(r.y + r.h) - rad, (float)r.y + rad,
+                         (float)r.y + rad};
+    int n = 0, m = 0;
+    for (int k = 0; k < 4; k++) {
+        int centre = n;
+        v[n].position = (SDL_FPoint){cx[k], cy[k]};
+        v[n].color = c;
+        v[n].tex_coord = (SDL_FPoint){0, 0};
+        n++;
+        for (int i = 0; i <= SEG; i++) {
+            float ang = ((float)k + (float)i / SEG) * GUI_PI / 2.0f;
+            v[n].position = (SDL_FPoint){cx[k] + rad * cosf(ang), cy[k] + rad * sinf(ang)};
+            v[n].color = c;
+            v[n].tex_coord = (SDL_FPoint){0, 0};
+            if (i > 0) {
+                idx[m++] = centre;
+                idx[m++] = n - 1;
+                idx[m++] = n;
+            }
+            n++;
+        }
+    }
+    SDL_RenderGeometry(p->ren, NULL, v, n, idx, m);
+}
+
+void gui_card(gui_paint *p, SDL_Rect r, SDL_Color border, SDL_Color fill)
+{
+    int b = gui_sc(p, 1) > 0 ? gui_sc(p, 1) : 1;
+    gui_fill_round(p, r, (float)gui_sc(p, 10), border);
+    SDL_Rect inner = {r.x + b, r.y + b, r.w - 2 * b, r.h - 2 * b};
+    gui_fill_round(p, inner, (float)gui_sc(p, 10) - (float)b, fill);
+}
+
+void gui_ring(gui_paint *p, float x, float y, float r0, float r1, SDL_Color c)
+{
+    enum { SEG = 40 };
+    SDL_Vertex v[2 * SEG];
+    int idx[6 * SEG];
+    for (int i = 0; i < SEG; i++) {
+        float ang = (float)i * 2.0f * GUI_PI / SEG;
+        v[2 * i].position = (SDL_FPoint){x + r0 * cosf(ang), y + r0 * sinf(ang)};
+        v[2 * i + 1].position = (SDL_FPoint){x + r1 * cosf(ang), y + r1 * sinf(ang)};
+        v[2 * i].color = v[2 * i + 1].color = c;
+        v[2 * i].tex_coord = v[2 * i + 1].tex_coord = (SDL_FPoint){0, 0};
+        int j = (i + 1) % SEG;
+        int q[6] = {2 * i, 2 * i + 1, 2 * j, 2 * j, 2 * i + 1, 2 * j + 1};
+        memcpy(&idx[6 * i], q, sizeof q);
+    }
+    SDL_RenderGeometry(p->ren, NULL, v, 2 * SEG, idx, 6 * SEG);
+}
+
+/* ------------------------------------------------------------- textures */
+
+SDL_Texture *gui_make_stream(gui_paint *p, int w, int h, int nearest, char *err, size_t errlen)
+{
+    SDL_Texture *t =
+        SDL_CreateTexture(p->ren, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, w, h);
+    if (!t) {
+        snprintf(err, errlen, "Cannot create a texture: %s", SDL_GetError());
+        return NULL;
+    }
+    if (nearest)
+        SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
+    return t;
+}
+
+int gui_upload(SDL_Texture *t, const float *pix, int w, int h, SDL_Color paper, SDL_Color ink,
+               char *err, size_t errlen)
+{
+    void *mem;
+    int pitch;
+    if (SDL_LockTexture(t, NULL, &mem, &pitch) != 0) {
+        snprintf(err, errlen, "Cannot update a texture: %s", SDL_GetError());
+        return -1;
+    }
+    uint32_t lut[256];
+    for (int i = 0; i < 256; i++) {
+        float v = (float)i / 255.0f;
+        uint32_t r = (uint32_t)(paper.r + (ink.r - paper.r) * v + 0.5f);
+        uint32_t g = (uint32_t)(paper.g + (ink.g - paper.g) * v + 0.5f);
+        uint32_t b = (uint32_t)(paper.b + (ink.b - paper.b) * v + 0.5f);
+        lut[i] = 0xFF000000u | (r << 16) | (g << 8) | b;
+    }
+    for (int y = 0; y < h; y++) {
+        uint32_t *row = (uint32_t *)((unsigned char *)mem + (size_t)y * (size_t)pitch);
+        const float *src = pix + (size_t)y * (size_t)w;
+        for (int x = 0; x < w; x++) {
+            float v = src[x] * 255.0f + 0.5f;
+            row[x] = lut[v <= 0.0f ? 0 : v >= 255.0f ? 255 : (int)v];
+        }
+    }
+    SDL_UnlockTexture(t);
+    return 0;
+}

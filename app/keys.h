@@ -1,0 +1,75 @@
+/* keys.h — the window's key bindings as one table {key, modifiers, action,
+ * help}: the event handler looks keys up in it and the help overlay lists
+ * it, so a binding and its help line cannot drift apart.  No SDL here:
+ * keys are SDL's key codes for printable keys (their lowercase ASCII) and
+ * DP_KEY_* for the rest; gui.c maps SDL's codes onto these. */
+#ifndef DIGITPAD_KEYS_H
+#define DIGITPAD_KEYS_H
+
+#include <stddef.h>
+
+typedef enum dp_action {
+    DP_ACT_NONE,
+    DP_ACT_ESCAPE,        /* close help, or quit */
+    DP_ACT_HELP,
+    DP_ACT_UNDO,
+    DP_ACT_CLEAR,
+    DP_ACT_COMPARE,       /* raw canvas vs. normalised input */
+    DP_ACT_CORRECTION,    /* a digit key: store the drawing with that label */
+    DP_ACT_SAVE_DRAWING,
+    DP_ACT_TRAIN,         /* fine-tune in the background, or stop */
+    DP_ACT_TRAIN_SCRATCH,
+    DP_ACT_PANEL,         /* the training panel */
+    DP_ACT_SAVE_MODEL,
+    DP_ACT_POINTER        /* a help row for the mouse, touch or a drop */
+} dp_action;
+
+enum {
+    DP_KEY_BACKSPACE = 8,
+    DP_KEY_ESCAPE = 27,
+    DP_KEY_DELETE = 127,
+    DP_KEY_F1 = 0x10001,
+    DP_KEY_DIGIT = 0x10002,  /* any of 0-9 on the main keys or the keypad */
+    DP_KEY_POINTER = 0x10003 /* not a key: help rows for pointer gestures */
+};
+
+/* Which modifiers a binding wants (Alt and the rest are ignored). */
+typedef enum dp_mods {
+    DP_MODS_ANY,     /* any */
+    DP_MODS_NO_CTRL, /* without Ctrl (Shift or not) */
+    DP_MODS_NONE,    /* neither Ctrl nor Shift */
+    DP_MODS_CTRL,    /* with Ctrl */
+    DP_MODS_SHIFT    /* with Shift, without Ctrl */
+} dp_mods;
+
+typedef struct dp_binding {
+    int key;
+    dp_mods mods;
+    dp_action action;
+    int repeat;        /* a held key's auto-repeat triggers it again */
+    const char *label; /* pointer rows only; keys are named from key+mods */
+    const char *help;  /* the help overlay's text; bindings with the same
+                          action and text share one row */
+} dp_binding;
+
+/* The table, in help-overlay order; *n gets its length. */
+const dp_binding *dp_key_table(size_t *n);
+
+/* The binding a key press triggers: key (DP_KEY_* or a lowercase ASCII
+ * code), whether Ctrl and Shift are held and whether it is an auto-repeat.
+ * NULL when the key is not bound that way (or ignores repeats). */
+const dp_binding *dp_key_lookup(int key, int ctrl, int shift, int repeat);
+
+/* "Ctrl+Z", "Shift+T", "Esc", "0 – 9" (UTF-8) for a binding, into buf. */
+void dp_key_name(const dp_binding *b, char *buf, size_t len);
+
+typedef struct dp_help_row {
+    char keys[80];     /* "Ctrl+Z  or  U", "C, Delete, Backspace" */
+    const char *help;
+} dp_help_row;
+
+/* The help overlay's rows: one per (action, help text), keys joined, in
+ * table order.  Fills at most max rows; returns how many there are. */
+size_t dp_help_rows(dp_help_row *rows, size_t max);
+
+#endif

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Lists the calls between the C files of app/, nn/, ink/ and base/ and fails when
+# files call each other in a circle (a file calling up into one that calls
+# it back), the rule of docs/architecture.md.  Definitions come from ctags
+# (universal-ctags, Debian); call sites are read from the sources with
+# comments and strings removed.  A call counts when the name is defined in
+# exactly one other file there and not static (a file's own static helper
+# of the same name wins).
+#   scripts/check-cycles.sh [--list]    --list: print every file-to-file edge
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v ctags >/dev/null || { echo "check-cycles: needs ctags (scripts/deps.sh installs universal-ctags)" >&2; exit 2; }
+list=0
+[ "${1:-}" = "--list" ] && list=1
+files=$(ls app/*.c nn/*.c ink/*.c base/*.c 2>/dev/null)
+# shellcheck disable=SC2086
+ctags -x --kinds-C=f --language-force=C $files | LIST=$list python3 -c '
+import os, re, sys
+defs = {}     # name -> [(file, static)]
+for line in sys.stdin:
+    m = re.match(r"(\S+)\s+function\s+\d+\s+(\S+)\s+(.*)", line)
+    if m:
+        defs.setdefault(m.group(1), []).append((m.group(2), m.group(3).lstrip().startswith("static")))
+files = sorted({f for v in defs.values() for f, _ in v} | set(sys.argv[1:]))
+strip = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:\\.|[^\"\\])*\"|\x27(?:\\.|[^\x27\\])*\x27", re.S)
+edges = {}    # (a, b) -> example function
+for f in files:
+    src = strip.sub(" ", open(f, encoding="utf-8", errors="replace").read())
+    own = {n for n, v in defs.items() if any(g == f for g, _ in v)}
+    for n in set(re.findall(r"\b([A-Za-z_]\w*)\s*\(", src)):
+        if n in own or n not in defs:
+            continue
+        targets = [g for g, st in defs[n] if g != f and not st]
+        if len(targets) == 1:
+            edges.setdefault((f, targets[0]), n)
+if os.environ.get("LIST") == "1":
+    for (a, b), n in sorted(edges.items()):
+        print(f"{a} -> {b}   ({n})")
+# Strongly connected components (Tarjan): any with two or more files is a cycle.
+graph = {f: [] for f in files}
+for a, b in edges:
+    graph[a].append(b)
+index, low, on, stack, sccs, counter = {}, {}, set(), [], [], [0]
+def visit(v):
+    index[v] = low[v] = counter[0]; counter[0] += 1
+    stack.append(v); on.add(v)
+    for w in graph[v]:
+        if w not in index:
+            visit(w); low[v] = min(low[v], low[w])
+        elif w in on:
+            low[v] = min(low[v], index[w])
+    if low[v] == index[v]:
+        comp = []
+        while True:
+            w = stack.pop(); on.discard(w); comp.append(w)
+            if w == v:
+                break
+        if len(comp) > 1:
+            sccs.append(sorted(comp))
+sys.setrecursionlimit(10000)
+for v in files:
+    if v not in index:
+        visit(v)
+print(f"check-cycles: {len(files)} files, {len(edges)} file-to-file call edges")
+for comp in sccs:
+    print("cycle: " + ", ".join(comp))
+    for a in comp:
+        for b in comp:
+            if (a, b) in edges:
+                print(f"    {a} -> {b}   ({edges[(a, b)]})")
+sys.exit(1 if sccs else 0)
+' $files

@@ -1,0 +1,276 @@
+/* test_app_corrections.c — the corrections store (app/corrections.h): ids
+ * unique across processes (two forked writers into one file, issue 18 row
+ * 5), the image written before the strokes line and nothing left behind on
+ * failure, reloading, and the snapshot the trainer copies. */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "corrections.h"
+#include "ink.h"
+
+/* A vertical bar, shifted by k so each drawing differs a little. */
+static void one(ink_drawing *d, int k)
+{
+    ink_drawing_init(d);
+    ink_stroke_begin(d);
+    for (int i = 0; i <= 10; i++)
+        ink_stroke_add(d, 450.0f + (float)(k % 7) * 10.0f, 150.0f + 70.0f * (float)i);
+}
+
+static int count_files(const char *dir, const char *prefix, const char *suffix)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        size_t l = strlen(e->d_name), sl = strlen(suffix);
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && l > sl &&
+            strcmp(e->d_name + l - sl, suffix) == 0)
+            n++;
+    }
+    closedir(dp);
+    return n;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Two processes store 10 drawings each into one file at the same time. */
+static void test_two_processes(const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/two/corrections.strokes", dir);
+    char sub[1024];
+    snprintf(sub, sizeof sub, "%s/two", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            char err[512];
+            dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+            int bad = !c;
+            for (int i = 0; i < 10 && c; i++) {
+                ink_drawing d;
+                one(&d, i);
+                bad |= dp_corrections_add(c, &d, k, err, sizeof err) != i + 1;
+                ink_drawing_free(&d);
+            }
+            dp_corrections_free(c);
+            _exit(bad);
+        }
+        CHECK(kids[k] > 0);
+    }
+    for (int k = 0; k < 2; k++) {
+        int st = -1;
+        CHECK(waitpid(kids[k], &st, 0) == kids[k] && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    /* 20 lines, 20 distinct ids, 20 images, each image named by a line. */
+    ink_sample *s = NULL;
+    size_t n = 0;
+    char err[512];
+    CHECK(ink_read_file(path, &s, &n, err, sizeof err) == 0);
+    CHECK(n == 20);
+    CHECK(count_files(sub, "corrections-user-", ".pgm") == 20);
+    char *ids[20];
+    size_t m = n < 20 ? n : 20, per[2] = {0, 0};
+    for (size_t i = 0; i < m; i++) {
+        ids[i] = s[i].id;
+        if (s[i].label == 0 || s[i].label == 1)
+            per[s[i].label]++;
+        char pgm[1200];
+        snprintf(pgm, sizeof pgm, "%s/corrections-%s.pgm", sub, s[i].id);
+        CHECK(access(pgm, R_OK) == 0);
+    }
+    CHECK(per[0] == 10 && per[1] == 10);
+    qsort(ids, m, sizeof ids[0], cmp_str);
+    int dup = 0;
+    for (size_t i = 1; i < m; i++)
+        dup |= strcmp(ids[i - 1], ids[i]) == 0;
+    CHECK(!dup);
+    ink_samples_free(s, n);
+    /* A new store loads all of them. */
+    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        size_t total = 0, count[10];
+        dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+        CHECK(total == 20 && count[0] == 10 && count[1] == 10);
+        dp_corrections_free(c);
+    }
+}
+
+/* The image goes first: where it cannot be written, no line is added. */
+static void test_image_first(const char *dir)
+{
+    char sub[1024], path[1100], err[512];
+    snprintf(sub, sizeof sub, "%s/first", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
+    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    ink_drawing d;
+    one(&d, 0);
+    CHECK(dp_corrections_add(c, &d, 3, err, sizeof err) == 1);
+    /* A directory where the next image would go: the PGM prefix becomes a
+     * path through a file, so the image cannot be created. */
+    ink_drawing_free(&d);
+    dp_corrections_free(c);
+    char blocked[1200];
+    snprintf(blocked, sizeof blocked, "%s/blocked", sub);
+    FILE *f = fopen(blocked, "w"); /* a file where a directory is needed */
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    char strokes[1300], prefix[1300];
+    snprintf(strokes, sizeof strokes, "%s/drawings.strokes", sub);
+    snprintf(prefix, sizeof prefix, "%s/x-", blocked);
+    float input[INK_INPUT_SIZE] = {0};
+    one(&d, 1);
+    CHECK(dp_store_labelled(strokes, prefix, "", &d, input, 4, NULL, 0, err, sizeof err) == -1);
+    CHECK(err[0] != '\0');
+    CHECK(access(strokes, F_OK) != 0); /* no line written */
+    /* And an unwritable strokes file removes the image again. */
+    snprintf(strokes, sizeof strokes, "%s/nodir/drawings.strokes", sub);
+    snprintf(prefix, sizeof prefix, "%s/drawing-", sub);
+    CHECK(dp_store_labelled(strokes, prefix, "", &d, input, -1, NULL, 0, err, sizeof err) == -1);
+    CHECK(count_files(sub, "drawing-", ".pgm") == 0);
+    /* It works with '?' as the label and reports the id it used. */
+    snprintf(strokes, sizeof strokes, "%s/drawings.strokes", sub);
+    char id[128] = "";
+    CHECK(dp_store_labelled(strokes, prefix, "", &d, input, -1, id, sizeof id, err, sizeof err) ==
+          0);
+    char pgm[1500];
+    snprintf(pgm, sizeof pgm, "%s%s.pgm", prefix, id);
+    CHECK(id[0] != '\0' && access(pgm, R_OK) == 0);
+    size_t len = 0;
+    char *text = test_read_file(strokes, &len);
+    CHECK(text && strncmp(text, "? ", 2) == 0 && strstr(text, id) != NULL);
+    free(text);
+    ink_drawing_free(&d);
+}
+
+/* Memory-only store, bad input, the snapshot. */
+static void test_memory(void)
+{
+    char err[512];
+    dp_corrections *c = dp_corrections_open(NULL, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    CHECK(dp_corrections_path(c) == NULL);
+    ink_drawing d, empty;
+    one(&d, 2);
+    ink_drawing_init(&empty);
+    CHECK(dp_corrections_add(c, &empty, 3, err, sizeof err) == -1);
+    CHECK(strcmp(err, "nothing drawn") == 0);
+    CHECK(dp_corrections_add(c, &d, 10, err, sizeof err) == -1);
+    CHECK(dp_corrections_add(c, &d, -1, err, sizeof err) == -1);
+    uint8_t *img = NULL, *lab = NULL;
+    size_t n = 99;
+    CHECK(dp_corrections_snapshot(c, &img, &lab, &n) == 0 && n == 0 && img && lab);
+    free(img);
+    free(lab);
+    for (int i = 0; i < 70; i++) /* past the first growth (64) */
+        CHECK(dp_corrections_add(c, &d, i % 2 ? 7 : 2, err, sizeof err) == i / 2 + 1);
+    CHECK(dp_corrections_snapshot(c, &img, &lab, &n) == 0 && n == 70);
+    if (n == 70) {
+        CHECK(lab[0] == 2 && lab[1] == 7 && lab[69] == 7);
+        /* The stored image is the network input, in bytes. */
+        float x[INK_INPUT_SIZE];
+        uint8_t u[INK_INPUT_SIZE];
+        CHECK(ink_preprocess(&d, x) == 1);
+        dp_input_to_u8(x, u);
+        CHECK(memcmp(img, u, INK_INPUT_SIZE) == 0);
+    }
+    free(img);
+    free(lab);
+    ink_drawing_free(&d);
+    dp_corrections_free(c);
+    dp_corrections_free(NULL);
+}
+
+/* The window's background load: returns at once, caps oversized drawings,
+ * reports once, and a file that cannot be read leaves the store in memory
+ * only without touching the file. */
+static void test_background(const char *dir)
+{
+    char path[1024], err[512], news[600];
+    snprintf(path, sizeof path, "%s/bg.strokes", dir);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 30; i++)
+        fprintf(f, "%d d%d | 500,150 500,500 %d,850\n", i % 10, i, 480 + i);
+    /* One drawing over DP_CORR_MAX_POINTS points. */
+    fputs("3 huge |", f);
+    for (int i = 0; i <= DP_CORR_MAX_POINTS; i++)
+        fprintf(f, " %d,%d", 200 + i % 600, 200 + (i / 600) % 600);
+    fputs("\n", f);
+    fclose(f);
+    dp_corrections *c = dp_corrections_open_background(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    int error = -1;
+    for (int i = 0; i < 2000 && dp_corrections_loading(c); i++)
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+    CHECK(!dp_corrections_loading(c));
+    size_t total = 0;
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 30);
+    CHECK(dp_corrections_report(c, news, sizeof news, &error) == 1 && error == 0);
+    CHECK(strstr(news, "30 labelled drawings of yours; 1 drawing over 20000 points") != NULL);
+    CHECK(dp_corrections_report(c, news, sizeof news, &error) == 0); /* once */
+    CHECK(dp_corrections_path(c) != NULL);
+    ink_drawing d;
+    one(&d, 3);
+    CHECK(dp_corrections_add(c, &d, 8, err, sizeof err) == 4);
+    dp_corrections_free(c);
+    /* A directory where the file should be: not loaded, memory only. */
+    char sub[1100];
+    snprintf(sub, sizeof sub, "%s/adir.strokes", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    c = dp_corrections_open_background(sub, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        for (int i = 0; i < 2000 && dp_corrections_loading(c); i++)
+            nanosleep(&(struct timespec){0, 5000000}, NULL);
+        CHECK(dp_corrections_report(c, news, sizeof news, &error) == 1 && error == 1);
+        CHECK(strncmp(news, "Corrections not loaded: ", 24) == 0);
+        CHECK(dp_corrections_path(c) == NULL);
+        CHECK(dp_corrections_add(c, &d, 8, err, sizeof err) == 1);
+        CHECK(count_files(dir, "adir-", ".pgm") == 0);
+        dp_corrections_free(c);
+    }
+    /* Freed while loading: the loader stops and is joined. */
+    c = dp_corrections_open_background(path, err, sizeof err);
+    dp_corrections_free(c);
+    ink_drawing_free(&d);
+}
+
+int main(void)
+{
+    const char *dir = test_tmpdir();
+    test_memory();
+    test_image_first(dir);
+    test_two_processes(dir);
+    test_background(dir);
+    return test_finish("app_corrections");
+}

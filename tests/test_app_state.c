@@ -1,0 +1,295 @@
+/* test_app_state.c — the window's logic without a display: the key table
+ * (keys.h: lookups, modifiers, repeats, one help row per binding), the
+ * layout's boxes and mappings (layout.h) and the app state (appstate.h:
+ * strokes, eraser, undo, model threshold, predictions, S and digit keys). */
+#define _POSIX_C_SOURCE 200809L
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "appstate.h"
+#include "keys.h"
+#include "layout.h"
+#include "nn_file.h"
+
+/* ------------------------------------------------------------- key table */
+
+static dp_action act(int key, int ctrl, int shift, int repeat)
+{
+    const dp_binding *b = dp_key_lookup(key, ctrl, shift, repeat);
+    return b ? b->action : DP_ACT_NONE;
+}
+
+static void test_keys(void)
+{
+    CHECK(act('z', 1, 0, 0) == DP_ACT_UNDO);
+    CHECK(act('z', 0, 0, 0) == DP_ACT_NONE);      /* plain Z does nothing */
+    CHECK(act('u', 0, 0, 1) == DP_ACT_UNDO);      /* undo repeats while held */
+    CHECK(act('c', 0, 0, 0) == DP_ACT_CLEAR);
+    CHECK(act('c', 1, 0, 0) == DP_ACT_NONE);      /* Ctrl+C is not "clear" */
+    CHECK(act(DP_KEY_BACKSPACE, 0, 0, 0) == DP_ACT_CLEAR);
+    CHECK(act(DP_KEY_DELETE, 1, 1, 0) == DP_ACT_CLEAR);
+    CHECK(act('s', 0, 0, 0) == DP_ACT_SAVE_DRAWING);
+    CHECK(act('s', 1, 0, 0) == DP_ACT_SAVE_MODEL);
+    CHECK(act('s', 0, 0, 1) == DP_ACT_NONE);      /* a held S saves once */
+    CHECK(act('t', 0, 0, 0) == DP_ACT_TRAIN);
+    CHECK(act('t', 0, 1, 0) == DP_ACT_TRAIN_SCRATCH);
+    CHECK(act('t', 1, 0, 0) == DP_ACT_NONE);
+    CHECK(act('g', 0, 1, 0) == DP_ACT_PANEL);
+    CHECK(act('h', 0, 0, 0) == DP_ACT_HELP && act(DP_KEY_F1, 0, 0, 0) == DP_ACT_HELP);
+    CHECK(act('h', 0, 0, 1) == DP_ACT_NONE);
+    CHECK(act(DP_KEY_ESCAPE, 0, 0, 0) == DP_ACT_ESCAPE);
+    CHECK(act(DP_KEY_DIGIT, 0, 0, 0) == DP_ACT_CORRECTION);
+    CHECK(act(DP_KEY_DIGIT, 0, 0, 1) == DP_ACT_NONE); /* a held digit stores once */
+    CHECK(act('p', 0, 0, 0) == DP_ACT_COMPARE);
+    CHECK(act('q', 0, 0, 0) == DP_ACT_NONE);
+    CHECK(act(DP_KEY_POINTER, 0, 0, 0) == DP_ACT_NONE);
+
+    /* No two bindings claim the same key press: the table order never
+     * decides which one runs. */
+    size_t n;
+    const dp_binding *t = dp_key_table(&n);
+    int ambiguous = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            if (t[i].key != t[j].key || t[i].key == DP_KEY_POINTER)
+                continue;
+            for (int m = 0; m < 4; m++) {
+                const dp_binding *b = dp_key_lookup(t[i].key, m & 1, m >> 1, 0);
+                int hits = 0;
+                for (size_t k = 0; k < n; k++)
+                    if (t[k].key == t[i].key && b && t[k].action != b->action &&
+                        ((t[k].mods == DP_MODS_ANY) ||
+                         (t[k].mods == DP_MODS_CTRL && (m & 1)) ||
+                         (t[k].mods == DP_MODS_NO_CTRL && !(m & 1)) ||
+                         (t[k].mods == DP_MODS_NONE && m == 0) ||
+                         (t[k].mods == DP_MODS_SHIFT && m == 2)))
+                        hits++;
+                ambiguous |= hits > 0;
+            }
+        }
+    CHECK(!ambiguous);
+
+    /* Every binding is on a help row, and the rows read as before. */
+    dp_help_row rows[32];
+    size_t r = dp_help_rows(rows, 32);
+    CHECK(r == 14);
+    int found_undo = 0, found_clear = 0, found_help = 0, found_digit = 0;
+    for (size_t i = 0; i < r && i < 32; i++) {
+        found_undo |= strcmp(rows[i].keys, "Ctrl+Z  or  U") == 0;
+        found_clear |= strcmp(rows[i].keys, "C, Delete, Backspace") == 0;
+        found_help |= strcmp(rows[i].keys, "H  or  F1") == 0;
+        found_digit |= strcmp(rows[i].keys, "0 \xE2\x80\x93 9") == 0;
+    }
+    CHECK(found_undo && found_clear && found_help && found_digit);
+    for (size_t i = 0; i < n; i++) {
+        char name[64];
+        dp_key_name(&t[i], name, sizeof name);
+        int listed = 0;
+        for (size_t k = 0; k < r && k < 32; k++)
+            listed |= strstr(rows[k].keys, name) != NULL && strcmp(rows[k].help, t[i].help) == 0;
+        CHECK(listed);
+    }
+    CHECK(dp_help_rows(rows, 3) == 14); /* counts past max, fills only 3 */
+}
+
+/* ---------------------------------------------------------------- layout */
+
+static int inside(dp_rect in, dp_rect out)
+{
+    return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
+           in.y + in.h <= out.y + out.h;
+}
+
+static int overlap(dp_rect a, dp_rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static void test_layout(void)
+{
+    dp_layout l;
+    CHECK(dp_layout_compute(&l, 0, 640, 1000) == -1);
+    CHECK(dp_layout_compute(&l, 1000, 640, 0) == -1);
+    /* The default window: boxes as designed (margin 20, status 40). */
+    CHECK(dp_layout_compute(&l, 1000, 640, 1000) == 0);
+    CHECK(l.scale == 1.0f && l.px_per_win == 1.0f);
+    CHECK(l.canvas.x == 20 && l.canvas.y == 20 && l.canvas.w == 560 && l.canvas.h == 560);
+    CHECK(l.panel.x == 600 && l.panel.w == 380);
+    CHECK(l.head.h == 216 && l.bars.y == l.head.y + 216 + 20);
+    CHECK(l.status.y == 640 - 20 - 40 + 8 && l.status.h == 32);
+    /* At many sizes (and a HiDPI factor of 2) the boxes stay in the
+     * window, the canvas square, and nothing overlaps the canvas. */
+    int bad = 0;
+    static const int sizes[][2] = {{480, 320}, {1000, 640}, {1920, 1080}, {640, 1200},
+                                   {2000, 1280}, {3840, 2160}, {700, 700}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        for (int hidpi = 1; hidpi <= 2; hidpi++) {
+            int w = sizes[i][0] * hidpi, h = sizes[i][1] * hidpi;
+            if (dp_layout_compute(&l, w, h, sizes[i][0]) != 0) {
+                bad++;
+                continue;
+            }
+            dp_rect win = {0, 0, w, h};
+            bad += !inside(l.canvas, win) || !inside(l.panel, win) || !inside(l.status, win);
+            bad += l.canvas.w != l.canvas.h || l.canvas.w < 28;
+            bad += overlap(l.canvas, l.panel) || overlap(l.canvas, l.status);
+            bad += overlap(l.head, l.bars) || !inside(l.head, l.panel) || !inside(l.bars, l.panel);
+            bad += l.px_per_win != (float)hidpi;
+            /* Window -> box -> window round trip at the canvas's centre. */
+            int wx, wy;
+            float bx, by, px, py;
+            dp_layout_box_to_window(&l, 500.0f, 500.0f, &wx, &wy);
+            dp_layout_to_box(&l, (float)wx * l.px_per_win, (float)wy * l.px_per_win, &bx, &by);
+            bad += bx < 490.0f || bx > 510.0f || by < 490.0f || by > 510.0f;
+            dp_layout_box_to_px(&l, 0.0f, 0.0f, &px, &py);
+            bad += !dp_layout_in_canvas(&l, px, py) || dp_layout_in_canvas(&l, px - 1, py);
+        }
+    }
+    CHECK(bad == 0);
+    /* Off the canvas, points clamp to the box's edge. */
+    CHECK(dp_layout_compute(&l, 1000, 640, 1000) == 0);
+    float bx, by;
+    dp_layout_to_box(&l, -50.0f, 5000.0f, &bx, &by);
+    CHECK(bx == 0.0f && by > 999.9f && by < INK_BOX);
+}
+
+/* ------------------------------------------------------------- app state */
+
+static void draw_bar(app_state *s, float x)
+{
+    app_stroke_begin(s, x, 150.0f);
+    for (int i = 1; i <= 10; i++)
+        app_stroke_point(s, x, 150.0f + 70.0f * (float)i);
+}
+
+static nn_model *tiny_model(const char *threshold)
+{
+    nn_error e;
+    nn_arch arch;
+    if (nn_arch_parse("fc10,sigmoid", &arch, &e) != NN_OK)
+        return NULL;
+    nn_model *m = nn_model_create(&arch, &e);
+    if (!m)
+        return NULL;
+    nn_model_init_params(m, NN_INIT_XAVIER, 7);
+    if (threshold)
+        nn_model_meta_set(m, "threshold", threshold, NULL);
+    return m;
+}
+
+static void test_state(const char *dir)
+{
+    app_state s;
+    app_state_init(&s);
+    char title[128];
+    /* Strokes, undo, eraser. */
+    draw_bar(&s, 300.0f);
+    draw_bar(&s, 700.0f);
+    CHECK(s.drawing.n == 2);
+    CHECK(app_erase_at(&s, 500.0f, 500.0f) == 0); /* nothing within reach */
+    CHECK(app_erase_at(&s, 300.0f + app_eraser_radius() - 1.0f, 500.0f) == 1);
+    CHECK(s.drawing.n == 1 && s.drawing.strokes[0].pts[0].x == 700.0f);
+    CHECK(strcmp(s.message, "Erased 1 stroke") == 0);
+    app_undo(&s);
+    CHECK(s.drawing.n == 0 && strcmp(s.message, "Undid the last stroke") == 0);
+    app_undo(&s);
+    CHECK(strcmp(s.message, "Nothing to undo") == 0);
+    /* No model: the canvas renders, nothing is predicted. */
+    draw_bar(&s, 500.0f);
+    CHECK((app_update(&s, 280) & 3) == 3);
+    CHECK(app_update(&s, 280) == 0); /* nothing new */
+    CHECK(!s.pred.valid);
+    app_title(&s, title, sizeof title);
+    CHECK(strcmp(title, "digitpad") == 0);
+
+    /* The threshold rule (dp_parse_threshold, the command line's too): a
+     * number strictly inside (0,1) with nothing after it, else 0.5. */
+    static const struct { const char *meta; float want; } th[] = {
+        {"0.69", 0.69f}, {"1", 0.5f}, {"0", 0.5f}, {"nan", 0.5f}, {"-0.2", 0.5f},
+        {"0.3abc", 0.5f}, {NULL, 0.5f}};
+    for (size_t i = 0; i < sizeof th / sizeof th[0]; i++) {
+        nn_model *m = tiny_model(th[i].meta);
+        CHECK(m != NULL);
+        if (m) {
+            CHECK(app_install_model(&s, m, "tiny") == 0);
+            CHECK_NEAR(s.threshold, th[i].want, 1e-6);
+        }
+    }
+    /* Predictions: argmax and the unsure flag follow the outputs. */
+    app_update(&s, 280);
+    CHECK(s.pred.valid);
+    int top = 0;
+    for (int k = 1; k < 10; k++)
+        top = s.pred.y[k] > s.pred.y[top] ? k : top;
+    CHECK(s.pred.top == top && s.pred.conf == s.pred.y[top]);
+    CHECK(s.pred.unsure == (s.pred.conf < s.threshold));
+    app_title(&s, title, sizeof title);
+    CHECK(strncmp(title, "digitpad \xE2\x80\x94 ", 12) == 0);
+    /* A file that is no model keeps the old one. */
+    char bad[1024];
+    snprintf(bad, sizeof bad, "%s/bad.safetensors", dir);
+    FILE *f = fopen(bad, "w");
+    if (f) {
+        fputs("no model\n", f);
+        fclose(f);
+    }
+    CHECK(app_load_model_file(&s, bad) == -1);
+    CHECK(s.model && strcmp(s.model_name, "tiny") == 0 && s.message_error);
+    CHECK(strncmp(s.message, "Could not load model: ", 22) == 0);
+
+    /* Digit keys: one drawing, one correction; S: image and line. */
+    char err[256];
+    dp_corrections *c = dp_corrections_open(NULL, err, sizeof err);
+    CHECK(c != NULL);
+    CHECK(app_store_correction(&s, NULL, 4, 0, NULL) == 0 && s.message_error);
+    /* A store without a file says plainly that it keeps nothing on disk. */
+    CHECK(app_store_correction(&s, c, 4, 0, "no data directory: HOME unset") == 1);
+    CHECK(s.message_error && strstr(s.message, "Kept as a 4 for this session only, not on disk "
+                                               "(no data directory: HOME unset)") != NULL);
+    dp_corrections_free(c);
+    app_drawing_edited(&s);
+    char cpath[1100];
+    snprintf(cpath, sizeof cpath, "%s/corrections.strokes", dir);
+    c = dp_corrections_open(cpath, err, sizeof err);
+    CHECK(c != NULL);
+    CHECK(app_store_correction(&s, c, 4, 0, NULL) == 1);
+    CHECK(!s.message_error && strstr(s.message, "Saved as a 4") != NULL);
+    CHECK(app_store_correction(&s, c, 5, 0, NULL) == 0); /* already stored */
+    CHECK(strstr(s.message, "Already stored as a 4") != NULL);
+    app_stroke_point(&s, 510.0f, 900.0f);            /* an edit: a new drawing */
+    CHECK(app_store_correction(&s, c, 5, 1, NULL) == 1);
+    CHECK(strstr(s.message, "2 corrections; the next epoch") != NULL);
+    dp_corrections_free(c);
+    s.label = 4;
+    app_save_drawing(&s, NULL, "HOME unset");
+    CHECK(strcmp(s.message, "Not saved: HOME unset") == 0);
+    app_save_drawing(&s, dir, NULL);
+    CHECK(strncmp(s.message, "Saved as a 4 to ", 16) == 0);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/drawings.strokes", dir);
+    size_t len = 0;
+    char *text = test_read_file(path, &len);
+    CHECK(text && text[0] == '4');
+    free(text);
+    app_clear(&s);
+    CHECK(s.drawing.n == 0);
+    app_save_drawing(&s, dir, NULL);
+    CHECK(strcmp(s.message, "Nothing to save: the canvas is empty") == 0);
+    /* Messages are one line whatever they quote. */
+    app_message(&s, 0, "a\nb\x1b[2J");
+    CHECK(strcmp(s.message, "a?b?[2J") == 0);
+    app_state_free(&s);
+}
+
+int main(void)
+{
+    test_keys();
+    test_layout();
+    test_state(test_tmpdir());
+    return test_finish("app_state");
+}
