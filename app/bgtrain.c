@@ -300,10 +300,8 @@ static void ensure_mnist(bg_trainer *bg)
     nn_error e;
     if (nn_mnist_load(&bg->mnist_train, bg->mnist_dir, NN_MNIST_TRAIN, &e) != NN_OK) {
         bg->mnist_state = -1;
-        snprintf(bg->mnist_msg, sizeof bg->mnist_msg,
-                 "MNIST not found in %s: run scripts/fetch-mnist.sh (installed: "
-                 "digitpad-fetch-mnist)",
-                 bg->mnist_dir);
+        snprintf(bg->mnist_msg, sizeof bg->mnist_msg, "MNIST not found in %s: run %s",
+                 bg->mnist_dir, "scripts/fetch-mnist.sh or digitpad-fetch-mnist");
         return;
     }
     bg->mnist_state = 1;

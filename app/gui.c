@@ -29,14 +29,9 @@ static double now_s(void)
  * load (the caller then uses the shipped model and says why). */
 static int load_user_model(gui_app *a, char *why, size_t whylen)
 {
-    char dir[1024], err[512], path[1200];
-    if (a->opt->shipped_model || dp_user_data_dir(dir, sizeof dir, err, sizeof err) != 0)
+    char path[4200]; /* the command line's rule too (cli.h: dp_load_model_as_window) */
+    if (a->opt->shipped_model || !dp_user_model_path(path, sizeof path))
         return 0;
-    snprintf(path, sizeof path, "%s/%s", dir, BG_USER_MODEL_NAME);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    fclose(f);
     nn_error e;
     nn_model *m = nn_model_load(path, &e);
     if (!m) {
