@@ -182,6 +182,8 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
     rc |= set_meta(m, "command", command);
     snprintf(buf, sizeof buf, "%d", effective_threads(cfg->threads));
     rc |= set_meta(m, "threads", buf);
+    /* Results depend on the kernel path too (float rounding). */
+    rc |= set_meta(m, "kernels", nn_kernels_name());
     snprintf(buf, sizeof buf, "%.1f", train_s);
     rc |= set_meta(m, "train_seconds", buf);
     free(command);
@@ -301,6 +303,7 @@ int dp_cli_train(const dp_args *a)
            (double)cfg.lr, schedule_name(cfg.schedule), (double)cfg.weight_decay,
            cfg.loss == NN_LOSS_BCE ? "bce" : "mse", cfg.seed,
            cfg.augment ? "augmented" : "no augmentation", threads);
+    dp_print_kernels(stdout);
     fflush(stdout);
 
     dp_progress prog;

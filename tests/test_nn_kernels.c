@@ -58,8 +58,13 @@ static int close_enough(const double *analytic, const double *numeric, size_t n,
 
 static void test_gemm(void)
 {
-    const size_t shapes[][3] = {{1, 1, 1}, {1, 17, 9}, {7, 1, 5}, {5, 6, 1}, {13, 29, 300},
-                                {64, 196, 33}, {3, 4, 0}};
+    /* Small shapes take the plain loop; the rest the packed micro-kernels,
+     * with edge tiles in M and N, several K blocks (KC 256), M blocks (MC
+     * 96) and N blocks (NC 512), as gemm.c blocks them. */
+    const size_t shapes[][3] = {{1, 1, 1},     {1, 17, 9},    {7, 1, 5},     {5, 6, 1},
+                                {13, 29, 300}, {64, 196, 33}, {3, 4, 0},     {6, 16, 64},
+                                {8, 32, 64},   {97, 33, 257}, {100, 530, 20}, {64, 800, 196},
+                                {800, 196, 64}, {2, 3136, 128}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int ta = 0; ta < 2; ta++)
             for (int tb = 0; tb < 2; tb++)
@@ -515,13 +520,32 @@ static void test_golden(void)
 
 int main(void)
 {
-    nn_rng_seed(&rng, 1234);
-    test_gemm();
-    test_dense_vs_ref();
-    test_conv_vs_ref();
-    test_conv_n_vs_ref();
-    test_im2col_adjoint();
-    test_gradchecks();
+    /* Every kernel path this CPU and build can take (nn.h), each against
+     * the naive references. */
+    static const char *const paths[] = {"avx512", "avx2", "generic", "blas"};
+    int ran = 0;
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        if (!nn_kernels_available(paths[i])) {
+            printf("kernel path %s: not available on this CPU or build, skipped\n", paths[i]);
+            continue;
+        }
+        nn_error err;
+        CHECK(nn_kernels_use(paths[i], &err) == NN_OK);
+        CHECK(strcmp(nn_kernels_name(), paths[i]) == 0);
+        printf("kernel path %s\n", paths[i]);
+        nn_rng_seed(&rng, 1234);
+        test_gemm();
+        test_dense_vs_ref();
+        test_conv_vs_ref();
+        test_conv_n_vs_ref();
+        test_im2col_adjoint();
+        test_gradchecks();
+        ran++;
+    }
+    CHECK(ran >= 1);
+    CHECK(nn_kernels_available("generic"));
+    nn_error err;
+    CHECK(nn_kernels_use("avx9000", &err) == NN_EINVAL);
     test_loss_gradients();
     test_golden();
     return test_finish("test_nn_kernels");
