@@ -22,15 +22,6 @@ typedef struct nn_gemm_ukr {
 #if defined(__x86_64__)
 extern const nn_gemm_ukr nn_gemm_ukr_avx2;
 extern const nn_gemm_ukr nn_gemm_ukr_avx512;
-/* dispatch.c: the micro-kernel of the active path, NULL on the generic
- * path (plain loops) and the BLAS path. */
-const nn_gemm_ukr *nn_kernels_ukr(void);
-/* 1 when the active path is the CBLAS one (builds with NN_HAVE_CBLAS). */
-int nn_kernels_use_blas(void);
-/* nn_gemm through CBLAS (gemm.c; builds with NN_HAVE_CBLAS only). */
-void nn_gemm_cblas(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const float *A,
-                   size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
-
 #endif
 
 /* C (mr,nr) = tile (mr,nr; row stride ldt) + beta·C, beta 0 not reading C:
