@@ -4,6 +4,7 @@
  * newer than this code still gets the best path it supports.  The
  * environment variable DIGITPAD_KERNELS may force a lower path. */
 #include "gemm_internal.h"
+#include "kernels_conv_sparse.h"
 #include "nn.h"
 
 #include <pthread.h>
@@ -99,6 +100,11 @@ const nn_gemm_ukr *nn_kernels_ukr(void)
     default:
         return NULL;
     }
+}
+
+int nn_kernels_on_avx512(void)
+{
+    return current() == PATH_AVX512;
 }
 
 int nn_kernels_use_blas(void)
