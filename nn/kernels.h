@@ -106,6 +106,9 @@ void nn_maxpool_forward(const float *x, float *y, size_t planes, size_t h, size_
 /* dy -> dx += dy at each window's first maximum of x (PyTorch's tie rule). */
 void nn_maxpool_backward(const float *x, const float *dy, float *dx, size_t planes, size_t h,
                          size_t w);
+/* The same with branches, the comparisons written out, for tests. */
+void nn_maxpool_backward_ref(const float *x, const float *dy, float *dx, size_t planes,
+                             size_t h, size_t w);
 
 /* ----------------------------------------------------------- activations */
 

@@ -33,6 +33,39 @@ void nn_maxpool_forward(const float *x, float *y, size_t planes, size_t h, size_
 void nn_maxpool_backward(const float *x, const float *dy, float *dx, size_t planes, size_t h,
                          size_t w)
 {
+    /* As the reference below, but which of the four wins is computed with
+     * selects, not branches: in a ReLU output that is a coin toss per
+     * window, and the mispredictions cost 8% of a cnn training step
+     * (measured with perf). */
+    const size_t oh = h / 2, ow = w / 2;
+    for (size_t p = 0; p < planes; p++) {
+        const float *in = x + p * h * w;
+        float *din = dx + p * h * w;
+        const float *g = dy + p * oh * ow;
+        for (size_t oy = 0; oy < oh; oy++) {
+            const float *r0 = in + 2 * oy * w;
+            float *d0 = din + 2 * oy * w;
+            for (size_t ox = 0; ox < ow; ox++) {
+                const size_t c = 2 * ox;
+                const float a = r0[c], b = r0[c + 1], e = r0[w + c], f = r0[w + c + 1];
+                /* all-ones masks and and/or: GCC turns plain ternaries on
+                 * the offset back into branches */
+                float m = b > a ? b : a;
+                size_t off = (size_t)(b > a);
+                const size_t me = (size_t)0 - (size_t)(e > m);
+                m = e > m ? e : m;
+                off = (off & ~me) | (w & me);
+                const size_t mf = (size_t)0 - (size_t)(f > m);
+                off = (off & ~mf) | ((w + 1) & mf);
+                d0[c + off] += g[oy * ow + ox];
+            }
+        }
+    }
+}
+
+void nn_maxpool_backward_ref(const float *x, const float *dy, float *dx, size_t planes,
+                             size_t h, size_t w)
+{
     const size_t oh = h / 2, ow = w / 2;
     for (size_t p = 0; p < planes; p++) {
         const float *in = x + p * h * w;

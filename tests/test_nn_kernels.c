@@ -241,6 +241,27 @@ static void test_conv_n_vs_ref(void)
     }
 }
 
+/* Max-pool backward against its reference on values with many ties (ReLU
+ * outputs are mostly exact zeros), odd sizes included: the same bits. */
+static void test_maxpool_vs_ref(void)
+{
+    const size_t cases[][3] = {{3, 28, 28}, {5, 14, 14}, {2, 7, 9}, {4, 2, 2}};
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const size_t planes = cases[t][0], h = cases[t][1], w = cases[t][2];
+        const size_t nx = planes * h * w, ny = planes * (h / 2) * (w / 2);
+        float *x = alloc(nx), *dy = alloc(ny), *d0 = alloc(nx), *d1 = alloc(nx);
+        for (size_t i = 0; i < nx; i++)
+            x[i] = (float)nn_rng_below(&rng, 3) * 0.5f; /* 0, 0.5 or 1: ties everywhere */
+        fill(dy, ny, -1, 1);
+        fill(d0, nx, -1, 1);
+        memcpy(d1, d0, nx * sizeof *d0);
+        nn_maxpool_backward_ref(x, dy, d0, planes, h, w);
+        nn_maxpool_backward(x, dy, d1, planes, h, w);
+        CHECK(memcmp(d0, d1, nx * sizeof *d0) == 0);
+        free(x), free(dy), free(d0), free(d1);
+    }
+}
+
 /* col2im is im2col's adjoint: <im2col(x), c> = <x, col2im(c)>. */
 static void test_im2col_adjoint(void)
 {
@@ -539,6 +560,7 @@ int main(void)
         test_conv_vs_ref();
         test_conv_n_vs_ref();
         test_im2col_adjoint();
+        test_maxpool_vs_ref();
         test_gradchecks();
         ran++;
     }
