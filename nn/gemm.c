@@ -5,6 +5,7 @@
  * and the naive reference the tests compare every path against. */
 #include "gemm_internal.h"
 #include "kernels.h"
+#include "kernels_simd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,50 @@ void nn_gemm_plain(int ta, int tb, size_t M, size_t N, size_t K, float alpha, co
 #define GEMM_MC 96 /* a multiple of every MR (6, 8) */
 #define GEMM_NC 512 /* a multiple of every NR (16, 32) */
 
+#ifdef NZ_AVX
+/* d[i*ldd + j] = s[j*lds + i] for an 8x8 block, in registers.  Packing a
+ * row-major operand into column panels is a transpose; done one float at a
+ * time it cost as much as the micro-kernel's work on the fc layers'
+ * shapes (measured with perf). */
+static inline void tr8x8(const float *s, size_t lds, float *d, size_t ldd)
+{
+    __m256 r[8], t[8], u[8];
+    for (int i = 0; i < 8; i++)
+        r[i] = _mm256_loadu_ps(s + (size_t)i * lds);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; i++) {
+        _mm256_storeu_ps(d + (size_t)i * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
+        _mm256_storeu_ps(d + (size_t)(i + 4) * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
+    }
+}
+#endif
+
+/* dst[p*ld + c] = src[c*lds + p] for c < width, p < kc: `width` rows of
+ * a row-major matrix into a column panel of row length ld. */
+static void pack_transposed(const float *src, size_t lds, size_t width, size_t kc, float *dst,
+                            size_t ld)
+{
+    size_t p = 0;
+#ifdef NZ_AVX
+    if (width % 8 == 0)
+        for (; p + 8 <= kc; p += 8)
+            for (size_t c = 0; c < width; c += 8)
+                tr8x8(src + c * lds + p, lds, dst + p * ld + c, ld);
+#endif
+    for (size_t c = 0; c < width; c++)
+        for (size_t q = p; q < kc; q++)
+            dst[q * ld + c] = src[c * lds + q];
+}
+
 /* Ap: ceil(mc/mr) panels of kc x mr, rows past mc zero. */
 static void pack_a(int ta, const float *A, size_t lda, size_t i0, size_t mc, size_t p0,
                    size_t kc, size_t mr, float *restrict Ap)
@@ -108,17 +153,10 @@ static void pack_a(int ta, const float *A, size_t lda, size_t i0, size_t mc, siz
                     dst[r] = 0.0f;
             }
         } else {
-            for (size_t r = 0; r < mr; r++) {
-                float *dst = Ap + r;
-                if (r >= rows) {
-                    for (size_t p = 0; p < kc; p++)
-                        dst[p * mr] = 0.0f;
-                    continue;
-                }
-                const float *src = A + (i0 + q + r) * lda + p0;
+            pack_transposed(A + (i0 + q) * lda + p0, lda, rows, kc, Ap, mr);
+            for (size_t r = rows; r < mr; r++)
                 for (size_t p = 0; p < kc; p++)
-                    dst[p * mr] = src[p];
-            }
+                    Ap[p * mr + r] = 0.0f;
         }
     }
 }
@@ -140,17 +178,10 @@ static void pack_b(int tb, const float *B, size_t ldb, size_t p0, size_t kc, siz
                     dst[c] = 0.0f;
             }
         } else { /* op(B) column j is row j of B */
-            for (size_t c = 0; c < nr; c++) {
-                float *dst = Bp + c;
-                if (c >= cols) {
-                    for (size_t p = 0; p < kc; p++)
-                        dst[p * nr] = 0.0f;
-                    continue;
-                }
-                const float *src = B + (j0 + q + c) * ldb + p0;
+            pack_transposed(B + (j0 + q) * ldb + p0, ldb, cols, kc, Bp, nr);
+            for (size_t c = cols; c < nr; c++)
                 for (size_t p = 0; p < kc; p++)
-                    dst[p * nr] = src[p];
-            }
+                    Bp[p * nr + c] = 0.0f;
         }
     }
 }
