@@ -7,8 +7,11 @@
  *     digitpad infer <preset> kernels=<K> median_ms=<m> p99_ms=<p>
  *     digitpad epoch <preset> kernels=<K> threads=2 seconds=<s> extrapolated=<0|1>
  *     digitpad peak_rss_mb=<MB>
+ *     digitpad gemm kernels=<K> shape=<ta><tb>:MxNxK gflops=<G>   (--gemm only)
  * usage: bench_nn [--data DIR] [--seconds S] [--runs N] [--presets seed,mlp,cnn]
- *                 [--threads 1,2] [--epoch] [--epoch-seconds S]
+ *                 [--threads 1,2] [--epoch] [--epoch-seconds S] [--cnn-images N]
+ *        bench_nn --gemm    the matrix products of a cnn training step alone,
+ *                           best of 200 calls each (robust to a busy machine)
  * Training is real training: whole passes of nn_train_epoch over distinct
  * images (the seed and mlp: all 60,000, one epoch; cnn: 12,800, or --cnn-
  * images N) after a warm-up pass over a tenth of them, repeated until at
@@ -20,6 +23,7 @@
  * the inputs are real digits; otherwise synthetic sparse images (the seed's
  * kernels skip zero pixels, so all-random inputs would understate its speed). */
 #define _POSIX_C_SOURCE 200809L
+#include "kernels.h"
 #include "nn.h"
 #include "nn_data.h"
 
@@ -161,12 +165,46 @@ static void infer_latency(const char *preset, const nn_dataset *ds, int runs, do
     nn_model_free(m);
 }
 
+/* GFLOP/s of nn_gemm on the shapes a cnn training step of 32 samples per
+ * thread uses (conv2 forward, weight and input gradients; conv1 forward
+ * and weight gradient; fc1 forward, input and weight gradients), each the
+ * best of 200 calls: the fastest run is the one another process did not
+ * interrupt. */
+static void gemm_rates(void)
+{
+    static const size_t shapes[][5] = {{0, 0, 64, 196, 800}, {0, 1, 64, 800, 196},
+                                       {1, 0, 800, 196, 64}, {0, 0, 32, 784, 25},
+                                       {0, 1, 32, 25, 784},  {0, 1, 32, 128, 3136},
+                                       {0, 0, 32, 3136, 128}, {1, 0, 128, 3136, 32}};
+    const size_t cap = 800 * 3136;
+    float *A = malloc(cap * sizeof *A), *B = malloc(cap * sizeof *B), *C = malloc(cap * sizeof *C);
+    if (!A || !B || !C)
+        exit(1);
+    for (size_t i = 0; i < cap; i++)
+        A[i] = (float)(i % 7) * 0.1f, B[i] = (float)(i % 5) * 0.1f, C[i] = 0.0f;
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        const int ta = (int)shapes[s][0], tb = (int)shapes[s][1];
+        const size_t M = shapes[s][2], N = shapes[s][3], K = shapes[s][4];
+        double best = 1e9;
+        for (int r = 0; r < 200; r++) {
+            double t0 = now_s();
+            nn_gemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, 1.0f, C, N);
+            double t = now_s() - t0;
+            best = t < best ? t : best;
+        }
+        printf("digitpad gemm kernels=%s shape=%s%s:%zux%zux%zu gflops=%.1f\n", nn_kernels_name(),
+               ta ? "T" : "N", tb ? "T" : "N", M, N, K, 2e-9 * (double)(M * N * K) / best);
+    }
+    free(A), free(B), free(C);
+}
+
 int main(int argc, char **argv)
 {
     const char *data = NULL, *presets = "seed,mlp,cnn", *threads_list = "1,2";
     double seconds = 3.0, epoch_window = 10.0;
     int runs = 2000, epoch = 0;
     size_t cnn_images = 12800;
+    int gemm = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
@@ -184,10 +222,12 @@ int main(int argc, char **argv)
             epoch_window = atof(argv[++i]);
         else if (strcmp(argv[i], "--cnn-images") == 0 && i + 1 < argc)
             cnn_images = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "--gemm") == 0)
+            gemm = 1;
         else {
             fprintf(stderr, "usage: bench_nn [--data DIR] [--seconds S] [--runs N] "
                             "[--presets seed,mlp,cnn] [--threads 1,2] [--epoch] "
-                            "[--epoch-seconds S] [--cnn-images N]\n");
+                            "[--epoch-seconds S] [--cnn-images N] | --gemm\n");
             return 2;
         }
     }
@@ -195,6 +235,15 @@ int main(int argc, char **argv)
         seconds = 0.1;
     if (runs < 100)
         runs = 100;
+    nn_error kerr0;
+    if (gemm) {
+        if (nn_kernels_init(&kerr0) != NN_OK) {
+            fprintf(stderr, "bench_nn: %s\n", kerr0.msg);
+            return 2;
+        }
+        gemm_rates();
+        return 0;
+    }
     nn_dataset ds;
     nn_error err;
     int real = nn_mnist_load(&ds, nn_mnist_default_dir(data), NN_MNIST_TRAIN, &err) == NN_OK;

@@ -96,6 +96,25 @@ if [ -z "${BENCH_KERNELS:-}" ] && [ "$BEST" != avx2 ] &&
 fi
 echo "kernel paths compared: $KERNELS"
 
+# The matrix products alone, per path, and OpenBLAS's as this environment
+# makes it pick (the evidence for leaving OpenBLAS out of the default
+# build): a second build with -DDIGITPAD_BLAS=ON when OpenBLAS is installed.
+GEMM_PATHS=$KERNELS
+for k in $KERNELS; do
+    DIGITPAD_KERNELS=$k "$BUILD/bench_nn" --gemm | tee -a "$RAW"
+done
+if pkg-config --exists openblas 2>/dev/null; then
+    if cmake -S "$ROOT" -B "$BUILD-blas" -DCMAKE_BUILD_TYPE=Release -DDIGITPAD_BENCH=ON \
+        -DDIGITPAD_GUI=OFF -DDIGITPAD_BLAS=ON >"$TMP/cmake-blas.log" 2>&1 &&
+        cmake --build "$BUILD-blas" -j2 --target bench_nn digitpad >"$TMP/build-blas.log" 2>&1; then
+        echo "OpenBLAS: $("$BUILD-blas/digitpad" --version 2>&1 | grep '^kernels:') (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
+        DIGITPAD_KERNELS=blas OPENBLAS_NUM_THREADS=1 "$BUILD-blas/bench_nn" --gemm | tee -a "$RAW"
+        GEMM_PATHS="$GEMM_PATHS blas"
+    else
+        echo "(OpenBLAS build failed: no blas column; see $BUILD-blas)"
+    fi
+fi
+
 PY=/usr/bin/python3
 HAVE_TORCH=0
 if [ -x "$PY" ] && "$PY" -c 'import torch' 2>/dev/null; then
@@ -234,6 +253,24 @@ END {
         if (c2 != "" && t2 != "") printf "  real cnn training vs PyTorch: %.2fx at 2 threads (target >= 1.5x), %.2fx at 1 (>= 1.2x)\n", c2 / t2, c1 / t1
         if (m2 != "" && u2 != "") printf "  mlp training vs PyTorch: %.2fx at 2 threads, %.2fx at 1 (targets >= 2x)\n", m2 / u2, m1 / u1
         if (ci != "" && ti != "") printf "  cnn inference: %.3f ms, %.2f of PyTorch'"'"'s %.3f ms (target <= 0.5)\n", ci, ci / ti, ti
+    }
+}' "$RAW"
+
+# The matrix products: GFLOP/s per shape and path.
+awk -v paths="$GEMM_PATHS" '
+/^digitpad gemm / {
+    split($3, a, "="); split($4, b, "="); split($5, c, "=")
+    g[a[2], b[2]] = c[2]; if (!(b[2] in seen)) { seen[b[2]] = 1; order[++ns] = b[2] }
+}
+END {
+    np = split(paths, P, " ")
+    line = sprintf("\n%-24s", "nn_gemm GFLOP/s (best of 200)")
+    for (i = 1; i <= np; i++) line = line sprintf(" %9s", P[i])
+    print line
+    for (s = 1; s <= ns; s++) {
+        line = sprintf("%-24s", order[s])
+        for (i = 1; i <= np; i++) line = line sprintf(" %9s", ((P[i], order[s]) in g) ? g[P[i], order[s]] : "-")
+        print line
     }
 }' "$RAW"
 
