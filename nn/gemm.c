@@ -7,6 +7,7 @@
 #include "kernels.h"
 #include "kernels_simd.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,34 +93,10 @@ void nn_gemm_plain(int ta, int tb, size_t M, size_t N, size_t K, float alpha, co
 #define GEMM_MC 96 /* a multiple of every MR (6, 8) */
 #define GEMM_NC 512 /* a multiple of every NR (16, 32) */
 
-#ifdef NZ_AVX
-/* d[i*ldd + j] = s[j*lds + i] for an 8x8 block, in registers.  Packing a
- * row-major operand into column panels is a transpose; done one float at a
- * time it cost as much as the micro-kernel's work on the fc layers'
- * shapes (measured with perf). */
-static inline void tr8x8(const float *s, size_t lds, float *d, size_t ldd)
-{
-    __m256 r[8], t[8], u[8];
-    for (int i = 0; i < 8; i++)
-        r[i] = _mm256_loadu_ps(s + (size_t)i * lds);
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
-        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
-        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int i = 0; i < 4; i++) {
-        _mm256_storeu_ps(d + (size_t)i * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
-        _mm256_storeu_ps(d + (size_t)(i + 4) * ldd, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
-    }
-}
-#endif
 
-/* dst[p*ld + c] = src[c*lds + p] for c < width, p < kc: `width` rows of
+/* dst[p*ld + c] = src[c*lds + p] for c < width, p < kc (8x8 blocks in
+ * registers: one float at a time this cost as much as the micro-kernel's
+ * work on the fc layers' shapes, measured with perf): `width` rows of
  * a row-major matrix into a column panel of row length ld. */
 static void pack_transposed(const float *src, size_t lds, size_t width, size_t kc, float *dst,
                             size_t ld)
@@ -129,7 +106,7 @@ static void pack_transposed(const float *src, size_t lds, size_t width, size_t k
     if (width % 8 == 0)
         for (; p + 8 <= kc; p += 8)
             for (size_t c = 0; c < width; c += 8)
-                tr8x8(src + c * lds + p, lds, dst + p * ld + c, ld);
+                nn_tr8x8(src + c * lds + p, lds, dst + p * ld + c, ld);
 #endif
     for (size_t c = 0; c < width; c++)
         for (size_t q = p; q < kc; q++)
@@ -196,6 +173,58 @@ void nn_gemm_tile_merge(const float *tile, size_t ldt, float *c, size_t ldc, flo
         }
 }
 
+/* Each thread's packing buffer (~0.6 MB at most), kept between calls and
+ * freed when the thread ends.  Allocating it per call cost system time on
+ * every product (glibc hands blocks this large to mmap; under `ulimit -v`,
+ * with no room for per-thread arenas, --eval took twice as long, measured),
+ * and the products' callers have no workspace to lend.  Per thread, so no
+ * two threads ever share it. */
+static pthread_key_t pack_key;
+static pthread_once_t pack_once = PTHREAD_ONCE_INIT;
+static int pack_key_ok;
+
+typedef struct pack_buf {
+    float *p;
+    size_t cap;
+} pack_buf;
+
+static void pack_buf_free(void *v)
+{
+    pack_buf *b = v;
+    free(b->p);
+    free(b);
+}
+
+static void pack_key_make(void)
+{
+    pack_key_ok = pthread_key_create(&pack_key, pack_buf_free) == 0;
+}
+
+static float *pack_buffer(size_t floats)
+{
+    pthread_once(&pack_once, pack_key_make);
+    if (!pack_key_ok)
+        return NULL;
+    pack_buf *b = pthread_getspecific(pack_key);
+    if (!b) {
+        if (!(b = calloc(1, sizeof *b)))
+            return NULL;
+        if (pthread_setspecific(pack_key, b) != 0) {
+            free(b);
+            return NULL;
+        }
+    }
+    if (b->cap < floats) {
+        float *p = aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64);
+        if (!p)
+            return NULL;
+        free(b->p);
+        b->p = p;
+        b->cap = (floats * sizeof(float) + 63) / 64 * 64 / sizeof(float);
+    }
+    return b->p;
+}
+
 int nn_gemm_packed(const nn_gemm_ukr *u, int ta, int tb, size_t M, size_t N, size_t K,
                    float alpha, const float *A, size_t lda, const float *B, size_t ldb,
                    float beta, float *C, size_t ldc)
@@ -207,9 +236,7 @@ int nn_gemm_packed(const nn_gemm_ukr *u, int ta, int tb, size_t M, size_t N, siz
     /* Bp starts on a cache line too: the micro-kernels load B aligned. */
     const size_t a_floats = (mcap / mr * mr * kcap + 15) / 16 * 16;
     const size_t b_floats = ncap / nr * nr * kcap;
-    /* One allocation per call: ~0.6 MB at most, small beside the product's
-     * work, and no state kept between calls or threads. */
-    float *buf = aligned_alloc(64, ((a_floats + b_floats) * sizeof(float) + 63) / 64 * 64);
+    float *buf = pack_buffer(a_floats + b_floats);
     if (!buf)
         return 0;
     float *Ap = buf, *Bp = buf + a_floats;
@@ -230,7 +257,6 @@ int nn_gemm_packed(const nn_gemm_ukr *u, int ta, int tb, size_t M, size_t N, siz
             }
         }
     }
-    free(buf);
     return 1;
 }
 

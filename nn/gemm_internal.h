@@ -30,8 +30,9 @@ void nn_gemm_tile_merge(const float *tile, size_t ldt, float *c, size_t ldc, flo
                         size_t mr, size_t nr);
 
 /* nn_gemm's contract with micro-kernel u (GotoBLAS blocking: panels of B
- * and blocks of A packed into one scratch allocation).  Returns 0, having
- * done nothing, when that scratch cannot be allocated. */
+ * and blocks of A packed into the calling thread's scratch, kept until the
+ * thread ends).  Returns 0, having done nothing, when that scratch cannot
+ * be allocated. */
 int nn_gemm_packed(const nn_gemm_ukr *u, int ta, int tb, size_t M, size_t N, size_t K,
                    float alpha, const float *A, size_t lda, const float *B, size_t ldb,
                    float beta, float *C, size_t ldc);

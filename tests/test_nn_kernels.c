@@ -262,6 +262,25 @@ static void test_maxpool_vs_ref(void)
     }
 }
 
+/* nn_transpose in 8x8 register blocks with ragged edges, strided. */
+static void test_transpose(void)
+{
+    const size_t cases[][2] = {{196, 64}, {37, 21}, {8, 8}, {9, 17}, {64, 800}};
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const size_t rows = cases[t][0], cols = cases[t][1], lds = cols + 3, ldd = rows + 5;
+        float *src = alloc(rows * lds), *dst = alloc(cols * ldd);
+        fill(src, rows * lds, -1, 1);
+        fill(dst, cols * ldd, -1, 1);
+        nn_transpose(src, lds, dst, ldd, rows, cols);
+        int ok = 1;
+        for (size_t r = 0; r < rows; r++)
+            for (size_t c = 0; c < cols; c++)
+                ok &= dst[c * ldd + r] == src[r * lds + c];
+        CHECK(ok);
+        free(src), free(dst);
+    }
+}
+
 /* col2im is im2col's adjoint: <im2col(x), c> = <x, col2im(c)>. */
 static void test_im2col_adjoint(void)
 {
@@ -561,6 +580,7 @@ int main(void)
         test_conv_n_vs_ref();
         test_im2col_adjoint();
         test_maxpool_vs_ref();
+        test_transpose();
         test_gradchecks();
         ran++;
     }
