@@ -2,6 +2,7 @@
  * Every flag is looked up in one table that says whether it takes a value
  * and which modes accept it, so "wrong mode" errors need no special cases. */
 #include "args.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,8 +28,8 @@ enum {
 typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
-    O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
-    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_COUNT
+    O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_DRAWN, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -57,6 +58,8 @@ static const opt_def OPTS[O_COUNT] = {
     [O_ELASTIC] = {"--elastic", 1, -1, M_TRAIN},
     [O_STYLES] = {"--styles", 1, -1, M_TRAIN},
     [O_NEGATIVES] = {"--negatives", 1, -1, M_TRAIN},
+    [O_SHAPES] = {"--shapes", 1, -1, M_TRAIN},
+    [O_DRAWN_STYLES] = {"--drawn-styles", 1, -1, M_TRAIN},
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN},
     [O_OUT] = {"--out", 1, -1, M_TRAIN},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN},
@@ -65,8 +68,10 @@ static const opt_def OPTS[O_COUNT] = {
     [O_MODEL] = {"--model", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT | M_GUI},
     [O_SIZE] = {"--size", 1, -1, M_GUI},
     [O_SCRIPT] = {"--script", 1, -1, M_GUI},
-    [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI},
+    [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI | M_EVAL | M_PSTROKES | M_PREDICT},
     [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES},
+    [O_SALIENCY] = {"--saliency", 1, -1, M_PSTROKES | M_PREDICT},
+    [O_DRAWN] = {"--drawn", 0, -1, M_EVAL},
 };
 
 const char *dp_mode_flag(dp_mode m)
@@ -110,9 +115,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
         /* Messages quote the user's arguments; a newline or escape code in
          * one must not break the one-line message or drive the terminal
          * (found by tests/fuzz/fuzz_args.c). */
-        for (char *p = err; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                *p = '?';
+        text_clean(err);
     }
     va_end(ap);
     return -1;
@@ -159,6 +162,15 @@ int dp_parse_double(const char *s, double lo, double hi, double *out)
     if (errno == ERANGE && fabs(v) > 1.0)
         return -1;
     if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int dp_parse_threshold(const char *s, double *out)
+{
+    double v;
+    if (dp_parse_double(s, 0.0, 1.0, &v) != 0 || v <= 0.0 || v >= 1.0)
         return -1;
     *out = v;
     return 0;
@@ -282,6 +294,16 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
             return fail(err, errlen, "--negatives: '%s' is not a fraction from 0 to 0.5", v);
         a->negatives = d;
         return 0;
+    case O_SHAPES:
+        if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
+            return fail(err, errlen, "--shapes: '%s' is not a fraction from 0 to 1", v);
+        a->shapes = d;
+        return 0;
+    case O_DRAWN_STYLES:
+        if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
+            return fail(err, errlen, "--drawn-styles: '%s' is not a fraction from 0 to 1", v);
+        a->drawn_styles = d;
+        return 0;
     case O_LIMIT:
         if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)
             return fail(err, errlen, "--limit: '%s' is not a whole number of images (1 or more)",
@@ -325,6 +347,11 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         if (!*v)
             return fail(err, errlen, "--save-inputs needs a directory");
         a->save_inputs = v;
+        return 0;
+    case O_SALIENCY:
+        if (!*v)
+            return fail(err, errlen, "--saliency needs a directory");
+        a->saliency = v;
         return 0;
     case O_SCRIPT:
         if (!*v)
@@ -437,6 +464,8 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
             a->augment = 1;
         } else if (id == O_SHIPPED) {
             a->shipped_model = 1;
+        } else if (id == O_DRAWN) {
+            a->drawn = 1;
         } else if (value && set_value(a, (opt_id)id, o->name, value, err, errlen) != 0) {
             return -1;
         }

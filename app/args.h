@@ -7,10 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Exit codes shared by every mode. */
+/* Exit codes shared by every mode: the one table, also in README.md and
+ * --help.  dp_exit_for (cli.h) maps a library status onto it. */
 #define DP_EXIT_OK 0
 #define DP_EXIT_BELOW 1 /* --train: final test accuracy below --min-accuracy */
-#define DP_EXIT_USAGE 2 /* bad usage or bad input (file, data, model) */
+#define DP_EXIT_USAGE 2 /* bad usage or bad input (file, data, model, save target) */
+#define DP_EXIT_TRAIN 3 /* --train failed: the loss or a weight became NaN or infinite */
+#define DP_EXIT_NOMEM 4 /* out of memory */
 
 /* Limits on values; anything beyond is refused as a usage error. */
 #define DP_MAX_EPOCHS 10000
@@ -51,6 +54,8 @@ typedef struct dp_args {
     double elastic;        /* --elastic ALPHA: 0 off; implies augment */
     double styles;         /* --styles P: 0 off; implies augment */
     double negatives;      /* --negatives P: 0 off; implies augment */
+    double shapes;         /* --shapes P: non-digits drawn by rule, P x the training set */
+    double drawn_styles;   /* --drawn-styles P: styled digits drawn by rule, likewise */
     size_t limit;          /* 0: every training image */
     const char *out;       /* NULL: DP_DEFAULT_OUT */
     double min_accuracy;   /* < 0: no check */
@@ -65,6 +70,8 @@ typedef struct dp_args {
     /* --predict-strokes FILE */
     const char *strokes_path;
     const char *save_inputs;  /* --save-inputs DIR: each drawing's 28x28 input */
+    int drawn;                /* --eval --drawn: also the rule-drawn test sets */
+    const char *saliency;     /* --saliency DIR: why each answer, as a PGM */
     /* --predict IMAGE... (array owned by the struct: dp_args_free) */
     const char **images;
     size_t n_images;
@@ -98,5 +105,13 @@ const char *dp_mode_flag(dp_mode m);
  * 0 on success, -1 otherwise. */
 int dp_parse_long(const char *s, long lo, long hi, long *out);
 int dp_parse_double(const char *s, double lo, double hi, double *out);
+
+/* The one parser for a model's "threshold" metadata, used by the command
+ * line and the window alike: a number strictly between 0 and 1 (at 0 or 1
+ * every answer would be sure, or unsure), written as dp_parse_double
+ * wants it (no trailing junk, no nan or inf).  0, or -1 (then callers use
+ * DP_DEFAULT_THRESHOLD). */
+int dp_parse_threshold(const char *s, double *out);
+#define DP_DEFAULT_THRESHOLD 0.5
 
 #endif

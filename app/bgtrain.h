@@ -46,10 +46,11 @@
 #include "ink.h"
 #include "nn.h"
 #include "nn_data.h"
+#include "paths.h"
 
 /* File names inside the user's data directory (paths.h: dp_user_data_dir). */
 #define BG_CORRECTIONS_NAME "corrections.strokes"
-#define BG_USER_MODEL_NAME "model.safetensors"
+#define BG_USER_MODEL_NAME DP_USER_MODEL_NAME
 
 /* Points kept for the live loss/accuracy plot. */
 #define BG_HISTORY 256

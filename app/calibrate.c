@@ -139,13 +139,17 @@ static nn_status top_outputs(const nn_model *m, int threads, const calib_src *sr
                              float *top, int *pred, nn_error *err)
 {
     const int parts = calib_parts(threads, n);
+    /* A model from a file may have wide layers: all threads' batches of
+     * activations together stay within the library's budget, as in
+     * nn_evaluate. */
+    const size_t batch = nn_batch_cap(m, CALIB_BATCH, (size_t)parts);
     nn_workspace **ws = calloc((size_t)parts, sizeof *ws);
     float **xb = calloc((size_t)parts, sizeof *xb), **yb = calloc((size_t)parts, sizeof *yb);
     int ok = ws && xb && yb;
     for (int c = 0; ok && c < parts; c++) {
-        ws[c] = nn_workspace_create(m, CALIB_BATCH, NULL);
-        xb[c] = malloc(CALIB_BATCH * INK_INPUT_SIZE * sizeof(float));
-        yb[c] = malloc(CALIB_BATCH * 10 * sizeof(float));
+        ws[c] = nn_workspace_create(m, batch, NULL);
+        xb[c] = malloc(batch * INK_INPUT_SIZE * sizeof(float));
+        yb[c] = malloc(batch * 10 * sizeof(float));
         ok = ws[c] && xb[c] && yb[c];
     }
     int failed = 0;
@@ -156,8 +160,8 @@ static nn_status top_outputs(const nn_model *m, int threads, const calib_src *sr
         for (int c = 0; c < parts; c++) {
             const size_t lo = n * (size_t)c / (size_t)parts;
             const size_t hi = n * (size_t)(c + 1) / (size_t)parts;
-            for (size_t b = lo; b < hi; b += CALIB_BATCH) {
-                const size_t k = hi - b < CALIB_BATCH ? hi - b : CALIB_BATCH;
+            for (size_t b = lo; b < hi; b += batch) {
+                const size_t k = hi - b < batch ? hi - b : batch;
                 const float *x = src->x ? src->x + b * INK_INPUT_SIZE : xb[c];
                 if (!src->x)
                     for (size_t i = 0; i < k; i++)

@@ -9,6 +9,7 @@
 
 #include "nn_file.h"
 #include "paths.h"
+#include "text.h"
 
 #ifdef NN_HAVE_OPENMP
 #include <omp.h>
@@ -20,12 +21,14 @@
 
 void dp_errorf(const char *fmt, ...)
 {
+    /* Messages quote paths, ids and values from files: cleaned here, the
+     * one place they all pass, so none can drive the terminal. */
+    char msg[2048];
     va_list ap;
     va_start(ap, fmt);
-    fputs("digitpad: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    fprintf(stderr, "digitpad: %s\n", text_clean(msg));
 }
 
 void dp_print_kernels(FILE *f)
@@ -48,8 +51,44 @@ void dp_print_kernels(FILE *f)
     }
 }
 
-nn_model *dp_load_model(const char *path, char *used, size_t len)
+int dp_exit_for(nn_status s)
 {
+    switch (s) {
+    case NN_OK: return DP_EXIT_OK;
+    case NN_ENOMEM: return DP_EXIT_NOMEM;
+    case NN_EDIVERGED: return DP_EXIT_TRAIN;
+    default: return DP_EXIT_USAGE;
+    }
+}
+
+int dp_fail(const nn_error *err)
+{
+    dp_errorf("%s", err->msg);
+    return dp_exit_for(err->status);
+}
+
+nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc)
+{
+    return dp_load_model_as_window(path, 1, used, len, NULL, rc);
+}
+
+nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, size_t len,
+                                  const char **origin, int *rc)
+{
+    *rc = DP_EXIT_USAGE;
+    if (origin)
+        *origin = path ? "given with --model" : "the shipped model";
+    if (!path && !shipped && dp_user_model_path(used, len)) {
+        /* the window starts with the user's saved model: so do we */
+        nn_error err;
+        nn_model *m = nn_model_load(used, &err);
+        if (m) {
+            if (origin)
+                *origin = "your saved model, as the window uses (--shipped-model: the original)";
+            return m;
+        }
+        dp_errorf("note: your saved model did not load (%s); using the shipped one", err.msg);
+    }
     if (!path) {
         if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, used, len) != 0) {
             dp_errorf("no default model found (looked for models/%s next to the executable, "
@@ -63,20 +102,15 @@ nn_model *dp_load_model(const char *path, char *used, size_t len)
     nn_error err;
     nn_model *m = nn_model_load(used, &err);
     if (!m)
-        dp_errorf("%s", err.msg);
+        *rc = dp_fail(&err);
     return m;
 }
 
 double dp_model_threshold(const nn_model *m)
 {
-    const char *t = nn_model_meta_get(m, "threshold");
-    if (!t)
-        return 0.5;
-    char *end = NULL;
-    double v = strtod(t, &end);
-    if (end == t || *end != '\0' || !isfinite(v) || v < 0.0 || v > 1.0)
-        return 0.5;
-    return v;
+    double v;
+    return dp_parse_threshold(nn_model_meta_get(m, "threshold"), &v) == 0 ? v
+                                                                          : DP_DEFAULT_THRESHOLD;
 }
 
 int dp_argmax10(const float *y)
@@ -189,7 +223,7 @@ void dp_print_help(FILE *f)
         "  --optimizer O       sgd, momentum or adam\n"
         "  --schedule S        learning-rate schedule: constant, step or cosine\n"
         "  --weight-decay X    0 to 1\n"
-        "  --seed N            random seed (same seed and threads: the same model)\n"
+        "  --seed N            random seed (same seed, threads and kernels: the same model)\n"
         "  --threads N         worker threads, 0 = all cores (default)\n"
         "  --augment           random rotation, scale, shear, shift and stroke thickness\n"
         "  --elastic A         also elastic distortion of strength A pixels (implies\n"
@@ -199,6 +233,12 @@ void dp_print_help(FILE *f)
         "  --negatives P       also replace a fraction P (up to 0.5) of the samples by\n"
         "                      non-digits made of overlaid MNIST digits, with every\n"
         "                      output's target 0, so scribbles get low outputs\n"
+        "  --shapes P          also add P x the training set of non-digits drawn as\n"
+        "                      strokes (dash, plus, x, circle with a dot, hatching, wavy\n"
+        "                      line, triangle, dots, blank), every target 0\n"
+        "  --drawn-styles P    also add P x the training set of digits drawn as strokes\n"
+        "                      in styles MNIST rarely shows (slashed 0, 1 with a foot or\n"
+        "                      a long flag, 7 with a short top, 4 closed at the top)\n"
         "  --limit N           train on the first N training images (test set stays full)\n"
         "  --data DIR          MNIST directory (default: $DIGITPAD_DATA, else data/mnist)\n"
         "  --out FILE          where to save the model\n"
@@ -206,8 +246,14 @@ void dp_print_help(FILE *f)
         "  --min-accuracy X    exit 1 if the final test accuracy is below X (0 to 1);\n"
         "                      the model is saved anyway\n"
         "\n"
+        , f);
+    /* two literals: C keeps one within 4095 characters */
+    fputs(
         "Evaluation (--eval): test accuracy, per-class accuracy and the confusion matrix\n"
         "  --model FILE, --data DIR, --threads N as above\n"
+        "  --drawn             also how often the model is unsure on 16 kinds of non-digit\n"
+        "                      drawn as strokes (6 never used in training), and how it\n"
+        "                      reads 5 digit styles MNIST rarely shows (a few seconds)\n"
         "\n"
         "Prediction:\n"
         "  --predict-strokes FILE  classify every drawing of a strokes file, rendered and\n"
@@ -215,7 +261,12 @@ void dp_print_help(FILE *f)
         "                      'id predicted confidence label' per drawing and, when the\n"
         "                      file has labels, '#' lines: accuracy, confusion matrix\n"
         "  --save-inputs DIR   with --predict-strokes: also write what the network saw\n"
-        "                      for each drawing as DIR/ID.pgm (DIR must exist)\n"
+        "                      for each drawing as DIR/NNNNN-ID.pgm, numbered in file\n"
+        "                      order (DIR must exist; existing files are not replaced)\n"
+        "  --saliency DIR      with --predict-strokes or --predict: also write why each\n"
+        "                      answer, as DIR/NNNNN-ID.saliency.pgm: gradient x input\n"
+        "                      of the top output's logit; grey 128 is no effect,\n"
+        "                      lighter pushed the answer up, darker pushed it down\n"
         "  --predict IMAGE...  classify PGM (P2/P5) or BMP images of any size; prints\n"
         "                      'path predicted confidence' per image\n"
         "\n"
@@ -227,7 +278,11 @@ void dp_print_help(FILE *f)
         "  DIGITPAD_PROGRESS   'plain' prints training progress as log lines even on a\n"
         "                      terminal\n"
         "\n"
-        "Exit status: 0 success; 1 test accuracy below --min-accuracy; 2 bad usage or\n"
-        "bad input (unreadable data, model or image).\n",
+        "Exit status (every mode):\n"
+        "  0  success\n"
+        "  1  --train: the final test accuracy is below --min-accuracy (model saved)\n"
+        "  2  bad usage or bad input (unreadable data, model, image or save target)\n"
+        "  3  --train failed: the loss or a weight became NaN or infinite (nothing saved)\n"
+        "  4  out of memory\n",
         f);
 }

@@ -24,18 +24,36 @@ void dp_print_kernels(FILE *f);
 
 /* ------------------------------------------------- shared by the modes */
 
-/* Prints "digitpad: <message>" and a newline on stderr. */
+/* Prints "digitpad: <message>" and a newline on stderr, the message
+ * cleaned of control characters (text_clean in base/text.h). */
 void dp_errorf(const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
 
-/* Loads `path`, or the shipped default model when path is NULL.  The path
- * actually used goes to used (len bytes).  NULL after printing the error. */
-nn_model *dp_load_model(const char *path, char *used, size_t len);
+/* The exit code (DP_EXIT_* in args.h) for a library failure: out of
+ * memory 4, a diverged training run 3, anything else (bad input) 2. */
+int dp_exit_for(nn_status s);
 
-/* A model's "threshold" metadata as a number in [0,1], else 0.5. */
+/* Prints err's message as dp_errorf does and returns dp_exit_for(its status). */
+int dp_fail(const nn_error *err);
+
+/* Loads `path`, or the shipped default model when path is NULL.  The path
+ * actually used goes to used (len bytes).  NULL after printing the error,
+ * with *rc set to the exit code for it. */
+nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc);
+
+/* The model the window would use: `path` when given; else, unless
+ * `shipped`, the user's saved model (dp_user_model_path) when it loads (a
+ * note on stderr when it does not); else the shipped one.  *origin (if
+ * non-NULL) gets a static phrase saying which it is, for a "# model" line.
+ * Otherwise as dp_load_model. */
+nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, size_t len,
+                                  const char **origin, int *rc);
+
+/* A model's "threshold" metadata if dp_parse_threshold takes it, else
+ * DP_DEFAULT_THRESHOLD. */
 double dp_model_threshold(const nn_model *m);
 
 /* Index of the largest of ten outputs. */

@@ -9,19 +9,23 @@
 #include "ink.h"
 #include "nn_data.h"
 #include "progress.h"
+#include "synth.h"
+#include "text.h"
 
 int dp_cli_eval(const dp_args *a)
 {
     char path[4096];
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
-    if (!m)
-        return DP_EXIT_USAGE;
     int rc = DP_EXIT_USAGE;
+    const char *origin;
+    nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
+                                          &rc);
+    if (!m)
+        return rc;
     nn_error err;
     nn_dataset test = {0};
     const char *dir = nn_mnist_default_dir(a->data_dir);
     if (nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     nn_eval ev;
@@ -39,19 +43,23 @@ int dp_cli_eval(const dp_args *a)
                                                &ev, &err)
                              : nn_evaluate(m, &test, threads, &ev, &err);
     if (st != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     double secs = dp_now() - t0;
 
+    /* Metadata is text from the file: cleaned before it reaches stdout, so
+     * "\u001b[2J" in a model cannot clear the screen (issue 18, row 6). */
     const char *arch = nn_model_meta_get(m, "arch");
     const char *recorded = nn_model_meta_get(m, "test_accuracy");
     const char *dataset = nn_model_meta_get(m, "dataset");
-    printf("model     %s\n", path);
-    printf("arch      %s\n", arch ? arch : "?");
+    char c_path[4096], c_arch[1024], c_rec[64], c_data[256];
+    printf("model     %s (%s)\n", text_clean_copy(path, c_path, sizeof c_path), origin);
+    printf("arch      %s\n", arch ? text_clean_copy(arch, c_arch, sizeof c_arch) : "?");
     if (dataset || recorded)
-        printf("trained   on %s, recorded test accuracy %s\n", dataset ? dataset : "?",
-               recorded ? recorded : "?");
+        printf("trained   on %s, recorded test accuracy %s\n",
+               dataset ? text_clean_copy(dataset, c_data, sizeof c_data) : "?",
+               recorded ? text_clean_copy(recorded, c_rec, sizeof c_rec) : "?");
     printf("test set  %zu images from %s (%.2f s%s)\n", ev.n, dir, secs,
            calibrate ? ", with the scribbles" : "");
     printf("accuracy  %.2f%% (%zu/%zu correct)\n\n", 100.0 * ev.accuracy, ev.correct, ev.n);
@@ -70,12 +78,28 @@ int dp_cli_eval(const dp_args *a)
     printf("\n");
     dp_print_confusion(stdout, "", (const size_t(*)[10])ev.confusion);
     if (calibrate) {
+        double parsed;
+        const char *stored = nn_model_meta_get(m, "threshold");
+        const char *th_note = !stored ? " (default)"
+                              : dp_parse_threshold(stored, &parsed) != 0
+                                  ? " (default: the model's threshold is not a number between 0 "
+                                    "and 1)"
+                                  : "";
         printf("\nunsure    top output below the model's threshold %.2f%s: %.2f%% of the test "
                "images (%.2f%% of the right answers, %.1f%% of the wrong ones); "
                "%.1f%% of %zu scribbles still get an answer\n",
-               th, nn_model_meta_get(m, "threshold") ? "" : " (default)",
+               th, th_note,
                100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure, 100.0 * cal.wrong_unsure,
                100.0 * cal.scribble_sure, cal.n_scribbles);
+        dp_synth_report sr;
+        if (a->drawn && dp_synth_evaluate(m, th, &sr, &err) != NN_OK) {
+            rc = dp_fail(&err);
+            goto done;
+        }
+        if (a->drawn) {
+            printf("\n");
+            dp_synth_print(stdout, &sr);
+        }
     }
     rc = DP_EXIT_OK;
 done:

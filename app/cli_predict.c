@@ -3,14 +3,23 @@
  * the window uses (ink.h), so scores here are what a person would see. */
 #include "cli.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ink.h"
+#include "text.h"
 
 /* Drawings are preprocessed and run through the network this many at a time:
  * one batched forward is much faster than one call per drawing. */
 #define PREDICT_BATCH 256
+
+/* The first line of both modes' output: which model answered. */
+static void print_model_line(const char *path, const char *origin)
+{
+    char shown[4096];
+    printf("# model: %s (%s)\n", text_clean_copy(path, shown, sizeof shown), origin);
+}
 
 /* --------------------------------------------------------- strokes files */
 
@@ -31,23 +40,62 @@ static void print_strokes_summary(const strokes_summary *s, size_t n, double thr
         dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
 }
 
-/* Writes one drawing's network input as dir/ID.pgm.  IDs come from the file
- * being read, so anything but [A-Za-z0-9._-] becomes '_' and a leading dot
- * is replaced: an ID never names a path outside dir. */
-static int save_input(const char *dir, const char *id, const float *in)
+/* Drawing number `no`'s id made safe for a file name (see save_input below). */
+static void safe_name(const char *id, char *name, size_t len)
 {
-    char name[256];
     size_t n = 0;
-    for (const char *p = id; *p && n < 200; p++) {
+    for (const char *p = id; *p && n + 1 < len && n < 200; p++) {
         char c = *p;
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                  c == '-' || c == '_' || (c == '.' && n > 0);
         name[n++] = ok ? c : '_';
     }
     name[n] = '\0';
+}
+
+/* Writes drawing number `no` (1-based, in file order) as dir/NNNNN-ID.pgm.
+ * IDs come from the file being read, so anything but [A-Za-z0-9._-] becomes
+ * '_' and a leading dot is replaced: an ID never names a path outside dir.
+ * The number makes every name unique (ids "a/b" and "a_b", or one id
+ * twice, would otherwise share a file) and the name deterministic; the
+ * file must be new, so nothing is ever overwritten. */
+static int save_input(const char *dir, size_t no, const char *id, const float *in)
+{
+    char name[256];
+    safe_name(id, name, sizeof name);
     char path[4096 + 256], msg[512];
-    snprintf(path, sizeof path, "%s/%s.pgm", dir, n ? name : "_");
-    if (ink_write_pgm(path, in, msg, sizeof msg) != 0) {
+    snprintf(path, sizeof path, "%s/%05zu-%s.pgm", dir, no, name);
+    if (ink_write_pgm_new(path, in, msg, sizeof msg) != 0) {
+        dp_errorf("%s", msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Why the model gave output `k` for input x: gradient × input of k's
+ * logit (nn_input_gradient), written as dir/NNNNN-ID.saliency.pgm with
+ * 0 at grey 128, scaled so the strongest pixel reaches black or white.
+ * Gradient × input, not the gradient alone, so the picture shows which of
+ * the drawn pixels mattered (blank pixels stay grey). */
+static int save_saliency(const char *dir, size_t no, const char *id, const nn_model *m,
+                         const float *x, int k)
+{
+    float g[INK_INPUT_SIZE], pic[INK_INPUT_SIZE], most = 0.0f;
+    nn_error err;
+    if (nn_input_gradient(m, x, k, g, NULL, &err) != NN_OK) {
+        dp_errorf("%s", err.msg);
+        return -1;
+    }
+    for (int i = 0; i < INK_INPUT_SIZE; i++) {
+        g[i] *= x[i];
+        most = fabsf(g[i]) > most ? fabsf(g[i]) : most;
+    }
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        pic[i] = most > 0.0f ? 0.5f + 0.5f * g[i] / most : 0.5f;
+    char name[256], path[4096 + 256], msg[512];
+    safe_name(id, name, sizeof name);
+    snprintf(path, sizeof path, "%s/%05zu-%s.saliency.pgm", dir, no, name);
+    if (ink_write_pgm_new(path, pic, msg, sizeof msg) != 0) {
         dp_errorf("%s", msg);
         return -1;
     }
@@ -64,23 +112,30 @@ int dp_cli_predict_strokes(const dp_args *a)
         dp_errorf("%s", msg);
         return DP_EXIT_USAGE;
     }
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    int rc = DP_EXIT_USAGE;
+    const char *origin;
+    nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
+                                          &rc);
     if (!m) {
         ink_samples_free(samples, n);
-        return DP_EXIT_USAGE;
+        return rc;
     }
-    int rc = DP_EXIT_USAGE;
+    print_model_line(path, origin);
+    rc = DP_EXIT_USAGE;
     nn_error err;
     size_t in_size = nn_arch_in_size(nn_model_arch(m));
-    float *x = malloc(sizeof *x * PREDICT_BATCH * INK_INPUT_SIZE);
-    float *y = malloc(sizeof *y * PREDICT_BATCH * 10);
-    nn_workspace *ws = nn_workspace_create(m, PREDICT_BATCH, &err);
+    /* batch x activations within the library's budget, whatever the model */
+    const size_t batch = nn_batch_cap(m, PREDICT_BATCH, 1);
+    float *x = malloc(sizeof *x * batch * INK_INPUT_SIZE);
+    float *y = malloc(sizeof *y * batch * 10);
+    nn_workspace *ws = nn_workspace_create(m, batch, &err);
     if (!ws) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     if (!x || !y) {
         dp_errorf("out of memory");
+        rc = DP_EXIT_NOMEM;
         goto done;
     }
     if (in_size != INK_INPUT_SIZE) {
@@ -90,8 +145,8 @@ int dp_cli_predict_strokes(const dp_args *a)
     double threshold = dp_model_threshold(m);
     strokes_summary sum;
     memset(&sum, 0, sizeof sum);
-    for (size_t start = 0; start < n; start += PREDICT_BATCH) {
-        size_t count = n - start < PREDICT_BATCH ? n - start : PREDICT_BATCH;
+    for (size_t start = 0; start < n; start += batch) {
+        size_t count = n - start < batch ? n - start : batch;
         /* Rendering a 560×560 canvas per drawing dominates the run time, and
          * ink_preprocess keeps no shared state, so drawings are rendered in
          * parallel.  An empty drawing gives an all-zero input (0), which the
@@ -107,18 +162,19 @@ int dp_cli_predict_strokes(const dp_args *a)
         }
         if (failed) {
             dp_errorf("out of memory preprocessing drawings");
+            rc = DP_EXIT_NOMEM;
             goto done;
         }
         if (nn_forward(m, ws, x, count, y, &err) != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         for (size_t i = 0; i < count; i++) {
             const ink_sample *s = &samples[start + i];
             const float *out = y + i * 10;
             int pred = dp_argmax10(out);
-            if ((double)out[pred] < threshold)
-                sum.unsure++;
+            int unsure = (double)out[pred] < threshold;
+            sum.unsure += unsure;
             char label[4] = "?";
             if (s->label >= 0 && s->label <= 9) {
                 label[0] = (char)('0' + s->label);
@@ -126,9 +182,17 @@ int dp_cli_predict_strokes(const dp_args *a)
                 sum.correct += pred == s->label;
                 sum.confusion[s->label][pred]++;
             }
-            printf("%s %d %.4f %s\n", s->id, pred, (double)out[pred], label);
-            if (a->save_inputs && save_input(a->save_inputs, s->id,
+            char id[sizeof s->id];
+            /* the top output stays in column 2 whatever its size, so
+             * accuracy figures and scripts keep their meaning; column 5
+             * says what the window would show */
+            printf("%s %d %.4f %s %s\n", text_clean_copy(s->id, id, sizeof id), pred,
+                   (double)out[pred], label, unsure ? "unsure" : "sure");
+            if (a->save_inputs && save_input(a->save_inputs, start + i + 1, s->id,
                                              x + i * INK_INPUT_SIZE) != 0)
+                goto done;
+            if (a->saliency && save_saliency(a->saliency, start + i + 1, s->id, m,
+                                             x + i * INK_INPUT_SIZE, pred) != 0)
                 goto done;
         }
     }
@@ -152,9 +216,12 @@ done:
 int dp_cli_predict(const dp_args *a)
 {
     char path[4096];
-    nn_model *m = dp_load_model(a->model, path, sizeof path);
+    int rc = DP_EXIT_USAGE;
+    const char *origin;
+    nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
+                                          &rc);
     if (!m)
-        return DP_EXIT_USAGE;
+        return rc;
     if (nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE) {
         dp_errorf("%s: the model does not take a 28x28 image", path);
         nn_model_free(m);
@@ -163,11 +230,13 @@ int dp_cli_predict(const dp_args *a)
     nn_error err;
     nn_workspace *ws = nn_workspace_create(m, 1, &err);
     if (!ws) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         nn_model_free(m);
-        return DP_EXIT_USAGE;
+        return rc;
     }
-    int rc = DP_EXIT_OK;
+    rc = DP_EXIT_OK;
+    print_model_line(path, origin);
+    const double threshold = dp_model_threshold(m);
     for (size_t i = 0; i < a->n_images; i++) {
         const char *img = a->images[i];
         char msg[512];
@@ -180,16 +249,30 @@ int dp_cli_predict(const dp_args *a)
             continue;
         }
         float x[INK_INPUT_SIZE], y[10];
-        ink_normalize(pix, w, h, x); /* a blank image stays all zero and is scored */
+        int inked = ink_normalize(pix, w, h, x);
         free(pix);
+        char shown[4096];
+        text_clean_copy(img, shown, sizeof shown);
+        if (!inked) { /* as the window shows nothing for an empty canvas */
+            printf("%s ? 0.0000 (no ink)\n", shown);
+            continue;
+        }
         if (nn_forward(m, ws, x, 1, y, &err) != NN_OK) {
             fflush(stdout);
             dp_errorf("%s: %s", img, err.msg);
-            rc = DP_EXIT_USAGE;
+            rc = dp_exit_for(err.status);
             continue;
         }
         int pred = dp_argmax10(y);
-        printf("%s %d %.4f\n", img, pred, (double)y[pred]);
+        const char *base = strrchr(img, '/');
+        if (a->saliency && save_saliency(a->saliency, i + 1, base ? base + 1 : img, m, x, pred) != 0) {
+            rc = DP_EXIT_USAGE;
+            break;
+        }
+        if ((double)y[pred] < threshold) /* what the window would call unsure */
+            printf("%s ? %.4f (best %d)\n", shown, (double)y[pred], pred);
+        else
+            printf("%s %d %.4f\n", shown, pred, (double)y[pred]);
     }
     if (fflush(stdout) != 0) {
         dp_errorf("cannot write the results");

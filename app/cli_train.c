@@ -16,8 +16,11 @@
 #include "nn_data.h"
 #include "nn_file.h"
 #include "calibrate.h"
+#include "fileio.h"
+#include "text.h"
 #include "ink.h"
 #include "progress.h"
+#include "synth.h"
 
 #ifdef NN_HAVE_OPENMP
 #include <omp.h>
@@ -74,22 +77,49 @@ static void build_config(const dp_args *a, const char *arch_name, nn_train_confi
     }
 }
 
-/* The command line as one string, as a POSIX shell would read it back:
- * arguments with spaces or quotes are single-quoted ('\'' for a quote). */
+/* The command line as one string, as a shell would read it back: arguments
+ * with spaces or quotes are single-quoted ('\'' for a quote); one holding
+ * bytes that are not UTF-8 text, or control characters, is written in
+ * bash's $'...' form with \xHH escapes, so the saved header stays valid
+ * UTF-8 (I-JSON) and still names the argument exactly. */
 static char *join_argv(int argc, char **argv)
 {
     size_t len = 1;
     for (int i = 0; i < argc; i++)
-        len += 4 * strlen(argv[i]) + 3;
+        len += 4 * strlen(argv[i]) + 4;
     char *s = malloc(len);
     if (!s)
         return NULL;
     char *p = s;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        const unsigned char *u = (const unsigned char *)a;
+        size_t n = strlen(a);
+        int raw = !text_utf8_valid(a, n, NULL);
+        for (size_t k = 0; !raw && k < n; k++)
+            raw = u[k] < 0x20 || u[k] == 0x7f;
         int quote = a[0] == '\0' || strpbrk(a, " \t\n'\"\\$`*?;&|<>()[]{}~#") != NULL;
         if (i)
             *p++ = ' ';
+        if (raw) {
+            *p++ = '$';
+            *p++ = '\'';
+            for (size_t k = 0; k < n;) {
+                size_t l = text_utf8_char(u + k, n - k, NULL);
+                if (l == 0 || u[k] < 0x20 || u[k] == 0x7f) {
+                    p += sprintf(p, "\\x%02x", u[k]);
+                    k++;
+                    continue;
+                }
+                if (u[k] == '\'' || u[k] == '\\')
+                    *p++ = '\\';
+                memcpy(p, u + k, l);
+                p += l;
+                k += l;
+            }
+            *p++ = '\'';
+            continue;
+        }
         if (quote)
             *p++ = '\'';
         for (; *a; a++) {
@@ -228,6 +258,12 @@ static int check_out_path(const char *out)
         dp_errorf("--out %s: is a directory; give a file name", out);
         return -1;
     }
+    /* The save refuses these too; saying so now saves the training time. */
+    char msg[512];
+    if (fileio_check_target(out, msg, sizeof msg) != 0) {
+        dp_errorf("--out %s", msg);
+        return -1;
+    }
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", out);
     char *slash = strrchr(dir, '/');
@@ -271,29 +307,44 @@ int dp_cli_train(const dp_args *a)
     const char *dir = nn_mnist_default_dir(a->data_dir);
     if (nn_mnist_load(&train, dir, NN_MNIST_TRAIN, &err) != NN_OK ||
         nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     size_t n_full = train.n;
     if (a->limit > 0 && a->limit < train.n)
         train.n = a->limit; /* the first N images; the arrays stay owned as loaded */
+    size_t n_mnist = train.n;
+    if (a->shapes > 0.0 || a->drawn_styles > 0.0) {
+        /* A seed of its own, mixed from the training seed: never the test
+         * sets' DP_SYNTH_TEST_SEED stream. */
+        size_t ns = (size_t)(a->shapes * (double)n_mnist + 0.5);
+        size_t nd = (size_t)(a->drawn_styles * (double)n_mnist + 0.5);
+        double t0 = dp_now();
+        if (dp_synth_extend(&train, ns, nd, cfg.seed ^ 0x6b1d5e7a3c2f9081ull, &err) != NN_OK) {
+            rc = dp_fail(&err);
+            goto done;
+        }
+        printf("drew %zu non-digit shapes and %zu styled digits to train on (%.1f s)\n", ns, nd,
+               dp_now() - t0);
+    }
 
     m = nn_model_create(&arch, &err);
     if (!m) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     nn_model_init_params(m, cfg.init, cfg.seed);
     t = nn_trainer_create(m, &cfg, train.n, &err);
     if (!t) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
 
     char spec[512];
     nn_arch_format(&arch, spec, sizeof spec);
-    printf("training %s (%zu parameters) on %zu of %zu MNIST images from %s\n", spec,
-           nn_model_param_count(m), train.n, n_full, dir);
+    printf("training %s (%zu parameters) on %zu of %zu MNIST images from %s%s\n", spec,
+           nn_model_param_count(m), n_mnist, n_full, dir,
+           train.n > n_mnist ? " and the drawings above" : "");
     char threads[48];
     snprintf(threads, sizeof threads, "%d thread%s%s", effective_threads(cfg.threads),
              effective_threads(cfg.threads) == 1 ? "" : "s", cfg.threads > 0 ? "" : " (all cores)");
@@ -320,8 +371,14 @@ int dp_cli_train(const dp_args *a)
         double t1 = dp_now();
         train_s += t1 - t0;
         dp_progress_clear(&prog);
+        if (st == NN_EDIVERGED) {
+            fflush(stdout);
+            dp_errorf("%s; %s was not written", err.msg, out);
+            rc = DP_EXIT_TRAIN;
+            goto done;
+        }
         if (st != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         /* After the last epoch one pass over the test set serves both the
@@ -333,7 +390,7 @@ int dp_cli_train(const dp_args *a)
                                               cfg.threads, &cal, &ev, &err)
                             : nn_evaluate(m, &test, cfg.threads, &ev, &err);
         if (est != NN_OK) {
-            dp_errorf("%s", err.msg);
+            rc = dp_fail(&err);
             goto done;
         }
         double t2 = dp_now();
@@ -345,8 +402,17 @@ int dp_cli_train(const dp_args *a)
         fflush(stdout);
     }
 
-    if (write_metadata(m, a, &cfg, train.n, n_full, ev.accuracy, train_s) != 0)
+    if (write_metadata(m, a, &cfg, n_mnist, n_full, ev.accuracy, train_s) != 0)
         goto done;
+    if (a->shapes > 0.0 || a->drawn_styles > 0.0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%g", a->shapes);
+        if (set_meta(m, "shapes", buf) != 0)
+            goto done;
+        snprintf(buf, sizeof buf, "%g", a->drawn_styles);
+        if (set_meta(m, "drawn_styles", buf) != 0)
+            goto done;
+    }
     if (calibrate) {
         if (write_calibration(m, &cal) != 0)
             goto done;
@@ -358,7 +424,7 @@ int dp_cli_train(const dp_args *a)
                DP_CALIB_SCRIBBLES);
     }
     if (nn_model_save(m, out, &err) != NN_OK) {
-        dp_errorf("%s", err.msg);
+        rc = dp_fail(&err);
         goto done;
     }
     double wall_s = dp_now() - t_start;

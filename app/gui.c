@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "args.h"
 #include "gui_internal.h"
 #include "nn_file.h"
 #include "paths.h"
@@ -50,15 +51,10 @@ int gui_install_model(gui_app *a, nn_model *m, const char *name)
     a->ws = ws;
     snprintf(a->model_name, sizeof a->model_name, "%s", name);
 
-    /* A threshold outside (0,1) would make every answer sure or unsure. */
-    a->threshold = 0.5f;
-    const char *th = nn_model_meta_get(m, "threshold");
-    if (th) {
-        char *end;
-        float t = strtof(th, &end);
-        if (end != th && t > 0.0f && t < 1.0f)
-            a->threshold = t;
-    }
+    /* The command line's parser: both read a model's threshold alike. */
+    double th;
+    a->threshold = dp_parse_threshold(nn_model_meta_get(m, "threshold"), &th) == 0
+                       ? (float)th : (float)DP_DEFAULT_THRESHOLD;
     a->model_acc[0] = '\0';
     /* A trainer's snapshot (or a model saved from one) still carries the
      * test accuracy of the model it started from; what it has earned is

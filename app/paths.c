@@ -96,7 +96,8 @@ static int make_dirs(char *path, char *err, size_t errlen)
     return 0;
 }
 
-int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen)
+/* dp_user_data_dir without creating anything. */
+static int user_data_path(char *buf, size_t len, char *err, size_t errlen)
 {
     const char *home = getenv("DIGITPAD_HOME");
     const char *xdg = getenv("XDG_DATA_HOME");
@@ -120,5 +121,22 @@ int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen)
     size_t n = strlen(buf);
     while (n > 1 && buf[n - 1] == '/')
         buf[--n] = '\0';
+    return 0;
+}
+
+int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen)
+{
+    if (user_data_path(buf, len, err, errlen) != 0)
+        return -1;
     return make_dirs(buf, err, errlen);
+}
+
+int dp_user_model_path(char *buf, size_t len)
+{
+    char dir[4096], err[256];
+    struct stat st;
+    if (user_data_path(dir, sizeof dir, err, sizeof err) != 0)
+        return 0;
+    int w = snprintf(buf, len, "%s/%s", dir, DP_USER_MODEL_NAME);
+    return w > 0 && (size_t)w < len && stat(buf, &st) == 0 && S_ISREG(st.st_mode);
 }

@@ -7,6 +7,9 @@
 
 #define DP_DEFAULT_MODEL_NAME "default.safetensors"
 #define DP_FONT_NAME "DejaVuSans.ttf"
+/* The user's own model in their data directory: the window saves it with
+ * Ctrl+S and starts with it; the command line uses it too. */
+#define DP_USER_MODEL_NAME "model.safetensors"
 
 /* Finds a shipped data file ("models/default.safetensors",
  * "fonts/DejaVuSans.ttf") by looking, in order: next to the executable
@@ -22,5 +25,10 @@ int dp_find_data_file(const char *rel, char *buf, size_t len);
  * $XDG_DATA_HOME/digitpad, else ~/.local/share/digitpad.  Created (with
  * parents) if missing.  0, or -1 with a reason in err. */
 int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen);
+
+/* The path of the user's saved model (<data dir>/DP_USER_MODEL_NAME) in
+ * buf: 1 if that is a regular file, 0 if there is none (nothing is
+ * created). */
+int dp_user_model_path(char *buf, size_t len);
 
 #endif

@@ -160,8 +160,16 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
 int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen);
 
 /* Writes a 28×28 input (floats in [0,1]) as a binary PGM (P5), white ink on
- * black like MNIST, atomically (temporary file, fsync, rename). */
+ * black like MNIST, atomically (temporary file, fsync, rename), replacing a
+ * regular file at path; anything else there (a link, a FIFO, a device) is
+ * refused.  0, or -1 with a one-line message in err. */
 int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, size_t errlen);
+
+/* The same, but for a new file only: if path exists (whatever it is), it
+ * fails with "PATH: already exists; not overwritten" and nothing changes.
+ * The file appears whole or not at all (written beside it, then linked). */
+int ink_write_pgm_new(const char *path, const float in[INK_INPUT_SIZE], char *err,
+                      size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -56,7 +56,8 @@ typedef enum nn_status {
     NN_EFORMAT,  /* a file or text is malformed */
     NN_ESHAPE,   /* tensors or layers whose shapes do not fit together */
     NN_ELIMIT,   /* a size beyond the library's sane limits (see NN_MAX_*) */
-    NN_ESTOPPED  /* training stopped early because a callback asked it to */
+    NN_ESTOPPED, /* training stopped early because a callback asked it to */
+    NN_EDIVERGED /* training diverged: a non-finite loss or weight (new values go last) */
 } nn_status;
 
 /* A caller-owned error slot: every fallible function takes one (or NULL) and,
@@ -104,6 +105,10 @@ size_t nn_rng_below(nn_rng *r, size_t n);
  * must not make us allocate gigabytes). */
 #define NN_MAX_PARAMS ((size_t)64 * 1024 * 1024)      /* 256 MB of float32 */
 #define NN_MAX_ACTIVATIONS ((size_t)16 * 1024 * 1024) /* floats per sample */
+/* ... and per batch: batch x per-sample activations stays under this, in
+ * every workspace (evaluation, calibration and prediction shrink their
+ * batch to fit; training refuses a batch that does not). */
+#define NN_MAX_BATCH_ACTIVATIONS ((size_t)64 * 1024 * 1024) /* 256 MB of floats */
 
 typedef enum nn_layer_kind {
     NN_LAYER_DENSE,   /* fully connected: y = W x (+ b), W [out,in] */
@@ -209,7 +214,9 @@ size_t nn_model_tensor_count(const nn_model *m);
 nn_status nn_model_tensor(const nn_model *m, size_t i, nn_tensor *out);
 
 /* String metadata ("arch", "loss", "test_accuracy", ...).  set copies both
- * strings (replacing an existing key); get returns a borrowed pointer valid
+ * strings (replacing an existing key) and refuses (NN_EINVAL) a key or value
+ * that is not valid UTF-8, which no saved header may hold; get returns a
+ * borrowed pointer valid
  * until the key is set again or the model is freed, or NULL if absent. */
 nn_status nn_model_meta_set(nn_model *m, const char *key, const char *value, nn_error *err);
 const char *nn_model_meta_get(const nn_model *m, const char *key);
@@ -227,6 +234,13 @@ typedef struct nn_workspace nn_workspace; /* scratch for forward/backward */
  * nn_trainer_create / nn_evaluate): the library parallelises over samples
  * itself, and nested BLAS threads would oversubscribe the cores. */
 nn_workspace *nn_workspace_create(const nn_model *m, size_t max_batch, nn_error *err);
+
+/* The largest batch, at most `want`, whose inference workspace keeps within
+ * NN_MAX_BATCH_ACTIVATIONS floats of activations; `share` workspaces that
+ * live at once (one per thread) split that budget.  Never below 1 (one
+ * sample always fits: NN_MAX_ACTIVATIONS is smaller).  Use it to size the
+ * batch of nn_workspace_create for a model from a file. */
+size_t nn_batch_cap(const nn_model *m, size_t want, size_t share);
 void nn_workspace_free(nn_workspace *ws);
 
 /* x: n samples of nn_arch_in_size floats (NCHW); y: n×10 sigmoid outputs.
@@ -236,6 +250,39 @@ nn_status nn_forward(const nn_model *m, nn_workspace *ws, const float *x, size_t
 
 /* One sample, allocating its own scratch: simple, not for hot loops. */
 nn_status nn_predict(const nn_model *m, const float *x, float y[10], nn_error *err);
+
+/* ------------------------------------------------------------ inspection */
+
+/* One layer's output for one sample, as nn_forward_layers exposes it: the
+ * window's layers view draws conv outputs as c maps of h×w, dense outputs
+ * as a row of c cells (h = w = 1). */
+typedef struct nn_layer_view {
+    int index;          /* position in the arch (the PyTorch module index) */
+    nn_layer_kind kind;
+    int c, h, w;        /* output shape */
+    size_t size;        /* c·h·w */
+    const float *data;  /* borrowed from the workspace; NULL from nn_layer_shape */
+} nn_layer_view;
+
+/* The output shape of layer i (data NULL).  NN_EINVAL for a bad i. */
+nn_status nn_layer_shape(const nn_model *m, int i, nn_layer_view *out, nn_error *err);
+
+/* Runs one sample x and fills views[0..n_layers-1] with every layer's
+ * output.  The data pointers are borrowed from ws and stay valid until ws
+ * is used again or freed.  NN_ESHAPE if ws was made for another arch. */
+nn_status nn_forward_layers(const nn_model *m, nn_workspace *ws, const float *x,
+                            nn_layer_view *views, nn_error *err);
+
+/* Why the model answers what it does: grad (nn_arch_in_size floats) =
+ * ∂z_k/∂x, the gradient with respect to the input of output k's
+ * pre-sigmoid value z_k (the logit: sigmoid's input, so it does not fade
+ * where the output saturates), and *logit (if non-NULL) = z_k.  Where it
+ * is positive, more ink there would raise output k, blank pixels included;
+ * grad·x (gradient × input) says which drawn pixels pushed it up or down.
+ * Allocates its own scratch per call: one sample, not for hot loops.
+ * NN_EINVAL for k outside the outputs. */
+nn_status nn_input_gradient(const nn_model *m, const float *x, int k, float *grad, float *logit,
+                            nn_error *err);
 
 /* -------------------------------------------------------------- training */
 
@@ -308,7 +355,9 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg,
 void nn_trainer_free(nn_trainer *t);
 
 /* One optimizer step on n samples (x as for nn_forward, labels 0..9).
- * *loss (if non-NULL) receives the mean loss before the step. */
+ * *loss (if non-NULL) receives the mean loss before the step.  A NaN or
+ * infinite loss returns NN_EDIVERGED: the model's weights are then not
+ * usable (keep a copy to go back to). */
 nn_status nn_trainer_step(nn_trainer *t, const float *x, const uint8_t *labels,
                           size_t n, float *loss, nn_error *err);
 
@@ -339,7 +388,10 @@ struct nn_dataset;
 
 /* One epoch over ds (shuffled per cfg, augmented per cfg, in batches of
  * cfg.batch).  The same seed, epoch and thread count give bit-identical
- * results.  Returns NN_ESTOPPED if cb asked to stop. */
+ * results.  Returns NN_ESTOPPED if cb asked to stop, and NN_EDIVERGED as
+ * soon as a step's loss is NaN or infinite, or when a weight is at the end
+ * (the message says which, where, and names the learning rate): the model
+ * is then broken and must not be saved or published. */
 nn_status nn_train_epoch(nn_trainer *t, const struct nn_dataset *ds, int epoch,
                          nn_progress_fn cb, void *user, float *mean_loss, nn_error *err);
 

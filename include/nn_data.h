@@ -22,14 +22,22 @@ extern "C" {
 #endif
 
 /* A set of n grey images of rows×cols bytes (0 = background, 255 = ink),
- * row-major, one after another, with a label 0..9 each.  The arrays are
- * owned by the dataset and freed by nn_dataset_free. */
+ * row-major, one after another, with a label 0..9 each, or NN_LABEL_NONE
+ * in a training set.  The arrays are owned by the dataset and freed by
+ * nn_dataset_free. */
 typedef struct nn_dataset {
     size_t n;
     int rows, cols;
     uint8_t *images; /* n * rows * cols */
     uint8_t *labels; /* n */
 } nn_dataset;
+
+/* The label of a training image that is no digit at all (a dash, a star,
+ * a scribble): training pushes all ten outputs towards 0 for it, which is
+ * what lets the window say "unsure".  nn_train_epoch and nn_trainer_step
+ * accept it; IDX files cannot hold it (their labels must be 0..9), and
+ * nn_evaluate, which scores digits, must not be given it. */
+#define NN_LABEL_NONE 255
 
 /* Frees the arrays and zeroes *ds; safe on a zeroed or already-freed set. */
 void nn_dataset_free(nn_dataset *ds);

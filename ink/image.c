@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -386,7 +387,8 @@ int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, siz
     return 0;
 }
 
-int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, size_t errlen)
+static int write_pgm(const char *path, const float in[INK_INPUT_SIZE], int flags, char *err,
+                     size_t errlen)
 {
     unsigned char data[32 + INK_INPUT_SIZE];
     int hl = snprintf((char *)data, 32, "P5\n%d %d\n255\n", INK_SIDE, INK_SIDE);
@@ -397,62 +399,16 @@ int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, s
     }
     size_t total = (size_t)hl + INK_INPUT_SIZE;
 
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        ink_set_err(err, errlen, "%s: out of memory", path);
-        return -1;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    int fd = ink_file_inject(INK_FILE_STEP_OPEN) ? -1 : mkstemp(tmp);
-    if (fd < 0) {
-        ink_set_err(err, errlen, "%s: cannot create a temporary file beside it: %s "
-                "(any previous file is unchanged)", path, strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    /* Every failure from here removes the temporary file; the target is
-     * only ever replaced whole, by the rename. */
-    const char *what = NULL;
-    size_t done = 0;
-    while (done < total) {
-        long n = ink_file_write(fd, data + done, total - done, done == 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = ENOSPC;
-            what = "cannot write";
-            break;
-        }
-        done += (size_t)n;
-    }
-    if (!what && (ink_file_inject(INK_FILE_STEP_FSYNC) || fsync(fd) != 0))
-        what = "cannot flush to disk";
-    int e = errno;
-    if (ink_file_inject(INK_FILE_STEP_CLOSE) | (close(fd) != 0)) {
-        if (!what) {
-            what = "cannot close";
-            e = errno;
-        }
-    }
-    /* mkstemp makes it 0600; a saved picture is an ordinary file. */
-    if (!what && (ink_file_inject(INK_FILE_STEP_CHMOD) || chmod(tmp, 0644) != 0)) {
-        what = "cannot set permissions";
-        e = errno;
-    }
-    if (!what && (ink_file_inject(INK_FILE_STEP_RENAME) || rename(tmp, path) != 0)) {
-        what = "cannot rename the temporary file over it";
-        e = errno;
-    }
-    if (!what) {
-        free(tmp);
-        return 0;
-    }
-    ink_set_err(err, errlen, "%s: %s: %s (any previous file is unchanged)", path, what,
-            strerror(e));
-    unlink(tmp);
-    free(tmp);
-    return -1;
+    return fileio_save(path, data, total, flags, NULL, NULL, err, errlen);
+}
+
+int ink_write_pgm(const char *path, const float in[INK_INPUT_SIZE], char *err, size_t errlen)
+{
+    return write_pgm(path, in, FILEIO_REPLACE, err, errlen);
+}
+
+int ink_write_pgm_new(const char *path, const float in[INK_INPUT_SIZE], char *err,
+                      size_t errlen)
+{
+    return write_pgm(path, in, FILEIO_NO_REPLACE, err, errlen);
 }

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,7 +94,8 @@ static const char *parse_num(const char *p, const char *end, double *v)
             return NULL;
         ex *= es;
     }
-    *v = sign * mant * scale * pow(10.0, ex);
+    /* Zero stays zero whatever the exponent: 0e99999 would be 0 * inf. */
+    *v = mant == 0.0 ? sign * 0.0 : sign * mant * scale * pow(10.0, ex);
     return p;
 }
 
@@ -286,33 +288,10 @@ static int read_line(FILE *f, char **buf, size_t *cap, const char **why)
 
 FILE *ink_fopen_regular(const char *path, const char *what, char *err, size_t errlen)
 {
-    /* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
-     * writer before fstat could tell what it is */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            ink_set_err(err, errlen, "%s: no such file", path);
-        else
-            ink_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    int fd = fileio_open_regular(path, what, NULL, err, errlen);
+    if (fd < 0)
         return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ink_set_err(err, errlen, "%s: is a %s, not %s", path,
-                S_ISDIR(st.st_mode)    ? "directory"
-                : S_ISFIFO(st.st_mode) ? "FIFO"
-                                       : "device or socket",
-                what);
-        close(fd);
-        return NULL;
-    }
-    int fl = fcntl(fd, F_GETFL);
-    FILE *f = fl == -1 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1 ? NULL : fdopen(fd, "rb");
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         close(fd);
@@ -347,6 +326,10 @@ static int read_file(const char *path, ink_sample **out, size_t *n, size_t *skip
         }
         if (r == -2)
             break;
+        /* A UTF-8 byte-order mark, which some editors put first, is not
+         * part of line 1. */
+        if (lineno == 1 && !strncmp(buf, "\xef\xbb\xbf", 3))
+            memmove(buf, buf + 3, strlen(buf + 3) + 1);
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 256;
             ink_sample *na = realloc(arr, ncap * sizeof *na);
@@ -472,42 +455,6 @@ char *ink_format_line(const ink_sample *s)
     return buf;
 }
 
-/* ---------------------------------------------------------- test hook */
-
-static _Thread_local ink_file_step fail_step;
-
-void ink_file_set_fail_step(ink_file_step step)
-{
-    fail_step = step;
-}
-
-int ink_file_inject(ink_file_step step)
-{
-    if (fail_step != step)
-        return 0;
-    errno = EIO;
-    return 1;
-}
-
-long ink_file_write(int fd, const void *buf, size_t len, int first)
-{
-    if (fail_step == INK_FILE_STEP_WRITE || fail_step == INK_FILE_STEP_SHORT_WRITE) {
-        int e = fail_step == INK_FILE_STEP_WRITE ? EIO : ENOSPC;
-        if (!first) {
-            errno = e;
-            return -1;
-        }
-        /* half the bytes really reach the file, so the caller's clean-up
-         * of a partial write is what the test exercises */
-        ssize_t n = write(fd, buf, len / 2);
-        if (n < 0 || fail_step == INK_FILE_STEP_SHORT_WRITE)
-            return (long)n;
-        errno = e;
-        return -1;
-    }
-    return (long)write(fd, buf, len);
-}
-
 /* ------------------------------------------------------------ appending */
 
 /* Puts the file back to `size` bytes after a failed append.  Returns 0 or
@@ -543,11 +490,8 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
     }
     /* A failure after creating the file leaves it empty rather than
      * unlinking it: another writer may already have it open. */
-    int fd = ink_file_inject(INK_FILE_STEP_OPEN)
-                 ? -1
-                 : open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = fileio_open_append(path, err, errlen);
     if (fd < 0) {
-        ink_set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         free(body);
         free(line);
         return -1;
@@ -585,7 +529,7 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
      * a line. */
     long wr;
     do
-        wr = ink_file_write(fd, line, len, 1);
+        wr = fileio_write(fd, line, len, 1);
     while (wr < 0 && errno == EINTR);
     free(line);
     const char *what = NULL;
@@ -593,13 +537,13 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
     if (wr < 0 || (size_t)wr != len) {
         what = "cannot write";
         e = wr < 0 ? errno : ENOSPC;
-    } else if (ink_file_inject(INK_FILE_STEP_FSYNC) || fsync(fd) != 0) {
+    } else if (fileio_inject(FILEIO_STEP_FSYNC) || fsync(fd) != 0) {
         what = "cannot flush to disk";
         e = errno;
     }
     if (what) {
         close(fd);
-    } else if (ink_file_inject(INK_FILE_STEP_CLOSE) | (close(fd) != 0)) {
+    } else if (fileio_inject(FILEIO_STEP_CLOSE) | (close(fd) != 0)) {
         what = "cannot close";
         e = errno;
     }

@@ -16,6 +16,7 @@ const char *nn_status_str(nn_status s)
     case NN_ESHAPE: return "shape mismatch";
     case NN_ELIMIT: return "size limit exceeded";
     case NN_ESTOPPED: return "stopped";
+    case NN_EDIVERGED: return "training diverged";
     }
     return "unknown status";
 }

@@ -1,6 +1,7 @@
-/* forward.c — inference: per-thread workspaces, the forward pass over a
- * batch, single-sample prediction, and the thread-count policy shared with
- * training and evaluation. */
+/* forward.c — the passes over a whole model: per-thread workspaces, the
+ * forward pass over a batch, single-sample prediction, the thread-count
+ * policy shared with training and evaluation, and the backward pass and
+ * batch loss training uses, kept beside the forward pass they mirror. */
 #include "kernels.h"
 #include "model_internal.h"
 
@@ -29,6 +30,24 @@ int nn_threads_resolve(int threads)
     (void)threads;
     return 1;
 #endif
+}
+
+size_t nn_workspace_unit(const nn_model *m, int with_grad)
+{
+    const nn_arch_info *info = &m->info;
+    size_t out = info->layer[m->arch.n_layers - 1].out_size;
+    size_t per_sample = info->acts_per_sample - info->layer[0].in_size;
+    return per_sample + (with_grad ? 2 * info->max_act + out : 0);
+}
+
+size_t nn_batch_cap(const nn_model *m, size_t want, size_t share)
+{
+    if (!m || want == 0)
+        return 1;
+    size_t unit = nn_workspace_unit(m, 0);
+    size_t fit = NN_MAX_BATCH_ACTIVATIONS / (share ? share : 1) / (unit ? unit : 1);
+    size_t n = want < fit ? want : fit;
+    return n ? n : 1;
 }
 
 nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int with_grad,
@@ -178,4 +197,133 @@ nn_status nn_predict(const nn_model *m, const float *x, float y[10], nn_error *e
     nn_status st = nn_forward(m, ws, x, 1, y, err);
     nn_workspace_free(ws);
     return st;
+}
+
+/* ------------------------------------------------------------ backward */
+
+/* The model-level backward pass, beside the forward pass it undoes (as
+ * llm.c pairs them): training (train.c) runs nn_forward_all, then this. */
+
+
+/* nn_dense_backward, except that layer 0's weight gradient goes into the
+ * transposed copy when s0 is given (layer 0 never needs dx). */
+static void dense_backward_at(int i, const nn_layer_info *L, const nn_layer0_sparse *s0,
+                              const float *x, const float *w, const float *dy, float *dx,
+                              float *dw, float *db, size_t n)
+{
+    if (i == 0 && s0)
+        nn_dense_backward_tsparse(x, s0->idx, s0->nnz, dy, s0->wt, s0->ld, db, L->out_size);
+    else
+        nn_dense_backward(x, w, dy, dx, dw, db, n, L->in_size, L->out_size);
+}
+
+void nn_model_backward(const nn_model *m, nn_workspace *ws, const float *x, size_t n,
+                     nn_loss loss, int seed_rule, float scale, float *g, const nn_layer0_sparse *s0)
+{
+    const nn_arch *a = &m->arch;
+    const int last = a->n_layers - 1;
+    const size_t out = m->info.layer[last].out_size;
+    float *cur = ws->grad_a, *other = ws->grad_b;
+    int first_param = a->n_layers;
+    for (int i = 0; i < a->n_layers; i++)
+        if (m->info.layer[i].w_count) {
+            first_param = i;
+            break;
+        }
+    memset(cur, 0, n * out * sizeof *cur);
+    int start = last;
+    if (loss == NN_LOSS_BCE && a->layer[last].kind == NN_LAYER_SIGMOID) {
+        /* ∂BCE/∂z = y − t for z the sigmoid's input: exact and stable. */
+        nn_bce_logits_backward(ws->act[last], ws->targets, cur, n, out, scale);
+        start = last - 1;
+    } else if (loss == NN_LOSS_BCE) {
+        nn_bce_backward(ws->act[last], ws->targets, cur, n, out, scale);
+    } else {
+        nn_mse_backward(ws->act[last], ws->targets, cur, n, out, scale);
+    }
+    if (seed_rule) {
+        /* The blog's update: the output weights get the MSE gradient δ =
+         * (y−t)·y(1−y), but the hidden layer is handed W_outᵀ(y−t), without
+         * the sigmoid factor.  dx comes first so W may alias g (fused SGD). */
+        const int i = last - 1;
+        const nn_layer_info *L = &m->info.layer[i];
+        const float *w = m->params + L->w_off;
+        const float *y = ws->act[last];
+        float *dx = NULL;
+        if (i > first_param) {
+            dx = other;
+            memset(dx, 0, n * L->in_size * sizeof *dx);
+            if (n == 1) /* a BLAS call costs more than this small product */
+                for (size_t o = 0; o < out; o++)
+                    for (size_t j = 0; j < L->in_size; j++)
+                        dx[j] += cur[o] * w[o * L->in_size + j];
+            else
+                nn_gemm(0, 0, n, L->in_size, out, 1.0f, cur, out, w, L->in_size, 1.0f, dx,
+                        L->in_size);
+        }
+        for (size_t k = 0; k < n * out; k++)
+            cur[k] *= y[k] * (1.0f - y[k]);
+        dense_backward_at(i, L, s0, i ? ws->act[i - 1] : x, w, cur, NULL, g + L->w_off,
+                          L->b_count ? g + L->b_off : NULL, n);
+        if (!dx)
+            return;
+        cur = dx;
+        other = ws->grad_a;
+        start = last - 2;
+    }
+    for (int i = start; i > first_param - 1 && i >= 0; i--) {
+        const nn_layer_spec *s = &a->layer[i];
+        const nn_layer_info *L = &m->info.layer[i];
+        const float *in = i ? ws->act[i - 1] : x;
+        float *dx = NULL;
+        if (s->kind == NN_LAYER_FLATTEN)
+            continue; /* identity on memory: the gradient passes through */
+        if (i > first_param) {
+            dx = other;
+            memset(dx, 0, n * L->in_size * sizeof *dx);
+        }
+        const float *w = m->params + L->w_off;
+        float *gw = g + L->w_off, *gb = L->b_count ? g + L->b_off : NULL;
+        switch (s->kind) {
+        case NN_LAYER_DENSE:
+            dense_backward_at(i, L, s0, in, w, cur, dx, gw, gb, n);
+            break;
+        case NN_LAYER_CONV:
+            nn_conv_backward_n(in, w, cur, dx, gw, gb, ws->cols, n, (size_t)L->in_c,
+                               (size_t)L->in_h, (size_t)L->in_w, (size_t)L->out_c,
+                               (size_t)s->k);
+            break;
+        case NN_LAYER_MAXPOOL:
+            if (dx)
+                nn_maxpool_backward(in, cur, dx, n * (size_t)L->in_c, (size_t)L->in_h,
+                                    (size_t)L->in_w);
+            break;
+        case NN_LAYER_RELU:
+            if (dx)
+                nn_relu_backward(ws->act[i], cur, dx, n * L->in_size);
+            break;
+        case NN_LAYER_SIGMOID:
+            if (dx)
+                nn_sigmoid_backward(ws->act[i], cur, dx, n * L->in_size);
+            break;
+        case NN_LAYER_FLATTEN:
+            break;
+        }
+        if (!dx)
+            break;
+        float *tmp = cur;
+        cur = other;
+        other = tmp;
+    }
+}
+
+double nn_batch_loss(const nn_model *m, const nn_workspace *ws, size_t n, nn_loss loss)
+{
+    const int last = m->arch.n_layers - 1;
+    const size_t out = m->info.layer[last].out_size;
+    if (loss == NN_LOSS_MSE)
+        return nn_mse_forward(ws->act[last], ws->targets, n, out);
+    if (m->arch.layer[last].kind == NN_LAYER_SIGMOID && last > 0)
+        return nn_bce_logits_forward(ws->act[last - 1], ws->targets, n, out);
+    return nn_bce_forward(ws->act[last], ws->targets, n, out);
 }

@@ -1,8 +1,10 @@
 /* idx.c — reads IDX files (LeCun's MNIST format: a big-endian magic, the
- * dimensions, then raw bytes), plain or gzip-compressed, through zlib's gz
- * functions, validating every field before a byte is allocated. */
+ * dimensions, then raw bytes), plain or gzip-compressed (zlib's inflate,
+ * the gzip trailer checked), validating every field before a byte is
+ * allocated. */
 #define _POSIX_C_SOURCE 200809L
 #include "nn_data.h"
+#include "fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,100 +30,143 @@
 
 /* ------------------------------------------------------------ one file */
 
+#define IN_CHUNK 65536
+
+/* One IDX file being read: raw bytes, or a gzip stream decompressed here
+ * with zlib's inflate (not gzread, which ignores bytes after the stream):
+ * inflate checks the gzip trailer's CRC32 and length itself, and what
+ * follows the stream is refused. */
 typedef struct idx_file {
     const char *path;
-    gzFile gz;
-    uint64_t file_size; /* bytes on disk */
+    int fd;
+    int gz;              /* the file starts with gzip's magic 1f 8b */
+    int z_live;          /* zs initialised */
+    int z_end;           /* the gzip stream, trailer included, is complete */
+    int eof;             /* read() has returned 0 */
+    z_stream zs;
+    unsigned char *in;   /* IN_CHUNK bytes read from the file, not yet used */
+    size_t in_pos, in_len;
+    const char *why;     /* what went wrong in the last failed read */
+    uint64_t file_size;  /* bytes on disk */
     uint32_t magic;
     uint32_t dim[3];
     int ndim;
-    uint64_t data_len;  /* bytes of data the header declares */
+    uint64_t data_len;   /* bytes of data the header declares */
 } idx_file;
 
 static void idx_close(idx_file *f)
 {
-    if (f->gz)
-        gzclose(f->gz);
-    f->gz = NULL;
+    if (f->z_live)
+        inflateEnd(&f->zs);
+    f->z_live = 0;
+    if (f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
+    free(f->in);
+    f->in = NULL;
 }
 
-/* Opens path for reading, refusing anything but a regular file.  O_NONBLOCK
- * keeps a FIFO from blocking open() until fstat can tell what it is. */
-static nn_status open_regular(const char *path, gzFile *out, uint64_t *size, nn_error *err)
+/* Refills f->in from the file; 0 at end of file, -1 on error. */
+static int fill(idx_file *f)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return nn_fail(err, NN_EIO, "%s: no such file", path);
-        return nn_fail(err, NN_EIO, "%s: cannot open: %s", path, strerror(errno));
+    for (;;) {
+        ssize_t n = read(f->fd, f->in, IN_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            f->why = strerror(errno);
+            return -1;
+        }
+        f->in_pos = 0;
+        f->in_len = (size_t)n;
+        if (n == 0)
+            f->eof = 1;
+        return n > 0;
     }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int e = errno;
-        close(fd);
-        return nn_fail(err, NN_EIO, "%s: cannot stat: %s", path, strerror(e));
+}
+
+/* Opens f->path (regular files only) and sees whether it is gzip. */
+static nn_status open_regular(idx_file *f, nn_error *err)
+{
+    char msg[sizeof err->msg];
+    f->fd = fileio_open_regular(f->path, "an IDX file", &f->file_size, msg, sizeof msg);
+    if (f->fd < 0)
+        return nn_fail(err, NN_EIO, "%s", msg);
+    f->in = malloc(IN_CHUNK);
+    if (!f->in)
+        return nn_fail(err, NN_ENOMEM, "%s: out of memory opening the file", f->path);
+    if (fill(f) < 0)
+        return nn_fail(err, NN_EIO, "%s: %s", f->path, f->why);
+    f->gz = f->in_len >= 2 && f->in[0] == 0x1f && f->in[1] == 0x8b;
+    if (f->gz) {
+        memset(&f->zs, 0, sizeof f->zs);
+        /* 16 + 15: a gzip wrapper (header, CRC32, length) around deflate */
+        if (inflateInit2(&f->zs, 16 + MAX_WBITS) != Z_OK)
+            return nn_fail(err, NN_ENOMEM, "%s: out of memory opening the file", f->path);
+        f->z_live = 1;
     }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return nn_fail(err, NN_EIO, "%s: is a directory, not a file", path);
-    }
-    if (!S_ISREG(st.st_mode)) {
-        close(fd);
-        return nn_fail(err, NN_EIO, "%s: not a regular file (a FIFO, socket or device?)", path);
-    }
-    gzFile gz = gzdopen(fd, "rb");
-    if (!gz) {
-        close(fd);
-        return nn_fail(err, NN_ENOMEM, "%s: out of memory opening the file", path);
-    }
-    *out = gz;
-    *size = (uint64_t)st.st_size;
     return NN_OK;
 }
 
-/* Reads exactly len bytes; 1 on success, 0 if the file ended first (with
- * *got set), -1 on a read or decompression error. */
-static int read_exact(gzFile gz, void *buf, uint64_t len, uint64_t *got)
+/* Reads exactly len bytes; 1 on success, 0 if the data ended first (with
+ * *got set), -1 on a read or decompression error (reason in f->why). */
+static int read_exact(idx_file *f, void *buf, uint64_t len, uint64_t *got)
 {
     unsigned char *p = buf;
     uint64_t done = 0;
     while (done < len) {
-        uint64_t left = len - done;
-        unsigned want = left > READ_CHUNK ? READ_CHUNK : (unsigned)left;
-        int n = gzread(gz, p + done, want);
-        if (n < 0) {
-            *got = done;
-            return -1;
-        }
-        if (n == 0) {
-            /* zlib reports a gzip stream cut short (even just its CRC
-             * trailer) as a non-fatal error on a read that returns 0. */
-            int code = Z_OK;
-            gzerror(gz, &code);
-            if (code != Z_OK) {
+        if (f->in_pos == f->in_len && !f->eof && !(f->gz && f->z_end)) {
+            if (fill(f) < 0) {
                 *got = done;
                 return -1;
             }
-            break;
         }
-        done += (uint64_t)n;
+        if (!f->gz) {
+            size_t have = f->in_len - f->in_pos;
+            if (have == 0)
+                break;
+            size_t take = (uint64_t)have < len - done ? have : (size_t)(len - done);
+            memcpy(p + done, f->in + f->in_pos, take);
+            f->in_pos += take;
+            done += take;
+            continue;
+        }
+        if (f->z_end)
+            break;
+        uint64_t left = len - done;
+        f->zs.next_in = f->in + f->in_pos;
+        f->zs.avail_in = (uInt)(f->in_len - f->in_pos);
+        f->zs.next_out = p + done;
+        f->zs.avail_out = left > READ_CHUNK ? READ_CHUNK : (uInt)left;
+        uInt before = f->zs.avail_out;
+        int ret = inflate(&f->zs, Z_NO_FLUSH);
+        f->in_pos = f->in_len - f->zs.avail_in;
+        done += before - f->zs.avail_out;
+        if (ret == Z_STREAM_END) {
+            f->z_end = 1; /* inflate has checked the CRC32 and the length */
+        } else if (ret == Z_BUF_ERROR && f->eof && f->in_pos == f->in_len) {
+            f->why = "truncated: the compressed data ends early";
+            *got = done;
+            return -1;
+        } else if (ret == Z_MEM_ERROR) {
+            f->why = "out of memory decompressing";
+            *got = done;
+            return -1;
+        } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+            /* zlib says "incorrect data check" for a CRC32 that does not
+             * match, "incorrect length check" for a wrong length */
+            const char *zm = f->zs.msg ? f->zs.msg : "";
+            f->why = !strcmp(zm, "incorrect data check")
+                         ? "the gzip trailer's CRC32 does not match the data (corrupt file)"
+                     : !strcmp(zm, "incorrect length check")
+                         ? "the gzip trailer's length does not match the data (corrupt file)"
+                         : "corrupt compressed data";
+            *got = done;
+            return -1;
+        }
     }
     *got = done;
     return done == len ? 1 : 0;
-}
-
-/* zlib's message for the last error, worded for a person. */
-static const char *gz_message(gzFile gz)
-{
-    int code = Z_OK;
-    const char *m = gzerror(gz, &code);
-    if (code == Z_BUF_ERROR)
-        return "truncated: the compressed data ends early";
-    if (code == Z_DATA_ERROR)
-        return "corrupt compressed data";
-    if (code == Z_ERRNO)
-        return strerror(errno);
-    return code != Z_OK && m && *m ? m : "read error";
 }
 
 static uint32_t be32(const unsigned char *b)
@@ -134,14 +179,14 @@ static uint32_t be32(const unsigned char *b)
 static nn_status idx_open(idx_file *f, uint32_t want_magic, nn_error *err)
 {
     const char *path = f->path;
-    nn_status st = open_regular(path, &f->gz, &f->file_size, err);
+    nn_status st = open_regular(f, err);
     if (st != NN_OK)
         return st;
     unsigned char b[12];
     uint64_t got = 0;
-    int r = read_exact(f->gz, b, 4, &got);
+    int r = read_exact(f, b, 4, &got);
     if (r < 0)
-        return nn_fail(err, NN_EIO, "%s: %s", path, gz_message(f->gz));
+        return nn_fail(err, NN_EIO, "%s: %s", path, f->why);
     if (r == 0)
         return nn_fail(err, NN_EFORMAT, "%s: %s", path,
                        got == 0 ? "empty file" : "too short for an IDX header");
@@ -158,9 +203,9 @@ static nn_status idx_open(idx_file *f, uint32_t want_magic, nn_error *err)
                        (unsigned)f->magic, (unsigned)want_magic, hint);
     }
     f->ndim = (int)(f->magic & 0xff);
-    r = read_exact(f->gz, b, (uint64_t)f->ndim * 4, &got);
+    r = read_exact(f, b, (uint64_t)f->ndim * 4, &got);
     if (r < 0)
-        return nn_fail(err, NN_EIO, "%s: %s", path, gz_message(f->gz));
+        return nn_fail(err, NN_EIO, "%s: %s", path, f->why);
     if (r == 0)
         return nn_fail(err, NN_EFORMAT, "%s: truncated in the header", path);
     for (int i = 0; i < f->ndim; i++)
@@ -185,7 +230,7 @@ static nn_status idx_open(idx_file *f, uint32_t want_magic, nn_error *err)
                        (unsigned long long)len);
     f->data_len = len;
     uint64_t header = 4 + 4 * (uint64_t)f->ndim;
-    if (gzdirect(f->gz)) {
+    if (!f->gz) {
         /* Uncompressed: the size on disk must match the header exactly. */
         if (f->file_size - header < len)
             return nn_fail(err, NN_EFORMAT,
@@ -211,21 +256,38 @@ static nn_status idx_open(idx_file *f, uint32_t want_magic, nn_error *err)
 static nn_status idx_read_data(idx_file *f, void *buf, nn_error *err)
 {
     uint64_t got = 0;
-    int r = read_exact(f->gz, buf, f->data_len, &got);
+    int r = read_exact(f, buf, f->data_len, &got);
     if (r < 0)
-        return nn_fail(err, NN_EIO, "%s: %s", f->path, gz_message(f->gz));
+        return nn_fail(err, NN_EIO, "%s: %s", f->path, f->why);
     if (r == 0)
         return nn_fail(err, NN_EFORMAT,
                        "%s: truncated: the header promises %llu bytes of data, the file has %llu",
                        f->path, (unsigned long long)f->data_len, (unsigned long long)got);
     unsigned char extra;
     uint64_t n = 0;
-    r = read_exact(f->gz, &extra, 1, &n);
+    r = read_exact(f, &extra, 1, &n);
+    if (r < 0 && f->gz && !f->z_end && f->eof)
+        return nn_fail(err, NN_EFORMAT, "%s: truncated: the gzip trailer (CRC32 and length) is "
+                       "missing or cut", f->path);
     if (r < 0)
-        return nn_fail(err, NN_EIO, "%s: %s", f->path, gz_message(f->gz));
+        return nn_fail(err, NN_EIO, "%s: %s", f->path, f->why);
     if (n > 0)
         return nn_fail(err, NN_EFORMAT, "%s: trailing data after the %llu bytes the header "
                        "promises", f->path, (unsigned long long)f->data_len);
+    if (f->gz) {
+        /* A second gzip member or junk after the stream: MNIST files are
+         * one stream, and gzread would have skipped junk silently. */
+        uint64_t after = f->in_len - f->in_pos;
+        while (!f->eof && after < 1024) {
+            int fr = fill(f);
+            if (fr < 0)
+                return nn_fail(err, NN_EIO, "%s: %s", f->path, f->why);
+            after += f->in_len;
+        }
+        if (after > 0)
+            return nn_fail(err, NN_EFORMAT, "%s: %s%llu bytes after the end of the gzip stream",
+                           f->path, f->eof ? "" : "at least ", (unsigned long long)after);
+    }
     return NN_OK;
 }
 
@@ -237,7 +299,7 @@ nn_status nn_idx_load(nn_dataset *ds, const char *images_path, const char *label
     if (!ds || !images_path || !labels_path)
         return nn_fail(err, NN_EINVAL, "nn_idx_load: NULL argument");
     memset(ds, 0, sizeof *ds);
-    idx_file im = {.path = images_path}, lb = {.path = labels_path};
+    idx_file im = {.path = images_path, .fd = -1}, lb = {.path = labels_path, .fd = -1};
     nn_status st = idx_open(&im, IDX_MAGIC_IMAGES, err);
     if (st == NN_OK)
         st = idx_open(&lb, IDX_MAGIC_LABELS, err);

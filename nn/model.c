@@ -2,6 +2,7 @@
  * PyTorch-named tensor views into it ("0.weight", "0.bias", ...), weight
  * initialisation, string metadata, clone and copy. */
 #include "model_internal.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -220,6 +221,10 @@ nn_status nn_model_meta_set(nn_model *m, const char *key, const char *value, nn_
 {
     if (!m || !key || !value)
         return nn_fail(err, NN_EINVAL, "metadata: missing model, key or value");
+    /* Saved headers are I-JSON (RFC 7493): UTF-8 text only. */
+    if (!text_utf8_valid(key, strlen(key), NULL) || !text_utf8_valid(value, strlen(value), NULL))
+        return nn_fail(err, NN_EINVAL, "metadata: key or value of '%.40s' is not valid UTF-8 "
+                       "text", key);
     char *v = dup_string(value);
     if (!v)
         return nn_fail(err, NN_ENOMEM, "metadata: out of memory for key '%s'", key);

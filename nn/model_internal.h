@@ -55,6 +55,10 @@ struct nn_workspace {
     float *block;              /* the one allocation all of the above live in */
 };
 
+/* Floats of workspace one sample of a batch takes (with_grad: training's
+ * too); batch x this is what NN_MAX_BATCH_ACTIVATIONS bounds. */
+size_t nn_workspace_unit(const nn_model *m, int with_grad);
+
 /* A workspace; with_grad adds what training's backward pass needs. */
 nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int with_grad,
                                      nn_error *err);
@@ -62,6 +66,36 @@ nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int wi
 /* Runs the forward pass over n <= max_batch samples, leaving every layer's
  * output in ws->act; returns the network's output (ws->act[last]). */
 const float *nn_forward_all(const nn_model *m, nn_workspace *ws, const float *x, size_t n);
+
+/* ------------------------------------------------------- training parts */
+
+/* Layer 0's transposed weights and the sample's non-zero inputs, while the
+ * trainer's sparse path for a leading dense layer is live (train.c). */
+typedef struct nn_layer0_sparse {
+    float *wt;
+    size_t ld;
+    const size_t *idx;
+    size_t nnz;
+} nn_layer0_sparse;
+
+/* Gradient of the batch loss (scaled by `scale`) with respect to every
+ * parameter, added into g (forward.c).  Needs the forward pass of x (n
+ * samples) in ws.  seed_rule: the blog's update (see nn_train_config);
+ * s0: layer 0's sparse path, or NULL. */
+void nn_model_backward(const nn_model *m, nn_workspace *ws, const float *x, size_t n,
+                       nn_loss loss, int seed_rule, float scale, float *g,
+                       const nn_layer0_sparse *s0);
+
+/* Loss of the batch in ws (sum over its n samples; forward.c). */
+double nn_batch_loss(const nn_model *m, const nn_workspace *ws, size_t n, nn_loss loss);
+
+/* Sums grad[0..used) into grad[0] and applies c's optimizer to the
+ * parameters p over the range [lo, hi) (optimizer.c).  opt1/opt2: momentum
+ * velocity or Adam's moments.  Element-wise, so any split of the range
+ * gives the same bits. */
+void nn_optimizer_update(const nn_train_config *c, float *restrict p, float *const *grad,
+                         int used, float *opt1, float *opt2, size_t lo, size_t hi, float lr,
+                         float bc1, float bc2);
 
 /* 1 if a and b describe the same network. */
 int nn_arch_equal(const nn_arch *a, const nn_arch *b);

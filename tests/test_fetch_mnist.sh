@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # test_fetch_mnist.sh — scripts/fetch-mnist.sh without the network: copies
-# from the shared MNIST, is idempotent, rejects and replaces bad files, and
-# says what to do when every source fails.  Skips (77) without shared MNIST.
+# from a local MNIST (../shared/mnist, or the data/mnist that check.sh
+# fetched), is idempotent, rejects and replaces bad files, and says what to
+# do when every source fails.
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 SRC="${DIGITPAD_SRC:-$(cd "$(dirname "$0")/.." && pwd)}"
-SHARED="${DIGITPAD_SHARED:-$SRC/../shared}"
 FETCH="$SRC/scripts/fetch-mnist.sh"
-[ -f "$SHARED/mnist/train-images-idx3-ubyte.gz" ] || { echo "SKIPPED: no shared MNIST"; exit 77; }
+LOCAL=$(mnist_dir) || exit 1
 
 T="$(mktemp -d "${TMPDIR:-/tmp}/test-fetch-mnist.XXXXXX")"
 passed=0
@@ -27,7 +28,7 @@ done
 offline() { PATH="$BIN" http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 "$@"; }
 
 D="$T/mnist"
-check "copy from the shared directory" "$FETCH" --from "$SHARED/mnist" "$D" > "$T/out1" 2>&1
+check "copy from the shared directory" "$FETCH" --from "$LOCAL" "$D" > "$T/out1" 2>&1
 check "four .gz files" test "$(find "$D" -name "*.gz" | wc -l)" -eq 4
 
 offline bash "$FETCH" "$D" > "$T/out2" 2>&1
@@ -38,14 +39,14 @@ check "DIGITPAD_DATA picks the directory" grep -q "present and verified in $D" "
 
 # a corrupt file is noticed and replaced
 echo garbage | gzip > "$D/train-labels-idx1-ubyte.gz"
-"$FETCH" --from "$SHARED/mnist" "$D" > "$T/out4" 2>&1
+"$FETCH" --from "$LOCAL" "$D" > "$T/out4" 2>&1
 check "corrupt file replaced" grep -q "train-labels-idx1-ubyte: ok" "$T/out4"
-check "replacement verifies" "$FETCH" --from "$SHARED/mnist" "$D" > /dev/null 2>&1
+check "replacement verifies" "$FETCH" --from "$LOCAL" "$D" > /dev/null 2>&1
 
 # a source with a wrong file is refused
 mkdir -p "$T/bad"
-cp "$SHARED"/mnist/*.gz "$T/bad/"
-gzip -dc "$SHARED/mnist/t10k-labels-idx1-ubyte.gz" | head -c 5000 | gzip > "$T/bad/t10k-labels-idx1-ubyte.gz"
+cp "$LOCAL"/*.gz "$T/bad/"
+gzip -dc "$LOCAL/t10k-labels-idx1-ubyte.gz" | head -c 5000 | gzip > "$T/bad/t10k-labels-idx1-ubyte.gz"
 "$FETCH" --from "$T/bad" "$T/fresh" > "$T/out5" 2>&1
 rc=$?
 check "bad source fails" test "$rc" -eq 1

@@ -159,7 +159,7 @@ run() { # run LABEL ENV... : runs the script, checks its output
     check "$label: a dropped folder is refused" \
         grep -q "model=\"$MODEL_NAME\" .*msg=\"Could not load model: .*a-folder: is a directory" "$out"
     check "$label: a dropped FIFO is refused" \
-        grep -q "model=\"$MODEL_NAME\" .*msg=\"Could not load model: .*a-fifo: not a regular file" "$out"
+        grep -q "model=\"$MODEL_NAME\" .*msg=\"Could not load model: .*a-fifo: is a FIFO, not a model file" "$out"
     check "$label: resized" grep -q ' size=800x600 ' "$out"
     check "$label: drawing saved with its label" \
         grep -q '^1 [^ ]* | ' "$home/drawings.strokes"

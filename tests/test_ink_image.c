@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
+#include "fileio.h"
 #include "testutil.h"
 
 #include <sys/wait.h>
@@ -197,7 +198,7 @@ static void abuse(const char *name, const unsigned char *b, size_t n, int must_f
 
 /* ------------------------------------------------- failing PGM saves */
 
-static const char *const step_name[INK_FILE_STEP_COUNT] = {
+static const char *const step_name[FILEIO_STEP_COUNT] = {
     "none", "mkstemp", "write", "short write", "fsync", "close", "chmod", "rename"};
 
 /* ink_write_pgm fails at each step in turn: reported in one line naming
@@ -214,12 +215,12 @@ static void test_pgm_failures(void)
         old_in[i] = (float)(i % 7) / 6.0f;
         new_in[i] = (float)(i % 3) / 2.0f;
     }
-    for (int step = INK_FILE_STEP_OPEN; step < INK_FILE_STEP_COUNT; step++) {
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
         unlink(path);
-        ink_file_set_fail_step((ink_file_step)step);
+        fileio_set_fail_step((fileio_step)step);
         err[0] = '\0';
         CHECK(ink_write_pgm(path, new_in, err, sizeof err) == -1);
-        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         CHECK(access(path, F_OK) != 0);
         CHECK(test_stray_files(dir, "drawing.pgm") == 0);
     }
@@ -227,11 +228,11 @@ static void test_pgm_failures(void)
     size_t bl = 0;
     unsigned char *before = (unsigned char *)test_read_file(path, &bl);
     CHECK(before && bl == 13 + INK_INPUT_SIZE);
-    for (int step = INK_FILE_STEP_OPEN; step < INK_FILE_STEP_COUNT; step++) {
-        ink_file_set_fail_step((ink_file_step)step);
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
+        fileio_set_fail_step((fileio_step)step);
         err[0] = '\0';
         int r = ink_write_pgm(path, new_in, err, sizeof err);
-        ink_file_set_fail_step(INK_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         size_t al = 0;
         unsigned char *after = (unsigned char *)test_read_file(path, &al);
         int same = before && after && al == bl && memcmp(before, after, bl) == 0;
@@ -297,6 +298,36 @@ static void test_pgm_failures(void)
     unlink(fifo);
     free(after);
     free(before);
+}
+
+/* ink_write_pgm_new never replaces anything: an existing picture, a link
+ * or a FIFO stays as it was (issue 18, row 10). */
+static void test_pgm_new(void)
+{
+    char dir[512], path[600], err[512];
+    snprintf(dir, sizeof dir, "%s/pgmnew", test_tmpdir());
+    CHECK(mkdir(dir, 0755) == 0);
+    snprintf(path, sizeof path, "%s/a.pgm", dir);
+    float a[INK_INPUT_SIZE], b[INK_INPUT_SIZE];
+    for (int i = 0; i < INK_INPUT_SIZE; i++) {
+        a[i] = (float)(i % 5) / 4.0f;
+        b[i] = 1.0f - a[i];
+    }
+    CHECK(ink_write_pgm_new(path, a, err, sizeof err) == 0);
+    size_t l1 = 0, l2 = 0;
+    char *before = test_read_file(path, &l1);
+    CHECK(ink_write_pgm_new(path, b, err, sizeof err) == -1);
+    CHECK(strstr(err, "a.pgm: already exists; not overwritten") != NULL);
+    char *after = test_read_file(path, &l2);
+    CHECK(before && after && l1 == l2 && memcmp(before, after, l1) == 0);
+    CHECK(test_stray_files(dir, "a.pgm") == 0);
+    char lnk[600];
+    snprintf(lnk, sizeof lnk, "%s/l.pgm", dir);
+    CHECK(symlink("a.pgm", lnk) == 0);
+    CHECK(ink_write_pgm(lnk, b, err, sizeof err) == -1);
+    CHECK(strstr(err, "l.pgm: is a symbolic link, not a regular file") != NULL);
+    free(before);
+    free(after);
 }
 
 int main(void)
@@ -454,5 +485,6 @@ int main(void)
 
     free(b);
     test_pgm_failures();
+    test_pgm_new();
     return test_finish("test_ink_image");
 }

@@ -3,7 +3,7 @@
  * file (each must fail with a one-line "PATH: problem"), and atomic saves
  * that fail at every step without touching the previous file. */
 #define _POSIX_C_SOURCE 200809L
-#include "file_internal.h"
+#include "fileio.h"
 #include "nn_file.h"
 #include "testutil.h"
 
@@ -438,7 +438,7 @@ static void test_corrupt(void)
     FAKE_FAILS("missing tensor '0.weight'", .header = "{\"__metadata__\":" DEFAULT_META
                ",\"0.bias\":{\"dtype\":\"F32\",\"shape\":[10],\"data_offsets\":[0,40]}}");
     FAKE_FAILS("unexpected tensor '0.w?eight'", .extra = ",\"0.w\\neight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[31400,31404]}", .data_extra = 4);
-    FAKE_FAILS("metadata 'loss' appears twice", .meta = "{\"format\":\"digitpad\",\"format_version\":\"1\",\"arch\":\"fc10,sigmoid\",\"loss\":\"bce\",\"loss\":\"mse\"}");
+    FAKE_FAILS("header key 'loss' appears twice in '__metadata__'", .meta = "{\"format\":\"digitpad\",\"format_version\":\"1\",\"arch\":\"fc10,sigmoid\",\"loss\":\"bce\",\"loss\":\"mse\"}");
     FAKE_FAILS("unexpected tensor '1.weight'", .extra = ",\"1.weight\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[31400,31404]}", .data_extra = 4);
     /* a tensor claiming 2 GB */
     FAKE_FAILS("more than the limit", .w_entry = "{\"dtype\":\"F32\",\"shape\":[536870912],\"data_offsets\":[40,2147483688]}");
@@ -502,7 +502,7 @@ static void test_load_paths(void)
     if (mkfifo(fifo, 0600) == 0) {
         /* must not block waiting for a writer */
         CHECK(nn_model_load(fifo, &err) == NULL);
-        CHECK(strncmp(err.msg, fifo, strlen(fifo)) == 0 && strstr(err.msg, "regular file"));
+        CHECK(strncmp(err.msg, fifo, strlen(fifo)) == 0 && strstr(err.msg, "is a FIFO, not a model file"));
     }
 
     const char *junk = tmp("junk.safetensors");
@@ -538,25 +538,25 @@ static void test_atomic_save(void)
     }
     nn_error err = {0};
     /* failing with no previous file leaves nothing behind */
-    for (int step = NN_FILE_STEP_CREATE; step < NN_FILE_STEP_COUNT; step++) {
-        nn_file_set_fail_step((nn_file_step)step);
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
+        fileio_set_fail_step((fileio_step)step);
         CHECK(nn_model_save(a, path, &err) != NN_OK);
-        nn_file_set_fail_step(NN_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         CHECK(access(path, F_OK) != 0);
         CHECK(test_stray_files(sdir, "model.safetensors") == 0);
     }
     CHECK(nn_model_save(a, path, &err) == NN_OK);
     struct stat st;
     CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
-    unsigned char *before = NULL, *after = NULL;
-    size_t bl = 0, al = 0;
+    unsigned char *before = NULL, *after = NULL, *before2 = NULL;
+    size_t bl = 0, al = 0, bl2 = 0;
     CHECK(read_file(path, &before, &bl) == 0);
 
-    for (int step = NN_FILE_STEP_CREATE; step < NN_FILE_STEP_COUNT; step++) {
-        nn_file_set_fail_step((nn_file_step)step);
+    for (int step = FILEIO_STEP_OPEN; step < FILEIO_STEP_COUNT; step++) {
+        fileio_set_fail_step((fileio_step)step);
         err.msg[0] = '\0';
         nn_status s = nn_model_save(b, path, &err);
-        nn_file_set_fail_step(NN_FILE_STEP_NONE);
+        fileio_set_fail_step(FILEIO_STEP_NONE);
         CHECK(s == NN_EIO);
         CHECK(strncmp(err.msg, path, strlen(path)) == 0 && strstr(err.msg, "unchanged"));
         CHECK(read_file(path, &after, &al) == 0);
@@ -596,6 +596,47 @@ static void test_atomic_save(void)
         CHECK(nn_model_save(a, "/proc/digitpad-test.safetensors", &err) == NN_EIO);
         CHECK(strncmp(err.msg, "/proc/digitpad-test.safetensors: cannot create", 46) == 0);
     }
+
+    /* a model that would not load back (a NaN weight) never replaces the
+     * good file, and neither target kind but a regular file is replaced */
+    nn_tensor t0;
+    CHECK(nn_model_tensor(b, 0, &t0) == NN_OK);
+    t0.data[3] = NAN;
+    CHECK(read_file(path, &before2, &bl2) == 0);
+    CHECK(nn_model_save(b, path, &err) == NN_EIO);
+    if (getenv("DIGITPAD_TEST_VERBOSE"))
+        printf("NaN save: %s\n", err.msg);
+    CHECK(strstr(err.msg, "does not load back (tensor '0.weight' holds NaN at element 3)") &&
+          strstr(err.msg, "(any previous file is unchanged)"));
+    CHECK(read_file(path, &after, &al) == 0);
+    CHECK(after && al == bl2 && memcmp(before2, after, bl2) == 0);
+    free(after);
+    after = NULL;
+    free(before2);
+    CHECK(test_stray_files(sdir, "model.safetensors") == 0);
+    char lnk[600], fifo[600];
+    snprintf(lnk, sizeof lnk, "%s/link.safetensors", sdir);
+    snprintf(fifo, sizeof fifo, "%s/fifo.safetensors", sdir);
+    CHECK(symlink("model.safetensors", lnk) == 0);
+    CHECK(nn_model_save(a, lnk, &err) == NN_EIO);
+    CHECK(strstr(err.msg, "link.safetensors: is a symbolic link, not a regular file; refusing "
+                 "to replace it") != NULL);
+    struct stat lst;
+    CHECK(lstat(lnk, &lst) == 0 && S_ISLNK(lst.st_mode));
+    if (mkfifo(fifo, 0600) == 0) {
+        CHECK(nn_model_save(a, fifo, &err) == NN_EIO);
+        CHECK(strstr(err.msg, "fifo.safetensors: is a FIFO, not a regular file") != NULL);
+        CHECK(lstat(fifo, &lst) == 0 && S_ISFIFO(lst.st_mode));
+        unlink(fifo);
+    }
+    /* metadata must be UTF-8 text: the saved header is I-JSON */
+    CHECK(nn_model_meta_set(a, "note", "m-\xff", &err) == NN_EINVAL);
+    CHECK(nn_model_meta_set(a, "caf\xe9", "x", &err) == NN_EINVAL);
+    CHECK(nn_model_meta_set(a, "note", "caf\xc3\xa9", &err) == NN_OK);
+    CHECK(nn_model_save(a, "/dev/null", &err) == NN_EIO);
+    CHECK(strcmp(err.msg, "/dev/null: is a character device, not a regular file; refusing to "
+                 "replace it") == 0);
+    unlink(lnk);
     free(before);
     nn_model_free(a);
     nn_model_free(b);

@@ -216,8 +216,8 @@ static void test_bad(void)
     EXPECT_FAIL(dir, lp, dir, "directory");
     const char *fifo = tmp("fifo");
     if (mkfifo(fifo, 0600) == 0) {
-        EXPECT_FAIL(fifo, lp, fifo, "regular");
-        EXPECT_FAIL(ip, fifo, fifo, "regular");
+        EXPECT_FAIL(fifo, lp, fifo, "is a FIFO, not an IDX file");
+        EXPECT_FAIL(ip, fifo, fifo, "is a FIFO, not an IDX file");
     } else {
         fprintf(stderr, "note: mkfifo failed, FIFO case not tested\n");
     }
@@ -269,7 +269,7 @@ static void test_every_truncation(void)
     }
 }
 
-static void test_mnist_dir(void)
+static void test_mnist_default_dir(void)
 {
     unsigned char ib[256], lb[64];
     size_t il = images_file(ib), ll = labels_file(lb);
@@ -305,14 +305,8 @@ static void test_mnist_dir(void)
 
 static void test_real_mnist(void)
 {
-    const char *p = test_shared_path("mnist/train-labels-idx1-ubyte.gz");
-    if (!p) {
-        printf("note: no shared MNIST, real-data checks skipped\n");
-        return;
-    }
     char mdir[4096];
-    snprintf(mdir, sizeof mdir, "%s", p);
-    *strrchr(mdir, '/') = '\0';
+    snprintf(mdir, sizeof mdir, "%s", test_mnist_dir());
     nn_dataset tr, te;
     nn_error err = {0};
     nn_status st = nn_mnist_load(&tr, mdir, NN_MNIST_TRAIN, &err);
@@ -359,7 +353,7 @@ int main(void)
     test_good();
     test_bad();
     test_every_truncation();
-    test_mnist_dir();
+    test_mnist_default_dir();
     test_real_mnist();
     return test_finish("test_nn_idx");
 }

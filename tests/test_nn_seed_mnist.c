@@ -1,7 +1,9 @@
 /* test_nn_seed_mnist.c — end to end on real data: the seed preset (the blog
  * post's network and recipe) trained on the first 10,000 MNIST training
- * images must score above 85% on the 10,000 test images.  Skips when the
- * shared MNIST directory is absent. */
+ * images must score above 85% on the 10,000 test images.  Needs full MNIST
+ * (../shared/mnist or data/mnist; fails without it).  Measured 87.48%, loss
+ * 0.1765, the same to the last digit under OpenBLAS's Haswell, SkylakeX and
+ * Prescott kernels and with OpenMP off (2026-12-02, AMD EPYC). */
 #include "nn.h"
 #include "nn_data.h"
 #include "testutil.h"
@@ -11,12 +13,8 @@
 
 int main(void)
 {
-    const char *found = test_shared_path("mnist/train-labels-idx1-ubyte.gz");
-    if (!found)
-        test_skip("no shared MNIST (mnist/ under DIGITPAD_SHARED)");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s", found);
-    *strrchr(dir, '/') = '\0';
+    snprintf(dir, sizeof dir, "%s", test_mnist_dir());
     nn_dataset train, test;
     nn_error err;
     if (nn_mnist_load(&train, dir, NN_MNIST_TRAIN, &err) != NN_OK ||

@@ -258,14 +258,8 @@ static void test_training(void)
  * points. */
 static void test_mnist(void)
 {
-    const char *found = test_shared_path("mnist/train-labels-idx1-ubyte.gz");
-    if (!found) {
-        printf("no shared MNIST: accuracy comparison skipped\n");
-        return;
-    }
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s", found);
-    *strrchr(dir, '/') = '\0';
+    snprintf(dir, sizeof dir, "%s", test_mnist_dir());
     nn_dataset train, test;
     nn_error err;
     if (nn_mnist_load(&train, dir, NN_MNIST_TRAIN, &err) != NN_OK ||

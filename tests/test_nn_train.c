@@ -493,10 +493,12 @@ static void test_determinism_and_eval(void)
             CHECK(nn_evaluate(a, &test, 2, &ev2, &err) == NN_OK);
             CHECK(memcmp(&ev1, &ev2, sizeof ev1) == 0);
             /* The synthetic classes are easy: training must have learned
-             * (augmentation's shifts blur the cells of a 6×6 image). */
+             * (augmentation's shifts blur the cells of a 6×6 image).
+             * Measured 0.820 and 0.483, alike under OpenBLAS's Haswell,
+             * SkylakeX and Prescott kernels and with OpenMP off. */
             double floor = augment ? 0.25 : 0.7;
-            if (ev1.accuracy < floor)
-                fprintf(stderr, "synthetic accuracy %.3f (augment %d)\n", ev1.accuracy, augment);
+            printf("synthetic accuracy %.3f (augment %d, %d thread%s; at least %.2f)\n",
+                   ev1.accuracy, augment, threads, threads > 1 ? "s" : "", floor);
             CHECK(ev1.accuracy >= floor);
             nn_model_free(a);
             nn_model_free(b);
@@ -599,8 +601,50 @@ static void test_concurrent_forward(void)
     nn_model_free(m);
 }
 
+/* Samples labelled NN_LABEL_NONE train every output towards 0 (the
+ * non-digits that teach "unsure"); any other label past 9 is refused. */
+static void test_label_none(void)
+{
+    nn_model *m = small_cnn(3);
+    nn_error err;
+    nn_train_config cfg;
+    nn_train_config_preset("cnn", &cfg, NULL);
+    cfg.batch = 8;
+    cfg.lr = 0.01f;
+    cfg.schedule = NN_SCHED_CONSTANT; /* the preset's cosine would end after 80 samples */
+    nn_trainer *t = nn_trainer_create(m, &cfg, 8, &err);
+    CHECK(t != NULL);
+    if (!t) {
+        nn_model_free(m);
+        return;
+    }
+    float x[8 * 36], y[10];
+    uint8_t none[8], bad[8];
+    nn_rng r;
+    nn_rng_seed(&r, 9);
+    for (int i = 0; i < 8 * 36; i++)
+        x[i] = nn_rng_uniform(&r);
+    memset(none, NN_LABEL_NONE, sizeof none);
+    memset(bad, 11, sizeof bad);
+    CHECK(nn_trainer_step(t, x, bad, 8, NULL, &err) == NN_EINVAL);
+    nn_predict(m, x, y, &err);
+    float before = 0, after = 0;
+    for (int k = 0; k < 10; k++)
+        before += y[k];
+    for (int step = 0; step < 50; step++)
+        CHECK(nn_trainer_step(t, x, none, 8, NULL, &err) == NN_OK);
+    nn_predict(m, x, y, &err);
+    for (int k = 0; k < 10; k++)
+        after += y[k];
+    printf("label none: sum of outputs %.3f before, %.3f after 50 steps\n", before, after);
+    CHECK(after < 0.5f * before);
+    nn_trainer_free(t);
+    nn_model_free(m);
+}
+
 int main(void)
 {
+    test_label_none();
     test_golden();
     test_network_gradcheck();
     test_step_lowers_loss();

@@ -52,7 +52,8 @@ check_doc() {
 }
 
 # expect MESSAGE [PREFIX...] -- ARGS...: runs PREFIX digitpad ARGS (PREFIX is
-# e.g. setpriv) and checks exit code 2 and that stderr is exactly
+# e.g. setpriv) and checks exit code $WANT_RC (2 unless expect_code sets it;
+# the codes are README.md's table) and that stderr is exactly
 # "digitpad: MESSAGE"; --train may print progress lines before it, so there
 # the message must be the one and only "digitpad: " line and the last line.
 expect() {
@@ -69,14 +70,21 @@ expect() {
     else
         [[ $(cat err) == "digitpad: $want" ]]
     fi
-    local same=$?
-    if [[ $rc -eq 2 && $same -eq 0 ]]; then
+    local same=$? want_rc=${WANT_RC:-2}
+    if [[ $rc -eq $want_rc && $same -eq 0 ]]; then
         pass
     else
-        fail "digitpad $*: exit $rc (want 2); stderr: $(head -c 400 err)
+        fail "digitpad $*: exit $rc (want $want_rc); stderr: $(head -c 400 err)
       wanted: digitpad: $want"
     fi
     check_doc "$want"
+}
+
+# expect_code CODE MESSAGE ...: expect, for an exit code other than 2.
+expect_code() {
+    local WANT_RC=$1
+    shift
+    expect "$@"
 }
 
 EVAL=(--eval --data mnist --threads 1 --model)
@@ -134,7 +142,7 @@ expect "idx-count/t10k-images-idx3-ubyte: truncated: the header promises 15680 b
 mkdir adir
 mkfifo afifo
 expect "adir: is a directory, not a model file" -- "${EVAL[@]}" adir
-expect "afifo: not a regular file (a FIFO, socket or device?)" -- "${EVAL[@]}" afifo
+expect "afifo: is a FIFO, not a model file" -- "${EVAL[@]}" afifo
 expect "adir: is a directory, not an image" -- --predict adir --model good.safetensors
 expect "afifo: is a FIFO, not an image" -- --predict afifo --model good.safetensors
 expect "adir: is a directory, not a strokes file" -- --predict-strokes adir --model good.safetensors
@@ -219,6 +227,134 @@ if "$BIN" "${TRAIN[@]}" --out limit/m.safetensors >out 2>err; then
 else
     fail "first save into limit/: $(tail -n 1 err)"
 fi
+
+# ------------------------------- issue 18: training and saving never lose data
+# Row 1: a run that diverges stops with exit 3 and leaves the good model at
+# --out byte-identical (and no temporary file).
+mkdir keep
+if "$BIN" "${TRAIN[@]}" --out keep/X >out 2>err; then
+    cp keep/X prev.safetensors
+    expect_code 3 "training diverged: the loss became NaN in epoch 1 after 2000 of 2000 samples (is the learning rate 10 too high?); keep/X was not written" -- \
+        --train --arch fc512,relu,fc512,relu,fc512,relu,fc512,relu,fc10,sigmoid --limit 2000 \
+        --epochs 3 --lr 10 --batch 500 --optimizer sgd --schedule constant --out keep/X \
+        --data mnist2k --threads 1
+    if cmp -s prev.safetensors keep/X; then pass; else fail "row 1: the good model at keep/X changed"; fi
+    if [[ $(ls keep) == X ]]; then pass; else fail "row 1: keep/ holds more than X: $(ls keep)"; fi
+else
+    fail "first save into keep/: $(tail -n 1 err)"
+fi
+
+# Row 4: --out names something that is not a regular file: refused before
+# training, and the node is left as it was.
+ln -s keep/X alink
+expect "--out alink: is a symbolic link, not a regular file; refusing to replace it" -- \
+    "${TRAIN[@]}" --out alink
+if [[ -L alink ]] && cmp -s prev.safetensors keep/X; then pass; else fail "row 4: alink or its target changed"; fi
+expect "--out afifo: is a FIFO, not a regular file; refusing to replace it" -- "${TRAIN[@]}" --out afifo
+if [[ -p afifo ]]; then pass; else fail "row 4: afifo is no longer a FIFO"; fi
+expect "--out /dev/null: is a character device, not a regular file; refusing to replace it" -- \
+    "${TRAIN[@]}" --out /dev/null
+if [[ -c /dev/null ]]; then pass; else fail "row 4: /dev/null is no longer a character device"; fi
+
+# Row 3: a small model with about 16 M floats of activations a sample.
+# --eval (batch 128 on every thread, and calibration batches of 256) once
+# took 12 GB; now every batch is sized so batch x activations stays under
+# 256 MB.  Run under a 1.5 GB address-space limit (Release builds only:
+# sanitizer builds cannot start under it), with the peak RSS measured.
+wide_arch=conv1024k1$(printf ',relu%.0s' {1..19}),pool,pool,pool,fc10,sigmoid
+if timeout 20 bash -c 'ulimit -v 1572864 && exec "$0" --version' "$BIN" >/dev/null 2>&1; then
+    rss=(bash -c 'ulimit -v 1572864 && exec "$@"' limit)
+    [[ -x /usr/bin/time ]] && rss+=(/usr/bin/time -f 'peak-rss-kb %M' -o rss.txt)
+    timeout 600 "${rss[@]}" "$BIN" --eval --model wide.safetensors --data mnist --threads 2 >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && grep -q '^accuracy ' out; then pass; else fail "row 3: --eval of wide.safetensors: exit $rc: $(tail -n 2 err)"; fi
+    if [[ -f rss.txt ]]; then
+        kb=$(sed -n 's/^peak-rss-kb //p' rss.txt)
+        echo "row 3: --eval of wide.safetensors peaked at $((kb / 1024)) MB"
+        if [[ -n $kb && $kb -lt 716800 ]]; then pass; else fail "row 3: peak RSS ${kb} kB, over 700 MB"; fi
+    fi
+else
+    skip "row 3 under ulimit -v: this build cannot start within 1.5 GB of address space"
+fi
+expect "training: a batch of 64 needs 4377 MB of activations (17931294 floats a sample), beyond the limit of 256 MB; use a batch of 3 or less" -- \
+    --train --arch "$wide_arch" --batch 64 --epochs 1 --data mnist --threads 1 --out never.safetensors
+
+# Row 6: metadata with escape sequences reaches stdout cleaned: no control
+# character but the newlines, and the line exactly as documented.
+"$BIN" "${EVAL[@]}" escapes.safetensors >out 2>err
+rc=$?
+want_line="trained   on ?[2J??fake line, recorded test accuracy ?]0;pwned??1m"
+if [[ $rc -eq 0 ]] && grep -qxF -- "$want_line" out && ! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' out; then
+    pass
+else
+    fail "row 6: exit $rc, stdout: $(head -n 3 out | cat -v)"
+fi
+check_doc "$want_line"
+
+# Row 7: the saved header is I-JSON even for a --out name that is not UTF-8
+# (the command is stored in bash's $'...' form), and the loader refuses
+# headers that break I-JSON.
+if "$BIN" "${TRAIN[@]}" --out $'m-\xff.safetensors' >out 2>err &&
+    "$PY" -c '
+import json, struct, sys
+b = open(sys.argv[1].encode("utf-8", "surrogateescape"), "rb").read()
+(hl,) = struct.unpack_from("<Q", b)
+cmd = json.loads(b[8:8 + hl].decode("utf-8"))["__metadata__"]["command"]
+sys.exit(0 if cmd.endswith(" --out $\x27m-\\xff.safetensors\x27") else 1)' $'m-\xff.safetensors' &&
+    "$BIN" "${EVAL[@]}" $'m-\xff.safetensors' >out 2>err; then
+    pass
+else
+    fail "row 7: a model saved as m-\\xff.safetensors is not valid UTF-8 I-JSON or does not load: $(tail -n 1 err)"
+fi
+expect "dup-shape.safetensors: header key 'shape' appears twice in '0.weight'" -- "${EVAL[@]}" dup-shape.safetensors
+expect "nul-key.safetensors: a string in the header holds \u0000 (byte 95); I-JSON (RFC 7493) strings cannot" -- \
+    "${EVAL[@]}" nul-key.safetensors
+expect "nul-version.safetensors: a string in the header holds \u0000 (byte 56); I-JSON (RFC 7493) strings cannot" -- \
+    "${EVAL[@]}" nul-version.safetensors
+expect "surrogate.safetensors: a string in the header holds an unpaired surrogate \ud800 (byte 101); I-JSON (RFC 7493) strings cannot" -- \
+    "${EVAL[@]}" surrogate.safetensors
+expect "latin1.safetensors: the header is not valid UTF-8 (byte 104 of 248); model headers are I-JSON (RFC 7493)" -- \
+    "${EVAL[@]}" latin1.safetensors
+
+# Row 8: gzip's CRC32 and length are checked, and nothing may follow the stream.
+expect "gz-cut/t10k-images-idx3-ubyte.gz: truncated: the gzip trailer (CRC32 and length) is missing or cut" -- \
+    --eval --model good.safetensors --data gz-cut --threads 1
+expect "gz-crc/t10k-images-idx3-ubyte.gz: the gzip trailer's CRC32 does not match the data (corrupt file)" -- \
+    --eval --model good.safetensors --data gz-crc --threads 1
+expect "gz-junk/t10k-images-idx3-ubyte.gz: 22 bytes after the end of the gzip stream" -- \
+    --eval --model good.safetensors --data gz-junk --threads 1
+
+# Row 10: --save-inputs names never collide (ids a/b and a_b, an id given
+# twice), and a second run into the same directory overwrites nothing.
+printf '1 a/b | 500,100 500,900\n7 a_b | 300,200 700,200 450,800\n7 a_b | 300,250 700,250 450,850\n' >ids.strokes
+mkdir saved
+"$BIN" --predict-strokes ids.strokes --model good.safetensors --save-inputs saved >out 2>err
+rc=$?
+names=$(ls saved | tr '\n' ' ')
+if [[ $rc -eq 0 && $names == "00001-a_b.pgm 00002-a_b.pgm 00003-a_b.pgm " ]]; then pass; else fail "row 10: exit $rc, files: $names"; fi
+sums=$(cat saved/* | cksum)
+expect "saved/00001-a_b.pgm: already exists; not overwritten" -- \
+    --predict-strokes ids.strokes --model good.safetensors --save-inputs saved
+if [[ $(cat saved/* | cksum) == "$sums" && $(ls saved | wc -l) -eq 3 ]]; then pass; else fail "row 10: saved/ changed: $(ls saved)"; fi
+
+# Row 11: one threshold parser (dp_parse_threshold, also the window's): a
+# threshold of 1, "0.3abc" or nan is not taken, and the default 0.5 is used.
+for tag in th-one th-junk th-nan; do
+    "$BIN" --predict-strokes good.strokes --model $tag.safetensors >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && grep -qF "# unsure: 0 of 1 (top output below the model's threshold 0.50)" out; then
+        pass
+    else
+        fail "row 11: $tag: exit $rc: $(grep unsure out) $(cat err)"
+    fi
+done
+check_doc "# unsure: 0 of 1 (top output below the model's threshold 0.50)"
+
+# "Also" of issue 18: a byte-order mark before line 1, and 0e99999 (zero).
+printf '\xef\xbb\xbf7 bom | 300,200 700,200 0e99999,800\n' >bom.strokes
+"$BIN" --predict-strokes bom.strokes --model good.safetensors >out 2>err
+rc=$?
+if [[ $rc -eq 0 ]] && grep -qxF 'bom 9 0.6165 7 sure' out; then pass; else fail "BOM/0e99999: exit $rc: $(cat err)"; fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 if [[ $failed -gt 0 ]]; then

@@ -54,6 +54,46 @@ const char *test_shared_path(const char *rel)
     return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
+static int mnist_in(const char *dir)
+{
+    char p[4200];
+    static const char *const names[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                                        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s.gz", dir, names[i]);
+        if (access(p, R_OK) == 0)
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        if (access(p, R_OK) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+const char *test_mnist_dir(void)
+{
+    static char buf[4096], fetched[4096];
+    const char *shared = test_shared_path("mnist");
+    if (shared) {
+        snprintf(buf, sizeof buf, "%s", shared);
+        if (mnist_in(buf))
+            return buf;
+    }
+    const char *src = getenv("DIGITPAD_SRC");
+    snprintf(fetched, sizeof fetched, "%s/data/mnist", src && *src ? src : ".");
+    if (mnist_in(fetched))
+        return fetched;
+    printf("FAIL: full MNIST not found in %s or %s: run scripts/fetch-mnist.sh "
+           "(scripts/check.sh does)\n",
+           shared ? buf : "$DIGITPAD_SHARED/mnist", fetched);
+    exit(1);
+}
+
+void test_skip_part(const char *why)
+{
+    printf("SKIPPED-PART: %s\n", why);
+}
+
 const char *test_tmpdir(void)
 {
     static char buf[256];

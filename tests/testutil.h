@@ -21,6 +21,20 @@ int test_finish(const char *suite);
 /* Prints why and exits 77 (ctest: skipped). */
 void test_skip(const char *why);
 
+/* The directory holding full MNIST (the four IDX files, raw or .gz): the
+ * developers' $DIGITPAD_SHARED/mnist (../shared/mnist), else the copy
+ * scripts/fetch-mnist.sh puts in $DIGITPAD_SRC/data/mnist (scripts/check.sh
+ * fetches it when ../shared is absent).  A test that needs MNIST must not
+ * pass without it, so when neither exists this prints why and exits 1
+ * instead of skipping.  The string is static. */
+const char *test_mnist_dir(void);
+
+/* For tests with a part that needs the pen-drawn digits, which only the
+ * developers' ../shared holds (they are not ours to redistribute): prints
+ * "SKIPPED-PART: why" so a run shows what it did not check, and the rest of
+ * the test goes on. */
+void test_skip_part(const char *why);
+
 /* Path of a file under the shared data directory ($DIGITPAD_SHARED, else
  * ../shared from the source tree), or NULL if it does not exist.  The string
  * is static: copy it before the next call. */

@@ -3,14 +3,14 @@
 # for SECONDS (default 30) on a copy of its seed corpus in tests/fuzz/corpus.
 #
 # Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
-#        (targets: model idx ink_strokes ink_image args; default all)
+#        (targets: model idx ink_strokes ink_image args text; default all)
 # Output: build-fuzz/ (or $FUZZ_BUILD); findings there as crash-* files.
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/../.." && pwd)"
 SECONDS_EACH="${1:-30}"
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(model idx ink_strokes ink_image args)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(model idx ink_strokes ink_image args text)
 OUT="${FUZZ_BUILD:-$SRC/build-fuzz}"
 CC="${FUZZ_CC:-clang}"
 command -v "$CC" >/dev/null || { echo "fuzz: needs clang (apt-get install clang)" >&2; exit 77; }
@@ -19,16 +19,16 @@ mkdir -p "$OUT"
 # The library without BLAS or OpenMP: the fuzzers exercise parsing, and a
 # single-threaded build keeps the sanitizers' reports simple.
 FLAGS=(-std=c11 -g -O1 "-fsanitize=fuzzer,address,undefined" -fno-sanitize-recover=undefined
-       -Wno-unknown-pragmas -I"$SRC/include" -I"$SRC/nn" -I"$SRC/app")
+       -Wno-unknown-pragmas -I"$SRC/include" -I"$SRC/nn" -I"$SRC/app" -I"$SRC/base")
 LIBS=(-lcjson -lz -lm -lpthread)
 
 status=0
 for t in "${TARGETS[@]}"; do
     echo "== fuzz_$t: building"
     case $t in
-        ink_*) LIBSRC=("$SRC"/ink/*.c) ;;
-        args) LIBSRC=("$SRC"/app/args.c) ;;
-        *) LIBSRC=("$SRC"/nn/*.c) ;;
+        ink_*) LIBSRC=("$SRC"/ink/*.c "$SRC"/base/*.c) ;;
+        args | text) LIBSRC=("$SRC"/app/args.c "$SRC"/base/*.c) ;;
+        *) LIBSRC=("$SRC"/nn/*.c "$SRC"/base/*.c) ;;
     esac
     "$CC" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$t.c" "${LIBSRC[@]}" "${LIBS[@]}" -o "$OUT/fuzz_$t"
     mkdir -p "$OUT/corpus-$t"

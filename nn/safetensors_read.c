@@ -1,9 +1,13 @@
-/* file.c — model files: safetensors (huggingface/safetensors) with
- * digitpad's metadata.  The loader checks every length, offset, shape and
- * value before it trusts any of them; saving is atomic (temp, fsync, rename). */
+/* safetensors_read.c — loading safetensors model files (huggingface/
+ * safetensors) with digitpad's metadata.  Every length, offset, shape and
+ * value is checked before it is trusted, and the header must be I-JSON
+ * (nn/ijson.c).  Saving is in safetensors_write.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "nn_file.h"
-#include "file_internal.h"
+#include "fileio.h"
+#include "safetensors_internal.h"
+#include "ijson.h"
+#include "text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -23,36 +27,7 @@
 /* digitpad writes about ten keys; a few hundred leaves room for any tool. */
 #define MAX_META 256
 
-/* ---------------------------------------------------------- test hook */
-
-static _Thread_local nn_file_step fail_step;
-
-void nn_file_set_fail_step(nn_file_step step)
-{
-    fail_step = step;
-}
-
-static int inject(nn_file_step step)
-{
-    if (fail_step != step)
-        return 0;
-    errno = EIO;
-    return 1;
-}
-
 /* ------------------------------------------------ little-endian helpers */
-
-/* Bytes are assembled explicitly, so the format does not depend on the
- * host's byte order. */
-static void put_le32(unsigned char *p, float f)
-{
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    p[0] = (unsigned char)u;
-    p[1] = (unsigned char)(u >> 8);
-    p[2] = (unsigned char)(u >> 16);
-    p[3] = (unsigned char)(u >> 24);
-}
 
 static float get_le32(const unsigned char *p)
 {
@@ -160,148 +135,6 @@ static void shape_str(const int64_t *s, int ndim, char *buf, size_t len)
         used += (size_t)snprintf(buf + used, len - used, "%s%lld", i ? "," : "", (long long)s[i]);
     if (used < len)
         snprintf(buf + used, len - used, "]");
-}
-
-/* ---------------------------------------------------------- serialise */
-
-static int meta_reserved(const char *key)
-{
-    return !strcmp(key, "format") || !strcmp(key, "format_version") || !strcmp(key, "arch");
-}
-
-/* Builds the JSON header; NULL on allocation failure. */
-static char *build_header(const nn_model *m, nn_error *err)
-{
-    const nn_arch *arch = nn_model_arch(m);
-    char archbuf[1024];
-    char *arch_s = archbuf;
-    int need = nn_arch_format(arch, archbuf, sizeof archbuf);
-    if (need < 0) {
-        nn_fail(err, NN_EINVAL, "cannot format the model's architecture");
-        return NULL;
-    }
-    if ((size_t)need >= sizeof archbuf) {
-        arch_s = malloc((size_t)need + 1);
-        if (!arch_s) {
-            nn_fail(err, NN_ENOMEM, "out of memory writing a model header");
-            return NULL;
-        }
-        nn_arch_format(arch, arch_s, (size_t)need + 1);
-    }
-
-    char *out = NULL;
-    cJSON *root = cJSON_CreateObject();
-    cJSON *meta = cJSON_CreateObject();
-    int ok = root && meta && cJSON_AddItemToObject(root, "__metadata__", meta);
-    if (!ok)
-        cJSON_Delete(meta);
-    char ver[16];
-    snprintf(ver, sizeof ver, "%d", NN_FILE_VERSION);
-    ok = ok && cJSON_AddStringToObject(meta, "format", NN_FILE_FORMAT);
-    ok = ok && cJSON_AddStringToObject(meta, "format_version", ver);
-    ok = ok && cJSON_AddStringToObject(meta, "arch", arch_s);
-    /* Every model says how it was trained; BCE is digitpad's default. */
-    const char *loss = nn_model_meta_get(m, "loss");
-    ok = ok && cJSON_AddStringToObject(meta, "loss", loss ? loss : "bce");
-    size_t nm = nn_model_meta_count(m);
-    for (size_t i = 0; ok && i < nm; i++) {
-        const char *k = NULL, *v = NULL;
-        nn_model_meta_at(m, i, &k, &v);
-        if (!k || !v || meta_reserved(k) || !strcmp(k, "loss"))
-            continue;
-        ok = cJSON_AddStringToObject(meta, k, v) != NULL;
-    }
-
-    size_t nt = nn_model_tensor_count(m);
-    uint64_t off = 0;
-    for (size_t i = 0; ok && i < nt; i++) {
-        nn_tensor t;
-        if (nn_model_tensor(m, i, &t) != NN_OK) {
-            ok = 0;
-            break;
-        }
-        cJSON *e = cJSON_CreateObject();
-        if (!e || !cJSON_AddItemToObject(root, t.name, e)) {
-            cJSON_Delete(e);
-            ok = 0;
-            break;
-        }
-        /* the key order safetensors itself writes */
-        ok = cJSON_AddStringToObject(e, "dtype", "F32") != NULL;
-        cJSON *shape = ok ? cJSON_AddArrayToObject(e, "shape") : NULL;
-        cJSON *offs = shape ? cJSON_AddArrayToObject(e, "data_offsets") : NULL;
-        ok = shape && offs;
-        for (int d = 0; ok && d < t.ndim; d++) {
-            cJSON *n = cJSON_CreateNumber((double)t.shape[d]);
-            ok = n && cJSON_AddItemToArray(shape, n);
-        }
-        uint64_t end = off + (uint64_t)t.count * 4;
-        cJSON *b = ok ? cJSON_CreateNumber((double)off) : NULL;
-        ok = b && cJSON_AddItemToArray(offs, b);
-        cJSON *en = ok ? cJSON_CreateNumber((double)end) : NULL;
-        ok = en && cJSON_AddItemToArray(offs, en);
-        off = end;
-    }
-    if (ok)
-        out = cJSON_PrintUnformatted(root);
-    if (!out)
-        nn_fail(err, NN_ENOMEM, "out of memory writing a model header");
-    cJSON_Delete(root);
-    if (arch_s != archbuf)
-        free(arch_s);
-    return out;
-}
-
-nn_status nn_model_serialize(const nn_model *m, void **out, size_t *len, nn_error *err)
-{
-    if (!m || !out || !len)
-        return nn_fail(err, NN_EINVAL, "nn_model_serialize: NULL argument");
-    *out = NULL;
-    *len = 0;
-    char *json = build_header(m, err);
-    if (!json)
-        return err ? err->status : NN_ENOMEM;
-    size_t jl = strlen(json);
-    /* safetensors pads the header with spaces so the data starts 8-byte
-     * aligned, letting readers map the floats in place. */
-    size_t hl = jl + (8 - (8 + jl) % 8) % 8;
-    size_t np = nn_model_param_count(m);
-    if (np > NN_MAX_PARAMS || hl > NN_FILE_MAX_HEADER) {
-        free(json);
-        return nn_fail(err, NN_ELIMIT, "model too large to save");
-    }
-    size_t total = 8 + hl + np * 4;
-    unsigned char *buf = malloc(total);
-    if (!buf) {
-        free(json);
-        return nn_fail(err, NN_ENOMEM, "out of memory serialising a model");
-    }
-    for (int i = 0; i < 8; i++)
-        buf[i] = (unsigned char)((uint64_t)hl >> (8 * i));
-    memcpy(buf + 8, json, jl);
-    memset(buf + 8 + jl, ' ', hl - jl);
-    free(json);
-    /* Tensors are views into the one parameter buffer in file order, but
-     * go through nn_model_tensor so the bytes follow the header exactly. */
-    unsigned char *p = buf + 8 + hl;
-    size_t nt = nn_model_tensor_count(m), written = 0;
-    for (size_t i = 0; i < nt; i++) {
-        nn_tensor t;
-        if (nn_model_tensor(m, i, &t) != NN_OK || written + t.count > np) {
-            free(buf);
-            return nn_fail(err, NN_ESHAPE, "model tensors disagree with its parameter count");
-        }
-        for (size_t j = 0; j < t.count; j++, p += 4)
-            put_le32(p, t.data[j]);
-        written += t.count;
-    }
-    if (written != np) {
-        free(buf);
-        return nn_fail(err, NN_ESHAPE, "model tensors disagree with its parameter count");
-    }
-    *out = buf;
-    *len = total;
-    return NN_OK;
 }
 
 /* --------------------------------------------------------------- load */
@@ -422,11 +255,7 @@ static nn_status check_metadata(const cJSON *meta, nn_arch *arch, const char *na
         if (!cJSON_IsString(e))
             return nn_fail(err, NN_EFORMAT, "%s: metadata '%.40s' is not a string", name,
                            e->string);
-        for (const cJSON *f = e->next; f; f = f->next)
-            if (!strcmp(e->string, f->string))
-                return nn_fail(err, NN_EFORMAT, "%s: metadata '%.40s' appears twice", name,
-                               e->string);
-    }
+    } /* duplicate keys: nn_ijson_check_keys, before this */
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(meta, "format");
     const cJSON *ver = cJSON_GetObjectItemCaseSensitive(meta, "format_version");
     const cJSON *ar = cJSON_GetObjectItemCaseSensitive(meta, "arch");
@@ -460,11 +289,10 @@ nn_model *nn_model_load_buffer(const void *data, size_t len, const char *name, n
 {
     nn_model *m = load_buffer(data, len, name, err);
     /* Messages quote names and values from the file; a JSON "\n" or other
-     * control character in them must not break the one-line promise. */
+     * control character in them must not break the one-line promise (the
+     * window shows them too, not only the terminal). */
     if (!m && err)
-        for (char *p = err->msg; *p; p++)
-            if ((unsigned char)*p < 0x20 || *p == 0x7f)
-                *p = '?';
+        text_clean(err->msg);
     return m;
 }
 
@@ -518,6 +346,12 @@ static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_
     uint64_t data_len = len - 8 - hl;
     const unsigned char *dat = buf + 8 + hl;
 
+    /* I-JSON's rules on the text first: cJSON would accept what breaks them. */
+    char why[200];
+    if (nn_ijson_check_text((const char *)buf + 8, (size_t)hl, why, sizeof why) != 0) {
+        nn_fail(err, NN_EFORMAT, "%s: %s", name, why);
+        return NULL;
+    }
     /* cJSON needs a terminated string; the copy is bounded by the limit. */
     char *json = malloc((size_t)hl + 1);
     if (!json) {
@@ -552,13 +386,12 @@ static nn_model *load_buffer(const void *data, size_t len, const char *name, nn_
                 "than %d tensors", name, nkeys, MAX_TENSORS);
         goto out;
     }
-    /* Duplicate keys would let two entries claim one name. */
-    for (const cJSON *a = root->child; a; a = a->next)
-        for (const cJSON *b = a->next; b; b = b->next)
-            if (a->string && b->string && !strcmp(a->string, b->string)) {
-                nn_fail(err, NN_EFORMAT, "%s: header key '%.40s' appears twice", name, a->string);
-                goto out;
-            }
+    /* Duplicate keys, at any depth, would let two entries claim one name
+     * or one tensor two shapes. */
+    if (nn_ijson_check_keys(root, why, sizeof why) != 0) {
+        nn_fail(err, NN_EFORMAT, "%s: %s", name, why);
+        goto out;
+    }
 
     nn_arch arch;
     const cJSON *meta = cJSON_GetObjectItemCaseSensitive(root, "__metadata__");
@@ -675,32 +508,13 @@ out:
     return m;
 }
 
-/* Opens path read-only, refusing anything but a regular file; a FIFO must
- * not block open(), hence O_NONBLOCK until fstat has looked. */
+/* Opens path read-only, refusing anything but a regular file. */
 static int open_regular(const char *path, uint64_t *size, nn_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            nn_fail(err, NN_EIO, "%s: no such file", path);
-        else
-            nn_fail(err, NN_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        nn_fail(err, NN_EIO, "%s: cannot stat: %s", path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
-        nn_fail(err, NN_EIO, "%s: %s", path, S_ISDIR(st.st_mode)
-                ? "is a directory, not a model file"
-                : "not a regular file (a FIFO, socket or device?)");
-        close(fd);
-        return -1;
-    }
-    *size = (uint64_t)st.st_size;
+    char msg[sizeof err->msg];
+    int fd = fileio_open_regular(path, "a model file", size, msg, sizeof msg);
+    if (fd < 0)
+        nn_fail(err, NN_EIO, "%s", msg);
     return fd;
 }
 
@@ -724,14 +538,12 @@ static ssize_t read_upto(int fd, unsigned char *buf, size_t len, const char *pat
     return (ssize_t)got;
 }
 
-nn_model *nn_model_load(const char *path, nn_error *err)
+/* Loads the file at `open_path`, naming it `path` in messages (a save
+ * loads its temporary file back under the target's name). */
+nn_model *nn_safetensors_load_path(const char *open_path, const char *path, nn_error *err)
 {
-    if (!path) {
-        nn_fail(err, NN_EINVAL, "nn_model_load: NULL path");
-        return NULL;
-    }
     uint64_t size = 0;
-    int fd = open_regular(path, &size, err);
+    int fd = open_regular(open_path, &size, err);
     if (fd < 0)
         return NULL;
     if (size > FILE_MAX_SIZE) {
@@ -768,101 +580,11 @@ nn_model *nn_model_load(const char *path, nn_error *err)
     return m;
 }
 
-/* --------------------------------------------------------------- save */
-
-static int write_all(int fd, const unsigned char *p, size_t len)
+nn_model *nn_model_load(const char *path, nn_error *err)
 {
-    size_t done = 0;
-    if (fail_step == NN_FILE_STEP_WRITE)
-        len /= 2; /* a test's simulated failure: half the file, then EIO */
-    while (done < len) {
-        ssize_t n = write(fd, p + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        done += (size_t)n;
+    if (!path) {
+        nn_fail(err, NN_EINVAL, "nn_model_load: NULL path");
+        return NULL;
     }
-    return inject(NN_FILE_STEP_WRITE) ? -1 : 0;
-}
-
-/* fsync of the directory makes the rename itself durable; some file
- * systems refuse it, which costs durability only, so it is best effort. */
-static void sync_dir(const char *path)
-{
-    char dir[4096];
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        snprintf(dir, sizeof dir, ".");
-    else if (slash == path)
-        snprintf(dir, sizeof dir, "/");
-    else if ((size_t)(slash - path) < sizeof dir)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
-    else
-        return;
-    int fd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        (void)fsync(fd);
-        close(fd);
-    }
-}
-
-nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err)
-{
-    if (!m || !path || !*path)
-        return nn_fail(err, NN_EINVAL, "nn_model_save: NULL argument");
-    void *data = NULL;
-    size_t len = 0;
-    nn_error serr = {0};
-    nn_status st = nn_model_serialize(m, &data, &len, &serr);
-    if (st != NN_OK)
-        return nn_fail(err, st, "%s: %s", path, serr.msg);
-
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp) {
-        free(data);
-        return nn_fail(err, NN_ENOMEM, "%s: out of memory", path);
-    }
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
-    int fd = inject(NN_FILE_STEP_CREATE) ? -1 : mkstemp(tmp);
-    if (fd < 0) {
-        st = nn_fail(err, NN_EIO, "%s: cannot create a temporary file beside it: %s "
-                     "(any previous file is unchanged)", path, strerror(errno));
-        free(tmp);
-        free(data);
-        return st;
-    }
-    /* mkstemp makes the file 0600; a model is not secret, so give it the
-     * previous file's mode, or the usual 0644. */
-    struct stat old;
-    (void)fchmod(fd, stat(path, &old) == 0 ? (old.st_mode & 07777) : 0644);
-
-    const char *what = NULL;
-    if (write_all(fd, data, len) != 0)
-        what = "cannot write";
-    else if (inject(NN_FILE_STEP_FSYNC) || fsync(fd) != 0)
-        what = "cannot flush to disk";
-    int e = errno;
-    if (inject(NN_FILE_STEP_CLOSE) | (close(fd) != 0)) {
-        if (!what) {
-            what = "cannot close";
-            e = errno;
-        }
-    }
-    if (!what && (inject(NN_FILE_STEP_RENAME) || rename(tmp, path) != 0)) {
-        what = "cannot rename the temporary file over it";
-        e = errno;
-    }
-    free(data);
-    if (what) {
-        unlink(tmp);
-        free(tmp);
-        return nn_fail(err, NN_EIO, "%s: %s: %s (any previous file is unchanged)", path, what,
-                       strerror(e));
-    }
-    free(tmp);
-    sync_dir(path);
-    return NN_OK;
+    return nn_safetensors_load_path(path, path, err);
 }

@@ -1,0 +1,50 @@
+/* synth.h — drawings made by rule (include/ink_shapes.h) as data: a bank of
+ * non-digit shapes and styled digits added to the training set, and the
+ * test sets that measure how the model treats them.  SDL-free. */
+#ifndef DIGITPAD_SYNTH_H
+#define DIGITPAD_SYNTH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ink_shapes.h"
+#include "nn.h"
+#include "nn_data.h"
+
+/* The seed of the test sets.  Training banks derive theirs from the
+ * training seed through a different mix, so no training drawing is ever
+ * one of these. */
+#define DP_SYNTH_TEST_SEED 20261202u
+/* Drawings per kind and per style in a test set: a rate to about ±2%. */
+#define DP_SYNTH_TEST_PER_KIND 300
+
+/* Appends to ds (28×28 images) n_shapes non-digits of the training kinds
+ * (INK_SHAPE_BLANK up to INK_SHAPE_FIRST_HELD_OUT, in turn; label
+ * NN_LABEL_NONE) and n_styles digits in the styles of ink_style (in turn;
+ * their digit as label), each rendered and preprocessed as the window
+ * does, from `seed`.  ds's arrays are replaced by larger ones holding the
+ * old samples first.  NN_EINVAL for images that are not 28×28, NN_ENOMEM. */
+nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint64_t seed,
+                          nn_error *err);
+
+/* What a model does with the test sets at a threshold. */
+typedef struct dp_synth_report {
+    double threshold;
+    size_t per_kind;
+    double shape_unsure[INK_SHAPE_COUNT]; /* share of each kind left unsure */
+    double unsure_trained, unsure_held_out, unsure_all; /* over kinds */
+    double style_right[INK_STYLE_COUNT];  /* top output is the style's digit */
+    double style_unsure[INK_STYLE_COUNT]; /* top output below the threshold */
+} dp_synth_report;
+
+/* Runs m on DP_SYNTH_TEST_PER_KIND drawings of every shape kind and every
+ * style, drawn from DP_SYNTH_TEST_SEED, and fills r.  NN_EINVAL for a
+ * model that does not take 28×28 inputs, NN_ENOMEM. */
+nn_status dp_synth_evaluate(const nn_model *m, double threshold, dp_synth_report *r,
+                            nn_error *err);
+
+/* The report as the lines --eval prints. */
+void dp_synth_print(FILE *f, const dp_synth_report *r);
+
+#endif

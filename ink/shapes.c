@@ -1,0 +1,343 @@
+/* shapes.c — non-digit shapes and digit styles drawn by rule (see
+ * ink_shapes.h).  Each drawing is a few strokes in a local frame (about
+ * [-1,1] each way, y down) placed on the 1000×1000 box by a random pose,
+ * sampled as densely as a mouse would, with a little hand jitter. */
+#include "ink_shapes.h"
+
+#include <math.h>
+
+#define PI_F 3.14159265f
+
+/* ------------------------------------------------------------------ rng */
+
+void ink_rng_seed(ink_rng *r, uint64_t seed)
+{
+    r->s = seed ^ 0x853c49e6748fea9bull;
+}
+
+/* splitmix64 (Steele, Lea and Flood, 2014) */
+static uint64_t next_u64(ink_rng *r)
+{
+    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+float ink_rng_uniform(ink_rng *r)
+{
+    return (float)(next_u64(r) >> 40) * (1.0f / 16777216.0f);
+}
+
+static float urange(ink_rng *r, float lo, float hi)
+{
+    return lo + (hi - lo) * ink_rng_uniform(r);
+}
+
+static int coin(ink_rng *r, float p)
+{
+    return ink_rng_uniform(r) < p;
+}
+
+/* ----------------------------------------------------------------- pens */
+
+/* Where a drawing sits on the box: local (x, y) -> centre + scale ·
+ * rotation · (aspect-stretched x, y), plus jitter per sampled point. */
+typedef struct pen {
+    ink_drawing *d;
+    ink_rng *r;
+    float cx, cy, sx, sy, c, s, jitter;
+    int rc;
+} pen;
+
+static pen pen_start(ink_drawing *d, ink_rng *r, float size_lo, float size_hi, float turn_deg)
+{
+    pen p = {d, r, 0, 0, 0, 0, 0, 0, 0, 0};
+    float size = urange(r, size_lo, size_hi), aspect = urange(r, 0.85f, 1.15f);
+    float a = urange(r, -turn_deg, turn_deg) * PI_F / 180.0f;
+    p.cx = 500.0f + urange(r, -120.0f, 120.0f);
+    p.cy = 500.0f + urange(r, -120.0f, 120.0f);
+    p.sx = size * aspect;
+    p.sy = size / aspect;
+    p.c = cosf(a);
+    p.s = sinf(a);
+    p.jitter = 4.0f + 0.015f * size;
+    ink_drawing_clear(d);
+    return p;
+}
+
+static void put(pen *p, float x, float y, float jitter)
+{
+    float X = p->sx * x, Y = p->sy * y;
+    float bx = p->cx + p->c * X - p->s * Y + jitter * urange(p->r, -1.0f, 1.0f);
+    float by = p->cy + p->s * X + p->c * Y + jitter * urange(p->r, -1.0f, 1.0f);
+    bx = bx < 0.0f ? 0.0f : bx > INK_BOX - 1.0f ? INK_BOX - 1.0f : bx;
+    by = by < 0.0f ? 0.0f : by > INK_BOX - 1.0f ? INK_BOX - 1.0f : by;
+    p->rc |= ink_stroke_add(p->d, bx, by);
+}
+
+/* One stroke through n local points, each leg sampled in 8 steps. */
+static void stroke(pen *p, const float *xy, int n)
+{
+    p->rc |= ink_stroke_begin(p->d);
+    for (int i = 0; i + 1 < n; i++)
+        for (int j = 0; j < 8; j++) {
+            float t = (float)j / 8.0f;
+            put(p, xy[2 * i] + t * (xy[2 * i + 2] - xy[2 * i]),
+                xy[2 * i + 1] + t * (xy[2 * i + 3] - xy[2 * i + 1]), p->jitter);
+        }
+    put(p, xy[2 * n - 2], xy[2 * n - 1], p->jitter);
+}
+
+static void line(pen *p, float x0, float y0, float x1, float y1)
+{
+    const float xy[] = {x0, y0, x1, y1};
+    stroke(p, xy, 2);
+}
+
+/* An elliptic arc from angle a0 to a1 (radians, 0 = right, y down). */
+static void arc(pen *p, float cx, float cy, float rx, float ry, float a0, float a1)
+{
+    p->rc |= ink_stroke_begin(p->d);
+    int n = 8 + (int)(fabsf(a1 - a0) * 8.0f);
+    for (int i = 0; i <= n; i++) {
+        float a = a0 + (a1 - a0) * (float)i / (float)n;
+        put(p, cx + rx * cosf(a), cy + ry * sinf(a), p->jitter);
+    }
+}
+
+/* A tap: one to three points a hair apart. */
+static void tap(pen *p, float x, float y)
+{
+    p->rc |= ink_stroke_begin(p->d);
+    for (int i = 0, n = 1 + (int)(ink_rng_uniform(p->r) * 3.0f); i < n; i++)
+        put(p, x, y, 3.0f);
+}
+
+/* --------------------------------------------------------------- shapes */
+
+static const char *const shape_names[INK_SHAPE_COUNT] = {
+    "blank", "speck", "dot", "dash", "plus", "x", "circle with a dot", "hatching", "wavy line",
+    "triangle", "underline", "equals", "tick", "arrow", "star", "two dots"};
+
+const char *ink_shape_name(ink_shape k)
+{
+    return (unsigned)k < INK_SHAPE_COUNT ? shape_names[k] : "?";
+}
+
+int ink_draw_shape(ink_drawing *d, ink_shape k, ink_rng *r)
+{
+    if ((unsigned)k >= INK_SHAPE_COUNT)
+        return -1;
+    /* level things stay roughly level; the rest may turn further */
+    float turn = k == INK_SHAPE_DASH || k == INK_SHAPE_UNDERLINE || k == INK_SHAPE_EQUALS ||
+                         k == INK_SHAPE_WAVE
+                     ? 12.0f
+                 : k == INK_SHAPE_ARROW ? 180.0f
+                                        : 25.0f;
+    pen p = pen_start(d, r, 110.0f, 380.0f, turn);
+    switch (k) {
+    case INK_SHAPE_BLANK:
+        break;
+    case INK_SHAPE_SPECK: {
+        float a = urange(r, 0.0f, 2.0f * PI_F), l = urange(r, 0.02f, 0.08f);
+        p.jitter = 1.0f;
+        line(&p, 0.0f, 0.0f, l * cosf(a), l * sinf(a));
+        break;
+    }
+    case INK_SHAPE_DOT:
+        tap(&p, 0.0f, 0.0f);
+        break;
+    case INK_SHAPE_DASH:
+        line(&p, -urange(r, 0.5f, 1.0f), 0.0f, urange(r, 0.5f, 1.0f), 0.0f);
+        break;
+    case INK_SHAPE_UNDERLINE:
+        p.sx *= 1.6f;
+        line(&p, -1.0f, 0.0f, 1.0f, urange(r, -0.05f, 0.05f));
+        break;
+    case INK_SHAPE_PLUS: {
+        float h = urange(r, 0.7f, 1.0f), v = urange(r, 0.7f, 1.0f);
+        float ox = urange(r, -0.2f, 0.2f), oy = urange(r, -0.2f, 0.2f);
+        line(&p, -h, oy, h, oy);
+        line(&p, ox, -v, ox, v);
+        break;
+    }
+    case INK_SHAPE_EQUALS: {
+        float gap = urange(r, 0.2f, 0.45f), w = urange(r, 0.6f, 1.0f);
+        line(&p, -w, -gap, w, -gap);
+        line(&p, -w + urange(r, -0.15f, 0.15f), gap, w + urange(r, -0.15f, 0.15f), gap);
+        break;
+    }
+    case INK_SHAPE_X: {
+        float w = urange(r, 0.6f, 1.0f), h = urange(r, 0.6f, 1.0f);
+        line(&p, -w, -h, w, h);
+        line(&p, w, -h, -w, h);
+        break;
+    }
+    case INK_SHAPE_TICK: {
+        float kx = urange(r, -0.6f, -0.2f), ky = urange(r, 0.3f, 0.7f);
+        const float xy[] = {-1.0f, urange(r, -0.2f, 0.2f), kx, ky, 1.0f, -urange(r, 0.6f, 1.0f)};
+        stroke(&p, xy, 3);
+        break;
+    }
+    case INK_SHAPE_ARROW: {
+        float hx = urange(r, 0.5f, 0.75f), hy = urange(r, 0.25f, 0.45f);
+        line(&p, -1.0f, 0.0f, 1.0f, 0.0f);
+        if (coin(r, 0.5f)) { /* the head in one stroke */
+            const float xy[] = {hx, -hy, 1.0f, 0.0f, hx, hy};
+            stroke(&p, xy, 3);
+        } else {
+            line(&p, 1.0f, 0.0f, hx, -hy);
+            line(&p, 1.0f, 0.0f, hx, hy);
+        }
+        break;
+    }
+    case INK_SHAPE_CIRCLE_DOT: {
+        float a0 = urange(r, 0.0f, 2.0f * PI_F);
+        arc(&p, 0.0f, 0.0f, 1.0f, urange(r, 0.8f, 1.2f), a0, a0 + 2.0f * PI_F + 0.3f);
+        tap(&p, urange(r, -0.15f, 0.15f), urange(r, -0.15f, 0.15f));
+        break;
+    }
+    case INK_SHAPE_HATCHING: {
+        int n = 3 + (int)(ink_rng_uniform(r) * 5.0f);
+        float slant = urange(r, 0.4f, 1.2f) * (coin(r, 0.5f) ? 1.0f : -1.0f);
+        for (int i = 0; i < n; i++) {
+            float x = -1.0f + 2.0f * (float)i / (float)(n - 1);
+            line(&p, x - 0.25f * slant, 0.8f, x + 0.25f * slant, -0.8f);
+        }
+        break;
+    }
+    case INK_SHAPE_WAVE: {
+        float periods = urange(r, 1.5f, 3.0f), amp = urange(r, 0.15f, 0.35f);
+        float ph = urange(r, 0.0f, 2.0f * PI_F);
+        p.rc |= ink_stroke_begin(d);
+        for (int i = 0; i <= 64; i++) {
+            float x = -1.0f + 2.0f * (float)i / 64.0f;
+            put(&p, x, amp * sinf(ph + periods * PI_F * (x + 1.0f)), p.jitter);
+        }
+        break;
+    }
+    case INK_SHAPE_TRIANGLE: {
+        float a0 = urange(r, -PI_F, PI_F), xy[8];
+        for (int i = 0; i < 3; i++) {
+            float a = a0 + (float)i * 2.0f * PI_F / 3.0f + urange(r, -0.25f, 0.25f);
+            xy[2 * i] = cosf(a);
+            xy[2 * i + 1] = sinf(a);
+        }
+        xy[6] = xy[0];
+        xy[7] = xy[1];
+        stroke(&p, xy, 4);
+        break;
+    }
+    case INK_SHAPE_STAR: {
+        float a0 = -PI_F / 2.0f + urange(r, -0.3f, 0.3f), xy[12];
+        for (int i = 0; i <= 5; i++) { /* every second point of five: a pentagram */
+            float a = a0 + (float)(2 * i % 5) * 2.0f * PI_F / 5.0f;
+            xy[2 * i] = cosf(a);
+            xy[2 * i + 1] = sinf(a);
+        }
+        stroke(&p, xy, 6);
+        break;
+    }
+    case INK_SHAPE_TWO_DOTS: {
+        float a = urange(r, 0.0f, 2.0f * PI_F), l = urange(r, 0.25f, 0.8f);
+        tap(&p, -l * cosf(a), -l * sinf(a));
+        tap(&p, l * cosf(a), l * sinf(a));
+        break;
+    }
+    case INK_SHAPE_COUNT:
+        return -1;
+    }
+    return p.rc ? -1 : 0;
+}
+
+/* --------------------------------------------------------------- styles */
+
+static const char *const style_names[INK_STYLE_COUNT] = {
+    "slashed 0", "1 with a foot", "1 with a long flag", "7 with a short top",
+    "4 closed at the top"};
+static const int style_digits[INK_STYLE_COUNT] = {0, 1, 1, 7, 4};
+
+const char *ink_style_name(ink_style s)
+{
+    return (unsigned)s < INK_STYLE_COUNT ? style_names[s] : "?";
+}
+
+int ink_style_digit(ink_style s)
+{
+    return (unsigned)s < INK_STYLE_COUNT ? style_digits[s] : -1;
+}
+
+int ink_draw_style(ink_drawing *d, ink_style s, ink_rng *r)
+{
+    if ((unsigned)s >= INK_STYLE_COUNT)
+        return -1;
+    /* digits are upright, about 2 local units tall, slanted a little */
+    pen p = pen_start(d, r, 240.0f, 420.0f, 10.0f);
+    switch (s) {
+    case INK_STYLE_ZERO_SLASHED: {
+        float rx = urange(r, 0.45f, 0.7f), a0 = urange(r, -2.2f, -1.2f);
+        arc(&p, 0.0f, 0.0f, rx, 1.0f, a0, a0 + 2.0f * PI_F + urange(r, 0.0f, 0.3f));
+        /* from diagonal to nearly vertical, either way, through the middle */
+        float t = urange(r, 0.05f, 0.75f) * (coin(r, 0.5f) ? 1.0f : -1.0f);
+        float l = urange(r, 1.0f, 1.3f);
+        line(&p, l * sinf(t), -l * cosf(t), -l * sinf(t), l * cosf(t));
+        break;
+    }
+    case INK_STYLE_ONE_FOOT: {
+        float x = urange(r, -0.1f, 0.1f);
+        if (coin(r, 0.7f)) { /* with a flag, in one stroke with the stem */
+            const float xy[] = {x - urange(r, 0.25f, 0.5f), -1.0f + urange(r, 0.2f, 0.45f),
+                                x, -1.0f, x, 1.0f};
+            stroke(&p, xy, 3);
+        } else {
+            line(&p, x, -1.0f, x, 1.0f);
+        }
+        float w = urange(r, 0.25f, 0.45f);
+        line(&p, x - w, 1.0f, x + w * urange(r, 0.8f, 1.2f), 1.0f);
+        break;
+    }
+    case INK_STYLE_ONE_FLAG: {
+        float x = urange(r, 0.0f, 0.2f);
+        const float xy[] = {x - urange(r, 0.55f, 0.8f), -1.0f + urange(r, 0.45f, 0.8f),
+                            x, -1.0f, x + urange(r, -0.1f, 0.05f), 1.0f};
+        stroke(&p, xy, 3);
+        break;
+    }
+    case INK_STYLE_SEVEN_SHORT: {
+        float left = -urange(r, 0.15f, 0.4f), right = urange(r, 0.25f, 0.45f);
+        float foot = urange(r, -0.2f, 0.15f);
+        if (coin(r, 0.5f)) { /* a straight short bar */
+            const float xy[] = {left, -1.0f + urange(r, 0.0f, 0.15f), right, -1.0f, foot, 1.0f};
+            stroke(&p, xy, 3);
+        } else { /* a curved top flowing into the stem */
+            float xy[2 * 9];
+            for (int i = 0; i < 7; i++) {
+                float a = PI_F + (float)i / 6.0f * 0.5f * PI_F; /* left, over the top */
+                xy[2 * i] = 0.5f * (left + right) + 0.5f * (right - left) * cosf(a);
+                xy[2 * i + 1] = -0.75f + 0.25f * sinf(a);
+            }
+            xy[14] = right;
+            xy[15] = -0.8f;
+            xy[16] = foot;
+            xy[17] = 1.0f;
+            stroke(&p, xy, 9);
+        }
+        break;
+    }
+    case INK_STYLE_FOUR_CLOSED: {
+        float sx = urange(r, 0.15f, 0.4f), by = urange(r, 0.15f, 0.4f);
+        float lx = -urange(r, 0.5f, 0.75f);
+        const float xy[] = {sx, -1.0f, lx, by, urange(r, 0.55f, 0.8f), by};
+        stroke(&p, xy, 3);
+        if (coin(r, 0.5f))
+            line(&p, sx, -1.0f, sx + urange(r, -0.05f, 0.05f), 1.0f);
+        else /* the stem drawn upwards, starting at the bottom */
+            line(&p, sx + urange(r, -0.05f, 0.05f), 1.0f, sx, -1.0f);
+        break;
+    }
+    case INK_STYLE_COUNT:
+        return -1;
+    }
+    return p.rc ? -1 : 0;
+}

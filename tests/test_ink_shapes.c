@@ -1,0 +1,108 @@
+/* test_ink_shapes.c — drawings made by rule: every shape kind and digit
+ * style draws something of its own (blank nothing), inside the box, the
+ * same for the same seed and different for another, and survives the
+ * window's preprocessing; names and digits; bad kinds refused. */
+#include "ink_shapes.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int same(const ink_drawing *a, const ink_drawing *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t s = 0; s < a->n; s++) {
+        if (a->strokes[s].n != b->strokes[s].n)
+            return 0;
+        if (memcmp(a->strokes[s].pts, b->strokes[s].pts, a->strokes[s].n * sizeof(ink_point)))
+            return 0;
+    }
+    return 1;
+}
+
+static int inside(const ink_drawing *d)
+{
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t i = 0; i < d->strokes[s].n; i++) {
+            ink_point p = d->strokes[s].pts[i];
+            if (!(p.x >= 0 && p.x < INK_BOX && p.y >= 0 && p.y < INK_BOX))
+                return 0;
+        }
+    return 1;
+}
+
+/* Draws item `which` (a shape if is_shape, else a style) with seed. */
+static int draw(ink_drawing *d, int is_shape, int which, uint64_t seed)
+{
+    ink_rng r;
+    ink_rng_seed(&r, seed);
+    return is_shape ? ink_draw_shape(d, (ink_shape)which, &r)
+                    : ink_draw_style(d, (ink_style)which, &r);
+}
+
+static void check_item(int is_shape, int which)
+{
+    ink_drawing a, b;
+    ink_drawing_init(&a);
+    ink_drawing_init(&b);
+    int blank = is_shape && which == INK_SHAPE_BLANK;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        CHECK(draw(&a, is_shape, which, seed) == 0);
+        CHECK(draw(&b, is_shape, which, seed) == 0);
+        CHECK(same(&a, &b));
+        CHECK(inside(&a));
+        CHECK(blank ? ink_point_count(&a) == 0 : ink_point_count(&a) > 0);
+        float x[INK_INPUT_SIZE];
+        int r = ink_preprocess(&a, x);
+        CHECK(r == (blank ? 0 : 1));
+        if (!blank) {
+            float ink = 0;
+            for (int i = 0; i < INK_INPUT_SIZE; i++)
+                ink += x[i];
+            CHECK(ink > 0.5f);
+            CHECK(draw(&b, is_shape, which, seed + 1000) == 0);
+            CHECK(!same(&a, &b)); /* another seed, another drawing */
+        }
+    }
+    ink_drawing_free(&a);
+    ink_drawing_free(&b);
+}
+
+int main(void)
+{
+    for (int k = 0; k < INK_SHAPE_COUNT; k++) {
+        check_item(1, k);
+        CHECK(strcmp(ink_shape_name((ink_shape)k), "?") != 0);
+        for (int j = 0; j < k; j++) /* every name its own */
+            CHECK(strcmp(ink_shape_name((ink_shape)k), ink_shape_name((ink_shape)j)) != 0);
+    }
+    for (int s = 0; s < INK_STYLE_COUNT; s++) {
+        check_item(0, s);
+        int d = ink_style_digit((ink_style)s);
+        CHECK(d >= 0 && d <= 9);
+        CHECK(strchr(ink_style_name((ink_style)s), '0' + d) != NULL); /* "slashed 0" */
+    }
+    CHECK(INK_SHAPE_FIRST_HELD_OUT > 0 && INK_SHAPE_FIRST_HELD_OUT < INK_SHAPE_COUNT);
+    ink_drawing d;
+    ink_drawing_init(&d);
+    ink_rng r;
+    ink_rng_seed(&r, 1);
+    CHECK(ink_draw_shape(&d, INK_SHAPE_COUNT, &r) == -1);
+    CHECK(ink_draw_style(&d, INK_STYLE_COUNT, &r) == -1);
+    CHECK(ink_style_digit(INK_STYLE_COUNT) == -1);
+    CHECK(strcmp(ink_shape_name(INK_SHAPE_COUNT), "?") == 0);
+    /* the stream is uniform enough: mean of many draws near 1/2, all in [0,1) */
+    double sum = 0;
+    int in_range = 1;
+    for (int i = 0; i < 100000; i++) {
+        float u = ink_rng_uniform(&r);
+        in_range &= u >= 0.0f && u < 1.0f;
+        sum += u;
+    }
+    CHECK(in_range);
+    CHECK_NEAR(sum / 100000, 0.5, 0.005);
+    ink_drawing_free(&d);
+    return test_finish("test_ink_shapes");
+}
