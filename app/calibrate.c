@@ -12,7 +12,9 @@
 #include "common.h"
 #include "ink.h"
 
-#define CALIB_BATCH 256
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 static float urange(nn_rng *r, float lo, float hi)
 {
@@ -106,67 +108,143 @@ int dp_make_scribbles(size_t n, uint64_t seed, float *out)
     return failed ? -1 : 0;
 }
 
-/* Top outputs (and argmax) of m on n inputs of INK_INPUT_SIZE floats. */
-static nn_status top_outputs(const nn_model *m, nn_workspace *ws, size_t batch, const float *x,
-                             size_t n, float *top, int *pred, float *ybuf, nn_error *err)
+/* Batches as nn_evaluate makes them (train.c): the same threads, ranges and
+ * batch size give bit-identical outputs, so the accuracy this pass reports
+ * is the one `--eval` reports. */
+#define CALIB_BATCH 128
+
+/* Where the inputs of one pass come from: test images (converted per
+ * batch) or ready-made floats. */
+typedef struct calib_src {
+    const nn_dataset *ds;
+    const float *x;
+} calib_src;
+
+static int calib_parts(int threads, size_t n)
 {
-    for (size_t s = 0; s < n; s += batch) {
-        size_t k = n - s < batch ? n - s : batch;
-        nn_status st = nn_forward(m, ws, x + s * INK_INPUT_SIZE, k, ybuf, err);
-        if (st != NN_OK)
-            return st;
-        for (size_t i = 0; i < k; i++) {
-            const float *y = ybuf + i * 10;
-            int b = dp_argmax10(y);
-            top[s + i] = y[b];
-            if (pred)
-                pred[s + i] = b;
+    int parts = 1;
+#ifdef _OPENMP
+    parts = threads > 0 ? threads : omp_get_num_procs();
+    parts = parts < 1 ? 1 : parts > 256 ? 256 : parts;
+#else
+    (void)threads;
+#endif
+    if ((size_t)parts > n)
+        parts = n ? (int)n : 1;
+    return parts;
+}
+
+/* Top output and argmax (if pred) of m on the n inputs of src, split into
+ * `threads` contiguous ranges run in parallel, each in batches. */
+static nn_status top_outputs(const nn_model *m, int threads, const calib_src *src, size_t n,
+                             float *top, int *pred, nn_error *err)
+{
+    const int parts = calib_parts(threads, n);
+    /* A model from a file may have wide layers: all threads' batches of
+     * activations together stay within the library's budget, as in
+     * nn_evaluate. */
+    const size_t batch = nn_batch_cap(m, CALIB_BATCH, (size_t)parts);
+    nn_workspace **ws = calloc((size_t)parts, sizeof *ws);
+    float **xb = calloc((size_t)parts, sizeof *xb), **yb = calloc((size_t)parts, sizeof *yb);
+    int ok = ws && xb && yb;
+    for (int c = 0; ok && c < parts; c++) {
+        ws[c] = nn_workspace_create(m, batch, NULL);
+        xb[c] = malloc(batch * INK_INPUT_SIZE * sizeof(float));
+        yb[c] = malloc(batch * 10 * sizeof(float));
+        ok = ws[c] && xb[c] && yb[c];
+    }
+    int failed = 0;
+    if (ok) {
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(parts) schedule(static, 1) reduction(| : failed)
+#endif
+        for (int c = 0; c < parts; c++) {
+            const size_t lo = n * (size_t)c / (size_t)parts;
+            const size_t hi = n * (size_t)(c + 1) / (size_t)parts;
+            for (size_t b = lo; b < hi; b += batch) {
+                const size_t k = hi - b < batch ? hi - b : batch;
+                const float *x = src->x ? src->x + b * INK_INPUT_SIZE : xb[c];
+                if (!src->x)
+                    for (size_t i = 0; i < k; i++)
+                        nn_dataset_image_f32(src->ds, b + i, xb[c] + i * INK_INPUT_SIZE);
+                if (nn_forward(m, ws[c], x, k, yb[c], NULL) != NN_OK) {
+                    failed = 1;
+                    continue;
+                }
+                for (size_t i = 0; i < k; i++) {
+                    const float *y = yb[c] + i * 10;
+                    int best = dp_argmax10(y);
+                    top[b + i] = y[best];
+                    if (pred)
+                        pred[b + i] = best;
+                }
+            }
         }
     }
+    for (int c = 0; ws && xb && yb && c < parts; c++) {
+        nn_workspace_free(ws[c]);
+        free(xb[c]);
+        free(yb[c]);
+    }
+    free(ws);
+    free(xb);
+    free(yb);
+    if (!ok)
+        return nn_fail(err, NN_ENOMEM, "out of memory calibrating the threshold");
+    if (failed)
+        return nn_fail(err, NN_EINVAL, "calibration: the model does not take 28x28 inputs");
     return NN_OK;
 }
 
 nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
                        dp_calibration *c, nn_error *err)
 {
+    return dp_calibrate_ex(m, test, fixed, DP_CALIB_SCRIBBLES, 0, c, NULL, err);
+}
+
+nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixed,
+                          size_t scribbles, int threads, dp_calibration *c, nn_eval *ev,
+                          nn_error *err)
+{
     memset(c, 0, sizeof *c);
+    if (ev)
+        memset(ev, 0, sizeof *ev);
     if (nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE || test->rows != INK_SIDE ||
         test->cols != INK_SIDE) {
         return nn_fail(err, NN_EINVAL, "calibration needs a model and images of 28x28 pixels");
     }
-    const size_t ns = DP_CALIB_SCRIBBLES, nt = test->n;
-    size_t nx = ns > CALIB_BATCH ? ns : CALIB_BATCH;
-    float *x = malloc(nx * INK_INPUT_SIZE * sizeof *x);
+    if (scribbles < 1 || scribbles > DP_CALIB_SCRIBBLES)
+        return nn_fail(err, NN_EINVAL, "calibration: %zu scribbles is outside 1..%d", scribbles,
+                       DP_CALIB_SCRIBBLES);
+    const size_t ns = scribbles, nt = test->n;
+    float *x = malloc(ns * INK_INPUT_SIZE * sizeof *x);
     float *top_t = malloc((nt ? nt : 1) * sizeof *top_t);
     float *top_s = malloc(ns * sizeof *top_s);
     int *pred = malloc((nt ? nt : 1) * sizeof *pred);
-    float *ybuf = malloc(CALIB_BATCH * 10 * sizeof *ybuf);
-    nn_workspace *ws = NULL;
     nn_status st = NN_ENOMEM;
-    if (!x || !top_t || !top_s || !pred || !ybuf) {
+    if (!x || !top_t || !top_s || !pred) {
         nn_fail(err, NN_ENOMEM, "out of memory calibrating the threshold");
         goto done;
     }
-    /* A model from a file may have wide layers: batch x activations stays
-     * within the library's budget. */
-    const size_t batch = nn_batch_cap(m, CALIB_BATCH, 1);
-    ws = nn_workspace_create(m, batch, err);
-    if (!ws)
+    const calib_src tsrc = {test, NULL}, ssrc = {NULL, x};
+    if ((st = top_outputs(m, threads, &tsrc, nt, top_t, pred, err)) != NN_OK)
         goto done;
-    for (size_t s = 0; s < nt; s += batch) {
-        size_t k = nt - s < batch ? nt - s : batch;
-        for (size_t i = 0; i < k; i++)
-            nn_dataset_image_f32(test, s + i, x + i * INK_INPUT_SIZE);
-        if ((st = top_outputs(m, ws, batch, x, k, top_t + s, pred + s, ybuf, err)) != NN_OK)
-            goto done;
-    }
     if (dp_make_scribbles(ns, DP_CALIB_SEED, x) != 0) {
         st = NN_ENOMEM;
         nn_fail(err, st, "out of memory drawing scribbles");
         goto done;
     }
-    if ((st = top_outputs(m, ws, batch, x, ns, top_s, NULL, ybuf, err)) != NN_OK)
+    if ((st = top_outputs(m, threads, &ssrc, ns, top_s, NULL, err)) != NN_OK)
         goto done;
+    if (ev) {
+        for (size_t i = 0; i < nt; i++) {
+            const unsigned label = test->labels[i] < 10 ? test->labels[i] : 0;
+            ev->confusion[label][pred[i]]++;
+            ev->correct += (unsigned)pred[i] == label;
+        }
+        ev->n = nt;
+        ev->accuracy = nt ? (double)ev->correct / (double)nt : 0.0;
+    }
 
     size_t n_ok = 0;
     for (size_t i = 0; i < nt; i++)
@@ -201,11 +279,9 @@ nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
     c->n_scribbles = ns;
     st = NN_OK;
 done:
-    nn_workspace_free(ws);
     free(x);
     free(top_t);
     free(top_s);
     free(pred);
-    free(ybuf);
     return st;
 }

@@ -30,6 +30,26 @@ void dp_errorf(const char *fmt, ...)
     fprintf(stderr, "digitpad: %s\n", line);
 }
 
+void dp_print_kernels(FILE *f)
+{
+    const char *name = nn_kernels_name(), *core = nn_kernels_blas_core();
+    if (strcmp(name, "blas") == 0)
+        fprintf(f, "kernels: blas (OpenBLAS %s)\n", core ? core : "?");
+    else
+        fprintf(f, "kernels: %s (own)\n", name);
+    if (nn_kernels_fallback()) {
+        fflush(f);
+        if (strcmp(name, "blas") == 0)
+            dp_errorf("warning: OpenBLAS picked its generic %s kernels although this CPU "
+                      "supports %s (DIGITPAD_KERNELS=%s takes the own ones)",
+                      core ? core : "?", nn_kernels_best(), nn_kernels_best());
+        else
+            dp_errorf("warning: %s kernels in use although this CPU supports %s%s", name,
+                      nn_kernels_best(),
+                      getenv("DIGITPAD_KERNELS") ? " (DIGITPAD_KERNELS is set)" : "");
+    }
+}
+
 int dp_exit_for(nn_status s)
 {
     switch (s) {
@@ -130,10 +150,11 @@ void dp_print_version(FILE *f)
 #else
     fprintf(f, "OpenMP: no\n");
 #endif
+    dp_print_kernels(f);
 #ifdef DIGITPAD_HAVE_BLAS
-    fprintf(f, "BLAS:   yes (CBLAS, OpenBLAS)\n");
+    fprintf(f, "BLAS:   yes (CBLAS, OpenBLAS %s)\n", nn_kernels_blas_core());
 #else
-    fprintf(f, "BLAS:   no (built-in matrix kernels)\n");
+    fprintf(f, "BLAS:   no (own micro-kernels)\n");
 #endif
 #ifdef DIGITPAD_HAVE_GUI
     fprintf(f, "window: yes (SDL2, SDL2_ttf)\n");

@@ -19,6 +19,10 @@ int dp_cli_predict(const dp_args *a);
 
 void dp_print_help(FILE *f);
 void dp_print_version(FILE *f);
+/* One line "kernels: <path> (own)" or "kernels: blas (OpenBLAS <core>)";
+ * plus a one-line warning on stderr when a generic fallback runs on a CPU
+ * that supports more (nn_kernels_fallback). */
+void dp_print_kernels(FILE *f);
 
 /* ------------------------------------------------- shared by the modes */
 

@@ -31,8 +31,19 @@ int dp_cli_eval(const dp_args *a)
     }
     nn_eval ev;
     memset(&ev, 0, sizeof ev);
+    /* A model for 28x28 images also gets its unsure threshold checked on
+     * the same pass over the test set (dp_calibrate_ex reports what
+     * nn_evaluate would), plus the scribbles. */
+    const int calibrate = test.rows == INK_SIDE && test.cols == INK_SIDE &&
+                          nn_arch_in_size(nn_model_arch(m)) == INK_INPUT_SIZE;
+    const double th = dp_model_threshold(m);
+    const int threads = a->threads >= 0 ? a->threads : 0;
+    dp_calibration cal;
     double t0 = dp_now();
-    if (nn_evaluate(m, &test, a->threads >= 0 ? a->threads : 0, &ev, &err) != NN_OK) {
+    nn_status st = calibrate ? dp_calibrate_ex(m, &test, th, DP_CALIB_SCRIBBLES, threads, &cal,
+                                               &ev, &err)
+                             : nn_evaluate(m, &test, threads, &ev, &err);
+    if (st != NN_OK) {
         rc = dp_fail(&err);
         goto done;
     }
@@ -50,8 +61,8 @@ int dp_cli_eval(const dp_args *a)
         printf("trained   on %s, recorded test accuracy %s\n",
                dataset ? text_clean_copy(dataset, c_data, sizeof c_data) : "?",
                recorded ? text_clean_copy(recorded, c_rec, sizeof c_rec) : "?");
-    printf("test set  %zu images from %s (%.2f s, %.0f images/s)\n", ev.n, dir, secs,
-           secs > 0 ? (double)ev.n / secs : 0.0);
+    printf("test set  %zu images from %s (%.2f s%s)\n", ev.n, dir, secs,
+           calibrate ? ", with the scribbles" : "");
     printf("accuracy  %.2f%% (%zu/%zu correct)\n\n", 100.0 * ev.accuracy, ev.correct, ev.n);
 
     printf("digit  images  correct  accuracy\n");
@@ -67,20 +78,14 @@ int dp_cli_eval(const dp_args *a)
     }
     printf("\n");
     dp_print_confusion(stdout, "", (const size_t(*)[10])ev.confusion);
-    if (test.rows == INK_SIDE && test.cols == INK_SIDE &&
-        nn_arch_in_size(nn_model_arch(m)) == INK_INPUT_SIZE) {
-        double th = dp_model_threshold(m), parsed;
+    if (calibrate) {
+        double parsed;
         const char *stored = nn_model_meta_get(m, "threshold");
         const char *th_note = !stored ? " (default)"
                               : dp_parse_threshold(stored, &parsed) != 0
                                   ? " (default: the model's threshold is not a number between 0 "
                                     "and 1)"
                                   : "";
-        dp_calibration cal;
-        if (dp_calibrate(m, &test, th, &cal, &err) != NN_OK) {
-            rc = dp_fail(&err);
-            goto done;
-        }
         printf("\nunsure    top output below the model's threshold %.2f%s: %.2f%% of the test "
                "images (%.2f%% of the right answers, %.1f%% of the wrong ones); "
                "%.1f%% of %zu scribbles still get an answer\n",

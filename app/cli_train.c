@@ -212,6 +212,8 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
     rc |= set_meta(m, "command", command);
     snprintf(buf, sizeof buf, "%d", effective_threads(cfg->threads));
     rc |= set_meta(m, "threads", buf);
+    /* Results depend on the kernel path too (float rounding). */
+    rc |= set_meta(m, "kernels", nn_kernels_name());
     snprintf(buf, sizeof buf, "%.1f", train_s);
     rc |= set_meta(m, "train_seconds", buf);
     free(command);
@@ -353,6 +355,7 @@ int dp_cli_train(const dp_args *a)
            (double)cfg.lr, schedule_name(cfg.schedule), (double)cfg.weight_decay,
            cfg.loss == NN_LOSS_BCE ? "bce" : "mse", cfg.seed,
            cfg.augment ? "augmented" : "no augmentation", threads);
+    dp_print_kernels(stdout);
     fflush(stdout);
 
     dp_progress prog;
@@ -360,6 +363,8 @@ int dp_cli_train(const dp_args *a)
     double train_s = 0.0;
     nn_eval ev;
     memset(&ev, 0, sizeof ev);
+    dp_calibration cal;
+    const int calibrate = arch.in_c == 1 && arch.in_h == INK_SIDE && arch.in_w == INK_SIDE;
     for (int e = 0; e < cfg.epochs; e++) {
         double t0 = dp_now();
         float loss = 0.0f;
@@ -377,16 +382,24 @@ int dp_cli_train(const dp_args *a)
             rc = dp_fail(&err);
             goto done;
         }
-        if (nn_evaluate(m, &test, cfg.threads, &ev, &err) != NN_OK) {
+        /* After the last epoch one pass over the test set serves both the
+         * accuracy and the threshold calibration (issue 13: the tail of a
+         * run must stay small beside an epoch). */
+        const int last = e == cfg.epochs - 1;
+        nn_status est = last && calibrate
+                            ? dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES_TRAIN,
+                                              cfg.threads, &cal, &ev, &err)
+                            : nn_evaluate(m, &test, cfg.threads, &ev, &err);
+        if (est != NN_OK) {
             rc = dp_fail(&err);
             goto done;
         }
         double t2 = dp_now();
         printf("epoch %*d/%d  loss %.4f  test accuracy %6.2f%% (%zu/%zu)  "
-               "epoch %.1f s (%.0f samples/s), test %.1f s\n",
+               "epoch %.1f s (%.0f samples/s), test %.1f s%s\n",
                dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss, 100.0 * ev.accuracy,
                ev.correct, ev.n, t1 - t0, (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0,
-               t2 - t1);
+               t2 - t1, last && calibrate ? " (with the threshold calibration)" : "");
         fflush(stdout);
     }
 
@@ -401,18 +414,15 @@ int dp_cli_train(const dp_args *a)
         if (set_meta(m, "drawn_styles", buf) != 0)
             goto done;
     }
-    if (arch.in_c == 1 && arch.in_h == INK_SIDE && arch.in_w == INK_SIDE) {
-        dp_calibration cal;
-        if (dp_calibrate(m, &test, -1.0, &cal, &err) != NN_OK) {
-            rc = dp_fail(&err);
-            goto done;
-        }
+    if (calibrate) {
         if (write_calibration(m, &cal) != 0)
             goto done;
         printf("unsure threshold %.2f: unsure on %.2f%% of MNIST test images (%.2f%% of the "
-               "right answers, %.1f%% of the wrong ones); sure of %.1f%% of %zu scribbles\n",
+               "right answers, %.1f%% of the wrong ones); sure of %.1f%% of %zu scribbles "
+               "(--eval draws %d)\n",
                cal.threshold, 100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure,
-               100.0 * cal.wrong_unsure, 100.0 * cal.scribble_sure, cal.n_scribbles);
+               100.0 * cal.wrong_unsure, 100.0 * cal.scribble_sure, cal.n_scribbles,
+               DP_CALIB_SCRIBBLES);
     }
     if (nn_model_save(m, out, &err) != NN_OK) {
         rc = dp_fail(&err);

@@ -4,6 +4,7 @@
 
 #include "args.h"
 #include "cli.h"
+#include "nn.h"
 
 #ifdef DIGITPAD_HAVE_GUI
 #include "gui.h"
@@ -34,6 +35,14 @@ int main(int argc, char **argv)
     if (dp_parse_args(argc, argv, &a, err, sizeof err) != 0) {
         dp_errorf("%s", err);
         fputs("Try 'digitpad --help'.\n", stderr);
+        dp_args_free(&a);
+        return DP_EXIT_USAGE;
+    }
+    /* A DIGITPAD_KERNELS this CPU or build cannot honour is refused before
+     * any work, rather than silently ignored. */
+    nn_error kerr;
+    if (a.mode != DP_MODE_HELP && nn_kernels_init(&kerr) != NN_OK) {
+        dp_errorf("%s", kerr.msg);
         dp_args_free(&a);
         return DP_EXIT_USAGE;
     }

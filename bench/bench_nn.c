@@ -2,22 +2,28 @@
  * samples/s of the seed, mlp and cnn presets with 1 and 2 threads, single-
  * sample inference latency, one full MNIST epoch per preset, and peak memory.
  * Prints lines in the format bench/torch_bench.py uses, prefixed "digitpad",
- * which bench/run.sh collects:
- *     digitpad train <preset> threads=<T> sps=<samples/s>
- *     digitpad infer <preset> median_ms=<m> p99_ms=<p>
- *     digitpad epoch <preset> threads=2 seconds=<s> extrapolated=<0|1>
+ * which bench/run.sh collects (K: the kernel path, nn_kernels_name):
+ *     digitpad train <preset> kernels=<K> threads=<T> sps=<samples/s> images=<distinct>
+ *     digitpad infer <preset> kernels=<K> median_ms=<m> p99_ms=<p>
+ *     digitpad epoch <preset> kernels=<K> threads=2 seconds=<s> extrapolated=<0|1>
  *     digitpad peak_rss_mb=<MB>
+ *     digitpad gemm kernels=<K> shape=<ta><tb>:MxNxK gflops=<G>   (--gemm only)
  * usage: bench_nn [--data DIR] [--seconds S] [--runs N] [--presets seed,mlp,cnn]
- *                 [--threads 1,2] [--epoch] [--epoch-seconds S]
- * Training is timed as torch_bench.py times it: a warm-up, then whole steps
- * for at least S seconds (default 3), samples done / time taken.  Inference:
+ *                 [--threads 1,2] [--epoch] [--epoch-seconds S] [--cnn-images N]
+ *        bench_nn --gemm    the matrix products of a cnn training step alone,
+ *                           best of 200 calls each (robust to a busy machine)
+ * Training is real training: whole passes of nn_train_epoch over distinct
+ * images (the seed and mlp: all 60,000, one epoch; cnn: 12,800, or --cnn-
+ * images N) after a warm-up pass over a tenth of them, repeated until at
+ * least S seconds (default 3) have passed; samples done / time taken.  Inference:
  * 50 warm-up runs, then N (default 2000) single-sample forward passes, each
  * timed.  --epoch times one real epoch over the 60,000 MNIST images for seed
- * and mlp; cnn's is extrapolated from --epoch-seconds (default 10) of
- * training, and says so.  With --data (or DIGITPAD_DATA) pointing at MNIST
+ * and mlp; cnn's is extrapolated from its 2-thread training rate, and says
+ * so.  With --data (or DIGITPAD_DATA) pointing at MNIST
  * the inputs are real digits; otherwise synthetic sparse images (the seed's
  * kernels skip zero pixels, so all-random inputs would understate its speed). */
 #define _POSIX_C_SOURCE 200809L
+#include "kernels.h"
 #include "nn.h"
 #include "nn_data.h"
 
@@ -159,11 +165,46 @@ static void infer_latency(const char *preset, const nn_dataset *ds, int runs, do
     nn_model_free(m);
 }
 
+/* GFLOP/s of nn_gemm on the shapes a cnn training step of 32 samples per
+ * thread uses (conv2 forward, weight and input gradients; conv1 forward
+ * and weight gradient; fc1 forward, input and weight gradients), each the
+ * best of 200 calls: the fastest run is the one another process did not
+ * interrupt. */
+static void gemm_rates(void)
+{
+    static const size_t shapes[][5] = {{0, 0, 64, 196, 800}, {0, 1, 64, 800, 196},
+                                       {1, 0, 800, 196, 64}, {0, 0, 32, 784, 25},
+                                       {0, 1, 32, 25, 784},  {0, 1, 32, 128, 3136},
+                                       {0, 0, 32, 3136, 128}, {1, 0, 128, 3136, 32}};
+    const size_t cap = 800 * 3136;
+    float *A = malloc(cap * sizeof *A), *B = malloc(cap * sizeof *B), *C = malloc(cap * sizeof *C);
+    if (!A || !B || !C)
+        exit(1);
+    for (size_t i = 0; i < cap; i++)
+        A[i] = (float)(i % 7) * 0.1f, B[i] = (float)(i % 5) * 0.1f, C[i] = 0.0f;
+    for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+        const int ta = (int)shapes[s][0], tb = (int)shapes[s][1];
+        const size_t M = shapes[s][2], N = shapes[s][3], K = shapes[s][4];
+        double best = 1e9;
+        for (int r = 0; r < 200; r++) {
+            double t0 = now_s();
+            nn_gemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, 1.0f, C, N);
+            double t = now_s() - t0;
+            best = t < best ? t : best;
+        }
+        printf("digitpad gemm kernels=%s shape=%s%s:%zux%zux%zu gflops=%.1f\n", nn_kernels_name(),
+               ta ? "T" : "N", tb ? "T" : "N", M, N, K, 2e-9 * (double)(M * N * K) / best);
+    }
+    free(A), free(B), free(C);
+}
+
 int main(int argc, char **argv)
 {
     const char *data = NULL, *presets = "seed,mlp,cnn", *threads_list = "1,2";
     double seconds = 3.0, epoch_window = 10.0;
     int runs = 2000, epoch = 0;
+    size_t cnn_images = 12800;
+    int gemm = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
@@ -179,10 +220,14 @@ int main(int argc, char **argv)
             epoch = 1;
         else if (strcmp(argv[i], "--epoch-seconds") == 0 && i + 1 < argc)
             epoch_window = atof(argv[++i]);
+        else if (strcmp(argv[i], "--cnn-images") == 0 && i + 1 < argc)
+            cnn_images = (size_t)atol(argv[++i]);
+        else if (strcmp(argv[i], "--gemm") == 0)
+            gemm = 1;
         else {
             fprintf(stderr, "usage: bench_nn [--data DIR] [--seconds S] [--runs N] "
                             "[--presets seed,mlp,cnn] [--threads 1,2] [--epoch] "
-                            "[--epoch-seconds S]\n");
+                            "[--epoch-seconds S] [--cnn-images N] | --gemm\n");
             return 2;
         }
     }
@@ -190,38 +235,66 @@ int main(int argc, char **argv)
         seconds = 0.1;
     if (runs < 100)
         runs = 100;
+    nn_error kerr0;
+    if (gemm) {
+        if (nn_kernels_init(&kerr0) != NN_OK) {
+            fprintf(stderr, "bench_nn: %s\n", kerr0.msg);
+            return 2;
+        }
+        gemm_rates();
+        return 0;
+    }
     nn_dataset ds;
     nn_error err;
     int real = nn_mnist_load(&ds, nn_mnist_default_dir(data), NN_MNIST_TRAIN, &err) == NN_OK;
-    if (!real)
+    if (!real) {
+        /* Loudly: the seed's and the sparse convolutions' speed depends on
+         * the digits' ink, so these numbers are not the real ones. */
+        fprintf(stderr, "bench_nn: WARNING: no MNIST (%s): timing SYNTHETIC inputs, "
+                        "not comparable with real training; pass --data DIR\n", err.msg);
         synthetic(&ds, 60000);
-    printf("digitpad inputs=%s\n", real ? "mnist" : "synthetic");
+    }
+    if (cnn_images < 64)
+        cnn_images = 64;
+    nn_error kerr;
+    if (nn_kernels_init(&kerr) != NN_OK) {
+        fprintf(stderr, "bench_nn: %s\n", kerr.msg);
+        return 2;
+    }
+    printf("digitpad inputs=%s kernels=%s\n", real ? "mnist" : "synthetic", nn_kernels_name());
 
     char plist[256];
     snprintf(plist, sizeof plist, "%s", presets);
     for (char *save = NULL, *p = strtok_r(plist, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         /* Samples per pass: the seed's whole epoch (its speed depends on the
          * digits' ink), a few steps' worth for the others. */
-        size_t chunk = strcmp(p, "seed") == 0 ? ds.n : strcmp(p, "mlp") == 0 ? 64 * 50 : 64 * 4;
+        size_t chunk = strcmp(p, "cnn") == 0 ? cnn_images : ds.n;
+        if (chunk > ds.n)
+            chunk = ds.n;
+        double sps2 = 0.0;
         char tlist[64];
         snprintf(tlist, sizeof tlist, "%s", threads_list);
         for (char *s2 = NULL, *t = strtok_r(tlist, ",", &s2); t; t = strtok_r(NULL, ",", &s2)) {
             int th = atoi(t);
-            printf("digitpad train %s threads=%d sps=%.1f\n", p, th,
-                   train_sps(p, &ds, chunk, th, seconds));
+            double sps = train_sps(p, &ds, chunk, th, seconds);
+            if (th == 2)
+                sps2 = sps;
+            printf("digitpad train %s kernels=%s threads=%d sps=%.1f images=%zu\n", p,
+                   nn_kernels_name(), th, sps, chunk);
             fflush(stdout);
         }
         double med, p99;
         infer_latency(p, &ds, runs, &med, &p99);
-        printf("digitpad infer %s median_ms=%.4f p99_ms=%.4f\n", p, med, p99);
+        printf("digitpad infer %s kernels=%s median_ms=%.4f p99_ms=%.4f\n", p,
+               nn_kernels_name(), med, p99);
         if (epoch && real) {
             if (strcmp(p, "cnn") == 0) {
-                double sps = train_sps(p, &ds, 64 * 10, 2, epoch_window);
-                printf("digitpad epoch %s threads=2 seconds=%.2f extrapolated=1\n", p,
-                       (double)ds.n / sps);
+                double sps = sps2 > 0 ? sps2 : train_sps(p, &ds, cnn_images, 2, epoch_window);
+                printf("digitpad epoch %s kernels=%s threads=2 seconds=%.2f extrapolated=1\n",
+                       p, nn_kernels_name(), (double)ds.n / sps);
             } else {
-                printf("digitpad epoch %s threads=2 seconds=%.3f extrapolated=0\n", p,
-                       epoch_seconds(p, &ds));
+                printf("digitpad epoch %s kernels=%s threads=2 seconds=%.3f extrapolated=0\n",
+                       p, nn_kernels_name(), epoch_seconds(p, &ds));
             }
         }
         fflush(stdout);

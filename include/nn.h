@@ -408,6 +408,43 @@ typedef struct nn_eval {
 nn_status nn_evaluate(const nn_model *m, const struct nn_dataset *ds, int threads,
                       nn_eval *out, nn_error *err);
 
+/* --------------------------------------------------------------- kernels */
+
+/* The matrix products under dense layers and convolutions run on one of
+ * these kernel paths, chosen once per process from the CPU's features
+ * (cpuid), never from its model number:
+ *   "avx512"   own packed micro-kernels for AVX-512F
+ *   "avx2"     own packed micro-kernels for AVX2+FMA (the default build's
+ *              floor: it needs these instructions anyway)
+ *   "generic"  plain C loops, for other CPUs, or forced for comparison
+ *   "blas"     the CBLAS the library was built with (-DDIGITPAD_BLAS=ON);
+ *              when present it is the default
+ * The first kernel call picks the best path, or the one the environment
+ * variable DIGITPAD_KERNELS names if this CPU and build have it.  Results
+ * are deterministic for a given path and thread count; paths differ in
+ * float rounding only (each is tested against the naive reference). */
+
+/* Applies DIGITPAD_KERNELS now.  NN_EINVAL, naming the variable, when it
+ * names an unknown path or one this CPU or build lacks (the default path
+ * stays).  Programs call it once at start so such a setting is reported. */
+nn_status nn_kernels_init(nn_error *err);
+/* Makes `name` the active path.  NN_EINVAL when unknown or unavailable.
+ * Not thread-safe: call it while no kernel runs (tests, start-up). */
+nn_status nn_kernels_use(const char *name, nn_error *err);
+/* The active path's name (a static string). */
+const char *nn_kernels_name(void);
+/* The best own path this CPU supports: "avx512", "avx2" or "generic". */
+const char *nn_kernels_best(void);
+/* 1 if this CPU and build can take path `name`. */
+int nn_kernels_available(const char *name);
+/* 1 when a generic fallback runs although the CPU supports more: the
+ * "generic" path, or a BLAS that picked kernels older than AVX2 (OpenBLAS
+ * does when it does not know the CPU model). */
+int nn_kernels_fallback(void);
+/* OpenBLAS's name for the kernels it picked ("Haswell", "Prescott", ...),
+ * or NULL in a build without BLAS.  Static string. */
+const char *nn_kernels_blas_core(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,15 +14,17 @@
 /* ------------------------------------------------------------------ gemm */
 
 /* C[M,N] = alpha·op(A)·op(B) + beta·C, row-major; op(A) is [M,K] (A is
- * [K,M] when ta), op(B) is [K,N] (B is [N,K] when tb).  Uses CBLAS when built
- * with NN_HAVE_CBLAS, else a cache-friendly plain loop. */
+ * [K,M] when ta), op(B) is [K,N] (B is [N,K] when tb).  Runs on the active
+ * kernel path (nn.h, dispatch.c): the packed micro-kernels of gemm_avx2.c or
+ * gemm_avx512.c, CBLAS on the blas path, nn_gemm_plain on the generic path
+ * and for products too small to be worth packing. */
 void nn_gemm(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const float *A,
              size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
 /* The textbook triple loop (accumulates in double), for tests. */
 void nn_gemm_ref(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const float *A,
                  size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
-/* The plain-C path nn_gemm takes without CBLAS (exposed so tests cover it in
- * every build). */
+/* The plain-C loop of the generic path (exposed so tests cover it on every
+ * path). */
 void nn_gemm_plain(int ta, int tb, size_t M, size_t N, size_t K, float alpha, const float *A,
                    size_t lda, const float *B, size_t ldb, float beta, float *C, size_t ldc);
 
@@ -106,6 +108,9 @@ void nn_maxpool_forward(const float *x, float *y, size_t planes, size_t h, size_
 /* dy -> dx += dy at each window's first maximum of x (PyTorch's tie rule). */
 void nn_maxpool_backward(const float *x, const float *dy, float *dx, size_t planes, size_t h,
                          size_t w);
+/* The same with branches, the comparisons written out, for tests. */
+void nn_maxpool_backward_ref(const float *x, const float *dy, float *dx, size_t planes,
+                             size_t h, size_t w);
 
 /* ----------------------------------------------------------- activations */
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks that calls between files point one way (scripts/check-cycles.sh),
-# then builds digitpad and runs the whole test suite three ways:
+# then builds digitpad and runs the whole test suite four ways:
 #   build/       Release            every test
+#   build-blas/  Release + OpenBLAS the kernel tests, with the optional blas path
 #   build-asan/  ASan + UBSan       every test but the slow ones (full-MNIST training)
 #   build-tsan/  ThreadSanitizer    the threading tests (OpenMP off: libgomp is
 #                                   not instrumented, so TSan would cry wolf)
@@ -41,6 +42,7 @@ run() { # dir label-args cmake-args...
 }
 
 run build ""
+run build-blas "-R nn_kernels|test_kernels" -DDIGITPAD_BLAS=ON -DDIGITPAD_GUI=OFF
 if [ $quick -eq 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run build-asan "-LE slow" -DDIGITPAD_SANITIZE=address,undefined

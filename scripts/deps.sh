@@ -8,12 +8,14 @@ pkgs=(
   build-essential cmake pkg-config          # compiler and build
   libsdl2-dev libsdl2-ttf-dev               # the window and its text
   libfontconfig-dev                         # a fallback font without the bundled one
-  zlib1g-dev libcjson-dev libopenblas-dev   # .gz datasets, model header, GEMM
+  zlib1g-dev libcjson-dev                   # .gz datasets, model header
+  libopenblas-dev                           # the optional blas kernel path (-DDIGITPAD_BLAS=ON)
   xvfb xauth imagemagick                    # GUI tests and screenshots
   python3 curl ca-certificates              # scripts (fetch, checks)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)
   universal-ctags                           # scripts/check-cycles.sh
+  qemu-user                                 # CPUs without AVX2/AVX-512 (tests/test_kernels.sh)
 )
 
 # One dpkg-query for all of them: the quick start runs this every time.

@@ -121,8 +121,46 @@ static void test_shipped(void)
     nn_model_free(m);
 }
 
+/* The --train tail's one pass (dp_calibrate_ex) reports exactly what
+ * nn_evaluate does, for 1 and 2 threads, on the shipped cnn and real
+ * digits when ../shared has MNIST; and the first scribbles of a shorter
+ * calibration are the same scribbles, so they give the same threshold. */
+static void test_one_pass(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/models/default.safetensors", DIGITPAD_SOURCE_DIR);
+    const char *dir = test_shared_path("mnist");
+    nn_error err;
+    nn_dataset test = {0};
+    if (!dir || nn_mnist_load(&test, dir, NN_MNIST_TEST, &err) != NN_OK) {
+        printf("  one pass vs nn_evaluate: no MNIST in ../shared, skipped\n");
+        return;
+    }
+    nn_model *m = nn_model_load(path, &err);
+    CHECK(m != NULL);
+    test.n = 1000; /* enough to mix right and wrong answers, partial batches */
+    for (int threads = 1; m && threads <= 2; threads++) {
+        nn_eval a, b;
+        dp_calibration c1, c2;
+        CHECK(nn_evaluate(m, &test, threads, &a, &err) == NN_OK);
+        CHECK(dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES_TRAIN, threads, &c1, &b, &err) ==
+              NN_OK);
+        CHECK(a.n == b.n && a.correct == b.correct && a.accuracy == b.accuracy);
+        CHECK(memcmp(a.confusion, b.confusion, sizeof a.confusion) == 0);
+        CHECK(dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES, threads, &c2, NULL, &err) ==
+              NN_OK);
+        CHECK(c1.threshold == c2.threshold && c1.n_scribbles == DP_CALIB_SCRIBBLES_TRAIN);
+        CHECK(fabs(c1.scribble_sure - c2.scribble_sure) < 0.05);
+    }
+    CHECK(dp_calibrate_ex(m, &test, -1.0, 0, 1, &(dp_calibration){0}, NULL, &err) == NN_EINVAL);
+    test.n = 10000;
+    nn_dataset_free(&test);
+    nn_model_free(m);
+}
+
 int main(void)
 {
+    test_one_pass();
     test_scribbles();
     test_threshold_choice();
     test_shipped();

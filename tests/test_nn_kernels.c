@@ -58,8 +58,13 @@ static int close_enough(const double *analytic, const double *numeric, size_t n,
 
 static void test_gemm(void)
 {
-    const size_t shapes[][3] = {{1, 1, 1}, {1, 17, 9}, {7, 1, 5}, {5, 6, 1}, {13, 29, 300},
-                                {64, 196, 33}, {3, 4, 0}};
+    /* Small shapes take the plain loop; the rest the packed micro-kernels,
+     * with edge tiles in M and N, several K blocks (KC 256), M blocks (MC
+     * 96) and N blocks (NC 512), as gemm.c blocks them. */
+    const size_t shapes[][3] = {{1, 1, 1},     {1, 17, 9},    {7, 1, 5},     {5, 6, 1},
+                                {13, 29, 300}, {64, 196, 33}, {3, 4, 0},     {6, 16, 64},
+                                {8, 32, 64},   {97, 33, 257}, {100, 530, 20}, {64, 800, 196},
+                                {800, 196, 64}, {2, 3136, 128}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
         for (int ta = 0; ta < 2; ta++)
             for (int tb = 0; tb < 2; tb++)
@@ -233,6 +238,46 @@ static void test_conv_n_vs_ref(void)
         }
         free(x), free(wt), free(b), free(dy), free(y0), free(y1), free(scratch), free(dx0);
         free(dx1), free(dw0), free(dw1), free(db0), free(db1);
+    }
+}
+
+/* Max-pool backward against its reference on values with many ties (ReLU
+ * outputs are mostly exact zeros), odd sizes included: the same bits. */
+static void test_maxpool_vs_ref(void)
+{
+    const size_t cases[][3] = {{3, 28, 28}, {5, 14, 14}, {2, 7, 9}, {4, 2, 2}};
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const size_t planes = cases[t][0], h = cases[t][1], w = cases[t][2];
+        const size_t nx = planes * h * w, ny = planes * (h / 2) * (w / 2);
+        float *x = alloc(nx), *dy = alloc(ny), *d0 = alloc(nx), *d1 = alloc(nx);
+        for (size_t i = 0; i < nx; i++)
+            x[i] = (float)nn_rng_below(&rng, 3) * 0.5f; /* 0, 0.5 or 1: ties everywhere */
+        fill(dy, ny, -1, 1);
+        fill(d0, nx, -1, 1);
+        memcpy(d1, d0, nx * sizeof *d0);
+        nn_maxpool_backward_ref(x, dy, d0, planes, h, w);
+        nn_maxpool_backward(x, dy, d1, planes, h, w);
+        CHECK(memcmp(d0, d1, nx * sizeof *d0) == 0);
+        free(x), free(dy), free(d0), free(d1);
+    }
+}
+
+/* nn_transpose in 8x8 register blocks with ragged edges, strided. */
+static void test_transpose(void)
+{
+    const size_t cases[][2] = {{196, 64}, {37, 21}, {8, 8}, {9, 17}, {64, 800}};
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const size_t rows = cases[t][0], cols = cases[t][1], lds = cols + 3, ldd = rows + 5;
+        float *src = alloc(rows * lds), *dst = alloc(cols * ldd);
+        fill(src, rows * lds, -1, 1);
+        fill(dst, cols * ldd, -1, 1);
+        nn_transpose(src, lds, dst, ldd, rows, cols);
+        int ok = 1;
+        for (size_t r = 0; r < rows; r++)
+            for (size_t c = 0; c < cols; c++)
+                ok &= dst[c * ldd + r] == src[r * lds + c];
+        CHECK(ok);
+        free(src), free(dst);
     }
 }
 
@@ -515,13 +560,34 @@ static void test_golden(void)
 
 int main(void)
 {
-    nn_rng_seed(&rng, 1234);
-    test_gemm();
-    test_dense_vs_ref();
-    test_conv_vs_ref();
-    test_conv_n_vs_ref();
-    test_im2col_adjoint();
-    test_gradchecks();
+    /* Every kernel path this CPU and build can take (nn.h), each against
+     * the naive references. */
+    static const char *const paths[] = {"avx512", "avx2", "generic", "blas"};
+    int ran = 0;
+    for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+        if (!nn_kernels_available(paths[i])) {
+            printf("kernel path %s: not available on this CPU or build, skipped\n", paths[i]);
+            continue;
+        }
+        nn_error err;
+        CHECK(nn_kernels_use(paths[i], &err) == NN_OK);
+        CHECK(strcmp(nn_kernels_name(), paths[i]) == 0);
+        printf("kernel path %s\n", paths[i]);
+        nn_rng_seed(&rng, 1234);
+        test_gemm();
+        test_dense_vs_ref();
+        test_conv_vs_ref();
+        test_conv_n_vs_ref();
+        test_im2col_adjoint();
+        test_maxpool_vs_ref();
+        test_transpose();
+        test_gradchecks();
+        ran++;
+    }
+    CHECK(ran >= 1);
+    CHECK(nn_kernels_available("generic"));
+    nn_error err;
+    CHECK(nn_kernels_use("avx9000", &err) == NN_EINVAL);
     test_loss_gradients();
     test_golden();
     return test_finish("test_nn_kernels");
