@@ -9,11 +9,12 @@
  * fine-tunes FT_RUNS times (trainer seeds 1..FT_RUNS, as five users would)
  * and checks the medians, with a loose floor on every run.  Each run is a
  * different hand (the drawings' seed) and a different trainer seed.
- * Spread measured on 2026-12-02 (AMD EPYC; OpenBLAS kernels Haswell,
- * SkylakeX and Prescott with OpenMP, Haswell and Prescott with OpenMP off):
+ * Spread measured on 2026-12-02 (AMD EPYC): with OpenBLAS's Haswell,
+ * SkylakeX and Prescott kernels, with OpenMP and without; then with the
+ * own avx512 and avx2 kernels (DIGITPAD_KERNELS), with OpenMP and without:
  * long-flag 1 read right after, median of the five runs 85-86%, lowest run
  * 77-82%; crossed 7 100% in every run; MNIST test drop median 0.08-0.12
- * points, largest 0.18-0.21; the base model 97.60-97.64% (checked > 97%).
+ * points, largest 0.18-0.22; the base model 97.60-97.64% (checked > 97%).
  * Checks, with room for other CPUs and kernels:
  * long-flag 1 median >= 75% and every run >= 60%; crossed 7 median >= 90%
  * and every run >= 80%; MNIST drop median <= 0.3 points, every run <= 0.5.
