@@ -202,6 +202,24 @@ static int load(dp_corrections *c, char *err, size_t errlen)
     return rc;
 }
 
+/* Where c keeps its drawings: path, with the images beside it as
+ * "<path without .strokes>-<id>.pgm".  0, or -1 (out of memory). */
+static int set_path(dp_corrections *c, const char *path, char *err, size_t errlen)
+{
+    size_t stem = strlen(path);
+    if (stem > 8 && strcmp(path + stem - 8, ".strokes") == 0)
+        stem -= 8;
+    c->path = dup_str(path);
+    c->pgm_prefix = malloc(stem + 2);
+    if (!c->path || !c->pgm_prefix) {
+        dp_set_err(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(c->pgm_prefix, path, stem);
+    memcpy(c->pgm_prefix + stem, "-", 2);
+    return 0;
+}
+
 dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
 {
     dp_corrections *c = calloc(1, sizeof *c);
@@ -215,20 +233,7 @@ dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
         return NULL;
     }
     if (path) {
-        /* The images go beside the file: "<file without .strokes>-<id>.pgm". */
-        size_t stem = strlen(path);
-        if (stem > 8 && strcmp(path + stem - 8, ".strokes") == 0)
-            stem -= 8;
-        c->path = dup_str(path);
-        c->pgm_prefix = malloc(stem + 2);
-        if (!c->path || !c->pgm_prefix) {
-            dp_set_err(err, errlen, "out of memory");
-            dp_corrections_free(c);
-            return NULL;
-        }
-        memcpy(c->pgm_prefix, path, stem);
-        memcpy(c->pgm_prefix + stem, "-", 2);
-        if (load(c, err, errlen) != 0) {
+        if (set_path(c, path, err, errlen) != 0 || load(c, err, errlen) != 0) {
             dp_corrections_free(c);
             return NULL;
         }
@@ -256,18 +261,10 @@ dp_corrections *dp_corrections_open_background(const char *path, char *err, size
     dp_corrections *c = dp_corrections_open(NULL, err, errlen);
     if (!c || !path)
         return c;
-    size_t stem = strlen(path);
-    if (stem > 8 && strcmp(path + stem - 8, ".strokes") == 0)
-        stem -= 8;
-    c->path = dup_str(path);
-    c->pgm_prefix = malloc(stem + 2);
-    if (!c->path || !c->pgm_prefix) {
-        dp_set_err(err, errlen, "out of memory");
+    if (set_path(c, path, err, errlen) != 0) {
         dp_corrections_free(c);
         return NULL;
     }
-    memcpy(c->pgm_prefix, path, stem);
-    memcpy(c->pgm_prefix + stem, "-", 2);
     if (access(path, F_OK) != 0)
         return c; /* no corrections yet: nothing to load */
     c->loading = 1;

@@ -18,15 +18,7 @@ if [[ -z "$BIN" || ! -x "$BIN" ]]; then
     exit 1
 fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-kernels.XXXXXX")
-passed=0 failed=0 skipped=0
-pass() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-skip() { skipped=$((skipped + 1)); echo "SKIP: $*"; }
-check() {
-    local what=$1
-    shift
-    if "$@"; then pass; else fail "$what"; fi
-}
+. "$(dirname "$0")/lib.sh" # counters, pass/fail/skip, check
 # run ARGS...: stdout in $tmp/out, stderr in $tmp/err, status in $rc.
 run() {
     "$@" >"$tmp/out" 2>"$tmp/err"
