@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "nn.h"
 #include "text.h"
 
 void dp_vformat(char *buf, size_t len, const char *fmt, va_list ap)
@@ -24,9 +25,5 @@ int dp_set_err(char *err, size_t errlen, const char *fmt, ...)
 
 int dp_argmax10(const float *y)
 {
-    int best = 0;
-    for (int k = 1; k < 10; k++)
-        if (y[k] > y[best])
-            best = k;
-    return best;
+    return (int)nn_argmax(y, 10);
 }

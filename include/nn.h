@@ -403,6 +403,10 @@ typedef struct nn_eval {
     size_t confusion[10][10];      /* [true label][predicted] */
 } nn_eval;
 
+/* The index of the largest of y[0..n) (the first of equal ones); 0 for
+ * n = 0.  The one argmax every tier uses. */
+size_t nn_argmax(const float *y, size_t n);
+
 /* Classifies every sample of ds (argmax of the outputs) using `threads`
  * threads (0: all cores). */
 nn_status nn_evaluate(const nn_model *m, const struct nn_dataset *ds, int threads,

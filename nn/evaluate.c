@@ -12,6 +12,15 @@
 
 #define EVAL_BATCH 128
 
+size_t nn_argmax(const float *y, size_t n)
+{
+    size_t best = 0;
+    for (size_t k = 1; k < n; k++)
+        if (y[k] > y[best]) /* the first of equal maxima, as PyTorch's argmax */
+            best = k;
+    return best;
+}
+
 nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_eval *out,
                       nn_error *err)
 {
@@ -54,10 +63,7 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
                     nn_dataset_image_f32(ds, b + j, x + j * in);
                 const float *y = nn_forward_all(m, ws[c], x, n);
                 for (size_t j = 0; j < n; j++) {
-                    size_t best = 0;
-                    for (size_t k = 1; k < 10; k++)
-                        if (y[j * 10 + k] > y[j * 10 + best])
-                            best = k;
+                    size_t best = nn_argmax(y + j * 10, 10);
                     unsigned label = ds->labels[b + j] < 10 ? ds->labels[b + j] : 0;
                     res[c].confusion[label][best]++;
                     res[c].correct += best == label;
