@@ -21,8 +21,7 @@
 #include "epochset.h"
 #include "nn_data.h"
 
-/* Images per nn_forward call when measuring accuracy: small enough that a
- * stop request between chunks is seen within a few milliseconds. */
+/* Images per nn_forward call measuring accuracy: a stop is seen within ms. */
 #define EVAL_CHUNK 100
 /* Seconds between two loss points of the live plot. */
 #define HISTORY_EVERY_S 0.5
@@ -254,9 +253,10 @@ static double accuracy_u8(bg_trainer *bg, const uint8_t *img, const uint8_t *lab
 {
     if (n == 0)
         return -1;
-    nn_workspace *ws = nn_workspace_create(bg->model, EVAL_CHUNK, NULL);
-    float *x = malloc(sizeof(float) * INK_INPUT_SIZE * EVAL_CHUNK);
-    float *y = malloc(sizeof(float) * 10 * EVAL_CHUNK);
+    const size_t chunk = nn_batch_cap(bg->model, EVAL_CHUNK, 1); /* wide models: smaller */
+    nn_workspace *ws = nn_workspace_create(bg->model, chunk, NULL);
+    float *x = malloc(sizeof(float) * INK_INPUT_SIZE * chunk);
+    float *y = malloc(sizeof(float) * 10 * chunk);
     double acc = -1;
     size_t correct = 0, done = 0;
     if (!ws || !x || !y)
@@ -264,7 +264,7 @@ static double accuracy_u8(bg_trainer *bg, const uint8_t *img, const uint8_t *lab
     while (done < n) {
         if (atomic_load(&bg->stop))
             goto out;
-        size_t m = n - done < EVAL_CHUNK ? n - done : EVAL_CHUNK;
+        size_t m = n - done < chunk ? n - done : chunk;
         for (size_t i = 0; i < m; i++) {
             size_t k = idx ? idx[done + i] : done + i;
             for (size_t j = 0; j < INK_INPUT_SIZE; j++)
