@@ -10,7 +10,7 @@
 # scripts/fetch-mnist.sh gets it into data/mnist (verified), so every test
 # runs on a fresh clone too.  Only parts that need the pen-drawn digits
 # (../shared only) print SKIPPED-PART.
-#   scripts/check.sh [--quick]    --quick: the Release build only
+#   scripts/check.sh [--quick]    --quick: the Release builds only (build/, build-blas/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
