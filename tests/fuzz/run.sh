@@ -27,7 +27,8 @@ for t in "${TARGETS[@]}"; do
     echo "== fuzz_$t: building"
     case $t in
         ink_*) LIBSRC=("$SRC"/ink/*.c "$SRC"/base/*.c) ;;
-        args | text) LIBSRC=("$SRC"/app/args.c "$SRC"/app/common.c "$SRC"/base/*.c) ;;
+        # common.c takes its argmax from nn (nn_argmax)
+        args | text) LIBSRC=("$SRC"/app/args.c "$SRC"/app/common.c "$SRC"/nn/*.c "$SRC"/base/*.c) ;;
         *) LIBSRC=("$SRC"/nn/*.c "$SRC"/base/*.c) ;;
     esac
     "$CC" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$t.c" "${LIBSRC[@]}" "${LIBS[@]}" -o "$OUT/fuzz_$t"
