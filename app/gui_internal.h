@@ -135,7 +135,7 @@ typedef struct gui_app {
     unsigned bg_version;               /* newest snapshot installed */
     bg_status train;                   /* copied each frame while shown */
     int training;                      /* train.running, as of this frame */
-    int show_train;                    /* the panel replaces the head card */
+    int show_train;                    /* the training panel is shown (G, or a run starts) */
     char train_base[200];              /* name of the model a run started from */
     char train_msg_seen[256];          /* last trainer message put on the status line */
     char user_dir[1024];               /* "" if it could not be made */

@@ -12,9 +12,11 @@ enum {
     L_MARGIN = 20,
     L_STATUS = 40,     /* the status line, with its gap above */
     L_HEAD = 216,      /* digit + preview card */
+    L_HEAD_P = 180,    /* the same below the canvas, where it is wide */
     L_TOOLS = 44,      /* the button row: a finger's width */
     L_PANEL_W = 300,   /* the narrowest panel beside the canvas */
-    L_BARS_MIN = 190,  /* the lowest bars card below the canvas */
+    L_BARS_MIN = 190,  /* the lowest bars card (beside the training card) */
+    L_BARS_P = 230,    /* the lowest bars card below the canvas */
     L_TRAIN_MIN = 210  /* the lowest training card beside the bars */
 };
 
@@ -27,7 +29,7 @@ int dp_layout_px(const dp_layout *l, float v)
 static void fill_panel(dp_layout *l, dp_rect p, int m)
 {
     int tools_h = dp_layout_px(l, L_TOOLS);
-    int head_h = dp_layout_px(l, L_HEAD);
+    int head_h = dp_layout_px(l, l->portrait ? L_HEAD_P : L_HEAD);
     if (head_h > p.h * 2 / 5)
         head_h = p.h * 2 / 5;
     l->head = (dp_rect){p.x, p.y, p.w, head_h};
@@ -36,34 +38,41 @@ static void fill_panel(dp_layout *l, dp_rect p, int m)
     l->bars = (dp_rect){p.x, bars_y, p.w, bars_h < 1 ? 1 : bars_h};
 }
 
-int dp_layout_compute(dp_layout *out, int ow, int oh, int ww)
+/* The UI scale for a design window of dw × dh: 1.0 at that size, kept
+ * within 0.5 .. 4. */
+static float scale_for(int ow, int oh, float dw, float dh)
 {
-    if (ow < 1 || oh < 1 || ww < 1)
-        return -1;
-    dp_layout lay, *l = &lay;
-    l->out_w = ow;
-    l->out_h = oh;
-    l->px_per_win = (float)ow / (float)ww;
-    float s = fminf((float)ow / DP_DEFAULT_W, (float)oh / DP_DEFAULT_H);
-    l->scale = s < 0.5f ? 0.5f : s > 4.0f ? 4.0f : s;
+    float s = fminf((float)ow / dw, (float)oh / dh);
+    return s < 0.5f ? 0.5f : s > 4.0f ? 4.0f : s;
+}
 
+/* One orientation: the panel beside the canvas (portrait 0, the design
+ * window DP_DEFAULT_W × DP_DEFAULT_H) or below it (portrait 1, a design
+ * window of DP_PORTRAIT_W × DP_PORTRAIT_H, so a tall window's text and
+ * buttons are not drawn at a landscape window's scale). */
+static void compute(dp_layout *l, int ow, int oh, int portrait)
+{
+    l->portrait = portrait;
+    l->scale = portrait ? scale_for(ow, oh, DP_PORTRAIT_W, DP_PORTRAIT_H)
+                        : scale_for(ow, oh, DP_DEFAULT_W, DP_DEFAULT_H);
     int m = dp_layout_px(l, L_MARGIN), status_h = dp_layout_px(l, L_STATUS);
-    /* Text never shrinks below 8 px (gui_paint.c), so at the smallest
-     * scales the panel needs more than its share of the design. */
-    int panel_w = dp_layout_px(l, L_PANEL_W);
-    if (panel_w < 190)
-        panel_w = 190;
-    int panel_h = dp_layout_px(l, L_HEAD) + dp_layout_px(l, L_BARS_MIN) +
-                  dp_layout_px(l, L_TOOLS) + 2 * m;
     int avail_h = oh - 2 * m - status_h;
-    /* Beside: the canvas as tall as the window allows; below: as wide. */
-    int side_l = avail_h < ow - 3 * m - panel_w ? avail_h : ow - 3 * m - panel_w;
-    int side_p = ow - 2 * m < avail_h - m - panel_h ? ow - 2 * m : avail_h - m - panel_h;
-    l->portrait = side_p > side_l;
-    int side = l->portrait ? side_p : side_l;
+    int side;
+    if (portrait) {
+        int panel_h = dp_layout_px(l, L_HEAD_P) + dp_layout_px(l, L_BARS_P) +
+                      dp_layout_px(l, L_TOOLS) + 2 * m;
+        side = ow - 2 * m < avail_h - m - panel_h ? ow - 2 * m : avail_h - m - panel_h;
+    } else {
+        /* Text never shrinks below 8 px (gui_paint.c), so at the smallest
+         * scales the panel needs more than its share of the design. */
+        int panel_w = dp_layout_px(l, L_PANEL_W);
+        if (panel_w < 190)
+            panel_w = 190;
+        side = avail_h < ow - 3 * m - panel_w ? avail_h : ow - 3 * m - panel_w;
+    }
     if (side < 28)
         side = 28;
-    if (l->portrait) {
+    if (portrait) {
         l->canvas = (dp_rect){(ow - side) / 2, m, side, side};
         int py = m + side + m;
         int ph = oh - m - status_h - py;
@@ -80,7 +89,20 @@ int dp_layout_compute(dp_layout *out, int ow, int oh, int ww)
     fill_panel(l, l->panel, m);
     int gap = dp_layout_px(l, 8);
     l->status = (dp_rect){m, oh - m - status_h + gap, ow - 2 * m, status_h - gap};
-    *out = lay;
+}
+
+int dp_layout_compute(dp_layout *out, int ow, int oh, int ww)
+{
+    if (ow < 1 || oh < 1 || ww < 1)
+        return -1;
+    dp_layout land, port;
+    land.out_w = port.out_w = ow;
+    land.out_h = port.out_h = oh;
+    land.px_per_win = port.px_per_win = (float)ow / (float)ww;
+    compute(&land, ow, oh, 0);
+    compute(&port, ow, oh, 1);
+    /* Whichever leaves the larger canvas. */
+    *out = port.canvas.w > land.canvas.w ? port : land;
     return 0;
 }
 

@@ -7,6 +7,8 @@
 
 #define DP_DEFAULT_W 1000 /* the window's default size, window units */
 #define DP_DEFAULT_H 640
+#define DP_PORTRAIT_W 720 /* the design of a tall window: scale 1 here */
+#define DP_PORTRAIT_H 1000
 
 typedef struct dp_rect {
     int x, y, w, h;
@@ -14,7 +16,8 @@ typedef struct dp_rect {
 
 typedef struct dp_layout {
     int out_w, out_h;  /* renderer output size */
-    float scale;       /* UI scale: 1.0 at the default window on a 1x screen */
+    float scale;       /* UI scale: 1.0 at the default window (DP_PORTRAIT_W ×
+                          DP_PORTRAIT_H when portrait) on a 1x screen */
     float px_per_win;  /* drawable pixels per window coordinate (HiDPI) */
     int portrait;      /* 1: the panel is below the canvas, 0: beside it */
     dp_rect canvas;    /* the square drawing area */
