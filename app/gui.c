@@ -238,9 +238,8 @@ static void stroke_px(gui_app *a, float px, float py, int begin)
     }
     if (x1 != x0 || y1 != y0)
         app_stroke_point(&a->st, x1, y1);
-    /* Clipped at the far end: the pen left the canvas there. */
-    if (x1 != bx || y1 != by)
-        a->pen_in = 0;
+    /* Cut at the far end: the pen left the canvas there. */
+    a->pen_in = dp_layout_in_canvas(&a->lay, px, py);
 }
 
 static void erase_px(gui_app *a, float px, float py)

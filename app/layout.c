@@ -167,7 +167,10 @@ int dp_clip_segment(float *x0, float *y0, float *x1, float *y1)
                 t1 = t;
         }
     }
-    float ax = *x0 + t0 * dx, ay = *y0 + t0 * dy, bx = *x0 + t1 * dx, by = *y0 + t1 * dy;
+    /* An end that was not cut stays exactly as it was (x0 + 1·dx need not
+     * give x1 back in floating point). */
+    float ax = t0 > 0.0f ? *x0 + t0 * dx : *x0, ay = t0 > 0.0f ? *y0 + t0 * dy : *y0;
+    float bx = t1 < 1.0f ? *x0 + t1 * dx : *x1, by = t1 < 1.0f ? *y0 + t1 * dy : *y1;
     /* Rounding may leave an end a hair outside: clamp it in. */
     *x0 = ax < lo ? lo : ax > hi ? hi : ax;
     *y0 = ay < lo ? lo : ay > hi ? hi : ay;

@@ -219,6 +219,11 @@ static void test_layout(void)
     CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 0.0f && y0 == 500 && x1 == 500);
     x0 = 500, y0 = 500, x1 = 500, y1 = 1500; /* leaving at the bottom */
     CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && y1 > 999.9f && y1 < INK_BOX);
+    /* Ends inside come back bit for bit (a pen inside must not be taken
+     * for one that left). */
+    x0 = 123.456f, y0 = 987.654f, x1 = 0.1f, y1 = 333.333f;
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 123.456f && y0 == 987.654f &&
+          x1 == 0.1f && y1 == 333.333f);
     x0 = -100, y0 = 500, x1 = 1100, y1 = 500; /* straight across */
     CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 0.0f && x1 > 999.9f);
     x0 = -100, y0 = -100, x1 = -50, y1 = 2000; /* beside the box */

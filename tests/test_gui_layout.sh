@@ -217,9 +217,14 @@ check "buttons: the picker stored the drawing as a 7" \
 # A pen coming down in the margin left of the canvas and moving in draws
 # from the edge; one leaving at the bottom and coming back is two strokes,
 # not a line along the edge; a mouse that crosses the canvas without a
-# point on it still draws the part across.
+# point on it still draws the part across; a gesture wholly outside draws
+# nothing.
 {
     echo "wait-frames 2"
+    echo "# a curve inside the canvas stays one stroke"
+    zero
+    echo "expect-strokes 1"
+    echo "key c"
     echo "down -200 500"
     echo "move -100 500"
     echo "move 300 500"
