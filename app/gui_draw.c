@@ -250,7 +250,8 @@ static void draw_compare(gui_app *a, SDL_Rect h, int pad, int cap_y)
     SDL_Texture *tex[2] = {a->raw_tex, a->input_tex};
     const app_prediction *pp[2] = {&a->st.raw_pred, &a->st.pred};
     const app_prediction *raw = pp[0], *norm = pp[1];
-    int differs = raw->valid && (!norm->valid || raw->top != norm->top || raw->unsure != norm->unsure);
+    int differs = raw->valid &&
+                  (!norm->valid || raw->top != norm->top || raw->unsure != norm->unsure);
     for (int i = 0; i < 2; i++) {
         int cx = h.x + pad + col_w / 2 + i * (col_w + pad);
         text_fit(a, GUI_FONT_CAPTION, i == 0 ? COL_RAW : COL_DIM, caps[i], 3, cx, cap_y, AL_CENTER,
@@ -515,7 +516,8 @@ static void draw_train(gui_app *a, SDL_Rect h)
         rw = text_fit(a, GUI_FONT_SMALL, COL_DIM, alts, 1, x + w, y, AL_RIGHT, 1, w / 2);
     }
     {
-        const char *alts[2] = {buf, st->heldout_acc >= 0.0f || st->user_acc >= 0.0f ? "" : "accuracy"};
+        int measured = st->heldout_acc >= 0.0f || st->user_acc >= 0.0f;
+        const char *alts[2] = {buf, measured ? "" : "accuracy"};
         text_fit(a, GUI_FONT_SMALL,
                  st->heldout_acc >= 0.0f || st->user_acc >= 0.0f ? COL_ACCENT : COL_DIM, alts, 2,
                  x, y, AL_LEFT, 1, w - rw - gap);

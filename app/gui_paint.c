@@ -146,7 +146,8 @@ static SDL_Rect ink_box(SDL_Surface *surf)
         return (SDL_Rect){0, 0, surf->w, surf->h};
     int x0 = surf->w, y0 = surf->h, x1 = -1, y1 = -1;
     for (int y = 0; y < surf->h; y++) {
-        const Uint32 *row = (const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * (size_t)surf->pitch);
+        const Uint32 *row =
+            (const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * (size_t)surf->pitch);
         for (int x = 0; x < surf->w; x++) {
             if (!(row[x] & amask))
                 continue;

@@ -369,7 +369,8 @@ static int find_button(const gui_app *a, const char *name, float *px, float *py)
     size_t len = strlen(name);
     for (size_t i = n; i-- > 0;) {
         const char *l = b[i].b->label;
-        if (SDL_strncasecmp(l, name, len) == 0 && (!l[len] || strcmp(l + len, "\xE2\x80\xA6") == 0)) {
+        if (SDL_strncasecmp(l, name, len) == 0 &&
+            (!l[len] || strcmp(l + len, "\xE2\x80\xA6") == 0)) {
             *px = (float)b[i].r.x + (float)b[i].r.w / 2.0f;
             *py = (float)b[i].r.y + (float)b[i].r.h / 2.0f;
             return 0;
@@ -428,7 +429,8 @@ static void print_state(const gui_app *a)
            (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
-           a->lay.out_w, a->lay.out_h, a->lay.canvas.w, a->lay.portrait, (unsigned)SDL_GetTicks(), a->training,
+           a->lay.out_w, a->lay.out_h, a->lay.canvas.w, a->lay.portrait, (unsigned)SDL_GetTicks(),
+           a->training,
            a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
            (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, a->st.message);
     fflush(stdout);
