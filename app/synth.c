@@ -47,14 +47,17 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
         return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn shapes", add);
     ds->labels = lab;
     int failed = 0;
-    const int kinds = INK_SHAPE_FIRST_HELD_OUT;
+    int kinds = 0, trained[INK_SHAPE_COUNT];
+    for (int k = 0; k < INK_SHAPE_COUNT; k++)
+        if (!ink_shape_held_out((ink_shape)k))
+            trained[kinds++] = k;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 64) reduction(| : failed)
 #endif
     for (long i = 0; i < (long)add; i++) {
         int is_shape = (size_t)i < n_shapes;
         size_t k = is_shape ? (size_t)i : (size_t)i - n_shapes;
-        int which = is_shape ? (int)(k % (size_t)kinds) : (int)(k % INK_STYLE_COUNT);
+        int which = is_shape ? trained[k % (size_t)kinds] : (int)(k % INK_STYLE_COUNT);
         ink_rng r;
         seed_for(&r, seed, is_shape ? 1 : 2, k);
         float x[INK_INPUT_SIZE];
@@ -125,18 +128,25 @@ nn_status dp_synth_evaluate(const nn_model *m, double threshold, dp_synth_report
         goto done;
     }
     double sum_tr = 0, sum_ho = 0;
+    int n_tr = 0, n_ho = 0;
     for (int k = 0; k < INK_SHAPE_COUNT && st == NN_OK; k++) {
         size_t below, right;
         st = run_set(m, ws, batch, 1, k, r->per_kind, x, y, threshold, &below, &right, -1, err);
         r->shape_unsure[k] = (double)below / (double)r->per_kind;
-        if (k < INK_SHAPE_FIRST_HELD_OUT)
-            sum_tr += r->shape_unsure[k];
-        else
+        if (ink_shape_training_only((ink_shape)k))
+            continue; /* shown, but not in the test list's rates */
+        if (ink_shape_held_out((ink_shape)k)) {
             sum_ho += r->shape_unsure[k];
+            n_ho++;
+        } else {
+            sum_tr += r->shape_unsure[k];
+            n_tr++;
+        }
     }
-    r->unsure_trained = sum_tr / INK_SHAPE_FIRST_HELD_OUT;
-    r->unsure_held_out = sum_ho / (INK_SHAPE_COUNT - INK_SHAPE_FIRST_HELD_OUT);
-    r->unsure_all = (sum_tr + sum_ho) / INK_SHAPE_COUNT;
+    r->test_kinds = n_tr + n_ho;
+    r->unsure_trained = sum_tr / n_tr;
+    r->unsure_held_out = sum_ho / n_ho;
+    r->unsure_all = (sum_tr + sum_ho) / (n_tr + n_ho);
     for (int s = 0; s < INK_STYLE_COUNT && st == NN_OK; s++) {
         size_t below, right;
         st = run_set(m, ws, batch, 0, s, r->per_kind, x, y, threshold, &below, &right,
@@ -156,12 +166,14 @@ void dp_synth_print(FILE *f, const dp_synth_report *r)
     fprintf(f,
             "non-digits  unsure at threshold %.2f on %.1f%% of %d kinds x %zu drawings "
             "(kinds trained on %.1f%%, kinds never trained on %.1f%%)\n",
-            r->threshold, 100.0 * r->unsure_all, INK_SHAPE_COUNT, r->per_kind,
+            r->threshold, 100.0 * r->unsure_all, r->test_kinds, r->per_kind,
             100.0 * r->unsure_trained, 100.0 * r->unsure_held_out);
     for (int k = 0; k < INK_SHAPE_COUNT; k++)
         fprintf(f, "  %-18s %5.1f%% unsure%s\n", ink_shape_name((ink_shape)k),
                 100.0 * r->shape_unsure[k],
-                k >= INK_SHAPE_FIRST_HELD_OUT ? "  (never trained on)" : "");
+                ink_shape_held_out((ink_shape)k)        ? "  (never trained on)"
+                : ink_shape_training_only((ink_shape)k) ? "  (a training kind, not in the rates)"
+                                                        : "");
     fprintf(f, "styles      %zu drawings each, drawn by rule\n", r->per_kind);
     for (int s = 0; s < INK_STYLE_COUNT; s++)
         fprintf(f, "  %-20s %5.1f%% read right, %4.1f%% unsure\n", ink_style_name((ink_style)s),

@@ -20,7 +20,7 @@
 #define DP_SYNTH_TEST_PER_KIND 300
 
 /* Appends to ds (28×28 images) n_shapes non-digits of the training kinds
- * (INK_SHAPE_BLANK up to INK_SHAPE_FIRST_HELD_OUT, in turn; label
+ * (every kind ink_shape_held_out does not hold out, in turn; label
  * NN_LABEL_NONE) and n_styles digits in the styles of ink_style (in turn;
  * their digit as label), each rendered and preprocessed as the window
  * does, from `seed`.  ds's arrays are replaced by larger ones holding the
@@ -33,7 +33,8 @@ typedef struct dp_synth_report {
     double threshold;
     size_t per_kind;
     double shape_unsure[INK_SHAPE_COUNT]; /* share of each kind left unsure */
-    double unsure_trained, unsure_held_out, unsure_all; /* over kinds */
+    int test_kinds; /* kinds in the test list: the rates below average these */
+    double unsure_trained, unsure_held_out, unsure_all; /* over test kinds */
     double style_right[INK_STYLE_COUNT];  /* top output is the style's digit */
     double style_unsure[INK_STYLE_COUNT]; /* top output below the threshold */
 } dp_synth_report;

@@ -5,11 +5,14 @@
  * which bench/run.sh collects (K: the kernel path, nn_kernels_name):
  *     digitpad train <preset> kernels=<K> threads=<T> sps=<samples/s> images=<distinct>
  *     digitpad infer <preset> kernels=<K> median_ms=<m> p99_ms=<p>
+ *     digitpad infer-model <file> kernels=<K> median_ms=<m> p99_ms=<p>  (--model)
  *     digitpad epoch <preset> kernels=<K> threads=2 seconds=<s> extrapolated=<0|1>
  *     digitpad peak_rss_mb=<MB>
  *     digitpad gemm kernels=<K> shape=<ta><tb>:MxNxK gflops=<G>   (--gemm only)
  * usage: bench_nn [--data DIR] [--seconds S] [--runs N] [--presets seed,mlp,cnn]
  *                 [--threads 1,2] [--epoch] [--epoch-seconds S] [--cnn-images N]
+ *                 [--model FILE]  also the latency of a saved model (the
+ *                                 window's one-drawing prediction)
  *        bench_nn --gemm    the matrix products of a cnn training step alone,
  *                           best of 200 calls each (robust to a busy machine)
  * Training is real training: whole passes of nn_train_epoch over distinct
@@ -26,6 +29,7 @@
 #include "kernels.h"
 #include "nn.h"
 #include "nn_data.h"
+#include "nn_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,11 +143,9 @@ static double epoch_seconds(const char *preset, const nn_dataset *ds)
     return s;
 }
 
-static void infer_latency(const char *preset, const nn_dataset *ds, int runs, double *med,
-                          double *p99)
+static void infer_latency_of(const nn_model *m, const nn_dataset *ds, int runs, double *med,
+                             double *p99)
 {
-    nn_train_config cfg;
-    nn_model *m = make_model(preset, &cfg);
     nn_error err;
     nn_workspace *ws = nn_workspace_create(m, 1, &err);
     double *v = malloc((size_t)runs * sizeof *v);
@@ -162,6 +164,14 @@ static void infer_latency(const char *preset, const nn_dataset *ds, int runs, do
     *p99 = v[(size_t)(0.99 * (runs - 1))];
     free(v);
     nn_workspace_free(ws);
+}
+
+static void infer_latency(const char *preset, const nn_dataset *ds, int runs, double *med,
+                          double *p99)
+{
+    nn_train_config cfg;
+    nn_model *m = make_model(preset, &cfg);
+    infer_latency_of(m, ds, runs, med, p99);
     nn_model_free(m);
 }
 
@@ -200,7 +210,7 @@ static void gemm_rates(void)
 
 int main(int argc, char **argv)
 {
-    const char *data = NULL, *presets = "seed,mlp,cnn", *threads_list = "1,2";
+    const char *data = NULL, *presets = "seed,mlp,cnn", *threads_list = "1,2", *model = NULL;
     double seconds = 3.0, epoch_window = 10.0;
     int runs = 2000, epoch = 0;
     size_t cnn_images = 12800;
@@ -224,10 +234,12 @@ int main(int argc, char **argv)
             cnn_images = (size_t)atol(argv[++i]);
         else if (strcmp(argv[i], "--gemm") == 0)
             gemm = 1;
+        else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
+            model = argv[++i];
         else {
             fprintf(stderr, "usage: bench_nn [--data DIR] [--seconds S] [--runs N] "
                             "[--presets seed,mlp,cnn] [--threads 1,2] [--epoch] "
-                            "[--epoch-seconds S] [--cnn-images N] | --gemm\n");
+                            "[--epoch-seconds S] [--cnn-images N] [--model FILE] | --gemm\n");
             return 2;
         }
     }
@@ -263,6 +275,20 @@ int main(int argc, char **argv)
     }
     printf("digitpad inputs=%s kernels=%s\n", real ? "mnist" : "synthetic", nn_kernels_name());
 
+    if (model) {
+        nn_model *m = nn_model_load(model, &err);
+        if (!m) {
+            fprintf(stderr, "bench_nn: %s\n", err.msg);
+            return 2;
+        }
+        double med, p99;
+        infer_latency_of(m, &ds, runs, &med, &p99);
+        printf("digitpad infer-model %s kernels=%s median_ms=%.4f p99_ms=%.4f\n", model,
+               nn_kernels_name(), med, p99);
+        nn_model_free(m);
+        if (!presets[0])
+            return 0;
+    }
     char plist[256];
     snprintf(plist, sizeof plist, "%s", presets);
     for (char *save = NULL, *p = strtok_r(plist, ",", &save); p; p = strtok_r(NULL, ",", &save)) {

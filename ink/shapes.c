@@ -118,7 +118,55 @@ static void tap(pen *p, float x, float y)
 
 static const char *const shape_names[INK_SHAPE_COUNT] = {
     "blank", "speck", "dot", "dash", "plus", "x", "circle with a dot", "hatching", "wavy line",
-    "triangle", "underline", "equals", "tick", "arrow", "star", "two dots"};
+    "triangle", "underline", "equals", "tick", "arrow", "star", "two dots", "marks",
+    "spiral", "loops", "hash"};
+
+int ink_shape_held_out(ink_shape k)
+{
+    return k >= INK_SHAPE_UNDERLINE && k <= INK_SHAPE_TWO_DOTS;
+}
+
+int ink_shape_training_only(ink_shape k)
+{
+    return k >= INK_SHAPE_MARKS && k < INK_SHAPE_COUNT;
+}
+
+/* One small mark of the MARKS kind, centred on (ox, oy) with half-size h.
+ * The kinds are trained ones drawn small; a dash stays level so that it
+ * never becomes the bar of a 1. */
+static void small_mark(pen *p, int kind, float ox, float oy, float h)
+{
+    ink_rng *r = p->r;
+    switch (kind) {
+    case 0: /* level dash */
+        line(p, ox - h, oy + urange(r, -0.1f, 0.1f) * h, ox + h, oy);
+        break;
+    case 1: /* circle */
+        arc(p, ox, oy, h, h * urange(r, 0.8f, 1.2f), 0.0f, 2.0f * PI_F + 0.3f);
+        break;
+    case 2: /* x */
+        line(p, ox - h, oy - h, ox + h, oy + h);
+        line(p, ox + h, oy - h, ox - h, oy + h);
+        break;
+    case 3: { /* wave */
+        p->rc |= ink_stroke_begin(p->d);
+        for (int i = 0; i <= 24; i++) {
+            float t = -1.0f + 2.0f * (float)i / 24.0f;
+            put(p, ox + h * t, oy + 0.35f * h * sinf(2.0f * PI_F * t), p->jitter);
+        }
+        break;
+    }
+    case 4: { /* triangle */
+        const float xy[] = {ox, oy - h, ox + h, oy + h, ox - h, oy + h, ox, oy - h};
+        stroke(p, xy, 4);
+        break;
+    }
+    default: /* plus */
+        line(p, ox - h, oy, ox + h, oy);
+        line(p, ox, oy - h, ox, oy + h);
+        break;
+    }
+}
 
 const char *ink_shape_name(ink_shape k)
 {
@@ -243,6 +291,50 @@ int ink_draw_shape(ink_drawing *d, ink_shape k, ink_rng *r)
         float a = urange(r, 0.0f, 2.0f * PI_F), l = urange(r, 0.25f, 0.8f);
         tap(&p, -l * cosf(a), -l * sinf(a));
         tap(&p, l * cosf(a), l * sinf(a));
+        break;
+    }
+    case INK_SHAPE_MARKS: {
+        /* two or three marks of different kinds in a row, apart */
+        int n = coin(r, 0.5f) ? 2 : 3, first = (int)(ink_rng_uniform(r) * 6.0f);
+        int step = 1 + (int)(ink_rng_uniform(r) * 5.0f);
+        float h = n == 2 ? urange(r, 0.3f, 0.4f) : urange(r, 0.2f, 0.27f);
+        float a = coin(r, 0.7f) ? urange(r, -0.5f, 0.5f) : urange(r, 1.1f, 2.0f);
+        float pitch = 2.0f * h + urange(r, 0.25f, 0.5f);
+        for (int i = 0; i < n; i++) {
+            float t = ((float)i - 0.5f * (float)(n - 1)) * pitch;
+            small_mark(&p, (first + i * step) % 6, t * cosf(a), t * sinf(a), h);
+        }
+        break;
+    }
+    case INK_SHAPE_SPIRAL: {
+        float turns = urange(r, 1.6f, 3.0f), a0 = urange(r, 0.0f, 2.0f * PI_F);
+        float dir = coin(r, 0.5f) ? 1.0f : -1.0f;
+        p.rc |= ink_stroke_begin(d);
+        for (int i = 0, n = (int)(48.0f * turns); i <= n; i++) {
+            float t = (float)i / (float)n, a = a0 + dir * t * turns * 2.0f * PI_F;
+            float rad = 0.12f + 0.88f * t;
+            put(&p, rad * cosf(a), rad * sinf(a), p.jitter);
+        }
+        break;
+    }
+    case INK_SHAPE_LOOPS: {
+        int n = 3 + (int)(ink_rng_uniform(r) * 3.0f);
+        float h = urange(r, 0.25f, 0.45f), lean = urange(r, -0.3f, 0.3f);
+        p.rc |= ink_stroke_begin(d);
+        for (int i = 0, m = 24 * n; i <= m; i++) { /* a prolate cycloid */
+            float t = (float)i / (float)m * (float)n * 2.0f * PI_F;
+            float x = -1.0f + 2.0f * t / ((float)n * 2.0f * PI_F) - 0.22f * sinf(t);
+            float y = -h * cosf(t);
+            put(&p, x + lean * y, y, p.jitter);
+        }
+        break;
+    }
+    case INK_SHAPE_GRID: {
+        float g = urange(r, 0.25f, 0.45f), sl = urange(r, -0.2f, 0.2f);
+        for (int i = -1; i <= 1; i += 2) {
+            line(&p, -1.0f, (float)i * g + sl, 1.0f, (float)i * g - sl);
+            line(&p, (float)i * g - sl, -1.0f, (float)i * g + sl, 1.0f);
+        }
         break;
     }
     case INK_SHAPE_COUNT:

@@ -84,7 +84,14 @@ int main(void)
         CHECK(d >= 0 && d <= 9);
         CHECK(strchr(ink_style_name((ink_style)s), '0' + d) != NULL); /* "slashed 0" */
     }
-    CHECK(INK_SHAPE_FIRST_HELD_OUT > 0 && INK_SHAPE_FIRST_HELD_OUT < INK_SHAPE_COUNT);
+    /* the six kinds the issue holds out, and nothing else */
+    int held = 0;
+    for (int k = 0; k < INK_SHAPE_COUNT; k++)
+        held += ink_shape_held_out((ink_shape)k);
+    CHECK(held == 6);
+    CHECK(ink_shape_held_out(INK_SHAPE_EQUALS) && ink_shape_held_out(INK_SHAPE_TWO_DOTS));
+    CHECK(!ink_shape_held_out(INK_SHAPE_DASH) && !ink_shape_held_out(INK_SHAPE_GRID));
+    CHECK(!ink_shape_held_out(INK_SHAPE_COUNT));
     ink_drawing d;
     ink_drawing_init(&d);
     ink_rng r;

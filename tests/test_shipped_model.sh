@@ -2,8 +2,11 @@
 # test_shipped_model.sh — the shipped default model keeps its accuracy on
 # MNIST's test set and on real pen-drawn digits replayed through
 # --predict-strokes (exactly the window's rendering and preprocessing).
+# It also checks what the model does with non-digits and with digit styles
+# MNIST rarely shows, drawn by rule on the test seed (--eval --drawn).
 # Thresholds sit a little below what the shipped model measures (see
-# docs/model.md), so a regression fails CI.  The pen-digit part needs the
+# docs/model.md), so a regression fails CI; the margins allow for another
+# CPU's or kernel's rounding (the held-out kinds move most between runs).  The pen-digit part needs the
 # developers' ../shared and is skipped (SKIPPED-PART) without it.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -11,12 +14,16 @@ BIN=${DIGITPAD_BIN:?} SRC=${DIGITPAD_SRC:?}
 MODEL="$SRC/models/default.safetensors"
 MIN_MNIST=99.40   # measured 99.55
 MIN_DEV=98.20     # measured 98.57
-MAX_UNSURE_MNIST=2.0  # measured 1.27
+MAX_UNSURE_MNIST=2.0  # measured 1.17
+MAX_UNSURE_DEV=3.5    # measured 2.4
+MIN_NONDIGIT=85.0     # measured 91.2 (unsure, all 16 test kinds)
+MIN_HELD_OUT=60.0     # measured 76.6 (unsure, the 6 kinds never trained on)
+MIN_STYLE=93.0        # measured 98.0-100 (each style read right)
 [ -f "$MODEL" ] || { echo "FAIL: no shipped model at $MODEL"; exit 1; }
 mnist_d=$(mnist_dir) || exit 1
 tmp=$(test_tmpdir model)
 
-"$BIN" --eval --model "$MODEL" --data "$mnist_d" >"$tmp/eval" 2>&1
+"$BIN" --eval --drawn --model "$MODEL" --data "$mnist_d" >"$tmp/eval" 2>&1
 mnist=$(awk '/^accuracy/ { sub("%", "", $2); print $2 }' "$tmp/eval")
 echo "MNIST test accuracy: ${mnist:-?}% (minimum $MIN_MNIST%)"
 check_eval '[ -n "$mnist" ] && awk -v a="$mnist" -v m="$MIN_MNIST" "BEGIN { exit !(a >= m) }"'
@@ -26,6 +33,17 @@ echo "threshold and MNIST unsure %: ${unsure:-?} (at most $MAX_UNSURE_MNIST%)"
 check_eval '[ -n "$unsure" ] && ! grep -q "(default)" "$tmp/eval"'
 check_eval '[ -n "$unsure" ] && awk -v u="${unsure#* }" -v m="$MAX_UNSURE_MNIST" "BEGIN { exit !(u <= m) }"'
 
+# Non-digits: "non-digits  unsure at threshold T on A% of 16 kinds x 300
+# drawings (kinds trained on B%, kinds never trained on C%)".
+nd=$(sed -n 's/^non-digits .* on \([0-9.]*\)% of 16 kinds.*never trained on \([0-9.]*\)%.*/\1 \2/p' "$tmp/eval")
+echo "non-digits unsure, all kinds and held-out kinds: ${nd:-?} (minimum $MIN_NONDIGIT and $MIN_HELD_OUT)"
+check_eval '[ -n "$nd" ] && awk -v a="${nd% *}" -v m="$MIN_NONDIGIT" "BEGIN { exit !(a >= m) }"'
+check_eval '[ -n "$nd" ] && awk -v a="${nd#* }" -v m="$MIN_HELD_OUT" "BEGIN { exit !(a >= m) }"'
+styles=$(grep -c "read right" "$tmp/eval")
+worst=$(awk '/read right/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "read") { v = $i; sub("%", "", v); if (min == "" || v + 0 < min) min = v + 0 } } END { print min }' "$tmp/eval")
+echo "digit styles: $styles, worst read right ${worst:-?}% (minimum $MIN_STYLE%)"
+check_eval '[ "$styles" -eq 5 ] && [ -n "$worst" ] && awk -v a="$worst" -v m="$MIN_STYLE" "BEGIN { exit !(a >= m) }"'
+
 if dev_txt=$(pen_digits); then
     "$BIN" --predict-strokes "$dev_txt" --model "$MODEL" >"$tmp/dev" 2>&1
     lines=$(grep -vc '^#' "$tmp/dev")
@@ -34,6 +52,9 @@ if dev_txt=$(pen_digits); then
     dev=$(awk '/^# accuracy:/ { print $3 * 100 }' "$tmp/dev")
     echo "dev.txt accuracy: ${dev:-?}% (minimum $MIN_DEV%)"
     check_eval '[ -n "$dev" ] && awk -v a="$dev" -v m="$MIN_DEV" "BEGIN { exit !(a >= m) }"'
+    dev_unsure=$(grep -v '^#' "$tmp/dev" | awk '{ n++; u += $5 == "unsure" } END { if (n) printf "%.2f", 100 * u / n }')
+    echo "dev.txt unsure: ${dev_unsure:-?}% (at most $MAX_UNSURE_DEV%)"
+    check_eval '[ -n "$dev_unsure" ] && awk -v u="$dev_unsure" -v m="$MAX_UNSURE_DEV" "BEGIN { exit !(u <= m) }"'
     # Every line is "id predicted confidence label sure|unsure" with a digit
     # and a [0,1] confidence.
     check_eval '! grep -v "^#" "$tmp/dev" | awk "NF != 5 || \$2 !~ /^[0-9]$/ || \$3 < 0 || \$3 > 1 || \$5 !~ /^(un)?sure$/ { bad = 1 } END { exit !bad }"'
