@@ -150,6 +150,12 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
     case DP_ACT_SAVE_MODEL:
         gui_train_save_model(a);
         break;
+    case DP_ACT_LAYERS:
+    case DP_ACT_WEIGHTS:
+    case DP_ACT_SALIENCY:
+    case DP_ACT_CHOOSE_OUTPUT:
+        gui_views_action(a, b->action, key);
+        break;
     case DP_ACT_NONE:
     case DP_ACT_POINTER:
         break;
@@ -198,6 +204,9 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
         a->help = 0;
         return;
     }
+    if (a->ptr_mode == GUI_PTR_NONE && !a->finger_down && b->button == SDL_BUTTON_LEFT &&
+        gui_views_click(a, px, py))
+        return;
     if (a->ptr_mode != GUI_PTR_NONE || a->finger_down || !dp_layout_in_canvas(&a->lay, px, py))
         return;
     if (b->button == SDL_BUTTON_LEFT) {
@@ -353,6 +362,8 @@ static void run_loop(gui_app *a)
             break;
         }
         int changed = app_update(&a->st, a->lay.canvas.w);
+        if (changed)
+            gui_views_changed(a);
         if (changed & 1)
             a->canvas_tex_stale = 1;
         if (changed & 2) {
@@ -453,6 +464,7 @@ static void app_free(gui_app *a)
     if (a->win)
         SDL_DestroyWindow(a->win);
     gui_train_free(a);
+    gui_views_free(a);
     app_state_free(&a->st);
     free(a->screenshot_path);
     gui_stats_free(&a->stats);
@@ -508,6 +520,7 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
     load_initial_model(a);
     gui_train_setup(a);
+    gui_views_create(a);
     app_drawing_edited(&a->st);
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "gui_internal.h"
 #include "keys.h"
+#include "views.h"
 
 /* ------------------------------------------------------------- palette */
 
@@ -204,6 +205,8 @@ static void draw_head(gui_app *a)
             int cx = h.x + pad + col_w / 2 + i * (col_w + pad);
             text(a, GUI_FONT_CAPTION, i == 0 ? COL_RAW : COL_DIM, caps[i], cx, cap_y, AL_CENTER, 0);
             SDL_Rect r = draw_preview(a, tex[i], cx, cap_y + sc(a, 24), prev_max);
+            if (i == 1)
+                gui_views_preview(a, r);
             int ty = r.y + r.h + sc(a, 20);
             if (!pp[i]->valid) {
                 text(a, GUI_FONT_BODY, COL_FAINT, "\xE2\x80\x94", cx, ty, AL_CENTER, 1);
@@ -226,7 +229,7 @@ static void draw_head(gui_app *a)
     int prev_cx = h.x + h.w - pad - prev_side / 2;
     text(a, GUI_FONT_CAPTION, COL_DIM, "INPUT 28\xC3\x97" "28", prev_cx, cap_y, AL_CENTER,
          0);
-    draw_preview(a, a->input_tex, prev_cx, cap_y + sc(a, 24), prev_max);
+    gui_views_preview(a, draw_preview(a, a->input_tex, prev_cx, cap_y + sc(a, 24), prev_max));
 
     int left_w = h.w - prev_side - 3 * pad;
     int lx = h.x + pad, lcx = lx + left_w / 2;
@@ -436,8 +439,8 @@ static void draw_bars(gui_app *a)
         snprintf(buf, sizeof buf, "threshold %d%%", (int)lroundf(a->st.threshold * 100.0f));
         text(a, GUI_FONT_CAPTION, COL_FAINT, buf, r.x + r.w - pad, r.y + pad, AL_RIGHT, 0);
     }
-    int top = r.y + pad + sc(a, 26);
-    int row_h = (r.y + r.h - pad - top) / 10;
+    int top, row_h; /* shared with the click that chooses an output (views.h) */
+    dp_bar_rows(a->lay.bars, pad, sc(a, 26), &top, &row_h);
     if (row_h < 4)
         return;
     int label_w = sc(a, 26), pct_w = text_width(a, GUI_FONT_SMALL, "100.0%") + sc(a, 10);
@@ -514,6 +517,10 @@ static void draw_help(gui_app *a)
         n = sizeof rows / sizeof rows[0];
     fill_rect(a, (SDL_Rect){0, 0, a->lay.out_w, a->lay.out_h}, (SDL_Color){8, 9, 12, 200});
     int row_h = sc(a, 30), pad = sc(a, 24);
+    /* More rows than a small window holds: closer rows, never off-screen. */
+    int fit = (a->lay.out_h - 2 * sc(a, 10) - 2 * pad - sc(a, 44) - sc(a, 26)) / (int)(n ? n : 1);
+    if (row_h > fit)
+        row_h = fit > sc(a, 18) ? fit : sc(a, 18);
     int key_w = 0;
     for (size_t i = 0; i < n; i++) {
         int w = text_width(a, GUI_FONT_BOLD, rows[i].keys);
@@ -547,11 +554,13 @@ void gui_render(gui_app *a)
     set_color(a, COL_BG);
     SDL_RenderClear(a->paint.ren);
     draw_canvas(a);
+    gui_views_canvas(a);
     if (a->show_train)
         draw_train(a);
     else
         draw_head(a);
     draw_bars(a);
+    gui_views_panel(a);
     draw_status(a);
     if (a->help)
         draw_help(a);
