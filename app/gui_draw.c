@@ -555,11 +555,14 @@ void gui_render(gui_app *a)
     SDL_RenderClear(a->paint.ren);
     draw_canvas(a);
     gui_views_canvas(a);
-    if (a->show_train)
-        draw_train(a);
-    else
-        draw_head(a);
-    draw_bars(a);
+    /* An open layers or weights view covers the whole panel. */
+    if (!gui_views_open(a)) {
+        if (a->show_train)
+            draw_train(a);
+        else
+            draw_head(a);
+        draw_bars(a);
+    }
     gui_views_panel(a);
     draw_status(a);
     if (a->help)

@@ -204,6 +204,8 @@ void gui_views_action(gui_app *a, int action, int key);
 void gui_views_canvas(gui_app *a);
 /* Draws the overlay on a 28×28 preview drawn at r. */
 void gui_views_preview(gui_app *a, SDL_Rect r);
+/* 1 while the layers or weights view covers the panel. */
+int gui_views_open(const gui_app *a);
 /* Draws the open view over the panel, or the LAYERS button and the chosen
  * output's frame on the bar chart (after the bars). */
 void gui_views_panel(gui_app *a);

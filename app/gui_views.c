@@ -246,6 +246,8 @@ static void refresh(gui_app *a)
     }
     if (g->v.mode != DP_VIEW_OFF &&
         ensure_tex(a, &g->tex, &g->tex_w, &g->tex_h, area.w, area.h, 1) == 0) {
+        /* Opaque: a plain copy, no blending per pixel. */
+        SDL_SetTextureBlendMode(g->tex, SDL_BLENDMODE_NONE);
         void *mem;
         int pitch;
         if (SDL_LockTexture(g->tex, NULL, &mem, &pitch) == 0) {
@@ -475,6 +477,11 @@ static void draw_chosen_row(gui_app *a)
     SDL_Rect f = {r.x + sc(a, 6), top + g->v.chosen * row_h, r.w - sc(a, 12), row_h};
     SDL_SetRenderDrawColor(a->paint.ren, COL_CHOSEN.r, COL_CHOSEN.g, COL_CHOSEN.b, 255);
     SDL_RenderDrawRect(a->paint.ren, &f);
+}
+
+int gui_views_open(const gui_app *a)
+{
+    return a->views && a->views->v.mode != DP_VIEW_OFF;
 }
 
 void gui_views_panel(gui_app *a)
