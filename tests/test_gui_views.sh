@@ -23,33 +23,50 @@ mkdir -p "$DIGITPAD_HOME"
 # field NAME LINE: the value of NAME=... in a print line
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $2"; }
 
-# region BMP X Y W H: a hash of that rectangle's pixels (SDL_SaveBMP's
-# 32-bit BMP), so a status-line message cannot pass for a drawn view.
-region() {
+# hash_regions BMP...: for each screenshot (SDL_SaveBMP's 32-bit BMP), a
+# line "NAME CANVAS PANEL VIEW": hashes of the pixels of the canvas, the
+# panel and the view's picture inside it, so a status-line message cannot
+# pass for a drawn view.  One python run for all (it starts slowly on a
+# loaded machine).  At --size 1000x640 (layout.c) the canvas is 560 px
+# square at (20, 20), the panel 380 px wide at x 600.
+hash_regions() {
     python3 - "$@" << 'EOF'
-import hashlib, struct, sys
-path, x, y, w, h = sys.argv[1], *map(int, sys.argv[2:6])
-d = open(path, "rb").read()
-off, = struct.unpack_from("<I", d, 10)
-W, H = struct.unpack_from("<ii", d, 18)
-bpp, = struct.unpack_from("<H", d, 28)
-rowb = (W * bpp // 8 + 3) // 4 * 4
-m = hashlib.md5()
-for r in range(y, y + h):
-    src = r if H < 0 else abs(H) - 1 - r  # bottom-up unless H < 0
-    s = off + src * rowb + x * bpp // 8
-    m.update(d[s:s + w * bpp // 8])
-print(m.hexdigest())
+import hashlib, os, struct, sys
+RECTS = [(20, 20, 560, 560), (600, 20, 380, 560), (612, 80, 356, 480)]
+for path in sys.argv[1:]:
+    d = open(path, "rb").read()
+    off, = struct.unpack_from("<I", d, 10)
+    W, H = struct.unpack_from("<ii", d, 18)
+    bpp, = struct.unpack_from("<H", d, 28)
+    rowb = (W * bpp // 8 + 3) // 4 * 4
+    out = [os.path.basename(path)[:-4]]
+    for x, y, w, h in RECTS:
+        m = hashlib.md5()
+        for r in range(y, y + h):
+            src = r if H < 0 else abs(H) - 1 - r  # bottom-up unless H < 0
+            s = off + src * rowb + x * bpp // 8
+            m.update(d[s:s + w * bpp // 8])
+        out.append(m.hexdigest())
+    print(" ".join(out))
 EOF
 }
-# At --size 1000x640 (layout.c): the canvas is 560 px square at (20, 20),
-# the panel (head card and bars) 380 px wide at x 600.
-CANVAS="20 20 560 560"
-PANEL="600 20 380 560"
-differs() { # differs A B RECT...: the region's pixels differ between shots
-    local a=$1 b=$2
-    shift 2
-    [ "$(region "$a" "$@")" != "$(region "$b" "$@")" ]
+# hash NAME canvas|panel|view: that hash from $HASHES (hash_regions' lines)
+hash() {
+    local col
+    case $2 in canvas) col=2 ;; panel) col=3 ;; *) col=4 ;; esac
+    awk -v n="$1" -v c="$col" '$1 == n { print $c }' <<< "$HASHES"
+}
+differs() { # differs A B REGION: that region's pixels differ between shots
+    local x y
+    x=$(hash "$1" "$3")
+    y=$(hash "$2" "$3")
+    [ -n "$x" ] && [ -n "$y" ] && [ "$x" != "$y" ]
+}
+same() {
+    local x y
+    x=$(hash "$1" "$3")
+    y=$(hash "$2" "$3")
+    [ -n "$x" ] && [ "$x" = "$y" ]
 }
 # both CMD... -- CMD...: two checks that must both pass
 both() {
@@ -57,11 +74,6 @@ both() {
     while [ $# -gt 0 ] && [ "$1" != -- ]; do first+=("$1"); shift; done
     shift
     "${first[@]}" && "$@"
-}
-same() {
-    local a=$1 b=$2
-    shift 2
-    [ "$(region "$a" "$@")" = "$(region "$b" "$@")" ]
 }
 
 # ------------------------------------------------ 1. each view, each preset
@@ -135,6 +147,7 @@ for preset in seed mlp cnn; do
     rc=$?
     sed "s/^/[$preset] /" "$out"
     [ -s "$s-err.txt" ] && sed "s/^/[$preset stderr] /" "$s-err.txt"
+    HASHES=$(hash_regions "$s"-*.bmp)
     check "$preset: exit code 0 (got $rc)" test "$rc" -eq 0
     check "$preset: no failed expectation" bash -c "! grep -q '^FAIL' '$out'"
     v1=$(grep '^views:' "$out" | sed -n 1p)
@@ -163,15 +176,15 @@ for preset in seed mlp cnn; do
     check "$preset: with the canvas cleared the view stays open, nothing to explain" \
         grep -q 'mode=layers saliency=1 chosen=4 sal_valid=0' <<< "$(grep '^views:' "$out" | sed -n 5p)"
     check "$preset: the layers view drew over the panel, not the canvas" \
-        both differs $s-none.bmp $s-layers.bmp $PANEL -- same $s-none.bmp $s-layers.bmp $CANVAS
+        both differs $preset-none $preset-layers panel -- same $preset-none $preset-layers canvas
     check "$preset: choosing 1 drew the overlay on the canvas and changed the view" \
-        both differs $s-layers.bmp $s-chosen.bmp $CANVAS -- differs $s-layers.bmp $s-chosen.bmp $PANEL
+        both differs $preset-layers $preset-chosen canvas -- differs $preset-layers $preset-chosen panel
     check "$preset: closing the views gives the canvas and panel back as they were" \
-        both same $s-none.bmp $s-none2.bmp $CANVAS -- same $s-none.bmp $s-none2.bmp $PANEL
+        both same $preset-none $preset-none2 canvas -- same $preset-none $preset-none2 panel
     check "$preset: the weights view differs from the layers view" \
-        differs $s-layers.bmp $s-weights.bmp $PANEL
+        differs $preset-layers $preset-weights panel
     check "$preset: X drew the overlay on the canvas and the preview" \
-        both differs $s-none.bmp $s-why.bmp $CANVAS -- differs $s-none.bmp $s-why.bmp $PANEL
+        both differs $preset-none $preset-why canvas -- differs $preset-none $preset-why panel
 done
 
 # ----------------------- 2. the weights view follows the trainer's snapshots
@@ -186,6 +199,7 @@ if [ -f "$model" ]; then
         --script "$s.txt" > "$s-out.txt" 2> "$s-err.txt"
     rc=$?
     sed 's/^/[follow] /' "$s-out.txt"
+    HASHES=$(hash_regions "$s"-*.bmp)
     check "follow: exit code 0 (got $rc)" test "$rc" -eq 0
     check "follow: no failed expectation" bash -c "! grep -q '^FAIL' '$s-out.txt'"
     w0=$(grep '^views:' "$s-out.txt" | sed -n 1p)
@@ -197,7 +211,7 @@ if [ -f "$model" ]; then
         test "$(field weights_version "$w2")" = "$(field version "$p")" -a \
              "$(field version "$p")" -ge 2
     check "follow: the pictures changed as the seed's units trained" \
-        differs $s-0.bmp $s-2.bmp 612 80 356 480
+        differs follow-0 follow-2 view
 fi
 
 # ------------------- 3. frame times: layers view open, the cnn training
