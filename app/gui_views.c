@@ -429,18 +429,17 @@ static void draw_weights(gui_app *a)
     }
     const nn_layer_spec *L = &nn_model_arch(a->st.model)->layer[g->w_layer];
     if (L->kind == NN_LAYER_CONV)
-        snprintf(buf, sizeof buf, "layer %d conv%dk%d: %d filters %d\xC3\x97%d", g->w_layer,
-                 L->units, L->k, g->w_units, L->k, L->k);
+        snprintf(buf, sizeof buf, "conv%dk%d \xC2\xB7 %d filters %d\xC3\x97%d", L->units, L->k,
+                 g->w_units, L->k, L->k);
     else
-        snprintf(buf, sizeof buf, "layer %d fc%d: each unit's input weights", g->w_layer,
-                 L->units);
+        snprintf(buf, sizeof buf, "fc%d \xC2\xB7 each unit's input weights", L->units);
     if (g->w_shown < g->w_units) {
         size_t n = strlen(buf);
         snprintf(buf + n, sizeof buf - n, " (first %d)", g->w_shown);
     }
     int lw = text(a, GUI_FONT_CAPTION, COL_TEXT, buf, g->area.x, g->area.y + sc(a, 8), AL_LEFT);
     if (a->training || a->bg_version) {
-        snprintf(buf, sizeof buf, "%s v%u", a->training ? "training" : "snapshot", a->bg_version);
+        snprintf(buf, sizeof buf, "%sv%u", a->training ? "training " : "", a->bg_version);
         if (lw + gui_text_width(&a->paint, GUI_FONT_CAPTION, buf) + sc(a, 10) <= g->area.w)
             text(a, GUI_FONT_CAPTION, a->training ? COL_ACCENT : COL_DIM, buf,
                  g->area.x + g->area.w, g->area.y + sc(a, 8), AL_RIGHT);
