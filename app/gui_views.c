@@ -399,6 +399,9 @@ static void draw_layers(gui_app *a)
 {
     gui_views *g = a->views;
     char buf[96];
+    if (g->v.n_stages == 0)
+        text(a, GUI_FONT_SMALL, COL_DIM, "no model loaded", g->area.x, g->area.y + sc(a, 9),
+             AL_LEFT);
     for (int s = 0; s < g->v.n_stages; s++) {
         const dp_stage *st = &g->v.stage[s];
         int cy = st->caption.y + st->caption.h / 2;

@@ -235,7 +235,7 @@ static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t)
         switch (st->kind) {
         case DP_STAGE_INPUT: {
             /* A whole number of screen pixels per input pixel. */
-            int side = clampi(2 * t, 28, 112);
+            int side = clampi(2 * t, 28, W / 3 > 28 ? W / 3 : 28);
             side = side > W ? W : side;
             side = side >= 28 ? side / 28 * 28 : side;
             st->tile_w = st->tile_h = side;
@@ -275,7 +275,9 @@ static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t)
 
 int dp_views_place(dp_views *v, dp_rect area, int cap_h, int gap)
 {
-    for (int t = 48; t >= 4; t--) {
+    /* Map tiles from a quarter of the width (at most 96 px) down to 4. */
+    int t0 = clampi(area.w / 4, 4, 96);
+    for (int t = t0; t >= 4; t--) {
         int bottom = place_with(v, area, cap_h, gap, t);
         if (bottom > area.y + area.h)
             continue;

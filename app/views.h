@@ -112,7 +112,8 @@ uint32_t dp_argb_overlay(float s);  /* s in [-1, 1] */
 
 /* Lays the stages out in `area` (the panel): captions cap_h high, the
  * input tile, one tile size for every map stage (the largest that fits,
- * down to 4 px), cells in rows, bars at the bottom.  Returns 0, or -1 when
+ * from a quarter of the width, at most 96 px, down to 4 px), cells in
+ * rows, bars at the bottom (taller when there is room).  Returns 0, or -1 when
  * even the smallest tiles do not fit (stages then clipped to the area). */
 int dp_views_place(dp_views *v, dp_rect area, int cap_h, int gap);
 
