@@ -245,6 +245,9 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
             a->st.dirty = 1;
             return;
         }
+        /* A tap on a view's button or a bar, as a click would. */
+        if (!a->finger_down && a->ptr_mode == GUI_PTR_NONE && gui_views_click(a, px, py))
+            return;
         if (a->finger_down || a->ptr_mode != GUI_PTR_NONE || !dp_layout_in_canvas(&a->lay, px, py))
             return;
         a->finger_down = 1;
