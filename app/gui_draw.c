@@ -428,7 +428,7 @@ static void draw_bars(gui_app *a)
 {
     const SDL_Rect r = gui_rect(a->lay.bars);
     card(a, r);
-    int pad = sc(a, 14);
+    int pad = sc(a, DP_BARS_PAD);
     char buf[64];
     text(a, GUI_FONT_CAPTION, COL_DIM, "SIGMOID OUTPUTS", r.x + pad, r.y + pad, AL_LEFT, 0);
     if (a->st.compare) {
@@ -440,7 +440,7 @@ static void draw_bars(gui_app *a)
         text(a, GUI_FONT_CAPTION, COL_FAINT, buf, r.x + r.w - pad, r.y + pad, AL_RIGHT, 0);
     }
     int top, row_h; /* shared with the click that chooses an output (views.h) */
-    dp_bar_rows(a->lay.bars, pad, sc(a, 26), &top, &row_h);
+    dp_bar_rows(&a->lay, &top, &row_h);
     if (row_h < 4)
         return;
     int label_w = sc(a, 26), pct_w = text_width(a, GUI_FONT_SMALL, "100.0%") + sc(a, 10);

@@ -455,7 +455,7 @@ static void draw_toggle(gui_app *a)
 {
     gui_views *g = a->views;
     dp_rect r = a->lay.bars;
-    int pad = sc(a, 14);
+    int pad = sc(a, DP_BARS_PAD);
     int cap_w = gui_text_width(&a->paint, GUI_FONT_CAPTION, "SIGMOID OUTPUTS");
     int right_w = gui_text_width(&a->paint, GUI_FONT_CAPTION, "threshold 100%");
     int x = r.x + pad + cap_w + sc(a, 10);
@@ -472,7 +472,7 @@ static void draw_chosen_row(gui_app *a)
     if (g->v.chosen < 0)
         return;
     int top, row_h;
-    dp_bar_rows(a->lay.bars, sc(a, 14), sc(a, 26), &top, &row_h);
+    dp_bar_rows(&a->lay, &top, &row_h);
     if (row_h < 4)
         return;
     dp_rect r = a->lay.bars;
@@ -551,7 +551,7 @@ int gui_views_click(gui_app *a, float px, float py)
         return inside(a->lay.panel, px, py);
     if (inside(a->lay.bars, px, py)) {
         int top, row_h;
-        dp_bar_rows(a->lay.bars, sc(a, 14), sc(a, 26), &top, &row_h);
+        dp_bar_rows(&a->lay, &top, &row_h);
         int d = row_h > 0 && py >= (float)top ? (int)((py - (float)top) / (float)row_h) : -1;
         if (d >= 0 && d < 10) {
             set_chosen(a, d == g->v.chosen ? -1 : d);
@@ -579,7 +579,7 @@ int gui_views_bar_point(gui_app *a, int d, float *px, float *py)
     if (g->v.mode != DP_VIEW_OFF)
         return -1;
     int top, row_h;
-    dp_bar_rows(a->lay.bars, sc(a, 14), sc(a, 26), &top, &row_h);
+    dp_bar_rows(&a->lay, &top, &row_h);
     *px = (float)a->lay.bars.x + (float)a->lay.bars.w / 2.0f;
     *py = (float)top + ((float)d + 0.5f) * (float)row_h;
     return 0;

@@ -326,10 +326,11 @@ int dp_views_bar_at(const dp_views *v, int px, int py)
     return -1;
 }
 
-void dp_bar_rows(dp_rect bars, int pad, int caption_h, int *top, int *row_h)
+void dp_bar_rows(const dp_layout *l, int *top, int *row_h)
 {
-    *top = bars.y + pad + caption_h;
-    *row_h = (bars.y + bars.h - pad - *top) / 10;
+    int pad = dp_layout_px(l, DP_BARS_PAD);
+    *top = l->bars.y + pad + dp_layout_px(l, DP_BARS_CAPTION);
+    *row_h = (l->bars.y + l->bars.h - pad - *top) / 10;
 }
 
 /* ---------------------------------------------------------------- pixels */

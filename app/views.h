@@ -125,8 +125,10 @@ dp_rect dp_views_bar_rect(const dp_views *v, int d);
 
 /* The rows of the window's own bar chart (gui_draw.c's draw_bars and the
  * click that chooses an output share this): the first row's top and the
- * row height inside `bars`, given the card's padding and caption height. */
-void dp_bar_rows(dp_rect bars, int pad, int caption_h, int *top, int *row_h);
+ * row height inside l->bars, below the card's padding and caption line. */
+#define DP_BARS_PAD 14     /* design pixels (layout.h) */
+#define DP_BARS_CAPTION 26
+void dp_bar_rows(const dp_layout *l, int *top, int *row_h);
 
 /* Paints the layers view's tiles and cells into argb (area.w × area.h,
  * row pitch in pixels; area's own coordinates are subtracted): the input

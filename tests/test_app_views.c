@@ -271,8 +271,11 @@ static void test_place(void)
     nn_model_free(m);
 
     int top, row_h;
-    dp_bar_rows((dp_rect){0, 100, 300, 400}, 14, 26, &top, &row_h);
-    CHECK(top == 140 && row_h == 34);
+    dp_layout l;
+    CHECK(dp_layout_compute(&l, 2000, 1280, 1000) == 0); /* HiDPI: scale 2 */
+    dp_bar_rows(&l, &top, &row_h);
+    CHECK(top == l.bars.y + 28 + 52);
+    CHECK(row_h == (l.bars.y + l.bars.h - 28 - top) / 10 && row_h > 10);
 }
 
 /* ---------------------------------------------------------------- pixels */
