@@ -3,12 +3,12 @@
  * the window uses (ink.h), so scores here are what a person would see. */
 #include "cli.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ink.h"
 #include "text.h"
+#include "views.h"
 
 /* Drawings are preprocessed and run through the network this many at a time:
  * one batched forward is much faster than one call per drawing. */
@@ -80,18 +80,15 @@ static int save_input(const char *dir, size_t no, const char *id, const float *i
 static int save_saliency(const char *dir, size_t no, const char *id, const nn_model *m,
                          const float *x, int k)
 {
-    float g[INK_INPUT_SIZE], pic[INK_INPUT_SIZE], most = 0.0f;
+    float g[INK_INPUT_SIZE], pic[INK_INPUT_SIZE];
     nn_error err;
-    if (nn_input_gradient(m, x, k, g, NULL, &err) != NN_OK) {
+    /* The window's overlay (X) shows the same values (views.h). */
+    if (dp_saliency(m, x, k, 0, g, NULL, &err) != NN_OK) {
         dp_errorf("%s", err.msg);
         return -1;
     }
-    for (int i = 0; i < INK_INPUT_SIZE; i++) {
-        g[i] *= x[i];
-        most = fabsf(g[i]) > most ? fabsf(g[i]) : most;
-    }
     for (int i = 0; i < INK_INPUT_SIZE; i++)
-        pic[i] = most > 0.0f ? 0.5f + 0.5f * g[i] / most : 0.5f;
+        pic[i] = 0.5f + 0.5f * g[i];
     char name[256], path[4096 + 256], msg[512];
     safe_name(id, name, sizeof name);
     snprintf(path, sizeof path, "%s/%05zu-%s.saliency.pgm", dir, no, name);

@@ -102,8 +102,9 @@ static void request_quit(gui_app *a)
 }
 
 /* What a key (keys.h) or an on-screen button (buttons.h) does; digit is
- * the label of DP_ACT_CORRECTION. */
-static void do_action(gui_app *a, dp_action action, int digit)
+ * the label of DP_ACT_CORRECTION, key the key pressed (0 for a button: the
+ * views read it, e.g. '[' or ']' for DP_ACT_CHOOSE_OUTPUT, 0 = next). */
+static void do_action(gui_app *a, dp_action action, int digit, int key)
 {
     a->st.dirty = 1;
     switch (action) {
@@ -152,6 +153,12 @@ static void do_action(gui_app *a, dp_action action, int digit)
     case DP_ACT_SAVE_MODEL:
         gui_train_save_model(a);
         break;
+    case DP_ACT_LAYERS:
+    case DP_ACT_WEIGHTS:
+    case DP_ACT_SALIENCY:
+    case DP_ACT_CHOOSE_OUTPUT:
+        gui_views_action(a, action, key);
+        break;
     case DP_ACT_NONE:
     case DP_ACT_POINTER:
         break;
@@ -166,7 +173,7 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
                                         (k->keysym.mod & KMOD_SHIFT) != 0, k->repeat);
     a->st.dirty = 1;
     if (b)
-        do_action(a, b->action, digit);
+        do_action(a, b->action, digit, key);
 }
 
 /* The id of the on-screen button at drawable pixel (px, py), -1 if none;
@@ -208,7 +215,7 @@ static void button_release(gui_app *a, float px, float py)
     if (b.b->action == DP_ACT_NONE) /* the picker's Cancel */
         a->picker = 0;
     else
-        do_action(a, b.b->action, b.b->digit);
+        do_action(a, b.b->action, b.b->digit, 0);
 }
 
 /* The pen at drawable pixel (px, py): begin starts a drawing gesture
@@ -278,6 +285,9 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
         a->help = 0;
         return;
     }
+    if (a->ptr_mode == GUI_PTR_NONE && !a->finger_down && b->button == SDL_BUTTON_LEFT &&
+        gui_views_click(a, px, py))
+        return;
     if (a->ptr_mode != GUI_PTR_NONE || a->finger_down)
         return;
     if (b->button == SDL_BUTTON_LEFT && button_press(a, px, py))
@@ -320,6 +330,9 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
             a->st.dirty = 1;
             return;
         }
+        /* A tap on a view's button or a bar, as a click would. */
+        if (!a->finger_down && a->ptr_mode == GUI_PTR_NONE && gui_views_click(a, px, py))
+            return;
         if (a->finger_down || a->ptr_mode != GUI_PTR_NONE)
             return;
         a->finger_down = 1;
@@ -445,6 +458,8 @@ static void run_loop(gui_app *a)
             break;
         }
         int changed = app_update(&a->st, a->lay.canvas.w);
+        if (changed)
+            gui_views_changed(a);
         if (changed & 1)
             a->canvas_tex_stale = 1;
         if (changed & 2) {
@@ -546,6 +561,7 @@ static void app_free(gui_app *a)
     if (a->win)
         SDL_DestroyWindow(a->win);
     gui_train_free(a);
+    gui_views_free(a);
     app_state_free(&a->st);
     free(a->screenshot_path);
     gui_stats_free(&a->stats);
@@ -603,6 +619,7 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
     load_initial_model(a);
     gui_train_setup(a);
+    gui_views_create(a);
     app_drawing_edited(&a->st);
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "buttons.h"
 #include "gui_internal.h"
 #include "keys.h"
+#include "views.h"
 
 /* ------------------------------------------------------------- palette */
 
@@ -257,6 +258,8 @@ static void draw_compare(gui_app *a, SDL_Rect h, int pad, int cap_y)
         text_fit(a, GUI_FONT_CAPTION, i == 0 ? COL_RAW : COL_DIM, caps[i], 3, cx, cap_y, AL_CENTER,
                  0, col_w);
         SDL_Rect r = draw_preview(a, tex[i], cx, cap_y + sc(a, 24), prev_max);
+        if (i == 1)
+            gui_views_preview(a, r);
         int ty = r.y + r.h + sc(a, 20);
         if (!pp[i]->valid) {
             text(a, GUI_FONT_BODY, COL_FAINT, "\xE2\x80\x94", cx, ty, AL_CENTER, 1);
@@ -295,7 +298,7 @@ static void draw_head(gui_app *a)
     int prev_cx = h.x + h.w - pad - prev_side / 2;
     static const char *const in_cap[] = {"INPUT 28\xC3\x97" "28", "INPUT", ""};
     text_fit(a, GUI_FONT_CAPTION, COL_DIM, in_cap, 3, prev_cx, cap_y, AL_CENTER, 0, prev_side);
-    draw_preview(a, a->input_tex, prev_cx, cap_y + sc(a, 24), prev_max);
+    gui_views_preview(a, draw_preview(a, a->input_tex, prev_cx, cap_y + sc(a, 24), prev_max));
 
     int left_w = h.w - prev_side - 3 * pad;
     int lx = h.x + pad, lcx = lx + left_w / 2;
@@ -562,13 +565,13 @@ static void draw_bars(gui_app *a, SDL_Rect r)
 {
     card(a, r);
     part(a, r, "bars");
-    int pad = sc(a, 14);
+    a->bars_drawn = (dp_rect){r.x, r.y, r.w, r.h};
+    int pad = sc(a, DP_BARS_PAD);
     char buf[64];
     draw_bars_caption(a, r, pad);
-    int top = r.y + pad + sc(a, 26);
-    if (top < r.y + pad + 14) /* below the caption's 8 px floor */
-        top = r.y + pad + 14;
-    int row_h = (r.y + r.h - pad - top) / 10;
+    gui_views_bars_toggle(a); /* the LAYERS button, in the caption line */
+    int top, row_h; /* shared with the click that chooses an output (views.h) */
+    dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);
     if (row_h < 4)
         return;
     int label_w = sc(a, 26), pct_w = text_width(a, GUI_FONT_SMALL, "100.0%") + sc(a, 10);
@@ -765,22 +768,29 @@ void gui_render(gui_app *a)
     set_color(a, COL_BG);
     SDL_RenderClear(a->paint.ren);
     draw_canvas(a);
+    gui_views_canvas(a);
     gui_rec_owner(&a->paint, -1);
-    draw_head(a);
-    gui_rec_owner(&a->paint, -1);
-    if (!a->picker) {
-        dp_rect train, bars;
-        if (!a->show_train) {
-            draw_bars(a, gui_rect(a->lay.bars));
-        } else if (dp_layout_split_train(&a->lay, &train, &bars)) {
-            draw_train(a, gui_rect(train));
-            gui_rec_owner(&a->paint, -1);
-            draw_bars(a, gui_rect(bars));
-        } else {
-            draw_train(a, gui_rect(train));
-        }
+    a->bars_drawn = (dp_rect){0, 0, 0, 0};
+    /* An open layers or weights view covers the panel above the buttons. */
+    if (!gui_views_open(a)) {
+        draw_head(a);
         gui_rec_owner(&a->paint, -1);
+        if (!a->picker) {
+            dp_rect train, bars;
+            if (!a->show_train) {
+                draw_bars(a, gui_rect(a->lay.bars));
+            } else if (dp_layout_split_train(&a->lay, &train, &bars)) {
+                draw_train(a, gui_rect(train));
+                gui_rec_owner(&a->paint, -1);
+                draw_bars(a, gui_rect(bars));
+            } else {
+                draw_train(a, gui_rect(train));
+            }
+            gui_rec_owner(&a->paint, -1);
+        }
     }
+    gui_views_panel(a);
+    gui_rec_owner(&a->paint, -1);
     draw_buttons(a);
     gui_rec_owner(&a->paint, -1);
     draw_status(a);

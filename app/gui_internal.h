@@ -1,7 +1,7 @@
 /* gui_internal.h — the SDL side of the window, shared by its files.  Calls
  * point down only: gui.c (start-up, event loop) calls gui_draw.c (panels),
- * gui_train.c (background training), gui_script.c and gui_stats.c (test
- * mode); these call gui_paint.c (fonts, text, shapes, textures) and the
+ * gui_train.c (background training), gui_views.c (layers and weights views,
+ * saliency), gui_script.c and gui_stats.c (test mode); these call gui_paint.c (fonts, text, shapes, textures) and the
  * SDL-free modules below them: appstate.h (drawing, model, predictions,
  * messages), layout.h, keys.h, corrections.h, bgtrain.h.  The state the
  * files share is the app state (changed through its functions) plus the
@@ -143,6 +143,10 @@ typedef struct gui_app {
     char corr_why[700];                /* why corrections live in memory only */
     double last_stop_ms;               /* how long the last T-stop took */
 
+    struct gui_views *views;           /* layers/weights views, overlay (gui_views.c) */
+    dp_rect bars_drawn;                /* where this frame's bar chart went
+                                          (empty when hidden): bar clicks */
+
     struct gui_script *script;         /* NULL unless --script */
     /* A script's stray text (debug-text), drawn on top at a canvas point
      * in ink box units: the layout check's own test. */
@@ -248,6 +252,39 @@ static inline SDL_Rect gui_rect(dp_rect r)
 {
     return (SDL_Rect){r.x, r.y, r.w, r.h};
 }
+
+/* ------------------------------------------------------- gui_views.c */
+
+/* The views' state (a->views); -1 with a message when out of memory (the
+ * window then runs without them). */
+int gui_views_create(gui_app *a);
+void gui_views_free(gui_app *a);
+/* The drawing or the model changed: recompute before the next draw (only
+ * while a view or the overlay is shown). */
+void gui_views_changed(gui_app *a);
+/* V, W, X, [ and ] (dp_action values; key tells [ from ]). */
+void gui_views_action(gui_app *a, int action, int key);
+/* Draws the saliency overlay on the canvas (after the canvas). */
+void gui_views_canvas(gui_app *a);
+/* Draws the overlay on a 28×28 preview drawn at r. */
+void gui_views_preview(gui_app *a, SDL_Rect r);
+/* 1 while the layers or weights view covers the panel. */
+int gui_views_open(const gui_app *a);
+/* Draws the open view over the panel (above the on-screen buttons), or the
+ * chosen output's frame on the bar chart (after the bars). */
+void gui_views_panel(gui_app *a);
+/* The LAYERS button in the bar chart's caption line where there is room
+ * (draw_bars calls it, so the layout check counts it as the bars'). */
+void gui_views_bars_toggle(gui_app *a);
+/* A left click at drawable (px, py): 1 if a view's button or bar took it. */
+int gui_views_click(gui_app *a, float px, float py);
+/* Script mode: where output d's bar, or the LAYERS / close button, is
+ * (drawable px); -1 when not shown.  The line print-views prints, and the
+ * mode (dp_view_mode) with the overlay's state. */
+int gui_views_bar_point(gui_app *a, int d, float *px, float *py);
+int gui_views_toggle_point(gui_app *a, float *px, float *py);
+void gui_views_print(const gui_app *a);
+int gui_views_mode(const gui_app *a, int *saliency, int *chosen);
 
 /* ------------------------------------------------------ gui_script.c */
 

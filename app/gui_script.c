@@ -46,6 +46,12 @@
  *                                       as nothing of the window's own is):
  *                                       check-layout's own test
  *   screenshot PATH                     the next frame as BMP
+ *   click-bar D                         a left click on output D's bar (the
+ *                                       layers view's, or the bar chart's)
+ *   click-toggle                        a left click on the LAYERS button (or,
+ *                                       with a view open, its close button)
+ *   print-views                         one line of the views' state
+ *   expect-view off|layers|weights | expect-saliency 0|1 | expect-chosen N
  *   quit                                push SDL_QUIT (also implied at the end)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -66,7 +72,8 @@ typedef enum {
     OP_WAIT_MS, OP_WAIT_VERSION, OP_WAIT_TRAINING, OP_SCRIBBLE, OP_EXPECT_TRAINING,
     OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED, OP_CLICK, OP_TAP, OP_EXPECT_PICKER,
     OP_CHECK_LAYOUT, OP_EXPECT_TEXT, OP_EXPECT_NO_TEXT, OP_EXPECT_TEXT_RGB, OP_EXPECT_NO_TEXT_RGB,
-    OP_DEBUG_TEXT
+    OP_DEBUG_TEXT, OP_CLICK_BAR, OP_CLICK_TOGGLE, OP_PRINT_VIEWS, OP_EXPECT_VIEW,
+    OP_EXPECT_SALIENCY, OP_EXPECT_CHOSEN
 } op_kind;
 
 typedef struct {
@@ -107,6 +114,12 @@ static const op_def OPS[] = {
     {"expect-text-rgb", OP_EXPECT_TEXT_RGB, -1},
     {"expect-no-text-rgb", OP_EXPECT_NO_TEXT_RGB, -1},
     {"debug-text", OP_DEBUG_TEXT, -1},
+    {"click-bar", OP_CLICK_BAR, 1},
+    {"click-toggle", OP_CLICK_TOGGLE, 0},
+    {"print-views", OP_PRINT_VIEWS, 0},
+    {"expect-view", OP_EXPECT_VIEW, -1},
+    {"expect-saliency", OP_EXPECT_SALIENCY, 1},
+    {"expect-chosen", OP_EXPECT_CHOSEN, 1},
 };
 
 typedef struct {
@@ -295,6 +308,23 @@ static void push_mouse(gui_app *a, op_kind op, double bx, double by)
         e.button.y = y;
     }
     push(a, &e);
+}
+
+/* A left click (press and release) at drawable pixel (px, py). */
+static void push_click(gui_app *a, float px, float py)
+{
+    for (int i = 0; i < 2; i++) {
+        SDL_Event e;
+        memset(&e, 0, sizeof e);
+        e.type = i == 0 ? SDL_MOUSEBUTTONDOWN : SDL_MOUSEBUTTONUP;
+        e.button.windowID = SDL_GetWindowID(a->win);
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.state = i == 0 ? SDL_PRESSED : SDL_RELEASED;
+        e.button.clicks = 1;
+        e.button.x = (int)lroundf(px / a->lay.px_per_win);
+        e.button.y = (int)lroundf(py / a->lay.px_per_win);
+        push(a, &e);
+    }
 }
 
 static void push_finger(gui_app *a, op_kind op, double bx, double by)
@@ -751,6 +781,35 @@ void gui_script_step(gui_app *a)
             s->failed = 1;
         a->st.dirty = 1;
         break;
+    case OP_CLICK_BAR:
+    case OP_CLICK_TOGGLE: {
+        float px, py;
+        int r = c->op == OP_CLICK_BAR ? gui_views_bar_point(a, (int)c->v[0], &px, &py)
+                                      : gui_views_toggle_point(a, &px, &py);
+        if (r != 0)
+            fail(a, c, c->op == OP_CLICK_BAR ? "click-bar" : "click-toggle", "it on screen",
+                 "not shown");
+        else
+            push_click(a, px, py);
+        break;
+    }
+    case OP_PRINT_VIEWS:
+        gui_views_print(a);
+        break;
+    case OP_EXPECT_VIEW:
+    case OP_EXPECT_SALIENCY:
+    case OP_EXPECT_CHOSEN: {
+        static const char *const modes[] = {"off", "layers", "weights"};
+        int sal, chosen, mode = gui_views_mode(a, &sal, &chosen);
+        if (c->op == OP_EXPECT_VIEW) {
+            if (strcmp(c->arg, modes[mode]) != 0)
+                fail(a, c, "expect-view", c->arg, modes[mode]);
+        } else {
+            expect_int(a, c, c->op == OP_EXPECT_SALIENCY ? "expect-saliency" : "expect-chosen",
+                       c->op == OP_EXPECT_SALIENCY ? sal : chosen);
+        }
+        break;
+    }
     case OP_QUIT: {
         SDL_Event e;
         memset(&e, 0, sizeof e);

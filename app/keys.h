@@ -22,7 +22,11 @@ typedef enum dp_action {
     DP_ACT_PANEL,         /* the training panel */
     DP_ACT_SAVE_MODEL,
     DP_ACT_POINTER,       /* a help row for the mouse, touch or a drop */
-    DP_ACT_LABEL          /* the Label button: pick a digit (buttons.h) */
+    DP_ACT_LABEL,         /* the Label button: pick a digit (buttons.h) */
+    DP_ACT_LAYERS,        /* the layers view (activations) */
+    DP_ACT_WEIGHTS,       /* the weights view (first layer) */
+    DP_ACT_SALIENCY,      /* the "why" overlay on canvas and preview */
+    DP_ACT_CHOOSE_OUTPUT  /* the output the overlay explains: '[' back, else on */
 } dp_action;
 
 enum {

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# screenshots.sh — redraws the README's pictures with the shipped model,
-# so they show what a fresh checkout shows: docs/screenshot.png (a drawn 7),
-# docs/screenshot-portrait.png (the same in a 480×800 window) and
-# docs/screenshot-training.png (a background fine-tune under way).
+# screenshots.sh — redraws the README's pictures with the shipped model, so
+# they show what a fresh checkout shows: docs/screenshot.png (a drawn 7),
+# docs/screenshot-portrait.png (the same in a 480×800 window),
+# docs/screenshot-layers.png (the layers view, V), docs/screenshot-why.png
+# (the saliency overlay, X, then "why not 1?" by a click on 1's bar),
+# docs/screenshot-training.png (a background fine-tune under way) and
+# docs/screenshot-weights.png (a seed network's hidden units forming while
+# it trains from scratch, W).
 #   scripts/screenshots.sh [BUILD_DIR]      default build/
 # Drives the real window with --script under SDL's dummy video driver (no
-# display needed); the training picture needs MNIST in data/mnist or
-# ../shared/mnist and is skipped, with a message, without it.
+# display needed); the training and weights pictures need MNIST in
+# data/mnist or ../shared/mnist and are skipped, with a message, without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)
@@ -65,12 +69,38 @@ shot screenshot
 mv "$tmp/screenshot.bmp" "$tmp/screenshot-portrait.bmp"
 shot screenshot-portrait
 
+{
+    echo "wait-frames 2"
+    seven
+    echo "key v"
+    echo "wait-frames 2"
+    echo "expect-view layers"
+    echo "screenshot $tmp/screenshot-layers.bmp"
+    echo "key v"
+    echo "key x"
+    echo "wait-frames 2"
+    echo "expect-saliency 1"
+    echo "screenshot $tmp/screenshot-why.bmp"
+    echo "click-bar 1"
+    echo "wait-frames 2"
+    echo "expect-chosen 1"
+    echo "screenshot $tmp/screenshot-why-not.bmp"
+} >"$tmp/views.txt"
+"$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/views.txt"
+shot screenshot-layers
+# The two saliency pictures side by side: the canvas of each.
+convert "$tmp/screenshot-why.bmp" -crop 580x580+10+10 +repage "$tmp/why-a.png"
+convert "$tmp/screenshot-why-not.bmp" -crop 580x580+10+10 +repage "$tmp/why-b.png"
+convert "$tmp/why-a.png" "$tmp/why-b.png" +append "PNG24:$SRC/docs/screenshot-why.png"
+echo "wrote docs/screenshot-why.png"
+
 data=""
 for d in "$SRC/data/mnist" "$SRC/../shared/mnist"; do
     [[ -e $d/train-images-idx3-ubyte.gz || -e $d/train-images-idx3-ubyte ]] && { data=$d; break; }
 done
 if [[ -z $data ]]; then
-    echo "no MNIST in data/mnist or ../shared/mnist: docs/screenshot-training.png left as it is"
+    echo "no MNIST in data/mnist or ../shared/mnist: docs/screenshot-training.png and" \
+         "docs/screenshot-weights.png left as they are"
     exit 0
 fi
 {
@@ -87,3 +117,22 @@ fi
 } >"$tmp/training.txt"
 "$BIN" --model "$MODEL" --size 1000x640 --data "$data" --script "$tmp/training.txt"
 shot screenshot-training
+
+# A seed network (784-100-10) from scratch: its 100 hidden units' input
+# weights go from noise to strokes within a few snapshots.
+"$BIN" --train --arch seed --epochs 1 --limit 1000 --data "$data" --out "$tmp/seed.safetensors" \
+    >/dev/null 2>&1
+{
+    echo "wait-frames 2"
+    echo "key w"
+    echo "key shift+t"
+    echo "wait-training 1 60000"
+    echo "wait-version 3 60000"
+    echo "wait-frames 2"
+    echo "print-views"
+    echo "screenshot $tmp/screenshot-weights.bmp"
+    echo "key t"
+    echo "wait-training 0 60000"
+} >"$tmp/weights.txt"
+"$BIN" --model "$tmp/seed.safetensors" --size 1000x640 --data "$data" --script "$tmp/weights.txt"
+shot screenshot-weights

@@ -3,7 +3,8 @@
 # digitpad --script run under SDL's dummy driver resizes the real window
 # from 480×320 to 1920×1200 in 80 px steps each way, in each state (empty
 # canvas, a digit with its bars, unsure, the P view, the Label picker, the
-# training panel while training, the help overlay), and after every frame
+# layers and weights views (issue 15), the training panel while training,
+# the help overlay), and after every frame
 # check-layout fails when two text boxes, measured from the rendered text,
 # overlap, or a text or a part (card, button, canvas) leaves its part or
 # the window.  Then: portrait windows put the panel below the canvas, the
@@ -16,13 +17,19 @@ BIN=$(need_bin) || exit 1
 SRC=${DIGITPAD_SRC:?DIGITPAD_SRC must point to the source tree}
 MODEL=$SRC/models/default.safetensors
 MNIST=$(mnist_dir) || exit 1
+# The caption shows the model's own threshold ("threshold 67%").
+THR=$(python3 -c 'import json, struct, sys
+b = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+print(round(100 * float(json.loads(b[8:8 + n])["__metadata__"]["threshold"])))' "$MODEL") || exit 1
 export SDL_VIDEODRIVER=dummy
 TMP=$(test_tmpdir gui-layout)
 
-# Two crossed strokes: the shipped model is unsure (best 8 near 33%).
+# A long upright bar crossed high up (a "t"): the shipped model is unsure
+# with a candidate near (best 7 at about 20%).
 cross() {
-    printf 'down 200 200\nmove 500 500\nmove 800 800\nup 800 800\n'
-    printf 'down 800 200\nmove 500 500\nmove 200 800\nup 200 800\n'
+    printf 'down 500 150\nmove 500 850\nup 500 850\n'
+    printf 'down 300 400\nmove 700 400\nup 700 400\n'
 }
 # Two parallel bars: nothing is close (every output below 1%).
 bars() {
@@ -64,6 +71,16 @@ sweep() {
     echo "expect-picker 0"
     echo "key c"
     one
+    echo "key v"
+    echo "expect-view layers"
+    sweep layers
+    echo "key x"
+    echo "key w"
+    echo "expect-view weights"
+    sweep weights
+    echo "key w"
+    echo "key x"
+    echo "expect-view off"
     echo "key t"
     echo "wait-training 1 30000"
     echo "wait-frames 1"
@@ -86,11 +103,11 @@ t1=$(date +%s%3N)
 grep -E '^(FAIL|layout-checks|frames=)' "$TMP/out-sweep.txt" | head -60 | sed 's/^/[sweep] /'
 sed 's/^/[sweep stderr] /' "$TMP/err-sweep.txt" | head -20
 n_sizes=$(( $(seq 480 80 1920 | wc -l) * $(seq 320 80 1200 | wc -l) ))
-echo "sweep: $n_sizes sizes x 7 states in $(( (t1 - t0) / 1000 )) s"
+echo "sweep: $n_sizes sizes x 9 states in $(( (t1 - t0) / 1000 )) s"
 check "sweep: exit code 0 (got $rc)" test "$rc" -eq 0
 check "sweep: no overlap, nothing outside its box" bash -c "! grep -q '^FAIL' '$TMP/out-sweep.txt'"
-check "sweep: every size checked in every state ($((n_sizes * 7)))" \
-    grep -q "^layout-checks=$((n_sizes * 7)) " "$TMP/out-sweep.txt"
+check "sweep: every size checked in every state ($((n_sizes * 9)))" \
+    grep -q "^layout-checks=$((n_sizes * 9)) " "$TMP/out-sweep.txt"
 
 # ------------------------------- 2. the check fails on a real overlap
 # A stray text over the canvas's "Draw a digit here", then one outside the
@@ -137,7 +154,7 @@ check "checker: sees a text leaving the window" \
     one
     echo "expect-text 100.0% confident"
     echo "expect-text SIGMOID OUTPUTS"
-    echo "expect-text threshold 69%"
+    echo "expect-text threshold $THR%"
     echo "check-layout min-digit"
 } > "$TMP/sizes.txt"
 DIGITPAD_HOME="$TMP/home-sizes" timeout 120 "$BIN" --model "$MODEL" --script "$TMP/sizes.txt" \
@@ -261,7 +278,7 @@ check "strokes: exit code 0 (got $rc)" test "$rc" -eq 0
 check "strokes: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-strokes.txt'"
 
 # ----------------------------------------- 6. what the head says, P colours
-# Unsure with a candidate near: "best 8 at …"; nothing close (all below
+# Unsure with a candidate near: "best 7 at …"; nothing close (all below
 # 5%): "not a digit?" and no "best"; in P the raw answer is red only when
 # it differs from the normalised one (a small 1 in a corner: the raw
 # canvas reads it otherwise).
@@ -270,13 +287,31 @@ RAW="236,120,96"
     echo "wait-frames 2"
     cross
     echo "expect-top unsure"
-    echo "expect-text unsure \xC2\xB7 best 8 at"
+    echo "expect-text unsure \xC2\xB7 best 7 at"
     echo "key c"
     bars
     echo "expect-top unsure"
     echo "expect-text unsure \xE2\x80\x94 not a digit?"
     echo "expect-no-text best"
-    echo "key c"
+} > "$TMP/head.txt"
+# printf's escapes: the UTF-8 of · and —
+printf '%b' "$(cat "$TMP/head.txt")" > "$TMP/head-utf8.txt"
+DIGITPAD_HOME="$TMP/home-head" timeout 120 "$BIN" --model "$MODEL" --script "$TMP/head-utf8.txt" \
+    > "$TMP/out-head.txt" 2> "$TMP/err-head.txt"
+rc=$?
+sed 's/^/[head] /' "$TMP/out-head.txt" | cut -c1-200
+check "head: exit code 0 (got $rc)" test "$rc" -eq 0
+check "head: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-head.txt'"
+
+# The P colours need a raw canvas read as a sure digit.  The shipped model
+# doubts the raw canvas's off-centre images (they look like no digit it
+# was taught), so this part uses a small mlp trained here in a second,
+# which answers them.
+"$BIN" --train --arch mlp --epochs 2 --limit 12000 --seed 1 --threads 2 --data "$MNIST" \
+    --out "$TMP/mlp.safetensors" > "$TMP/mlp-train.txt" 2>&1
+check "a small mlp for the P colours trained" test -f "$TMP/mlp.safetensors"
+{
+    echo "wait-frames 2"
     one
     echo "key p"
     echo "wait-frames 1"
@@ -289,17 +324,16 @@ RAW="236,120,96"
     echo "wait-frames 1"
     echo "print"
     echo "expect-text-rgb $RAW %"
-} > "$TMP/head.txt"
-# printf's escapes: the UTF-8 of · and —
-printf '%b' "$(cat "$TMP/head.txt")" > "$TMP/head-utf8.txt"
-DIGITPAD_HOME="$TMP/home-head" timeout 120 "$BIN" --model "$MODEL" --script "$TMP/head-utf8.txt" \
-    > "$TMP/out-head.txt" 2> "$TMP/err-head.txt"
+} > "$TMP/colours.txt"
+DIGITPAD_HOME="$TMP/home-colours" timeout 120 "$BIN" --model "$TMP/mlp.safetensors" \
+    --script "$TMP/colours.txt" > "$TMP/out-colours.txt" 2> "$TMP/err-colours.txt"
 rc=$?
-sed 's/^/[head] /' "$TMP/out-head.txt" | cut -c1-200
-check "head: exit code 0 (got $rc)" test "$rc" -eq 0
-check "head: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-head.txt'"
-check "head: the small 1 reads otherwise on the raw canvas" \
-    grep -qE '^frame=[0-9]* top=1 .* compare=1 raw_top=[02-9] ' "$TMP/out-head.txt"
+sed 's/^/[colours] /' "$TMP/out-colours.txt" | cut -c1-200
+check "colours: exit code 0 (got $rc)" test "$rc" -eq 0
+check "colours: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-colours.txt'"
+# ... and it was a real difference: normalised 1, raw another digit
+check "colours: the raw canvas read otherwise than the normalised input" \
+    grep -qE "^frame=[0-9]* top=1 .* compare=1 raw_top=[02-9] " "$TMP/out-colours.txt"
 
 # ----------- 7. while training, the answer stays in view (T shows the panel)
 {

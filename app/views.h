@@ -1,0 +1,172 @@
+/* views.h — the window's looks inside the network (issue 15), without SDL:
+ * which layers the layers view shows and under what names (from the
+ * model's architecture), which 64 units of a wide layer, where every tile,
+ * cell and bar goes, the pixels of the view (activations, first-layer
+ * weights) as one ARGB picture, and the saliency overlay (gradient × input
+ * or the input gradient, as red/blue) with its place on the canvas.
+ * gui_views.c uploads and draws what this computes; tests/test_app_views.c
+ * checks it without a display.
+ *
+ * Flow: app_update changed the input or the model -> dp_views_update
+ * (forward with every layer kept, saliency) -> dp_views_paint (tiles into
+ * the view's picture) -> the window draws the picture, the captions and
+ * the bars at the places dp_views_place computed. */
+#ifndef DIGITPAD_VIEWS_H
+#define DIGITPAD_VIEWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ink.h"
+#include "layout.h"
+#include "nn.h"
+
+/* A layer with more units or maps than this shows its most active ones. */
+#define DP_VIEW_MAX_UNITS 64
+/* The weights view shows at most this many first-layer units or filters
+ * (the seed's 100 hidden units all fit), the first ones by index, so a
+ * tile stays the same unit while training changes it. */
+#define DP_VIEW_MAX_WEIGHTS 100
+/* A stage for the input, one per shown layer, one for the outputs. */
+#define DP_VIEW_MAX_STAGES (NN_MAX_LAYERS + 1)
+
+typedef enum dp_view_mode { DP_VIEW_OFF, DP_VIEW_LAYERS, DP_VIEW_WEIGHTS } dp_view_mode;
+
+typedef enum dp_stage_kind {
+    DP_STAGE_INPUT, /* the 28×28 input, one larger tile */
+    DP_STAGE_MAPS,  /* c feature maps of h×w, a grid of tiles */
+    DP_STAGE_CELLS, /* c units of a dense layer, a row of cells */
+    DP_STAGE_BARS   /* the ten outputs, as bars */
+} dp_stage_kind;
+
+/* One row of the layers view: the output of one layer of the arch.  A conv
+ * or dense layer followed by its activation is one stage (the activation's
+ * output, named "conv32k5 · relu"); flatten is no stage. */
+typedef struct dp_stage {
+    dp_stage_kind kind;
+    int layer;          /* index in the arch of the output shown; -1 input */
+    char name[80];      /* from the spec: "conv32k5 · relu", "pool", "fc128 · relu" */
+    char shape[64];     /* "32 maps 28×28", "128 units" */
+    int c, h, w;        /* the layer's output shape */
+    int n_shown;        /* c, or DP_VIEW_MAX_UNITS when c is larger */
+    int shown[DP_VIEW_MAX_UNITS]; /* channels shown, ascending */
+    /* Placement (dp_views_place), in drawable pixels. */
+    dp_rect caption;    /* the stage's caption line */
+    dp_rect body;       /* tiles, cells or bars */
+    int tile_w, tile_h, cols, gap;
+} dp_stage;
+
+/* Everything the views need between frames.  Owned by the window; all
+ * buffers are inside, so it is one plain value (no create/free). */
+typedef struct dp_views {
+    dp_view_mode mode;
+    int saliency;       /* the overlay is on */
+    int chosen;         /* -1: explain the top output (gradient × input);
+                           0-9: that output's input gradient */
+    /* The stages of the current model (dp_views_stages). */
+    int n_stages;
+    dp_stage stage[DP_VIEW_MAX_STAGES];
+    /* Saliency of the current input: values in [-1, 1] (scaled so the
+     * strongest pixel is ±1), valid when sal_valid; which output and
+     * method they explain. */
+    float sal[INK_INPUT_SIZE];
+    int sal_valid, sal_output, sal_gradient_only;
+    float sal_logit;
+    /* Where the 28×28 input lies on the canvas (dp_views_canvas_map): input
+     * pixel (i, j) covers canvas pixels from map_x + i·map_px, map_y +
+     * j·map_px, map_px wide; map_valid 0 for an empty canvas. */
+    int map_valid;
+    float map_x, map_y, map_px;
+} dp_views;
+
+/* Off, no overlay, explaining the top output. */
+void dp_views_init(dp_views *v);
+
+/* Fills v->stage for model m (NULL: none) from its architecture and layer
+ * shapes; the `shown` lists are 0..n_shown-1 until dp_views_select. */
+void dp_views_stages(dp_views *v, const nn_model *m);
+
+/* The k channels of data (c channels of hw values each) with the largest
+ * mean |activation|, ties to the lower index, written to idx in ascending
+ * order.  k is clamped to c; returns how many were written. */
+int dp_top_active(const float *data, int c, int hw, int k, int *idx);
+
+/* Chooses each stage's shown channels from the activations of one forward
+ * pass (views[i] for layer i, as nn_forward_layers fills them). */
+void dp_views_select(dp_views *v, const nn_layer_view *views);
+
+/* Values into bytes: unsigned 0..max -> 0..255 (max <= 0: all 0), signed
+ * -m..m -> 1..255 with 0 at 128 (m <= 0: all 128); clamped.  The scale is
+ * the caller's, so a stage's tiles share one and stay comparable. */
+void dp_bytes_unsigned(const float *x, size_t n, float max, uint8_t *out);
+void dp_bytes_signed(const float *x, size_t n, float m, uint8_t *out);
+
+/* ARGB (0xAARRGGBB) for a byte: a grey ramp between paper and ink for
+ * activations; red above 128 (pushes up, positive) and blue below (down,
+ * negative) for signed values, grey-dark at 128.  The overlay colour has
+ * alpha growing with |v| so the drawing shows through where nothing
+ * matters. */
+uint32_t dp_argb_grey(uint8_t v);
+uint32_t dp_argb_diverging(uint8_t v);
+uint32_t dp_argb_overlay(float s);  /* s in [-1, 1] */
+
+/* Lays the stages out in `area` (the panel): captions cap_h high, the
+ * input tile, one tile size for every map stage (the largest that fits,
+ * from a quarter of the width, at most 96 px, down to 4 px), cells in
+ * rows, bars at the bottom (taller when there is room).  Returns 0, or -1 when
+ * even the smallest tiles do not fit (stages then clipped to the area). */
+int dp_views_place(dp_views *v, dp_rect area, int cap_h, int gap);
+
+/* The output whose bar holds drawable pixel (px, py) in the layers view's
+ * bar stage, or -1. */
+int dp_views_bar_at(const dp_views *v, int px, int py);
+/* The rectangle of output d's bar in the bar stage (for tests and clicks). */
+dp_rect dp_views_bar_rect(const dp_views *v, int d);
+
+/* The rows of the window's own bar chart (gui_draw.c's draw_bars and the
+ * click that chooses an output share this): the first row's top and the
+ * row height inside the bars' card (l->bars, or its lower part while the
+ * training card sits above it), below the card's padding and caption. */
+#define DP_BARS_PAD 14     /* design pixels (layout.h) */
+#define DP_BARS_CAPTION 26
+void dp_bar_rows(const dp_layout *l, dp_rect bars, int *top, int *row_h);
+
+/* Paints the layers view's tiles and cells into argb (area.w × area.h,
+ * row pitch in pixels; area's own coordinates are subtracted): the input
+ * (with the saliency overlay blended in when on) and each stage's shown
+ * channels, one scale per stage.  views as from nn_forward_layers; input
+ * is the 28×28 network input.  Background pixels get `bg`. */
+void dp_views_paint_layers(const dp_views *v, const nn_layer_view *views, const float *input,
+                           dp_rect area, uint32_t *argb, int pitch, uint32_t bg);
+
+/* The weights view: where the first weighted layer's units go in `area`
+ * (below a caption line cap_h high) and their pixels.  Dense first layer:
+ * each unit's in_h×in_w weights as a picture; conv: each filter k×k (of
+ * input channel 0).  Each tile scaled on its own (signed, red/blue).
+ * Fills *layer (the layer's index, -1 if none), *n_units (all of them) and
+ * *n_shown; returns 0, or -1 when the model has no weighted layer. */
+int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, uint32_t *argb,
+                           int pitch, uint32_t bg, int *layer, int *n_units, int *n_shown);
+
+/* Recomputes the saliency for input x on model m: output k = v->chosen, or
+ * the top output `top` when chosen is -1; gradient × input for the top,
+ * the input gradient itself for a chosen output.  Scaled to [-1, 1].
+ * 0, or -1 with the library's message in err (sal_valid 0). */
+int dp_views_saliency(dp_views *v, const nn_model *m, const float *x, int top, nn_error *err);
+
+/* Gradient × input of output k (pre-sigmoid), or the gradient alone when
+ * gradient_only, scaled so the strongest pixel is ±1 (all 0 when nothing
+ * matters): the one home of the saliency rule, shared by the window and
+ * --saliency.  *logit (if non-NULL) gets z_k.  NN_OK or the library's
+ * status. */
+nn_status dp_saliency(const nn_model *m, const float *x, int k, int gradient_only,
+                      float out[INK_INPUT_SIZE], float *logit, nn_error *err);
+
+/* Where the network's 28×28 input lies on a canvas of side×side pixels
+ * holding the drawing: ink_normalize's crop, scale and centre of mass
+ * (INK_FIT, INK_MIN_EXTENT, centre at 14.5) measured on these pixels, so
+ * the overlay sits on the ink it explains (to within a pixel or so: the
+ * network's input is rendered with the drawing's own brush). */
+void dp_views_canvas_map(dp_views *v, const float *pix, int side);
+
+#endif

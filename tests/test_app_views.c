@@ -1,0 +1,489 @@
+/* test_app_views.c — the window's looks inside the network without a
+ * display (app/views.h): stages named from the arch for the presets and a
+ * free spec, the top-64 choice against brute force, byte scaling and
+ * colours, placement (inside the area, no overlaps, bars found by a
+ * click), the painted pixels of the layers and weights views, the
+ * saliency rule against nn_input_gradient, and the overlay's place on the
+ * canvas against ink_normalize's own result. */
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ink.h"
+#include "keys.h"
+#include "nn.h"
+#include "views.h"
+
+static nn_model *make(const char *spec, uint64_t seed)
+{
+    nn_arch a;
+    nn_error e;
+    if (nn_arch_parse(spec, &a, &e) != NN_OK) {
+        fprintf(stderr, "%s: %s\n", spec, e.msg);
+        return NULL;
+    }
+    nn_model *m = nn_model_create(&a, &e);
+    if (m)
+        nn_model_init_params(m, NN_INIT_AUTO, seed);
+    return m;
+}
+
+/* A "1": a vertical bar of ink in the 28×28 input. */
+static void one_input(float *x)
+{
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        x[i] = (i % 28 >= 13 && i % 28 <= 15 && i / 28 >= 4 && i / 28 <= 23) ? 1.0f : 0.0f;
+}
+
+/* ---------------------------------------------------------------- stages */
+
+static void test_stages(void)
+{
+    static dp_views v;
+    dp_views_init(&v);
+    CHECK(v.mode == DP_VIEW_OFF && v.chosen == -1 && !v.saliency);
+
+    nn_model *m = make("seed", 1);
+    dp_views_stages(&v, m);
+    CHECK(v.n_stages == 3);
+    CHECK(v.stage[0].kind == DP_STAGE_INPUT && v.stage[0].layer == -1);
+    CHECK(strcmp(v.stage[1].name, "fc100 \xC2\xB7 sigmoid") == 0);
+    CHECK(v.stage[1].kind == DP_STAGE_CELLS && v.stage[1].c == 100);
+    CHECK(v.stage[1].n_shown == DP_VIEW_MAX_UNITS); /* more than 64: 64 shown */
+    CHECK(strcmp(v.stage[1].shape, "100 units") == 0);
+    CHECK(v.stage[2].kind == DP_STAGE_BARS && v.stage[2].c == 10 && v.stage[2].layer == 3);
+    nn_model_free(m);
+
+    m = make("mlp", 1);
+    dp_views_stages(&v, m);
+    CHECK(v.n_stages == 4);
+    CHECK(strcmp(v.stage[1].name, "fc256 \xC2\xB7 relu") == 0 && v.stage[1].n_shown == 64);
+    CHECK(strcmp(v.stage[2].name, "fc128 \xC2\xB7 relu") == 0 && v.stage[2].c == 128);
+    nn_model_free(m);
+
+    m = make("cnn", 1);
+    dp_views_stages(&v, m);
+    const char *names[] = {"input", "conv32k5 \xC2\xB7 relu", "pool", "conv64k5 \xC2\xB7 relu",
+                           "pool", "fc128 \xC2\xB7 relu", "fc10 \xC2\xB7 sigmoid"};
+    CHECK(v.n_stages == 7);
+    for (int i = 0; i < 7 && i < v.n_stages; i++)
+        CHECK(strcmp(v.stage[i].name, names[i]) == 0);
+    CHECK(v.stage[1].kind == DP_STAGE_MAPS && v.stage[1].c == 32 && v.stage[1].h == 28);
+    CHECK(strcmp(v.stage[1].shape, "32 maps 28\xC3\x97" "28") == 0);
+    CHECK(v.stage[4].h == 7 && v.stage[4].c == 64 && v.stage[4].n_shown == 64);
+    CHECK(v.stage[5].kind == DP_STAGE_CELLS && v.stage[5].n_shown == 64);
+    nn_model_free(m);
+
+    /* Any spec: a conv with no activation after it, an activation after a
+     * pool, a dense layer without one, a 100-map conv (64 shown). */
+    m = make("conv100k3,pool,relu,fc20,fc10,sigmoid", 1);
+    dp_views_stages(&v, m);
+    CHECK(v.n_stages == 6);
+    if (v.n_stages == 6) {
+        CHECK(strcmp(v.stage[1].name, "conv100k3") == 0 && v.stage[1].n_shown == 64);
+        CHECK(strcmp(v.stage[2].name, "pool") == 0 && v.stage[2].h == 14);
+        CHECK(strcmp(v.stage[3].name, "relu") == 0);
+        CHECK(strcmp(v.stage[4].name, "fc20") == 0 && v.stage[4].kind == DP_STAGE_CELLS);
+        CHECK(v.stage[5].kind == DP_STAGE_BARS);
+    }
+    nn_model_free(m);
+
+    dp_views_stages(&v, NULL);
+    CHECK(v.n_stages == 0);
+}
+
+/* ----------------------------------------------------------------- top-k */
+
+static void test_top_active(void)
+{
+    /* mean |a|: 1, 5, 7, 5, 0 */
+    const float d[10] = {1, 1, 4, 6, -7, -7, 10, 0, 0, 0};
+    int idx[DP_VIEW_MAX_UNITS];
+    CHECK(dp_top_active(d, 5, 2, 3, idx) == 3);
+    CHECK(idx[0] == 1 && idx[1] == 2 && idx[2] == 3);
+    CHECK(dp_top_active(d, 5, 2, 2, idx) == 2);
+    CHECK(idx[0] == 1 && idx[1] == 2); /* the tie of 1 and 3 goes to 1 */
+    CHECK(dp_top_active(d, 5, 2, 10, idx) == 5);
+    CHECK(idx[0] == 0 && idx[4] == 4);
+    CHECK(dp_top_active(d, 5, 2, 0, idx) == 0);
+
+    /* 300 channels of 9 values against brute force. */
+    enum { C = 300, HW = 9 };
+    static float big[C * HW];
+    nn_rng r;
+    nn_rng_seed(&r, 7);
+    for (int i = 0; i < C * HW; i++)
+        big[i] = nn_rng_normal(&r);
+    int n = dp_top_active(big, C, HW, 64, idx);
+    CHECK(n == 64);
+    float score[C];
+    for (int c = 0; c < C; c++) {
+        double s = 0;
+        for (int i = 0; i < HW; i++)
+            s += fabsf(big[c * HW + i]);
+        score[c] = (float)(s / HW);
+    }
+    int in[C] = {0}, ascending = 1;
+    float worst_in = INFINITY, best_out = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        in[idx[i]] = 1;
+        ascending &= i == 0 || idx[i] > idx[i - 1];
+    }
+    for (int c = 0; c < C; c++) {
+        if (in[c] && score[c] < worst_in)
+            worst_in = score[c];
+        if (!in[c] && score[c] > best_out)
+            best_out = score[c];
+    }
+    CHECK(ascending);
+    CHECK(worst_in >= best_out);
+}
+
+static void test_select(void)
+{
+    static dp_views v;
+    dp_views_init(&v);
+    nn_model *m = make("cnn", 3);
+    nn_error e;
+    nn_workspace *ws = nn_workspace_create(m, 1, &e);
+    CHECK(m && ws);
+    if (!m || !ws) {
+        nn_model_free(m);
+        return;
+    }
+    float x[INK_INPUT_SIZE];
+    one_input(x);
+    nn_layer_view lv[NN_MAX_LAYERS];
+    CHECK(nn_forward_layers(m, ws, x, lv, &e) == NN_OK);
+    dp_views_stages(&v, m);
+    dp_views_select(&v, lv);
+    const dp_stage *fc = &v.stage[5];
+    CHECK(fc->n_shown == 64 && fc->layer == 8);
+    /* Every shown unit is at least as active as every hidden one. */
+    int in[128] = {0};
+    for (int i = 0; i < fc->n_shown; i++)
+        in[fc->shown[i]] = 1;
+    float worst_in = INFINITY, best_out = -INFINITY;
+    for (int u = 0; u < 128; u++) {
+        float a = fabsf(lv[8].data[u]);
+        if (in[u] && a < worst_in)
+            worst_in = a;
+        if (!in[u] && a > best_out)
+            best_out = a;
+    }
+    CHECK(worst_in >= best_out);
+    nn_workspace_free(ws);
+    nn_model_free(m);
+}
+
+/* --------------------------------------------------------------- colours */
+
+static void test_bytes_colours(void)
+{
+    const float u[6] = {0.0f, 0.5f, 1.0f, 2.0f, -1.0f, NAN};
+    uint8_t b[6];
+    dp_bytes_unsigned(u, 6, 1.0f, b);
+    CHECK(b[0] == 0 && b[1] == 128 && b[2] == 255 && b[3] == 255 && b[4] == 0 && b[5] == 0);
+    dp_bytes_unsigned(u, 3, 0.0f, b);
+    CHECK(b[0] == 0 && b[1] == 0 && b[2] == 0);
+    const float s[5] = {0.0f, 2.0f, -2.0f, 1.0f, -4.0f};
+    dp_bytes_signed(s, 5, 2.0f, b);
+    CHECK(b[0] == 128 && b[1] == 255 && b[2] == 1 && b[3] == 192 && b[4] == 1);
+    dp_bytes_signed(s, 2, 0.0f, b);
+    CHECK(b[0] == 128 && b[1] == 128);
+
+    CHECK(dp_argb_grey(0) == 0xFF0C0D11u);   /* the window's paper */
+    CHECK(dp_argb_grey(255) == 0xFFF5F6FAu); /* and ink */
+    uint32_t z = dp_argb_diverging(128), up = dp_argb_diverging(255), dn = dp_argb_diverging(0);
+#define R(c) (((c) >> 16) & 255u)
+#define G(c) (((c) >> 8) & 255u)
+#define B(c) ((c)&255u)
+#define A(c) ((c) >> 24)
+    CHECK(R(z) == G(z) && G(z) == B(z));
+    CHECK(R(up) > 200 && R(up) > 2 * B(up));
+    CHECK(B(dn) > 200 && B(dn) > 2 * R(dn));
+    CHECK(A(dp_argb_overlay(0.0f)) == 0);
+    CHECK(A(dp_argb_overlay(NAN)) == 0);
+    uint32_t o1 = dp_argb_overlay(1.0f), o2 = dp_argb_overlay(-1.0f), oh = dp_argb_overlay(0.5f);
+    CHECK(A(o1) == 235 && R(o1) > B(o1));
+    CHECK(A(o2) == 235 && B(o2) > R(o2));
+    CHECK(A(oh) > 0 && A(oh) < A(o1));
+}
+
+/* ------------------------------------------------------------- placement */
+
+static int overlap(dp_rect a, dp_rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static int within(dp_rect in, dp_rect out)
+{
+    return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
+           in.y + in.h <= out.y + out.h;
+}
+
+static void test_place(void)
+{
+    static dp_views v;
+    const char *specs[] = {"seed", "mlp", "cnn"};
+    for (int k = 0; k < 3; k++) {
+        dp_views_init(&v);
+        nn_model *m = make(specs[k], 1);
+        dp_views_stages(&v, m);
+        dp_rect area = {612, 76, 356, 492};
+        CHECK(dp_views_place(&v, area, 17, 2) == 0);
+        int ok = 1;
+        for (int s = 0; s < v.n_stages; s++) {
+            const dp_stage *st = &v.stage[s];
+            ok &= within(st->caption, area) && within(st->body, area);
+            ok &= !overlap(st->caption, st->body);
+            for (int t = s + 1; t < v.n_stages; t++)
+                ok &= !overlap(st->body, v.stage[t].body) &&
+                      !overlap(st->caption, v.stage[t].caption);
+            if (st->kind == DP_STAGE_MAPS) {
+                int rows = (st->n_shown + st->cols - 1) / st->cols;
+                ok &= st->cols * (st->tile_w + st->gap) - st->gap <= area.w;
+                ok &= rows * (st->tile_h + st->gap) - st->gap == st->body.h;
+                ok &= st->tile_w >= 4;
+            }
+        }
+        CHECK(ok);
+        for (int d = 0; d < 10; d++) {
+            dp_rect r = dp_views_bar_rect(&v, d);
+            CHECK(r.w > 0 && dp_views_bar_at(&v, r.x + r.w / 2, r.y + r.h / 2) == d);
+        }
+        CHECK(dp_views_bar_at(&v, area.x + 2, area.y + 2) == -1);
+        CHECK(dp_views_bar_rect(&v, 10).w == 0);
+        /* A hopelessly small area says so (and still places something). */
+        CHECK(dp_views_place(&v, (dp_rect){0, 0, 60, 40}, 17, 2) == -1);
+        nn_model_free(m);
+    }
+    /* The seed's few stages leave room: its bars grow, within a third. */
+    dp_views_init(&v);
+    nn_model *m = make("seed", 1);
+    dp_views_stages(&v, m);
+    dp_views_place(&v, (dp_rect){0, 0, 356, 492}, 17, 2);
+    CHECK(v.stage[2].body.h == 492 / 3);
+    nn_model_free(m);
+
+    int top, row_h;
+    dp_layout l;
+    CHECK(dp_layout_compute(&l, 2000, 1280, 1000) == 0); /* HiDPI: scale 2 */
+    dp_bar_rows(&l, l.bars, &top, &row_h);
+    CHECK(top == l.bars.y + 28 + 52);
+    CHECK(row_h == (l.bars.y + l.bars.h - 28 - top) / 10 && row_h > 10);
+    /* a smaller card (the training card above it): rows follow the card */
+    dp_rect lower = {l.bars.x, l.bars.y + 300, l.bars.w, l.bars.h - 300};
+    dp_bar_rows(&l, lower, &top, &row_h);
+    CHECK(top == lower.y + 28 + 52);
+    CHECK(row_h == (lower.y + lower.h - 28 - top) / 10);
+}
+
+/* ---------------------------------------------------------------- pixels */
+
+static void test_paint_layers(void)
+{
+    static dp_views v;
+    static uint32_t px[356 * 492];
+    dp_views_init(&v);
+    nn_model *m = make("cnn", 5);
+    nn_error e;
+    nn_workspace *ws = nn_workspace_create(m, 1, &e);
+    float x[INK_INPUT_SIZE];
+    one_input(x);
+    nn_layer_view lv[NN_MAX_LAYERS];
+    CHECK(ws && nn_forward_layers(m, ws, x, lv, &e) == NN_OK);
+    dp_views_stages(&v, m);
+    dp_views_select(&v, lv);
+    dp_rect area = {100, 50, 356, 492};
+    dp_views_place(&v, area, 17, 2);
+    const uint32_t bg = 0xFF22252Du;
+    dp_views_paint_layers(&v, lv, x, area, px, 356, bg);
+    /* The input tile: ink where the "1" is, paper beside it. */
+    const dp_stage *in = &v.stage[0];
+    int k = in->tile_w / 28;
+    int ix = in->body.x - area.x, iy = in->body.y - area.y;
+    CHECK(px[(size_t)(iy + 10 * k) * 356 + (size_t)(ix + 14 * k)] == dp_argb_grey(255));
+    CHECK(px[(size_t)(iy + 10 * k) * 356 + (size_t)(ix + 3 * k)] == dp_argb_grey(0));
+    /* Captions stay background (text goes there); every map stage has some
+     * pixel that is neither background nor the darkest grey. */
+    CHECK(px[(size_t)(v.stage[1].caption.y - area.y) * 356 + 5] == bg);
+    for (int s = 1; s < v.n_stages - 1; s++) {
+        const dp_stage *st = &v.stage[s];
+        int lit = 0;
+        for (int y = st->body.y - area.y; y < st->body.y - area.y + st->body.h; y++)
+            for (int xx = 0; xx < 356; xx++) {
+                uint32_t c = px[(size_t)y * 356 + (size_t)xx];
+                lit |= c != bg && c != dp_argb_grey(0);
+            }
+        CHECK(lit);
+    }
+    /* With the overlay on, the input tile is tinted where the saliency is. */
+    v.saliency = 1;
+    CHECK(dp_views_saliency(&v, m, x, 1, &e) == 0 && v.sal_valid);
+    int strong = 0;
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        strong = fabsf(v.sal[i]) > fabsf(v.sal[strong]) ? i : strong;
+    dp_views_paint_layers(&v, lv, x, area, px, 356, bg);
+    uint32_t c = px[(size_t)(iy + (strong / 28) * k) * 356 + (size_t)(ix + (strong % 28) * k)];
+    CHECK(c != dp_argb_grey(255) && c != dp_argb_grey(0));
+    nn_workspace_free(ws);
+    nn_model_free(m);
+}
+
+static void test_paint_weights(void)
+{
+    static uint32_t px[356 * 492];
+    dp_rect area = {0, 0, 356, 492};
+    const uint32_t bg = 0xFF22252Du;
+    int layer, units, shown;
+    nn_model *m = make("seed", 1);
+    float *p = nn_model_params(m);
+    /* Unit 0: +1 at the top-left pixel, -1 at the bottom-right, 0 between. */
+    memset(p, 0, 784 * sizeof *p);
+    p[0] = 1.0f;
+    p[783] = -1.0f;
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(layer == 0 && units == 100 && shown == 100);
+    /* Tile 0 starts below the caption; find its size from the first row. */
+    int t = 0;
+    while (t < 356 && px[17 * 356 + t] != bg)
+        t++;
+    CHECK(t >= 28);
+    CHECK(px[17 * 356 + 0] == dp_argb_diverging(255));
+    CHECK(px[(size_t)(17 + t - 1) * 356 + (size_t)(t - 1)] == dp_argb_diverging(1));
+    CHECK(px[(size_t)(17 + t / 2) * 356 + (size_t)(t / 2)] == dp_argb_diverging(128));
+    CHECK(px[5] == bg); /* the caption line */
+    nn_model_free(m);
+
+    m = make("mlp", 1); /* 256 units: the first 100 */
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(units == 256 && shown == DP_VIEW_MAX_WEIGHTS);
+    nn_model_free(m);
+    m = make("cnn", 1); /* 32 filters 5×5 */
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(layer == 0 && units == 32 && shown == 32);
+    nn_model_free(m);
+    CHECK(dp_views_paint_weights(NULL, area, 17, 2, px, 356, bg, &layer, &units, &shown) == -1);
+    CHECK(layer == -1 && px[100] == bg);
+}
+
+/* -------------------------------------------------------------- saliency */
+
+static void test_saliency(void)
+{
+    nn_model *m = make("seed", 9);
+    float x[INK_INPUT_SIZE], g[INK_INPUT_SIZE], s[INK_INPUT_SIZE], z, z2;
+    one_input(x);
+    nn_error e;
+    CHECK(nn_input_gradient(m, x, 4, g, &z, &e) == NN_OK);
+    CHECK(dp_saliency(m, x, 4, 0, s, &z2, &e) == NN_OK);
+    CHECK(z == z2);
+    float most = 0.0f, smax = 0.0f;
+    for (int i = 0; i < INK_INPUT_SIZE; i++) {
+        most = fabsf(g[i] * x[i]) > most ? fabsf(g[i] * x[i]) : most;
+        smax = fabsf(s[i]) > smax ? fabsf(s[i]) : smax;
+    }
+    CHECK_NEAR(smax, 1.0, 1e-6);
+    int same = 1, blank_zero = 1;
+    for (int i = 0; i < INK_INPUT_SIZE; i++) {
+        same &= fabsf(s[i] - g[i] * x[i] / most) < 1e-5f;
+        blank_zero &= x[i] != 0.0f || s[i] == 0.0f;
+    }
+    CHECK(same && blank_zero);
+    /* The gradient alone: non-zero on blank pixels too ("why not 4"). */
+    CHECK(dp_saliency(m, x, 4, 1, s, NULL, &e) == NN_OK);
+    int blank_nonzero = 0;
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        blank_nonzero += x[i] == 0.0f && s[i] != 0.0f;
+    CHECK(blank_nonzero > 300);
+
+    /* The views' choice: the top answer by gradient × input, a chosen one
+     * by its gradient; a bad output is the library's error. */
+    static dp_views v;
+    dp_views_init(&v);
+    CHECK(dp_views_saliency(&v, m, x, 7, &e) == 0);
+    CHECK(v.sal_valid && v.sal_output == 7 && !v.sal_gradient_only);
+    v.chosen = 2;
+    CHECK(dp_views_saliency(&v, m, x, 7, &e) == 0);
+    CHECK(v.sal_valid && v.sal_output == 2 && v.sal_gradient_only);
+    v.chosen = 12;
+    CHECK(dp_views_saliency(&v, m, x, 7, &e) == -1 && !v.sal_valid && e.status == NN_EINVAL);
+    nn_model_free(m);
+}
+
+/* The overlay's square on the canvas agrees with what ink_normalize made
+ * of the same pixels: a 100×300 block lands where its ink is in the input. */
+static void test_canvas_map(void)
+{
+    enum { S = 560 };
+    static float pix[S * S];
+    static dp_views v;
+    dp_views_init(&v);
+    dp_views_canvas_map(&v, pix, S);
+    CHECK(!v.map_valid); /* empty */
+    for (int y = 100; y < 400; y++)
+        for (int x = 200; x < 300; x++)
+            pix[y * S + x] = 1.0f;
+    dp_views_canvas_map(&v, pix, S);
+    CHECK(v.map_valid);
+    CHECK_NEAR(v.map_px, 15.0, 1e-4);        /* 300 px onto 20 */
+    CHECK_NEAR(v.map_x, 250.0 - 14.5 * 15.0, 1e-3); /* centre of mass at 14.5 */
+    CHECK_NEAR(v.map_y, 250.0 - 14.5 * 15.0, 1e-3);
+    float in[INK_INPUT_SIZE];
+    CHECK(ink_normalize(pix, S, S, in) == 1);
+    /* The block's edges in input pixels by the map, and by the ink. */
+    float left = (200.0f - v.map_x) / v.map_px, right = (300.0f - v.map_x) / v.map_px;
+    float top = (100.0f - v.map_y) / v.map_px, bottom = (400.0f - v.map_y) / v.map_px;
+    int c0 = 28, c1 = -1, r0 = 28, r1 = -1;
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        if (in[i] > 0.01f) {
+            c0 = i % 28 < c0 ? i % 28 : c0;
+            c1 = i % 28 > c1 ? i % 28 : c1;
+            r0 = i / 28 < r0 ? i / 28 : r0;
+            r1 = i / 28 > r1 ? i / 28 : r1;
+        }
+    CHECK(fabsf(left - (float)c0) < 1.0f && fabsf(right - (float)(c1 + 1)) < 1.0f);
+    CHECK(fabsf(top - (float)r0) < 1.0f && fabsf(bottom - (float)(r1 + 1)) < 1.0f);
+}
+
+/* ------------------------------------------------------------------ keys */
+
+static void test_keys(void)
+{
+    const dp_binding *b = dp_key_lookup('v', 0, 0, 0);
+    CHECK(b && b->action == DP_ACT_LAYERS);
+    CHECK((b = dp_key_lookup('w', 0, 0, 0)) && b->action == DP_ACT_WEIGHTS);
+    CHECK((b = dp_key_lookup('x', 0, 0, 0)) && b->action == DP_ACT_SALIENCY);
+    CHECK((b = dp_key_lookup('[', 0, 0, 1)) && b->action == DP_ACT_CHOOSE_OUTPUT);
+    CHECK((b = dp_key_lookup(']', 0, 0, 0)) && b->action == DP_ACT_CHOOSE_OUTPUT);
+    CHECK(dp_key_lookup('v', 0, 0, 1) == NULL); /* a held V does not flicker */
+    /* The help names the saliency method. */
+    dp_help_row rows[32];
+    size_t n = dp_help_rows(rows, 32);
+    int method = 0, pair = 0;
+    for (size_t i = 0; i < n && i < 32; i++) {
+        method |= strstr(rows[i].help, "gradient \xC3\x97 input") != NULL;
+        pair |= strcmp(rows[i].keys, "[  or  ]") == 0;
+    }
+    CHECK(method && pair);
+}
+
+int main(void)
+{
+    test_stages();
+    test_top_active();
+    test_select();
+    test_bytes_colours();
+    test_place();
+    test_paint_layers();
+    test_paint_weights();
+    test_saliency();
+    test_canvas_map();
+    test_keys();
+    return test_finish("test_app_views");
+}

@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# test_gui_views.sh — issue 15 through the real window (digitpad --script
+# under SDL's dummy driver): with a small seed, mlp and cnn model each, the
+# layers view (V and its on-screen button), the weights view (W), the
+# saliency overlay (X) and a click on a bar that chooses an output ([ and ]
+# too) each change the pixels where they should (panel or canvas, compared
+# region by region between screenshots) and report the stages the model's
+# architecture has; the weights view follows a background run's snapshots;
+# and with the layers view open while the cnn trains in the background and
+# strokes are drawn without pause, the 99th-percentile frame time is below
+# 20 ms (a failure in a Release build, a note in others, as sanitizers and
+# debug builds are slower by design).
+set -u
+. "$(dirname "$0")/lib.sh"
+
+BIN=$(need_bin) || exit 1
+MNIST=$(mnist_dir) || exit 1
+export SDL_VIDEODRIVER=dummy
+TMP=$(test_tmpdir gui-views)
+export DIGITPAD_HOME="$TMP/home"
+mkdir -p "$DIGITPAD_HOME"
+
+# field NAME LINE: the value of NAME=... in a print line
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< " $2"; }
+
+# hash_regions BMP...: for each screenshot (SDL_SaveBMP's 32-bit BMP), a
+# line "NAME CANVAS PANEL VIEW": hashes of the pixels of the canvas, the
+# panel and the view's picture inside it, so a status-line message cannot
+# pass for a drawn view.  One python run for all (it starts slowly on a
+# loaded machine).  At --size 1000x640 (layout.c) the canvas is 560 px
+# square at (20, 20), the panel 380 px wide at x 600.
+hash_regions() {
+    python3 - "$@" << 'EOF'
+import hashlib, os, struct, sys
+RECTS = [(20, 20, 560, 560), (600, 20, 380, 560), (612, 80, 356, 480)]
+for path in sys.argv[1:]:
+    d = open(path, "rb").read()
+    off, = struct.unpack_from("<I", d, 10)
+    W, H = struct.unpack_from("<ii", d, 18)
+    bpp, = struct.unpack_from("<H", d, 28)
+    rowb = (W * bpp // 8 + 3) // 4 * 4
+    out = [os.path.basename(path)[:-4]]
+    for x, y, w, h in RECTS:
+        m = hashlib.md5()
+        for r in range(y, y + h):
+            src = r if H < 0 else abs(H) - 1 - r  # bottom-up unless H < 0
+            s = off + src * rowb + x * bpp // 8
+            m.update(d[s:s + w * bpp // 8])
+        out.append(m.hexdigest())
+    print(" ".join(out))
+EOF
+}
+# hash NAME canvas|panel|view: that hash from $HASHES (hash_regions' lines)
+hash() {
+    local col
+    case $2 in canvas) col=2 ;; panel) col=3 ;; *) col=4 ;; esac
+    awk -v n="$1" -v c="$col" '$1 == n { print $c }' <<< "$HASHES"
+}
+differs() { # differs A B REGION: that region's pixels differ between shots
+    local x y
+    x=$(hash "$1" "$3")
+    y=$(hash "$2" "$3")
+    [ -n "$x" ] && [ -n "$y" ] && [ "$x" != "$y" ]
+}
+same() {
+    local x y
+    x=$(hash "$1" "$3")
+    y=$(hash "$2" "$3")
+    [ -n "$x" ] && [ "$x" = "$y" ]
+}
+# both CMD... -- CMD...: two checks that must both pass
+both() {
+    local first=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do first+=("$1"); shift; done
+    shift
+    "${first[@]}" && "$@"
+}
+
+# ------------------------------------------------ 1. each view, each preset
+for preset in seed mlp cnn; do
+    model="$TMP/$preset.safetensors"
+    if ! "$BIN" --train --arch "$preset" --epochs 1 --limit 1000 --data "$MNIST" \
+        --out "$model" > "$TMP/train-$preset.txt" 2>&1; then
+        sed "s/^/[$preset train] /" "$TMP/train-$preset.txt"
+        check "$preset: a small model trains" false
+        continue
+    fi
+    s="$TMP/$preset"
+    {
+        echo "wait-frames 2"
+        seven
+        echo "wait-frames 2"
+        echo "screenshot $s-none.bmp"
+        echo "key v"
+        echo "expect-view layers"
+        echo "wait-frames 2"
+        echo "print-views"                 # 1: the stages
+        echo "screenshot $s-layers.bmp"
+        echo "click-bar 1"                 # why not 1?
+        echo "expect-chosen 1"
+        echo "expect-saliency 1"
+        echo "wait-frames 2"
+        echo "print-views"                 # 2: the input gradient of 1
+        echo "screenshot $s-chosen.bmp"
+        echo "click-bar 1"                 # the same bar again: the top answer
+        echo "expect-chosen -1"
+        echo "key x"
+        echo "expect-saliency 0"
+        echo "key v"
+        echo "expect-view off"
+        echo "wait-frames 2"
+        echo "screenshot $s-none2.bmp"
+        echo "key w"
+        echo "expect-view weights"
+        echo "wait-frames 2"
+        echo "print-views"                 # 3: the weights view
+        echo "screenshot $s-weights.bmp"
+        echo "key w"
+        echo "key x"
+        echo "expect-saliency 1"
+        echo "wait-frames 2"
+        echo "print-views"                 # 4: gradient x input of the top output
+        echo "screenshot $s-why.bmp"
+        echo "key ]"                       # top -> 0 -> 1
+        echo "key ]"
+        echo "expect-chosen 1"
+        echo "key ["
+        echo "key ["
+        echo "key ["
+        echo "expect-chosen 9"             # ... wraps round through the top answer
+        echo "click-bar 4"                 # the bar chart's row, view closed
+        echo "expect-chosen 4"
+        echo "click-toggle"                # the on-screen LAYERS button
+        echo "expect-view layers"
+        echo "wait-frames 2"
+        echo "click-toggle"                # the view's close button
+        echo "expect-view off"
+        echo "key c"
+        echo "key v"
+        echo "wait-frames 2"
+        echo "print-views"                 # 5: empty canvas, view open
+        echo "quit"
+    } > "$s.txt"
+    out="$s-out.txt"
+    timeout 120 "$BIN" --model "$model" --size 1000x640 --script "$s.txt" > "$out" \
+        2> "$s-err.txt"
+    rc=$?
+    sed "s/^/[$preset] /" "$out"
+    [ -s "$s-err.txt" ] && sed "s/^/[$preset stderr] /" "$s-err.txt"
+    HASHES=$(hash_regions "$s"-*.bmp)
+    check "$preset: exit code 0 (got $rc)" test "$rc" -eq 0
+    check "$preset: no failed expectation" bash -c "! grep -q '^FAIL' '$out'"
+    v1=$(grep '^views:' "$out" | sed -n 1p)
+    v2=$(grep '^views:' "$out" | sed -n 2p)
+    v3=$(grep '^views:' "$out" | sed -n 3p)
+    v4=$(grep '^views:' "$out" | sed -n 4p)
+    case $preset in
+    seed)
+        stages='stage1="fc100 · sigmoid|100 units|64/100" stage2="fc10 · sigmoid|10 outputs|10/10"'
+        units="weights_layer=0 weights_units=100 weights_shown=100" ;;
+    mlp)
+        stages='stage1="fc256 · relu|256 units|64/256" stage2="fc128 · relu|128 units|64/128" stage3="fc10 · sigmoid|10 outputs|10/10"'
+        units="weights_layer=0 weights_units=256 weights_shown=100" ;;
+    cnn)
+        stages='stage1="conv32k5 · relu|32 maps 28×28|32/32" stage2="pool|32 maps 14×14|32/32" stage3="conv64k5 · relu|64 maps 14×14|64/64" stage4="pool|64 maps 7×7|64/64" stage5="fc128 · relu|128 units|64/128" stage6="fc10 · sigmoid|10 outputs|10/10"'
+        units="weights_layer=0 weights_units=32 weights_shown=32" ;;
+    esac
+    check "$preset: the layers view has the arch's stages, 64 of a wider layer" \
+        grep -qF "stage0=\"input|28×28|1/1\" $stages" <<< "$v1"
+    check "$preset: a clicked bar shows that output's input gradient" \
+        grep -q 'chosen=1 sal_valid=1 sal_output=1 sal_method=gradient ' <<< "$v2"
+    check "$preset: the weights view shows the first layer's units" \
+        grep -q "mode=weights .*$units" <<< "$v3"
+    check "$preset: X explains the top output by gradient x input" \
+        grep -q "saliency=1 chosen=-1 sal_valid=1 sal_output=[0-9] sal_method=gradient_x_input map=1" <<< "$v4"
+    check "$preset: with the canvas cleared the view stays open, nothing to explain" \
+        grep -q 'mode=layers saliency=1 chosen=4 sal_valid=0' <<< "$(grep '^views:' "$out" | sed -n 5p)"
+    check "$preset: the layers view drew over the panel, not the canvas" \
+        both differs $preset-none $preset-layers panel -- same $preset-none $preset-layers canvas
+    check "$preset: choosing 1 drew the overlay on the canvas and changed the view" \
+        both differs $preset-layers $preset-chosen canvas -- differs $preset-layers $preset-chosen panel
+    check "$preset: closing the views gives the canvas and panel back as they were" \
+        both same $preset-none $preset-none2 canvas -- same $preset-none $preset-none2 panel
+    check "$preset: the weights view differs from the layers view" \
+        differs $preset-layers $preset-weights panel
+    check "$preset: X drew the overlay on the canvas and the preview" \
+        both differs $preset-none $preset-why canvas -- differs $preset-none $preset-why panel
+done
+
+# ----------------------- 2. the weights view follows the trainer's snapshots
+model="$TMP/seed.safetensors"
+if [ -f "$model" ]; then
+    s="$TMP/follow"
+    printf '%s\n' "wait-frames 2" "key w" "wait-frames 2" "print-views" \
+        "screenshot $s-0.bmp" "key shift+t" "wait-version 2 60000" "wait-frames 2" \
+        "print-views" "screenshot $s-2.bmp" "print" "key t" "wait-training 0 30000" "quit" \
+        > "$s.txt"
+    DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$model" --size 1000x640 \
+        --script "$s.txt" > "$s-out.txt" 2> "$s-err.txt"
+    rc=$?
+    sed 's/^/[follow] /' "$s-out.txt"
+    HASHES=$(hash_regions "$s"-*.bmp)
+    check "follow: exit code 0 (got $rc)" test "$rc" -eq 0
+    check "follow: no failed expectation" bash -c "! grep -q '^FAIL' '$s-out.txt'"
+    w0=$(grep '^views:' "$s-out.txt" | sed -n 1p)
+    w2=$(grep '^views:' "$s-out.txt" | sed -n 2p)
+    p=$(grep '^frame=' "$s-out.txt" | sed -n 1p)
+    check "follow: before training, the loaded model's weights (version 0)" \
+        test "$(field weights_version "$w0")" = 0
+    check "follow: the view shows the installed snapshot ($(field weights_version "$w2") of $(field version "$p"))" \
+        test "$(field weights_version "$w2")" = "$(field version "$p")" -a \
+             "$(field version "$p")" -ge 2
+    check "follow: the pictures changed as the seed's units trained" \
+        differs follow-0 follow-2 view
+fi
+
+# ------------------- 3. frame times: layers view open, the cnn training
+model="$TMP/cnn.safetensors"
+if [ -f "$model" ]; then
+    s="$TMP/frames"
+    {
+        echo "wait-frames 2"
+        echo "key v"
+        seven
+        echo "key shift+t"
+        echo "expect-training 1"
+        echo "wait-version 1 60000"
+        echo "print-views"
+        echo "scribble 5000"
+        echo "expect-view layers"
+        echo "print-views"
+        echo "print"
+        echo "quit"
+    } > "$s.txt"
+    DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$model" --script "$s.txt" \
+        > "$s-out.txt" 2> "$s-err.txt"
+    rc=$?
+    sed 's/^/[frames] /' "$s-out.txt"
+    check "frames: exit code 0 (got $rc)" test "$rc" -eq 0
+    check "frames: no failed expectation" bash -c "! grep -q '^FAIL' '$s-out.txt'"
+    a=$(grep '^views:' "$s-out.txt" | sed -n 1p)
+    b=$(grep '^views:' "$s-out.txt" | sed -n 2p)
+    n=$(( $(field recomputes "$b") - $(field recomputes "$a") ))
+    nf=$(( $(field frame "$b") - $(field frame "$a") ))
+    stats=$(grep '^train_frames=' "$s-out.txt")
+    tf=$(field train_frames "$stats")
+    tmax=$(field train_max_frame_ms "$stats")
+    tp99=$(field train_p99_frame_ms "$stats")
+    echo "layers view open, cnn training: $tf frames, worst $tmax ms, 99th percentile" \
+         "$tp99 ms (target < 20 ms); the view recomputed $n times in $nf frames of drawing" \
+         "(worst recompute $(field max_ms "$b") ms); $(grep -m1 'model name' /proc/cpuinfo)"
+    # Every frame of the scribble adds a point (or clears): each recomputes.
+    check "frames: the view followed the drawing ($n recomputes in $nf frames)" \
+        test "$nf" -ge 20 -a $((n * 10)) -ge $((nf * 8))
+    check "frames: frames kept coming while training ($tf)" test "${tf:-0}" -ge 100
+    check "frames: no frame stalled (worst $tmax ms < 250)" \
+        awk -v v="${tmax:-9999}" 'BEGIN { exit !(v < 250) }'
+    if [ "${DIGITPAD_BUILD_TYPE:-}" = Release ] && [ -z "${DIGITPAD_SANITIZE:-}" ]; then
+        check "frames: 99th percentile $tp99 ms < 20 ms (Release build)" \
+            awk -v v="${tp99:-9999}" 'BEGIN { exit !(v < 20) }'
+    elif ! awk -v v="${tp99:-9999}" 'BEGIN { exit !(v < 20) }'; then
+        echo "note: 99th percentile $tp99 ms is above the 20 ms target" \
+             "(${DIGITPAD_BUILD_TYPE:-unknown} build${DIGITPAD_SANITIZE:+ with $DIGITPAD_SANITIZE})"
+    fi
+fi
+
+# --------------------------------------------------------------- --help
+"$BIN" --help > "$TMP/help.txt" 2>&1
+check "--help lists V, W, X and [ ] with the saliency method" \
+    bash -c "grep -q '^ *V  *layers view' '$TMP/help.txt' && grep -q '^ *W  *weights view' '$TMP/help.txt' &&
+             grep -q '^ *X  *why: gradient × input' '$TMP/help.txt' && grep -q '^ *\[  or  \]' '$TMP/help.txt'"
+
+finish "" "$TMP"
