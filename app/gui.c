@@ -5,6 +5,9 @@
  * replays test scripts. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,41 @@
 static double now_s(void)
 {
     return (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+}
+
+/* ------------------------------------------------------------- signals */
+
+/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which the window answers
+ * like a click on its close button: with an unsaved model that only asks.
+ * A signal (a logout, `kill`, a service manager) must end us at once, so
+ * this handler, installed over SDL's, notes it and hands on to SDL's,
+ * which wakes the event loop.  (SDL's handler re-installs itself; the note
+ * stays set.) */
+static volatile sig_atomic_t g_term;
+static struct sigaction g_old_term, g_old_int;
+
+static void on_term_signal(int sig)
+{
+    g_term = 1;
+    const struct sigaction *o = sig == SIGTERM ? &g_old_term : &g_old_int;
+    if (o->sa_handler != SIG_DFL && o->sa_handler != SIG_IGN)
+        o->sa_handler(sig);
+}
+
+static void hook_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, &g_old_term);
+    sigaction(SIGINT, &sa, &g_old_int);
+}
+
+static void unhook_signals(void)
+{
+    sigaction(SIGTERM, &g_old_term, NULL);
+    sigaction(SIGINT, &g_old_int, NULL);
 }
 
 /* -------------------------------------------------------------- models */
@@ -95,8 +133,12 @@ static int map_key(SDL_Keycode sym, int *digit)
     }
 }
 
-static void request_quit(gui_app *a)
+/* Esc or the close button: quits unless a trained model is unsaved, which
+ * asks first (a second request within APP_CONFIRM_SECONDS quits). */
+static void request_quit(gui_app *a, int forced)
 {
+    if (!forced && !app_quit_request(&a->st))
+        return;
     a->quit = 1;
     a->quit_t = now_s();
 }
@@ -110,19 +152,24 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
     a->st.dirty = 1;
     if (!b)
         return;
+    app_user_action(&a->st);
     switch (b->action) {
     case DP_ACT_ESCAPE:
         if (a->help)
             a->help = 0;
         else
-            request_quit(a);
+            request_quit(a, 0);
         break;
     case DP_ACT_HELP:
         a->help = !a->help;
         break;
     case DP_ACT_UNDO:
-        app_undo(&a->st);
+    case DP_ACT_REDO:
+        (b->action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
         a->ptr_mode = GUI_PTR_NONE;
+        break;
+    case DP_ACT_SHIPPED:
+        gui_train_shipped(a);
         break;
     case DP_ACT_CLEAR:
         app_clear(&a->st);
@@ -198,6 +245,7 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
         a->help = 0;
         return;
     }
+    app_user_action(&a->st);
     if (a->ptr_mode != GUI_PTR_NONE || a->finger_down || !dp_layout_in_canvas(&a->lay, px, py))
         return;
     if (b->button == SDL_BUTTON_LEFT) {
@@ -261,7 +309,7 @@ static void on_event(gui_app *a, SDL_Event *e)
 {
     switch (e->type) {
     case SDL_QUIT:
-        request_quit(a);
+        request_quit(a, g_term != 0);
         break;
     case SDL_KEYDOWN:
         on_key(a, &e->key);
@@ -280,6 +328,7 @@ static void on_event(gui_app *a, SDL_Event *e)
         break;
     case SDL_DROPFILE:
         if (e->drop.file) {
+            app_user_action(&a->st);
             /* The run's next snapshot would replace the dropped model. */
             if (a->training)
                 gui_train_stop(a, 1);
@@ -326,7 +375,16 @@ static void run_loop(gui_app *a)
     while (!a->quit) {
         SDL_Event e;
         int got;
-        if (!a->script && !a->st.dirty && a->animating) {
+        app_tick(&a->st, now_s());
+        /* An information message expires, a confirmation lapses: wake for
+         * it then, and otherwise sleep until an event. */
+        int wake_ms = -1;
+        if (a->st.message[0] && !a->st.message_error)
+            wake_ms = (int)((a->st.message_t + APP_MSG_SECONDS - a->st.now) * 1000.0) + 20;
+        if (!a->script && !a->st.dirty && wake_ms >= 0 && !a->animating) {
+            got = SDL_WaitEventTimeout(&e, wake_ms > 0 ? wake_ms : 1);
+            a->st.dirty |= !got;
+        } else if (!a->script && !a->st.dirty && a->animating) {
             /* Something changes without input: wake for it now and then. */
             got = SDL_WaitEventTimeout(&e, 50);
             a->st.dirty = 1;
@@ -480,6 +538,15 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
     }
     if (gui_fonts_find(&a->paint) != 0)
         return DP_EXIT_USAGE;
+    /* SDL hands the window title to X11 through Xlib's locale-dependent
+     * text conversion: without the person's locale (the C locale, ASCII)
+     * the em dash in the title is mangled in WM_NAME and _NET_WM_NAME is
+     * never updated.  Only the character type matters, so numbers keep the
+     * C locale (a decimal comma would break every figure we read or
+     * print); a non-UTF-8 locale falls back to C.UTF-8 for the same reason. */
+    if (!setlocale(LC_ALL, "") || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+    setlocale(LC_NUMERIC, "C");
     /* Touches draw through finger events; pen/mouse duplicates are dropped
      * in the handlers, so SDL need not turn mice into touches. */
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
@@ -494,6 +561,7 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
         return 1;
     }
     *sdl_up = 1;
+    hook_signals();
     if (headless_driver()) {
         fprintf(stderr, "digitpad: " NO_DISPLAY_MSG "\n");
         return DP_EXIT_USAGE;
@@ -540,8 +608,10 @@ int gui_run(const gui_options *opt)
     app_free(a);
     if (ttf_up)
         TTF_Quit();
-    if (sdl_up)
+    if (sdl_up) {
+        unhook_signals();
         SDL_Quit();
+    }
     free(a);
     return code;
 }

@@ -405,11 +405,13 @@ static void draw_train(gui_app *a)
     }
     y += sc(a, 20);
     if (st->heldout_acc >= 0.0f)
-        snprintf(buf, sizeof buf, "held-out %.2f%%", (double)st->heldout_acc * 100.0);
+        snprintf(buf, sizeof buf, "held-out %.2f%% (%zu MNIST test)", (double)st->heldout_acc * 100.0,
+                 st->heldout_n);
     else if (st->user_acc >= 0.0f)
-        snprintf(buf, sizeof buf, "your drawings %.0f%% right", (double)st->user_acc * 100.0);
+        snprintf(buf, sizeof buf, "%.0f%% of your drawings (trained on)",
+                 (double)st->user_acc * 100.0);
     else
-        snprintf(buf, sizeof buf, "accuracy after each epoch");
+        snprintf(buf, sizeof buf, "not measured yet (after an epoch)");
     text(a, GUI_FONT_SMALL, st->heldout_acc >= 0.0f || st->user_acc >= 0.0f ? COL_ACCENT : COL_DIM,
          buf, x, y, AL_LEFT, 1);
     snprintf(buf, sizeof buf, "%zu correction%s", st->user_total, st->user_total == 1 ? "" : "s");

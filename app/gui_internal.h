@@ -140,6 +140,9 @@ void gui_train_toggle(gui_app *a, int from_scratch);
 void gui_train_stop(gui_app *a, int discard);
 /* Ctrl+S: saves the current model to <user data dir>/BG_USER_MODEL_NAME. */
 void gui_train_save_model(gui_app *a);
+/* Ctrl+R (DP_ACT_SHIPPED): stops a run (dropping its snapshot) and loads
+ * the shipped model; the status line says so. */
+void gui_train_shipped(gui_app *a);
 
 /* -------------------------------------------------------- gui_draw.c */
 

@@ -27,8 +27,11 @@
  *   expect-top D|none|unsure            the prediction shown
  *   expect-strokes N | expect-model NAME | expect-help 0|1 | expect-compare 0|1
  *   expect-training 0|1 | expect-corrections N
+ *   expect-message TEXT                 the status line contains TEXT
  *   screenshot PATH                     the next frame as BMP
- *   quit                                push SDL_QUIT (also implied at the end)
+ *   quit                                push SDL_QUIT, as the close button does
+ *                                       (the end of the script pushes two,
+ *                                       answering an unsaved model's question)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -46,7 +49,7 @@ typedef enum {
     OP_KEY, OP_DROP, OP_RESIZE, OP_WAIT, OP_PRINT, OP_EXPECT_TOP, OP_EXPECT_STROKES,
     OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT,
     OP_WAIT_MS, OP_WAIT_VERSION, OP_WAIT_TRAINING, OP_SCRIBBLE, OP_EXPECT_TRAINING,
-    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED
+    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED, OP_EXPECT_MESSAGE
 } op_kind;
 
 typedef struct {
@@ -78,6 +81,7 @@ static const op_def OPS[] = {
     {"scribble", OP_SCRIBBLE, 1},
     {"expect-training", OP_EXPECT_TRAINING, 1},
     {"expect-corrections", OP_EXPECT_CORRECTIONS, 1},
+    {"expect-message", OP_EXPECT_MESSAGE, -1},
 };
 
 typedef struct {
@@ -345,13 +349,13 @@ static void print_state(const gui_app *a)
     }
     const bg_status *t = &a->train;
     printf("frame=%llu top=%s conf=%.4f unsure=%d title=\"%s\" strokes=%zu help=%d compare=%d "
-           "raw_top=%d model=\"%s\" size=%dx%d canvas=%d ms=%u training=%d version=%u "
+           "raw_top=%d model=\"%s\" acc=\"%s\" size=%dx%d canvas=%d ms=%u training=%d version=%u "
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
            "stop_ms=%.1f y=%s msg=\"%s\"\n",
            (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
-           a->lay.out_w, a->lay.out_h, a->lay.canvas.w, (unsigned)SDL_GetTicks(), a->training,
+           a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w, (unsigned)SDL_GetTicks(), a->training,
            a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
            (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, a->st.message);
     fflush(stdout);
@@ -502,9 +506,12 @@ void gui_script_step(gui_app *a)
         return;
     if (s->next >= s->n) {
         if (!s->quit_sent) {
+            /* The end of a script closes the window for good: twice, so
+             * an unsaved model's question (the first) is answered. */
             SDL_Event e;
             memset(&e, 0, sizeof e);
             e.type = SDL_QUIT;
+            push(a, &e);
             push(a, &e);
             s->quit_sent = 1;
         }
@@ -563,6 +570,10 @@ void gui_script_step(gui_app *a)
     case OP_PRINT:
         print_state(a);
         break;
+    case OP_EXPECT_MESSAGE:
+        if (!strstr(a->st.message, c->arg))
+            fail(a, c, "expect-message", c->arg, a->st.message[0] ? a->st.message : "(none)");
+        break;
     case OP_EXPECT_TOP:
         expect_top(a, c);
         break;
@@ -588,9 +599,8 @@ void gui_script_step(gui_app *a)
     case OP_QUIT: {
         SDL_Event e;
         memset(&e, 0, sizeof e);
-        e.type = SDL_QUIT;
+        e.type = SDL_QUIT; /* as a person closing it: may ask first */
         push(a, &e);
-        s->quit_sent = 1;
         break;
     }
     }
