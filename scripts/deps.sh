@@ -11,6 +11,7 @@ pkgs=(
   zlib1g-dev libcjson-dev                   # .gz datasets, model header
   libopenblas-dev                           # the optional blas kernel path (-DDIGITPAD_BLAS=ON)
   xvfb xauth imagemagick                    # GUI tests and screenshots
+  x11-utils                                 # xprop, xwininfo: the GUI test reads the X title
   python3 curl ca-certificates              # scripts (fetch, checks)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)

@@ -280,6 +280,43 @@ if command -v xvfb-run > /dev/null 2>&1 && timeout 30 xvfb-run -a true > /dev/nu
     # allocations until exit that LeakSanitizer would pin on us.
     run xvfb SDL_VIDEODRIVER=x11 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
     BIN=$BIN_REAL
+
+    # The live title as a desktop reads it (issue 14): both WM_NAME and
+    # _NET_WM_NAME (what GNOME, KDE and Xfce show) carry the em dash and the
+    # digit, in UTF-8, also when started in the C locale.
+    if command -v xprop > /dev/null 2>&1 && command -v xwininfo > /dev/null 2>&1; then
+        { one; echo "print"; echo "wait-ms 4000"; } > "$TMP/title.txt"
+        cat > "$TMP/title.sh" << 'EOS'
+#!/bin/sh
+# title.sh BIN MODEL SCRIPT OUT: runs the window, reads its title properties
+"$1" --model "$2" --script "$3" > "$4" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 300 ] && ! grep -q '^frame=' "$4"; do sleep 0.05; i=$((i + 1)); done
+# the X tools read UTF-8 whatever locale the window was started in
+export LC_ALL=C.UTF-8
+id=$(xwininfo -root -tree | sed -n 's/^ *\(0x[0-9a-f]*\) "digitpad.*/\1/p' | head -1)
+echo "window: ${id:-none}"
+[ -n "$id" ] && xprop -id "$id" WM_NAME _NET_WM_NAME
+wait $pid
+EOS
+        chmod +x "$TMP/title.sh"
+        for loc in C.UTF-8 C; do
+            env LC_ALL=$loc SDL_VIDEODRIVER=x11 DIGITPAD_HOME="$TMP/home-title" \
+                ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout 60 \
+                xvfb-run -a -s "-screen 0 1280x1024x24" "$TMP/title.sh" "$BIN" "$MODEL" \
+                "$TMP/title.txt" "$TMP/out-title-$loc.txt" > "$TMP/xprop-$loc.txt" 2>&1
+            sed "s/^/[title, LC_ALL=$loc] /" "$TMP/xprop-$loc.txt"
+            check "title (LC_ALL=$loc): WM_NAME is the UTF-8 title with the digit" \
+                grep -qE '^WM_NAME\((UTF8_STRING|UTF-8|COMPOUND_TEXT|STRING)\) = "digitpad — 1 \([0-9]+%\)"$' \
+                "$TMP/xprop-$loc.txt"
+            check "title (LC_ALL=$loc): _NET_WM_NAME is the UTF-8 title with the digit" \
+                grep -qE '^_NET_WM_NAME\(UTF8_STRING\) = "digitpad — 1 \([0-9]+%\)"$' \
+                "$TMP/xprop-$loc.txt"
+        done
+    else
+        echo "SKIPPED-PART: no xprop/xwininfo (package x11-utils): the X title is not read"
+    fi
 else
     echo "note: no working xvfb-run, ran under the dummy driver only"
 fi
