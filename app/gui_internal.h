@@ -92,6 +92,7 @@ typedef struct gui_app {
     /* UI state. */
     int help;
     char title[128];
+    char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
     int quit, exit_code;
     double quit_t;                     /* seconds (perf counter) when quit was seen */
     /* Set by parts that change without input (a training progress panel):

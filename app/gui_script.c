@@ -348,16 +348,29 @@ static void print_state(const gui_app *a)
                                      (double)p->y[i]);
     }
     const bg_status *t = &a->train;
+    /* The status line as drawn, its lines joined by " | ". */
+    char shown[sizeof a->status_shown * 2];
+    size_t k = 0;
+    for (const char *q = a->status_shown; *q && k + 4 < sizeof shown; q++) {
+        if (*q == '\n') {
+            memcpy(shown + k, " | ", 3);
+            k += 3;
+        } else {
+            shown[k++] = *q;
+        }
+    }
+    shown[k] = '\0';
     printf("frame=%llu top=%s conf=%.4f unsure=%d title=\"%s\" strokes=%zu help=%d compare=%d "
            "raw_top=%d model=\"%s\" acc=\"%s\" size=%dx%d canvas=%d ms=%u training=%d version=%u "
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
-           "stop_ms=%.1f y=%s msg=\"%s\"\n",
+           "stop_ms=%.1f y=%s status=\"%s\" msg=\"%s\"\n",
            (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
            a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w, (unsigned)SDL_GetTicks(), a->training,
            a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
-           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, a->st.message);
+           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, shown,
+           a->st.message);
     fflush(stdout);
 }
 

@@ -248,6 +248,45 @@ check "big corrections: the oversized drawings left out, and said so" \
     grep -q 'corrections=600 .*msg="600 labelled drawings of yours; 40 drawings over 20000 points and 0 past the first 20000 left out"' \
     "$TMP/out-big.txt"
 
+# The status line (issue 14): at the minimum size a long message is broken
+# or shortened at spaces, never mid-word; information expires after about
+# 5 s, an error stays until the next action.
+{
+    echo "resize 480 320"
+    echo "wait-frames 3"
+    echo "drop $TMP/bad.safetensors"
+    echo "wait-frames 2"
+    echo "print"                     # 1: a long error, shortened at a space
+    echo "wait-ms 5600"
+    echo "print"                     # 2: the error is still there
+    echo "key p"
+    echo "wait-frames 2"
+    echo "print"                     # 3: gone at the next action; "Comparison: ..." instead
+    echo "wait-ms 5600"
+    echo "print"                     # 4: information expired
+} > "$TMP/status.txt"
+SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-status" timeout 60 "$BIN" --model "$MODEL" \
+    --script "$TMP/status.txt" > "$TMP/out-status.txt" 2>&1
+rc=$?
+sed 's/^/[status] /' "$TMP/out-status.txt" | sed 's/ y=[^ ]* / /'
+check "status: exit 0 (got $rc)" test "$rc" -eq 0
+st() { grep '^frame=' "$TMP/out-status.txt" | sed -n "$1p"; }
+shown=$(st 1 | sed -n 's/.* status="\(.*\)" msg=".*/\1/p')
+msg=$(st 1 | sed -n 's/.* msg="\(.*\)"$/\1/p')
+echo "status line drawn at 480x320: [$shown]"
+check "status: the long error is shortened, ending in an ellipsis" \
+    bash -c "[[ '$shown' == *… ]] && [ ${#shown} -lt ${#msg} ]"
+# Every word drawn is a whole word of the message.
+whole=1
+for w in $(printf '%s' "${shown%…}" | sed 's/ | / /g'); do
+    case " $msg " in *" $w "*) ;; *) whole=0; echo "cut word: $w" ;; esac
+done
+check "status: only whole words of the message are drawn" test "$whole" -eq 1
+check "status: an error stays past 5 s" bash -c "grep -q 'msg=\"Could not load model' <<< '$(st 2)'"
+check "status: the next action clears it" bash -c "grep -q 'msg=\"Comparison: raw canvas' <<< '$(st 3)'"
+check "status: information expires after about 5 s" \
+    bash -c "grep -q 'status=\"\" msg=\"\"$' <<< '$(st 4)'"
+
 # A missing font: fontconfig's DejaVu Sans (or any sans) with a note; none
 # at all (an empty fontconfig setup): exit 2 with a message.
 if command -v fc-match > /dev/null 2>&1 && fc-match -f '%{file}' sans > /dev/null 2>&1; then
