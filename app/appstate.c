@@ -26,6 +26,8 @@ typedef struct app_edit {
     int kind;
 } app_edit;
 
+static int push_edit(app_state *s, int kind);
+
 static void edits_free(app_edit *e, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -344,6 +346,16 @@ int app_update(app_state *s, int side)
         /* The raw view depends on the on-screen canvas size. */
         s->drawing_changed = 1;
     }
+    if (s->canvas_changed && s->image_mode) {
+        /* The dropped image's 28×28 input, nearest-neighbour. */
+        for (int y = 0; y < side; y++)
+            for (int x = 0; x < side; x++)
+                s->canvas_pix[(size_t)y * side + x] =
+                    s->input[(y * INK_SIDE / side) * INK_SIDE + x * INK_SIDE / side];
+        s->canvas_changed = 0;
+        s->dirty = 1;
+        changed |= 1;
+    }
     if (s->canvas_changed) {
         ink_render(&s->drawing, s->canvas_pix, side, side, ink_default_brush());
         s->canvas_changed = 0;
@@ -355,6 +367,13 @@ int app_update(app_state *s, int side)
     s->drawing_changed = 0;
     s->dirty = 1;
     changed |= 2;
+    if (s->image_mode) {
+        predict(s, s->input, &s->pred);
+        memcpy(s->raw, s->input, sizeof s->raw);
+        if (s->compare)
+            predict(s, s->raw, &s->raw_pred);
+        return changed;
+    }
     /* ink_preprocess renders at INK_CANVAS_PX with ink_brush_for(drawing)
      * and normalises; when that is the canvas's own size and brush, the
      * pixels are already here, so the same function of the same pixels
@@ -386,8 +405,28 @@ int app_update(app_state *s, int side)
 
 /* ---------------------------------------------------------- drawing edits */
 
+int app_show_image(app_state *s, const float *pix, int w, int h, const char *name)
+{
+    float x[INK_INPUT_SIZE];
+    if (ink_normalize(pix, w, h, x) <= 0) {
+        app_message(s, 1, "%s: no ink found in the image", name);
+        return -1;
+    }
+    if (s->drawing.n > 0) {
+        push_edit(s, EDIT_CLEAR);
+        ink_drawing_clear(&s->drawing);
+    }
+    app_drawing_edited(s);
+    memcpy(s->input, x, sizeof x);
+    s->image_mode = 1;
+    app_message(s, 0, "%s: classified as the 28\xC3\x97" "28 input shown (as --predict reads it) "
+                "\xC2\xB7 draw to go back to drawing", name);
+    return 0;
+}
+
 void app_drawing_edited(app_state *s)
 {
+    s->image_mode = 0;
     s->correction_label = -1;
     s->correction_id[0] = '\0';
     s->canvas_changed = 1;
@@ -403,8 +442,6 @@ void app_stroke_point(app_state *s, float bx, float by)
     }
     app_drawing_edited(s);
 }
-
-static int push_edit(app_state *s, int kind);
 
 void app_stroke_begin(app_state *s, float bx, float by)
 {
@@ -576,6 +613,7 @@ static int step(app_state *s, dp_corrections *c, app_edit *from, size_t *n_from,
     snprintf(s->correction_id, sizeof s->correction_id, "%s", e->id);
     s->correction_run = e->run;
     (*n_from)--;
+    s->image_mode = 0;
     s->canvas_changed = s->drawing_changed = 1;
     s->dirty = 1;
     const char *verb = undoing ? "Undid" : "Redid";

@@ -44,6 +44,7 @@ typedef struct app_state {
     char model_acc[96];           /* app_model_accuracy */
     float threshold;
 
+    int image_mode;               /* a dropped image is shown: input came from it */
     int label;                    /* last digit key, -1 for '?' */
     int correction_label;         /* this drawing is stored with it (-1: not) */
     char correction_id[DP_CORR_ID_LEN]; /* ... under this id */
@@ -122,6 +123,13 @@ int app_load_model_file(app_state *s, const char *path);
  * date with the strokes.  Returns bit 1 if the canvas pixels changed, bit 2
  * if the input or predictions did; 0 when nothing needed doing. */
 int app_update(app_state *s, int side);
+
+/* A dropped image (w×h floats, ink high: ink_image_load / ink_image_polarity)
+ * becomes the network input through ink_normalize, as --predict does, and
+ * is predicted; the canvas shows that 28×28 input until the next stroke.
+ * The drawing is cleared (undoable).  0, or -1 when the image has no ink
+ * (message says so, nothing changed). */
+int app_show_image(app_state *s, const float *pix, int w, int h, const char *name);
 
 /* The window title for the current prediction ("digitpad — 7 (98%)"). */
 void app_title(const app_state *s, char *buf, size_t len);

@@ -12,6 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <SDL_image.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "args.h"
 #include "gui_internal.h"
 #include "keys.h"
@@ -305,6 +310,88 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
     }
 }
 
+/* A PNG, JPEG or other image SDL_image reads, as w×h grey floats with ink
+ * high (the polarity rule of ink_image_load, which reads PGM and BMP for
+ * --predict).  Transparent pixels count as paper.  NULL if it is no image
+ * SDL_image knows. */
+static float *load_sdl_image(const char *path, int *w, int *h)
+{
+    SDL_Surface *img = IMG_Load(path);
+    if (!img)
+        return NULL;
+    SDL_Surface *rgba = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_RGBA32, 0);
+    SDL_FreeSurface(img);
+    if (!rgba)
+        return NULL;
+    float *pix = NULL;
+    size_t n = (size_t)rgba->w * (size_t)rgba->h;
+    if (rgba->w > 0 && rgba->h > 0 && n <= ((size_t)64 << 20) && SDL_LockSurface(rgba) == 0) {
+        pix = malloc(n * sizeof *pix);
+        for (int y = 0; pix && y < rgba->h; y++) {
+            const Uint8 *row = (const Uint8 *)rgba->pixels + (size_t)y * (size_t)rgba->pitch;
+            for (int x = 0; x < rgba->w; x++) {
+                const Uint8 *p = row + 4 * x;
+                float luma = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+                float alpha = p[3] / 255.0f;
+                pix[(size_t)y * rgba->w + x] = alpha * luma + (1.0f - alpha);
+            }
+        }
+        SDL_UnlockSurface(rgba);
+    }
+    *w = rgba->w;
+    *h = rgba->h;
+    SDL_FreeSurface(rgba);
+    if (pix)
+        ink_image_polarity(pix, *w, *h);
+    return pix;
+}
+
+/* A model file: named .safetensors, or its header (8-byte length, then
+ * JSON) starts like one. */
+static int looks_like_model(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 12 && strcmp(path + n - 12, ".safetensors") == 0)
+        return 1;
+    unsigned char head[9];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    ssize_t got = read(fd, head, sizeof head);
+    close(fd);
+    return got == (ssize_t)sizeof head && head[8] == '{';
+}
+
+/* A dropped file: a model is loaded, an image (PGM and BMP as --predict
+ * reads them, PNG, JPEG and the rest through SDL_image) is classified,
+ * anything else is named as neither.  Folders, FIFOs and devices go to the
+ * model loader, which says what they are without opening them. */
+static void on_drop(gui_app *a, const char *path)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || looks_like_model(path)) {
+        /* The run's next snapshot would replace the dropped model. */
+        if (a->training)
+            gui_train_stop(a, 1);
+        app_load_model_file(&a->st, path);
+        return;
+    }
+    char err[512];
+    float *pix = NULL;
+    int w = 0, h = 0;
+    if (ink_image_load(path, &pix, &w, &h, err, sizeof err) != 0)
+        pix = load_sdl_image(path, &w, &h);
+    if (!pix) {
+        app_message(&a->st, 1, "Not a model or image: %s", base);
+        return;
+    }
+    app_show_image(&a->st, pix, w, h, base);
+    free(pix);
+    a->ptr_mode = GUI_PTR_NONE;
+}
+
 static void on_event(gui_app *a, SDL_Event *e)
 {
     switch (e->type) {
@@ -329,17 +416,14 @@ static void on_event(gui_app *a, SDL_Event *e)
     case SDL_DROPFILE:
         if (e->drop.file) {
             app_user_action(&a->st);
-            /* The run's next snapshot would replace the dropped model. */
-            if (a->training)
-                gui_train_stop(a, 1);
-            app_load_model_file(&a->st, e->drop.file);
+            on_drop(a, e->drop.file);
             SDL_free(e->drop.file);
         }
         break;
     case SDL_DROPTEXT:
         /* Dropped text is not a model; SDL still hands us the string. */
         SDL_free(e->drop.file);
-        app_message(&a->st, 0, "Drop a model file (.safetensors) to load it");
+        app_message(&a->st, 0, "Drop a model (.safetensors) or an image file here");
         break;
     case SDL_WINDOWEVENT:
         /* Any window change (size, exposure, focus) may need a redraw. */

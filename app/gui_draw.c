@@ -141,7 +141,7 @@ static void draw_canvas(gui_app *a)
         SDL_RenderCopy(a->paint.ren, a->canvas_tex, NULL, &c);
     else
         fill_rect(a, c, COL_PAPER);
-    if (a->st.drawing.n == 0) {
+    if (a->st.drawing.n == 0 && !a->st.image_mode) {
         text(a, GUI_FONT_TITLE, COL_FAINT, "Draw a digit here", c.x + c.w / 2, c.y + c.h / 2,
              AL_CENTER, 1);
         text(a, GUI_FONT_SMALL, COL_FAINT,

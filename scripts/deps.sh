@@ -7,6 +7,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config          # compiler and build
   libsdl2-dev libsdl2-ttf-dev               # the window and its text
+  libsdl2-image-dev                         # PNG and JPEG images dropped on the window
   libfontconfig-dev                         # a fallback font without the bundled one
   zlib1g-dev libcjson-dev                   # .gz datasets, model header
   libopenblas-dev                           # the optional blas kernel path (-DDIGITPAD_BLAS=ON)

@@ -81,7 +81,7 @@ static void test_keys(void)
     /* Every binding is on a help row, and the rows read as before. */
     dp_help_row rows[32];
     size_t r = dp_help_rows(rows, 32);
-    CHECK(r == 16);
+    CHECK(r == 17);
     int found_undo = 0, found_clear = 0, found_help = 0, found_digit = 0;
     for (size_t i = 0; i < r && i < 32; i++) {
         found_undo |= strcmp(rows[i].keys, "Ctrl+Z  or  U") == 0;
@@ -98,7 +98,7 @@ static void test_keys(void)
             listed |= strstr(rows[k].keys, name) != NULL && strcmp(rows[k].help, t[i].help) == 0;
         CHECK(listed);
     }
-    CHECK(dp_help_rows(rows, 3) == 16); /* counts past max, fills only 3 */
+    CHECK(dp_help_rows(rows, 3) == 17); /* counts past max, fills only 3 */
 }
 
 /* ---------------------------------------------------------------- layout */
@@ -254,6 +254,25 @@ static void test_state(const char *dir)
     CHECK(s.pred.unsure == (s.pred.conf < s.threshold));
     app_title(&s, title, sizeof title);
     CHECK(strncmp(title, "digitpad \xE2\x80\x94 ", 12) == 0);
+    /* A dropped image: its normalised input is predicted and shown on the
+     * canvas; an empty one is refused; the next stroke ends it. */
+    {
+        float img[40 * 40] = {0};
+        CHECK(app_show_image(&s, img, 40, 40, "blank.png") == -1);
+        CHECK(s.message_error && strcmp(s.message, "blank.png: no ink found in the image") == 0);
+        for (int y = 5; y < 35; y++)
+            img[y * 40 + 20] = img[y * 40 + 21] = 1.0f;
+        size_t strokes = s.drawing.n;
+        CHECK(app_show_image(&s, img, 40, 40, "bar.png") == 0 && s.image_mode);
+        CHECK(s.drawing.n == 0);
+        float want[INK_INPUT_SIZE];
+        CHECK(ink_normalize(img, 40, 40, want) == 1);
+        CHECK((app_update(&s, 280) & 3) == 3);
+        CHECK(memcmp(s.input, want, sizeof want) == 0 && s.pred.valid);
+        CHECK(s.canvas_pix[140 * 280 + 140] == want[14 * 28 + 14]);
+        app_undo(&s, NULL); /* the drawing it replaced comes back */
+        CHECK(!s.image_mode && s.drawing.n == strokes);
+    }
     /* A file that is no model keeps the old one. */
     char bad[1024];
     snprintf(bad, sizeof bad, "%s/bad.safetensors", dir);

@@ -248,6 +248,59 @@ check "big corrections: the oversized drawings left out, and said so" \
     grep -q 'corrections=600 .*msg="600 labelled drawings of yours; 40 drawings over 20000 points and 0 past the first 20000 left out"' \
     "$TMP/out-big.txt"
 
+# `digitpad FILE.safetensors` opens the window with that model; a dropped
+# PNG or JPEG (SDL_image) is classified through the same preprocessing as
+# --predict (the same figure as --predict on the same pixels as a PGM); a
+# dropped file that is neither says so by name.
+if command -v convert > /dev/null 2>&1; then
+    convert -size 280x280 xc:white -stroke black -strokewidth 26 -draw "line 140,40 150,240" \
+        "$TMP/one.png"
+    # A cross: no digit, so the figure is not saturated and a different
+    # preprocessing would show in its fourth decimal.
+    convert -size 280x280 xc:white -stroke black -strokewidth 26 \
+        -draw "line 140,40 150,240 line 100,140 200,140" "$TMP/cross.png"
+    convert "$TMP/cross.png" "$TMP/cross.pgm"
+    convert -size 200x260 xc:white -fill none -stroke black -strokewidth 22 \
+        -draw "ellipse 100,130 55,95 0,360" -quality 90 "$TMP/zero.jpg"
+    printf 'shopping list\n' > "$TMP/notes.txt"
+    {
+        echo "wait-frames 2"
+        echo "expect-model other.safetensors"
+        echo "drop $TMP/one.png"
+        echo "wait-frames 2"
+        echo "expect-top 1"
+        echo "expect-message one.png: classified as the 28×28 input shown"
+        echo "drop $TMP/cross.png"
+        echo "wait-frames 2"
+        echo "print"
+        echo "drop $TMP/zero.jpg"
+        echo "wait-frames 2"
+        echo "expect-top 0"
+        echo "drop $TMP/notes.txt"
+        echo "expect-message Not a model or image: notes.txt"
+        echo "expect-top 0"
+        echo "# drawing goes back to strokes"
+        one
+        echo "expect-top 1"
+        echo "expect-strokes 1"
+    } > "$TMP/images.txt"
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-images" timeout 60 "$BIN" \
+        "$TMP/other.safetensors" --script "$TMP/images.txt" > "$TMP/out-images.txt" 2>&1
+    rc=$?
+    sed 's/^/[images] /' "$TMP/out-images.txt" | sed 's/ y=[^ ]* / /'
+    check "images: exit 0 (got $rc)" test "$rc" -eq 0
+    check "images: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-images.txt'"
+    win=$(sed -n 's/^frame=.* top=\([0-9]\) conf=\([0-9.]*\) .*msg="cross.png: classified.*/\1 \2/p' \
+          "$TMP/out-images.txt")
+    cli=$("$BIN" --predict "$TMP/cross.pgm" --model "$TMP/other.safetensors" 2> /dev/null |
+          awk '$1 ~ /cross.pgm$/ { print ($2 == "?" ? substr($5, 1, 1) : $2), $3 }')
+    echo "dropped PNG: window reads ${win:-?}, --predict on the same pixels as PGM ${cli:-?}"
+    check "images: the window reads the PNG as --predict reads the PGM ($win vs $cli)" \
+        test -n "$win" -a "$win" = "$cli"
+else
+    echo "SKIPPED-PART: no ImageMagick convert to write the test images"
+fi
+
 # The status line (issue 14): at the minimum size a long message is broken
 # or shortened at spaces, never mid-word; information expires after about
 # 5 s, an error stays until the next action.
