@@ -503,8 +503,8 @@ int bg_has_mnist(bg_trainer *bg, char *dir, size_t dirlen)
 {
     if (dir && dirlen)
         snprintf(dir, dirlen, "%s", bg->mnist_dir);
-    /* mnist_state is the worker's, but it only ever runs while no run is
-     * being started, and a stale read just means looking at the files. */
+    /* The files, not the worker's mnist_state: that belongs to the worker
+     * thread, and the files are what its next load will read. */
     return bg->cfg.train_data != NULL || dp_mnist_present(bg->mnist_dir);
 }
 
