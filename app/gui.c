@@ -148,29 +148,30 @@ static void request_quit(gui_app *a, int forced)
     a->quit_t = now_s();
 }
 
-static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
+/* What a key (keys.h) or an on-screen button (buttons.h) does; digit is
+ * the label of DP_ACT_CORRECTION. */
+static void do_action(gui_app *a, dp_action action, int digit)
 {
-    int digit;
-    int key = map_key(k->keysym.sym, &digit);
-    const dp_binding *b = dp_key_lookup(key, (k->keysym.mod & KMOD_CTRL) != 0,
-                                        (k->keysym.mod & KMOD_SHIFT) != 0, k->repeat);
     a->st.dirty = 1;
-    if (!b)
-        return;
     app_user_action(&a->st);
-    switch (b->action) {
+    switch (action) {
     case DP_ACT_ESCAPE:
         if (a->help)
             a->help = 0;
+        else if (a->picker)
+            a->picker = 0;
         else
             request_quit(a, 0);
+        break;
+    case DP_ACT_LABEL:
+        a->picker = !a->picker;
         break;
     case DP_ACT_HELP:
         a->help = !a->help;
         break;
     case DP_ACT_UNDO:
     case DP_ACT_REDO:
-        (b->action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
+        (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
         a->ptr_mode = GUI_PTR_NONE;
         break;
     case DP_ACT_SHIPPED:
@@ -184,6 +185,7 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
         app_toggle_compare(&a->st);
         break;
     case DP_ACT_CORRECTION:
+        a->picker = 0;
         a->st.label = digit;
         app_store_correction(&a->st, a->corr, digit, a->training, a->corr_why);
         break;
@@ -192,7 +194,7 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
         break;
     case DP_ACT_TRAIN:
     case DP_ACT_TRAIN_SCRATCH:
-        gui_train_toggle(a, b->action == DP_ACT_TRAIN_SCRATCH);
+        gui_train_toggle(a, action == DP_ACT_TRAIN_SCRATCH);
         break;
     case DP_ACT_PANEL:
         a->show_train = !a->show_train;
@@ -208,14 +210,88 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
     }
 }
 
+static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
+{
+    int digit;
+    int key = map_key(k->keysym.sym, &digit);
+    const dp_binding *b = dp_key_lookup(key, (k->keysym.mod & KMOD_CTRL) != 0,
+                                        (k->keysym.mod & KMOD_SHIFT) != 0, k->repeat);
+    a->st.dirty = 1;
+    if (b)
+        do_action(a, b->action, digit);
+}
+
+/* The id of the on-screen button at drawable pixel (px, py), -1 if none;
+ * *out gets it. */
+static int button_at(gui_app *a, float px, float py, gui_button *out)
+{
+    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
+    /* The picker lies over the bars: its buttons first. */
+    for (size_t i = n; i-- > 0;)
+        if (dp_rect_contains(b[i].r, px, py)) {
+            *out = b[i];
+            return b[i].id;
+        }
+    return -1;
+}
+
+/* A press on a button arms it; the release on the same button runs it,
+ * as buttons do everywhere (sliding off cancels).  1 if the press was on
+ * a button. */
+static int button_press(gui_app *a, float px, float py)
+{
+    gui_button b;
+    a->pressed = button_at(a, px, py, &b);
+    if (a->pressed >= 0)
+        a->st.dirty = 1;
+    return a->pressed >= 0;
+}
+
+static void button_release(gui_app *a, float px, float py)
+{
+    gui_button b;
+    int id = button_at(a, px, py, &b);
+    int was = a->pressed;
+    a->pressed = -1;
+    a->st.dirty = 1;
+    if (id < 0 || id != was)
+        return;
+    if (b.b->action == DP_ACT_NONE) /* the picker's Cancel */
+        a->picker = 0;
+    else
+        do_action(a, b.b->action, b.b->digit);
+}
+
+/* The pen at drawable pixel (px, py): begin starts a drawing gesture
+ * (anywhere: a pen entering from the margin counts), later calls move it.
+ * Only what lies on the canvas is drawn: the segment from the last point
+ * is clipped to the canvas, a stroke ends where the pen leaves and a new
+ * one starts where it comes back, at the edge. */
 static void stroke_px(gui_app *a, float px, float py, int begin)
 {
     float bx, by;
-    dp_layout_to_box(&a->lay, px, py, &bx, &by);
-    if (begin)
-        app_stroke_begin(&a->st, bx, by);
-    else
-        app_stroke_point(&a->st, bx, by);
+    dp_layout_to_box_raw(&a->lay, px, py, &bx, &by);
+    if (begin) {
+        a->pen_in = 0;
+        a->pen_bx = bx;
+        a->pen_by = by;
+    }
+    float x0 = a->pen_bx, y0 = a->pen_by, x1 = bx, y1 = by;
+    a->pen_bx = bx;
+    a->pen_by = by;
+    if (!dp_clip_segment(&x0, &y0, &x1, &y1)) {
+        a->pen_in = 0;
+        return;
+    }
+    if (!a->pen_in) {
+        app_stroke_begin(&a->st, x0, y0);
+        a->pen_in = 1;
+    }
+    if (x1 != x0 || y1 != y0)
+        app_stroke_point(&a->st, x1, y1);
+    /* Cut at the far end: the pen left the canvas there. */
+    a->pen_in = dp_layout_in_canvas(&a->lay, px, py);
 }
 
 static void erase_px(gui_app *a, float px, float py)
@@ -238,6 +314,10 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
     a->cursor_y = py;
     a->st.dirty = 1;
     if (b->type == SDL_MOUSEBUTTONUP) {
+        if (b->button == SDL_BUTTON_LEFT && a->pressed >= 0) {
+            button_release(a, px, py);
+            return;
+        }
         if ((b->button == SDL_BUTTON_LEFT && a->ptr_mode == GUI_PTR_DRAW) ||
             (b->button == SDL_BUTTON_RIGHT && a->ptr_mode == GUI_PTR_ERASE)) {
             if (a->ptr_mode == GUI_PTR_DRAW)
@@ -251,12 +331,16 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
         return;
     }
     app_user_action(&a->st);
-    if (a->ptr_mode != GUI_PTR_NONE || a->finger_down || !dp_layout_in_canvas(&a->lay, px, py))
+    if (a->ptr_mode != GUI_PTR_NONE || a->finger_down)
         return;
+    if (b->button == SDL_BUTTON_LEFT && button_press(a, px, py))
+        return;
+    /* Drawing may start off the canvas (the stroke begins where the pen
+     * enters it); erasing only on it. */
     if (b->button == SDL_BUTTON_LEFT) {
         a->ptr_mode = GUI_PTR_DRAW;
         stroke_px(a, px, py, 1);
-    } else if (b->button == SDL_BUTTON_RIGHT) {
+    } else if (b->button == SDL_BUTTON_RIGHT && dp_layout_in_canvas(&a->lay, px, py)) {
         a->ptr_mode = GUI_PTR_ERASE;
         erase_px(a, px, py);
     }
@@ -289,20 +373,28 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
             a->st.dirty = 1;
             return;
         }
-        if (a->finger_down || a->ptr_mode != GUI_PTR_NONE || !dp_layout_in_canvas(&a->lay, px, py))
+        if (a->finger_down || a->ptr_mode != GUI_PTR_NONE)
             return;
         a->finger_down = 1;
         a->finger = f->fingerId;
-        stroke_px(a, px, py, 1);
+        /* A tap on a button, else the finger draws (from wherever it
+         * lands, as the mouse does). */
+        a->finger_button = button_press(a, px, py);
+        if (!a->finger_button)
+            stroke_px(a, px, py, 1);
         break;
     case SDL_FINGERMOTION:
-        if (a->finger_down && f->fingerId == a->finger)
+        if (a->finger_down && f->fingerId == a->finger && !a->finger_button)
             stroke_px(a, px, py, 0);
         break;
     case SDL_FINGERUP:
         if (a->finger_down && f->fingerId == a->finger) {
-            stroke_px(a, px, py, 0);
+            if (a->finger_button)
+                button_release(a, px, py);
+            else
+                stroke_px(a, px, py, 0);
             a->finger_down = 0;
+            a->finger_button = 0;
         }
         break;
     default:
@@ -584,6 +676,7 @@ static int model_failed(gui_app *a, int sdl_up, const char *msg)
 static void app_free(gui_app *a)
 {
     gui_fonts_free(&a->paint); /* and the text textures made with them */
+    gui_rec_free(&a->paint);
     if (a->canvas_tex)
         SDL_DestroyTexture(a->canvas_tex);
     if (a->input_tex)
@@ -608,6 +701,8 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
     nn_model *m = NULL;
     if (a->opt->script_path && !(a->script = gui_script_load(a->opt->script_path)))
         return 1;
+    /* Scripts may check the layout of what was drawn (gui_rec_check). */
+    a->paint.recording = a->script != NULL;
     /* --model is read before anything opens, so a bad file never leaves
      * an empty window behind. */
     if (a->opt->model_path && !(m = nn_model_load(a->opt->model_path, &e))) {
@@ -672,6 +767,7 @@ int gui_run(const gui_options *opt)
         return 1;
     }
     a->opt = opt;
+    a->pressed = -1;
     app_state_init(&a->st);
     int sdl_up = 0, ttf_up = 0;
     int code = start(a, &sdl_up, &ttf_up);

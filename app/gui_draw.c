@@ -1,11 +1,14 @@
 /* gui_draw.c — what the window shows: canvas, 28×28 previews, the sigmoid
- * bar chart, the training panel, status line and help overlay (listed from
- * the key table, keys.h), placed by layout.h and painted with gui_paint.c.
- * Reads the app state; changes nothing but textures and the layout. */
+ * bar chart, the training panel, the buttons (buttons.h) and their label
+ * picker, status line and help overlay (listed from the key table, keys.h),
+ * placed by layout.h and painted with gui_paint.c.  Every part and text is
+ * recorded for the layout check in script mode (gui_rec_*).  Reads the app
+ * state; changes nothing but textures and the layout. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "buttons.h"
 #include "gui_internal.h"
 #include "keys.h"
 
@@ -44,6 +47,22 @@ static int text(gui_app *a, int font, SDL_Color c, const char *s, int x, int y, 
 static int text_width(gui_app *a, int font, const char *s)
 {
     return gui_text_width(&a->paint, font, s);
+}
+
+/* Draws the first of alts that is at most max_w wide (the later ones are
+ * shorter forms); nothing when none fits.  Returns the width drawn. */
+static int text_fit(gui_app *a, int font, SDL_Color c, const char *const *alts, int n, int x,
+                    int y, int align, int vcenter, int max_w)
+{
+    for (int i = 0; i < n; i++)
+        if (alts[i][0] && text_width(a, font, alts[i]) <= max_w)
+            return text(a, font, c, alts[i], x, y, align, vcenter);
+    return 0;
+}
+
+static int part(gui_app *a, SDL_Rect r, const char *name)
+{
+    return gui_rec_part(&a->paint, r, name);
 }
 
 static void set_color(gui_app *a, SDL_Color c)
@@ -141,12 +160,17 @@ static void draw_canvas(gui_app *a)
         SDL_RenderCopy(a->paint.ren, a->canvas_tex, NULL, &c);
     else
         fill_rect(a, c, COL_PAPER);
+    part(a, c, "canvas");
     if (a->st.drawing.n == 0 && !a->st.image_mode) {
-        text(a, GUI_FONT_TITLE, COL_FAINT, "Draw a digit here", c.x + c.w / 2, c.y + c.h / 2,
-             AL_CENTER, 1);
-        text(a, GUI_FONT_SMALL, COL_FAINT,
-             "left button draws \xC2\xB7 right erases \xC2\xB7 H for help", c.x + c.w / 2,
-             c.y + c.h / 2 + sc(a, 30), AL_CENTER, 1);
+        static const char *const hint[] = {
+            "left button draws \xC2\xB7 right erases \xC2\xB7 H for help",
+            "draw \xC2\xB7 right-click erases \xC2\xB7 H: help", "H for help"};
+        int maxw = c.w - 2 * sc(a, 8);
+        static const char *const title[] = {"Draw a digit here", "Draw a digit"};
+        text_fit(a, GUI_FONT_TITLE, COL_FAINT, title, 2, c.x + c.w / 2, c.y + c.h / 2, AL_CENTER,
+                 1, maxw);
+        text_fit(a, GUI_FONT_SMALL, COL_FAINT, hint, 3, c.x + c.w / 2, c.y + c.h / 2 + sc(a, 30),
+                 AL_CENTER, 1, maxw);
     }
     if (a->ptr_mode == GUI_PTR_ERASE) {
         float r = app_eraser_radius() / INK_BOX * (float)c.w;
@@ -167,6 +191,9 @@ static SDL_Rect draw_preview(gui_app *a, SDL_Texture *t, int cx, int y, int max_
     fill_rect(a, (SDL_Rect){r.x - b, r.y - b, r.w + 2 * b, r.h + 2 * b}, COL_BORDER);
     if (t)
         SDL_RenderCopy(a->paint.ren, t, NULL, &r);
+    int owner = a->paint.rec_owner;
+    part(a, r, "preview");
+    gui_rec_owner(&a->paint, owner);
     if (k >= 4) {
         SDL_Color g = {255, 255, 255, 14};
         set_color(a, g);
@@ -183,37 +210,79 @@ static void fmt_pct(char *buf, size_t n, float v)
     snprintf(buf, n, "%.1f%%", (double)v * 100.0);
 }
 
+/* Below this confidence "best 7 at 0.4%" says nothing: the drawing is
+ * simply no digit the model knows. */
+#define GUI_NOTHING_CLOSE 0.05f
+
+/* The line under an answer, longest form first (text_fit picks one). */
+static int answer_lines(const app_prediction *p, char (*alt)[64])
+{
+    char pct[32];
+    fmt_pct(pct, sizeof pct, p->conf);
+    if (!p->unsure) {
+        snprintf(alt[0], 64, "%s confident", pct);
+        snprintf(alt[1], 64, "%s", pct);
+        return 2;
+    }
+    if (p->conf < GUI_NOTHING_CLOSE) {
+        snprintf(alt[0], 64, "unsure \xE2\x80\x94 not a digit?");
+        snprintf(alt[1], 64, "not a digit?");
+        snprintf(alt[2], 64, "unsure");
+        return 3;
+    }
+    snprintf(alt[0], 64, "unsure \xC2\xB7 best %d at %s", p->top, pct);
+    snprintf(alt[1], 64, "unsure \xC2\xB7 %d at %.0f%%", p->top, (double)p->conf * 100.0);
+    snprintf(alt[2], 64, "unsure");
+    return 3;
+}
+
+/* P: the raw canvas's preview and prediction beside the normalised ones.
+ * The raw answer is red only where it differs from the normalised one. */
+static void draw_compare(gui_app *a, SDL_Rect h, int pad, int cap_y)
+{
+    char buf[96], pct[32];
+    int col_w = (h.w - 3 * pad) / 2;
+    int prev_max = h.h - 2 * pad - sc(a, 24) - sc(a, 34);
+    if (prev_max > col_w)
+        prev_max = col_w;
+    static const char *const caps[2][3] = {{"RAW CANVAS", "RAW", "RAW"},
+                                           {"NORMALISED INPUT", "NORMALISED", "INPUT"}};
+    SDL_Texture *tex[2] = {a->raw_tex, a->input_tex};
+    const app_prediction *pp[2] = {&a->st.raw_pred, &a->st.pred};
+    const app_prediction *raw = pp[0], *norm = pp[1];
+    int differs = raw->valid &&
+                  (!norm->valid || raw->top != norm->top || raw->unsure != norm->unsure);
+    for (int i = 0; i < 2; i++) {
+        int cx = h.x + pad + col_w / 2 + i * (col_w + pad);
+        text_fit(a, GUI_FONT_CAPTION, i == 0 ? COL_RAW : COL_DIM, caps[i], 3, cx, cap_y, AL_CENTER,
+                 0, col_w);
+        SDL_Rect r = draw_preview(a, tex[i], cx, cap_y + sc(a, 24), prev_max);
+        int ty = r.y + r.h + sc(a, 20);
+        if (!pp[i]->valid) {
+            text(a, GUI_FONT_BODY, COL_FAINT, "\xE2\x80\x94", cx, ty, AL_CENTER, 1);
+            continue;
+        }
+        fmt_pct(pct, sizeof pct, pp[i]->conf);
+        snprintf(buf, sizeof buf, "%s%d  %s", pp[i]->unsure ? "? " : "", pp[i]->top, pct);
+        char shorter[16];
+        snprintf(shorter, sizeof shorter, "%s%d", pp[i]->unsure ? "? " : "", pp[i]->top);
+        const char *alts[2] = {buf, shorter};
+        SDL_Color c = pp[i]->unsure ? COL_UNSURE : (i == 0 && differs) ? COL_RAW : COL_ACCENT;
+        text_fit(a, GUI_FONT_TITLE, c, alts, 2, cx, ty, AL_CENTER, 1, col_w);
+    }
+}
+
 static void draw_head(gui_app *a)
 {
     const SDL_Rect h = gui_rect(a->lay.head);
     card(a, h);
+    part(a, h, "head");
     int pad = sc(a, 14), cap_y = h.y + pad;
-    char buf[96], pct[32];
+    char buf[96];
     const app_prediction *p = &a->st.pred;
 
     if (a->st.compare) {
-        /* Two previews, each with the prediction it gets. */
-        int col_w = (h.w - 3 * pad) / 2;
-        int prev_max = h.h - 2 * pad - sc(a, 24) - sc(a, 34);
-        if (prev_max > col_w)
-            prev_max = col_w;
-        const char *caps[2] = {"RAW CANVAS", "NORMALISED INPUT"};
-        SDL_Texture *tex[2] = {a->raw_tex, a->input_tex};
-        const app_prediction *pp[2] = {&a->st.raw_pred, &a->st.pred};
-        for (int i = 0; i < 2; i++) {
-            int cx = h.x + pad + col_w / 2 + i * (col_w + pad);
-            text(a, GUI_FONT_CAPTION, i == 0 ? COL_RAW : COL_DIM, caps[i], cx, cap_y, AL_CENTER, 0);
-            SDL_Rect r = draw_preview(a, tex[i], cx, cap_y + sc(a, 24), prev_max);
-            int ty = r.y + r.h + sc(a, 20);
-            if (!pp[i]->valid) {
-                text(a, GUI_FONT_BODY, COL_FAINT, "\xE2\x80\x94", cx, ty, AL_CENTER, 1);
-                continue;
-            }
-            fmt_pct(pct, sizeof pct, pp[i]->conf);
-            snprintf(buf, sizeof buf, "%s%d  %s", pp[i]->unsure ? "? " : "", pp[i]->top, pct);
-            text(a, GUI_FONT_TITLE, pp[i]->unsure ? COL_UNSURE : i == 0 ? COL_RAW : COL_ACCENT, buf,
-                 cx, ty, AL_CENTER, 1);
-        }
+        draw_compare(a, h, pad, cap_y);
         return;
     }
 
@@ -224,33 +293,38 @@ static void draw_head(gui_app *a)
     int k = prev_max / INK_SIDE;
     int prev_side = (k < 1 ? 1 : k) * INK_SIDE;
     int prev_cx = h.x + h.w - pad - prev_side / 2;
-    text(a, GUI_FONT_CAPTION, COL_DIM, "INPUT 28\xC3\x97" "28", prev_cx, cap_y, AL_CENTER,
-         0);
+    static const char *const in_cap[] = {"INPUT 28\xC3\x97" "28", "INPUT", ""};
+    text_fit(a, GUI_FONT_CAPTION, COL_DIM, in_cap, 3, prev_cx, cap_y, AL_CENTER, 0, prev_side);
     draw_preview(a, a->input_tex, prev_cx, cap_y + sc(a, 24), prev_max);
 
     int left_w = h.w - prev_side - 3 * pad;
     int lx = h.x + pad, lcx = lx + left_w / 2;
-    text(a, GUI_FONT_CAPTION, COL_DIM, "PREDICTION", lcx, cap_y, AL_CENTER, 0);
+    static const char *const pred_cap[] = {"PREDICTION", "ANSWER", ""};
+    text_fit(a, GUI_FONT_CAPTION, COL_DIM, pred_cap, 3, lcx, cap_y, AL_CENTER, 0, left_w);
     int digit_cy = h.y + h.h / 2 + sc(a, 2);
     int sub_y = h.y + h.h - pad - sc(a, 10);
+    /* The huge digit where the card is tall enough for it, between the
+     * caption and the line below (its ink is about 0.75 of the size). */
+    int room = (sub_y - sc(a, 8)) - (cap_y + sc(a, 20));
+    int big = (int)(0.8f * (float)a->paint.font_px[GUI_FONT_HUGE]) <= room ? GUI_FONT_HUGE
+                                                                            : GUI_FONT_TITLE;
     if (!a->st.model) {
-        text(a, GUI_FONT_BODY, COL_DIM, "no model loaded", lcx, digit_cy, AL_CENTER, 1);
+        static const char *const none[] = {"no model loaded", "no model"};
+        text_fit(a, GUI_FONT_BODY, COL_DIM, none, 2, lcx, digit_cy, AL_CENTER, 1, left_w);
     } else if (!p->valid) {
-        text(a, GUI_FONT_BODY, COL_DIM, "waiting for ink", lcx, digit_cy, AL_CENTER, 1);
-    } else if (p->unsure) {
-        text(a, GUI_FONT_HUGE, COL_UNSURE, "?", lcx, digit_cy, AL_CENTER, 1);
-        fmt_pct(pct, sizeof pct, p->conf);
-        snprintf(buf, sizeof buf, "unsure \xC2\xB7 best %d at %s", p->top, pct);
-        text(a, GUI_FONT_SMALL, COL_UNSURE, buf, lcx, sub_y, AL_CENTER, 1);
+        static const char *const wait[] = {"waiting for ink", "draw"};
+        text_fit(a, GUI_FONT_BODY, COL_DIM, wait, 2, lcx, digit_cy, AL_CENTER, 1, left_w);
     } else {
+        char alt[3][64];
+        int n = answer_lines(p, alt);
+        const char *alts[3] = {alt[0], alt[1], n > 2 ? alt[2] : ""};
+        SDL_Color c = p->unsure ? COL_UNSURE : COL_ACCENT;
         snprintf(buf, sizeof buf, "%d", p->top);
-        text(a, GUI_FONT_HUGE, COL_ACCENT, buf, lcx, digit_cy, AL_CENTER, 1);
-        fmt_pct(pct, sizeof pct, p->conf);
-        snprintf(buf, sizeof buf, "%s confident", pct);
-        text(a, GUI_FONT_BODY, COL_TEXT, buf, lcx, sub_y, AL_CENTER, 1);
+        text(a, big, c, p->unsure ? "?" : buf, lcx, digit_cy, AL_CENTER, 1);
+        text_fit(a, p->unsure ? GUI_FONT_SMALL : GUI_FONT_BODY, p->unsure ? COL_UNSURE : COL_TEXT,
+                 alts, n, lcx, sub_y, AL_CENTER, 1, left_w);
     }
 }
-
 
 /* ------------------------------------------------------------ training */
 
@@ -294,6 +368,16 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
      * step below the lowest value (98% for a model at 99.5%). */
     float acc_lo = floorf((acc_min - 0.01f) * 50.0f) / 50.0f;
     acc_lo = acc_lo < 0.0f ? 0.0f : acc_lo > 0.98f ? 0.98f : acc_lo;
+    /* The accuracy legend, when there are accuracy points and it fits. */
+    char acc_buf[64];
+    int acc_w = 0;
+    snprintf(acc_buf, sizeof acc_buf, "accuracy %d\xE2\x80\x93" "100%%",
+             (int)lroundf(acc_lo * 100.0f));
+    for (int i = 0; i < n && acc_w == 0; i++)
+        if (st->history[i].accuracy >= 0.0f)
+            acc_w = text_width(a, GUI_FONT_CAPTION, acc_buf);
+    if (acc_w > r.w - sc(a, 8))
+        acc_w = 0;
     int inset = sc(a, 3);
     float x0 = (float)(r.x + inset), w = (float)(r.w - 2 * inset);
     float y0 = (float)(r.y + inset), h = (float)(r.h - 2 * inset);
@@ -317,8 +401,10 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
         }
         snprintf(buf, sizeof buf, "loss %.3g\xE2\x80\x93%.3g", (double)loss_min,
                  (double)loss_max);
-        text(a, GUI_FONT_CAPTION, COL_FAINT, buf, r.x + sc(a, 4), r.y + r.h - sc(a, 9), AL_LEFT,
-             1);
+        /* Beside the accuracy legend on the right, if both fit. */
+        const char *alts[1] = {buf};
+        text_fit(a, GUI_FONT_CAPTION, COL_FAINT, alts, 1, r.x + sc(a, 4), r.y + r.h - sc(a, 9),
+                 AL_LEFT, 1, r.w - sc(a, 8) - acc_w - sc(a, 10));
         set_color(a, COL_LOSS);
         if (m > 1) {
             SDL_RenderDrawLines(a->paint.ren, pts, m);
@@ -345,20 +431,20 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
     int d = sc(a, 2.5f) > 1 ? sc(a, 2.5f) : 2;
     for (int i = 0; i < m; i++)
         SDL_RenderFillRect(a->paint.ren, &(SDL_Rect){pts[i].x - d, pts[i].y - d, 2 * d + 1, 2 * d + 1});
-    if (m > 0) {
-        snprintf(buf, sizeof buf, "accuracy %d\xE2\x80\x93" "100%%", (int)lroundf(acc_lo * 100.0f));
-        text(a, GUI_FONT_CAPTION, COL_FAINT, buf, r.x + r.w - sc(a, 4), r.y + r.h - sc(a, 9),
+    if (acc_w > 0)
+        text(a, GUI_FONT_CAPTION, COL_FAINT, acc_buf, r.x + r.w - sc(a, 4), r.y + r.h - sc(a, 9),
              AL_RIGHT, 1);
-    }
 }
 
-/* Replaces the head card while shown (G): what the trainer is doing, a
- * progress bar, speed and loss, accuracy after each epoch and the plot. */
-static void draw_train(gui_app *a)
+/* Shown with G in h (dp_layout_split_train: above the bars or in their
+ * place; the head stays): what the trainer is doing, a progress bar, speed
+ * and loss, accuracy after each epoch and the plot.  A line's right-hand
+ * figure is drawn first and the left text takes what width is left. */
+static void draw_train(gui_app *a, SDL_Rect h)
 {
-    const SDL_Rect h = gui_rect(a->lay.head);
     const bg_status *st = &a->train;
     card(a, h);
+    part(a, h, "train");
     int pad = sc(a, 14), y = h.y + pad;
     int x = h.x + pad, w = h.w - 2 * pad;
     char buf[160], num[32];
@@ -370,13 +456,21 @@ static void draw_train(gui_app *a)
                        : st->version ? "TRAINING STOPPED"
                                      : "TRAINING";
     SDL_Color wc = st->running ? COL_ACCENT : st->failed ? COL_ERROR : COL_DIM;
-    text(a, GUI_FONT_CAPTION, wc, what, x, y, AL_LEFT, 0);
+    int gap = sc(a, 10), rw = 0;
     if (st->epochs > 0)
         snprintf(buf, sizeof buf, "epoch %d / %d", st->epoch + 1, st->epochs);
     else
         snprintf(buf, sizeof buf, "epoch %d", st->epoch + 1);
-    if (st->running || st->version)
-        text(a, GUI_FONT_CAPTION, COL_DIM, buf, x + w, y, AL_RIGHT, 0);
+    if (st->running || st->version) {
+        char shorter[32];
+        snprintf(shorter, sizeof shorter, "%d/%d", st->epoch + 1, st->epochs);
+        const char *alts[2] = {buf, st->epochs > 0 ? shorter : ""};
+        rw = text_fit(a, GUI_FONT_CAPTION, COL_DIM, alts, 2, x + w, y, AL_RIGHT, 0, w / 2);
+    }
+    {
+        const char *alts[2] = {what, strchr(what, ' ') ? strchr(what, ' ') + 1 : what};
+        text_fit(a, GUI_FONT_CAPTION, wc, alts, 2, x, y, AL_LEFT, 0, w - rw - gap);
+    }
     y += sc(a, 22);
 
     int bar_h = sc(a, 8) > 3 ? sc(a, 8) : 4;
@@ -398,24 +492,43 @@ static void draw_train(gui_app *a)
     } else {
         snprintf(buf, sizeof buf, "T fine-tunes \xC2\xB7 Shift+T from scratch");
     }
-    text(a, GUI_FONT_SMALL, COL_TEXT, buf, x, y, AL_LEFT, 1);
+    rw = 0;
     if (st->loss == st->loss) {
-        snprintf(buf, sizeof buf, "loss %.4f", (double)st->loss);
-        text(a, GUI_FONT_SMALL, COL_LOSS, buf, x + w, y, AL_RIGHT, 1);
+        snprintf(num, sizeof num, "loss %.4f", (double)st->loss);
+        const char *alts[1] = {num};
+        rw = text_fit(a, GUI_FONT_SMALL, COL_LOSS, alts, 1, x + w, y, AL_RIGHT, 1, w / 2);
+    }
+    {
+        const char *alts[2] = {buf, st->running ? "" : "T: fine-tune"};
+        text_fit(a, GUI_FONT_SMALL, COL_TEXT, alts, 2, x, y, AL_LEFT, 1, w - rw - gap);
     }
     y += sc(a, 20);
-    if (st->heldout_acc >= 0.0f)
-        snprintf(buf, sizeof buf, "held-out %.2f%% (%zu MNIST test)", (double)st->heldout_acc * 100.0,
-                 st->heldout_n);
-    else if (st->user_acc >= 0.0f)
+    /* Each figure says what it measures; the short form when narrow. */
+    char brief[48];
+    if (st->heldout_acc >= 0.0f) {
+        snprintf(buf, sizeof buf, "held-out %.2f%% (%zu MNIST test)",
+                 (double)st->heldout_acc * 100.0, st->heldout_n);
+        snprintf(brief, sizeof brief, "held-out %.2f%%", (double)st->heldout_acc * 100.0);
+    } else if (st->user_acc >= 0.0f) {
         snprintf(buf, sizeof buf, "%.0f%% of your drawings (trained on)",
                  (double)st->user_acc * 100.0);
-    else
+        snprintf(brief, sizeof brief, "%.0f%% of yours", (double)st->user_acc * 100.0);
+    } else {
         snprintf(buf, sizeof buf, "not measured yet (after an epoch)");
-    text(a, GUI_FONT_SMALL, st->heldout_acc >= 0.0f || st->user_acc >= 0.0f ? COL_ACCENT : COL_DIM,
-         buf, x, y, AL_LEFT, 1);
-    snprintf(buf, sizeof buf, "%zu correction%s", st->user_total, st->user_total == 1 ? "" : "s");
-    text(a, GUI_FONT_SMALL, COL_DIM, buf, x + w, y, AL_RIGHT, 1);
+        snprintf(brief, sizeof brief, "not measured yet");
+    }
+    char corr[48];
+    snprintf(corr, sizeof corr, "%zu correction%s", st->user_total, st->user_total == 1 ? "" : "s");
+    {
+        const char *alts[1] = {corr};
+        rw = text_fit(a, GUI_FONT_SMALL, COL_DIM, alts, 1, x + w, y, AL_RIGHT, 1, w / 2);
+    }
+    {
+        const char *alts[2] = {buf, brief};
+        text_fit(a, GUI_FONT_SMALL,
+                 st->heldout_acc >= 0.0f || st->user_acc >= 0.0f ? COL_ACCENT : COL_DIM, alts, 2,
+                 x, y, AL_LEFT, 1, w - rw - gap);
+    }
     y += sc(a, 14);
 
     SDL_Rect plot = {x, y, w, h.y + h.h - pad - y};
@@ -423,22 +536,45 @@ static void draw_train(gui_app *a)
         draw_train_plot(a, plot);
 }
 
-static void draw_bars(gui_app *a)
+/* The caption line: the title on the left, the legend (threshold, or raw
+ * vs. normalised in P) on the right, each in a shorter form or left out
+ * when the card is too narrow for both. */
+static void draw_bars_caption(gui_app *a, SDL_Rect r, int pad)
 {
-    const SDL_Rect r = gui_rect(a->lay.bars);
+    char buf[64], pct[16];
+    int w = r.w - 2 * pad, gap = sc(a, 12), rw = 0, x = r.x + r.w - pad, y = r.y + pad;
+    static const char *const title[] = {"SIGMOID OUTPUTS", "OUTPUTS"};
+    int tw = text_width(a, GUI_FONT_CAPTION, title[0]);
+    if (tw + gap > w / 2)
+        tw = text_width(a, GUI_FONT_CAPTION, title[1]);
+    if (a->st.compare) {
+        int raw_w = text_width(a, GUI_FONT_CAPTION, "raw");
+        int norm_w = text_width(a, GUI_FONT_CAPTION, "normalised");
+        if (raw_w + gap + norm_w <= w - tw - gap) {
+            x -= text(a, GUI_FONT_CAPTION, COL_RAW, "raw", x, y, AL_RIGHT, 0) + gap;
+            text(a, GUI_FONT_CAPTION, COL_ACCENT, "normalised", x, y, AL_RIGHT, 0);
+            rw = raw_w + gap + norm_w;
+        }
+    } else {
+        snprintf(pct, sizeof pct, "%d%%", (int)lroundf(a->st.threshold * 100.0f));
+        snprintf(buf, sizeof buf, "threshold %s", pct);
+        const char *alts[2] = {buf, pct};
+        rw = text_fit(a, GUI_FONT_CAPTION, COL_FAINT, alts, 2, x, y, AL_RIGHT, 0, w - tw - gap);
+    }
+    text_fit(a, GUI_FONT_CAPTION, COL_DIM, title, 2, r.x + pad, y, AL_LEFT, 0,
+             w - (rw ? rw + gap : 0));
+}
+
+static void draw_bars(gui_app *a, SDL_Rect r)
+{
     card(a, r);
+    part(a, r, "bars");
     int pad = sc(a, 14);
     char buf[64];
-    text(a, GUI_FONT_CAPTION, COL_DIM, "SIGMOID OUTPUTS", r.x + pad, r.y + pad, AL_LEFT, 0);
-    if (a->st.compare) {
-        int x = r.x + r.w - pad;
-        x -= text(a, GUI_FONT_CAPTION, COL_RAW, "raw", x, r.y + pad, AL_RIGHT, 0) + sc(a, 12);
-        text(a, GUI_FONT_CAPTION, COL_ACCENT, "normalised", x, r.y + pad, AL_RIGHT, 0);
-    } else {
-        snprintf(buf, sizeof buf, "threshold %d%%", (int)lroundf(a->st.threshold * 100.0f));
-        text(a, GUI_FONT_CAPTION, COL_FAINT, buf, r.x + r.w - pad, r.y + pad, AL_RIGHT, 0);
-    }
+    draw_bars_caption(a, r, pad);
     int top = r.y + pad + sc(a, 26);
+    if (top < r.y + pad + 14) /* below the caption's 8 px floor */
+        top = r.y + pad + 14;
     int row_h = (r.y + r.h - pad - top) / 10;
     if (row_h < 4)
         return;
@@ -551,6 +687,7 @@ static void draw_status(gui_app *a)
     else
         mt[0] = '\0';
     snprintf(a->status_shown, sizeof a->status_shown, "%s", mt);
+    part(a, r, "status");
     if (SDL_RenderSetClipRect(a->paint.ren, &r) != 0)
         return;
     int cy = r.y + r.h / 2;
@@ -561,34 +698,119 @@ static void draw_status(gui_app *a)
     SDL_RenderSetClipRect(a->paint.ren, NULL);
 }
 
+/* ------------------------------------------------------------- buttons */
+
+size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
+{
+    size_t n_tools, n = 0;
+    const dp_button *tools = dp_tool_buttons(&n_tools);
+    dp_rect r[DP_TOOLS_MAX > DP_PICKER_N ? DP_TOOLS_MAX : DP_PICKER_N];
+    if (n_tools > DP_TOOLS_MAX)
+        n_tools = DP_TOOLS_MAX;
+    dp_tools_place(&a->lay, n_tools, r);
+    for (size_t i = 0; i < n_tools && n < max; i++, n++)
+        out[n] = (gui_button){&tools[i], r[i], (int)i};
+    if (a->picker) {
+        dp_rect card_r, title;
+        const dp_button *pick = dp_picker_buttons();
+        dp_picker_place(&a->lay, &card_r, &title, r);
+        for (size_t i = 0; i < DP_PICKER_N && n < max; i++, n++)
+            out[n] = (gui_button){&pick[i], r[i], DP_TOOLS_MAX + (int)i};
+    }
+    return n;
+}
+
+static void draw_button(gui_app *a, const gui_button *b, int font, int active)
+{
+    SDL_Rect r = gui_rect(b->r);
+    int pressed = a->pressed == b->id;
+    SDL_Color fill = pressed ? COL_BAR : active ? (SDL_Color){44, 72, 60, 255} : COL_TRACK;
+    gui_card(&a->paint, r, active ? COL_ACCENT : COL_BORDER, fill);
+    int owner = a->paint.rec_owner;
+    part(a, r, b->b->label);
+    const char *alts[2] = {b->b->label, b->b->short_label};
+    text_fit(a, font, active ? COL_ACCENT : COL_TEXT, alts, 2, r.x + r.w / 2, r.y + r.h / 2,
+             AL_CENTER, 1, r.w - 2 * sc(a, 4));
+    gui_rec_owner(&a->paint, owner);
+}
+
+/* The tools row, then (Label) the picker over the bars. */
+static void draw_buttons(gui_app *a)
+{
+    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].id >= DP_TOOLS_MAX)
+            continue;
+        gui_rec_owner(&a->paint, -1);
+        int on = (b[i].b->action == DP_ACT_HELP && a->help) ||
+                 (b[i].b->action == DP_ACT_LABEL && a->picker);
+        draw_button(a, &b[i], GUI_FONT_BODY, on);
+    }
+    if (!a->picker)
+        return;
+    dp_rect card_r, title;
+    dp_rect r[DP_PICKER_N];
+    dp_picker_place(&a->lay, &card_r, &title, r);
+    gui_rec_owner(&a->paint, -1);
+    card(a, gui_rect(card_r));
+    int card_part = part(a, gui_rect(card_r), "picker");
+    static const char *const cap[] = {"STORE THIS DRAWING AS", "STORE AS", "LABEL"};
+    text_fit(a, GUI_FONT_CAPTION, COL_DIM, cap, 3, title.x, title.y + title.h / 2, AL_LEFT, 1,
+             title.w);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].id < DP_TOOLS_MAX)
+            continue;
+        gui_rec_owner(&a->paint, card_part);
+        int stored = b[i].b->digit >= 0 && b[i].b->digit == a->st.correction_label;
+        draw_button(a, &b[i], b[i].b->digit >= 0 ? GUI_FONT_TITLE : GUI_FONT_BODY, stored);
+    }
+}
+
+/* ---------------------------------------------------------------- help */
+
 static void draw_help(gui_app *a)
 {
-    dp_help_row rows[24];
+    dp_help_row rows[32];
     size_t n = dp_help_rows(rows, sizeof rows / sizeof rows[0]);
     if (n > sizeof rows / sizeof rows[0])
         n = sizeof rows / sizeof rows[0];
+    gui_rec_layer(&a->paint);
     fill_rect(a, (SDL_Rect){0, 0, a->lay.out_w, a->lay.out_h}, (SDL_Color){8, 9, 12, 200});
-    int row_h = sc(a, 30), pad = sc(a, 24);
-    int key_w = 0;
+    int pad = sc(a, 24), head_h = sc(a, 44), foot_h = sc(a, 26);
+    int margin = sc(a, 10);
+    /* Rows as tall as the design wants, or as the window allows (the text
+     * stops shrinking at 8 px; its ink is less than that). */
+    int row_h = sc(a, 30), max_h = a->lay.out_h - 2 * margin;
+    if (pad * 2 + head_h + (int)n * row_h + foot_h > max_h && n > 0)
+        row_h = (max_h - pad * 2 - head_h - foot_h) / (int)n;
+    int key_w = 0, help_w = 0;
     for (size_t i = 0; i < n; i++) {
         int w = text_width(a, GUI_FONT_BOLD, rows[i].keys);
         key_w = w > key_w ? w : key_w;
+        w = text_width(a, GUI_FONT_BODY, rows[i].help);
+        help_w = w > help_w ? w : help_w;
     }
-    int w = sc(a, 620), h = pad * 2 + sc(a, 44) + (int)n * row_h + sc(a, 26);
-    if (w > a->lay.out_w - 2 * sc(a, 10))
-        w = a->lay.out_w - 2 * sc(a, 10);
+    int w = sc(a, 620), h = pad * 2 + head_h + (int)n * row_h + foot_h;
+    int need = 2 * pad + key_w + sc(a, 24) + help_w;
+    if (w < need)
+        w = need;
+    if (w > a->lay.out_w - 2 * margin)
+        w = a->lay.out_w - 2 * margin;
     SDL_Rect r = {(a->lay.out_w - w) / 2, (a->lay.out_h - h) / 2, w, h};
     card(a, r);
+    part(a, r, "help");
     text(a, GUI_FONT_TITLE, COL_TEXT, "Controls", r.x + pad, r.y + pad, AL_LEFT, 0);
-    int y = r.y + pad + sc(a, 44);
+    int y = r.y + pad + head_h;
     for (size_t i = 0; i < n; i++) {
         int cy = y + (int)i * row_h + row_h / 2;
         text(a, GUI_FONT_BOLD, COL_ACCENT, rows[i].keys, r.x + pad, cy, AL_LEFT, 1);
         text(a, GUI_FONT_BODY, COL_TEXT, rows[i].help, r.x + pad + key_w + sc(a, 24), cy, AL_LEFT,
              1);
     }
-    text(a, GUI_FONT_SMALL, COL_DIM, "Press H or Esc to close", r.x + pad, r.y + r.h - pad,
-         AL_LEFT, 1);
+    static const char *const foot[] = {"Press H or Esc, or tap, to close", "H or Esc closes"};
+    text_fit(a, GUI_FONT_SMALL, COL_DIM, foot, 2, r.x + pad, r.y + r.h - pad, AL_LEFT, 1,
+             w - 2 * pad);
 }
 
 /* ---------------------------------------------------------------- frame */
@@ -598,16 +820,36 @@ static void draw_help(gui_app *a)
  * creates or locks textures is checked where it happens. */
 void gui_render(gui_app *a)
 {
+    gui_rec_begin(&a->paint);
     upload_textures(a);
     set_color(a, COL_BG);
     SDL_RenderClear(a->paint.ren);
     draw_canvas(a);
-    if (a->show_train)
-        draw_train(a);
-    else
-        draw_head(a);
-    draw_bars(a);
+    gui_rec_owner(&a->paint, -1);
+    draw_head(a);
+    gui_rec_owner(&a->paint, -1);
+    if (!a->picker) {
+        dp_rect train, bars;
+        if (!a->show_train) {
+            draw_bars(a, gui_rect(a->lay.bars));
+        } else if (dp_layout_split_train(&a->lay, &train, &bars)) {
+            draw_train(a, gui_rect(train));
+            gui_rec_owner(&a->paint, -1);
+            draw_bars(a, gui_rect(bars));
+        } else {
+            draw_train(a, gui_rect(train));
+        }
+        gui_rec_owner(&a->paint, -1);
+    }
+    draw_buttons(a);
+    gui_rec_owner(&a->paint, -1);
     draw_status(a);
+    if (a->debug_text[0]) {
+        float px, py;
+        dp_layout_box_to_px(&a->lay, a->debug_x, a->debug_y, &px, &py);
+        gui_rec_owner(&a->paint, -1);
+        text(a, GUI_FONT_TITLE, COL_ERROR, a->debug_text, (int)px, (int)py, AL_CENTER, 1);
+    }
     if (a->help)
         draw_help(a);
 }

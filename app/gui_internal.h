@@ -17,6 +17,7 @@
 
 #include "appstate.h"
 #include "bgtrain.h"
+#include "buttons.h"
 #include "corrections.h"
 #include "gui.h"
 #include "ink.h"
@@ -42,6 +43,7 @@ typedef struct gui_text_entry {
     int font;
     SDL_Color color;
     int w, h;
+    SDL_Rect ink;          /* the inked pixels within w × h (w 0: none) */
     uint64_t last_used;
     char text[200];
 } gui_text_entry;
@@ -61,6 +63,19 @@ typedef struct gui_stats {
     size_t n_frame_ms, cap_frame_ms, n_train_frame_ms, cap_train_frame_ms;
 } gui_stats;
 
+/* One record of what a frame drew, for the layout check (script mode):
+ * a part (a card, the canvas, a button: a box that holds text) or a text,
+ * its box measured from the inked pixels of the rendered string. */
+typedef struct gui_rec {
+    SDL_Rect r;
+    int is_text;
+    int owner;          /* part: its parent part; text: the part holding it;
+                           -1: the window */
+    int layer;          /* 0, or an overlay drawn over the layers below */
+    SDL_Color color;    /* a text's colour */
+    char what[64];      /* part name or the text (cut) */
+} gui_rec;
+
 /* What gui_paint.c draws with: the renderer, fonts and cached text. */
 typedef struct gui_paint {
     SDL_Renderer *ren;
@@ -70,6 +85,12 @@ typedef struct gui_paint {
     int font_px[GUI_FONT_N];           /* sizes the fonts were opened at */
     gui_text_entry text[GUI_TEXT_CACHE];
     uint64_t text_clock;
+    /* The layout check's records of the last frame (script mode only). */
+    int recording;
+    gui_rec *rec;
+    size_t n_rec, cap_rec;
+    int rec_owner, rec_layer;
+    int rec_lost;                      /* a record did not fit in memory */
 } gui_paint;
 
 typedef struct gui_app {
@@ -83,7 +104,13 @@ typedef struct gui_app {
     int ptr_mode;                      /* GUI_PTR_* */
     SDL_FingerID finger;               /* the finger that is drawing */
     int finger_down;
+    int finger_button;                 /* the finger pressed a button */
     float cursor_x, cursor_y;          /* last pointer position, drawable px */
+    /* A drawing pointer's last position in ink box units, not clamped, and
+     * whether it is on the canvas (a stroke is open): outside, the pen is
+     * lifted; it comes down at the edge where it (re-)enters. */
+    float pen_bx, pen_by;
+    int pen_in;
     SDL_Texture *canvas_tex;
     SDL_Texture *input_tex, *raw_tex;  /* 28×28 previews */
     int canvas_tex_stale;              /* upload st.canvas_pix to canvas_tex */
@@ -91,6 +118,8 @@ typedef struct gui_app {
 
     /* UI state. */
     int help;
+    int picker;                        /* the Label button's digit picker is open */
+    int pressed;                       /* gui_button id under a press, -1: none */
     char title[128];
     char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
     int quit, exit_code;
@@ -107,7 +136,7 @@ typedef struct gui_app {
     unsigned bg_version;               /* newest snapshot installed */
     bg_status train;                   /* copied each frame while shown */
     int training;                      /* train.running, as of this frame */
-    int show_train;                    /* the panel replaces the head card */
+    int show_train;                    /* the training panel is shown (G, or a run starts) */
     char train_base[200];              /* name of the model a run started from */
     char train_msg_seen[256];          /* last trainer message put on the status line */
     char user_dir[1024];               /* "" if it could not be made */
@@ -116,6 +145,10 @@ typedef struct gui_app {
     double last_stop_ms;               /* how long the last T-stop took */
 
     struct gui_script *script;         /* NULL unless --script */
+    /* A script's stray text (debug-text), drawn on top at a canvas point
+     * in ink box units: the layout check's own test. */
+    char debug_text[64];
+    float debug_x, debug_y;
     gui_stats stats;                   /* script mode only */
     char *screenshot_path;             /* saved at the next render, then freed */
     int screenshot_failed;
@@ -146,6 +179,18 @@ void gui_train_save_model(gui_app *a);
 void gui_train_shipped(gui_app *a);
 
 /* -------------------------------------------------------- gui_draw.c */
+
+/* An on-screen button where it is now: the table row (buttons.h), its
+ * rectangle in drawable pixels and an id (tools index, or DP_TOOLS_MAX +
+ * picker index). */
+typedef struct gui_button {
+    const dp_button *b;
+    dp_rect r;
+    int id;
+} gui_button;
+/* The buttons on screen: the tools row, then the picker's while it is
+ * open.  Fills at most max; returns how many. */
+size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
 
 /* Recomputes a->lay from the renderer's output size (and the paint scale).
  * 0, or -1 when the size cannot be read (layout kept). */
@@ -185,6 +230,23 @@ SDL_Texture *gui_make_stream(gui_paint *p, int w, int h, int nearest, char *err,
  * paper and ink.  0, or -1 with SDL's reason in err. */
 int gui_upload(SDL_Texture *t, const float *pix, int w, int h, SDL_Color paper, SDL_Color ink,
                char *err, size_t errlen);
+/* The layout check (script mode, a->paint.recording): a frame starts with
+ * gui_rec_begin; gui_rec_part records a part inside the current one and
+ * makes it current (texts drawn next belong to it) and returns its index;
+ * gui_rec_owner makes a recorded part (or -1, the window) current again;
+ * gui_rec_layer starts an overlay.  All are no-ops when not recording. */
+void gui_rec_begin(gui_paint *p);
+int gui_rec_part(gui_paint *p, SDL_Rect r, const char *name);
+void gui_rec_owner(gui_paint *p, int part);
+void gui_rec_layer(gui_paint *p);
+/* Checks the last frame's records in a w × h window: parts inside their
+ * parent and not overlapping their siblings; texts inside their part, not
+ * overlapping another text of their layer or a part that does not hold
+ * them.  Prints one "FAIL layout WxH: ..." line per problem (at most
+ * max_lines) and returns the number of problems. */
+int gui_rec_check(const gui_paint *p, int w, int h, const char *state, int max_lines);
+/* Frees the records. */
+void gui_rec_free(gui_paint *p);
 /* dp_rect as SDL_Rect. */
 static inline SDL_Rect gui_rect(dp_rect r)
 {

@@ -135,6 +135,34 @@ int gui_fonts_update(gui_paint *p)
     return 0;
 }
 
+/* The inked part of a rendered string: the bounding box of its pixels with
+ * any alpha, so the layout check measures what a person sees rather than
+ * the font's line box. */
+static SDL_Rect ink_box(SDL_Surface *surf)
+{
+    SDL_Rect r = {0, 0, 0, 0};
+    Uint32 amask = surf->format->Amask;
+    if (surf->format->BytesPerPixel != 4 || !amask || SDL_LockSurface(surf) != 0)
+        return (SDL_Rect){0, 0, surf->w, surf->h};
+    int x0 = surf->w, y0 = surf->h, x1 = -1, y1 = -1;
+    for (int y = 0; y < surf->h; y++) {
+        const Uint32 *row =
+            (const Uint32 *)((const Uint8 *)surf->pixels + (size_t)y * (size_t)surf->pitch);
+        for (int x = 0; x < surf->w; x++) {
+            if (!(row[x] & amask))
+                continue;
+            x0 = x < x0 ? x : x0;
+            x1 = x > x1 ? x : x1;
+            y0 = y < y0 ? y : y0;
+            y1 = y > y1 ? y : y1;
+        }
+    }
+    SDL_UnlockSurface(surf);
+    if (x1 >= 0)
+        r = (SDL_Rect){x0, y0, x1 - x0 + 1, y1 - y0 + 1};
+    return r;
+}
+
 /* Rendering text with FreeType every frame would dominate the frame time
  * while drawing, so finished textures are kept, least recently used out. */
 static gui_text_entry *text_get(gui_paint *p, int font, SDL_Color c, const char *s)
@@ -157,10 +185,12 @@ static gui_text_entry *text_get(gui_paint *p, int font, SDL_Color c, const char 
         return NULL;
     SDL_Texture *tex = SDL_CreateTextureFromSurface(p->ren, surf);
     int w = surf->w, h = surf->h;
+    SDL_Rect ink = ink_box(surf);
     SDL_FreeSurface(surf);
     if (!tex)
         return NULL;
     gui_text_entry *t = &p->text[victim];
+    t->ink = ink;
     if (t->tex)
         SDL_DestroyTexture(t->tex);
     t->tex = tex;
@@ -173,6 +203,140 @@ static gui_text_entry *text_get(gui_paint *p, int font, SDL_Color c, const char 
     return t;
 }
 
+/* ------------------------------------------------------ layout records */
+
+static int rec_add(gui_paint *p, SDL_Rect r, int is_text, const char *what)
+{
+    if (p->n_rec == p->cap_rec) {
+        size_t cap = p->cap_rec ? p->cap_rec * 2 : 128;
+        gui_rec *n = realloc(p->rec, cap * sizeof *n);
+        if (!n) {
+            p->rec_lost = 1; /* the check then misses this box; it says so */
+            return -1;
+        }
+        p->rec = n;
+        p->cap_rec = cap;
+    }
+    gui_rec *g = &p->rec[p->n_rec];
+    g->r = r;
+    g->is_text = is_text;
+    g->owner = p->rec_owner;
+    g->layer = p->rec_layer;
+    g->color = (SDL_Color){0, 0, 0, 0};
+    snprintf(g->what, sizeof g->what, "%s", what);
+    return (int)p->n_rec++;
+}
+
+/* A text as seen: what a clip rectangle (the status line's) leaves of it. */
+static void rec_text(gui_paint *p, SDL_Rect r, const char *s, SDL_Color c)
+{
+    if (SDL_RenderIsClipEnabled(p->ren)) {
+        SDL_Rect clip, vis;
+        SDL_RenderGetClipRect(p->ren, &clip);
+        if (!SDL_IntersectRect(&r, &clip, &vis))
+            return;
+        r = vis;
+    }
+    int i = rec_add(p, r, 1, s);
+    if (i >= 0)
+        p->rec[i].color = c;
+}
+
+void gui_rec_begin(gui_paint *p)
+{
+    p->n_rec = 0;
+    p->rec_lost = 0;
+    p->rec_owner = -1;
+    p->rec_layer = 0;
+}
+
+int gui_rec_part(gui_paint *p, SDL_Rect r, const char *name)
+{
+    if (!p->recording)
+        return -1;
+    int i = rec_add(p, r, 0, name);
+    if (i >= 0)
+        p->rec_owner = i;
+    return i;
+}
+
+void gui_rec_owner(gui_paint *p, int part)
+{
+    p->rec_owner = part;
+}
+
+void gui_rec_layer(gui_paint *p)
+{
+    p->rec_layer++;
+    p->rec_owner = -1;
+}
+
+void gui_rec_free(gui_paint *p)
+{
+    free(p->rec);
+    p->rec = NULL;
+    p->n_rec = p->cap_rec = 0;
+}
+
+static int inside(SDL_Rect in, SDL_Rect out)
+{
+    return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
+           in.y + in.h <= out.y + out.h;
+}
+
+/* 1 if part a is b or holds it (directly or further up). */
+static int holds(const gui_paint *p, int a, int b)
+{
+    for (int k = b; k >= 0; k = p->rec[k].owner)
+        if (k == a)
+            return 1;
+    return 0;
+}
+
+int gui_rec_check(const gui_paint *p, int w, int h, const char *state, int max_lines)
+{
+    int bad = 0;
+    const SDL_Rect win = {0, 0, w, h};
+#define PROBLEM(...)                                                               \
+    do {                                                                           \
+        if (bad++ < max_lines) {                                                   \
+            printf("FAIL layout %dx%d %s: ", w, h, state);                         \
+            printf(__VA_ARGS__);                                                   \
+            printf("\n");                                                          \
+        }                                                                          \
+    } while (0)
+    if (p->rec_lost)
+        PROBLEM("records lost (out of memory)");
+    for (size_t i = 0; i < p->n_rec; i++) {
+        const gui_rec *a = &p->rec[i];
+        SDL_Rect box = a->owner >= 0 ? p->rec[a->owner].r : win;
+        const char *in = a->owner >= 0 ? p->rec[a->owner].what : "window";
+        if (!inside(a->r, box))
+            PROBLEM("%s \"%s\" [%d,%d %dx%d] leaves %s [%d,%d %dx%d]", a->is_text ? "text" : "part",
+                    a->what, a->r.x, a->r.y, a->r.w, a->r.h, in, box.x, box.y, box.w, box.h);
+        for (size_t j = i + 1; j < p->n_rec; j++) {
+            const gui_rec *b = &p->rec[j];
+            if (a->layer != b->layer || !SDL_HasIntersection(&a->r, &b->r))
+                continue;
+            if (!a->is_text && !b->is_text) {
+                if (a->owner != b->owner)
+                    continue; /* parts only clash with their siblings */
+            } else if (a->is_text != b->is_text) {
+                /* A text may lie on the parts that hold it. */
+                const gui_rec *t = a->is_text ? a : b;
+                int part = a->is_text ? (int)j : (int)i;
+                if (holds(p, part, t->owner))
+                    continue;
+            }
+            PROBLEM("%s \"%s\" [%d,%d %dx%d] overlaps %s \"%s\" [%d,%d %dx%d]",
+                    a->is_text ? "text" : "part", a->what, a->r.x, a->r.y, a->r.w, a->r.h,
+                    b->is_text ? "text" : "part", b->what, b->r.x, b->r.y, b->r.w, b->r.h);
+        }
+    }
+#undef PROBLEM
+    return bad;
+}
+
 /* Draws s with its top at y (or centred on y when vcenter); returns its
  * width, 0 if nothing was drawn. */
 int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, int align,
@@ -181,11 +345,13 @@ int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, i
     gui_text_entry *t = text_get(p, font, c, s);
     SDL_Surface *surf = NULL;
     SDL_Texture *tex;
+    SDL_Rect ink;
     int w, h;
     if (t) {
         tex = t->tex;
         w = t->w;
         h = t->h;
+        ink = t->ink;
     } else {
         /* Too long for the cache (long paths in messages): draw it once. */
         if (!s[0] || !(surf = TTF_RenderUTF8_Blended(p->font[font], s, c)))
@@ -193,6 +359,7 @@ int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, i
         tex = SDL_CreateTextureFromSurface(p->ren, surf);
         w = surf->w;
         h = surf->h;
+        ink = ink_box(surf);
         SDL_FreeSurface(surf);
         if (!tex)
             return 0;
@@ -200,6 +367,8 @@ int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, i
     SDL_Rect r = {x - (align == AL_CENTER ? w / 2 : align == AL_RIGHT ? w : 0),
                   vcenter ? y - h / 2 : y, w, h};
     SDL_RenderCopy(p->ren, tex, NULL, &r);
+    if (p->recording && ink.w > 0)
+        rec_text(p, (SDL_Rect){r.x + ink.x, r.y + ink.y, ink.w, ink.h}, s, c);
     if (!t)
         SDL_DestroyTexture(tex);
     return w;

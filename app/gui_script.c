@@ -28,6 +28,24 @@
  *   expect-strokes N | expect-model NAME | expect-help 0|1 | expect-compare 0|1
  *   expect-training 0|1 | expect-corrections N
  *   expect-message TEXT                 the status line contains TEXT
+ *   click NAME | tap NAME               press and release the on-screen
+ *                                       button NAME (its label, "Label" for
+ *                                       "Label…") with the mouse / a finger
+ *   expect-picker 0|1                   the Label picker is open or not
+ *   check-layout STATE                  the last frame's parts and text boxes
+ *                                       (measured from the rendered text) do
+ *                                       not overlap or leave their part or
+ *                                       the window (gui_rec_check); STATE
+ *                                       names the case in the FAIL lines
+ *   expect-text TEXT | expect-no-text TEXT
+ *                                       a text containing TEXT was (not) drawn
+ *                                       in the last frame
+ *   expect-text-rgb R,G,B TEXT | expect-no-text-rgb R,G,B TEXT
+ *                                       the same, in that colour
+ *   debug-text X Y TEXT                 draws TEXT centred on canvas point
+ *                                       X Y from the next frame on (on top,
+ *                                       as nothing of the window's own is):
+ *                                       check-layout's own test
  *   screenshot PATH                     the next frame as BMP
  *   quit                                push SDL_QUIT, as the close button does
  *                                       (the end of the script pushes two,
@@ -49,7 +67,9 @@ typedef enum {
     OP_KEY, OP_DROP, OP_RESIZE, OP_WAIT, OP_PRINT, OP_EXPECT_TOP, OP_EXPECT_STROKES,
     OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT,
     OP_WAIT_MS, OP_WAIT_VERSION, OP_WAIT_TRAINING, OP_SCRIBBLE, OP_EXPECT_TRAINING,
-    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED, OP_EXPECT_MESSAGE
+    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED, OP_EXPECT_MESSAGE, OP_CLICK, OP_TAP,
+    OP_EXPECT_PICKER, OP_CHECK_LAYOUT, OP_EXPECT_TEXT, OP_EXPECT_NO_TEXT, OP_EXPECT_TEXT_RGB,
+    OP_EXPECT_NO_TEXT_RGB, OP_DEBUG_TEXT
 } op_kind;
 
 typedef struct {
@@ -82,6 +102,15 @@ static const op_def OPS[] = {
     {"expect-training", OP_EXPECT_TRAINING, 1},
     {"expect-corrections", OP_EXPECT_CORRECTIONS, 1},
     {"expect-message", OP_EXPECT_MESSAGE, -1},
+    {"click", OP_CLICK, -1},
+    {"tap", OP_TAP, -1},
+    {"expect-picker", OP_EXPECT_PICKER, 1},
+    {"check-layout", OP_CHECK_LAYOUT, -1},
+    {"expect-text", OP_EXPECT_TEXT, -1},
+    {"expect-no-text", OP_EXPECT_NO_TEXT, -1},
+    {"expect-text-rgb", OP_EXPECT_TEXT_RGB, -1},
+    {"expect-no-text-rgb", OP_EXPECT_NO_TEXT_RGB, -1},
+    {"debug-text", OP_DEBUG_TEXT, -1},
 };
 
 typedef struct {
@@ -102,6 +131,10 @@ typedef struct gui_script {
     const script_cmd *timed;
     Uint32 until;
     long scribble_i;                   /* events pushed by the scribble */
+    int release;                       /* a click/tap's release is due: 1 mouse, 2 finger */
+    long checks;                       /* check-layout commands run */
+    size_t records;                    /* parts and texts they checked */
+    float release_x, release_y;        /* where, drawable px */
     double scribble_x, scribble_y;     /* its last point */
 } gui_script;
 
@@ -331,6 +364,51 @@ static void push_drop(gui_app *a, const char *path)
     push(a, &e);
 }
 
+/* The on-screen button whose label is name ("Label" matches "Label…");
+ * 0 with its centre in drawable pixels, -1 if none is on screen. */
+static int find_button(const gui_app *a, const char *name, float *px, float *py)
+{
+    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
+    size_t len = strlen(name);
+    for (size_t i = n; i-- > 0;) {
+        const char *l = b[i].b->label;
+        if (SDL_strncasecmp(l, name, len) == 0 &&
+            (!l[len] || strcmp(l + len, "\xE2\x80\xA6") == 0)) {
+            *px = (float)b[i].r.x + (float)b[i].r.w / 2.0f;
+            *py = (float)b[i].r.y + (float)b[i].r.h / 2.0f;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A press (release 0) or release of the left button / a finger at
+ * drawable pixel (px, py). */
+static void push_press(gui_app *a, int finger, int release, float px, float py)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    if (finger) {
+        e.type = release ? SDL_FINGERUP : SDL_FINGERDOWN;
+        e.tfinger.touchId = 1;
+        e.tfinger.fingerId = 1;
+        e.tfinger.x = px / (float)a->lay.out_w;
+        e.tfinger.y = py / (float)a->lay.out_h;
+        e.tfinger.pressure = release ? 0.0f : 1.0f;
+        e.tfinger.windowID = SDL_GetWindowID(a->win);
+    } else {
+        e.type = release ? SDL_MOUSEBUTTONUP : SDL_MOUSEBUTTONDOWN;
+        e.button.windowID = SDL_GetWindowID(a->win);
+        e.button.button = SDL_BUTTON_LEFT;
+        e.button.state = release ? SDL_RELEASED : SDL_PRESSED;
+        e.button.clicks = 1;
+        e.button.x = (int)lroundf(px / a->lay.px_per_win);
+        e.button.y = (int)lroundf(py / a->lay.px_per_win);
+    }
+    push(a, &e);
+}
+
 /* ------------------------------------------------------------ reporting */
 
 static void print_state(const gui_app *a)
@@ -361,17 +439,28 @@ static void print_state(const gui_app *a)
     }
     shown[k] = '\0';
     printf("frame=%llu top=%s conf=%.4f unsure=%d title=\"%s\" strokes=%zu help=%d compare=%d "
-           "raw_top=%d model=\"%s\" acc=\"%s\" size=%dx%d canvas=%d ms=%u training=%d version=%u "
+           "raw_top=%d model=\"%s\" acc=\"%s\" size=%dx%d canvas=%d portrait=%d ms=%u training=%d "
+           "version=%u "
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
            "stop_ms=%.1f y=%s status=\"%s\" msg=\"%s\"\n",
            (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
-           a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w, (unsigned)SDL_GetTicks(), a->training,
+           a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w,
+           a->lay.portrait, (unsigned)SDL_GetTicks(), a->training,
            a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
            (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, shown,
            a->st.message);
     fflush(stdout);
+}
+
+/* At the end: how much the layout checks covered (the test reads it). */
+static void print_checks(const gui_script *s)
+{
+    if (s->checks > 0) {
+        printf("layout-checks=%ld records=%zu\n", s->checks, s->records);
+        fflush(stdout);
+    }
 }
 
 static void fail(gui_app *a, const script_cmd *c, const char *what, const char *want,
@@ -410,6 +499,29 @@ static void expect_int(gui_app *a, const script_cmd *c, const char *what, long g
     snprintf(g, sizeof g, "%ld", got);
     if ((long)c->v[0] != got)
         fail(a, c, what, w, g);
+}
+
+/* expect-text and its kin: is a text containing the argument (after
+ * "R,G,B " for the -rgb forms: in that colour) among the last frame's? */
+static void expect_text(gui_app *a, const script_cmd *c)
+{
+    int rgb = c->op == OP_EXPECT_TEXT_RGB || c->op == OP_EXPECT_NO_TEXT_RGB;
+    int want = c->op == OP_EXPECT_TEXT || c->op == OP_EXPECT_TEXT_RGB;
+    const char *needle = c->arg;
+    int r = -1, g = -1, b = -1, used = 0;
+    if (rgb && (sscanf(c->arg, "%d,%d,%d %n", &r, &g, &b, &used) != 3 || used == 0)) {
+        fail(a, c, "expect-text-rgb", "R,G,B TEXT", c->arg);
+        return;
+    }
+    needle += used;
+    int found = 0;
+    for (size_t i = 0; i < a->paint.n_rec && !found; i++) {
+        const gui_rec *t = &a->paint.rec[i];
+        found = t->is_text && strstr(t->what, needle) &&
+                (!rgb || (t->color.r == r && t->color.g == g && t->color.b == b));
+    }
+    if (found != want)
+        fail(a, c, "expect-text", want ? "drawn" : "not drawn", c->arg);
 }
 
 /* ----------------------------------------------------------------- step */
@@ -514,6 +626,13 @@ void gui_script_step(gui_app *a)
     }
     if (timed_step(a))
         return;
+    if (s->release) {
+        /* The second half of a click or tap, a frame after the press, so
+         * the pressed button is drawn once as a person would see it. */
+        push_press(a, s->release == 2, 1, s->release_x, s->release_y);
+        s->release = 0;
+        return;
+    }
     /* A screenshot is taken during the next render; wait for it. */
     if (a->screenshot_path)
         return;
@@ -527,6 +646,7 @@ void gui_script_step(gui_app *a)
             push(a, &e);
             push(a, &e);
             s->quit_sent = 1;
+            print_checks(s);
         }
         return;
     }
@@ -572,6 +692,53 @@ void gui_script_step(gui_app *a)
     case OP_EXPECT_TRAINING:
         expect_int(a, c, "expect-training", a->training);
         break;
+    case OP_CLICK:
+    case OP_TAP: {
+        float px, py;
+        if (find_button(a, c->arg, &px, &py) != 0) {
+            fail(a, c, c->op == OP_CLICK ? "click" : "tap", "a button on screen", c->arg);
+            break;
+        }
+        push_press(a, c->op == OP_TAP, 0, px, py);
+        s->release = c->op == OP_TAP ? 2 : 1;
+        s->release_x = px;
+        s->release_y = py;
+        break;
+    }
+    case OP_EXPECT_TEXT:
+    case OP_EXPECT_NO_TEXT:
+    case OP_EXPECT_TEXT_RGB:
+    case OP_EXPECT_NO_TEXT_RGB:
+        expect_text(a, c);
+        break;
+    case OP_DEBUG_TEXT: {
+        int used = 0;
+        double x, y;
+        if (sscanf(c->arg, "%lf %lf %n", &x, &y, &used) != 2 || !c->arg[used]) {
+            fail(a, c, "debug-text", "X Y TEXT", c->arg);
+            break;
+        }
+        snprintf(a->debug_text, sizeof a->debug_text, "%s", c->arg + used);
+        a->debug_x = (float)x;
+        a->debug_y = (float)y;
+        a->st.dirty = 1;
+        break;
+    }
+    case OP_EXPECT_PICKER:
+        expect_int(a, c, "expect-picker", a->picker);
+        break;
+    case OP_CHECK_LAYOUT: {
+        int bad = gui_rec_check(&a->paint, a->lay.out_w, a->lay.out_h, c->arg, 8);
+        if (bad) {
+            printf("FAIL script line %d: check-layout %s: %d problem%s at %dx%d\n", c->line,
+                   c->arg, bad, bad == 1 ? "" : "s", a->lay.out_w, a->lay.out_h);
+            fflush(stdout);
+            s->failed = 1;
+        }
+        s->checks++;
+        s->records += a->paint.n_rec;
+        break;
+    }
     case OP_EXPECT_CORRECTIONS:
     {
         size_t total = 0;
@@ -614,6 +781,10 @@ void gui_script_step(gui_app *a)
         memset(&e, 0, sizeof e);
         e.type = SDL_QUIT; /* as a person closing it: may ask first */
         push(a, &e);
+        /* Not quit_sent: the window may stay (an unsaved model asks), and
+         * the end of the script then closes it; the checks print once. */
+        print_checks(s);
+        s->checks = 0;
         break;
     }
     }

@@ -20,10 +20,10 @@ static const dp_binding TABLE[] = {
     /* A held digit key would store the same drawing again and again. */
     {DP_KEY_DIGIT, DP_MODS_ANY, DP_ACT_CORRECTION, 0, NULL, "store the drawing as a correction"},
     {'s', DP_MODS_NO_CTRL, DP_ACT_SAVE_DRAWING, 0, NULL,
-     "save drawing with its digit's label (strokes + 28\xC3\x97" "28 PGM)"},
+     "save drawing and its label (or ?)"},
     {'t', DP_MODS_NONE, DP_ACT_TRAIN, 0, NULL, "fine-tune in the background / stop"},
     {'t', DP_MODS_SHIFT, DP_ACT_TRAIN_SCRATCH, 0, NULL,
-     "train from scratch (press twice; needs MNIST)"},
+     "train from scratch (press twice)"},
     {'g', DP_MODS_NO_CTRL, DP_ACT_PANEL, 0, NULL, "show / hide the training panel"},
     {'s', DP_MODS_CTRL, DP_ACT_SAVE_MODEL, 0, NULL, "save the model to your data directory"},
     {'r', DP_MODS_CTRL, DP_ACT_SHIPPED, 0, NULL, "back to the shipped model"},

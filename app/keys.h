@@ -23,7 +23,8 @@ typedef enum dp_action {
     DP_ACT_PANEL,         /* the training panel */
     DP_ACT_SAVE_MODEL,
     DP_ACT_SHIPPED,       /* back to the shipped model (also an on-screen button) */
-    DP_ACT_POINTER        /* a help row for the mouse, touch or a drop */
+    DP_ACT_POINTER,       /* a help row for the mouse, touch or a drop */
+    DP_ACT_LABEL          /* the Label button: pick a digit (buttons.h) */
 } dp_action;
 
 enum {

@@ -7,6 +7,8 @@
 
 #define DP_DEFAULT_W 1000 /* the window's default size, window units */
 #define DP_DEFAULT_H 640
+#define DP_PORTRAIT_W 720 /* the design of a tall window: scale 1 here */
+#define DP_PORTRAIT_H 1000
 
 typedef struct dp_rect {
     int x, y, w, h;
@@ -14,29 +16,52 @@ typedef struct dp_rect {
 
 typedef struct dp_layout {
     int out_w, out_h;  /* renderer output size */
-    float scale;       /* UI scale: 1.0 at the default window on a 1x screen */
+    float scale;       /* UI scale: 1.0 at the default window (DP_PORTRAIT_W ×
+                          DP_PORTRAIT_H when portrait) on a 1x screen */
     float px_per_win;  /* drawable pixels per window coordinate (HiDPI) */
+    int portrait;      /* 1: the panel is below the canvas, 0: beside it */
     dp_rect canvas;    /* the square drawing area */
-    dp_rect panel;     /* the right-hand column */
-    dp_rect head;      /* top of the panel: big digit + previews, or the
-                          training panel while it is shown */
-    dp_rect bars;      /* the ten bars */
+    dp_rect panel;     /* beside (landscape) or below (portrait) the canvas;
+                          holds head, bars and tools */
+    dp_rect head;      /* top of the panel: big digit + previews */
+    dp_rect bars;      /* the ten bars (shared with the training panel:
+                          dp_layout_split_train) */
+    dp_rect tools;     /* the row of on-screen buttons (buttons.h) */
     dp_rect status;    /* bottom line */
 } dp_layout;
 
 /* Computes every box for a drawable of out_w × out_h pixels in a window
- * win_w units wide.  0, or -1 (l untouched) when a size is below 1. */
+ * win_w units wide: the panel goes beside the canvas or below it,
+ * whichever leaves the larger canvas.  0, or -1 (l untouched) when a size
+ * is below 1. */
 int dp_layout_compute(dp_layout *l, int out_w, int out_h, int win_w);
+
+/* Where the training panel (G) goes: the upper part of the bars' box when
+ * that is tall enough for both (returns 1, *bars gets the rest), else the
+ * whole box (returns 0, the bars give way and *bars is the empty rect).
+ * The head (digit, preview, unsure) stays either way. */
+int dp_layout_split_train(const dp_layout *l, dp_rect *train, dp_rect *bars);
 
 /* v design pixels (at the default window on a 1x screen) in drawable
  * pixels under this layout's scale. */
 int dp_layout_px(const dp_layout *l, float v);
 
-/* Drawable pixel -> ink box, clamped to the box so a stroke leaving the
- * canvas runs along its edge instead of ending. */
+/* Drawable pixel -> ink box, clamped to the box. */
 void dp_layout_to_box(const dp_layout *l, float px, float py, float *bx, float *by);
 
-/* 1 if the drawable pixel lies on the canvas. */
+/* Drawable pixel -> ink box, not clamped (outside the canvas the values
+ * fall outside 0..INK_BOX). */
+void dp_layout_to_box_raw(const dp_layout *l, float px, float py, float *bx, float *by);
+
+/* Clips the segment (x0,y0)-(x1,y1), in ink box units, to the box (Liang-
+ * Barsky): 1 with the visible part written back, 0 (untouched) when no
+ * part lies in the box.  A pen that leaves the canvas lifts at the edge
+ * and comes down again where it re-enters, instead of being flattened
+ * along the edge. */
+int dp_clip_segment(float *x0, float *y0, float *x1, float *y1);
+
+/* 1 if the drawable pixel lies in r / on the canvas. */
+int dp_rect_contains(dp_rect r, float px, float py);
 int dp_layout_in_canvas(const dp_layout *l, float px, float py);
 
 /* Ink box -> drawable pixel (not clamped). */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# screenshots.sh — redraws the README's two pictures with the shipped model,
-# so they show what a fresh checkout shows: docs/screenshot.png (a drawn 7)
-# and docs/screenshot-training.png (a background fine-tune under way).
+# screenshots.sh — redraws the README's pictures with the shipped model,
+# so they show what a fresh checkout shows: docs/screenshot.png (a drawn 7),
+# docs/screenshot-portrait.png (the same in a 480×800 window) and
+# docs/screenshot-training.png (a background fine-tune under way).
 #   scripts/screenshots.sh [BUILD_DIR]      default build/
 # Drives the real window with --script under SDL's dummy video driver (no
 # display needed); the training picture needs MNIST in data/mnist or
@@ -58,6 +59,11 @@ shot() { # shot NAME: BMP from the window to docs/NAME.png
 } >"$tmp/still.txt"
 "$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/still.txt"
 shot screenshot
+
+# The same drawing in a tall (portrait) window: the panel below the canvas.
+"$BIN" --model "$MODEL" --size 480x800 --script "$tmp/still.txt" >/dev/null
+mv "$tmp/screenshot.bmp" "$tmp/screenshot-portrait.bmp"
+shot screenshot-portrait
 
 data=""
 for d in "$SRC/data/mnist" "$SRC/../shared/mnist"; do

@@ -13,6 +13,7 @@
 
 #include "appstate.h"
 #include "keys.h"
+#include "buttons.h"
 #include "layout.h"
 #include "nn_file.h"
 
@@ -143,6 +144,30 @@ static void test_layout(void)
             bad += l.canvas.w != l.canvas.h || l.canvas.w < 28;
             bad += overlap(l.canvas, l.panel) || overlap(l.canvas, l.status);
             bad += overlap(l.head, l.bars) || !inside(l.head, l.panel) || !inside(l.bars, l.panel);
+            bad += overlap(l.bars, l.tools) || overlap(l.head, l.tools) || !inside(l.tools, l.panel);
+            bad += overlap(l.panel, l.status) || l.tools.h < 22;
+            /* The training panel: in the bars' box, beside the bars or
+             * instead of them, never over the head. */
+            dp_rect tr, br;
+            int both = dp_layout_split_train(&l, &tr, &br);
+            bad += !inside(tr, l.bars) || overlap(tr, l.head);
+            bad += both ? (!inside(br, l.bars) || overlap(tr, br)) : br.w != 0;
+            /* The tools row's buttons: in the row, apart. */
+            dp_rect b[5];
+            dp_tools_place(&l, 5, b);
+            for (int k = 0; k < 5; k++) {
+                bad += !inside(b[k], l.tools) || b[k].w < 20;
+                bad += k > 0 && overlap(b[k - 1], b[k]);
+            }
+            /* The picker: in the bars' box, eleven buttons apart. */
+            dp_rect card, title, pk[DP_PICKER_N];
+            dp_picker_place(&l, &card, &title, pk);
+            bad += !inside(card, l.bars) || !inside(title, card);
+            for (int k = 0; k < DP_PICKER_N; k++) {
+                bad += !inside(pk[k], card) || overlap(pk[k], title) || pk[k].h < 8;
+                for (int j = 0; j < k; j++)
+                    bad += overlap(pk[j], pk[k]);
+            }
             bad += l.px_per_win != (float)hidpi;
             /* Window -> box -> window round trip at the canvas's centre. */
             int wx, wy;
@@ -155,6 +180,63 @@ static void test_layout(void)
         }
     }
     CHECK(bad == 0);
+    /* Tall windows put the panel below the canvas, wide ones beside it;
+     * the canvas is the larger for it (480×800 was a 300 px canvas). */
+    CHECK(dp_layout_compute(&l, 480, 800, 480) == 0);
+    CHECK(l.portrait == 1 && l.canvas.w >= 400 && l.panel.y >= l.canvas.y + l.canvas.h);
+    CHECK(l.panel.x + l.panel.w <= 480 && l.panel.y + l.panel.h <= l.status.y);
+    CHECK(dp_layout_compute(&l, 1000, 640, 1000) == 0 && l.portrait == 0);
+    CHECK(dp_layout_compute(&l, 1920, 1080, 1920) == 0 && l.portrait == 0);
+    CHECK(dp_layout_compute(&l, 700, 1200, 700) == 0 && l.portrait == 1);
+    /* At the minimum size the panel keeps the 190 px its 8 px text needs. */
+    CHECK(dp_layout_compute(&l, 480, 320, 480) == 0 && l.portrait == 0 && l.panel.w >= 190);
+    /* A tall panel (a tall portrait window) holds the training card above
+     * the bars; the default window's does not (the card takes the bars'
+     * place). */
+    dp_rect tr, br;
+    CHECK(dp_layout_compute(&l, 1000, 640, 1000) == 0 && !dp_layout_split_train(&l, &tr, &br));
+    CHECK(tr.y == l.bars.y && tr.h == l.bars.h && br.w == 0);
+    CHECK(dp_layout_compute(&l, 480, 1200, 480) == 0 && dp_layout_split_train(&l, &tr, &br));
+    CHECK(tr.y == l.bars.y && br.y > tr.y + tr.h && br.y + br.h == l.bars.y + l.bars.h);
+    /* Hit tests: the first rectangle holding the point. */
+    dp_rect rs[2] = {{0, 0, 10, 10}, {10, 0, 10, 10}};
+    CHECK(dp_rect_hit(rs, 2, 9.5f, 5.0f) == 0 && dp_rect_hit(rs, 2, 10.0f, 5.0f) == 1);
+    CHECK(dp_rect_hit(rs, 2, 20.0f, 5.0f) == -1 && dp_rect_hit(rs, 2, 5.0f, -0.1f) == -1);
+    /* The button table: Clear, Undo, Label and Help, each a key's action;
+     * the picker's ten digits store their digit. */
+    size_t nb;
+    const dp_button *tb = dp_tool_buttons(&nb);
+    int seen = 0;
+    for (size_t i = 0; i < nb; i++)
+        seen |= (tb[i].action == DP_ACT_CLEAR) | (tb[i].action == DP_ACT_UNDO) << 1 |
+                (tb[i].action == DP_ACT_LABEL) << 2 | (tb[i].action == DP_ACT_HELP) << 3;
+    CHECK(seen == 15 && nb <= DP_TOOLS_MAX);
+    const dp_button *pb = dp_picker_buttons();
+    for (int d = 0; d < 10; d++)
+        CHECK(pb[d].action == DP_ACT_CORRECTION && pb[d].digit == d);
+    CHECK(pb[10].action == DP_ACT_NONE);
+    /* Clipping strokes to the box: inside stays, crossing is cut at the
+     * edges, outside is dropped. */
+    float x0 = 100, y0 = 100, x1 = 900, y1 = 500;
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 100 && y1 == 500);
+    x0 = -500, y0 = 500, x1 = 500, y1 = 500; /* entering from the left */
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 0.0f && y0 == 500 && x1 == 500);
+    x0 = 500, y0 = 500, x1 = 500, y1 = 1500; /* leaving at the bottom */
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && y1 > 999.9f && y1 < INK_BOX);
+    /* Ends inside come back bit for bit (a pen inside must not be taken
+     * for one that left). */
+    x0 = 123.456f, y0 = 987.654f, x1 = 0.1f, y1 = 333.333f;
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 123.456f && y0 == 987.654f &&
+          x1 == 0.1f && y1 == 333.333f);
+    x0 = -100, y0 = 500, x1 = 1100, y1 = 500; /* straight across */
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 0.0f && x1 > 999.9f);
+    x0 = -100, y0 = -100, x1 = -50, y1 = 2000; /* beside the box */
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 0 && x0 == -100);
+    x0 = -100, y0 = 50, x1 = 50, y1 = -100; /* past the corner, outside */
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 0);
+    x0 = -100, y0 = 300, x1 = 300, y1 = -100; /* across the corner */
+    CHECK(dp_clip_segment(&x0, &y0, &x1, &y1) == 1 && x0 == 0.0f && y0 == 200 && y1 == 0.0f &&
+          x1 == 200);
     /* Off the canvas, points clamp to the box's edge. */
     CHECK(dp_layout_compute(&l, 1000, 640, 1000) == 0);
     float bx, by;

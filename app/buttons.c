@@ -1,0 +1,79 @@
+/* buttons.c — the on-screen buttons' tables and where they go (see
+ * buttons.h). */
+#include "buttons.h"
+
+static const dp_button TOOLS[] = {
+    {"Clear", "Clr", DP_ACT_CLEAR, -1},
+    {"Undo", "Undo", DP_ACT_UNDO, -1},
+    {"Label\xE2\x80\xA6", "Lbl", DP_ACT_LABEL, -1},
+    {"Help", "?", DP_ACT_HELP, -1},
+};
+
+static const dp_button PICKER[DP_PICKER_N] = {
+    {"0", "0", DP_ACT_CORRECTION, 0}, {"1", "1", DP_ACT_CORRECTION, 1},
+    {"2", "2", DP_ACT_CORRECTION, 2}, {"3", "3", DP_ACT_CORRECTION, 3},
+    {"4", "4", DP_ACT_CORRECTION, 4}, {"5", "5", DP_ACT_CORRECTION, 5},
+    {"6", "6", DP_ACT_CORRECTION, 6}, {"7", "7", DP_ACT_CORRECTION, 7},
+    {"8", "8", DP_ACT_CORRECTION, 8}, {"9", "9", DP_ACT_CORRECTION, 9},
+    {"Cancel", "Cancel", DP_ACT_NONE, -1},
+};
+
+_Static_assert(sizeof TOOLS / sizeof TOOLS[0] <= DP_TOOLS_MAX, "tools row too long");
+
+const dp_button *dp_tool_buttons(size_t *n)
+{
+    *n = sizeof TOOLS / sizeof TOOLS[0];
+    return TOOLS;
+}
+
+const dp_button *dp_picker_buttons(void)
+{
+    return PICKER;
+}
+
+/* n equal cells of r across with gap between them; the last takes what
+ * rounding leaves. */
+static void row(dp_rect r, size_t n, int gap, dp_rect *out)
+{
+    if (n == 0)
+        return;
+    int w = (r.w - (int)(n - 1) * gap) / (int)n;
+    for (size_t i = 0; i < n; i++) {
+        int x = r.x + (int)i * (w + gap);
+        out[i] = (dp_rect){x, r.y, i + 1 == n ? r.x + r.w - x : w, r.h};
+    }
+}
+
+void dp_tools_place(const dp_layout *l, size_t n, dp_rect *out)
+{
+    row(l->tools, n > DP_TOOLS_MAX ? DP_TOOLS_MAX : n, dp_layout_px(l, 8), out);
+}
+
+void dp_picker_place(const dp_layout *l, dp_rect *card, dp_rect *title, dp_rect *out)
+{
+    dp_rect c = l->bars;
+    *card = c;
+    int pad = dp_layout_px(l, 10), gap = dp_layout_px(l, 6);
+    int title_h = dp_layout_px(l, 26);
+    if (title_h < 14)
+        title_h = 14; /* the 8 px floor of the text, with room */
+    *title = (dp_rect){c.x + pad, c.y + pad, c.w - 2 * pad, title_h};
+    int y = title->y + title_h + gap;
+    int rh = (c.y + c.h - pad - y - 2 * gap) / 3;
+    if (rh < 1)
+        rh = 1;
+    dp_rect r = {c.x + pad, y, c.w - 2 * pad, rh};
+    row(r, 5, gap, out);
+    r.y += rh + gap;
+    row(r, 5, gap, out + 5);
+    r.y += rh + gap;
+    out[10] = r;
+}
+
+int dp_rect_hit(const dp_rect *r, size_t n, float px, float py)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dp_rect_contains(r[i], px, py))
+            return (int)i;
+    return -1;
+}

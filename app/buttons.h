@@ -1,0 +1,48 @@
+/* buttons.h — the window's on-screen buttons for touch and pen, as tables
+ * {label, action, digit}: a click or tap runs the same dp_action as the
+ * key (keys.h), so a button and its key cannot drift apart.  The tools row
+ * sits under the panel (layout.h: tools); Label opens a picker of the ten
+ * digits over the bars.  Placement is computed here from the layout, so
+ * the event handler's hit test and the painter use the same rectangles.
+ * No SDL here.
+ *
+ * To add a button: one row in TOOLS (buttons.c) with its action; the row
+ * shares the width equally. */
+#ifndef DIGITPAD_BUTTONS_H
+#define DIGITPAD_BUTTONS_H
+
+#include <stddef.h>
+
+#include "keys.h"
+#include "layout.h"
+
+typedef struct dp_button {
+    const char *label;  /* UTF-8, what the button shows */
+    const char *short_label; /* shown instead when label does not fit */
+    dp_action action;   /* what a click or tap does, as its key would */
+    int digit;          /* DP_ACT_CORRECTION: the label to store; else -1 */
+} dp_button;
+
+#define DP_TOOLS_MAX 12 /* the most buttons the tools row holds */
+#define DP_PICKER_N 11  /* the ten digits and Cancel */
+
+/* The tools row (Clear, Undo, Label…, Help, …); *n gets its length. */
+const dp_button *dp_tool_buttons(size_t *n);
+
+/* The picker's buttons: 0–9 (DP_ACT_CORRECTION) and Cancel (DP_ACT_NONE). */
+const dp_button *dp_picker_buttons(void);
+
+/* Rectangles of the tools row in l->tools: out[i] for button i (n ≤
+ * DP_TOOLS_MAX), equal widths with gaps. */
+void dp_tools_place(const dp_layout *l, size_t n, dp_rect *out);
+
+/* The picker: its card over the bars' box, the title line at its top and
+ * out[DP_PICKER_N] for the buttons (two rows of five digits, then Cancel
+ * across). */
+void dp_picker_place(const dp_layout *l, dp_rect *card, dp_rect *title, dp_rect *out);
+
+/* Index of the first rectangle of r[0..n) holding the drawable pixel
+ * (px, py), or -1. */
+int dp_rect_hit(const dp_rect *r, size_t n, float px, float py);
+
+#endif
