@@ -41,15 +41,33 @@ typedef struct app_state {
     nn_model *model;
     nn_workspace *ws;
     char model_name[256];
-    char model_acc[64];           /* "test accuracy 98.9%" or "" */
+    char model_acc[96];           /* app_model_accuracy */
     float threshold;
 
-    int label;                    /* last digit key, -1 for '?' (S saves with it) */
+    int image_mode;               /* a dropped image is shown: input came from it */
+    int label;                    /* last digit key, -1 for '?' */
     int correction_label;         /* this drawing is stored with it (-1: not) */
+    char correction_id[DP_CORR_ID_LEN]; /* ... under this id */
+    unsigned correction_run;      /* train_runs when it was stored */
+    unsigned train_runs;          /* training runs started so far (the GUI counts) */
+    int model_unsaved;            /* trained in this session, not saved (Ctrl+S) */
     char message[APP_MSG_LEN];    /* the status line */
     int message_error;
+    double message_t;             /* when it was set (app_tick's clock) */
+    double now;                   /* seconds, set by app_tick every frame */
+    int confirm_what;             /* an action waiting for its second press (0: none) */
+    double confirm_until;
+    /* Undo and redo: the states before (undo) and after (redo) each edit. */
+    struct app_edit *undo, *redo;
+    size_t n_undo, n_redo;
     int dirty;                    /* something visible changed */
 } app_state;
+
+/* How long an information message stays, and a confirmation waits. */
+#define APP_MSG_SECONDS 5.0
+#define APP_CONFIRM_SECONDS 5.0
+/* Edits undo remembers (the oldest is forgotten beyond). */
+#define APP_UNDO_MAX 200
 
 void app_state_init(app_state *s);
 /* Frees the drawing, the canvas pixels and the model. */
@@ -63,11 +81,39 @@ void app_message(app_state *s, int error, const char *fmt, ...)
 #endif
     ;
 
+/* Once per frame with the clock in seconds: an information message older
+ * than APP_MSG_SECONDS is cleared (errors stay until app_user_action). */
+void app_tick(app_state *s, double now);
+/* A key press or click: clears an error message (it has been seen). */
+void app_user_action(app_state *s);
+/* Asks for a second press: 1 if the same `what` (non-zero) asked within
+ * APP_CONFIRM_SECONDS (and clears the request), else 0 and starts one,
+ * putting question (an error-coloured status line) up. */
+int app_confirm(app_state *s, int what, const char *question);
+/* Quit (Esc, closing the window): 1 to quit now; with an unsaved trained
+ * model the first request asks (app_confirm) and returns 0. */
+int app_quit_request(app_state *s);
+
+/* Breaks text into at most max_lines lines no wider than max_w (measured
+ * by width(ctx, text, nbytes)), at spaces only; a word wider than a line is
+ * cut at a UTF-8 character boundary.  When the text does not fit, the last
+ * line ends in "…" after its last whole word.  Lines go to out separated
+ * by '\n'.  Returns the number of lines. */
+int app_wrap_text(const char *text, int max_w, int max_lines,
+                  int (*width)(void *ctx, const char *s, size_t n), void *ctx, char *out,
+                  size_t outlen);
+
 /* Takes ownership of m (a loaded file or a trainer's snapshot) and makes it
  * the model predictions use, freeing the previous one; reads its threshold
  * (kept only inside (0,1)) and accuracy metadata.  0, or -1 (m freed, old
  * model kept, reason in the message) when no workspace could be made. */
 int app_install_model(app_state *s, nn_model *m, const char *name);
+
+/* What the model's accuracy figure measures, from its metadata: "MNIST
+ * test accuracy 99.55%", "held-out accuracy 99.20% on 2000 MNIST test
+ * images" (a training run's snapshot), "90% of your 6 drawings right
+ * (trained on them, not a test)", or "accuracy not measured yet". */
+void app_model_accuracy(const nn_model *m, char *buf, size_t len);
 
 /* Loads a model file and installs it under its base name.  0, or -1 with
  * "Could not load model: <reason>" in the message (old model kept). */
@@ -77,6 +123,13 @@ int app_load_model_file(app_state *s, const char *path);
  * date with the strokes.  Returns bit 1 if the canvas pixels changed, bit 2
  * if the input or predictions did; 0 when nothing needed doing. */
 int app_update(app_state *s, int side);
+
+/* A dropped image (w×h floats, ink high: ink_image_load / ink_image_polarity)
+ * becomes the network input through ink_normalize, as --predict does, and
+ * is predicted; the canvas shows that 28×28 input until the next stroke.
+ * The drawing is cleared (undoable).  0, or -1 when the image has no ink
+ * (message says so, nothing changed). */
+int app_show_image(app_state *s, const float *pix, int w, int h, const char *name);
 
 /* The window title for the current prediction ("digitpad — 7 (98%)"). */
 void app_title(const app_state *s, char *buf, size_t len);
@@ -92,7 +145,11 @@ float app_eraser_radius(void);
 /* Removes every stroke that passes within app_eraser_radius() of (bx, by).
  * Returns how many were removed. */
 size_t app_erase_at(app_state *s, float bx, float by);
-void app_undo(app_state *s);
+/* Undo / redo of strokes, clear, erase and labels.  Undoing a label takes
+ * the correction back out of c (dp_corrections_retract); redoing it stores
+ * it again.  c may be NULL when no label was ever stored. */
+void app_undo(app_state *s, dp_corrections *c);
+void app_redo(app_state *s, dp_corrections *c);
 void app_clear(app_state *s);
 void app_toggle_compare(app_state *s);
 /* Marks the drawing changed (re-render, re-predict, not yet stored). */
@@ -100,13 +157,15 @@ void app_drawing_edited(app_state *s);
 
 /* -------------------------------------------------------------- storing */
 
-/* S: saves the drawing with the last digit label (or '?') to
- * <dir>/drawings.strokes and <dir>/drawing-<id>.pgm, image first
- * (dp_store_labelled).  dir NULL: says why nothing was saved (why). */
+/* S: saves the drawing with the label it is stored with as a correction
+ * (a digit key), else unlabelled ('?'), to <dir>/drawings.strokes and
+ * <dir>/drawing-<id>.pgm, image first (dp_store_labelled); the message
+ * names the label used.  dir NULL: says why nothing was saved (why). */
 void app_save_drawing(app_state *s, const char *dir, const char *why);
 
 /* A digit key: stores the drawing once as a correction in c (NULL: says
- * corrections are unavailable).  training: a run is going (the message
+ * corrections are unavailable); another digit on the same drawing replaces
+ * its label (the old correction is taken back); undo takes it back.  training: a run is going (the message
  * says when it learns from it).  When c keeps drawings in memory only, the
  * message says so plainly, with why_memory as the reason.  Returns 1 if
  * stored. */

@@ -466,7 +466,18 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
     if (a->mode == DP_MODE_PREDICT) {
         if (a->n_images == 0)
             return dp_set_err(err, errlen, "--predict needs at least one image file");
+    } else if (a->mode == DP_MODE_GUI && a->n_images == 1 && !seen[O_MODEL] &&
+               !seen[O_SHIPPED] && strlen(first_positional) > 12 &&
+               strcmp(first_positional + strlen(first_positional) - 12, ".safetensors") == 0) {
+        /* `digitpad FILE.safetensors`: what a file manager's "Open with"
+         * runs; the same as --model FILE.  Only that suffix, so a stray
+         * word stays a usage error rather than a model that will not load. */
+        a->model = first_positional;
+        a->n_images = 0;
     } else if (first_positional) {
+        if (a->mode == DP_MODE_GUI && a->n_images == 1 && (seen[O_MODEL] || seen[O_SHIPPED]))
+            return dp_set_err(err, errlen, "'%.80s' and %s both name a model", first_positional,
+                              seen[O_MODEL] ? "--model" : "--shipped-model");
         return dp_set_err(err, errlen, "unexpected argument '%.80s'", first_positional);
     }
     return 0;

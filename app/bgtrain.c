@@ -443,6 +443,14 @@ static void *worker(void *arg)
             char buf[32];
             snprintf(buf, sizeof buf, "%.4f", held);
             nn_model_meta_set(bg->model, "heldout_accuracy", buf, NULL);
+            snprintf(buf, sizeof buf, "%zu", held_n);
+            nn_model_meta_set(bg->model, "heldout_n", buf, NULL);
+        } else if (uacc >= 0) {
+            char buf[48];
+            snprintf(buf, sizeof buf, "%.4f", uacc);
+            nn_model_meta_set(bg->model, "user_accuracy", buf, NULL);
+            snprintf(buf, sizeof buf, "%zu", un);
+            nn_model_meta_set(bg->model, "user_n", buf, NULL);
         }
         publish(bg);
         steps_since_publish = 0;
@@ -491,6 +499,15 @@ done:
 
 /* ============================================================ control */
 
+int bg_has_mnist(bg_trainer *bg, char *dir, size_t dirlen)
+{
+    if (dir && dirlen)
+        snprintf(dir, dirlen, "%s", bg->mnist_dir);
+    /* The files, not the worker's mnist_state: that belongs to the worker
+     * thread, and the files are what its next load will read. */
+    return bg->cfg.train_data != NULL || dp_mnist_present(bg->mnist_dir);
+}
+
 static void join_worker(bg_trainer *bg)
 {
     if (!bg->thread_live)
@@ -515,6 +532,18 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
         dp_set_err(err, errlen, "%s", e.msg);
         return -1;
     }
+    /* The copy starts unmeasured: the figures it carries belong to the
+     * model it came from, and a run stopped before its first epoch ends
+     * must not show them as its own. */
+    static const char *const MEASURES[] = {"heldout_accuracy", "heldout_n", "user_accuracy",
+                                           "user_n"};
+    for (size_t i = 0; i < sizeof MEASURES / sizeof MEASURES[0]; i++)
+        if (nn_model_meta_set(bg->model, MEASURES[i], "none", &e) != NN_OK) {
+            nn_model_free(bg->model);
+            bg->model = NULL;
+            dp_set_err(err, errlen, "%s", e.msg);
+            return -1;
+        }
     bg->from_scratch = from_scratch;
     bg->run++;
     atomic_store(&bg->stop, 0);
@@ -529,6 +558,8 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
     bg->st.progress = 0;
     bg->st.samples_per_s = 0;
     bg->st.loss = NAN;
+    bg->st.heldout_acc = -1; /* this run's figures, not the last run's */
+    bg->st.user_acc = -1;
     bg->st.elapsed_s = 0;
     bg->st.worst_step_s = 0;
     bg->ring_n = bg->ring_head = 0;

@@ -180,6 +180,11 @@ int bg_running(bg_trainer *bg);
  * parameter bytes at publish time, hex) besides the model's own. */
 nn_model *bg_take_snapshot(bg_trainer *bg, unsigned *version);
 
+/* 1 if a run would have MNIST to learn from (in-memory data, loaded, or
+ * the files present in the trainer's MNIST directory), else 0; the
+ * directory looked in goes to dir (may be NULL).  UI thread. */
+int bg_has_mnist(bg_trainer *bg, char *dir, size_t dirlen);
+
 /* Copies the current status (under the trainer's lock). */
 void bg_status_get(bg_trainer *bg, bg_status *out);
 

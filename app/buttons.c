@@ -5,7 +5,10 @@
 static const dp_button TOOLS[] = {
     {"Clear", "Clr", DP_ACT_CLEAR, -1},
     {"Undo", "Undo", DP_ACT_UNDO, -1},
+    {"Redo", "Redo", DP_ACT_REDO, -1},
     {"Label\xE2\x80\xA6", "Lbl", DP_ACT_LABEL, -1},
+    {"Layers", "Lyr", DP_ACT_LAYERS, -1},
+    {"Shipped", "Shp", DP_ACT_SHIPPED, -1},
     {"Help", "?", DP_ACT_HELP, -1},
 };
 

@@ -173,6 +173,7 @@ void dp_print_help(FILE *f)
 {
     fputs(
         "Usage: digitpad [--model FILE] [--size WxH]      open the drawing window\n"
+        "       digitpad FILE.safetensors                 the window with that model\n"
         "       digitpad --train [options]                train a model on MNIST\n"
         "       digitpad --eval [--model FILE]            test a model on MNIST\n"
         "       digitpad --predict-strokes FILE [--model FILE]\n"

@@ -15,6 +15,10 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "fileio.h"
+
+#include <sys/file.h>
+#include <sys/stat.h>
 
 /* Ids tried before giving up when every candidate image name is taken. */
 #define ID_TRIES 16
@@ -25,6 +29,8 @@ struct dp_corrections {
     pthread_mutex_t mu;       /* guards everything below */
     uint8_t *img;             /* n × INK_INPUT_SIZE */
     uint8_t *lab;
+    char (*ids)[DP_CORR_ID_LEN]; /* each drawing's id (what a retraction names) */
+    unsigned long mem_ids;    /* ids handed out to memory-only drawings */
     size_t n, cap;
     size_t count[10];
     size_t skipped;
@@ -116,26 +122,6 @@ int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const ch
 
 /* -------------------------------------------------------------- memory */
 
-/* Called with mu held; the caller has checked the label. */
-static int push(dp_corrections *c, const uint8_t *img, int label)
-{
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        uint8_t *im = realloc(c->img, cap * INK_INPUT_SIZE);
-        if (!im)
-            return -1;
-        c->img = im;
-        uint8_t *lb = realloc(c->lab, cap);
-        if (!lb)
-            return -1;
-        c->lab = lb;
-        c->cap = cap;
-    }
-    memcpy(c->img + c->n * INK_INPUT_SIZE, img, INK_INPUT_SIZE);
-    c->lab[c->n++] = (uint8_t)label;
-    return (int)++c->count[label];
-}
-
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -143,6 +129,133 @@ static char *dup_str(const char *s)
     if (d)
         memcpy(d, s, n);
     return d;
+}
+
+/* Called with mu held; the caller has checked the label. */
+static int grow(dp_corrections *c)
+{
+    if (c->n < c->cap)
+        return 0;
+    size_t cap = c->cap ? c->cap * 2 : 64;
+    uint8_t *im = realloc(c->img, cap * INK_INPUT_SIZE);
+    if (!im)
+        return -1;
+    c->img = im;
+    uint8_t *lb = realloc(c->lab, cap);
+    if (!lb)
+        return -1;
+    c->lab = lb;
+    char (*ids)[DP_CORR_ID_LEN] = realloc(c->ids, cap * sizeof *ids);
+    if (!ids)
+        return -1;
+    c->ids = ids;
+    c->cap = cap;
+    return 0;
+}
+
+static int push(dp_corrections *c, const uint8_t *img, int label, const char *id)
+{
+    if (grow(c) != 0)
+        return -1;
+    memcpy(c->img + c->n * INK_INPUT_SIZE, img, INK_INPUT_SIZE);
+    snprintf(c->ids[c->n], DP_CORR_ID_LEN, "%s", id);
+    c->lab[c->n++] = (uint8_t)label;
+    return (int)++c->count[label];
+}
+
+/* ---------------------------------------------------------- retractions */
+
+/* Taking a correction back (undo) appends a retraction record, a comment
+ * line "# retract <id>", rather than rewriting the file: two windows on one
+ * data directory both append under flock (as ink_append_sample does), so
+ * neither can lose the other's lines, which a read-modify-rename could
+ * (the other window may append to the old inode between our read and our
+ * rename).  Readers that do not know retractions (an older digitpad, the
+ * --predict-strokes reader) see a comment and keep the drawing; this store
+ * leaves every retracted id out when it loads. */
+#define RETRACT_TAG "# retract "
+
+static int cmp_id(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The ids the file retracts, sorted (*out malloc'd, each string too). */
+static int read_retractions(const char *path, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char *line = NULL, **v = NULL;
+    size_t cap = 0, vn = 0, vcap = 0;
+    ssize_t len;
+    int rc = 0;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        if (strncmp(line, RETRACT_TAG, sizeof RETRACT_TAG - 1) != 0)
+            continue;
+        char *id = line + sizeof RETRACT_TAG - 1;
+        id[strcspn(id, "\r\n")] = '\0';
+        if (vn == vcap) {
+            size_t nc = vcap ? vcap * 2 : 16;
+            char **nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                rc = -1;
+                break;
+            }
+            v = nv;
+            vcap = nc;
+        }
+        if (!(v[vn] = dup_str(id))) {
+            rc = -1;
+            break;
+        }
+        vn++;
+    }
+    free(line);
+    fclose(f);
+    if (rc != 0) {
+        for (size_t i = 0; i < vn; i++)
+            free(v[i]);
+        free(v);
+        return -1;
+    }
+    if (vn)
+        qsort(v, vn, sizeof *v, cmp_id);
+    *out = v;
+    *n = vn;
+    return 0;
+}
+
+static int append_retraction(const char *path, const char *id, char *err, size_t errlen)
+{
+    char line[DP_CORR_ID_LEN + 16];
+    int len = snprintf(line, sizeof line, "%s%s\n", RETRACT_TAG, id);
+    int fd = fileio_open_append(path, err, errlen);
+    if (fd < 0)
+        return -1;
+    int r;
+    do
+        r = flock(fd, LOCK_EX);
+    while (r != 0 && errno == EINTR);
+    /* A file whose last line lacks its newline gets one first. */
+    struct stat st;
+    char last = '\n';
+    if (r == 0 && fstat(fd, &st) == 0 && st.st_size > 0 &&
+        pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n')
+        (void)fileio_write(fd, "\n", 1, 1);
+    long w = r == 0 ? fileio_write(fd, line, (size_t)len, 1) : -1;
+    int bad = w != len || fsync(fd) != 0;
+    int e = errno;
+    if (close(fd) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad)
+        return dp_set_err(err, errlen, "%s: cannot record the retraction: %s", path,
+                          strerror(e ? e : EIO));
+    return 0;
 }
 
 /* Reads the file and adds its drawings; the caps leave out drawings with
@@ -157,8 +270,16 @@ static int load(dp_corrections *c, char *err, size_t errlen)
     char first_bad[300] = "";
     /* The file is ours and only ever appended to: a damaged line (a write
      * cut short by a crash) costs that drawing, not all the others. */
-    if (ink_read_file_skipping(c->path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0)
+    char **gone = NULL;
+    size_t n_gone = 0;
+    if (read_retractions(c->path, &gone, &n_gone) != 0)
+        return dp_set_err(err, errlen, "%s: out of memory reading retractions", c->path);
+    if (ink_read_file_skipping(c->path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0) {
+        for (size_t i = 0; i < n_gone; i++)
+            free(gone[i]);
+        free(gone);
         return dp_set_err(err, errlen, "%s", first_bad);
+    }
     pthread_mutex_lock(&c->mu);
     c->skipped = skipped;
     if (skipped)
@@ -171,6 +292,9 @@ static int load(dp_corrections *c, char *err, size_t errlen)
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (s[i].label < 0 || s[i].label > 9)
             continue;
+        const char *key = s[i].id;
+        if (n_gone && bsearch(&key, gone, n_gone, sizeof *gone, cmp_id))
+            continue; /* taken back (undo) */
         size_t pts = 0;
         for (size_t k = 0; k < s[i].drawing.n; k++)
             pts += s[i].drawing.strokes[k].n;
@@ -191,7 +315,7 @@ static int load(dp_corrections *c, char *err, size_t errlen)
         } else if (r == 1) {
             dp_input_to_u8(x, u);
             pthread_mutex_lock(&c->mu);
-            int ok = push(c, u, s[i].label);
+            int ok = push(c, u, s[i].label, s[i].id);
             pthread_mutex_unlock(&c->mu);
             if (ok < 0)
                 rc = dp_set_err(err, errlen, "%s: out of memory", c->path);
@@ -199,6 +323,9 @@ static int load(dp_corrections *c, char *err, size_t errlen)
         }
     }
     ink_samples_free(s, n);
+    for (size_t i = 0; i < n_gone; i++)
+        free(gone[i]);
+    free(gone);
     return rc;
 }
 
@@ -327,6 +454,7 @@ void dp_corrections_free(dp_corrections *c)
     }
     free(c->img);
     free(c->lab);
+    free(c->ids);
     free(c->path);
     free(c->pgm_prefix);
     pthread_mutex_destroy(&c->mu);
@@ -335,6 +463,12 @@ void dp_corrections_free(dp_corrections *c)
 
 int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char *err,
                        size_t errlen)
+{
+    return dp_corrections_add_id(c, d, label, NULL, 0, err, errlen);
+}
+
+int dp_corrections_add_id(dp_corrections *c, const ink_drawing *d, int label, char *id,
+                          size_t idlen, char *err, size_t errlen)
 {
     if (label < 0 || label > 9)
         return dp_set_err(err, errlen, "label %d is not a digit", label);
@@ -355,29 +489,57 @@ int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char 
                        "a moment", have);
     }
     const char *file = c->memory_only ? NULL : c->path;
-    int room = 0;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        uint8_t *im = realloc(c->img, cap * INK_INPUT_SIZE);
-        if (im)
-            c->img = im;
-        uint8_t *lb = im ? realloc(c->lab, cap) : NULL;
-        if (lb) {
-            c->lab = lb;
-            c->cap = cap;
-        }
-        room = im && lb ? 0 : -1;
-    }
+    int room = grow(c);
+    char mine[DP_CORR_ID_LEN];
+    snprintf(mine, sizeof mine, "mem-%lu", ++c->mem_ids);
     pthread_mutex_unlock(&c->mu);
     if (room != 0)
         return dp_set_err(err, errlen, "out of memory");
-    if (file && dp_store_labelled(file, c->pgm_prefix, "user-", d, x, label, NULL, 0, err,
-                                  errlen) != 0)
+    if (file && dp_store_labelled(file, c->pgm_prefix, "user-", d, x, label, mine, sizeof mine,
+                                  err, errlen) != 0)
         return -1;
     pthread_mutex_lock(&c->mu);
-    int count = push(c, u, label);
+    int count = push(c, u, label, mine);
     pthread_mutex_unlock(&c->mu);
+    if (id)
+        snprintf(id, idlen, "%s", mine);
     return count;
+}
+
+int dp_corrections_retract(dp_corrections *c, const char *id, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&c->mu);
+    size_t i = 0;
+    while (i < c->n && strcmp(c->ids[i], id) != 0)
+        i++;
+    if (c->loading || i == c->n) {
+        int loading = c->loading;
+        pthread_mutex_unlock(&c->mu);
+        return dp_set_err(err, errlen, loading ? "still loading your corrections"
+                                               : "%s is not among your corrections", id);
+    }
+    const char *file = c->memory_only ? NULL : c->path;
+    pthread_mutex_unlock(&c->mu);
+    /* The record first: if it cannot be written the drawing stays in both
+     * places, and the caller says so. */
+    if (file) {
+        if (append_retraction(file, id, err, errlen) != 0)
+            return -1;
+        char pgm[4200];
+        if (snprintf(pgm, sizeof pgm, "%s%s.pgm", c->pgm_prefix, id) < (int)sizeof pgm)
+            (void)remove(pgm); /* only ours: ids are unique */
+    }
+    pthread_mutex_lock(&c->mu);
+    /* Only the UI thread adds or retracts, so i still names it; the order
+     * is kept (the trainer's epochs do not care, the tests read it). */
+    c->count[c->lab[i]]--;
+    memmove(c->img + i * INK_INPUT_SIZE, c->img + (i + 1) * INK_INPUT_SIZE,
+            (c->n - i - 1) * INK_INPUT_SIZE);
+    memmove(c->lab + i, c->lab + i + 1, c->n - i - 1);
+    memmove(c->ids + i, c->ids + i + 1, (c->n - i - 1) * sizeof *c->ids);
+    c->n--;
+    pthread_mutex_unlock(&c->mu);
+    return 0;
 }
 
 int dp_corrections_snapshot(dp_corrections *c, uint8_t **img, uint8_t **lab, size_t *n)

@@ -72,6 +72,23 @@ void dp_corrections_free(dp_corrections *c);
 int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char *err,
                        size_t errlen);
 
+/* The longest id a drawing gets (dp_store_labelled's, or "mem-N" for a
+ * memory-only store), with its terminator. */
+#define DP_CORR_ID_LEN 128
+
+/* dp_corrections_add that also gives the drawing's id (the handle
+ * dp_corrections_retract takes) in id (idlen bytes; may be NULL). */
+int dp_corrections_add_id(dp_corrections *c, const ink_drawing *d, int label, char *id,
+                          size_t idlen, char *err, size_t errlen);
+
+/* Takes a stored drawing back out (undo): removes it from the in-memory set
+ * and, when the store has a file, appends a retraction record for its id
+ * under the file's lock and deletes its image, so the next open leaves it
+ * out; safe beside another window appending to the same file.  A model
+ * already trained on it is not affected.  0, or -1 with the reason in err
+ * (unknown id, still loading, I/O error: then nothing changed). */
+int dp_corrections_retract(dp_corrections *c, const char *id, char *err, size_t errlen);
+
 /* A copy of the in-memory set as of now: n images of INK_INPUT_SIZE bytes
  * (0..255) and n labels, both malloc'd (caller frees; never NULL on
  * success, even when n is 0).  0, or -1 when out of memory. */

@@ -5,9 +5,17 @@
  * replays test scripts. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <SDL_image.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "gui_internal.h"
@@ -20,6 +28,41 @@
 static double now_s(void)
 {
     return (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+}
+
+/* ------------------------------------------------------------- signals */
+
+/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which the window answers
+ * like a click on its close button: with an unsaved model that only asks.
+ * A signal (a logout, `kill`, a service manager) must end us at once, so
+ * this handler, installed over SDL's, notes it and hands on to SDL's,
+ * which wakes the event loop.  (SDL's handler re-installs itself; the note
+ * stays set.) */
+static volatile sig_atomic_t g_term;
+static struct sigaction g_old_term, g_old_int;
+
+static void on_term_signal(int sig)
+{
+    g_term = 1;
+    const struct sigaction *o = sig == SIGTERM ? &g_old_term : &g_old_int;
+    if (o->sa_handler != SIG_DFL && o->sa_handler != SIG_IGN)
+        o->sa_handler(sig);
+}
+
+static void hook_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, &g_old_term);
+    sigaction(SIGINT, &sa, &g_old_int);
+}
+
+static void unhook_signals(void)
+{
+    sigaction(SIGTERM, &g_old_term, NULL);
+    sigaction(SIGINT, &g_old_int, NULL);
 }
 
 /* -------------------------------------------------------------- models */
@@ -95,8 +138,12 @@ static int map_key(SDL_Keycode sym, int *digit)
     }
 }
 
-static void request_quit(gui_app *a)
+/* Esc or the close button: quits unless a trained model is unsaved, which
+ * asks first (a second request within APP_CONFIRM_SECONDS quits). */
+static void request_quit(gui_app *a, int forced)
 {
+    if (!forced && !app_quit_request(&a->st))
+        return;
     a->quit = 1;
     a->quit_t = now_s();
 }
@@ -107,6 +154,7 @@ static void request_quit(gui_app *a)
 static void do_action(gui_app *a, dp_action action, int digit, int key)
 {
     a->st.dirty = 1;
+    app_user_action(&a->st);
     switch (action) {
     case DP_ACT_ESCAPE:
         if (a->help)
@@ -114,7 +162,7 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         else if (a->picker)
             a->picker = 0;
         else
-            request_quit(a);
+            request_quit(a, 0);
         break;
     case DP_ACT_LABEL:
         a->picker = !a->picker;
@@ -123,8 +171,12 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         a->help = !a->help;
         break;
     case DP_ACT_UNDO:
-        app_undo(&a->st);
+    case DP_ACT_REDO:
+        (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
         a->ptr_mode = GUI_PTR_NONE;
+        break;
+    case DP_ACT_SHIPPED:
+        gui_train_shipped(a);
         break;
     case DP_ACT_CLEAR:
         app_clear(&a->st);
@@ -285,6 +337,7 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
         a->help = 0;
         return;
     }
+    app_user_action(&a->st);
     if (a->ptr_mode == GUI_PTR_NONE && !a->finger_down && b->button == SDL_BUTTON_LEFT &&
         gui_views_click(a, px, py))
         return;
@@ -362,11 +415,93 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
     }
 }
 
+/* A PNG, JPEG or other image SDL_image reads, as w×h grey floats with ink
+ * high (the polarity rule of ink_image_load, which reads PGM and BMP for
+ * --predict).  Transparent pixels count as paper.  NULL if it is no image
+ * SDL_image knows. */
+static float *load_sdl_image(const char *path, int *w, int *h)
+{
+    SDL_Surface *img = IMG_Load(path);
+    if (!img)
+        return NULL;
+    SDL_Surface *rgba = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_RGBA32, 0);
+    SDL_FreeSurface(img);
+    if (!rgba)
+        return NULL;
+    float *pix = NULL;
+    size_t n = (size_t)rgba->w * (size_t)rgba->h;
+    if (rgba->w > 0 && rgba->h > 0 && n <= ((size_t)64 << 20) && SDL_LockSurface(rgba) == 0) {
+        pix = malloc(n * sizeof *pix);
+        for (int y = 0; pix && y < rgba->h; y++) {
+            const Uint8 *row = (const Uint8 *)rgba->pixels + (size_t)y * (size_t)rgba->pitch;
+            for (int x = 0; x < rgba->w; x++) {
+                const Uint8 *p = row + 4 * x;
+                float luma = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+                float alpha = p[3] / 255.0f;
+                pix[(size_t)y * rgba->w + x] = alpha * luma + (1.0f - alpha);
+            }
+        }
+        SDL_UnlockSurface(rgba);
+    }
+    *w = rgba->w;
+    *h = rgba->h;
+    SDL_FreeSurface(rgba);
+    if (pix)
+        ink_image_polarity(pix, *w, *h);
+    return pix;
+}
+
+/* A model file: named .safetensors, or its header (8-byte length, then
+ * JSON) starts like one. */
+static int looks_like_model(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 12 && strcmp(path + n - 12, ".safetensors") == 0)
+        return 1;
+    unsigned char head[9];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    ssize_t got = read(fd, head, sizeof head);
+    close(fd);
+    return got == (ssize_t)sizeof head && head[8] == '{';
+}
+
+/* A dropped file: a model is loaded, an image (PGM and BMP as --predict
+ * reads them, PNG, JPEG and the rest through SDL_image) is classified,
+ * anything else is named as neither.  Folders, FIFOs and devices go to the
+ * model loader, which says what they are without opening them. */
+static void on_drop(gui_app *a, const char *path)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || looks_like_model(path)) {
+        /* The run's next snapshot would replace the dropped model. */
+        if (a->training)
+            gui_train_stop(a, 1);
+        app_load_model_file(&a->st, path);
+        return;
+    }
+    char err[512];
+    float *pix = NULL;
+    int w = 0, h = 0;
+    if (ink_image_load(path, &pix, &w, &h, err, sizeof err) != 0)
+        pix = load_sdl_image(path, &w, &h);
+    if (!pix) {
+        app_message(&a->st, 1, "Not a model or image: %s", base);
+        return;
+    }
+    app_show_image(&a->st, pix, w, h, base);
+    free(pix);
+    a->ptr_mode = GUI_PTR_NONE;
+}
+
 static void on_event(gui_app *a, SDL_Event *e)
 {
     switch (e->type) {
     case SDL_QUIT:
-        request_quit(a);
+        request_quit(a, g_term != 0);
         break;
     case SDL_KEYDOWN:
         on_key(a, &e->key);
@@ -385,17 +520,15 @@ static void on_event(gui_app *a, SDL_Event *e)
         break;
     case SDL_DROPFILE:
         if (e->drop.file) {
-            /* The run's next snapshot would replace the dropped model. */
-            if (a->training)
-                gui_train_stop(a, 1);
-            app_load_model_file(&a->st, e->drop.file);
+            app_user_action(&a->st);
+            on_drop(a, e->drop.file);
             SDL_free(e->drop.file);
         }
         break;
     case SDL_DROPTEXT:
         /* Dropped text is not a model; SDL still hands us the string. */
         SDL_free(e->drop.file);
-        app_message(&a->st, 0, "Drop a model file (.safetensors) to load it");
+        app_message(&a->st, 0, "Drop a model (.safetensors) or an image file here");
         break;
     case SDL_WINDOWEVENT:
         /* Any window change (size, exposure, focus) may need a redraw. */
@@ -431,7 +564,16 @@ static void run_loop(gui_app *a)
     while (!a->quit) {
         SDL_Event e;
         int got;
-        if (!a->script && !a->st.dirty && a->animating) {
+        app_tick(&a->st, now_s());
+        /* An information message expires, a confirmation lapses: wake for
+         * it then, and otherwise sleep until an event. */
+        int wake_ms = -1;
+        if (a->st.message[0] && !a->st.message_error)
+            wake_ms = (int)((a->st.message_t + APP_MSG_SECONDS - a->st.now) * 1000.0) + 20;
+        if (!a->script && !a->st.dirty && wake_ms >= 0 && !a->animating) {
+            got = SDL_WaitEventTimeout(&e, wake_ms > 0 ? wake_ms : 1);
+            a->st.dirty |= !got;
+        } else if (!a->script && !a->st.dirty && a->animating) {
             /* Something changes without input: wake for it now and then. */
             got = SDL_WaitEventTimeout(&e, 50);
             a->st.dirty = 1;
@@ -591,6 +733,15 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
     }
     if (gui_fonts_find(&a->paint) != 0)
         return DP_EXIT_USAGE;
+    /* SDL hands the window title to X11 through Xlib's locale-dependent
+     * text conversion: without the person's locale (the C locale, ASCII)
+     * the em dash in the title is mangled in WM_NAME and _NET_WM_NAME is
+     * never updated.  Only the character type matters, so numbers keep the
+     * C locale (a decimal comma would break every figure we read or
+     * print); a non-UTF-8 locale falls back to C.UTF-8 for the same reason. */
+    if (!setlocale(LC_ALL, "") || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        setlocale(LC_CTYPE, "C.UTF-8");
+    setlocale(LC_NUMERIC, "C");
     /* Touches draw through finger events; pen/mouse duplicates are dropped
      * in the handlers, so SDL need not turn mice into touches. */
     SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
@@ -605,6 +756,7 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
         return 1;
     }
     *sdl_up = 1;
+    hook_signals();
     if (headless_driver()) {
         fprintf(stderr, "digitpad: " NO_DISPLAY_MSG "\n");
         return DP_EXIT_USAGE;
@@ -653,8 +805,10 @@ int gui_run(const gui_options *opt)
     app_free(a);
     if (ttf_up)
         TTF_Quit();
-    if (sdl_up)
+    if (sdl_up) {
+        unhook_signals();
         SDL_Quit();
+    }
     free(a);
     return code;
 }

@@ -162,7 +162,7 @@ static void draw_canvas(gui_app *a)
     else
         fill_rect(a, c, COL_PAPER);
     part(a, c, "canvas");
-    if (a->st.drawing.n == 0) {
+    if (a->st.drawing.n == 0 && !a->st.image_mode) {
         static const char *const hint[] = {
             "left button draws \xC2\xB7 right erases \xC2\xB7 H for help",
             "draw \xC2\xB7 right-click erases \xC2\xB7 H: help", "H for help"};
@@ -506,12 +506,20 @@ static void draw_train(gui_app *a, SDL_Rect h)
         text_fit(a, GUI_FONT_SMALL, COL_TEXT, alts, 2, x, y, AL_LEFT, 1, w - rw - gap);
     }
     y += sc(a, 20);
-    if (st->heldout_acc >= 0.0f)
-        snprintf(buf, sizeof buf, "held-out %.2f%%", (double)st->heldout_acc * 100.0);
-    else if (st->user_acc >= 0.0f)
-        snprintf(buf, sizeof buf, "your drawings %.0f%% right", (double)st->user_acc * 100.0);
-    else
-        snprintf(buf, sizeof buf, "accuracy after each epoch");
+    /* Each figure says what it measures; the short form when narrow. */
+    char brief[48];
+    if (st->heldout_acc >= 0.0f) {
+        snprintf(buf, sizeof buf, "held-out %.2f%% (%zu MNIST test)",
+                 (double)st->heldout_acc * 100.0, st->heldout_n);
+        snprintf(brief, sizeof brief, "held-out %.2f%%", (double)st->heldout_acc * 100.0);
+    } else if (st->user_acc >= 0.0f) {
+        snprintf(buf, sizeof buf, "%.0f%% of your drawings (trained on)",
+                 (double)st->user_acc * 100.0);
+        snprintf(brief, sizeof brief, "%.0f%% of yours", (double)st->user_acc * 100.0);
+    } else {
+        snprintf(buf, sizeof buf, "not measured yet (after an epoch)");
+        snprintf(brief, sizeof brief, "not measured yet");
+    }
     char corr[48];
     snprintf(corr, sizeof corr, "%zu correction%s", st->user_total, st->user_total == 1 ? "" : "s");
     {
@@ -519,8 +527,7 @@ static void draw_train(gui_app *a, SDL_Rect h)
         rw = text_fit(a, GUI_FONT_SMALL, COL_DIM, alts, 1, x + w, y, AL_RIGHT, 1, w / 2);
     }
     {
-        int measured = st->heldout_acc >= 0.0f || st->user_acc >= 0.0f;
-        const char *alts[2] = {buf, measured ? "" : "accuracy"};
+        const char *alts[2] = {buf, brief};
         text_fit(a, GUI_FONT_SMALL,
                  st->heldout_acc >= 0.0f || st->user_acc >= 0.0f ? COL_ACCENT : COL_DIM, alts, 2,
                  x, y, AL_LEFT, 1, w - rw - gap);
@@ -615,6 +622,44 @@ static void draw_bars(gui_app *a, SDL_Rect r)
         SDL_RenderDrawLine(a->paint.ren, thx, y, thx, y + dash);
 }
 
+/* The status font's width of n bytes of t (app_wrap_text's measure). */
+static int status_width(void *ctx, const char *t, size_t n)
+{
+    gui_app *a = ctx;
+    char buf[APP_MSG_LEN + 16];
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
+    int w = 0, h = 0;
+    if (!buf[0] || TTF_SizeUTF8(a->paint.font[GUI_FONT_SMALL], buf, &w, &h) != 0)
+        return 0;
+    return w;
+}
+
+/* Draws the '\n'-separated lines of t from the top y, line_h apart. */
+static void draw_lines(gui_app *a, SDL_Color c, const char *t, int x, int y, int line_h,
+                       int align)
+{
+    char line[APP_MSG_LEN + 16];
+    while (*t) {
+        size_t n = strcspn(t, "\n");
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, t, n);
+        line[n] = '\0';
+        text(a, GUI_FONT_SMALL, c, line, x, y + line_h / 2, align, 1);
+        y += line_h;
+        t += n;
+        if (*t == '\n')
+            t++;
+    }
+}
+
+/* The footer: the model (and what its figure measures) on the left, the
+ * message on the right.  Both are broken at spaces to the room they get,
+ * measured with the font, and shortened with "…" after a whole word when
+ * they do not fit: never cut mid-word (app_wrap_text). */
 static void draw_status(gui_app *a)
 {
     const SDL_Rect r = gui_rect(a->lay.status);
@@ -624,20 +669,35 @@ static void draw_status(gui_app *a)
                  a->st.model_acc[0] ? " \xC2\xB7 " : "", a->st.model_acc);
     else
         snprintf(left, sizeof left, "No model");
-    int cy = r.y + r.h / 2;
+    int line_h = TTF_FontLineSkip(a->paint.font[GUI_FONT_SMALL]);
+    int max_lines = line_h > 0 ? r.h / line_h : 1;
+    max_lines = max_lines < 1 ? 1 : max_lines > 3 ? 3 : max_lines;
+    int gap = sc(a, 24);
+    int lw = status_width(a, left, strlen(left));
+    const char *msg = a->st.message;
+    int mw = msg[0] ? status_width(a, msg, strlen(msg)) : 0;
+    /* The message comes first: the model's line keeps at most a third of
+     * the width when both do not fit. */
+    int left_room = r.w;
+    if (msg[0] && lw + gap + mw > r.w)
+        left_room = lw < r.w / 3 ? lw : r.w / 3;
+    char lt[APP_MSG_LEN + 16], mt[APP_MSG_LEN + 16];
+    int ln = app_wrap_text(left, left_room, max_lines, status_width, a, lt, sizeof lt);
+    int mn = 0;
+    int msg_room = msg[0] ? r.w - (ln ? (lw < left_room ? lw : left_room) + gap : 0) : 0;
+    if (msg[0] && msg_room > 0)
+        mn = app_wrap_text(msg, msg_room, max_lines, status_width, a, mt, sizeof mt);
+    else
+        mt[0] = '\0';
+    snprintf(a->status_shown, sizeof a->status_shown, "%s", mt);
     part(a, r, "status");
-    /* Clip so a long message never runs off the window. */
     if (SDL_RenderSetClipRect(a->paint.ren, &r) != 0)
         return;
-    int lw = text(a, GUI_FONT_SMALL, COL_DIM, left, r.x, cy, AL_LEFT, 1);
-    if (a->st.message[0]) {
-        SDL_Color c = a->st.message_error ? COL_ERROR : COL_TEXT;
-        int mw = text_width(a, GUI_FONT_SMALL, a->st.message);
-        if (r.x + lw + sc(a, 30) + mw <= r.x + r.w)
-            text(a, GUI_FONT_SMALL, c, a->st.message, r.x + r.w, cy, AL_RIGHT, 1);
-        else
-            text(a, GUI_FONT_SMALL, c, a->st.message, r.x + lw + sc(a, 24), cy, AL_LEFT, 1);
-    }
+    int cy = r.y + r.h / 2;
+    draw_lines(a, COL_DIM, lt, r.x, cy - ln * line_h / 2, line_h, AL_LEFT);
+    if (mn)
+        draw_lines(a, a->st.message_error ? COL_ERROR : COL_TEXT, mt, r.x + r.w,
+                   cy - mn * line_h / 2, line_h, AL_RIGHT);
     SDL_RenderSetClipRect(a->paint.ren, NULL);
 }
 

@@ -121,6 +121,7 @@ typedef struct gui_app {
     int picker;                        /* the Label button's digit picker is open */
     int pressed;                       /* gui_button id under a press, -1: none */
     char title[128];
+    char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
     int quit, exit_code;
     double quit_t;                     /* seconds (perf counter) when quit was seen */
     /* Set by parts that change without input (a training progress panel):
@@ -177,6 +178,9 @@ void gui_train_toggle(gui_app *a, int from_scratch);
 void gui_train_stop(gui_app *a, int discard);
 /* Ctrl+S: saves the current model to <user data dir>/BG_USER_MODEL_NAME. */
 void gui_train_save_model(gui_app *a);
+/* Ctrl+R (DP_ACT_SHIPPED): stops a run (dropping its snapshot) and loads
+ * the shipped model; the status line says so. */
+void gui_train_shipped(gui_app *a);
 
 /* -------------------------------------------------------- gui_draw.c */
 

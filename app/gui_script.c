@@ -27,6 +27,7 @@
  *   expect-top D|none|unsure            the prediction shown
  *   expect-strokes N | expect-model NAME | expect-help 0|1 | expect-compare 0|1
  *   expect-training 0|1 | expect-corrections N
+ *   expect-message TEXT                 the status line contains TEXT
  *   click NAME | tap NAME               press and release the on-screen
  *                                       button NAME (its label, "Label" for
  *                                       "Label…") with the mouse / a finger
@@ -52,7 +53,9 @@
  *                                       with a view open, its close button)
  *   print-views                         one line of the views' state
  *   expect-view off|layers|weights | expect-saliency 0|1 | expect-chosen N
- *   quit                                push SDL_QUIT (also implied at the end)
+ *   quit                                push SDL_QUIT, as the close button does
+ *                                       (the end of the script pushes two,
+ *                                       answering an unsaved model's question)
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -70,9 +73,9 @@ typedef enum {
     OP_KEY, OP_DROP, OP_RESIZE, OP_WAIT, OP_PRINT, OP_EXPECT_TOP, OP_EXPECT_STROKES,
     OP_EXPECT_MODEL, OP_EXPECT_HELP, OP_EXPECT_COMPARE, OP_SCREENSHOT, OP_QUIT,
     OP_WAIT_MS, OP_WAIT_VERSION, OP_WAIT_TRAINING, OP_SCRIBBLE, OP_EXPECT_TRAINING,
-    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED, OP_CLICK, OP_TAP, OP_EXPECT_PICKER,
-    OP_CHECK_LAYOUT, OP_EXPECT_TEXT, OP_EXPECT_NO_TEXT, OP_EXPECT_TEXT_RGB, OP_EXPECT_NO_TEXT_RGB,
-    OP_DEBUG_TEXT, OP_CLICK_BAR, OP_CLICK_TOGGLE, OP_PRINT_VIEWS, OP_EXPECT_VIEW,
+    OP_EXPECT_CORRECTIONS, OP_WAIT_EPOCH, OP_WAIT_LOADED, OP_EXPECT_MESSAGE, OP_CLICK, OP_TAP,
+    OP_EXPECT_PICKER, OP_CHECK_LAYOUT, OP_EXPECT_TEXT, OP_EXPECT_NO_TEXT, OP_EXPECT_TEXT_RGB,
+    OP_EXPECT_NO_TEXT_RGB, OP_DEBUG_TEXT, OP_CLICK_BAR, OP_CLICK_TOGGLE, OP_PRINT_VIEWS, OP_EXPECT_VIEW,
     OP_EXPECT_SALIENCY, OP_EXPECT_CHOSEN
 } op_kind;
 
@@ -105,6 +108,7 @@ static const op_def OPS[] = {
     {"scribble", OP_SCRIBBLE, 1},
     {"expect-training", OP_EXPECT_TRAINING, 1},
     {"expect-corrections", OP_EXPECT_CORRECTIONS, 1},
+    {"expect-message", OP_EXPECT_MESSAGE, -1},
     {"click", OP_CLICK, -1},
     {"tap", OP_TAP, -1},
     {"expect-picker", OP_EXPECT_PICKER, 1},
@@ -452,17 +456,31 @@ static void print_state(const gui_app *a)
                                      (double)p->y[i]);
     }
     const bg_status *t = &a->train;
+    /* The status line as drawn, its lines joined by " | ". */
+    char shown[sizeof a->status_shown * 2];
+    size_t k = 0;
+    for (const char *q = a->status_shown; *q && k + 4 < sizeof shown; q++) {
+        if (*q == '\n') {
+            memcpy(shown + k, " | ", 3);
+            k += 3;
+        } else {
+            shown[k++] = *q;
+        }
+    }
+    shown[k] = '\0';
     printf("frame=%llu top=%s conf=%.4f unsure=%d title=\"%s\" strokes=%zu help=%d compare=%d "
-           "raw_top=%d model=\"%s\" size=%dx%d canvas=%d portrait=%d ms=%u training=%d version=%u "
+           "raw_top=%d model=\"%s\" acc=\"%s\" size=%dx%d canvas=%d portrait=%d ms=%u training=%d "
+           "version=%u "
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
-           "stop_ms=%.1f y=%s msg=\"%s\"\n",
+           "stop_ms=%.1f y=%s status=\"%s\" msg=\"%s\"\n",
            (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
-           a->lay.out_w, a->lay.out_h, a->lay.canvas.w, a->lay.portrait, (unsigned)SDL_GetTicks(),
-           a->training,
+           a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w,
+           a->lay.portrait, (unsigned)SDL_GetTicks(), a->training,
            a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
-           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, a->st.message);
+           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, shown,
+           a->st.message);
     fflush(stdout);
 }
 
@@ -650,9 +668,12 @@ void gui_script_step(gui_app *a)
         return;
     if (s->next >= s->n) {
         if (!s->quit_sent) {
+            /* The end of a script closes the window for good: twice, so
+             * an unsaved model's question (the first) is answered. */
             SDL_Event e;
             memset(&e, 0, sizeof e);
             e.type = SDL_QUIT;
+            push(a, &e);
             push(a, &e);
             s->quit_sent = 1;
             print_checks(s);
@@ -759,6 +780,10 @@ void gui_script_step(gui_app *a)
     case OP_PRINT:
         print_state(a);
         break;
+    case OP_EXPECT_MESSAGE:
+        if (!strstr(a->st.message, c->arg))
+            fail(a, c, "expect-message", c->arg, a->st.message[0] ? a->st.message : "(none)");
+        break;
     case OP_EXPECT_TOP:
         expect_top(a, c);
         break;
@@ -813,10 +838,12 @@ void gui_script_step(gui_app *a)
     case OP_QUIT: {
         SDL_Event e;
         memset(&e, 0, sizeof e);
-        e.type = SDL_QUIT;
+        e.type = SDL_QUIT; /* as a person closing it: may ask first */
         push(a, &e);
-        s->quit_sent = 1;
+        /* Not quit_sent: the window may stay (an unsaved model asks), and
+         * the end of the script then closes it; the checks print once. */
         print_checks(s);
+        s->checks = 0;
         break;
     }
     }

@@ -14,6 +14,7 @@
 #endif
 
 #include "gui_internal.h"
+#include "keys.h"
 #include "nn_file.h"
 #include "paths.h"
 
@@ -109,7 +110,8 @@ void gui_train_poll(gui_app *a)
                  a->train.from_scratch ? "from scratch" : "fine-tuned", v);
         /* On failure gui_install_model frees m, keeps the old model and
          * says why; the next snapshot tries again. */
-        app_install_model(&a->st, m, name);
+        if (app_install_model(&a->st, m, name) == 0)
+            a->st.model_unsaved = 1; /* until Ctrl+S */
         a->bg_version = v;
     }
     a->training = a->train.running;
@@ -185,6 +187,55 @@ void gui_train_stop(gui_app *a, int discard)
     a->st.dirty = 1;
 }
 
+/* Protects the model from runs that would wreck it: training from scratch
+ * without MNIST is refused (it would learn the person's few drawings and
+ * nothing else); from scratch with MNIST, training on the drawings alone
+ * (no MNIST), and drawings of fewer than 3 digits each need a second press
+ * within APP_CONFIRM_SECONDS, the status line saying why.  1: go ahead. */
+static int confirm_training(gui_app *a, int from_scratch)
+{
+    char dir[1024], digits[32] = "", q[APP_MSG_LEN + 1400];
+    int mnist = bg_has_mnist(a->bg, dir, sizeof dir);
+    size_t total = 0, count[10] = {0};
+    if (a->corr)
+        dp_corrections_counts(a->corr, &total, count, NULL, NULL, 0);
+    int distinct = 0;
+    for (int d = 0; d < 10; d++)
+        if (count[d]) {
+            size_t u = strlen(digits);
+            snprintf(digits + u, sizeof digits - u, "%s%d", distinct++ ? ", " : "", d);
+        }
+    char narrow[200] = "";
+    if (total > 0 && distinct < 3)
+        snprintf(narrow, sizeof narrow, "your %zu drawing%s cover%s only %s, so the model would "
+                 "learn to answer only %s", total, total == 1 ? "" : "s", total == 1 ? "s" : "",
+                 digits, distinct == 1 ? "that digit" : "those digits");
+    if (from_scratch && !mnist) {
+        app_message(&a->st, 1, "Not trained from scratch: MNIST is not in %s, and your drawings "
+                    "alone would make a model that knows only them \xC2\xB7 run "
+                    "digitpad-fetch-mnist", dir);
+        return 0;
+    }
+    if (from_scratch) {
+        snprintf(q, sizeof q, "Shift+T again within %.0f s replaces this model by a new one "
+                 "trained from scratch (Ctrl+R goes back to the shipped one)",
+                 APP_CONFIRM_SECONDS);
+        return app_confirm(&a->st, DP_ACT_TRAIN_SCRATCH, q);
+    }
+    if (!mnist && total > 0) {
+        snprintf(q, sizeof q, "MNIST not found in %s: T again within %.0f s to train on your %zu "
+                 "drawing%s alone%s%s", dir, APP_CONFIRM_SECONDS, total, total == 1 ? "" : "s",
+                 narrow[0] ? "; " : "", narrow);
+        return app_confirm(&a->st, DP_ACT_TRAIN, q);
+    }
+    if (narrow[0]) {
+        snprintf(q, sizeof q, "T again within %.0f s to fine-tune anyway: %s (MNIST keeps the "
+                 "others in mind, but draw a few more digits first)", APP_CONFIRM_SECONDS, narrow);
+        return app_confirm(&a->st, DP_ACT_TRAIN, q);
+    }
+    return 1;
+}
+
 void gui_train_toggle(gui_app *a, int from_scratch)
 {
     char err[256];
@@ -203,6 +254,8 @@ void gui_train_toggle(gui_app *a, int from_scratch)
                           "start with --model FILE");
         return;
     }
+    if (!confirm_training(a, from_scratch))
+        return;
     if (start_worker(a, from_scratch, err, sizeof err) != 0) {
         app_message(&a->st, 1, "Cannot start training: %s", err);
         return;
@@ -213,6 +266,7 @@ void gui_train_toggle(gui_app *a, int from_scratch)
         strncmp(a->st.model_name, a->train_base, strlen(a->train_base)) != 0)
         snprintf(a->train_base, sizeof a->train_base, "%.*s", (int)sizeof a->train_base - 1,
                  a->st.model_name);
+    a->st.train_runs++;
     a->training = 1;
     a->animating = 1;
     a->show_train = 1;
@@ -241,6 +295,27 @@ void gui_train_save_model(gui_app *a)
         app_message(&a->st, 1, "Model not saved: %s", err.msg);
         return;
     }
+    a->st.model_unsaved = 0;
     app_message(&a->st, 0, "Model saved to %s \xC2\xB7 used at the next start%s", path,
                 a->training ? " (training goes on: Ctrl+S again for a newer one)" : "");
+}
+
+void gui_train_shipped(gui_app *a)
+{
+    char path[1024], saved[1200];
+    if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, path, sizeof path) != 0) {
+        app_message(&a->st, 1, "The shipped model (%s) is not installed", DP_DEFAULT_MODEL_NAME);
+        return;
+    }
+    int discarded = a->st.model_unsaved;
+    /* A running trainer's next snapshot would replace it again. */
+    if (a->training)
+        gui_train_stop(a, 1);
+    if (app_load_model_file(&a->st, path) != 0)
+        return; /* the message says why; the current model stays */
+    int user = !a->opt->shipped_model && dp_user_model_path(saved, sizeof saved);
+    app_message(&a->st, 0, "Back to the shipped model %s%s%s", DP_DEFAULT_MODEL_NAME,
+                discarded ? " \xC2\xB7 the trained one was discarded" : "",
+                user ? " \xC2\xB7 your saved model still loads at start (Ctrl+S replaces it)"
+                     : "");
 }

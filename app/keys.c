@@ -9,8 +9,10 @@ static const dp_binding TABLE[] = {
     {DP_KEY_POINTER, DP_MODS_ANY, DP_ACT_POINTER, 0, "Left mouse, touch, pen", "draw"},
     {DP_KEY_POINTER, DP_MODS_ANY, DP_ACT_POINTER, 0, "Right mouse",
      "erase the strokes under the cursor"},
-    {'z', DP_MODS_CTRL, DP_ACT_UNDO, 1, NULL, "undo the last stroke"},
-    {'u', DP_MODS_ANY, DP_ACT_UNDO, 1, NULL, "undo the last stroke"},
+    {'z', DP_MODS_CTRL, DP_ACT_UNDO, 1, NULL, "undo a stroke, clear, erase or label"},
+    {'u', DP_MODS_ANY, DP_ACT_UNDO, 1, NULL, "undo a stroke, clear, erase or label"},
+    {'y', DP_MODS_CTRL, DP_ACT_REDO, 1, NULL, "redo"},
+    {'z', DP_MODS_CTRL_SHIFT, DP_ACT_REDO, 1, NULL, "redo"},
     {'c', DP_MODS_NO_CTRL, DP_ACT_CLEAR, 1, NULL, "clear the canvas"},
     {DP_KEY_DELETE, DP_MODS_ANY, DP_ACT_CLEAR, 1, NULL, "clear the canvas"},
     {DP_KEY_BACKSPACE, DP_MODS_ANY, DP_ACT_CLEAR, 1, NULL, "clear the canvas"},
@@ -18,21 +20,25 @@ static const dp_binding TABLE[] = {
     /* A held digit key would store the same drawing again and again. */
     {DP_KEY_DIGIT, DP_MODS_ANY, DP_ACT_CORRECTION, 0, NULL, "store the drawing as a correction"},
     {'s', DP_MODS_NO_CTRL, DP_ACT_SAVE_DRAWING, 0, NULL,
-     "save drawing (strokes + 28\xC3\x97" "28 PGM)"},
+     "save drawing and its label (or ?)"},
     {'t', DP_MODS_NONE, DP_ACT_TRAIN, 0, NULL, "fine-tune in the background / stop"},
-    {'t', DP_MODS_SHIFT, DP_ACT_TRAIN_SCRATCH, 0, NULL, "train from scratch in the background"},
+    {'t', DP_MODS_SHIFT, DP_ACT_TRAIN_SCRATCH, 0, NULL,
+     "train from scratch (press twice)"},
     {'g', DP_MODS_NO_CTRL, DP_ACT_PANEL, 0, NULL, "show / hide the training panel"},
     {'s', DP_MODS_CTRL, DP_ACT_SAVE_MODEL, 0, NULL, "save the model to your data directory"},
+    {'r', DP_MODS_CTRL, DP_ACT_SHIPPED, 0, NULL, "back to the shipped model"},
     {'v', DP_MODS_NO_CTRL, DP_ACT_LAYERS, 0, NULL, "layers view: every layer's activations"},
     {'w', DP_MODS_NO_CTRL, DP_ACT_WEIGHTS, 0, NULL, "weights view: the first layer's units"},
     {'x', DP_MODS_NO_CTRL, DP_ACT_SALIENCY, 0, NULL,
-     "why: gradient \xC3\x97 input, red up / blue down"},
+     "why: gradient \xC3\x97 input overlay"},
     {'[', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
      "why not another digit: its input gradient"},
     {']', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
      "why not another digit: its input gradient"},
     {DP_KEY_POINTER, DP_MODS_ANY, DP_ACT_POINTER, 0, "Drop a .safetensors file",
      "load that model"},
+    {DP_KEY_POINTER, DP_MODS_ANY, DP_ACT_POINTER, 0, "Drop an image (PNG, JPG, BMP)",
+     "classify it"},
     {'h', DP_MODS_ANY, DP_ACT_HELP, 0, NULL, "show / hide this help"},
     {DP_KEY_F1, DP_MODS_ANY, DP_ACT_HELP, 0, NULL, "show / hide this help"},
     {DP_KEY_ESCAPE, DP_MODS_ANY, DP_ACT_ESCAPE, 1, NULL, "close help, or quit"},
@@ -54,9 +60,11 @@ static int mods_match(dp_mods m, int ctrl, int shift)
     case DP_MODS_NONE:
         return !ctrl && !shift;
     case DP_MODS_CTRL:
-        return ctrl;
+        return ctrl && !shift;
     case DP_MODS_SHIFT:
         return shift && !ctrl;
+    case DP_MODS_CTRL_SHIFT:
+        return ctrl && shift;
     }
     return 0;
 }
@@ -79,7 +87,10 @@ void dp_key_name(const dp_binding *b, char *buf, size_t len)
         snprintf(buf, len, "%s", b->label);
         return;
     }
-    const char *pre = b->mods == DP_MODS_CTRL ? "Ctrl+" : b->mods == DP_MODS_SHIFT ? "Shift+" : "";
+    const char *pre = b->mods == DP_MODS_CTRL         ? "Ctrl+"
+                      : b->mods == DP_MODS_SHIFT      ? "Shift+"
+                      : b->mods == DP_MODS_CTRL_SHIFT ? "Ctrl+Shift+"
+                                                      : "";
     switch (b->key) {
     case DP_KEY_BACKSPACE:
         snprintf(buf, len, "%sBackspace", pre);

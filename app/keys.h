@@ -13,6 +13,7 @@ typedef enum dp_action {
     DP_ACT_ESCAPE,        /* close help, or quit */
     DP_ACT_HELP,
     DP_ACT_UNDO,
+    DP_ACT_REDO,
     DP_ACT_CLEAR,
     DP_ACT_COMPARE,       /* raw canvas vs. normalised input */
     DP_ACT_CORRECTION,    /* a digit key: store the drawing with that label */
@@ -21,6 +22,7 @@ typedef enum dp_action {
     DP_ACT_TRAIN_SCRATCH,
     DP_ACT_PANEL,         /* the training panel */
     DP_ACT_SAVE_MODEL,
+    DP_ACT_SHIPPED,       /* back to the shipped model (also an on-screen button) */
     DP_ACT_POINTER,       /* a help row for the mouse, touch or a drop */
     DP_ACT_LABEL,         /* the Label button: pick a digit (buttons.h) */
     DP_ACT_LAYERS,        /* the layers view (activations) */
@@ -43,8 +45,9 @@ typedef enum dp_mods {
     DP_MODS_ANY,     /* any */
     DP_MODS_NO_CTRL, /* without Ctrl (Shift or not) */
     DP_MODS_NONE,    /* neither Ctrl nor Shift */
-    DP_MODS_CTRL,    /* with Ctrl */
-    DP_MODS_SHIFT    /* with Shift, without Ctrl */
+    DP_MODS_CTRL,    /* with Ctrl, without Shift */
+    DP_MODS_SHIFT,   /* with Shift, without Ctrl */
+    DP_MODS_CTRL_SHIFT /* with Ctrl and Shift */
 } dp_mods;
 
 typedef struct dp_binding {

@@ -131,8 +131,7 @@ int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen)
     return make_dirs(buf, err, errlen);
 }
 
-/* Whether dir holds the MNIST training images (raw or .gz). */
-static int has_mnist(const char *dir)
+int dp_mnist_present(const char *dir)
 {
     char p[4200];
     struct stat st;
@@ -150,12 +149,12 @@ const char *dp_mnist_dir(const char *explicit_dir, char *buf, size_t len)
         return explicit_dir;
     if (env && *env)
         return env;
-    if (has_mnist("data/mnist"))
+    if (dp_mnist_present("data/mnist"))
         return "data/mnist";
     char dir[4096], err[256];
     if (user_data_path(dir, sizeof dir, err, sizeof err) == 0) {
         int w = snprintf(buf, len, "%s/mnist", dir);
-        if (w > 0 && (size_t)w < len && has_mnist(buf))
+        if (w > 0 && (size_t)w < len && dp_mnist_present(buf))
             return buf;
     }
     return "data/mnist"; /* neither: the loader's message says how to fetch */

@@ -33,6 +33,9 @@ int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen);
  * The result is explicit_dir, the environment's string, a literal or buf. */
 const char *dp_mnist_dir(const char *explicit_dir, char *buf, size_t len);
 
+/* 1 if dir holds the MNIST training images (raw or .gz), else 0. */
+int dp_mnist_present(const char *dir);
+
 /* The path of the user's saved model (<data dir>/DP_USER_MODEL_NAME) in
  * buf: 1 if that is a regular file, 0 if there is none (nothing is
  * created). */

@@ -159,6 +159,12 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
  * the border pixels.  Caller frees *pix.  Refuses images over 64 Mpixel. */
 int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen);
 
+/* ink_image_load's polarity rule, for images decoded elsewhere (the
+ * window's PNG and JPEG drops): the border is paper, so an image whose
+ * border is light (dark ink on light paper) is inverted in place so that
+ * ink is high.  pix holds w×h floats in [0,1]. */
+void ink_image_polarity(float *pix, int w, int h);
+
 /* Writes a 28×28 input (floats in [0,1]) as a binary PGM (P5), white ink on
  * black like MNIST, atomically (temporary file, fsync, rename), replacing a
  * regular file at path; anything else there (a link, a FIFO, a device) is

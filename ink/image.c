@@ -344,6 +344,27 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
 
 /* --------------------------------------------------------------- public */
 
+void ink_image_polarity(float *img, int iw, int ih)
+{
+    /* The border is paper.  A light border means dark ink on light paper
+     * (a scan, a paint program); flip it so ink is high. */
+    double sum = 0;
+    size_t cnt = 0;
+    for (int x = 0; x < iw; x++) {
+        sum += img[x] + img[(size_t)(ih - 1) * iw + x];
+        cnt += 2;
+    }
+    for (int y = 1; y + 1 < ih; y++) {
+        sum += img[(size_t)y * iw] + img[(size_t)y * iw + iw - 1];
+        cnt += 2;
+    }
+    if (cnt && sum / (double)cnt > 0.5) {
+        size_t n = (size_t)iw * ih;
+        for (size_t i = 0; i < n; i++)
+            img[i] = 1.0f - img[i];
+    }
+}
+
 int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen)
 {
     *pix = NULL;
@@ -364,23 +385,7 @@ int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, siz
     if (!img)
         return -1;
 
-    /* Polarity: the border is paper.  A light border means dark ink on
-     * light paper (a scan, a paint program); flip it so ink is high. */
-    double sum = 0;
-    size_t cnt = 0;
-    for (int x = 0; x < iw; x++) {
-        sum += img[x] + img[(size_t)(ih - 1) * iw + x];
-        cnt += 2;
-    }
-    for (int y = 1; y + 1 < ih; y++) {
-        sum += img[(size_t)y * iw] + img[(size_t)y * iw + iw - 1];
-        cnt += 2;
-    }
-    if (sum / (double)cnt > 0.5) {
-        size_t n = (size_t)iw * ih;
-        for (size_t i = 0; i < n; i++)
-            img[i] = 1.0f - img[i];
-    }
+    ink_image_polarity(img, iw, ih);
     *pix = img;
     *w = iw;
     *h = ih;

@@ -7,10 +7,12 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config          # compiler and build
   libsdl2-dev libsdl2-ttf-dev               # the window and its text
+  libsdl2-image-dev                         # PNG and JPEG images dropped on the window
   libfontconfig-dev                         # a fallback font without the bundled one
   zlib1g-dev libcjson-dev                   # .gz datasets, model header
   libopenblas-dev                           # the optional blas kernel path (-DDIGITPAD_BLAS=ON)
   xvfb xauth imagemagick                    # GUI tests and screenshots
+  x11-utils                                 # xprop, xwininfo: the GUI test reads the X title
   python3 curl ca-certificates              # scripts (fetch, checks)
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)

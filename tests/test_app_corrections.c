@@ -265,6 +265,88 @@ static void test_background(const char *dir)
     ink_drawing_free(&d);
 }
 
+/* Undo takes a correction back (dp_corrections_retract) while a second
+ * process stores and takes back its own in the same file: each keeps
+ * exactly what it did not retract, a fresh open sees the union, and the
+ * retracted drawings' images are gone. */
+static void test_retract_two_writers(const char *dir)
+{
+    char sub[1024], path[1100], err[256];
+    snprintf(sub, sizeof sub, "%s/retract", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
+    pid_t kids[2];
+    for (int k = 0; k < 2; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+            int bad = !c;
+            char id[DP_CORR_ID_LEN], prev[DP_CORR_ID_LEN] = "";
+            /* Process k stores digit k+1 (even i) and k+3 (odd i), taking
+             * every odd one back: 10 kept, 10 retracted. */
+            for (int i = 0; c && i < 20; i++) {
+                ink_drawing d;
+                one(&d, i + 7 * k);
+                int label = i % 2 ? k + 3 : k + 1;
+                bad |= dp_corrections_add_id(c, &d, label, id, sizeof id, err, sizeof err) < 0;
+                ink_drawing_free(&d);
+                if (i % 2)
+                    bad |= dp_corrections_retract(c, id, err, sizeof err) != 0;
+                snprintf(prev, sizeof prev, "%s", id);
+            }
+            size_t total = 0, count[10];
+            if (c) {
+                dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+                bad |= total != 10 || count[k + 1] != 10 || count[k + 3] != 0;
+                /* A second retraction of the same id is refused. */
+                bad |= dp_corrections_retract(c, prev, err, sizeof err) != -1;
+                bad |= strstr(err, "is not among your corrections") == NULL;
+            }
+            dp_corrections_free(c);
+            _exit(bad);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        int st = -1;
+        CHECK(kids[k] > 0 && waitpid(kids[k], &st, 0) == kids[k]);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        size_t total = 0, count[10];
+        dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+        CHECK(total == 20 && count[1] == 10 && count[2] == 10 && count[3] == 0 && count[4] == 0);
+        dp_corrections_free(c);
+    }
+    CHECK(count_files(sub, "corrections-user-", ".pgm") == 20);
+    /* The file keeps every line, plus 20 retraction records. */
+    size_t len = 0;
+    char *text = test_read_file(path, &len);
+    int lines = 0, retracts = 0;
+    for (char *p = text; p && *p; p++)
+        if (*p == '\n') {
+            lines++;
+            retracts += strncmp(p + 1, "# retract ", 10) == 0;
+        }
+    retracts += text && strncmp(text, "# retract ", 10) == 0;
+    CHECK(lines == 60 && retracts == 20);
+    free(text);
+    /* A memory-only store takes back too. */
+    dp_corrections *m = dp_corrections_open(NULL, err, sizeof err);
+    ink_drawing d;
+    one(&d, 1);
+    char id[DP_CORR_ID_LEN];
+    CHECK(m && dp_corrections_add_id(m, &d, 5, id, sizeof id, err, sizeof err) == 1);
+    CHECK(m && dp_corrections_retract(m, id, err, sizeof err) == 0);
+    size_t total = 9;
+    if (m)
+        dp_corrections_counts(m, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 0);
+    ink_drawing_free(&d);
+    dp_corrections_free(m);
+}
+
 int main(void)
 {
     const char *dir = test_tmpdir();
@@ -272,5 +354,6 @@ int main(void)
     test_image_first(dir);
     test_two_processes(dir);
     test_background(dir);
+    test_retract_two_writers(dir);
     return test_finish("app_corrections");
 }

@@ -28,6 +28,9 @@ static dp_action act(int key, int ctrl, int shift, int repeat)
 static void test_keys(void)
 {
     CHECK(act('z', 1, 0, 0) == DP_ACT_UNDO);
+    CHECK(act('z', 1, 1, 0) == DP_ACT_REDO);      /* Ctrl+Shift+Z */
+    CHECK(act('y', 1, 0, 0) == DP_ACT_REDO);
+    CHECK(act('r', 1, 0, 0) == DP_ACT_SHIPPED);
     CHECK(act('z', 0, 0, 0) == DP_ACT_NONE);      /* plain Z does nothing */
     CHECK(act('u', 0, 0, 1) == DP_ACT_UNDO);      /* undo repeats while held */
     CHECK(act('c', 0, 0, 0) == DP_ACT_CLEAR);
@@ -65,7 +68,8 @@ static void test_keys(void)
                 for (size_t k = 0; k < n; k++)
                     if (t[k].key == t[i].key && b && t[k].action != b->action &&
                         ((t[k].mods == DP_MODS_ANY) ||
-                         (t[k].mods == DP_MODS_CTRL && (m & 1)) ||
+                         (t[k].mods == DP_MODS_CTRL && m == 1) ||
+                         (t[k].mods == DP_MODS_CTRL_SHIFT && m == 3) ||
                          (t[k].mods == DP_MODS_NO_CTRL && !(m & 1)) ||
                          (t[k].mods == DP_MODS_NONE && m == 0) ||
                          (t[k].mods == DP_MODS_SHIFT && m == 2)))
@@ -78,7 +82,7 @@ static void test_keys(void)
     /* Every binding is on a help row, and the rows read as before. */
     dp_help_row rows[32];
     size_t r = dp_help_rows(rows, 32);
-    CHECK(r == 18);
+    CHECK(r == 21);
     int found_undo = 0, found_clear = 0, found_help = 0, found_digit = 0;
     for (size_t i = 0; i < r && i < 32; i++) {
         found_undo |= strcmp(rows[i].keys, "Ctrl+Z  or  U") == 0;
@@ -95,7 +99,7 @@ static void test_keys(void)
             listed |= strstr(rows[k].keys, name) != NULL && strcmp(rows[k].help, t[i].help) == 0;
         CHECK(listed);
     }
-    CHECK(dp_help_rows(rows, 3) == 18); /* counts past max, fills only 3 */
+    CHECK(dp_help_rows(rows, 3) == 21); /* counts past max, fills only 3 */
 }
 
 /* ---------------------------------------------------------------- layout */
@@ -149,9 +153,9 @@ static void test_layout(void)
             bad += !inside(tr, l.bars) || overlap(tr, l.head);
             bad += both ? (!inside(br, l.bars) || overlap(tr, br)) : br.w != 0;
             /* The tools row's buttons: in the row, apart. */
-            dp_rect b[5];
-            dp_tools_place(&l, 5, b);
-            for (int k = 0; k < 5; k++) {
+            dp_rect b[7];
+            dp_tools_place(&l, 7, b);
+            for (int k = 0; k < 7; k++) {
                 bad += !inside(b[k], l.tools) || b[k].w < 20;
                 bad += k > 0 && overlap(b[k - 1], b[k]);
             }
@@ -198,15 +202,17 @@ static void test_layout(void)
     dp_rect rs[2] = {{0, 0, 10, 10}, {10, 0, 10, 10}};
     CHECK(dp_rect_hit(rs, 2, 9.5f, 5.0f) == 0 && dp_rect_hit(rs, 2, 10.0f, 5.0f) == 1);
     CHECK(dp_rect_hit(rs, 2, 20.0f, 5.0f) == -1 && dp_rect_hit(rs, 2, 5.0f, -0.1f) == -1);
-    /* The button table: Clear, Undo, Label and Help, each a key's action;
-     * the picker's ten digits store their digit. */
+    /* The button table: Clear, Undo, Redo, Label, Layers, Shipped and
+     * Help, each a key's action; the picker's ten digits store their digit. */
     size_t nb;
     const dp_button *tb = dp_tool_buttons(&nb);
     int seen = 0;
     for (size_t i = 0; i < nb; i++)
         seen |= (tb[i].action == DP_ACT_CLEAR) | (tb[i].action == DP_ACT_UNDO) << 1 |
-                (tb[i].action == DP_ACT_LABEL) << 2 | (tb[i].action == DP_ACT_HELP) << 3;
-    CHECK(seen == 15 && nb <= DP_TOOLS_MAX);
+                (tb[i].action == DP_ACT_LABEL) << 2 | (tb[i].action == DP_ACT_HELP) << 3 |
+                (tb[i].action == DP_ACT_REDO) << 4 | (tb[i].action == DP_ACT_LAYERS) << 5 |
+                (tb[i].action == DP_ACT_SHIPPED) << 6;
+    CHECK(seen == 127 && nb == 7 && nb <= DP_TOOLS_MAX);
     const dp_button *pb = dp_picker_buttons();
     for (int d = 0; d < 10; d++)
         CHECK(pb[d].action == DP_ACT_CORRECTION && pb[d].digit == d);
@@ -277,10 +283,30 @@ static void test_state(const char *dir)
     CHECK(app_erase_at(&s, 300.0f + app_eraser_radius() - 1.0f, 500.0f) == 1);
     CHECK(s.drawing.n == 1 && s.drawing.strokes[0].pts[0].x == 700.0f);
     CHECK(strcmp(s.message, "Erased 1 stroke") == 0);
-    app_undo(&s);
-    CHECK(s.drawing.n == 0 && strcmp(s.message, "Undid the last stroke") == 0);
-    app_undo(&s);
+    /* Undo walks back erase, strokes; redo forward again; a new edit
+     * ends redo. */
+    app_undo(&s, NULL);
+    CHECK(s.drawing.n == 2 && strcmp(s.message, "Undid the erase") == 0);
+    app_undo(&s, NULL);
+    CHECK(s.drawing.n == 1 && strcmp(s.message, "Undid the stroke") == 0);
+    app_undo(&s, NULL);
+    CHECK(s.drawing.n == 0);
+    app_undo(&s, NULL);
     CHECK(strcmp(s.message, "Nothing to undo") == 0);
+    app_redo(&s, NULL);
+    app_redo(&s, NULL);
+    CHECK(s.drawing.n == 2 && strcmp(s.message, "Redid the stroke") == 0);
+    app_clear(&s);
+    CHECK(s.drawing.n == 0);
+    app_undo(&s, NULL);
+    CHECK(s.drawing.n == 2 && strcmp(s.message, "Undid the clear") == 0);
+    app_redo(&s, NULL);
+    CHECK(s.drawing.n == 0);
+    app_undo(&s, NULL);
+    draw_bar(&s, 500.0f); /* a new edit: nothing left to redo */
+    app_redo(&s, NULL);
+    CHECK(s.drawing.n == 3 && strcmp(s.message, "Nothing to redo") == 0);
+    app_clear(&s);
     /* No model: the canvas renders, nothing is predicted. */
     draw_bar(&s, 500.0f);
     CHECK((app_update(&s, 280) & 3) == 3);
@@ -312,6 +338,25 @@ static void test_state(const char *dir)
     CHECK(s.pred.unsure == (s.pred.conf < s.threshold));
     app_title(&s, title, sizeof title);
     CHECK(strncmp(title, "digitpad \xE2\x80\x94 ", 12) == 0);
+    /* A dropped image: its normalised input is predicted and shown on the
+     * canvas; an empty one is refused; the next stroke ends it. */
+    {
+        float img[40 * 40] = {0};
+        CHECK(app_show_image(&s, img, 40, 40, "blank.png") == -1);
+        CHECK(s.message_error && strcmp(s.message, "blank.png: no ink found in the image") == 0);
+        for (int y = 5; y < 35; y++)
+            img[y * 40 + 20] = img[y * 40 + 21] = 1.0f;
+        size_t strokes = s.drawing.n;
+        CHECK(app_show_image(&s, img, 40, 40, "bar.png") == 0 && s.image_mode);
+        CHECK(s.drawing.n == 0);
+        float want[INK_INPUT_SIZE];
+        CHECK(ink_normalize(img, 40, 40, want) == 1);
+        CHECK((app_update(&s, 280) & 3) == 3);
+        CHECK(memcmp(s.input, want, sizeof want) == 0 && s.pred.valid);
+        CHECK(s.canvas_pix[140 * 280 + 140] == want[14 * 28 + 14]);
+        app_undo(&s, NULL); /* the drawing it replaced comes back */
+        CHECK(!s.image_mode && s.drawing.n == strokes);
+    }
     /* A file that is no model keeps the old one. */
     char bad[1024];
     snprintf(bad, sizeof bad, "%s/bad.safetensors", dir);
@@ -341,25 +386,62 @@ static void test_state(const char *dir)
     CHECK(c != NULL);
     CHECK(app_store_correction(&s, c, 4, 0, NULL) == 1);
     CHECK(!s.message_error && strstr(s.message, "Saved as a 4") != NULL);
-    CHECK(app_store_correction(&s, c, 5, 0, NULL) == 0); /* already stored */
+    CHECK(app_store_correction(&s, c, 4, 0, NULL) == 0); /* already stored */
     CHECK(strstr(s.message, "Already stored as a 4") != NULL);
+    /* Another digit replaces the label: still one correction, now a 5. */
+    size_t total = 0, count[10];
+    CHECK(app_store_correction(&s, c, 5, 0, NULL) == 1);
+    dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+    CHECK(total == 1 && count[5] == 1 && count[4] == 0);
+    CHECK(strstr(s.message, "Now a 5, not a 4") != NULL);
+    /* Undo puts the 4 back, undo again takes it out; redo stores again.
+     * After a training run the message says the model keeps it. */
+    app_undo(&s, c);
+    dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+    CHECK(total == 1 && count[4] == 1 && s.correction_label == 4);
+    s.train_runs++;
+    app_undo(&s, c);
+    dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+    CHECK(total == 0 && s.correction_label == -1 && s.drawing.n == 1);
+    CHECK(strstr(s.message, "the 4 is out of your corrections (the model already "
+                            "fine-tuned on it keeps what it learnt)") != NULL);
+    app_redo(&s, c);
+    dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+    CHECK(total == 1 && count[4] == 1 && s.correction_label == 4);
+    app_redo(&s, c);
+    dp_corrections_counts(c, &total, count, NULL, NULL, 0);
+    CHECK(total == 1 && count[5] == 1 && s.correction_label == 5);
+    /* The file agrees: a fresh open sees only the 5. */
+    dp_corrections *c2 = dp_corrections_open(cpath, err, sizeof err);
+    CHECK(c2 != NULL);
+    if (c2) {
+        dp_corrections_counts(c2, &total, count, NULL, NULL, 0);
+        CHECK(total == 1 && count[5] == 1);
+        dp_corrections_free(c2);
+    }
     app_stroke_point(&s, 510.0f, 900.0f);            /* an edit: a new drawing */
-    CHECK(app_store_correction(&s, c, 5, 1, NULL) == 1);
+    CHECK(app_store_correction(&s, c, 6, 1, NULL) == 1);
     CHECK(strstr(s.message, "2 corrections; the next epoch") != NULL);
     dp_corrections_free(c);
-    s.label = 4;
     app_save_drawing(&s, NULL, "HOME unset");
     CHECK(strcmp(s.message, "Not saved: HOME unset") == 0);
+    /* S uses this drawing's label, never the last digit pressed. */
+    s.label = 4;
     app_save_drawing(&s, dir, NULL);
-    CHECK(strncmp(s.message, "Saved as a 4 to ", 16) == 0);
+    CHECK(strncmp(s.message, "Saved labelled 6 to ", 20) == 0);
+    app_stroke_point(&s, 520.0f, 910.0f);            /* unlabelled now */
+    app_save_drawing(&s, dir, NULL);
+    CHECK(strncmp(s.message, "Saved without a label (?)", 25) == 0);
     char path[1200];
     snprintf(path, sizeof path, "%s/drawings.strokes", dir);
     size_t len = 0;
     char *text = test_read_file(path, &len);
-    CHECK(text && text[0] == '4');
+    CHECK(text && text[0] == '6' && strstr(text, "\n? ") != NULL);
     free(text);
     app_clear(&s);
     CHECK(s.drawing.n == 0);
+    app_clear(&s);
+    CHECK(strcmp(s.message, "The canvas is empty") == 0);
     app_save_drawing(&s, dir, NULL);
     CHECK(strcmp(s.message, "Nothing to save: the canvas is empty") == 0);
     /* Messages are one line whatever they quote. */
@@ -368,8 +450,128 @@ static void test_state(const char *dir)
     app_state_free(&s);
 }
 
+/* Messages expire, errors wait for an action; confirmations; quitting
+ * with an unsaved model. */
+static void test_messages(void)
+{
+    app_state s;
+    app_state_init(&s);
+    app_tick(&s, 100.0);
+    app_message(&s, 0, "Cleared");
+    app_tick(&s, 104.0);
+    CHECK(strcmp(s.message, "Cleared") == 0);
+    app_tick(&s, 105.5);
+    CHECK(s.message[0] == '\0');
+    app_message(&s, 1, "Model not saved: disk full");
+    app_tick(&s, 200.0);
+    CHECK(s.message[0] != '\0');       /* errors stay... */
+    app_user_action(&s);
+    CHECK(s.message[0] == '\0');       /* ...until the next action */
+    /* A second press within the time confirms; later, it asks again. */
+    CHECK(app_confirm(&s, 7, "again?") == 0 && strcmp(s.message, "again?") == 0);
+    app_tick(&s, 203.0);
+    CHECK(app_confirm(&s, 7, "again?") == 1);
+    CHECK(app_confirm(&s, 7, "again?") == 0);
+    app_tick(&s, 209.0);
+    CHECK(app_confirm(&s, 7, "again?") == 0);
+    CHECK(app_confirm(&s, 8, "other?") == 0); /* another action starts over */
+    CHECK(app_confirm(&s, 7, "again?") == 0);
+    /* Quit: at once when nothing is unsaved; else ask, then quit. */
+    CHECK(app_quit_request(&s) == 1);
+    s.model_unsaved = 1;
+    CHECK(app_quit_request(&s) == 0);
+    CHECK(strcmp(s.message, "Unsaved model: Ctrl+S saves it, quit again to discard") == 0);
+    app_tick(&s, 212.0);
+    CHECK(app_quit_request(&s) == 1);
+    app_tick(&s, 230.0);
+    CHECK(app_quit_request(&s) == 0); /* the question lapsed */
+    app_state_free(&s);
+}
+
+/* A fixed-pitch "font": 10 px per character (UTF-8 continuation bytes
+ * do not count), so the expected lines are easy to write down. */
+static int width10(void *ctx, const char *t, size_t n)
+{
+    (void)ctx;
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)t[i] & 0xC0) != 0x80 ? 10 : 0;
+    return w;
+}
+
+static void test_wrap(void)
+{
+    char out[600];
+    /* Fits: one line, as it is. */
+    CHECK(app_wrap_text("Cleared", 200, 2, width10, NULL, out, sizeof out) == 1);
+    CHECK(strcmp(out, "Cleared") == 0);
+    /* Two lines at the space, never mid-word. */
+    CHECK(app_wrap_text("Model saved to /home/x/model.safetensors used at the next start", 300,
+                        3, width10, NULL, out, sizeof out) == 3);
+    CHECK(strcmp(out, "Model saved to\n/home/x/model.safetensors used\nat the next start") == 0);
+    /* Too long for the lines there are: whole words, then an ellipsis. */
+    CHECK(app_wrap_text("--shipped-model for the original one", 200, 1, width10, NULL, out,
+                        sizeof out) == 1);
+    CHECK(strcmp(out, "--shipped-model for\xE2\x80\xA6") == 0);
+    CHECK(app_wrap_text("--shipped-model for the original one", 180, 1, width10, NULL, out,
+                        sizeof out) == 1);
+    CHECK(strcmp(out, "--shipped-model\xE2\x80\xA6") == 0);
+    CHECK(app_wrap_text("a b c d e f g h i j k l", 60, 2, width10, NULL, out, sizeof out) == 2);
+    CHECK(strcmp(out, "a b c\nd e f\xE2\x80\xA6") == 0);
+    /* A word wider than the line is cut at a character, not inside one. */
+    CHECK(app_wrap_text("\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94", 30, 1, width10,
+                        NULL, out, sizeof out) == 1);
+    CHECK(strcmp(out, "\xE2\x80\x94\xE2\x80\x94\xE2\x80\xA6") == 0);
+    /* Every line fits. */
+    const char *msg = "MNIST not found in /tmp/no-mnist: T again within 5 s to train on your 8 "
+                      "drawings alone; your 8 drawings cover only 1, 7, so the model would learn "
+                      "to answer only those digits";
+    int n = app_wrap_text(msg, 250, 4, width10, NULL, out, sizeof out);
+    CHECK(n == 4);
+    for (char *line = out; line; ) {
+        char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        CHECK(width10(NULL, line, len) <= 250);
+        CHECK(len == 0 || line[len - 1] != ' ');
+        line = nl ? nl + 1 : NULL;
+    }
+}
+
+/* What each accuracy figure says it measures. */
+static void test_accuracy_text(void)
+{
+    char buf[128];
+    nn_model *m = tiny_model(NULL);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    app_model_accuracy(m, buf, sizeof buf);
+    CHECK(strcmp(buf, "accuracy not measured yet") == 0);
+    nn_model_meta_set(m, "test_accuracy", "0.9955", NULL);
+    app_model_accuracy(m, buf, sizeof buf);
+    CHECK(strcmp(buf, "MNIST test accuracy 99.55%") == 0);
+    /* A snapshot: its own figures only, "none" until an epoch measured. */
+    nn_model_meta_set(m, "bg_version", "3", NULL);
+    nn_model_meta_set(m, "heldout_accuracy", "none", NULL);
+    app_model_accuracy(m, buf, sizeof buf);
+    CHECK(strcmp(buf, "accuracy not measured yet") == 0);
+    nn_model_meta_set(m, "heldout_accuracy", "0.9920", NULL);
+    nn_model_meta_set(m, "heldout_n", "2000", NULL);
+    app_model_accuracy(m, buf, sizeof buf);
+    CHECK(strcmp(buf, "held-out accuracy 99.20% on 2000 MNIST test images") == 0);
+    nn_model_meta_set(m, "heldout_accuracy", "none", NULL);
+    nn_model_meta_set(m, "user_accuracy", "1.0", NULL);
+    nn_model_meta_set(m, "user_n", "6", NULL);
+    app_model_accuracy(m, buf, sizeof buf);
+    CHECK(strcmp(buf, "100% of your 6 drawings right (trained on them, not a test)") == 0);
+    nn_model_free(m);
+}
+
 int main(void)
 {
+    test_messages();
+    test_wrap();
+    test_accuracy_text();
     test_keys();
     test_layout();
     test_state(test_tmpdir());

@@ -178,6 +178,19 @@ static void test_errors(void)
     ERR("--help takes no value", "--help=x");
     ERR("at least one image", "--predict", "--model", "m");
     ERR("unexpected argument 'x.pgm'", "--eval", "x.pgm");
+    /* One positional file opens the window with it, as --model does. */
+    {
+        dp_args a;
+        char e[256];
+        CHECK(PARSE(&a, e, "m.safetensors") == 0 && a.mode == DP_MODE_GUI && a.model &&
+              strcmp(a.model, "m.safetensors") == 0 && a.n_images == 0);
+        dp_args_free(&a);
+    }
+    ERR("'m.safetensors' and --model both name a model", "m.safetensors", "--model", "x");
+    ERR("'m.safetensors' and --shipped-model both name a model", "--shipped-model",
+        "m.safetensors");
+    ERR("unexpected argument 'a.safetensors'", "a.safetensors", "b.safetensors");
+    ERR("unexpected argument 'notes.txt'", "notes.txt");
     ERR("--size", "--size", "100000x3");
     ERR("--size", "--size", "640x");
     ERR("--elastic", "--train", "--elastic", "101");

@@ -38,6 +38,17 @@ cp "$MODEL" "$TMP/other.safetensors"
     echo "key c"
     echo "expect-strokes 0"
     echo "expect-top none"
+    echo "# clear is undoable, and redoable (Ctrl+Z, Ctrl+Y, Ctrl+Shift+Z)"
+    echo "key ctrl+z"
+    echo "expect-strokes 1"
+    echo "expect-top 1"
+    echo "expect-message Undid the clear"
+    echo "key ctrl+y"
+    echo "expect-strokes 0"
+    echo "key ctrl+z"
+    echo "key ctrl+shift+z"
+    echo "expect-strokes 0"
+    echo "expect-message Redid the clear"
     zero
     echo "print"
     echo "expect-top 0"
@@ -53,13 +64,20 @@ cp "$MODEL" "$TMP/other.safetensors"
     echo "expect-top 1"
     echo "key u"
     echo "expect-strokes 0"
+    echo "# one more undo takes back the Delete: the 0 is there again"
     echo "key u"
-    echo "expect-strokes 0"
+    echo "expect-strokes 1"
+    echo "expect-top 0"
+    echo "key c"
     echo "# the eraser removes the stroke under the cursor"
     one
     echo "rdown 505 500"
     echo "rup 505 500"
     echo "expect-strokes 0"
+    echo "key ctrl+z"
+    echo "expect-strokes 1"
+    echo "expect-message Undid the erase"
+    echo "key c"
     echo "# touch draws too"
     echo "fdown 500 150"
     for y in $(seq 200 50 850); do echo "fmove 500 $y"; done
@@ -81,9 +99,12 @@ cp "$MODEL" "$TMP/other.safetensors"
     echo "print"
     echo "key p"
     echo "expect-compare 0"
-    echo "# saving with a label"
+    echo "# saving: unlabelled (S never reuses an earlier digit), then labelled"
+    echo "key s"
+    echo "expect-message Saved without a label (?)"
     echo "key 1"
     echo "key s"
+    echo "expect-message Saved labelled 1 to"
     echo "print"
     echo "# a bad model file leaves the current one in place; a good one loads"
     echo "drop $TMP/bad.safetensors"
@@ -135,8 +156,8 @@ run() { # run LABEL ENV... : runs the script, checks its output
     check "$label: a dropped FIFO is refused" \
         grep -q "model=\"$MODEL_NAME\" .*msg=\"Could not load model: .*a-fifo: is a FIFO, not a model file" "$out"
     check "$label: resized" grep -q ' size=800x600 ' "$out"
-    check "$label: drawing saved with its label" \
-        grep -q '^1 [^ ]* | ' "$home/drawings.strokes"
+    check "$label: drawing saved with its label, and once without" \
+        bash -c "grep -q '^1 [^ ]* | ' '$home/drawings.strokes' && grep -q '^? [^ ]* | ' '$home/drawings.strokes'"
     check "$label: 28x28 PGM saved" bash -c "ls '$home'/drawing-*.pgm >/dev/null 2>&1"
     if [ -s "$TMP/err-$label.txt" ]; then
         sed "s/^/[$label stderr] /" "$TMP/err-$label.txt"
@@ -227,6 +248,98 @@ check "big corrections: the oversized drawings left out, and said so" \
     grep -q 'corrections=600 .*msg="600 labelled drawings of yours; 40 drawings over 20000 points and 0 past the first 20000 left out"' \
     "$TMP/out-big.txt"
 
+# `digitpad FILE.safetensors` opens the window with that model; a dropped
+# PNG or JPEG (SDL_image) is classified through the same preprocessing as
+# --predict (the same figure as --predict on the same pixels as a PGM); a
+# dropped file that is neither says so by name.
+if command -v convert > /dev/null 2>&1; then
+    convert -size 280x280 xc:white -stroke black -strokewidth 26 -draw "line 140,40 150,240" \
+        "$TMP/one.png"
+    # A cross: no digit, so the figure is not saturated and a different
+    # preprocessing would show in its fourth decimal.
+    convert -size 280x280 xc:white -stroke black -strokewidth 26 \
+        -draw "line 140,40 150,240 line 100,140 200,140" "$TMP/cross.png"
+    convert "$TMP/cross.png" "$TMP/cross.pgm"
+    convert -size 200x260 xc:white -fill none -stroke black -strokewidth 22 \
+        -draw "ellipse 100,130 55,95 0,360" -quality 90 "$TMP/zero.jpg"
+    printf 'shopping list\n' > "$TMP/notes.txt"
+    {
+        echo "wait-frames 2"
+        echo "expect-model other.safetensors"
+        echo "drop $TMP/one.png"
+        echo "wait-frames 2"
+        echo "expect-top 1"
+        echo "expect-message one.png: classified as the 28×28 input shown"
+        echo "drop $TMP/cross.png"
+        echo "wait-frames 2"
+        echo "print"
+        echo "drop $TMP/zero.jpg"
+        echo "wait-frames 2"
+        echo "expect-top 0"
+        echo "drop $TMP/notes.txt"
+        echo "expect-message Not a model or image: notes.txt"
+        echo "expect-top 0"
+        echo "# drawing goes back to strokes"
+        one
+        echo "expect-top 1"
+        echo "expect-strokes 1"
+    } > "$TMP/images.txt"
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-images" timeout 60 "$BIN" \
+        "$TMP/other.safetensors" --script "$TMP/images.txt" > "$TMP/out-images.txt" 2>&1
+    rc=$?
+    sed 's/^/[images] /' "$TMP/out-images.txt" | sed 's/ y=[^ ]* / /'
+    check "images: exit 0 (got $rc)" test "$rc" -eq 0
+    check "images: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-images.txt'"
+    win=$(sed -n 's/^frame=.* top=\([0-9]\) conf=\([0-9.]*\) .*msg="cross.png: classified.*/\1 \2/p' \
+          "$TMP/out-images.txt")
+    cli=$("$BIN" --predict "$TMP/cross.pgm" --model "$TMP/other.safetensors" 2> /dev/null |
+          awk '$1 ~ /cross.pgm$/ { print ($2 == "?" ? substr($5, 1, 1) : $2), $3 }')
+    echo "dropped PNG: window reads ${win:-?}, --predict on the same pixels as PGM ${cli:-?}"
+    check "images: the window reads the PNG as --predict reads the PGM ($win vs $cli)" \
+        test -n "$win" -a "$win" = "$cli"
+else
+    echo "SKIPPED-PART: no ImageMagick convert to write the test images"
+fi
+
+# The status line (issue 14): at the minimum size a long message is broken
+# or shortened at spaces, never mid-word; information expires after about
+# 5 s, an error stays until the next action.
+{
+    echo "resize 480 320"
+    echo "wait-frames 3"
+    echo "drop $TMP/bad.safetensors"
+    echo "wait-frames 2"
+    echo "print"                     # 1: a long error, shortened at a space
+    echo "wait-ms 5600"
+    echo "print"                     # 2: the error is still there
+    echo "key p"
+    echo "wait-frames 2"
+    echo "print"                     # 3: gone at the next action; "Comparison: ..." instead
+    echo "wait-ms 5600"
+    echo "print"                     # 4: information expired
+} > "$TMP/status.txt"
+SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home-status" timeout 60 "$BIN" --model "$MODEL" \
+    --script "$TMP/status.txt" > "$TMP/out-status.txt" 2>&1
+rc=$?
+sed 's/^/[status] /' "$TMP/out-status.txt" | sed 's/ y=[^ ]* / /'
+check "status: exit 0 (got $rc)" test "$rc" -eq 0
+st() { grep '^frame=' "$TMP/out-status.txt" | sed -n "$1p"; }
+shown=$(st 1 | sed -n 's/.* status="\(.*\)" msg=".*/\1/p')
+msg=$(st 1 | sed -n 's/.* msg="\(.*\)"$/\1/p')
+echo "status line drawn at 480x320: [$shown]"
+check "status: the long error is shortened, ending in an ellipsis" \
+    bash -c "[[ '$shown' == *… ]] && [ ${#shown} -lt ${#msg} ]"
+# Every word drawn is a whole word of the message.
+whole=1
+for w in $(printf '%s' "${shown%…}" | sed 's/ | / /g'); do
+    case " $msg " in *" $w "*) ;; *) whole=0; echo "cut word: $w" ;; esac
+done
+check "status: only whole words of the message are drawn" test "$whole" -eq 1
+check "status: an error stays past 5 s" bash -c "grep -q 'msg=\"Could not load model' <<< '$(st 2)'"
+check "status: the next action clears it" bash -c "grep -q 'msg=\"Comparison: raw canvas' <<< '$(st 3)'"
+check "status: information expires after about 5 s" \
+    bash -c "grep -q 'status=\"\" msg=\"\"$' <<< '$(st 4)'"
+
 # A missing font: fontconfig's DejaVu Sans (or any sans) with a note; none
 # at all (an empty fontconfig setup): exit 2 with a message.
 if command -v fc-match > /dev/null 2>&1 && fc-match -f '%{file}' sans > /dev/null 2>&1; then
@@ -259,6 +372,43 @@ if command -v xvfb-run > /dev/null 2>&1 && timeout 30 xvfb-run -a true > /dev/nu
     # allocations until exit that LeakSanitizer would pin on us.
     run xvfb SDL_VIDEODRIVER=x11 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
     BIN=$BIN_REAL
+
+    # The live title as a desktop reads it (issue 14): both WM_NAME and
+    # _NET_WM_NAME (what GNOME, KDE and Xfce show) carry the em dash and the
+    # digit, in UTF-8, also when started in the C locale.
+    if command -v xprop > /dev/null 2>&1 && command -v xwininfo > /dev/null 2>&1; then
+        { one; echo "print"; echo "wait-ms 4000"; } > "$TMP/title.txt"
+        cat > "$TMP/title.sh" << 'EOS'
+#!/bin/sh
+# title.sh BIN MODEL SCRIPT OUT: runs the window, reads its title properties
+"$1" --model "$2" --script "$3" > "$4" 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 300 ] && ! grep -q '^frame=' "$4"; do sleep 0.05; i=$((i + 1)); done
+# the X tools read UTF-8 whatever locale the window was started in
+export LC_ALL=C.UTF-8
+id=$(xwininfo -root -tree | sed -n 's/^ *\(0x[0-9a-f]*\) "digitpad.*/\1/p' | head -1)
+echo "window: ${id:-none}"
+[ -n "$id" ] && xprop -id "$id" WM_NAME _NET_WM_NAME
+wait $pid
+EOS
+        chmod +x "$TMP/title.sh"
+        for loc in C.UTF-8 C; do
+            env LC_ALL=$loc SDL_VIDEODRIVER=x11 DIGITPAD_HOME="$TMP/home-title" \
+                ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" timeout 60 \
+                xvfb-run -a -s "-screen 0 1280x1024x24" "$TMP/title.sh" "$BIN" "$MODEL" \
+                "$TMP/title.txt" "$TMP/out-title-$loc.txt" > "$TMP/xprop-$loc.txt" 2>&1
+            sed "s/^/[title, LC_ALL=$loc] /" "$TMP/xprop-$loc.txt"
+            check "title (LC_ALL=$loc): WM_NAME is the UTF-8 title with the digit" \
+                grep -qE '^WM_NAME\((UTF8_STRING|UTF-8|COMPOUND_TEXT|STRING)\) = "digitpad — 1 \([0-9]+%\)"$' \
+                "$TMP/xprop-$loc.txt"
+            check "title (LC_ALL=$loc): _NET_WM_NAME is the UTF-8 title with the digit" \
+                grep -qE '^_NET_WM_NAME\(UTF8_STRING\) = "digitpad — 1 \([0-9]+%\)"$' \
+                "$TMP/xprop-$loc.txt"
+        done
+    else
+        echo "SKIPPED-PART: no xprop/xwininfo (package x11-utils): the X title is not read"
+    fi
 else
     echo "note: no working xvfb-run, ran under the dummy driver only"
 fi

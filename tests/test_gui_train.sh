@@ -50,6 +50,9 @@ reap() {
         echo "wait-frames 2"
         one
         echo "print"                       # 1: the shipped model's outputs
+        echo "key shift+t"                 # asks first
+        echo "expect-training 0"
+        echo "expect-message Shift+T again within 5 s replaces this model"
         echo "key shift+t"
         echo "expect-training 1"
         echo "wait-version 1 30000"
@@ -61,6 +64,7 @@ reap() {
         echo "key t"
         echo "expect-training 0"
         echo "print"                       # 4: stopped; how long that took
+        echo "key shift+t"
         echo "key shift+t"
         echo "wait-ms 1500"
         echo "expect-training 1"
@@ -106,6 +110,17 @@ reap() {
         test "$(field version "$p3")" -gt "$(field version "$p2")"
     stop_ms=$(field stop_ms "$p4")
     echo "T stopped the run in $stop_ms ms"
+    # The stopped run's snapshot shows its own figure, or none: never the
+    # figure of the model it started from.
+    if grep -q 'msg="stopped after 0 full epochs' <<< "$p4"; then
+        check "train: stopped before an epoch ended: accuracy not measured yet" \
+            grep -q 'acc="accuracy not measured yet"' <<< "$p4"
+    else
+        check "train: stopped after an epoch: its own held-out accuracy" \
+            grep -q 'acc="held-out accuracy [0-9.]*% on [0-9]* MNIST test images"' <<< "$p4"
+    fi
+    check "train: the shipped model's figure says it is the MNIST test accuracy" \
+        grep -q 'acc="MNIST test accuracy [0-9.]*%"' <<< "$p1"
     check "train: T stops within $STOP_LIMIT_MS ms ($stop_ms ms), final snapshot installed" \
         bash -c "awk -v v='${stop_ms:-9999}' 'BEGIN { exit !(v < $STOP_LIMIT_MS) }' &&
                  test '$(field training "$p4")' = 0 && grep -q 'msg=\"stopped after' <<< '$p4' &&
@@ -142,7 +157,7 @@ reap() {
 
     # SIGTERM (a logout, `kill`, a service manager) mid-epoch: SDL turns it
     # into a quit, so the window stops the worker and exits as if closed.
-    printf '%s\n' "wait-frames 2" "key shift+t" "wait-version 1 30000" "print" \
+    printf '%s\n' "wait-frames 2" "key shift+t" "key shift+t" "wait-version 1 30000" "print" \
         "wait-ms 60000" > "$TMP/term.txt"
     out="$TMP/out-term.txt"
     DIGITPAD_HOME="$home" DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$MODEL" \
@@ -172,9 +187,14 @@ mkdir -p "$home"
     seven
     echo "key 7"
     echo "key 7"                           # the same drawing: not stored twice
-    echo "key 1"
     echo "expect-corrections 1"
     echo "print"                           # 1: says it is already stored
+    echo "key 1"                           # a wrong key: replaces the label
+    echo "expect-corrections 1"
+    echo "expect-message Now a 1, not a 7"
+    echo "key ctrl+z"                      # and undo puts the 7 back
+    echo "expect-corrections 1"
+    echo "expect-message Undid the label: the 1 is a 7 again"
     echo "key c"
     for i in 1 2 3; do
         seven
@@ -188,6 +208,14 @@ mkdir -p "$home"
     echo "key 7"
     echo "expect-corrections 8"
     echo "print"                           # 2: eight corrections stored
+    echo "key shift+t"                     # from scratch without MNIST: refused
+    echo "expect-training 0"
+    echo "expect-message Not trained from scratch: MNIST is not in $TMP/no-mnist"
+    echo "key shift+t"
+    echo "expect-training 0"
+    echo "key t"                           # the drawings alone, of 2 digits: asks
+    echo "expect-training 0"
+    echo "expect-message T again within 5 s to train on your 8 drawings alone; your 8 drawings cover only 1, 7, so the model would learn to answer only those digits"
     echo "key t"
     echo "expect-training 1"
     echo "wait-version 1 60000"
@@ -212,9 +240,12 @@ check "user: a drawing is stored once" \
     grep -q 'corrections=1 .*msg="Already stored as a 7 — draw another one"' "$out"
 check "user: the status line counts the corrections" \
     grep -q 'corrections=8 .*msg="Saved as a 7 — 8 corrections; press T to learn from them"' "$out"
-check "user: corrections file with the 7s and 1s" \
-    test "$(grep -c '^7 ' "$home/corrections.strokes" 2> /dev/null)" = 5 -a \
-         "$(grep -c '^1 ' "$home/corrections.strokes" 2> /dev/null)" = 3
+# The relabelled 7 left a 1 and a second 7 behind, each 1-or-7 taken back
+# by a retraction record: 6 lines of 7s, 4 of 1s, 2 records.
+check "user: corrections file with the 7s, 1s and two retractions" \
+    test "$(grep -c '^7 ' "$home/corrections.strokes" 2> /dev/null)" = 6 -a \
+         "$(grep -c '^1 ' "$home/corrections.strokes" 2> /dev/null)" = 4 -a \
+         "$(grep -c '^# retract user-' "$home/corrections.strokes" 2> /dev/null)" = 2
 check "user: without MNIST the status line says how to fetch it" \
     grep -q "msg=\"MNIST not found in $TMP/no-mnist: run scripts/fetch-mnist.sh" "$out"
 p2=$(grep '^frame=' "$out" | sed -n 3p)
@@ -231,7 +262,7 @@ check "user: the status line says where" \
 check "user: no temporary file left" \
     test "$(ls "$home" | grep -v '^corrections-user-.*\.pgm$' | sort | tr '\n' ' ')" = "corrections.strokes model.safetensors "
 check "user: each correction's 28x28 input saved beside it" \
-    test "$(ls "$home" | grep -c '^corrections-user-.*\.pgm$')" -eq "$(grep -vc '^#' "$home/corrections.strokes")"
+    test "$(ls "$home" | grep -c '^corrections-user-.*\.pgm$')" -eq 8
 
 startup() { # startup LABEL ARGS...: one print at start-up
     local label=$1
@@ -262,12 +293,60 @@ check "damaged saved model: reported, the shipped one used" \
 cp "$TMP/keep.safetensors" "$home/model.safetensors"
 # A crash mid-append leaves half a line: that drawing is left out, said so,
 # and the others still count.
-n_corr=$(grep -vc '^#' "$home/corrections.strokes")
+n_corr=$(ls "$home" | grep -c '^corrections-user-.*\.pgm$')
 printf '7 cut | 500,120 500,' >> "$home/corrections.strokes"
 startup cutline
 check "half-written corrections line: left out and reported, $n_corr still loaded" \
     grep -q "corrections=$n_corr .*msg=\"$n_corr labelled drawings of yours; 1 damaged line left out" \
     "$TMP/out-cutline.txt"
+
+# ------------------ 3. an unsaved trained model: quit asks; Ctrl+R goes back
+{
+    echo "wait-loaded 20000"
+    seven
+    echo "key 7"
+    echo "expect-corrections 9"
+    echo "key t"
+    echo "key t"
+    echo "wait-version 1 60000"
+    echo "wait-training 0 60000"
+    echo "key ctrl+z"                      # the 7 leaves the store, not the model
+    echo "expect-corrections 8"
+    echo "expect-message Undid the label: the 7 is out of your corrections (the model already fine-tuned on it keeps what it learnt)"
+    echo "quit"                            # the close button: asks first
+    echo "wait-frames 2"
+    echo "expect-message Unsaved model: Ctrl+S saves it, quit again to discard"
+    echo "print"                           # 1: still open, asking
+    echo "key ctrl+r"
+    echo "expect-model default.safetensors"
+    echo "expect-message Back to the shipped model default.safetensors · the trained one was discarded"
+    echo "print"                           # 2: the shipped model again
+    echo "key t"
+    echo "key t"
+    echo "wait-version 1 60000"
+    echo "wait-training 0 60000"
+    echo "key Escape"                      # Esc asks too...
+    echo "expect-message Unsaved model"
+    echo "print"                           # 3
+    echo "key Escape"                      # ...and the second one quits
+    echo "print"                           # never printed: the window is gone
+    echo "wait-ms 3000"
+} > "$TMP/quit.txt"
+out="$TMP/out-quit.txt"
+DIGITPAD_HOME="$home" timeout 120 "$BIN" --model "$MODEL" --data "$TMP/no-mnist" \
+    --script "$TMP/quit.txt" > "$out" 2> "$TMP/err-quit.txt"
+rc=$?
+sed 's/^/[quit] /' "$out" | cut -c1-400
+check "quit: exit code 0 (got $rc)" test "$rc" -eq 0
+check "quit: no failed expectation" bash -c "! grep -q '^FAIL' '$out'"
+check "quit: the first close asked, the window stayed" \
+    grep -q 'msg="Unsaved model: Ctrl+S saves it, quit again to discard"' "$out"
+check "quit: Ctrl+R installed the shipped model and said so" \
+    grep -q 'model="default.safetensors" acc="MNIST test accuracy [0-9.]*%" .*msg="Back to the shipped model' "$out"
+check "quit: the second Esc quit at once (3 prints, not 4)" \
+    test "$(grep -c '^frame=' "$out")" -eq 3
+check "quit: the trained-on-drawings figure says what it measured" \
+    grep -q 'acc="[0-9]*% of your [89] drawings right (trained on them, not a test)"' "$out"
 
 # ------------------------------------------------------------ --help
 "$BIN" --help > "$TMP/help.txt" 2>&1
