@@ -4,11 +4,11 @@
 
 static const dp_button TOOLS[] = {
     {"Clear", "Clr", DP_ACT_CLEAR, -1},
-    {"Undo", "Undo", DP_ACT_UNDO, -1},
-    {"Redo", "Redo", DP_ACT_REDO, -1},
-    {"Label\xE2\x80\xA6", "Lbl", DP_ACT_LABEL, -1},
-    {"Layers", "Lyr", DP_ACT_LAYERS, -1},
-    {"Shipped", "Shp", DP_ACT_SHIPPED, -1},
+    {"Undo", "\xE2\x86\xB6", DP_ACT_UNDO, -1}, /* ↶ and ↷ when narrow */
+    {"Redo", "\xE2\x86\xB7", DP_ACT_REDO, -1},
+    {"Label\xE2\x80\xA6", "Label", DP_ACT_LABEL, -1},
+    /* the layers view's toggle is the LAYERS button in the bars' caption */
+    {"Shipped model", "Reset", DP_ACT_SHIPPED, -1},
     {"Help", "?", DP_ACT_HELP, -1},
 };
 

@@ -126,6 +126,7 @@ shot screenshot-training
     echo "wait-frames 2"
     echo "key w"
     echo "key shift+t"
+    echo "key shift+t"                     # the second press confirms
     echo "wait-training 1 60000"
     echo "wait-version 3 60000"
     echo "wait-frames 2"

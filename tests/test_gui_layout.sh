@@ -169,7 +169,7 @@ check "sizes: 480x800 is portrait with a canvas >= 400 px" \
 check "sizes: 1280x720 is landscape" grep -q ' size=1280x720 canvas=[0-9]* portrait=0 ' "$TMP/out-sizes.txt"
 
 # --------------------------------- 4. on-screen buttons, mouse and touch
-# Each button runs its key's action: Clear, Undo, Redo, Layers, Shipped,
+# Each button runs its key's action: Clear, Undo, Redo, Shipped model,
 # Help (and a tap outside closes it), Label opens the picker and a digit stores the drawing as a
 # correction; touch does the same as the mouse.
 {
@@ -221,14 +221,8 @@ check "sizes: 1280x720 is landscape" grep -q ' size=1280x720 canvas=[0-9]* portr
     echo "expect-strokes 1"
     echo "click Redo"
     echo "expect-strokes 0"
-    echo "# Layers opens the layers view (its close button shuts it)"
-    one
-    echo "click Layers"
-    echo "expect-view layers"
-    echo "click-toggle"
-    echo "expect-view off"
-    echo "# Shipped goes back to the shipped model and says so"
-    echo "click Shipped"
+    echo "# Shipped model goes back to the shipped model and says so"
+    echo "click Shipped model"
     echo "expect-message Back to the shipped model"
     echo "expect-model default.safetensors"
     echo "# buttons work in a portrait window too"

@@ -192,7 +192,7 @@ model="$TMP/seed.safetensors"
 if [ -f "$model" ]; then
     s="$TMP/follow"
     printf '%s\n' "wait-frames 2" "key w" "wait-frames 2" "print-views" \
-        "screenshot $s-0.bmp" "key shift+t" "wait-version 2 60000" "wait-frames 2" \
+        "screenshot $s-0.bmp" "key shift+t" "key shift+t" "wait-version 2 60000" "wait-frames 2" \
         "print-views" "screenshot $s-2.bmp" "print" "key t" "wait-training 0 30000" "quit" \
         > "$s.txt"
     DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$model" --size 1000x640 \
@@ -223,6 +223,7 @@ if [ -f "$model" ]; then
         echo "key v"
         seven
         echo "key shift+t"
+        echo "key shift+t"                 # the second press confirms (issue 14)
         echo "expect-training 1"
         echo "wait-version 1 60000"
         echo "print-views"
