@@ -49,6 +49,19 @@ sweep() {
     echo "wait-frames 1"
 }
 
+# run_part NAME SCRIPT [MODEL]: one scripted window run (home
+# $TMP/home-NAME, output $TMP/out-NAME.txt, printed with a [NAME] prefix),
+# checked to exit 0 with no failed expectation.
+run_part() {
+    local name=$1 script=$2 model=${3:-$MODEL} rc
+    DIGITPAD_HOME="$TMP/home-$name" DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$model" \
+        --script "$script" > "$TMP/out-$name.txt" 2> "$TMP/err-$name.txt"
+    rc=$?
+    sed "s/^/[$name] /" "$TMP/out-$name.txt" | cut -c1-260
+    check "$name: exit code 0 (got $rc)" test "$rc" -eq 0
+    check "$name: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-$name.txt'"
+}
+
 # ------------------------------------------------ 1. the sweep, all states
 {
     echo "wait-frames 2"
@@ -157,12 +170,7 @@ check "checker: sees a text leaving the window" \
     echo "expect-text threshold $THR%"
     echo "check-layout min-digit"
 } > "$TMP/sizes.txt"
-DIGITPAD_HOME="$TMP/home-sizes" timeout 120 "$BIN" --model "$MODEL" --script "$TMP/sizes.txt" \
-    > "$TMP/out-sizes.txt" 2> "$TMP/err-sizes.txt"
-rc=$?
-sed 's/^/[sizes] /' "$TMP/out-sizes.txt" | cut -c1-260
-check "sizes: exit code 0 (got $rc)" test "$rc" -eq 0
-check "sizes: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-sizes.txt'"
+run_part sizes "$TMP/sizes.txt"
 check "sizes: the window stays at least 480x320" grep -q ' size=480x320 canvas=[0-9]* portrait=0 ' "$TMP/out-sizes.txt"
 check "sizes: 480x800 is portrait with a canvas >= 400 px" \
     grep -qE ' size=480x800 canvas=(4[0-9][0-9]) portrait=1 ' "$TMP/out-sizes.txt"
@@ -233,12 +241,7 @@ check "sizes: 1280x720 is landscape" grep -q ' size=1280x720 canvas=[0-9]* portr
     echo "expect-strokes 0"
     echo "check-layout portrait-buttons"
 } > "$TMP/buttons.txt"
-DIGITPAD_HOME="$TMP/home-buttons" timeout 120 "$BIN" --model "$MODEL" --script "$TMP/buttons.txt" \
-    > "$TMP/out-buttons.txt" 2> "$TMP/err-buttons.txt"
-rc=$?
-sed 's/^/[buttons] /' "$TMP/out-buttons.txt" | cut -c1-260
-check "buttons: exit code 0 (got $rc)" test "$rc" -eq 0
-check "buttons: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-buttons.txt'"
+run_part buttons "$TMP/buttons.txt"
 check "buttons: the picker stored the drawing as a 7" \
     grep -q '^7 ' "$TMP/home-buttons/corrections.strokes"
 
@@ -282,12 +285,7 @@ check "buttons: the picker stored the drawing as a 7" \
     echo "up -200 -250"
     echo "expect-strokes 0"
 } > "$TMP/strokes.txt"
-DIGITPAD_HOME="$TMP/home-strokes" timeout 120 "$BIN" --model "$MODEL" --script "$TMP/strokes.txt" \
-    > "$TMP/out-strokes.txt" 2> "$TMP/err-strokes.txt"
-rc=$?
-sed 's/^/[strokes] /' "$TMP/out-strokes.txt" | cut -c1-200
-check "strokes: exit code 0 (got $rc)" test "$rc" -eq 0
-check "strokes: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-strokes.txt'"
+run_part strokes "$TMP/strokes.txt"
 
 # ----------------------------------------- 6. what the head says, P colours
 # Unsure with a candidate near: "best 7 at …"; nothing close (all below
@@ -308,12 +306,7 @@ RAW="236,120,96"
 } > "$TMP/head.txt"
 # printf's escapes: the UTF-8 of · and —
 printf '%b' "$(cat "$TMP/head.txt")" > "$TMP/head-utf8.txt"
-DIGITPAD_HOME="$TMP/home-head" timeout 120 "$BIN" --model "$MODEL" --script "$TMP/head-utf8.txt" \
-    > "$TMP/out-head.txt" 2> "$TMP/err-head.txt"
-rc=$?
-sed 's/^/[head] /' "$TMP/out-head.txt" | cut -c1-200
-check "head: exit code 0 (got $rc)" test "$rc" -eq 0
-check "head: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-head.txt'"
+run_part head "$TMP/head-utf8.txt"
 
 # The P colours need a raw canvas read as a sure digit.  The shipped model
 # doubts the raw canvas's off-centre images (they look like no digit it
@@ -337,12 +330,7 @@ check "a small mlp for the P colours trained" test -f "$TMP/mlp.safetensors"
     echo "print"
     echo "expect-text-rgb $RAW %"
 } > "$TMP/colours.txt"
-DIGITPAD_HOME="$TMP/home-colours" timeout 120 "$BIN" --model "$TMP/mlp.safetensors" \
-    --script "$TMP/colours.txt" > "$TMP/out-colours.txt" 2> "$TMP/err-colours.txt"
-rc=$?
-sed 's/^/[colours] /' "$TMP/out-colours.txt" | cut -c1-200
-check "colours: exit code 0 (got $rc)" test "$rc" -eq 0
-check "colours: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-colours.txt'"
+run_part colours "$TMP/colours.txt" "$TMP/mlp.safetensors"
 # ... and it was a real difference: normalised 1, raw another digit
 check "colours: the raw canvas read otherwise than the normalised input" \
     grep -qE "^frame=[0-9]* top=1 .* compare=1 raw_top=[02-9] " "$TMP/out-colours.txt"
@@ -370,12 +358,7 @@ check "colours: the raw canvas read otherwise than the normalised input" \
     echo "key t"
     echo "wait-training 0 30000"
 } > "$TMP/train.txt"
-DIGITPAD_HOME="$TMP/home-train" DIGITPAD_DATA="$MNIST" timeout 120 "$BIN" --model "$MODEL" \
-    --script "$TMP/train.txt" > "$TMP/out-train.txt" 2> "$TMP/err-train.txt"
-rc=$?
-sed 's/^/[training] /' "$TMP/out-train.txt" | cut -c1-200
-check "training: exit code 0 (got $rc)" test "$rc" -eq 0
-check "training: no failed expectation" bash -c "! grep -q '^FAIL' '$TMP/out-train.txt'"
+run_part train "$TMP/train.txt"
 check "training: the panel is shown" grep -q ' training=1 .* panel=1 ' "$TMP/out-train.txt"
 
 finish "test_gui_layout" "$TMP"
