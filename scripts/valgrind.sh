@@ -84,8 +84,8 @@ else
         "0 c | 500,170 720,300 720,700 500,830 280,700 280,300 500,170" >"$strokes"
 fi
 
-# A window session: drawing, undo, clear, help, the P view, a correction
-# (digit key: PGM + strokes line), saving (S), a bad and a good dropped
+# A window session: drawing, undo, clear, help, the P view, three corrections
+# (digit keys: PGM + strokes line; three digits, so T need not ask), saving (S), a bad and a good dropped
 # model, Ctrl+S, resizing, and a short background fine-tune started and
 # stopped with T.  Waits are long because everything runs ~50x slower.
 one() {
@@ -111,6 +111,9 @@ cp "$MODEL" "$tmp/other.safetensors"
     echo "key c"
     one
     echo "key 7"
+    echo "key c"
+    one
+    echo "key 4"                           # three digits: T need not ask first
     echo "drop $tmp/bad.safetensors"
     echo "drop $tmp/other.safetensors"
     echo "key ctrl+s"
