@@ -84,10 +84,11 @@ else
         "0 c | 500,170 720,300 720,700 500,830 280,700 280,300 500,170" >"$strokes"
 fi
 
-# A window session: drawing, undo, clear, help, the P view, three corrections
-# (digit keys: PGM + strokes line; three digits, so T need not ask), saving (S), a bad and a good dropped
-# model, Ctrl+S, resizing, and a short background fine-tune started and
-# stopped with T.  Waits are long because everything runs ~50x slower.
+# A window session: drawing, undo, clear, help, the P view, three
+# corrections (digit keys: PGM + strokes line; three digits, so T need not
+# ask), saving (S), a bad and a good dropped model, Ctrl+S, resizing, and
+# a short background fine-tune started and stopped with T.  Waits are long
+# because everything runs ~50x slower.
 one() {
     echo "down 500 150"
     for y in $(seq 175 25 850); do echo "move 500 $y"; done
