@@ -21,8 +21,10 @@ pkgs=(
 )
 
 # One dpkg-query for all of them: the quick start runs this every time.
+# It exits 1 when dpkg has never heard of one of them (a fresh machine), which
+# under pipefail would end this script before installing anything: || true.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null |
-            awk '/ install ok installed$/ { print $1 }')
+            awk '/ install ok installed$/ { print $1 }' || true)
 missing=()
 for p in "${pkgs[@]}"; do
   grep -qx -- "$p" <<<"$installed" || missing+=("$p")
