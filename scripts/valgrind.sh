@@ -36,7 +36,11 @@ trap 'rm -rf "$tmp"' EXIT
 # One thread everywhere: valgrind serialises threads anyway, and OpenBLAS's
 # and OpenMP's idle pools only add noise.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-VG=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect
+# --fair-sched=yes: valgrind runs one thread at a time, and its default lock
+# let the GUI's training thread hold the CPU for minutes (a 389 s frame) while
+# the window thread waited to read the T that stops it; how long it waited
+# depended on the machine, and CI's run went past its time limit.
+VG=(valgrind --fair-sched=yes --leak-check=full --errors-for-leak-kinds=definite,indirect
     --show-leak-kinds=definite,indirect --error-exitcode=3
     --suppressions="$SRC/scripts/valgrind.supp" --num-callers=30)
 
