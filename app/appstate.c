@@ -105,12 +105,20 @@ int app_confirm(app_state *s, int what, const char *question)
     return 0;
 }
 
+int app_discard_request(app_state *s, int what, const char *again)
+{
+    if (!s->model_unsaved)
+        return 1;
+    char q[200];
+    snprintf(q, sizeof q, "Unsaved model: Ctrl+S saves it, %s to discard", again);
+    return app_confirm(s, what, q);
+}
+
 int app_quit_request(app_state *s)
 {
     /* Any value apart from the GUI's action numbers (keys.h) will do. */
     enum { CONFIRM_QUIT = 1000 };
-    return !s->model_unsaved ||
-           app_confirm(s, CONFIRM_QUIT, "Unsaved model: Ctrl+S saves it, quit again to discard");
+    return app_discard_request(s, CONFIRM_QUIT, "quit again");
 }
 
 /* ----------------------------------------------------------- wrapping */

@@ -90,8 +90,13 @@ void app_user_action(app_state *s);
  * APP_CONFIRM_SECONDS (and clears the request), else 0 and starts one,
  * putting question (an error-coloured status line) up. */
 int app_confirm(app_state *s, int what, const char *question);
-/* Quit (Esc, closing the window): 1 to quit now; with an unsaved trained
- * model the first request asks (app_confirm) and returns 0. */
+/* Anything that would throw away an unsaved trained model (quit, Ctrl+R,
+ * a dropped model): 1 to go ahead.  With one, the first request asks
+ * "Unsaved model: Ctrl+S saves it, <again> to discard" and returns 0; the
+ * same `what` within APP_CONFIRM_SECONDS returns 1.  Hours of training
+ * must not be lost to one key press. */
+int app_discard_request(app_state *s, int what, const char *again);
+/* Quit (Esc, closing the window): app_discard_request with "quit again". */
 int app_quit_request(app_state *s);
 
 /* Breaks text into at most max_lines lines no wider than max_w (measured

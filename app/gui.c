@@ -476,7 +476,15 @@ static void on_drop(gui_app *a, const char *path)
     struct stat st;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || looks_like_model(path)) {
+    int regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    if (!regular || looks_like_model(path)) {
+        /* Any value apart from keys.h's actions and appstate.c's quit. */
+        enum { CONFIRM_DROP = 1001 };
+        /* Only a file that looks like a model asks: anything else fails to
+         * load and leaves the current model as it is. */
+        if (regular && looks_like_model(path) &&
+            !app_discard_request(&a->st, CONFIRM_DROP, "drop a model again"))
+            return;
         /* The run's next snapshot would replace the dropped model. */
         if (a->training)
             gui_train_stop(a, 1);

@@ -307,6 +307,8 @@ void gui_train_shipped(gui_app *a)
         app_message(&a->st, 1, "The shipped model (%s) is not installed", DP_DEFAULT_MODEL_NAME);
         return;
     }
+    if (!app_discard_request(&a->st, DP_ACT_SHIPPED, "Shipped model (Ctrl+R) again"))
+        return;
     int discarded = a->st.model_unsaved;
     /* A running trainer's next snapshot would replace it again. */
     if (a->training)

@@ -484,6 +484,13 @@ static void test_messages(void)
     CHECK(app_quit_request(&s) == 1);
     app_tick(&s, 230.0);
     CHECK(app_quit_request(&s) == 0); /* the question lapsed */
+    /* Replacing the model asks alike, each action for itself: a quit's
+     * question is not a yes to Ctrl+R. */
+    CHECK(app_discard_request(&s, 42, "Ctrl+R again") == 0);
+    CHECK(strcmp(s.message, "Unsaved model: Ctrl+S saves it, Ctrl+R again to discard") == 0);
+    CHECK(app_discard_request(&s, 42, "Ctrl+R again") == 1);
+    s.model_unsaved = 0;
+    CHECK(app_discard_request(&s, 42, "Ctrl+R again") == 1); /* nothing to lose */
     app_state_free(&s);
 }
 

@@ -317,17 +317,29 @@ check "half-written corrections line: left out and reported, $n_corr still loade
     echo "wait-frames 2"
     echo "expect-message Unsaved model: Ctrl+S saves it, quit again to discard"
     echo "print"                           # 1: still open, asking
-    echo "key ctrl+r"
+    echo "key ctrl+r"                      # Ctrl+R asks too: the model stays
+    echo "expect-message Unsaved model: Ctrl+S saves it, Shipped model (Ctrl+R) again to discard"
+    echo "print"                           # 2: the trained model stays
+    echo "key ctrl+r"                      # the second one goes back
     echo "expect-model default.safetensors"
     echo "expect-message Back to the shipped model default.safetensors · the trained one was discarded"
-    echo "print"                           # 2: the shipped model again
+    echo "print"                           # 3: the shipped model again
     echo "key t"
+    echo "key t"
+    echo "wait-version 1 60000"
+    echo "wait-training 0 60000"
+    echo "drop $MODEL"                     # a dropped model asks too...
+    echo "expect-message Unsaved model: Ctrl+S saves it, drop a model again to discard"
+    echo "print"                           # 4: the trained model stays
+    echo "drop $MODEL"                     # ...and the second one loads it
+    echo "expect-model $(basename "$MODEL")"
+    echo "key t"                           # unsaved once more, for Esc
     echo "key t"
     echo "wait-version 1 60000"
     echo "wait-training 0 60000"
     echo "key Escape"                      # Esc asks too...
     echo "expect-message Unsaved model"
-    echo "print"                           # 3
+    echo "print"                           # 5
     echo "key Escape"                      # ...and the second one quits
     echo "print"                           # never printed: the window is gone
     echo "wait-ms 3000"
@@ -343,8 +355,10 @@ check "quit: the first close asked, the window stayed" \
     grep -q 'msg="Unsaved model: Ctrl+S saves it, quit again to discard"' "$out"
 check "quit: Ctrl+R installed the shipped model and said so" \
     grep -q 'model="default.safetensors" acc="MNIST test accuracy [0-9.]*%" .*msg="Back to the shipped model' "$out"
-check "quit: the second Esc quit at once (3 prints, not 4)" \
-    test "$(grep -c '^frame=' "$out")" -eq 3
+check "quit: the second Esc quit at once (5 prints, not 6)" \
+    test "$(grep -c '^frame=' "$out")" -eq 5
+check "quit: the first Ctrl+R and the first drop asked and kept the trained model" \
+    test "$(grep -c 'model="default.safetensors (fine-tuned, v[0-9]*)" .*msg="Unsaved model: Ctrl+S saves it, \(Shipped model (Ctrl+R)\|drop a model\) again to discard"' "$out")" -eq 2
 check "quit: the trained-on-drawings figure says what it measured" \
     grep -q 'acc="[0-9]*% of your [89] drawings right (trained on them, not a test)"' "$out"
 
