@@ -29,7 +29,7 @@ typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
     O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
-    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_DRAWN, O_COUNT
+    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_DRAWN, O_THRESHOLD, O_COUNT
 } opt_id;
 
 typedef struct opt_def {
@@ -72,6 +72,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES},
     [O_SALIENCY] = {"--saliency", 1, -1, M_PSTROKES | M_PREDICT},
     [O_DRAWN] = {"--drawn", 0, -1, M_EVAL},
+    [O_THRESHOLD] = {"--threshold", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT},
 };
 
 const char *dp_mode_flag(dp_mode m)
@@ -326,6 +327,10 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         if (!*v)
             return dp_set_err(err, errlen, "--save-inputs needs a directory");
         a->save_inputs = v;
+        return 0;
+    case O_THRESHOLD:
+        if (dp_parse_threshold(v, &a->threshold) != 0)
+            return dp_set_err(err, errlen, "--threshold: '%s' is not a number between 0 and 1", v);
         return 0;
     case O_SALIENCY:
         if (!*v)

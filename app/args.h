@@ -66,6 +66,10 @@ typedef struct dp_args {
 
     /* --eval, --predict-strokes, --predict and the window */
     const char *model;     /* NULL: the shipped default model */
+    /* --threshold X (--eval, --predict-strokes, --predict): where "unsure"
+     * starts instead of the model's own, to see what another would trade;
+     * 0: the model's */
+    double threshold;
 
     /* --predict-strokes FILE */
     const char *strokes_path;

@@ -112,6 +112,13 @@ double dp_model_threshold(const nn_model *m)
                                                                           : DP_DEFAULT_THRESHOLD;
 }
 
+double dp_run_threshold(const dp_args *a, const nn_model *m, const char **what)
+{
+    if (what)
+        *what = a->threshold > 0 ? "--threshold" : "the model's threshold";
+    return a->threshold > 0 ? a->threshold : dp_model_threshold(m);
+}
+
 void dp_print_confusion(FILE *f, const char *prefix, const size_t conf[10][10])
 {
     size_t maxv = 0;
@@ -264,6 +271,9 @@ void dp_print_help(FILE *f)
         "                      lighter pushed the answer up, darker pushed it down\n"
         "  --predict IMAGE...  classify PGM (P2/P5) or BMP images of any size; prints\n"
         "                      'path predicted confidence' per image\n"
+        "  --threshold X       with --eval, --predict-strokes or --predict: call a top\n"
+        "                      output below X (between 0 and 1) unsure instead of below\n"
+        "                      the model's own threshold, to see what another trades\n"
         "\n"
         "Environment:\n"
         "  DIGITPAD_DATA       MNIST directory when --data is not given\n"

@@ -36,7 +36,8 @@ int dp_cli_eval(const dp_args *a)
      * nn_evaluate would), plus the scribbles. */
     const int calibrate = test.rows == INK_SIDE && test.cols == INK_SIDE &&
                           nn_arch_in_size(nn_model_arch(m)) == INK_INPUT_SIZE;
-    const double th = dp_model_threshold(m);
+    const char *th_what;
+    const double th = dp_run_threshold(a, m, &th_what);
     const int threads = a->threads >= 0 ? a->threads : 0;
     dp_calibration cal;
     double t0 = dp_now();
@@ -81,15 +82,16 @@ int dp_cli_eval(const dp_args *a)
     if (calibrate) {
         double parsed;
         const char *stored = nn_model_meta_get(m, "threshold");
-        const char *th_note = !stored ? " (default)"
+        const char *th_note = a->threshold > 0 ? ""
+                              : !stored ? " (default)"
                               : dp_parse_threshold(stored, &parsed) != 0
                                   ? " (default: the model's threshold is not a number between 0 "
                                     "and 1)"
                                   : "";
-        printf("\nunsure    top output below the model's threshold %.2f%s: %.2f%% of the test "
+        printf("\nunsure    top output below %s %.2f%s: %.2f%% of the test "
                "images (%.2f%% of the right answers, %.1f%% of the wrong ones); "
                "%.1f%% of %zu scribbles still get an answer\n",
-               th, th_note,
+               th_what, th, th_note,
                100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure, 100.0 * cal.wrong_unsure,
                100.0 * cal.scribble_sure, cal.n_scribbles);
         dp_synth_report sr;

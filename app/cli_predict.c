@@ -28,13 +28,14 @@ typedef struct strokes_summary {
     size_t confusion[10][10];
 } strokes_summary;
 
-static void print_strokes_summary(const strokes_summary *s, size_t n, double threshold)
+static void print_strokes_summary(const strokes_summary *s, size_t n, double threshold,
+                                  const char *th_what)
 {
     if (s->labelled > 0) {
         printf("# accuracy: %.4f (%zu/%zu labelled drawings)\n",
                (double)s->correct / (double)s->labelled, s->correct, s->labelled);
     }
-    printf("# unsure: %zu of %zu (top output below the model's threshold %.2f)\n", s->unsure, n,
+    printf("# unsure: %zu of %zu (top output below %s %.2f)\n", s->unsure, n, th_what,
            threshold);
     if (s->labelled > 0)
         dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
@@ -139,7 +140,8 @@ int dp_cli_predict_strokes(const dp_args *a)
         dp_errorf("%s: the model takes %zu inputs, not a 28x28 image", path, in_size);
         goto done;
     }
-    double threshold = dp_model_threshold(m);
+    const char *th_what;
+    double threshold = dp_run_threshold(a, m, &th_what);
     strokes_summary sum;
     memset(&sum, 0, sizeof sum);
     for (size_t start = 0; start < n; start += batch) {
@@ -193,7 +195,7 @@ int dp_cli_predict_strokes(const dp_args *a)
                 goto done;
         }
     }
-    print_strokes_summary(&sum, n, threshold);
+    print_strokes_summary(&sum, n, threshold, th_what);
     rc = DP_EXIT_OK;
 done:
     if (fflush(stdout) != 0 && rc == DP_EXIT_OK) {
@@ -233,7 +235,7 @@ int dp_cli_predict(const dp_args *a)
     }
     rc = DP_EXIT_OK;
     print_model_line(path, origin);
-    const double threshold = dp_model_threshold(m);
+    const double threshold = dp_run_threshold(a, m, NULL);
     for (size_t i = 0; i < a->n_images; i++) {
         const char *img = a->images[i];
         char msg[512];

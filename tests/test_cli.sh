@@ -90,6 +90,9 @@ expect_usage_error --eval --epochs 3
 expect_usage_error --eval --out m.safetensors
 expect_usage_error --train --model m.safetensors
 expect_usage_error --predict-strokes f.txt --data d
+expect_usage_error --predict-strokes f.txt --threshold 1.5
+expect_usage_error --eval --threshold abc
+expect_usage_error --train --threshold 0.5
 expect_usage_error --predict --threads 2 a.pgm
 expect_usage_error --epochs 3
 expect_usage_error --size 10x10
@@ -225,6 +228,16 @@ check "--predict-strokes: accuracy over 2 labelled" grep -qE '^# accuracy: [0-9.
 check "--predict-strokes: unsure count" grep -qE '^# unsure: [0-3] ' "$tmp/out"
 check "--predict-strokes: confusion matrix" grep -q '^# confusion matrix' "$tmp/out"
 check "--predict-strokes: summary after the drawings" test "$(tail -n 1 "$tmp/out" | cut -c1)" = "#"
+# --threshold moves where unsure starts, the same drawings, the same answers.
+for t in 0.05 0.95; do
+    run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --threshold $t
+    expect_rc 0 "--predict-strokes --threshold $t"
+    grep -v '^#' "$tmp/out" >"$tmp/lines-$t"
+    check "--threshold $t: the summary names it" grep -q "^# unsure: [0-3] of 3 (top output below --threshold $t)" "$tmp/out"
+    check "--threshold $t: unsure exactly below it" test "$(awk -v t=$t \
+        '($3 < t) != ($5 == "unsure") { bad++ } END { print bad + 0 }' "$tmp/lines-$t")" -eq 0
+    check "--threshold $t: the same answers" test "$(cut -d' ' -f1-4 "$tmp/lines-$t")" = "$(cut -d' ' -f1-4 "$tmp/lines")"
+done
 
 # --save-inputs: one 28x28 PGM per drawing, named by its number in the file
 # and its ID made safe ('#' becomes '_'); a missing directory is a clear
