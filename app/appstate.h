@@ -93,8 +93,8 @@ int app_confirm(app_state *s, int what, const char *question);
 /* Anything that would throw away an unsaved trained model (quit, Ctrl+R,
  * a dropped model): 1 to go ahead.  With one, the first request asks
  * "Unsaved model: Ctrl+S saves it, <again> to discard" and returns 0; the
- * same `what` within APP_CONFIRM_SECONDS returns 1.  Hours of training
- * must not be lost to one key press. */
+ * same `what` within APP_CONFIRM_SECONDS returns 1: a training run must
+ * not be lost to one stray key press or drop. */
 int app_discard_request(app_state *s, int what, const char *again);
 /* Quit (Esc, closing the window): app_discard_request with "quit again". */
 int app_quit_request(app_state *s);

@@ -58,8 +58,8 @@ nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, siz
  * DP_DEFAULT_THRESHOLD. */
 double dp_model_threshold(const nn_model *m);
 /* The threshold a command-line run uses: --threshold when given, else the
- * model's (dp_model_threshold).  *what (if what is not NULL) names it for the output: "the
- * model's threshold" or "the threshold (--threshold)". */
+ * model's (dp_model_threshold).  *what (when what is not NULL) names it
+ * for the output: "the model's threshold" or "--threshold". */
 double dp_run_threshold(const dp_args *a, const nn_model *m, const char **what);
 
 /* Prints a 10×10 confusion matrix (rows: true digit, columns: predicted),
