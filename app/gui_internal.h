@@ -290,16 +290,20 @@ int gui_views_toggle_point(gui_app *a, float *px, float *py);
 void gui_views_print(const gui_app *a);
 int gui_views_mode(const gui_app *a, int *saliency, int *chosen);
 
-/* ------------------------------------------------------ gui_script.c */
+/* ------------------------------------------------ gui_script_parse.c */
 
 /* Parses the script file; NULL with a message on stderr on failure. */
 struct gui_script *gui_script_load(const char *path);
 void gui_script_free(struct gui_script *s);
+/* 1 if an expect-* failed. */
+int gui_script_failed(const struct gui_script *s);
+
+/* ------------------------------------------------------ gui_script.c */
+
 /* Runs the script's next command at the end of a frame: pushes at most one
  * SDL event, prints, checks, or waits. */
 void gui_script_step(gui_app *a);
-/* 1 if an expect-* failed. */
-int gui_script_failed(const struct gui_script *s);
+
 /* ------------------------------------------------------- gui_stats.c */
 
 /* Saves the frame just rendered to a->screenshot_path (then freed). */
