@@ -1,5 +1,5 @@
 /* gui_internal.h — the SDL side of the window, shared by its files.  Calls
- * point down only: gui.c (start-up, event loop) calls gui_draw.c (panels),
+ * point down only: gui.c (start-up, event loop) calls gui_draw*.c (panels),
  * gui_train.c (background training), gui_views.c (layers and weights views,
  * saliency), gui_script.c and gui_stats.c (test mode); these call gui_paint.c (fonts, text, shapes, textures) and the
  * SDL-free modules below them: appstate.h (drawing, model, predictions,
@@ -182,7 +182,7 @@ void gui_train_save_model(gui_app *a);
  * the shipped model; the status line says so. */
 void gui_train_shipped(gui_app *a);
 
-/* -------------------------------------------------------- gui_draw.c */
+/* --------------------------------------------- gui_draw_panel.c */
 
 /* An on-screen button where it is now: the table row (buttons.h), its
  * rectangle in drawable pixels and an id (tools index, or DP_TOOLS_MAX +
@@ -195,6 +195,8 @@ typedef struct gui_button {
 /* The buttons on screen: the tools row, then the picker's while it is
  * open.  Fills at most max; returns how many. */
 size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
+
+/* -------------------------------------------------------- gui_draw.c */
 
 /* Recomputes a->lay from the renderer's output size (and the paint scale).
  * 0, or -1 when the size cannot be read (layout kept). */
@@ -278,7 +280,7 @@ int gui_views_open(const gui_app *a);
  * chosen output's frame on the bar chart (after the bars). */
 void gui_views_panel(gui_app *a);
 /* The LAYERS button in the bar chart's caption line where there is room
- * (draw_bars calls it, so the layout check counts it as the bars'). */
+ * (gui_draw_bars calls it, so the layout check counts it as the bars'). */
 void gui_views_bars_toggle(gui_app *a);
 /* A left click at drawable (px, py): 1 if a view's button or bar took it. */
 int gui_views_click(gui_app *a, float px, float py);

@@ -13,7 +13,7 @@
 #include "keys.h"
 #include "views.h"
 
-/* The window's palette (gui_draw.c) where the views share its look. */
+/* The window's palette (gui_draw.h) where the views share its look. */
 static const SDL_Color COL_CARD = {34, 37, 45, 255};
 static const SDL_Color COL_BORDER = {52, 57, 68, 255};
 static const SDL_Color COL_TEXT = {228, 231, 237, 255};
