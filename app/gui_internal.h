@@ -1,7 +1,8 @@
 /* gui_internal.h — the SDL side of the window, shared by its files.  Calls
- * point down only: gui.c (start-up, event loop) calls gui_draw*.c (panels),
- * gui_train.c (background training), gui_views.c (layers and weights views,
- * saliency), gui_script.c and gui_stats.c (test mode); these call gui_paint.c (fonts, text, shapes, textures) and the
+ * point down only: gui.c (start-up, event loop) calls gui_events.c (input),
+ * gui_draw*.c (panels), gui_train.c (background training), gui_views.c
+ * (layers and weights views, saliency), gui_script*.c and gui_stats.c (test
+ * mode); these call gui_paint.c (fonts, text, shapes, textures) and the
  * SDL-free modules below them: appstate.h (drawing, model, predictions,
  * messages), layout.h, keys.h, corrections.h, bgtrain.h.  The state the
  * files share is the app state (changed through its functions) plus the
@@ -157,6 +158,17 @@ typedef struct gui_app {
     char *screenshot_path;             /* saved at the next render, then freed */
     int screenshot_failed;
 } gui_app;
+
+/* ------------------------------------------------------ gui_events.c */
+
+/* The clock in seconds (SDL's performance counter). */
+double gui_now_s(void);
+/* SIGTERM and SIGINT: noted (the next SDL_QUIT then quits without asking)
+ * and handed on to SDL's handlers; unhook puts the old handlers back. */
+void gui_hook_signals(void);
+void gui_unhook_signals(void);
+/* One SDL event: keys, buttons, mouse, touch, drops, window changes. */
+void gui_on_event(gui_app *a, SDL_Event *e);
 
 /* ------------------------------------------------------- gui_train.c */
 
