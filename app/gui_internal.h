@@ -271,7 +271,7 @@ static inline SDL_Rect gui_rect(dp_rect r)
     return (SDL_Rect){r.x, r.y, r.w, r.h};
 }
 
-/* ------------------------------------------------------- gui_views.c */
+/* ------------------------------------- gui_views.c, gui_views_draw.c */
 
 /* The views' state (a->views); -1 with a message when out of memory (the
  * window then runs without them). */
