@@ -46,9 +46,9 @@ typedef struct gui_script {
 
 /* ------------------------------------------------ gui_script_report.c */
 
-/* print: one line of what the window shows. */
+/* print: one line of what the window shows; then how much the layout
+ * checks covered. */
 void gui_script_print_state(const gui_app *a);
-/* At the end: how much the layout checks covered (the test reads it). */
 void gui_script_print_checks(const gui_script *s);
 /* A FAIL line for command c; the script fails. */
 void gui_script_fail(gui_app *a, const script_cmd *c, const char *what, const char *want,
