@@ -1,10 +1,11 @@
 /* appstate.c — the window's state: drawing edits, model installation,
- * predictions and the status line (see appstate.h).  No SDL here. */
+ * predictions and storing (see appstate.h); the status line is in
+ * status.c, the undo history in undo.c.  No SDL here. */
 #define _POSIX_C_SOURCE 200809L
 #include "appstate.h"
+#include "undo.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,27 +13,6 @@
 #include "args.h"
 #include "common.h"
 #include "nn_file.h"
-
-/* One entry of the undo or redo stack: a whole drawing state (drawings are
- * small: a few hundred points), and which kind of edit it is on the far side
- * of.  Only label edits touch the corrections store when undone. */
-enum { EDIT_STROKE = 1, EDIT_CLEAR, EDIT_ERASE, EDIT_LABEL };
-
-typedef struct app_edit {
-    ink_drawing d;
-    int label;                    /* correction_label of that state */
-    char id[DP_CORR_ID_LEN];
-    unsigned run;
-    int kind;
-} app_edit;
-
-static int push_edit(app_state *s, int kind);
-
-static void edits_free(app_edit *e, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        ink_drawing_free(&e[i].d);
-}
 
 void app_state_init(app_state *s)
 {
@@ -50,171 +30,10 @@ void app_state_free(app_state *s)
     free(s->canvas_pix);
     nn_workspace_free(s->ws);
     nn_model_free(s->model);
-    edits_free(s->undo, s->n_undo);
-    edits_free(s->redo, s->n_redo);
-    free(s->undo);
-    free(s->redo);
-    s->undo = s->redo = NULL;
-    s->n_undo = s->n_redo = 0;
+    app_undo_free(s);
     s->canvas_pix = NULL;
     s->ws = NULL;
     s->model = NULL;
-}
-
-void app_message(app_state *s, int error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    dp_vformat(s->message, sizeof s->message, fmt, ap);
-    va_end(ap);
-    s->message_error = error;
-    s->message_t = s->now;
-    s->dirty = 1;
-}
-
-void app_tick(app_state *s, double now)
-{
-    /* Messages set before the first tick (start-up) count from it. */
-    if (s->now == 0.0)
-        s->message_t = now;
-    s->now = now;
-    if (s->message[0] && !s->message_error && now - s->message_t > APP_MSG_SECONDS) {
-        s->message[0] = '\0';
-        s->dirty = 1;
-    }
-}
-
-void app_user_action(app_state *s)
-{
-    if (s->message[0] && s->message_error) {
-        s->message[0] = '\0';
-        s->message_error = 0;
-        s->dirty = 1;
-    }
-}
-
-int app_confirm(app_state *s, int what, const char *question)
-{
-    if (s->confirm_what == what && s->now <= s->confirm_until) {
-        s->confirm_what = 0;
-        return 1;
-    }
-    s->confirm_what = what;
-    s->confirm_until = s->now + APP_CONFIRM_SECONDS;
-    app_message(s, 1, "%s", question);
-    return 0;
-}
-
-int app_discard_request(app_state *s, int what, const char *again)
-{
-    if (!s->model_unsaved)
-        return 1;
-    char q[200];
-    snprintf(q, sizeof q, "Unsaved model: Ctrl+S saves it, %s to discard", again);
-    return app_confirm(s, what, q);
-}
-
-int app_quit_request(app_state *s)
-{
-    /* Any value apart from the GUI's action numbers (keys.h) will do. */
-    enum { CONFIRM_QUIT = 1000 };
-    return app_discard_request(s, CONFIRM_QUIT, "quit again");
-}
-
-/* ----------------------------------------------------------- wrapping */
-
-/* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
-static size_t utf8_len(const char *p)
-{
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)p[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
-}
-
-int app_wrap_text(const char *text, int max_w, int max_lines,
-                  int (*width)(void *ctx, const char *s, size_t n), void *ctx, char *out,
-                  size_t outlen)
-{
-    static const char ELL[] = "\xE2\x80\xA6";
-    size_t o = 0;
-    int lines = 0;
-    const char *p = text;
-    if (outlen == 0)
-        return 0;
-    out[0] = '\0';
-    while (*p == ' ')
-        p++;
-    while (*p && lines < max_lines) {
-        /* The longest run of whole words from p that fits. */
-        size_t fit = 0, i = 0;
-        while (p[i]) {
-            size_t j = i;
-            while (p[j] == ' ')
-                j++;
-            while (p[j] && p[j] != ' ')
-                j += utf8_len(p + j);
-            if (width(ctx, p, j) > max_w)
-                break;
-            fit = i = j;
-        }
-        int last = lines == max_lines - 1;
-        int more = p[fit] != '\0';
-        if (fit == 0) {
-            /* One word wider than the line: as many characters as fit. */
-            size_t j = 0;
-            while (p[j] && p[j] != ' ') {
-                size_t k = j + utf8_len(p + j);
-                if (width(ctx, p, k) + (last ? width(ctx, ELL, sizeof ELL - 1) : 0) > max_w &&
-                    j > 0)
-                    break;
-                j = k;
-            }
-            fit = j;
-            more = p[fit] != '\0';
-        } else if (last && more) {
-            /* Make room for the ellipsis, dropping whole words. */
-            while (fit > 0) {
-                char tmp[APP_MSG_LEN + 8];
-                size_t n = fit < APP_MSG_LEN ? fit : APP_MSG_LEN;
-                memcpy(tmp, p, n);
-                memcpy(tmp + n, ELL, sizeof ELL);
-                if (width(ctx, tmp, n + sizeof ELL - 1) <= max_w)
-                    break;
-                size_t k = fit;
-                while (k > 0 && p[k - 1] == ' ')
-                    k--;
-                while (k > 0 && p[k - 1] != ' ')
-                    k--;
-                while (k > 0 && p[k - 1] == ' ')
-                    k--;
-                if (k == 0)
-                    break; /* one word: keep it, the clip cuts it */
-                fit = k;
-            }
-        }
-        size_t n = fit;
-        while (n > 0 && p[n - 1] == ' ')
-            n--;
-        if (lines > 0 && o + 1 < outlen)
-            out[o++] = '\n';
-        if (o + n >= outlen)
-            n = outlen - o - 1;
-        memcpy(out + o, p, n);
-        o += n;
-        lines++;
-        p += fit;
-        while (*p == ' ')
-            p++;
-        if (last && *p && o + sizeof ELL <= outlen) {
-            memcpy(out + o, ELL, sizeof ELL - 1);
-            o += sizeof ELL - 1;
-        }
-        out[o] = '\0';
-    }
-    return lines;
 }
 
 static const char *base_name(const char *path)
@@ -421,7 +240,7 @@ int app_show_image(app_state *s, const float *pix, int w, int h, const char *nam
         return -1;
     }
     if (s->drawing.n > 0) {
-        push_edit(s, EDIT_CLEAR);
+        app_push_edit(s, EDIT_CLEAR);
         ink_drawing_clear(&s->drawing);
     }
     app_drawing_edited(s);
@@ -453,7 +272,7 @@ void app_stroke_point(app_state *s, float bx, float by)
 
 void app_stroke_begin(app_state *s, float bx, float by)
 {
-    push_edit(s, EDIT_STROKE);
+    app_push_edit(s, EDIT_STROKE);
     if (ink_stroke_begin(&s->drawing) != 0) {
         app_message(s, 1, "Out of memory: stroke not recorded");
         return;
@@ -514,7 +333,7 @@ size_t app_erase_at(app_state *s, float bx, float by)
             if (ink_stroke_add(&kept, st->pts[j].x, st->pts[j].y) != 0)
                 goto oom;
     }
-    push_edit(s, EDIT_ERASE);
+    app_push_edit(s, EDIT_ERASE);
     ink_drawing_free(&s->drawing);
     s->drawing = kept;
     app_message(s, 0, "Erased %zu stroke%s", removed, removed == 1 ? "" : "s");
@@ -526,154 +345,13 @@ oom:
     return 0;
 }
 
-/* ---------------------------------------------------------- undo, redo */
-
-static int copy_drawing(ink_drawing *dst, const ink_drawing *src)
-{
-    ink_drawing_init(dst);
-    for (size_t i = 0; i < src->n; i++) {
-        const ink_stroke *st = &src->strokes[i];
-        if (ink_stroke_begin(dst) != 0)
-            goto oom;
-        for (size_t j = 0; j < st->n; j++)
-            if (ink_stroke_add(dst, st->pts[j].x, st->pts[j].y) != 0)
-                goto oom;
-    }
-    return 0;
-oom:
-    ink_drawing_free(dst);
-    return -1;
-}
-
-/* Appends the current state to a stack (kind: the edit it belongs to). */
-static int push_state(app_state *s, app_edit **stack, size_t *n, int kind)
-{
-    if (*n == APP_UNDO_MAX) {
-        ink_drawing_free(&(*stack)[0].d);
-        memmove(*stack, *stack + 1, (*n - 1) * sizeof **stack);
-        (*n)--;
-    }
-    app_edit *ns = realloc(*stack, (*n + 1) * sizeof *ns);
-    if (!ns)
-        return -1;
-    *stack = ns;
-    app_edit *e = &ns[*n];
-    if (copy_drawing(&e->d, &s->drawing) != 0)
-        return -1;
-    e->label = s->correction_label;
-    snprintf(e->id, sizeof e->id, "%s", s->correction_id);
-    e->run = s->correction_run;
-    e->kind = kind;
-    (*n)++;
-    return 0;
-}
-
-/* Before an edit: remember the state for undo; a new edit ends redo. */
-static int push_edit(app_state *s, int kind)
-{
-    edits_free(s->redo, s->n_redo);
-    s->n_redo = 0;
-    if (push_state(s, &s->undo, &s->n_undo, kind) != 0) {
-        app_message(s, 1, "Out of memory: this edit cannot be undone");
-        return -1;
-    }
-    return 0;
-}
-
-/* Moves the top of `from` into the current state, pushing the current one
- * onto `to`.  A label edit changes the corrections store to match: the
- * current correction is taken back, the restored one stored again (under
- * a new id).  0, or -1 with the reason in the message (nothing changed). */
-static int step(app_state *s, dp_corrections *c, app_edit *from, size_t *n_from, app_edit **to,
-                size_t *n_to, int undoing)
-{
-    char err[512];
-    app_edit *e = &from[*n_from - 1];
-    int kind = e->kind, was = s->correction_label, now_label = e->label;
-    unsigned was_run = s->correction_run;
-    if (push_state(s, to, n_to, kind) != 0) {
-        app_message(s, 1, "Out of memory: cannot %s", undoing ? "undo" : "redo");
-        return -1;
-    }
-    if (kind == EDIT_LABEL) {
-        if (was >= 0 && (!c || dp_corrections_retract(c, s->correction_id, err, sizeof err) != 0)) {
-            (*n_to)--;
-            ink_drawing_free(&(*to)[*n_to].d);
-            app_message(s, 1, "Cannot take the %d back: %s", was,
-                        c ? err : "corrections are unavailable");
-            return -1;
-        }
-        if (now_label >= 0) {
-            if (!c || dp_corrections_add_id(c, &e->d, now_label, e->id, sizeof e->id, err,
-                                            sizeof err) < 0) {
-                /* The old one is gone already: say so, and carry on
-                 * without a label. */
-                app_message(s, 1, "Not stored again: %s", c ? err : "no corrections");
-                now_label = -1;
-                e->id[0] = '\0';
-            }
-            e->run = s->train_runs;
-        }
-    }
-    ink_drawing_free(&s->drawing);
-    s->drawing = e->d;
-    s->correction_label = now_label;
-    snprintf(s->correction_id, sizeof s->correction_id, "%s", e->id);
-    s->correction_run = e->run;
-    (*n_from)--;
-    s->image_mode = 0;
-    s->canvas_changed = s->drawing_changed = 1;
-    s->dirty = 1;
-    const char *verb = undoing ? "Undid" : "Redid";
-    if (kind == EDIT_LABEL && s->message_error)
-        return 0;
-    if (kind == EDIT_LABEL) {
-        char what[160] = "";
-        if (was >= 0 && now_label >= 0)
-            snprintf(what, sizeof what, "the %d is a %d again", was, now_label);
-        else if (was >= 0)
-            snprintf(what, sizeof what, "the %d is out of your corrections", was);
-        else
-            snprintf(what, sizeof what, "stored as a %d again", now_label);
-        /* A run that started after it was stored has learnt from it; that
-         * model is not rolled back. */
-        int trained = was >= 0 && s->train_runs > was_run;
-        app_message(s, 0, "%s the label: %s%s", verb, what,
-                    trained ? " (the model already fine-tuned on it keeps what it learnt)" : "");
-    } else {
-        app_message(s, 0, "%s %s", verb,
-                    kind == EDIT_STROKE  ? "the stroke"
-                    : kind == EDIT_CLEAR ? "the clear"
-                                         : "the erase");
-    }
-    return 0;
-}
-
-void app_undo(app_state *s, dp_corrections *c)
-{
-    if (s->n_undo == 0) {
-        app_message(s, 0, "Nothing to undo");
-        return;
-    }
-    step(s, c, s->undo, &s->n_undo, &s->redo, &s->n_redo, 1);
-}
-
-void app_redo(app_state *s, dp_corrections *c)
-{
-    if (s->n_redo == 0) {
-        app_message(s, 0, "Nothing to redo");
-        return;
-    }
-    step(s, c, s->redo, &s->n_redo, &s->undo, &s->n_undo, 0);
-}
-
 void app_clear(app_state *s)
 {
     if (s->drawing.n == 0) {
         app_message(s, 0, "The canvas is empty");
         return;
     }
-    push_edit(s, EDIT_CLEAR);
+    app_push_edit(s, EDIT_CLEAR);
     ink_drawing_clear(&s->drawing);
     app_drawing_edited(s);
     app_message(s, 0, "Cleared \xC2\xB7 Ctrl+Z brings it back");
@@ -746,7 +424,7 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
     }
     /* The state before this edit has the old label, which is out of the
      * store now: undoing stores it again (step() re-adds it). */
-    int pushed = push_edit(s, EDIT_LABEL) == 0;
+    int pushed = app_push_edit(s, EDIT_LABEL) == 0;
     char newid[DP_CORR_ID_LEN];
     if (dp_corrections_add_id(c, &s->drawing, digit, newid, sizeof newid, err, sizeof err) < 0) {
         if (pushed)

@@ -1,7 +1,8 @@
 /* gui_internal.h — the SDL side of the window, shared by its files.  Calls
- * point down only: gui.c (start-up, event loop) calls gui_draw.c (panels),
- * gui_train.c (background training), gui_views.c (layers and weights views,
- * saliency), gui_script.c and gui_stats.c (test mode); these call gui_paint.c (fonts, text, shapes, textures) and the
+ * point down only: gui.c (start-up, event loop) calls gui_events.c (input),
+ * gui_draw*.c (panels), gui_train.c (background training), gui_views.c
+ * (layers and weights views, saliency), gui_script*.c and gui_stats.c (test
+ * mode); these call gui_paint.c (fonts, text, shapes, textures) and the
  * SDL-free modules below them: appstate.h (drawing, model, predictions,
  * messages), layout.h, keys.h, corrections.h, bgtrain.h.  The state the
  * files share is the app state (changed through its functions) plus the
@@ -158,6 +159,17 @@ typedef struct gui_app {
     int screenshot_failed;
 } gui_app;
 
+/* ------------------------------------------------------ gui_events.c */
+
+/* The clock in seconds (SDL's performance counter). */
+double gui_now_s(void);
+/* SIGTERM and SIGINT: noted (the next SDL_QUIT then quits without asking)
+ * and handed on to SDL's handlers; unhook puts the old handlers back. */
+void gui_hook_signals(void);
+void gui_unhook_signals(void);
+/* One SDL event: keys, buttons, mouse, touch, drops, window changes. */
+void gui_on_event(gui_app *a, SDL_Event *e);
+
 /* ------------------------------------------------------- gui_train.c */
 
 /* Opens the corrections store (in the user's data directory, else in
@@ -182,7 +194,7 @@ void gui_train_save_model(gui_app *a);
  * the shipped model; the status line says so. */
 void gui_train_shipped(gui_app *a);
 
-/* -------------------------------------------------------- gui_draw.c */
+/* --------------------------------------------- gui_draw_panel.c */
 
 /* An on-screen button where it is now: the table row (buttons.h), its
  * rectangle in drawable pixels and an id (tools index, or DP_TOOLS_MAX +
@@ -195,6 +207,8 @@ typedef struct gui_button {
 /* The buttons on screen: the tools row, then the picker's while it is
  * open.  Fills at most max; returns how many. */
 size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
+
+/* -------------------------------------------------------- gui_draw.c */
 
 /* Recomputes a->lay from the renderer's output size (and the paint scale).
  * 0, or -1 when the size cannot be read (layout kept). */
@@ -257,7 +271,7 @@ static inline SDL_Rect gui_rect(dp_rect r)
     return (SDL_Rect){r.x, r.y, r.w, r.h};
 }
 
-/* ------------------------------------------------------- gui_views.c */
+/* ------------------------------------- gui_views.c, gui_views_draw.c */
 
 /* The views' state (a->views); -1 with a message when out of memory (the
  * window then runs without them). */
@@ -278,7 +292,7 @@ int gui_views_open(const gui_app *a);
  * chosen output's frame on the bar chart (after the bars). */
 void gui_views_panel(gui_app *a);
 /* The LAYERS button in the bar chart's caption line where there is room
- * (draw_bars calls it, so the layout check counts it as the bars'). */
+ * (gui_draw_bars calls it, so the layout check counts it as the bars'). */
 void gui_views_bars_toggle(gui_app *a);
 /* A left click at drawable (px, py): 1 if a view's button or bar took it. */
 int gui_views_click(gui_app *a, float px, float py);
@@ -290,16 +304,20 @@ int gui_views_toggle_point(gui_app *a, float *px, float *py);
 void gui_views_print(const gui_app *a);
 int gui_views_mode(const gui_app *a, int *saliency, int *chosen);
 
-/* ------------------------------------------------------ gui_script.c */
+/* ------------------------------------------------ gui_script_parse.c */
 
 /* Parses the script file; NULL with a message on stderr on failure. */
 struct gui_script *gui_script_load(const char *path);
 void gui_script_free(struct gui_script *s);
+/* 1 if an expect-* failed. */
+int gui_script_failed(const struct gui_script *s);
+
+/* ------------------------------------------------------ gui_script.c */
+
 /* Runs the script's next command at the end of a frame: pushes at most one
  * SDL event, prints, checks, or waits. */
 void gui_script_step(gui_app *a);
-/* 1 if an expect-* failed. */
-int gui_script_failed(const struct gui_script *s);
+
 /* ------------------------------------------------------- gui_stats.c */
 
 /* Saves the frame just rendered to a->screenshot_path (then freed). */

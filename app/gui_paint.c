@@ -1,6 +1,6 @@
 /* gui_paint.c — the window's drawing primitives: fonts at the layout's
  * scale, cached text textures, rectangles (rounded), rings and streaming
- * textures.  Knows nothing of what the window shows; gui_draw.c does. */
+ * textures.  Knows nothing of what the window shows; gui_draw*.c do. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>

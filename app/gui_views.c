@@ -2,62 +2,18 @@
  * view (V), the weights view (W) over the panel, the saliency overlay (X)
  * on the canvas and the 28×28 preview, and choosing the output it explains
  * ([ and ], or a click on a bar).  What to show and where is views.c's
- * (no SDL); this file recomputes it when the drawing or the model changed,
- * uploads it into one texture per view and draws captions and bars. */
-#include <math.h>
+ * (no SDL); this file recomputes it when the drawing or the model changed
+ * and uploads it into one texture per view; gui_views_draw.c draws them
+ * with their captions and bars. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "gui_internal.h"
+#include "gui_views.h"
 #include "keys.h"
-#include "views.h"
 
-/* The window's palette (gui_draw.c) where the views share its look. */
-static const SDL_Color COL_CARD = {34, 37, 45, 255};
-static const SDL_Color COL_BORDER = {52, 57, 68, 255};
-static const SDL_Color COL_TEXT = {228, 231, 237, 255};
-static const SDL_Color COL_DIM = {138, 145, 158, 255};
-static const SDL_Color COL_TRACK = {46, 50, 60, 255};
-static const SDL_Color COL_BAR = {92, 100, 118, 255};
-static const SDL_Color COL_ACCENT = {72, 199, 142, 255};
-static const SDL_Color COL_UNSURE = {240, 180, 70, 255};
-static const SDL_Color COL_CHOSEN = {236, 120, 96, 255};
-#define VIEW_BG 0xFF22252Du /* COL_CARD as ARGB */
+#define VIEW_BG 0xFF22252Du /* COL_CARD as ARGB (gui_draw.h) */
 
 #define SAL_EVERY_MS 120.0
-
-enum { PILL_LAYERS, PILL_WEIGHTS, PILL_WHY, PILL_CLOSE, PILL_N };
-
-typedef struct gui_views {
-    dp_views v;
-    int stale;                 /* recompute before the next draw */
-    const nn_model *model;     /* the model the stages were made for */
-    dp_rect area;              /* where the view's picture was placed */
-    SDL_Texture *tex;          /* the view's picture (panel-sized) */
-    int tex_w, tex_h;
-    SDL_Texture *sal_tex;      /* 28×28 overlay */
-    /* The weights view's caption facts (dp_views_paint_weights). */
-    int w_layer, w_units, w_shown;
-    unsigned w_version;
-    /* On-screen buttons as last drawn (clicks test these). */
-    dp_rect pill[PILL_N];
-    int pill_on[PILL_N];
-    dp_rect toggle;            /* the LAYERS button on the bar chart */
-    int toggle_on;
-    /* The saliency waits while a stroke is being drawn (a cnn's gradient
-     * costs a few ms): at most every SAL_EVERY_MS, and at the stroke's end. */
-    int sal_stale;
-    double sal_t;
-    /* Recompute cost, for the scripted test's report. */
-    double last_ms, max_ms;
-    unsigned recomputes;
-} gui_views;
-
-static int sc(const gui_app *a, float v)
-{
-    return gui_sc(&a->paint, v);
-}
 
 int gui_views_create(gui_app *a)
 {
@@ -154,7 +110,7 @@ void gui_views_action(gui_app *a, int action, int key)
 
 /* The view's area: the whole panel (head card and bars), so a cnn's six
  * stages fit; a header line for the buttons on top. */
-static dp_rect view_panel(const gui_app *a)
+dp_rect gui_views_panel_rect(const gui_app *a)
 {
     /* the panel above the on-screen buttons, which stay usable */
     dp_rect p = a->lay.panel;
@@ -167,7 +123,7 @@ static dp_rect view_panel(const gui_app *a)
 static dp_rect view_area(const gui_app *a)
 {
     int pad = sc(a, 12), head = sc(a, 26);
-    dp_rect p = view_panel(a);
+    dp_rect p = gui_views_panel_rect(a);
     dp_rect r = {p.x + pad, p.y + pad + head, p.w - 2 * pad, p.h - 2 * pad - head};
     if (r.w < 1)
         r.w = 1;
@@ -219,7 +175,7 @@ static void upload_saliency(gui_app *a)
  * pass keeping every layer, the saliency when shown, and the view's
  * picture.  Runs when something changed, never merely because a frame is
  * drawn. */
-static void refresh(gui_app *a)
+void gui_views_refresh(gui_app *a)
 {
     gui_views *g = a->views;
     dp_rect area = view_area(a);
@@ -288,241 +244,6 @@ static void refresh(gui_app *a)
     g->recomputes++;
 }
 
-/* ------------------------------------------------------------------ draw */
-
-static int text(gui_app *a, int font, SDL_Color c, const char *s, int x, int y, int align)
-{
-    return gui_text(&a->paint, font, c, s, x, y, align, 1);
-}
-
-void gui_views_canvas(gui_app *a)
-{
-    gui_views *g = a->views;
-    if (!g)
-        return;
-    refresh(a);
-    if (!g->v.saliency)
-        return;
-    SDL_Rect c = gui_rect(a->lay.canvas);
-    char buf[160];
-    if (g->v.sal_valid && g->v.map_valid && g->sal_tex && a->st.canvas_side > 0) {
-        float k = (float)c.w / (float)a->st.canvas_side;
-        SDL_Rect r = {c.x + (int)lroundf(g->v.map_x * k), c.y + (int)lroundf(g->v.map_y * k),
-                      (int)lroundf(g->v.map_px * k * INK_SIDE),
-                      (int)lroundf(g->v.map_px * k * INK_SIDE)};
-        SDL_RenderSetClipRect(a->paint.ren, &c);
-        SDL_RenderCopy(a->paint.ren, g->sal_tex, NULL, &r);
-        SDL_RenderSetClipRect(a->paint.ren, NULL);
-    }
-    /* What the colours mean, in the canvas's top-left corner. */
-    if (!a->st.pred.valid)
-        snprintf(buf, sizeof buf, "why: draw a digit");
-    else if (g->v.sal_gradient_only)
-        snprintf(buf, sizeof buf, "what moves %d: red ink would raise it, blue lower "
-                                  "(input gradient)", g->v.sal_output);
-    else
-        snprintf(buf, sizeof buf, "why %d: red pushed it up, blue down (gradient \xC3\x97 input)",
-                 g->v.sal_output);
-    int pad = sc(a, 8), h = sc(a, 20);
-    int w = gui_text_width(&a->paint, GUI_FONT_SMALL, buf) + 2 * pad;
-    if (w > c.w)
-        w = c.w;
-    SDL_Rect bg = {c.x, c.y, w, h};
-    gui_fill_rect(&a->paint, bg, (SDL_Color){8, 9, 12, 190});
-    SDL_RenderSetClipRect(a->paint.ren, &c);
-    text(a, GUI_FONT_SMALL, COL_TEXT, buf, c.x + pad, c.y + h / 2, AL_LEFT);
-    SDL_RenderSetClipRect(a->paint.ren, NULL);
-}
-
-void gui_views_preview(gui_app *a, SDL_Rect r)
-{
-    gui_views *g = a->views;
-    if (g && g->v.saliency && g->v.sal_valid && g->sal_tex)
-        SDL_RenderCopy(a->paint.ren, g->sal_tex, NULL, &r);
-}
-
-/* A small button; its rectangle is kept for clicks. */
-static int pill(gui_app *a, dp_rect *keep, const char *label, int x, int cy, int on, int align)
-{
-    int w = gui_text_width(&a->paint, GUI_FONT_CAPTION, label) + sc(a, 14);
-    int h = sc(a, 18);
-    if (align == AL_RIGHT)
-        x -= w;
-    SDL_Rect r = {x, cy - h / 2, w, h};
-    gui_fill_round(&a->paint, r, (float)h / 2.0f, on ? COL_ACCENT : COL_TRACK);
-    gui_text(&a->paint, GUI_FONT_CAPTION, on ? COL_CARD : COL_TEXT, label, x + w / 2, cy,
-             AL_CENTER, 1);
-    *keep = (dp_rect){r.x, r.y, r.w, r.h};
-    return w;
-}
-
-static void draw_header(gui_app *a)
-{
-    gui_views *g = a->views;
-    dp_rect p = view_panel(a);
-    int pad = sc(a, 12), cy = p.y + pad + sc(a, 10), x = p.x + pad;
-    static const char *const names[PILL_N] = {"LAYERS", "WEIGHTS", "WHY", "\xC3\x97"};
-    int on[PILL_N] = {g->v.mode == DP_VIEW_LAYERS, g->v.mode == DP_VIEW_WEIGHTS,
-                      g->v.saliency, 0};
-    for (int i = 0; i < PILL_CLOSE; i++) {
-        x += pill(a, &g->pill[i], names[i], x, cy, on[i], AL_LEFT) + sc(a, 6);
-        g->pill_on[i] = 1;
-    }
-    pill(a, &g->pill[PILL_CLOSE], names[PILL_CLOSE], p.x + p.w - pad, cy, 0, AL_RIGHT);
-    g->pill_on[PILL_CLOSE] = 1;
-}
-
-static void draw_view_bars(gui_app *a, const dp_stage *st)
-{
-    gui_views *g = a->views;
-    const app_prediction *p = &a->st.pred;
-    char buf[16];
-    int lab_h = sc(a, 16);
-    for (int d = 0; d < st->cols && d < 10; d++) {
-        dp_rect s = dp_views_bar_rect(&g->v, d);
-        int bw = s.w * 3 / 5 > 2 ? s.w * 3 / 5 : 2;
-        int track_h = s.h - lab_h - sc(a, 2);
-        if (track_h < 2)
-            continue;
-        SDL_Rect track = {s.x + (s.w - bw) / 2, s.y, bw, track_h};
-        int is_top = p->valid && p->top == d;
-        SDL_Color hi = p->unsure ? COL_UNSURE : COL_ACCENT;
-        if (g->v.chosen == d) {
-            int b = sc(a, 2) > 1 ? sc(a, 2) : 1;
-            gui_fill_rect(&a->paint, (SDL_Rect){track.x - b, track.y - b, track.w + 2 * b,
-                                                track.h + 2 * b}, COL_CHOSEN);
-        }
-        gui_fill_rect(&a->paint, track, COL_TRACK);
-        float v = p->valid ? p->y[d] : 0.0f;
-        int fh = (int)lroundf((float)track_h * (v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v));
-        if (fh > 0)
-            gui_fill_rect(&a->paint, (SDL_Rect){track.x, track.y + track_h - fh, bw, fh},
-                          is_top ? hi : COL_BAR);
-        snprintf(buf, sizeof buf, "%d", d);
-        text(a, is_top ? GUI_FONT_BOLD : GUI_FONT_SMALL,
-             g->v.chosen == d ? COL_CHOSEN : is_top ? hi : COL_TEXT, buf, s.x + s.w / 2,
-             s.y + s.h - lab_h / 2, AL_CENTER);
-    }
-}
-
-static void draw_layers(gui_app *a)
-{
-    gui_views *g = a->views;
-    char buf[96];
-    if (g->v.n_stages == 0)
-        text(a, GUI_FONT_SMALL, COL_DIM, "no model loaded", g->area.x, g->area.y + sc(a, 9),
-             AL_LEFT);
-    for (int s = 0; s < g->v.n_stages; s++) {
-        const dp_stage *st = &g->v.stage[s];
-        int cy = st->caption.y + st->caption.h / 2;
-        if (st->caption.y + st->caption.h > g->area.y + g->area.h)
-            break;
-        int lw = text(a, GUI_FONT_CAPTION, COL_TEXT, st->name, st->caption.x, cy, AL_LEFT);
-        if (st->n_shown < st->c)
-            snprintf(buf, sizeof buf, "%s \xC2\xB7 %d most active", st->shape, st->n_shown);
-        else
-            snprintf(buf, sizeof buf, "%s", st->shape);
-        /* The shape only where it does not run into the name. */
-        if (gui_text_width(&a->paint, GUI_FONT_CAPTION, buf) + lw + sc(a, 10) <= st->caption.w)
-            text(a, GUI_FONT_CAPTION, COL_DIM, buf, st->caption.x + st->caption.w, cy, AL_RIGHT);
-        if (st->kind == DP_STAGE_BARS)
-            draw_view_bars(a, st);
-    }
-}
-
-static void draw_weights(gui_app *a)
-{
-    gui_views *g = a->views;
-    char buf[160];
-    if (g->w_layer < 0) {
-        text(a, GUI_FONT_SMALL, COL_DIM, a->st.model ? "this model has no weights to show"
-                                                     : "no model loaded",
-             g->area.x, g->area.y + sc(a, 9), AL_LEFT);
-        return;
-    }
-    const nn_layer_spec *L = &nn_model_arch(a->st.model)->layer[g->w_layer];
-    if (L->kind == NN_LAYER_CONV)
-        snprintf(buf, sizeof buf, "conv%dk%d \xC2\xB7 %d filters %d\xC3\x97%d", L->units, L->k,
-                 g->w_units, L->k, L->k);
-    else
-        snprintf(buf, sizeof buf, "fc%d \xC2\xB7 each unit's input weights", L->units);
-    if (g->w_shown < g->w_units) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, sizeof buf - n, " (first %d)", g->w_shown);
-    }
-    int lw = text(a, GUI_FONT_CAPTION, COL_TEXT, buf, g->area.x, g->area.y + sc(a, 8), AL_LEFT);
-    if (a->training || a->bg_version) {
-        snprintf(buf, sizeof buf, "%sv%u", a->training ? "training " : "", a->bg_version);
-        if (lw + gui_text_width(&a->paint, GUI_FONT_CAPTION, buf) + sc(a, 10) <= g->area.w)
-            text(a, GUI_FONT_CAPTION, a->training ? COL_ACCENT : COL_DIM, buf,
-                 g->area.x + g->area.w, g->area.y + sc(a, 8), AL_RIGHT);
-    }
-}
-
-/* The LAYERS button in the bar chart's caption line, between the caption
- * and the threshold, where there is room. */
-void gui_views_bars_toggle(gui_app *a)
-{
-    gui_views *g = a->views;
-    dp_rect r = a->bars_drawn;
-    g->toggle_on = 0;
-    if (g->v.mode != DP_VIEW_OFF || r.w <= 0)
-        return;
-    int pad = sc(a, DP_BARS_PAD);
-    int cap_w = gui_text_width(&a->paint, GUI_FONT_CAPTION, "SIGMOID OUTPUTS");
-    int right_w = gui_text_width(&a->paint, GUI_FONT_CAPTION, "threshold 100%");
-    int x = r.x + pad + cap_w + sc(a, 10);
-    int w = gui_text_width(&a->paint, GUI_FONT_CAPTION, "LAYERS") + sc(a, 14);
-    g->toggle_on = x + w + sc(a, 10) <= r.x + r.w - pad - right_w;
-    if (g->toggle_on)
-        pill(a, &g->toggle, "LAYERS", x, r.y + pad + sc(a, 7), 0, AL_LEFT);
-}
-
-/* The chosen output on the window's own bar chart: a frame round its row. */
-static void draw_chosen_row(gui_app *a)
-{
-    gui_views *g = a->views;
-    if (g->v.chosen < 0)
-        return;
-    int top, row_h;
-    dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);
-    if (row_h < 4)
-        return;
-    dp_rect r = a->bars_drawn;
-    SDL_Rect f = {r.x + sc(a, 6), top + g->v.chosen * row_h, r.w - sc(a, 12), row_h};
-    SDL_SetRenderDrawColor(a->paint.ren, COL_CHOSEN.r, COL_CHOSEN.g, COL_CHOSEN.b, 255);
-    SDL_RenderDrawRect(a->paint.ren, &f);
-}
-
-int gui_views_open(const gui_app *a)
-{
-    return a->views && a->views->v.mode != DP_VIEW_OFF;
-}
-
-void gui_views_panel(gui_app *a)
-{
-    gui_views *g = a->views;
-    if (!g)
-        return;
-    refresh(a);
-    for (int i = 0; i < PILL_N; i++)
-        g->pill_on[i] = 0;
-    if (g->v.mode == DP_VIEW_OFF) {
-        draw_chosen_row(a);
-        return;
-    }
-    g->toggle_on = 0;
-    gui_card(&a->paint, gui_rect(view_panel(a)), COL_BORDER, COL_CARD);
-    draw_header(a);
-    if (g->tex)
-        SDL_RenderCopy(a->paint.ren, g->tex, NULL, &(SDL_Rect){g->area.x, g->area.y, g->tex_w,
-                                                               g->tex_h});
-    if (g->v.mode == DP_VIEW_LAYERS)
-        draw_layers(a);
-    else
-        draw_weights(a);
-}
-
 /* ----------------------------------------------------------------- input */
 
 static int inside(dp_rect r, float px, float py)
@@ -560,7 +281,7 @@ int gui_views_click(gui_app *a, float px, float py)
         }
     }
     if (g->v.mode != DP_VIEW_OFF)
-        return inside(view_panel(a), px, py);
+        return inside(gui_views_panel_rect(a), px, py);
     if (a->bars_drawn.w > 0 && inside(a->bars_drawn, px, py)) {
         int top, row_h;
         dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);

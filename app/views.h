@@ -123,7 +123,7 @@ int dp_views_bar_at(const dp_views *v, int px, int py);
 /* The rectangle of output d's bar in the bar stage (for tests and clicks). */
 dp_rect dp_views_bar_rect(const dp_views *v, int d);
 
-/* The rows of the window's own bar chart (gui_draw.c's draw_bars and the
+/* The rows of the window's own bar chart (gui_draw_panel.c's gui_draw_bars and the
  * click that chooses an output share this): the first row's top and the
  * row height inside the bars' card (l->bars, or its lower part while the
  * training card sits above it), below the card's padding and caption. */

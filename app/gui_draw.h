@@ -1,0 +1,102 @@
+/* gui_draw.h — private to the files that draw the window (gui_draw.c, the
+ * canvas, previews and frame; gui_draw_train.c, the training panel;
+ * gui_draw_panel.c, the bars, status line and buttons; gui_draw_help.c, the
+ * help overlay): the palette and the short drawing helpers they share.
+ * Static, so each of those files keeps its own copy and none calls another
+ * for them. */
+#ifndef DIGITPAD_GUI_DRAW_H
+#define DIGITPAD_GUI_DRAW_H
+
+#include <stdio.h>
+
+#include "gui_internal.h"
+
+/* ------------------------------------------------------------- palette */
+
+static const SDL_Color COL_BG = {24, 26, 32, 255};
+static const SDL_Color COL_CARD = {34, 37, 45, 255};
+static const SDL_Color COL_BORDER = {52, 57, 68, 255};
+static const SDL_Color COL_PAPER = {12, 13, 17, 255};
+static const SDL_Color COL_INK = {245, 246, 250, 255};
+static const SDL_Color COL_TEXT = {228, 231, 237, 255};
+static const SDL_Color COL_DIM = {138, 145, 158, 255};
+static const SDL_Color COL_FAINT = {84, 90, 104, 255};
+static const SDL_Color COL_TRACK = {46, 50, 60, 255};
+static const SDL_Color COL_BAR = {92, 100, 118, 255};
+static const SDL_Color COL_ACCENT = {72, 199, 142, 255};  /* a sure answer */
+static const SDL_Color COL_UNSURE = {240, 180, 70, 255};  /* below threshold */
+static const SDL_Color COL_RAW = {236, 120, 96, 255};     /* the raw (P) view */
+static const SDL_Color COL_ERROR = {240, 104, 104, 255};
+static const SDL_Color COL_LOSS = {120, 160, 240, 255};   /* the loss curve */
+
+/* --------------------------------------------------------------- layout */
+
+/* v design pixels in output pixels. */
+static inline int sc(const gui_app *a, float v)
+{
+    return gui_sc(&a->paint, v);
+}
+
+static inline int text(gui_app *a, int font, SDL_Color c, const char *s, int x, int y, int align,
+                int vcenter)
+{
+    return gui_text(&a->paint, font, c, s, x, y, align, vcenter);
+}
+
+static inline int text_width(gui_app *a, int font, const char *s)
+{
+    return gui_text_width(&a->paint, font, s);
+}
+
+/* Draws the first of alts that is at most max_w wide (the later ones are
+ * shorter forms); nothing when none fits.  Returns the width drawn. */
+static inline int text_fit(gui_app *a, int font, SDL_Color c, const char *const *alts, int n, int x,
+                    int y, int align, int vcenter, int max_w)
+{
+    for (int i = 0; i < n; i++)
+        if (alts[i][0] && text_width(a, font, alts[i]) <= max_w)
+            return text(a, font, c, alts[i], x, y, align, vcenter);
+    return 0;
+}
+
+static inline int part(gui_app *a, SDL_Rect r, const char *name)
+{
+    return gui_rec_part(&a->paint, r, name);
+}
+
+static inline void set_color(gui_app *a, SDL_Color c)
+{
+    gui_set_color(&a->paint, c);
+}
+
+static inline void fill_rect(gui_app *a, SDL_Rect r, SDL_Color c)
+{
+    gui_fill_rect(&a->paint, r, c);
+}
+
+static inline void fill_round(gui_app *a, SDL_Rect r, float rad, SDL_Color c)
+{
+    gui_fill_round(&a->paint, r, rad, c);
+}
+
+static inline void card(gui_app *a, SDL_Rect r)
+{
+    gui_card(&a->paint, r, COL_BORDER, COL_CARD);
+}
+
+static inline void fmt_pct(char *buf, size_t n, float v)
+{
+    snprintf(buf, n, "%.1f%%", (double)v * 100.0);
+}
+
+/* The parts gui_render draws from the other files (not presented). */
+/* gui_draw_train.c */
+void gui_draw_train(gui_app *a, SDL_Rect h);
+/* gui_draw_panel.c */
+void gui_draw_bars(gui_app *a, SDL_Rect r);
+void gui_draw_buttons(gui_app *a);
+void gui_draw_status(gui_app *a);
+/* gui_draw_help.c */
+void gui_draw_help(gui_app *a);
+
+#endif

@@ -1,0 +1,243 @@
+/* gui_draw_panel.c — the lower parts of the panel: the sigmoid bar chart,
+ * the status line (model and message, wrapped by app_wrap_text) and the
+ * on-screen buttons with their Label picker.  Separate from gui_draw.c,
+ * whose gui_render calls these; they read the app state and draw with the
+ * helpers of gui_draw.h. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buttons.h"
+#include "gui_draw.h"
+#include "views.h"
+
+/* The caption line: the title on the left, the legend (threshold, or raw
+ * vs. normalised in P) on the right, each in a shorter form or left out
+ * when the card is too narrow for both. */
+static void draw_bars_caption(gui_app *a, SDL_Rect r, int pad)
+{
+    char buf[64], pct[16];
+    int w = r.w - 2 * pad, gap = sc(a, 12), rw = 0, x = r.x + r.w - pad, y = r.y + pad;
+    static const char *const title[] = {"SIGMOID OUTPUTS", "OUTPUTS"};
+    int tw = text_width(a, GUI_FONT_CAPTION, title[0]);
+    if (tw + gap > w / 2)
+        tw = text_width(a, GUI_FONT_CAPTION, title[1]);
+    if (a->st.compare) {
+        int raw_w = text_width(a, GUI_FONT_CAPTION, "raw");
+        int norm_w = text_width(a, GUI_FONT_CAPTION, "normalised");
+        if (raw_w + gap + norm_w <= w - tw - gap) {
+            x -= text(a, GUI_FONT_CAPTION, COL_RAW, "raw", x, y, AL_RIGHT, 0) + gap;
+            text(a, GUI_FONT_CAPTION, COL_ACCENT, "normalised", x, y, AL_RIGHT, 0);
+            rw = raw_w + gap + norm_w;
+        }
+    } else {
+        snprintf(pct, sizeof pct, "%d%%", (int)lroundf(a->st.threshold * 100.0f));
+        snprintf(buf, sizeof buf, "threshold %s", pct);
+        const char *alts[2] = {buf, pct};
+        rw = text_fit(a, GUI_FONT_CAPTION, COL_FAINT, alts, 2, x, y, AL_RIGHT, 0, w - tw - gap);
+    }
+    text_fit(a, GUI_FONT_CAPTION, COL_DIM, title, 2, r.x + pad, y, AL_LEFT, 0,
+             w - (rw ? rw + gap : 0));
+}
+
+void gui_draw_bars(gui_app *a, SDL_Rect r)
+{
+    card(a, r);
+    part(a, r, "bars");
+    a->bars_drawn = (dp_rect){r.x, r.y, r.w, r.h};
+    int pad = sc(a, DP_BARS_PAD);
+    char buf[64];
+    draw_bars_caption(a, r, pad);
+    gui_views_bars_toggle(a); /* the LAYERS button, in the caption line */
+    int top, row_h; /* shared with the click that chooses an output (views.h) */
+    dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);
+    if (row_h < 4)
+        return;
+    int label_w = sc(a, 26), pct_w = text_width(a, GUI_FONT_SMALL, "100.0%") + sc(a, 10);
+    int tx = r.x + pad + label_w, tw = r.w - 2 * pad - label_w - pct_w;
+    if (tw < 10)
+        return;
+    int bar_h = row_h * 55 / 100;
+    const app_prediction *p = &a->st.pred, *q = &a->st.raw_pred;
+    for (int d = 0; d < 10; d++) {
+        int cy = top + d * row_h + row_h / 2;
+        int is_top = p->valid && d == p->top;
+        SDL_Color hi = p->unsure ? COL_UNSURE : COL_ACCENT;
+        snprintf(buf, sizeof buf, "%d", d);
+        text(a, is_top ? GUI_FONT_BOLD : GUI_FONT_BODY, is_top ? hi : COL_TEXT, buf,
+             r.x + pad + label_w / 2 - sc(a, 4), cy, AL_CENTER, 1);
+        SDL_Rect track = {tx, cy - bar_h / 2, tw, bar_h};
+        fill_round(a, track, (float)bar_h / 2.0f, COL_TRACK);
+        float v = p->valid ? p->y[d] : 0.0f;
+        int fw = (int)lroundf((float)tw * (v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v));
+        if (fw > 0)
+            fill_round(a, (SDL_Rect){tx, track.y, fw < bar_h ? bar_h : fw, bar_h},
+                       (float)bar_h / 2.0f, is_top ? hi : COL_BAR);
+        if (a->st.compare && q->valid) {
+            float u = q->y[d];
+            int uw = (int)lroundf((float)tw * (u < 0.0f ? 0.0f : u > 1.0f ? 1.0f : u));
+            int th = sc(a, 3) > 1 ? sc(a, 3) : 2;
+            if (uw > 0)
+                fill_rect(a, (SDL_Rect){tx, track.y + bar_h + sc(a, 2), uw, th}, COL_RAW);
+        }
+        if (p->valid) {
+            fmt_pct(buf, sizeof buf, v);
+            text(a, GUI_FONT_SMALL, is_top ? hi : COL_DIM, buf, r.x + r.w - pad, cy, AL_RIGHT, 1);
+        }
+    }
+    /* The confidence threshold as a faint vertical line across the tracks. */
+    int thx = tx + (int)lroundf((float)tw * a->st.threshold);
+    SDL_Color tc = {255, 255, 255, 40};
+    set_color(a, tc);
+    int step = sc(a, 6) > 2 ? sc(a, 6) : 3, dash = sc(a, 3) > 1 ? sc(a, 3) : 1;
+    for (int y = top + row_h / 4; y < top + 10 * row_h - row_h / 4; y += step)
+        SDL_RenderDrawLine(a->paint.ren, thx, y, thx, y + dash);
+}
+
+/* The status font's width of n bytes of t (app_wrap_text's measure). */
+static int status_width(void *ctx, const char *t, size_t n)
+{
+    gui_app *a = ctx;
+    char buf[APP_MSG_LEN + 16];
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
+    int w = 0, h = 0;
+    if (!buf[0] || TTF_SizeUTF8(a->paint.font[GUI_FONT_SMALL], buf, &w, &h) != 0)
+        return 0;
+    return w;
+}
+
+/* Draws the '\n'-separated lines of t from the top y, line_h apart. */
+static void draw_lines(gui_app *a, SDL_Color c, const char *t, int x, int y, int line_h,
+                       int align)
+{
+    char line[APP_MSG_LEN + 16];
+    while (*t) {
+        size_t n = strcspn(t, "\n");
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, t, n);
+        line[n] = '\0';
+        text(a, GUI_FONT_SMALL, c, line, x, y + line_h / 2, align, 1);
+        y += line_h;
+        t += n;
+        if (*t == '\n')
+            t++;
+    }
+}
+
+/* The footer: the model (and what its figure measures) on the left, the
+ * message on the right.  Both are broken at spaces to the room they get,
+ * measured with the font, and shortened with "…" after a whole word when
+ * they do not fit: never cut mid-word (app_wrap_text). */
+void gui_draw_status(gui_app *a)
+{
+    const SDL_Rect r = gui_rect(a->lay.status);
+    char left[400];
+    if (a->st.model)
+        snprintf(left, sizeof left, "Model: %s%s%s", a->st.model_name,
+                 a->st.model_acc[0] ? " \xC2\xB7 " : "", a->st.model_acc);
+    else
+        snprintf(left, sizeof left, "No model");
+    int line_h = TTF_FontLineSkip(a->paint.font[GUI_FONT_SMALL]);
+    int max_lines = line_h > 0 ? r.h / line_h : 1;
+    max_lines = max_lines < 1 ? 1 : max_lines > 3 ? 3 : max_lines;
+    int gap = sc(a, 24);
+    int lw = status_width(a, left, strlen(left));
+    const char *msg = a->st.message;
+    int mw = msg[0] ? status_width(a, msg, strlen(msg)) : 0;
+    /* The message comes first: the model's line keeps at most a third of
+     * the width when both do not fit. */
+    int left_room = r.w;
+    if (msg[0] && lw + gap + mw > r.w)
+        left_room = lw < r.w / 3 ? lw : r.w / 3;
+    char lt[APP_MSG_LEN + 16], mt[APP_MSG_LEN + 16];
+    int ln = app_wrap_text(left, left_room, max_lines, status_width, a, lt, sizeof lt);
+    int mn = 0;
+    int msg_room = msg[0] ? r.w - (ln ? (lw < left_room ? lw : left_room) + gap : 0) : 0;
+    if (msg[0] && msg_room > 0)
+        mn = app_wrap_text(msg, msg_room, max_lines, status_width, a, mt, sizeof mt);
+    else
+        mt[0] = '\0';
+    snprintf(a->status_shown, sizeof a->status_shown, "%s", mt);
+    part(a, r, "status");
+    if (SDL_RenderSetClipRect(a->paint.ren, &r) != 0)
+        return;
+    int cy = r.y + r.h / 2;
+    draw_lines(a, COL_DIM, lt, r.x, cy - ln * line_h / 2, line_h, AL_LEFT);
+    if (mn)
+        draw_lines(a, a->st.message_error ? COL_ERROR : COL_TEXT, mt, r.x + r.w,
+                   cy - mn * line_h / 2, line_h, AL_RIGHT);
+    SDL_RenderSetClipRect(a->paint.ren, NULL);
+}
+
+/* ------------------------------------------------------------- buttons */
+
+size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
+{
+    size_t n_tools, n = 0;
+    const dp_button *tools = dp_tool_buttons(&n_tools);
+    dp_rect r[DP_TOOLS_MAX > DP_PICKER_N ? DP_TOOLS_MAX : DP_PICKER_N];
+    if (n_tools > DP_TOOLS_MAX)
+        n_tools = DP_TOOLS_MAX;
+    dp_tools_place(&a->lay, n_tools, r);
+    for (size_t i = 0; i < n_tools && n < max; i++, n++)
+        out[n] = (gui_button){&tools[i], r[i], (int)i};
+    if (a->picker) {
+        dp_rect card_r, title;
+        const dp_button *pick = dp_picker_buttons();
+        dp_picker_place(&a->lay, &card_r, &title, r);
+        for (size_t i = 0; i < DP_PICKER_N && n < max; i++, n++)
+            out[n] = (gui_button){&pick[i], r[i], DP_TOOLS_MAX + (int)i};
+    }
+    return n;
+}
+
+static void draw_button(gui_app *a, const gui_button *b, int font, int active)
+{
+    SDL_Rect r = gui_rect(b->r);
+    int pressed = a->pressed == b->id;
+    SDL_Color fill = pressed ? COL_BAR : active ? (SDL_Color){44, 72, 60, 255} : COL_TRACK;
+    gui_card(&a->paint, r, active ? COL_ACCENT : COL_BORDER, fill);
+    int owner = a->paint.rec_owner;
+    part(a, r, b->b->label);
+    const char *alts[2] = {b->b->label, b->b->short_label};
+    text_fit(a, font, active ? COL_ACCENT : COL_TEXT, alts, 2, r.x + r.w / 2, r.y + r.h / 2,
+             AL_CENTER, 1, r.w - 2 * sc(a, 4));
+    gui_rec_owner(&a->paint, owner);
+}
+
+/* The tools row, then (Label) the picker over the bars. */
+void gui_draw_buttons(gui_app *a)
+{
+    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].id >= DP_TOOLS_MAX)
+            continue;
+        gui_rec_owner(&a->paint, -1);
+        int on = (b[i].b->action == DP_ACT_HELP && a->help) ||
+                 (b[i].b->action == DP_ACT_LABEL && a->picker);
+        draw_button(a, &b[i], GUI_FONT_BODY, on);
+    }
+    if (!a->picker)
+        return;
+    dp_rect card_r, title;
+    dp_rect r[DP_PICKER_N];
+    dp_picker_place(&a->lay, &card_r, &title, r);
+    gui_rec_owner(&a->paint, -1);
+    card(a, gui_rect(card_r));
+    int card_part = part(a, gui_rect(card_r), "picker");
+    static const char *const cap[] = {"STORE THIS DRAWING AS", "STORE AS", "LABEL"};
+    text_fit(a, GUI_FONT_CAPTION, COL_DIM, cap, 3, title.x, title.y + title.h / 2, AL_LEFT, 1,
+             title.w);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].id < DP_TOOLS_MAX)
+            continue;
+        gui_rec_owner(&a->paint, card_part);
+        int stored = b[i].b->digit >= 0 && b[i].b->digit == a->st.correction_label;
+        draw_button(a, &b[i], b[i].b->digit >= 0 ? GUI_FONT_TITLE : GUI_FONT_BODY, stored);
+    }
+}

@@ -1,0 +1,502 @@
+/* gui_events.c — the window's input: keys (through the key table,
+ * keys.h), on-screen buttons, mouse, touch and pen strokes, dropped files
+ * and window events become calls into the app state (appstate.h), the
+ * trainer (gui_train.c) and the views (gui_views.c); SIGTERM and SIGINT
+ * become a quit that does not ask.  Separate from gui.c, which starts the
+ * window and runs the loop that calls gui_on_event. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_image.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gui_internal.h"
+#include "keys.h"
+
+
+double gui_now_s(void)
+{
+    return (double)SDL_GetPerformanceCounter() / (double)SDL_GetPerformanceFrequency();
+}
+
+/* ------------------------------------------------------------- signals */
+
+/* SDL turns SIGTERM and SIGINT into SDL_QUIT, which the window answers
+ * like a click on its close button: with an unsaved model that only asks.
+ * A signal (a logout, `kill`, a service manager) must end us at once, so
+ * this handler, installed over SDL's, notes it and hands on to SDL's,
+ * which wakes the event loop.  (SDL's handler re-installs itself; the note
+ * stays set.) */
+static volatile sig_atomic_t g_term;
+static struct sigaction g_old_term, g_old_int;
+
+static void on_term_signal(int sig)
+{
+    g_term = 1;
+    const struct sigaction *o = sig == SIGTERM ? &g_old_term : &g_old_int;
+    if (o->sa_handler != SIG_DFL && o->sa_handler != SIG_IGN)
+        o->sa_handler(sig);
+}
+
+void gui_hook_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_term_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, &g_old_term);
+    sigaction(SIGINT, &sa, &g_old_int);
+}
+
+void gui_unhook_signals(void)
+{
+    sigaction(SIGTERM, &g_old_term, NULL);
+    sigaction(SIGINT, &g_old_int, NULL);
+}
+
+/* ------------------------------------------------------------- events */
+
+/* SDL's key codes are the lowercase ASCII of printable keys, as keys.h
+ * expects; the rest are mapped here.  *digit gets a digit key's value. */
+static int map_key(SDL_Keycode sym, int *digit)
+{
+    *digit = -1;
+    if (sym >= SDLK_0 && sym <= SDLK_9)
+        *digit = (int)(sym - SDLK_0);
+    else if (sym == SDLK_KP_0)
+        *digit = 0;
+    else if (sym >= SDLK_KP_1 && sym <= SDLK_KP_9)
+        *digit = (int)(sym - SDLK_KP_1) + 1;
+    if (*digit >= 0)
+        return DP_KEY_DIGIT;
+    switch (sym) {
+    case SDLK_ESCAPE: return DP_KEY_ESCAPE;
+    case SDLK_BACKSPACE: return DP_KEY_BACKSPACE;
+    case SDLK_DELETE: return DP_KEY_DELETE;
+    case SDLK_F1: return DP_KEY_F1;
+    default: return sym >= 32 && sym < 127 ? (int)sym : -1;
+    }
+}
+
+/* Esc or the close button: quits unless a trained model is unsaved, which
+ * asks first (a second request within APP_CONFIRM_SECONDS quits). */
+static void request_quit(gui_app *a, int forced)
+{
+    if (!forced && !app_quit_request(&a->st))
+        return;
+    a->quit = 1;
+    a->quit_t = gui_now_s();
+}
+
+/* What a key (keys.h) or an on-screen button (buttons.h) does; digit is
+ * the label of DP_ACT_CORRECTION, key the key pressed (0 for a button: the
+ * views read it, e.g. '[' or ']' for DP_ACT_CHOOSE_OUTPUT, 0 = next). */
+static void do_action(gui_app *a, dp_action action, int digit, int key)
+{
+    a->st.dirty = 1;
+    app_user_action(&a->st);
+    switch (action) {
+    case DP_ACT_ESCAPE:
+        if (a->help)
+            a->help = 0;
+        else if (a->picker)
+            a->picker = 0;
+        else
+            request_quit(a, 0);
+        break;
+    case DP_ACT_LABEL:
+        a->picker = !a->picker;
+        break;
+    case DP_ACT_HELP:
+        a->help = !a->help;
+        break;
+    case DP_ACT_UNDO:
+    case DP_ACT_REDO:
+        (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
+        a->ptr_mode = GUI_PTR_NONE;
+        break;
+    case DP_ACT_SHIPPED:
+        gui_train_shipped(a);
+        break;
+    case DP_ACT_CLEAR:
+        app_clear(&a->st);
+        a->ptr_mode = GUI_PTR_NONE;
+        break;
+    case DP_ACT_COMPARE:
+        app_toggle_compare(&a->st);
+        break;
+    case DP_ACT_CORRECTION:
+        a->picker = 0;
+        a->st.label = digit;
+        app_store_correction(&a->st, a->corr, digit, a->training, a->corr_why);
+        break;
+    case DP_ACT_SAVE_DRAWING:
+        app_save_drawing(&a->st, a->user_dir[0] ? a->user_dir : NULL, a->user_dir_err);
+        break;
+    case DP_ACT_TRAIN:
+    case DP_ACT_TRAIN_SCRATCH:
+        gui_train_toggle(a, action == DP_ACT_TRAIN_SCRATCH);
+        break;
+    case DP_ACT_PANEL:
+        a->show_train = !a->show_train;
+        if (a->show_train && a->bg)
+            bg_status_get(a->bg, &a->train);
+        break;
+    case DP_ACT_SAVE_MODEL:
+        gui_train_save_model(a);
+        break;
+    case DP_ACT_LAYERS:
+    case DP_ACT_WEIGHTS:
+    case DP_ACT_SALIENCY:
+    case DP_ACT_CHOOSE_OUTPUT:
+        gui_views_action(a, action, key);
+        break;
+    case DP_ACT_NONE:
+    case DP_ACT_POINTER:
+        break;
+    }
+}
+
+static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
+{
+    int digit;
+    int key = map_key(k->keysym.sym, &digit);
+    const dp_binding *b = dp_key_lookup(key, (k->keysym.mod & KMOD_CTRL) != 0,
+                                        (k->keysym.mod & KMOD_SHIFT) != 0, k->repeat);
+    a->st.dirty = 1;
+    if (b)
+        do_action(a, b->action, digit, key);
+}
+
+/* The id of the on-screen button at drawable pixel (px, py), -1 if none;
+ * *out gets it. */
+static int button_at(gui_app *a, float px, float py, gui_button *out)
+{
+    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
+    /* The picker lies over the bars: its buttons first. */
+    for (size_t i = n; i-- > 0;)
+        if (dp_rect_contains(b[i].r, px, py)) {
+            *out = b[i];
+            return b[i].id;
+        }
+    return -1;
+}
+
+/* A press on a button arms it; the release on the same button runs it,
+ * as buttons do everywhere (sliding off cancels).  1 if the press was on
+ * a button. */
+static int button_press(gui_app *a, float px, float py)
+{
+    gui_button b;
+    a->pressed = button_at(a, px, py, &b);
+    if (a->pressed >= 0)
+        a->st.dirty = 1;
+    return a->pressed >= 0;
+}
+
+static void button_release(gui_app *a, float px, float py)
+{
+    gui_button b;
+    int id = button_at(a, px, py, &b);
+    int was = a->pressed;
+    a->pressed = -1;
+    a->st.dirty = 1;
+    if (id < 0 || id != was)
+        return;
+    if (b.b->action == DP_ACT_NONE) /* the picker's Cancel */
+        a->picker = 0;
+    else
+        do_action(a, b.b->action, b.b->digit, 0);
+}
+
+/* The pen at drawable pixel (px, py): begin starts a drawing gesture
+ * (anywhere: a pen entering from the margin counts), later calls move it.
+ * Only what lies on the canvas is drawn: the segment from the last point
+ * is clipped to the canvas, a stroke ends where the pen leaves and a new
+ * one starts where it comes back, at the edge. */
+static void stroke_px(gui_app *a, float px, float py, int begin)
+{
+    float bx, by;
+    dp_layout_to_box_raw(&a->lay, px, py, &bx, &by);
+    if (begin) {
+        a->pen_in = 0;
+        a->pen_bx = bx;
+        a->pen_by = by;
+    }
+    float x0 = a->pen_bx, y0 = a->pen_by, x1 = bx, y1 = by;
+    a->pen_bx = bx;
+    a->pen_by = by;
+    if (!dp_clip_segment(&x0, &y0, &x1, &y1)) {
+        a->pen_in = 0;
+        return;
+    }
+    if (!a->pen_in) {
+        app_stroke_begin(&a->st, x0, y0);
+        a->pen_in = 1;
+    }
+    if (x1 != x0 || y1 != y0)
+        app_stroke_point(&a->st, x1, y1);
+    /* Cut at the far end: the pen left the canvas there. */
+    a->pen_in = dp_layout_in_canvas(&a->lay, px, py);
+}
+
+static void erase_px(gui_app *a, float px, float py)
+{
+    float bx, by;
+    if (!dp_layout_in_canvas(&a->lay, px, py))
+        return;
+    dp_layout_to_box(&a->lay, px, py, &bx, &by);
+    app_erase_at(&a->st, bx, by);
+}
+
+/* Mouse events synthesised from touches are ignored: the finger events
+ * themselves draw, and handling both would draw every touch twice. */
+static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
+{
+    if (b->which == SDL_TOUCH_MOUSEID)
+        return;
+    float px = (float)b->x * a->lay.px_per_win, py = (float)b->y * a->lay.px_per_win;
+    a->cursor_x = px;
+    a->cursor_y = py;
+    a->st.dirty = 1;
+    if (b->type == SDL_MOUSEBUTTONUP) {
+        if (b->button == SDL_BUTTON_LEFT && a->pressed >= 0) {
+            button_release(a, px, py);
+            return;
+        }
+        if ((b->button == SDL_BUTTON_LEFT && a->ptr_mode == GUI_PTR_DRAW) ||
+            (b->button == SDL_BUTTON_RIGHT && a->ptr_mode == GUI_PTR_ERASE)) {
+            if (a->ptr_mode == GUI_PTR_DRAW)
+                stroke_px(a, px, py, 0);
+            a->ptr_mode = GUI_PTR_NONE;
+        }
+        return;
+    }
+    if (a->help) {
+        a->help = 0;
+        return;
+    }
+    app_user_action(&a->st);
+    if (a->ptr_mode == GUI_PTR_NONE && !a->finger_down && b->button == SDL_BUTTON_LEFT &&
+        gui_views_click(a, px, py))
+        return;
+    if (a->ptr_mode != GUI_PTR_NONE || a->finger_down)
+        return;
+    if (b->button == SDL_BUTTON_LEFT && button_press(a, px, py))
+        return;
+    /* Drawing may start off the canvas (the stroke begins where the pen
+     * enters it); erasing only on it. */
+    if (b->button == SDL_BUTTON_LEFT) {
+        a->ptr_mode = GUI_PTR_DRAW;
+        stroke_px(a, px, py, 1);
+    } else if (b->button == SDL_BUTTON_RIGHT && dp_layout_in_canvas(&a->lay, px, py)) {
+        a->ptr_mode = GUI_PTR_ERASE;
+        erase_px(a, px, py);
+    }
+}
+
+static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
+{
+    if (m->which == SDL_TOUCH_MOUSEID)
+        return;
+    float px = (float)m->x * a->lay.px_per_win, py = (float)m->y * a->lay.px_per_win;
+    a->cursor_x = px;
+    a->cursor_y = py;
+    if (a->ptr_mode == GUI_PTR_DRAW) {
+        stroke_px(a, px, py, 0);
+    } else if (a->ptr_mode == GUI_PTR_ERASE) {
+        erase_px(a, px, py);
+        a->st.dirty = 1; /* the eraser ring follows the cursor */
+    }
+}
+
+/* Finger coordinates are normalised to the window, so they map onto the
+ * drawable without the HiDPI factor. */
+static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
+{
+    float px = f->x * (float)a->lay.out_w, py = f->y * (float)a->lay.out_h;
+    switch (f->type) {
+    case SDL_FINGERDOWN:
+        if (a->help) {
+            a->help = 0;
+            a->st.dirty = 1;
+            return;
+        }
+        /* A tap on a view's button or a bar, as a click would. */
+        if (!a->finger_down && a->ptr_mode == GUI_PTR_NONE && gui_views_click(a, px, py))
+            return;
+        if (a->finger_down || a->ptr_mode != GUI_PTR_NONE)
+            return;
+        a->finger_down = 1;
+        a->finger = f->fingerId;
+        /* A tap on a button, else the finger draws (from wherever it
+         * lands, as the mouse does). */
+        a->finger_button = button_press(a, px, py);
+        if (!a->finger_button)
+            stroke_px(a, px, py, 1);
+        break;
+    case SDL_FINGERMOTION:
+        if (a->finger_down && f->fingerId == a->finger && !a->finger_button)
+            stroke_px(a, px, py, 0);
+        break;
+    case SDL_FINGERUP:
+        if (a->finger_down && f->fingerId == a->finger) {
+            if (a->finger_button)
+                button_release(a, px, py);
+            else
+                stroke_px(a, px, py, 0);
+            a->finger_down = 0;
+            a->finger_button = 0;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* A PNG, JPEG or other image SDL_image reads, as w×h grey floats with ink
+ * high (the polarity rule of ink_image_load, which reads PGM and BMP for
+ * --predict).  Transparent pixels count as paper.  NULL if it is no image
+ * SDL_image knows. */
+static float *load_sdl_image(const char *path, int *w, int *h)
+{
+    SDL_Surface *img = IMG_Load(path);
+    if (!img)
+        return NULL;
+    SDL_Surface *rgba = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_RGBA32, 0);
+    SDL_FreeSurface(img);
+    if (!rgba)
+        return NULL;
+    float *pix = NULL;
+    size_t n = (size_t)rgba->w * (size_t)rgba->h;
+    if (rgba->w > 0 && rgba->h > 0 && n <= ((size_t)64 << 20) && SDL_LockSurface(rgba) == 0) {
+        pix = malloc(n * sizeof *pix);
+        for (int y = 0; pix && y < rgba->h; y++) {
+            const Uint8 *row = (const Uint8 *)rgba->pixels + (size_t)y * (size_t)rgba->pitch;
+            for (int x = 0; x < rgba->w; x++) {
+                const Uint8 *p = row + 4 * x;
+                float luma = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+                float alpha = p[3] / 255.0f;
+                pix[(size_t)y * rgba->w + x] = alpha * luma + (1.0f - alpha);
+            }
+        }
+        SDL_UnlockSurface(rgba);
+    }
+    *w = rgba->w;
+    *h = rgba->h;
+    SDL_FreeSurface(rgba);
+    if (pix)
+        ink_image_polarity(pix, *w, *h);
+    return pix;
+}
+
+/* A model file: named .safetensors, or its header (8-byte length, then
+ * JSON) starts like one. */
+static int looks_like_model(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 12 && strcmp(path + n - 12, ".safetensors") == 0)
+        return 1;
+    unsigned char head[9];
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return 0;
+    ssize_t got = read(fd, head, sizeof head);
+    close(fd);
+    return got == (ssize_t)sizeof head && head[8] == '{';
+}
+
+/* A dropped file: a model is loaded, an image (PGM and BMP as --predict
+ * reads them, PNG, JPEG and the rest through SDL_image) is classified,
+ * anything else is named as neither.  Folders, FIFOs and devices go to the
+ * model loader, which says what they are without opening them. */
+static void on_drop(gui_app *a, const char *path)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    int regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    if (!regular || looks_like_model(path)) {
+        /* Any value apart from keys.h's actions and appstate.c's quit. */
+        enum { CONFIRM_DROP = 1001 };
+        /* Only a file that looks like a model asks: anything else fails to
+         * load and leaves the current model as it is. */
+        if (regular && looks_like_model(path) &&
+            !app_discard_request(&a->st, CONFIRM_DROP, "drop a model again"))
+            return;
+        /* The run's next snapshot would replace the dropped model. */
+        if (a->training)
+            gui_train_stop(a, 1);
+        app_load_model_file(&a->st, path);
+        return;
+    }
+    char err[512];
+    float *pix = NULL;
+    int w = 0, h = 0;
+    if (ink_image_load(path, &pix, &w, &h, err, sizeof err) != 0)
+        pix = load_sdl_image(path, &w, &h);
+    if (!pix) {
+        app_message(&a->st, 1, "Not a model or image: %s", base);
+        return;
+    }
+    app_show_image(&a->st, pix, w, h, base);
+    free(pix);
+    a->ptr_mode = GUI_PTR_NONE;
+}
+
+void gui_on_event(gui_app *a, SDL_Event *e)
+{
+    switch (e->type) {
+    case SDL_QUIT:
+        request_quit(a, g_term != 0);
+        break;
+    case SDL_KEYDOWN:
+        on_key(a, &e->key);
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        on_mouse_button(a, &e->button);
+        break;
+    case SDL_MOUSEMOTION:
+        on_mouse_motion(a, &e->motion);
+        break;
+    case SDL_FINGERDOWN:
+    case SDL_FINGERMOTION:
+    case SDL_FINGERUP:
+        on_finger(a, &e->tfinger);
+        break;
+    case SDL_DROPFILE:
+        if (e->drop.file) {
+            app_user_action(&a->st);
+            on_drop(a, e->drop.file);
+            SDL_free(e->drop.file);
+        }
+        break;
+    case SDL_DROPTEXT:
+        /* Dropped text is not a model; SDL still hands us the string. */
+        SDL_free(e->drop.file);
+        app_message(&a->st, 0, "Drop a model (.safetensors) or an image file here");
+        break;
+    case SDL_WINDOWEVENT:
+        /* Any window change (size, exposure, focus) may need a redraw. */
+        a->st.dirty = 1;
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            gui_layout_update(a);
+        break;
+    case SDL_RENDER_TARGETS_RESET:
+    case SDL_RENDER_DEVICE_RESET:
+        /* Streaming textures lost their content: upload them again. */
+        a->canvas_tex_stale = a->input_tex_stale = 1;
+        a->st.dirty = 1;
+        break;
+    default:
+        break;
+    }
+}
