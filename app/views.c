@@ -8,11 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ink_normalize's constants that are not in ink.h (ink/normalize.c): the
- * threshold that counts a pixel as ink and where the centre of mass goes. */
-#define VIEW_INK_EPS 0.01f
-#define VIEW_INK_COM 14.5f
-
 void dp_views_init(dp_views *v)
 {
     memset(v, 0, sizeof *v);
@@ -315,35 +310,14 @@ int dp_views_saliency(dp_views *v, const nn_model *m, const float *x, int top, n
 void dp_views_canvas_map(dp_views *v, const float *pix, int side)
 {
     v->map_valid = 0;
-    if (!pix || side < 1)
+    ink_placement pl;
+    if (side < 1 || !ink_normalize_placement(pix, side, side, &pl))
         return;
-    int x0 = side, x1 = -1, y0 = side, y1 = -1;
-    double m = 0.0, mx = 0.0, my = 0.0;
-    for (int y = 0; y < side; y++) {
-        const float *row = pix + (size_t)y * (size_t)side;
-        for (int x = 0; x < side; x++) {
-            float p = row[x];
-            if (!(p > VIEW_INK_EPS))
-                continue;
-            p = p > 1.0f ? 1.0f : p;
-            x0 = x < x0 ? x : x0;
-            x1 = x > x1 ? x : x1;
-            y0 = y < y0 ? y : y0;
-            y1 = y > y1 ? y : y1;
-            m += p;
-            mx += p * (x + 0.5);
-            my += p * (y + 0.5);
-        }
-    }
-    if (x1 < 0 || m <= 0.0)
-        return;
-    double big = x1 - x0 + 1 > y1 - y0 + 1 ? x1 - x0 + 1 : y1 - y0 + 1;
-    double floor_px = INK_MIN_EXTENT * side;
-    double s = (double)INK_FIT / (big > floor_px ? big : floor_px); /* input px per canvas px */
+    const double s = pl.scale; /* input px per canvas px */
     /* Input coordinate u = COM + (X - comX)·s, so pixel 0's left edge is at
      * X = comX - COM/s, and each input pixel is 1/s canvas pixels. */
     v->map_px = (float)(1.0 / s);
-    v->map_x = (float)(mx / m - VIEW_INK_COM / s);
-    v->map_y = (float)(my / m - VIEW_INK_COM / s);
+    v->map_x = (float)(pl.com_x - INK_COM / s);
+    v->map_y = (float)(pl.com_y - INK_COM / s);
     v->map_valid = 1;
 }

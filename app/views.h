@@ -164,7 +164,7 @@ nn_status dp_saliency(const nn_model *m, const float *x, int k, int gradient_onl
 
 /* Where the network's 28×28 input lies on a canvas of side×side pixels
  * holding the drawing: ink_normalize's crop, scale and centre of mass
- * (INK_FIT, INK_MIN_EXTENT, centre at 14.5) measured on these pixels, so
+ * (ink_normalize_placement) measured on these pixels, so
  * the overlay sits on the ink it explains (to within a pixel or so: the
  * network's input is rendered with the drawing's own brush). */
 void dp_views_canvas_map(dp_views *v, const float *pix, int side);

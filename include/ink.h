@@ -35,6 +35,8 @@ extern "C" {
 #define INK_INPUT_SIZE (INK_SIDE * INK_SIDE)
 #define INK_FIT 20          /* the ink's bounding box is fitted into FIT×FIT */
 #define INK_MIN_EXTENT 0.15f /* ink smaller than this part of the image is not enlarged further */
+#define INK_COM 14.5        /* where the ink's centre of mass goes (x and y; pixel i
+                               spans [i, i+1)): ink/normalize.c says why 14.5 */
 #define INK_CANVAS_PX 560   /* the default canvas size in pixels */
 
 /* ------------------------------------------------------------- drawings */
@@ -98,6 +100,24 @@ void ink_render(const ink_drawing *d, float *pix, int w, int h, float brush);
  * (14, 14), where MNIST's own digits have theirs, with sub-pixel precision).  out gets 784 floats in [0,1].
  * Returns 1, or 0 (out all zero) when the image has no ink. */
 int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
+
+/* Where ink_normalize puts an image's ink: its bounding box (x0..x1,
+ * y0..y1, inclusive, in source pixels), its centre of mass (com_x, com_y;
+ * pixel x spans [x, x+1)) and the scale (input pixels per source pixel).
+ * Source point (x, y) lands at input coordinate
+ * (14.5 + (x - com_x)·scale, 14.5 + (y - com_y)·scale), before
+ * ink_normalize's correction passes move it by a fraction of a pixel.  For
+ * whatever must sit on the ink the input came from, e.g. a saliency
+ * overlay on the canvas, so it is measured by the same rule. */
+typedef struct ink_placement {
+    int x0, y0, x1, y1;
+    double com_x, com_y;
+    double scale;
+} ink_placement;
+
+/* Measures *p for a w×h grey image (ink high) as ink_normalize would.
+ * Returns 1, or 0 (*p untouched) when the image has no ink or no pixels. */
+int ink_normalize_placement(const float *pix, int w, int h, ink_placement *p);
 
 /* The raw canvas shrunk to 28×28 by area averaging, without cropping or
  * centring: what a naive app would feed the network (the app's P view). */

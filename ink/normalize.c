@@ -17,8 +17,8 @@
  * intensity-weighted centre of mass at pixel INDEX (14.0, 14.0) on average
  * (measured over the 60,000 training images: 14.007, 13.996), i.e. at 14.5
  * here, half a pixel right of and below the middle.  Drawn digits must sit
- * where the network saw its training digits, so we follow the data. */
-#define INK_COM 14.5
+ * where the network saw its training digits, so we follow the data.
+ * INK_COM in ink.h. */
 
 /* -------------------------------------------------------- area averaging */
 
@@ -146,12 +146,10 @@ static double centre_of_mass(const float in[INK_INPUT_SIZE], double *cx, double 
 
 /* --------------------------------------------------------------- public */
 
-int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
+int ink_normalize_placement(const float *pix, int w, int h, ink_placement *p)
 {
-    memset(out, 0, INK_INPUT_SIZE * sizeof *out);
     if (!pix || w <= 0 || h <= 0)
         return 0;
-
     /* Bounding box of the ink, and its centre of mass in source pixels. */
     int x0 = w, x1 = -1, y0 = h, y1 = -1;
     double m = 0, mx = 0, my = 0;
@@ -176,7 +174,7 @@ int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
             my += v * (y + 0.5);
         }
     }
-    if (x1 < 0)
+    if (x1 < 0 || !(m > 0))
         return 0;
     const int cw = x1 - x0 + 1, ch = y1 - y0 + 1;
     /* Ink smaller than INK_MIN_EXTENT of the image is enlarged only as much
@@ -185,7 +183,24 @@ int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
     const int side = w > h ? w : h;
     const double floor_px = INK_MIN_EXTENT * side;
     const double big = cw > ch ? cw : ch;
-    const double s = (double)INK_FIT / (big > floor_px ? big : floor_px);
+    p->x0 = x0;
+    p->y0 = y0;
+    p->x1 = x1;
+    p->y1 = y1;
+    p->com_x = mx / m;
+    p->com_y = my / m;
+    p->scale = (double)INK_FIT / (big > floor_px ? big : floor_px);
+    return 1;
+}
+
+int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
+{
+    memset(out, 0, INK_INPUT_SIZE * sizeof *out);
+    ink_placement pl;
+    if (!ink_normalize_placement(pix, w, h, &pl))
+        return 0;
+    const int x0 = pl.x0, y0 = pl.y0, cw = pl.x1 - pl.x0 + 1, ch = pl.y1 - pl.y0 + 1;
+    const double s = pl.scale;
 
     /* Place the centre of mass of the scaled ink at (INK_COM, INK_COM).
      * MNIST used an integer translation, which leaves it up to half a pixel
@@ -194,8 +209,8 @@ int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
      * anywhere gives the same input.  The box filter moves the measured
      * centre of mass slightly, and ink pushed past the frame moves it more,
      * so measure the result and correct, up to two more passes. */
-    double offx = INK_COM - (mx / m - x0) * s;
-    double offy = INK_COM - (my / m - y0) * s;
+    double offx = INK_COM - (pl.com_x - x0) * s;
+    double offy = INK_COM - (pl.com_y - y0) * s;
     for (int pass = 0; pass < 3; pass++) {
         resample(pix, w, x0, y0, cw, ch, s, s, offx, offy, out);
         double cx, cy;

@@ -86,6 +86,31 @@ int main(void)
     CHECK(ink_normalize(pix, W, W, out) == 0);
     CHECK(mass_com(out, &cx, &cy) == 0);
     CHECK(ink_normalize(NULL, 0, 0, out) == 0);
+    {
+        /* Placement: none without ink; a 100×300 block of ink at (100, 50)
+         * has its box, its centre of mass at (150, 200) (pixel x spans
+         * [x, x+1)), and 20/300 input pixels per source pixel, so its top
+         * edge lands at 14.5 - 150·20/300 = 4.5, as the bar below does. */
+        ink_placement pl = {.x0 = -7};
+        CHECK(ink_normalize_placement(pix, W, W, &pl) == 0 && pl.x0 == -7);
+        CHECK(ink_normalize_placement(NULL, W, W, &pl) == 0);
+        for (int y = 50; y < 350; y++)
+            for (int x = 100; x < 200; x++)
+                pix[y * W + x] = 1.0f;
+        CHECK(ink_normalize_placement(pix, W, W, &pl) == 1);
+        CHECK(pl.x0 == 100 && pl.x1 == 199 && pl.y0 == 50 && pl.y1 == 349);
+        CHECK_NEAR(pl.com_x, 150.0, 1e-9);
+        CHECK_NEAR(pl.com_y, 200.0, 1e-9);
+        CHECK_NEAR(pl.scale, 20.0 / 300.0, 1e-12);
+        CHECK_NEAR(INK_COM + (50.0 - pl.com_y) * pl.scale, 4.5, 1e-9);
+        /* ink_normalize puts the block where the placement says: its
+         * centre of mass at (INK_COM, INK_COM) in continuous coordinates. */
+        CHECK(ink_normalize(pix, W, W, out) == 1);
+        mass_com(out, &cx, &cy);
+        CHECK_NEAR(cx + 0.5, INK_COM, 0.02);
+        CHECK_NEAR(cy + 0.5, INK_COM, 0.02);
+        memset(pix, 0, (size_t)W * W * sizeof *pix);
+    }
 
     /* Golden: a vertical bar becomes a 20-pixel-high bar, centred.  Its
      * centre of mass is at index 14 (MNIST's), so it spans [4.5, 24.5):
