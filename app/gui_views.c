@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gui_palette.h"
 #include "gui_views.h"
 #include "keys.h"
 
-#define VIEW_BG 0xFF22252Du /* COL_CARD as ARGB (gui_draw.h) */
 
 #define SAL_EVERY_MS 120.0
 
@@ -228,10 +228,10 @@ void gui_views_refresh(gui_app *a)
                 dp_views_place(&g->v, area, cap_h, gap);
                 /* An empty canvas shows empty maps, not the blank input's. */
                 dp_views_paint_layers(&g->v, valid ? views : NULL, a->st.input, area, mem,
-                                      pitch / 4, VIEW_BG);
+                                      pitch / 4, gui_argb(COL_CARD));
             } else {
-                dp_views_paint_weights(m, area, cap_h, gap, mem, pitch / 4, VIEW_BG, &g->w_layer,
-                                       &g->w_units, &g->w_shown);
+                dp_views_paint_weights(m, area, cap_h, gap, mem, pitch / 4, gui_argb(COL_CARD),
+                                       &g->w_layer, &g->w_units, &g->w_shown);
                 g->w_version = a->bg_version;
             }
             SDL_UnlockTexture(g->tex);

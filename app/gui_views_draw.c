@@ -8,19 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gui_palette.h"
 #include "gui_views.h"
-
-
-/* The window's palette (gui_draw.h) where the views share its look. */
-static const SDL_Color COL_CARD = {34, 37, 45, 255};
-static const SDL_Color COL_BORDER = {52, 57, 68, 255};
-static const SDL_Color COL_TEXT = {228, 231, 237, 255};
-static const SDL_Color COL_DIM = {138, 145, 158, 255};
-static const SDL_Color COL_TRACK = {46, 50, 60, 255};
-static const SDL_Color COL_BAR = {92, 100, 118, 255};
-static const SDL_Color COL_ACCENT = {72, 199, 142, 255};
-static const SDL_Color COL_UNSURE = {240, 180, 70, 255};
-static const SDL_Color COL_CHOSEN = {236, 120, 96, 255};
 
 /* ------------------------------------------------------------------ draw */
 
