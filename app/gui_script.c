@@ -53,6 +53,7 @@
  *                                       layers view's, or the bar chart's)
  *   click-toggle                        a left click on the LAYERS button (or,
  *                                       with a view open, its close button)
+ *   tap-bar D | tap-toggle              the same by touch (finger down, up)
  *   print-views                         one line of the views' state
  *   expect-view off|layers|weights | expect-saliency 0|1 | expect-chosen N
  *   quit                                push SDL_QUIT, as the close button does
@@ -490,15 +491,26 @@ void gui_script_step(gui_app *a)
         a->st.dirty = 1;
         break;
     case OP_CLICK_BAR:
-    case OP_CLICK_TOGGLE: {
+    case OP_CLICK_TOGGLE:
+    case OP_TAP_BAR:
+    case OP_TAP_TOGGLE: {
         float px, py;
-        int r = c->op == OP_CLICK_BAR ? gui_views_bar_point(a, (int)c->v[0], &px, &py)
-                                      : gui_views_toggle_point(a, &px, &py);
-        if (r != 0)
-            gui_script_fail(a, c, c->op == OP_CLICK_BAR ? "click-bar" : "click-toggle",
+        const int bar = c->op == OP_CLICK_BAR || c->op == OP_TAP_BAR;
+        const int touch = c->op == OP_TAP_BAR || c->op == OP_TAP_TOGGLE;
+        int r = bar ? gui_views_bar_point(a, (int)c->v[0], &px, &py)
+                    : gui_views_toggle_point(a, &px, &py);
+        if (r != 0) {
+            gui_script_fail(a, c, touch ? (bar ? "tap-bar" : "tap-toggle")
+                                        : (bar ? "click-bar" : "click-toggle"),
                             "it on screen", "not shown");
-        else
+        } else if (touch) { /* down now, up on the next step, as OP_TAP */
+            push_press(a, 1, 0, px, py);
+            s->release = 2;
+            s->release_x = px;
+            s->release_y = py;
+        } else {
             push_click(a, px, py);
+        }
         break;
     }
     case OP_PRINT_VIEWS:

@@ -54,6 +54,8 @@ static const op_def OPS[] = {
     {"debug-text", OP_DEBUG_TEXT, -1},
     {"click-bar", OP_CLICK_BAR, 1},
     {"click-toggle", OP_CLICK_TOGGLE, 0},
+    {"tap-bar", OP_TAP_BAR, 1},
+    {"tap-toggle", OP_TAP_TOGGLE, 0},
     {"print-views", OP_PRINT_VIEWS, 0},
     {"expect-view", OP_EXPECT_VIEW, -1},
     {"expect-saliency", OP_EXPECT_SALIENCY, 1},

@@ -130,10 +130,19 @@ for preset in seed mlp cnn; do
         echo "expect-chosen 9"             # ... wraps round through the top answer
         echo "click-bar 4"                 # the bar chart's row, view closed
         echo "expect-chosen 4"
+        echo "tap-bar 6"                   # a finger on a bar does the same
+        echo "expect-chosen 6"
         echo "click-toggle"                # the on-screen LAYERS button
         echo "expect-view layers"
         echo "wait-frames 2"
+        echo "tap-bar 2"                   # the layers view's bars, by touch
+        echo "expect-chosen 2"
         echo "click-toggle"                # the view's close button
+        echo "expect-view off"
+        echo "tap-toggle"                  # LAYERS by touch, and closed again
+        echo "expect-view layers"
+        echo "wait-frames 2"
+        echo "tap-toggle"
         echo "expect-view off"
         echo "key c"
         echo "key v"
@@ -174,7 +183,7 @@ for preset in seed mlp cnn; do
     check "$preset: X explains the top output by gradient x input" \
         grep -q "saliency=1 chosen=-1 sal_valid=1 sal_output=[0-9] sal_method=gradient_x_input map=1" <<< "$v4"
     check "$preset: with the canvas cleared the view stays open, nothing to explain" \
-        grep -q 'mode=layers saliency=1 chosen=4 sal_valid=0' <<< "$(grep '^views:' "$out" | sed -n 5p)"
+        grep -q 'mode=layers saliency=1 chosen=2 sal_valid=0' <<< "$(grep '^views:' "$out" | sed -n 5p)"
     check "$preset: the layers view drew over the panel, not the canvas" \
         both differs $preset-none $preset-layers panel -- same $preset-none $preset-layers canvas
     check "$preset: choosing 1 drew the overlay on the canvas and changed the view" \
