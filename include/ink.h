@@ -105,7 +105,7 @@ int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
  * y0..y1, inclusive, in source pixels), its centre of mass (com_x, com_y;
  * pixel x spans [x, x+1)) and the scale (input pixels per source pixel).
  * Source point (x, y) lands at input coordinate
- * (14.5 + (x - com_x)·scale, 14.5 + (y - com_y)·scale), before
+ * (INK_COM + (x - com_x)·scale, INK_COM + (y - com_y)·scale), before
  * ink_normalize's correction passes move it by a fraction of a pixel.  For
  * whatever must sit on the ink the input came from, e.g. a saliency
  * overlay on the canvas, so it is measured by the same rule. */
