@@ -61,13 +61,16 @@ typedef enum ink_shape {
     INK_SHAPE_SPIRAL,
     INK_SHAPE_LOOPS,      /* a row of joined loops, like a scribbled "eee" */
     INK_SHAPE_GRID,       /* a hash sign: two crossing pairs of strokes */
+    INK_SHAPE_CHEVRON,    /* <, >, ^ or v: two arms of about equal length */
+    INK_SHAPE_LINES,      /* three or four level lines stacked (a menu icon) */
+    INK_SHAPE_PAIR,       /* two parallel strokes, upright or slanted: || or // */
     INK_SHAPE_COUNT
 } ink_shape;
 
 /* 1 for the kinds never used in training (underline ... two dots), 0 for
  * the others and for bad kinds. */
 int ink_shape_held_out(ink_shape k);
-/* 1 for the kinds added only to widen training (marks ... hash): they are
+/* 1 for the kinds added only to widen training (marks ... pair): they are
  * no part of the non-digit test list (blank ... two dots), whose rate would
  * otherwise rise just by adding kinds the model was trained on.  0 for the
  * others and for bad kinds. */

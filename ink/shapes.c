@@ -119,7 +119,7 @@ static void tap(pen *p, float x, float y)
 static const char *const shape_names[INK_SHAPE_COUNT] = {
     "blank", "speck", "dot", "dash", "plus", "x", "circle with a dot", "hatching", "wavy line",
     "triangle", "underline", "equals", "tick", "arrow", "star", "two dots", "marks",
-    "spiral", "loops", "hash"};
+    "spiral", "loops", "hash", "chevron", "lines", "pair"};
 
 int ink_shape_held_out(ink_shape k)
 {
@@ -179,7 +179,7 @@ int ink_draw_shape(ink_drawing *d, ink_shape k, ink_rng *r)
         return -1;
     /* level things stay roughly level; the rest may turn further */
     float turn = k == INK_SHAPE_DASH || k == INK_SHAPE_UNDERLINE || k == INK_SHAPE_EQUALS ||
-                         k == INK_SHAPE_WAVE
+                         k == INK_SHAPE_WAVE || k == INK_SHAPE_LINES || k == INK_SHAPE_CHEVRON
                      ? 12.0f
                  : k == INK_SHAPE_ARROW ? 180.0f
                                         : 25.0f;
@@ -337,6 +337,42 @@ int ink_draw_shape(ink_drawing *d, ink_shape k, ink_rng *r)
         }
         break;
     }
+    case INK_SHAPE_CHEVRON: {
+        /* arms of about equal length, pointing left, right, up or down
+         * and turned at most 12 degrees more: a one's flag is short beside
+         * its stem, and a chevron turned further would be a seven's corner */
+        float half = urange(r, 0.45f, 0.85f), dir = (float)(int)(ink_rng_uniform(r) * 4.0f);
+        float a = dir * 0.5f * PI_F, l1 = urange(r, 0.8f, 1.0f), l2 = l1 * urange(r, 0.8f, 1.2f);
+        float ax = 0.5f * cosf(a), ay = 0.5f * sinf(a);
+        const float xy[] = {ax - l1 * cosf(a - half), ay - l1 * sinf(a - half), ax, ay,
+                            ax - l2 * cosf(a + half), ay - l2 * sinf(a + half)};
+        if (coin(r, 0.7f)) {
+            stroke(&p, xy, 3);
+        } else {
+            line(&p, xy[0], xy[1], xy[2], xy[3]);
+            line(&p, xy[2], xy[3], xy[4], xy[5]);
+        }
+        break;
+    }
+    case INK_SHAPE_LINES: {
+        int n = coin(r, 0.6f) ? 3 : 4;
+        float gap = urange(r, 0.3f, 0.5f);
+        for (int i = 0; i < n; i++) {
+            float y = ((float)i - 0.5f * (float)(n - 1)) * gap;
+            line(&p, -urange(r, 0.6f, 1.0f), y + urange(r, -0.04f, 0.04f), urange(r, 0.6f, 1.0f), y);
+        }
+        break;
+    }
+    case INK_SHAPE_PAIR: {
+        /* at least 30 degrees from level even after the pose's turn: two
+         * level strokes would be an equals sign, which is held out */
+        float gap = urange(r, 0.25f, 0.6f), slant = urange(r, -0.5f, 0.5f);
+        float h = urange(r, 0.7f, 1.0f);
+        for (int i = -1; i <= 1; i += 2)
+            line(&p, (float)i * gap - slant * h, -h + urange(r, -0.1f, 0.1f),
+                 (float)i * gap + slant * h, h + urange(r, -0.1f, 0.1f));
+        break;
+    }
     case INK_SHAPE_COUNT:
         return -1;
     }
@@ -372,7 +408,7 @@ int ink_draw_style(ink_drawing *d, ink_style s, ink_rng *r)
         arc(&p, 0.0f, 0.0f, rx, 1.0f, a0, a0 + 2.0f * PI_F + urange(r, 0.0f, 0.3f));
         /* from diagonal to nearly vertical, either way, through the middle */
         float t = urange(r, 0.05f, 0.75f) * (coin(r, 0.5f) ? 1.0f : -1.0f);
-        float l = urange(r, 1.0f, 1.3f);
+        float l = urange(r, 1.0f, 1.5f); /* often well past the ring */
         line(&p, l * sinf(t), -l * cosf(t), -l * sinf(t), l * cosf(t));
         break;
     }
@@ -385,7 +421,9 @@ int ink_draw_style(ink_drawing *d, ink_style s, ink_rng *r)
         } else {
             line(&p, x, -1.0f, x, 1.0f);
         }
-        float w = urange(r, 0.25f, 0.45f);
+        /* from a small serif to a base almost as wide as the digit is
+         * tall: people write both */
+        float w = urange(r, 0.25f, 0.9f);
         line(&p, x - w, 1.0f, x + w * urange(r, 0.8f, 1.2f), 1.0f);
         break;
     }

@@ -70,8 +70,41 @@ static void check_item(int is_shape, int which)
     ink_drawing_free(&b);
 }
 
+/* Degrees between level and the line from a stroke's first point to its
+ * last (0..90). */
+static double stroke_tilt(const ink_stroke *st)
+{
+    ink_point a = st->pts[0], b = st->pts[st->n - 1];
+    double t = atan2(fabs((double)b.y - a.y), fabs((double)b.x - a.x)) * 180.0 / 3.14159265358979;
+    return t;
+}
+
+/* The training-only kinds that stand next to held-out ones keep their
+ * distance: a pair of strokes is never level (that would be an equals
+ * sign), stacked lines always are (three or four of them, never two). */
+static void check_neighbours_of_held_out(void)
+{
+    ink_drawing d;
+    ink_drawing_init(&d);
+    double pair_min = 90, lines_max = 0;
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        CHECK(draw(&d, 1, INK_SHAPE_PAIR, seed) == 0);
+        CHECK(d.n == 2);
+        for (size_t s = 0; s < d.n; s++)
+            pair_min = fmin(pair_min, stroke_tilt(&d.strokes[s]));
+        CHECK(draw(&d, 1, INK_SHAPE_LINES, seed) == 0);
+        CHECK(d.n == 3 || d.n == 4);
+        for (size_t s = 0; s < d.n; s++)
+            lines_max = fmax(lines_max, stroke_tilt(&d.strokes[s]));
+    }
+    CHECK(pair_min >= 30.0);
+    CHECK(lines_max <= 20.0);
+    ink_drawing_free(&d);
+}
+
 int main(void)
 {
+    check_neighbours_of_held_out();
     for (int k = 0; k < INK_SHAPE_COUNT; k++) {
         check_item(1, k);
         CHECK(strcmp(ink_shape_name((ink_shape)k), "?") != 0);
@@ -92,6 +125,10 @@ int main(void)
     CHECK(ink_shape_held_out(INK_SHAPE_EQUALS) && ink_shape_held_out(INK_SHAPE_TWO_DOTS));
     CHECK(!ink_shape_held_out(INK_SHAPE_DASH) && !ink_shape_held_out(INK_SHAPE_GRID));
     CHECK(!ink_shape_held_out(INK_SHAPE_COUNT));
+    /* the kinds added to widen training are neither held out nor tested */
+    for (int k = INK_SHAPE_MARKS; k <= INK_SHAPE_PAIR; k++)
+        CHECK(ink_shape_training_only((ink_shape)k) && !ink_shape_held_out((ink_shape)k));
+    CHECK(!ink_shape_training_only(INK_SHAPE_TRIANGLE) && !ink_shape_training_only(INK_SHAPE_STAR));
     ink_drawing d;
     ink_drawing_init(&d);
     ink_rng r;
