@@ -75,8 +75,7 @@ static void check_item(int is_shape, int which)
 static double stroke_tilt(const ink_stroke *st)
 {
     ink_point a = st->pts[0], b = st->pts[st->n - 1];
-    double t = atan2(fabs((double)b.y - a.y), fabs((double)b.x - a.x)) * 180.0 / 3.14159265358979;
-    return t;
+    return atan2(fabs((double)b.y - a.y), fabs((double)b.x - a.x)) * 180.0 / 3.14159265358979;
 }
 
 /* The training-only kinds that stand next to held-out ones keep their
