@@ -128,6 +128,18 @@ void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
  * or 0 for an empty drawing, or -1 if scratch memory could not be had. */
 int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE]);
 
+/* img (w×h floats, ink high, at most 112 pixels a side: an MNIST digit,
+ * say) redrawn as if with the app's pen: the ink at grey level 0.5 or more
+ * is thinned to its one-pixel centre line on a grid enlarged to about 112
+ * pixels a side, inked again along that line with a round anti-aliased
+ * brush of even width, brush_scale times the width ink_brush_for() gives a
+ * drawing of that extent, then ink_normalize()d.  So a scanned pen-and-paper
+ * digit becomes the kind of input the window makes from a drawing, for
+ * training and for testing on (see docs/model.md).  Returns 1, or 0 (out
+ * all zero) when nothing reaches 0.5 or the arguments are out of range, or
+ * -1 if scratch memory could not be had. */
+int ink_redraw(const float *img, int w, int h, float brush_scale, float out[INK_INPUT_SIZE]);
+
 /* ---------------------------------------------------------- strokes files */
 
 /* One line of a strokes file:
