@@ -28,7 +28,7 @@ enum {
 typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
-    O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_REDRAWN, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
     O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_DRAWN, O_THRESHOLD, O_COUNT
 } opt_id;
 
@@ -60,6 +60,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_NEGATIVES] = {"--negatives", 1, -1, M_TRAIN},
     [O_SHAPES] = {"--shapes", 1, -1, M_TRAIN},
     [O_DRAWN_STYLES] = {"--drawn-styles", 1, -1, M_TRAIN},
+    [O_REDRAWN] = {"--redrawn", 1, -1, M_TRAIN},
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN},
     [O_OUT] = {"--out", 1, -1, M_TRAIN},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN},
@@ -283,6 +284,11 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
             return dp_set_err(err, errlen, "--drawn-styles: '%s' is not a fraction from 0 to 1", v);
         a->drawn_styles = d;
+        return 0;
+    case O_REDRAWN:
+        if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
+            return dp_set_err(err, errlen, "--redrawn: '%s' is not a fraction from 0 to 1", v);
+        a->redrawn = d;
         return 0;
     case O_LIMIT:
         if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)

@@ -56,6 +56,7 @@ typedef struct dp_args {
     double negatives;      /* --negatives P: 0 off; implies augment */
     double shapes;         /* --shapes P: non-digits drawn by rule, P x the training set */
     double drawn_styles;   /* --drawn-styles P: styled digits drawn by rule, likewise */
+    double redrawn;        /* --redrawn P: training digits redrawn with the pen, likewise */
     size_t limit;          /* 0: every training image */
     const char *out;       /* NULL: DP_DEFAULT_OUT */
     double min_accuracy;   /* < 0: no check */

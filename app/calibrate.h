@@ -28,6 +28,9 @@ typedef struct dp_calibration {
     double correct_unsure; /* fraction of the correctly classified ones below it */
     double wrong_unsure;   /* fraction of the misclassified ones below it */
     double scribble_sure;  /* fraction of scribbles at or above it */
+    double redrawn_accuracy;       /* the test set redrawn with the pen (dp_synth_redraw_all) */
+    double redrawn_unsure;         /* fraction of its images below the threshold */
+    double redrawn_correct_unsure; /* fraction of its right answers below it */
     size_t n_test, n_scribbles;
 } dp_calibration;
 
@@ -44,7 +47,9 @@ int dp_make_scribbles(size_t n, uint64_t seed, float *out);
  * t: the window may doubt one right answer in a hundred, and within that
  * budget says "unsure" to as many scribbles as it can.  (Weighing both
  * errors alike instead chose 0.95 and doubted 2-6% of right answers, since
- * an MNIST-trained net answers many scribbles confidently.)  With `fixed` in
+ * an MNIST-trained net answers many scribbles confidently.)  It also runs m
+ * on the test set redrawn with the window's pen (dp_synth_redraw_all) and
+ * reports its accuracy and doubt at t, without budgeting on it.  With `fixed` in
  * [0, 1] it picks nothing and reports the rates at that threshold instead
  * (pass -1 to pick).  Returns NN_OK, or an error in err (out of memory, a
  * model that does not take 28×28 inputs). */

@@ -94,6 +94,10 @@ int dp_cli_eval(const dp_args *a)
                th_what, th, th_note,
                100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure, 100.0 * cal.wrong_unsure,
                100.0 * cal.scribble_sure, cal.n_scribbles);
+        printf("redrawn   the test images redrawn with the window's pen: accuracy %.2f%%, "
+               "unsure %.2f%% (%.2f%% of the right answers)\n",
+               100.0 * cal.redrawn_accuracy, 100.0 * cal.redrawn_unsure,
+               100.0 * cal.redrawn_correct_unsure);
         dp_synth_report sr;
         if (a->drawn && dp_synth_evaluate(m, th, &sr, &err) != NN_OK) {
             rc = dp_fail(&err);

@@ -235,6 +235,8 @@ static int write_calibration(nn_model *m, const dp_calibration *c)
     rc |= set_meta(m, "threshold_basis", basis);
     snprintf(buf, sizeof buf, "%.4f", c->mnist_unsure);
     rc |= set_meta(m, "unsure_mnist_test", buf);
+    snprintf(buf, sizeof buf, "%.4f", c->redrawn_unsure);
+    rc |= set_meta(m, "unsure_mnist_test_redrawn", buf);
     snprintf(buf, sizeof buf, "%.4f", c->scribble_sure);
     rc |= set_meta(m, "sure_on_scribbles", buf);
     return rc ? -1 : 0;
@@ -315,6 +317,16 @@ int dp_cli_train(const dp_args *a)
     if (a->limit > 0 && a->limit < train.n)
         train.n = a->limit; /* the first N images; the arrays stay owned as loaded */
     size_t n_mnist = train.n;
+    if (a->redrawn > 0.0) {
+        /* Before the drawn shapes, so only MNIST's own digits are redrawn. */
+        size_t nr = (size_t)(a->redrawn * (double)n_mnist + 0.5);
+        double t0 = dp_now();
+        if (dp_synth_redraw(&train, n_mnist, nr, cfg.seed ^ 0x3e9a51c07d4b2f68ull, &err) != NN_OK) {
+            rc = dp_fail(&err);
+            goto done;
+        }
+        printf("redrew %zu training digits with the pen (%.1f s)\n", nr, dp_now() - t0);
+    }
     if (a->shapes > 0.0 || a->drawn_styles > 0.0) {
         /* A seed of its own, mixed from the training seed: never the test
          * sets' DP_SYNTH_TEST_SEED stream. */
@@ -414,14 +426,21 @@ int dp_cli_train(const dp_args *a)
         if (set_meta(m, "drawn_styles", buf) != 0)
             goto done;
     }
+    if (a->redrawn > 0.0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%g", a->redrawn);
+        if (set_meta(m, "redrawn", buf) != 0)
+            goto done;
+    }
     if (calibrate) {
         if (write_calibration(m, &cal) != 0)
             goto done;
         printf("unsure threshold %.2f: unsure on %.2f%% of MNIST test images (%.2f%% of the "
-               "right answers, %.1f%% of the wrong ones); sure of %.1f%% of %zu scribbles "
-               "(--eval draws %d)\n",
+               "right answers, %.1f%% of the wrong ones) and %.2f%% of them redrawn with the "
+               "pen (read right: %.2f%%); sure of %.1f%% of %zu scribbles (--eval draws %d)\n",
                cal.threshold, 100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure,
-               100.0 * cal.wrong_unsure, 100.0 * cal.scribble_sure, cal.n_scribbles,
+               100.0 * cal.wrong_unsure, 100.0 * cal.redrawn_unsure,
+               100.0 * cal.redrawn_accuracy, 100.0 * cal.scribble_sure, cal.n_scribbles,
                DP_CALIB_SCRIBBLES);
     }
     if (nn_model_save(m, out, &err) != NN_OK) {

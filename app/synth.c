@@ -74,6 +74,81 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
     return NN_OK;
 }
 
+/* Grows ds's arrays by add samples. */
+static nn_status grow(nn_dataset *ds, size_t add, nn_error *err)
+{
+    uint8_t *img = realloc(ds->images, (ds->n + add) * INK_INPUT_SIZE);
+    if (!img)
+        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn images", add);
+    ds->images = img;
+    uint8_t *lab = realloc(ds->labels, ds->n + add);
+    if (!lab)
+        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn images", add);
+    ds->labels = lab;
+    return NN_OK;
+}
+
+nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_t seed,
+                          nn_error *err)
+{
+    if (ds->rows != INK_SIDE || ds->cols != INK_SIDE)
+        return nn_fail(err, NN_EINVAL, "redrawn digits need 28x28 images");
+    if (n_source == 0 || n_source > ds->n)
+        return nn_fail(err, NN_EINVAL, "no digits to redraw");
+    if (n_add == 0)
+        return NN_OK;
+    nn_status st = grow(ds, n_add, err);
+    if (st != NN_OK)
+        return st;
+    const size_t px = INK_INPUT_SIZE;
+    int failed = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) reduction(| : failed)
+#endif
+    for (long i = 0; i < (long)n_add; i++) {
+        ink_rng r;
+        seed_for(&r, seed, 3, (size_t)i);
+        size_t src = (size_t)(ink_rng_uniform(&r) * (float)n_source);
+        src = src < n_source ? src : n_source - 1;
+        float scale = DP_REDRAW_BRUSH_MIN +
+                      (DP_REDRAW_BRUSH_MAX - DP_REDRAW_BRUSH_MIN) * ink_rng_uniform(&r);
+        const uint8_t *in = ds->images + src * px;
+        uint8_t *o = ds->images + (ds->n + (size_t)i) * px;
+        float g[INK_INPUT_SIZE], x[INK_INPUT_SIZE];
+        for (size_t j = 0; j < px; j++)
+            g[j] = (float)in[j] / 255.0f;
+        int rc = ink_redraw(g, INK_SIDE, INK_SIDE, scale, x);
+        failed |= rc < 0;
+        for (size_t j = 0; j < px; j++)
+            o[j] = rc > 0 ? (uint8_t)lrintf(255.0f * (x[j] < 0.0f ? 0.0f : x[j] > 1.0f ? 1.0f : x[j]))
+                          : in[j];
+        ds->labels[ds->n + (size_t)i] = ds->labels[src];
+    }
+    if (failed)
+        return nn_fail(err, NN_ENOMEM, "out of memory redrawing digits");
+    ds->n += n_add;
+    return NN_OK;
+}
+
+int dp_synth_redraw_all(const nn_dataset *ds, float *out)
+{
+    if (ds->rows != INK_SIDE || ds->cols != INK_SIDE)
+        return -1;
+    int failed = 0;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 64) reduction(| : failed)
+#endif
+    for (long i = 0; i < (long)ds->n; i++) {
+        float g[INK_INPUT_SIZE], *x = out + (size_t)i * INK_INPUT_SIZE;
+        nn_dataset_image_f32(ds, (size_t)i, g);
+        int rc = ink_redraw(g, INK_SIDE, INK_SIDE, 1.0f, x);
+        failed |= rc < 0;
+        if (rc == 0)
+            memcpy(x, g, sizeof g);
+    }
+    return failed ? -1 : 0;
+}
+
 /* Top output and argmax of m over `count` drawings of one kind or style. */
 static nn_status run_set(const nn_model *m, nn_workspace *ws, size_t batch, int is_shape,
                          int which, size_t count, float *x, float *y, double threshold,

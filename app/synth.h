@@ -28,6 +28,28 @@
 nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint64_t seed,
                           nn_error *err);
 
+/* The range of brush_scale (see ink_redraw) redrawn digits get, uniform:
+ * the window's pen at the size it was measured at (1) and a little
+ * thinner, up to the boldness of a digit drawn on half the canvas. */
+#define DP_REDRAW_BRUSH_MIN 0.8f
+#define DP_REDRAW_BRUSH_MAX 1.4f
+
+/* Appends to ds (28×28 images) n_add digits redrawn with the window's pen
+ * (ink_redraw), each a copy of one of ds's first n_source samples picked at
+ * random from `seed`, with that sample's label and a brush scale drawn from
+ * the range above.  Samples with nothing to trace are copied unchanged.
+ * NN_EINVAL for images that are not 28×28 or n_source out of range,
+ * NN_ENOMEM. */
+nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_t seed,
+                          nn_error *err);
+
+/* Fills out (ds->n × INK_INPUT_SIZE floats) with every image of ds (28×28)
+ * redrawn with the window's pen at its measured width (ink_redraw with
+ * brush_scale 1); an image with nothing to trace is copied as it is.  The
+ * MNIST test set redrawn this way is the test set of digits in the
+ * window's ink.  Returns 0, or -1 when out of memory or ds is not 28×28. */
+int dp_synth_redraw_all(const nn_dataset *ds, float *out);
+
 /* What a model does with the test sets at a threshold. */
 typedef struct dp_synth_report {
     double threshold;

@@ -47,7 +47,8 @@ out:
 /* A model "fc10,sigmoid" whose output is driven by one pixel: digit d's
  * bias makes its output b_d on an all-zero input.  On a set of blank
  * images labelled 0 every answer is "0" with top output sigmoid(bias0);
- * scribbles have ink, which pixel weights of -50 push to near 0. */
+ * scribbles have ink, which pixel weights of -50 push to near 0.  A blank
+ * has nothing to redraw, so its redrawn copy is itself. */
 static void test_threshold_choice(void)
 {
     nn_error err;
@@ -73,17 +74,28 @@ static void test_threshold_choice(void)
     CHECK(c.n_test == 100 && c.n_scribbles == DP_CALIB_SCRIBBLES);
     CHECK(fabs(c.threshold - 0.80) < 1e-6);
     CHECK(c.correct_unsure == 0.0 && c.scribble_sure == 0.0);
+    CHECK(c.redrawn_accuracy == 1.0 && c.redrawn_correct_unsure == 0.0);
     CHECK(dp_calibrate(m, &ds, 0.9, &c, &err) == NN_OK);
     CHECK(fabs(c.threshold - 0.9) < 1e-6 && c.mnist_unsure == 1.0 && c.correct_unsure == 1.0);
-    /* two of the hundred right answers made less sure (0.5): doubting them
-     * would exceed the 1% budget, so the threshold drops to 0.50 */
-    {
-        /* a pixel the two images light makes their "0" output 0.5 */
-        ds.images[5] = ds.images[INK_INPUT_SIZE + 5] = 255;
-        p[5] = -1.4f; /* weight of pixel 5 into output 0 */
-    }
+    /* Right answers made less sure (0.5) by a pixel they light, whose
+     * weight into output 0 is -1.4.  Redrawn, that dot becomes a blob in
+     * the middle of the image, whose ink drives every output to 0: still a
+     * right answer (ties go to 0), but sure of nothing. */
+    p[5] = -1.4f;
+    ds.images[5] = 255;
+    /* One of a hundred, scanned and redrawn: within the 1% budget of both,
+     * so the threshold stays at 0.80. */
+    CHECK(dp_calibrate(m, &ds, -1.0, &c, &err) == NN_OK);
+    CHECK(fabs(c.threshold - 0.80) < 1e-6);
+    CHECK(fabs(c.correct_unsure - 0.01) < 1e-9 && fabs(c.redrawn_correct_unsure - 0.01) < 1e-9);
+    CHECK(fabs(c.redrawn_unsure - 0.01) < 1e-9);
+    /* Two: doubting them would exceed the budget, so the threshold drops
+     * to 0.50.  The budget is on the scanned answers only: redrawn, the two
+     * are sure of nothing and stay doubted at any threshold. */
+    ds.images[INK_INPUT_SIZE + 5] = 255;
     CHECK(dp_calibrate(m, &ds, -1.0, &c, &err) == NN_OK);
     CHECK(fabs(c.threshold - 0.50) < 1e-6 && c.correct_unsure == 0.0);
+    CHECK(fabs(c.redrawn_correct_unsure - 0.02) < 1e-9 && c.redrawn_accuracy == 1.0);
     /* a model that does not take 28x28 images is refused with a message */
     nn_dataset small;
     CHECK(nn_dataset_alloc(&small, 2, 8, 8, &err) == NN_OK);

@@ -177,6 +177,14 @@ check "--shapes: trains on MNIST and the drawings" grep -q "on 200 of 200 MNIST 
 check "--shapes: recorded in the metadata" grep -aq '"shapes":"0.5"' "$tmp/fake-shapes.safetensors"
 check "--shapes: the dataset stays MNIST's" grep -aq '"dataset":"mnist"' "$tmp/fake-shapes.safetensors"
 
+# Training digits redrawn with the window's pen join the training set too.
+run --train --arch mlp --epochs 1 --data "$fake" --redrawn 0.25 --threads 1 \
+    --out "$tmp/fake-redrawn.safetensors"
+expect_rc 0 "--train --redrawn 0.25"
+check "--redrawn: the redrawn digits are counted" grep -q "^redrew 50 training digits with the pen" "$tmp/out"
+check "--redrawn: recorded in the metadata" grep -aq '"redrawn":"0.25"' "$tmp/fake-redrawn.safetensors"
+check "--train: the redrawn test set is measured" grep -q "of them redrawn with the pen (read right: " "$tmp/out"
+
 run --train --arch mlp --epochs 1 --data "$fake" --min-accuracy 1 --out "$tmp/fake-min.safetensors"
 expect_rc 1 "--min-accuracy 1 on random data"
 check "--min-accuracy failure is explained" grep -q "^digitpad: .*below --min-accuracy" "$tmp/err"
@@ -266,6 +274,8 @@ expect_usage_error --train --styles 1.5
 expect_usage_error --train --negatives 0.6
 expect_usage_error --train --shapes 1.5
 expect_usage_error --train --drawn-styles -0.1
+expect_usage_error --train --redrawn 2
+expect_usage_error --eval --redrawn 0.1
 expect_usage_error --eval --shapes 0.1
 expect_usage_error --train --drawn
 
