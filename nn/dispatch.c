@@ -97,6 +97,8 @@ const nn_gemm_ukr *nn_kernels_ukr(void)
     case PATH_AVX2:
         return &nn_gemm_ukr_avx2;
 #endif
+    case PATH_GENERIC:
+        return &nn_gemm_ukr_generic;
     default:
         return NULL;
     }

@@ -1,8 +1,8 @@
 /* gemm.c — the matrix product under dense layers and im2col convolutions:
  * a packed, cache-blocked driver around the micro-kernel of the path the CPU
- * takes (gemm_avx2.c, gemm_avx512.c; chosen in dispatch.c), a plain loop for
- * the generic path and tiny products, CBLAS when built with it and chosen,
- * and the naive reference the tests compare every path against. */
+ * takes (gemm_generic.c, gemm_avx2.c, gemm_avx512.c; chosen in dispatch.c),
+ * a plain loop for tiny products, CBLAS when built with it and chosen, and
+ * the naive reference the tests compare every path against. */
 #include "gemm_internal.h"
 #include "kernels.h"
 #include "kernels_simd.h"

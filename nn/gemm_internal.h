@@ -1,5 +1,5 @@
 /* gemm_internal.h — what gemm.c's packed matrix product shares with the
- * per-ISA micro-kernels (gemm_avx2.c, gemm_avx512.c) and with dispatch.c,
+ * micro-kernels (gemm_generic.c, gemm_avx2.c, gemm_avx512.c) and with dispatch.c,
  * which picks one of them from the CPU's features. */
 #ifndef DIGITPAD_NN_GEMM_INTERNAL_H
 #define DIGITPAD_NN_GEMM_INTERNAL_H
@@ -19,6 +19,8 @@ typedef struct nn_gemm_ukr {
     size_t mr, nr; /* the tile it computes */
 } nn_gemm_ukr;
 
+/* Portable C (vector extensions): the generic path's. */
+extern const nn_gemm_ukr nn_gemm_ukr_generic;
 #if defined(__x86_64__)
 extern const nn_gemm_ukr nn_gemm_ukr_avx2;
 extern const nn_gemm_ukr nn_gemm_ukr_avx512;
@@ -37,8 +39,7 @@ int nn_gemm_packed(const nn_gemm_ukr *u, int ta, int tb, size_t M, size_t N, siz
                    float alpha, const float *A, size_t lda, const float *B, size_t ldb,
                    float beta, float *C, size_t ldc);
 
-/* dispatch.c: the micro-kernel of the active path, NULL on the generic
- * path (plain loops) and the BLAS path. */
+/* dispatch.c: the micro-kernel of the active path, NULL on the BLAS path. */
 const nn_gemm_ukr *nn_kernels_ukr(void);
 /* 1 when the active path is the CBLAS one (builds with NN_HAVE_CBLAS). */
 int nn_kernels_use_blas(void);

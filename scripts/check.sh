@@ -3,6 +3,8 @@
 # then builds digitpad and runs the whole test suite four ways:
 #   build/       Release            every test
 #   build-blas/  Release + OpenBLAS the kernel tests, with the optional blas path
+#   build-v2/    Release for CPUs without AVX2 (DIGITPAD_MARCH=x86-64-v2): the
+#                kernel tests, and the program on an emulated Westmere
 #   build-asan/  ASan + UBSan       every test but the slow ones (full-MNIST training)
 #   build-tsan/  ThreadSanitizer    the threading tests (OpenMP off: libgomp is
 #                                   not instrumented, so TSan would cry wolf)
@@ -10,7 +12,7 @@
 # scripts/fetch-mnist.sh gets it into data/mnist (verified), so every test
 # runs on a fresh clone too.  Only parts that need the pen-drawn digits
 # (../shared only) print SKIPPED-PART.
-#   scripts/check.sh [--quick]    --quick: the Release builds only (build/, build-blas/)
+#   scripts/check.sh [--quick]    --quick: the Release builds only (build/, build-blas/, build-v2/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -43,6 +45,7 @@ run() { # dir label-args cmake-args...
 
 run build ""
 run build-blas "-R nn_kernels|test_kernels" -DDIGITPAD_BLAS=ON -DDIGITPAD_GUI=OFF
+run build-v2 "-R nn_kernels|test_kernels" -DDIGITPAD_MARCH=x86-64-v2 -DDIGITPAD_GUI=OFF
 if [ $quick -eq 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run build-asan "-LE slow" -DDIGITPAD_SANITIZE=address,undefined

@@ -3,8 +3,10 @@
 # --version and the --train header name the path, DIGITPAD_KERNELS forces a
 # lower one or is refused in one line, a generic fallback is warned about;
 # on an emulated CPU without AVX2 (qemu-x86_64 -cpu Westmere) the program
-# says so in one line and exits 2 instead of dying of SIGILL, and on one
-# with AVX2 but no AVX-512 (-cpu max) it predicts on the avx2 path; in a
+# says so in one line and exits 2 instead of dying of SIGILL (a build with
+# DIGITPAD_MARCH=x86-64-v2 instead runs there, on the generic path, to the
+# same digit), and on one with AVX2 but no AVX-512 (-cpu max) it predicts
+# on the avx2 path; in a
 # Release build without BLAS, --predict and --eval finish under
 # `ulimit -v 150000` (OpenBLAS 0.3.21 hung there, issue 18 row 2).
 # Exit 0 pass, 1 fail; parts without qemu or MNIST are skipped.
@@ -89,8 +91,19 @@ else
 fi
 
 # ----------------------------------------------- CPUs without AVX2 (qemu)
-if command -v qemu-x86_64 >/dev/null && [[ $(uname -m) == x86_64 && $best != blas ]] &&
-    [[ ${DIGITPAD_SANITIZE:-} == "" ]]; then
+if [[ ${DIGITPAD_NATIVE:-OFF} == ON ]]; then
+    skip "CPUs without AVX2: a DIGITPAD_NATIVE build is for this CPU alone"
+elif command -v qemu-x86_64 >/dev/null && [[ $(uname -m) == x86_64 && $best != blas ]] &&
+    [[ ${DIGITPAD_SANITIZE:-} == "" && ${DIGITPAD_MARCH:-} == x86-64-v2 ]]; then
+    # The build for CPUs without AVX2: Westmere (SSE4.2, no AVX) runs it.
+    run timeout 300 qemu-x86_64 -cpu Westmere "$BIN" --predict "$tmp/one.pgm" --model "$MODEL"
+    check "x86-64-v2 build on a CPU without AVX2: --predict runs (rc $rc)" test "$rc" -eq 0
+    check "... to the same digit" test "$(grep -v '^#' "$tmp/out" | cut -d' ' -f2)" = "$(cat "$tmp"/digit.* | head -1)"
+    run timeout 120 qemu-x86_64 -cpu Westmere "$BIN" --version
+    check "... on the generic path, without a warning" grep -qx "kernels: generic (own)" "$tmp/out"
+    check "... and nothing on stderr" test ! -s "$tmp/err"
+elif command -v qemu-x86_64 >/dev/null && [[ $(uname -m) == x86_64 && $best != blas ]] &&
+    [[ ${DIGITPAD_SANITIZE:-} == "" && -z ${DIGITPAD_MARCH:-} ]]; then
     run timeout 120 qemu-x86_64 -cpu Westmere "$BIN" --version
     check "without AVX2: exit 2, not SIGILL (rc $rc)" test "$rc" -eq 2
     check "without AVX2: one line saying so" \
@@ -107,7 +120,7 @@ if command -v qemu-x86_64 >/dev/null && [[ $(uname -m) == x86_64 && $best != bla
         check "... on the avx2 path" grep -qx "kernels: avx2 (own)" "$tmp/out"
     fi
 else
-    skip "CPUs without AVX2: needs qemu-x86_64 (apt-get install qemu-user), an x86-64 build without BLAS or sanitizers"
+    skip "CPUs without AVX2: needs qemu-x86_64 (apt-get install qemu-user), an x86-64 build without BLAS or sanitizers, for AVX2 (the default) or x86-64-v2"
 fi
 
 # ------------------------------------------------- a memory limit (Release)
