@@ -200,12 +200,12 @@ static nn_status top_outputs(const nn_model *m, int threads, const calib_src *sr
 nn_status dp_calibrate(const nn_model *m, const nn_dataset *test, double fixed,
                        dp_calibration *c, nn_error *err)
 {
-    return dp_calibrate_ex(m, test, fixed, DP_CALIB_SCRIBBLES, 0, c, NULL, err);
+    return dp_calibrate_ex(m, test, fixed, DP_CALIB_SCRIBBLES, test->n, 0, c, NULL, err);
 }
 
 nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixed,
-                          size_t scribbles, int threads, dp_calibration *c, nn_eval *ev,
-                          nn_error *err)
+                          size_t scribbles, size_t redrawn, int threads, dp_calibration *c,
+                          nn_eval *ev, nn_error *err)
 {
     memset(c, 0, sizeof *c);
     if (ev)
@@ -217,14 +217,17 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
     if (scribbles < 1 || scribbles > DP_CALIB_SCRIBBLES)
         return nn_fail(err, NN_EINVAL, "calibration: %zu scribbles is outside 1..%d", scribbles,
                        DP_CALIB_SCRIBBLES);
-    const size_t ns = scribbles, nt = test->n;
+    if (redrawn > test->n)
+        return nn_fail(err, NN_EINVAL, "calibration: %zu redrawn images of a test set of %zu",
+                       redrawn, test->n);
+    const size_t ns = scribbles, nt = test->n, nr = redrawn;
     float *x = malloc(ns * INK_INPUT_SIZE * sizeof *x);
-    float *xr = malloc((nt ? nt : 1) * INK_INPUT_SIZE * sizeof *xr);
+    float *xr = malloc((nr ? nr : 1) * INK_INPUT_SIZE * sizeof *xr);
     float *top_t = malloc((nt ? nt : 1) * sizeof *top_t);
-    float *top_r = malloc((nt ? nt : 1) * sizeof *top_r);
+    float *top_r = malloc((nr ? nr : 1) * sizeof *top_r);
     float *top_s = malloc(ns * sizeof *top_s);
     int *pred = malloc((nt ? nt : 1) * sizeof *pred);
-    int *pred_r = malloc((nt ? nt : 1) * sizeof *pred_r);
+    int *pred_r = malloc((nr ? nr : 1) * sizeof *pred_r);
     nn_status st = NN_ENOMEM;
     if (!x || !xr || !top_t || !top_r || !top_s || !pred || !pred_r) {
         nn_fail(err, NN_ENOMEM, "out of memory calibrating the threshold");
@@ -233,13 +236,13 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
     const calib_src tsrc = {test, NULL}, ssrc = {NULL, x};
     if ((st = top_outputs(m, threads, &tsrc, nt, top_t, pred, err)) != NN_OK)
         goto done;
-    if (dp_synth_redraw_all(test, xr) != 0) {
+    if (dp_synth_redraw_set(test, nr, xr) != 0) {
         st = NN_ENOMEM;
         nn_fail(err, st, "out of memory redrawing the test digits");
         goto done;
     }
     const calib_src rsrc = {NULL, xr};
-    if ((st = top_outputs(m, threads, &rsrc, nt, top_r, pred_r, err)) != NN_OK)
+    if (nr && (st = top_outputs(m, threads, &rsrc, nr, top_r, pred_r, err)) != NN_OK)
         goto done;
     if (dp_make_scribbles(ns, DP_CALIB_SEED, x) != 0) {
         st = NN_ENOMEM;
@@ -259,11 +262,11 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
     }
 
     size_t n_ok = 0, n_ok_r = 0;
-    for (size_t i = 0; i < nt; i++) {
+    for (size_t i = 0; i < nt; i++)
         n_ok += pred[i] == test->labels[i];
+    for (size_t i = 0; i < nr; i++)
         n_ok_r += pred_r[i] == test->labels[i];
-    }
-    c->redrawn_accuracy = nt ? (double)n_ok_r / (double)nt : 0.0;
+    c->redrawn_accuracy = nr ? (double)n_ok_r / (double)nr : 0.0;
     /* The highest threshold that doubts at most DP_CALIB_MAX_DOUBT of the
      * right answers: within that budget it catches the most scribbles.
      * The redrawn set is measured at that threshold but not budgeted on:
@@ -282,6 +285,8 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
                 else
                     wrong_below++;
             }
+        }
+        for (size_t i = 0; i < nr; i++) {
             if (top_r[i] < t) {
                 r_below++;
                 r_ok_below += pred_r[i] == test->labels[i];
@@ -296,13 +301,14 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
         c->wrong_unsure = nt > n_ok ? (double)wrong_below / (double)(nt - n_ok) : 0.0;
         c->mnist_unsure = nt ? (double)below / (double)nt : 0.0;
         c->scribble_sure = (double)s_sure / (double)ns;
-        c->redrawn_unsure = nt ? (double)r_below / (double)nt : 0.0;
+        c->redrawn_unsure = nr ? (double)r_below / (double)nr : 0.0;
         c->redrawn_correct_unsure = ok_rate_r;
         if (fixed_ok || ok_rate <= DP_CALIB_MAX_DOUBT)
             break;
     }
     c->n_test = nt;
     c->n_scribbles = ns;
+    c->n_redrawn = nr;
     st = NN_OK;
 done:
     free(x);

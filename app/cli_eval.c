@@ -41,7 +41,7 @@ int dp_cli_eval(const dp_args *a)
     const int threads = a->threads >= 0 ? a->threads : 0;
     dp_calibration cal;
     double t0 = dp_now();
-    nn_status st = calibrate ? dp_calibrate_ex(m, &test, th, DP_CALIB_SCRIBBLES, threads, &cal,
+    nn_status st = calibrate ? dp_calibrate_ex(m, &test, th, DP_CALIB_SCRIBBLES, test.n, threads, &cal,
                                                &ev, &err)
                              : nn_evaluate(m, &test, threads, &ev, &err);
     if (st != NN_OK) {

@@ -400,6 +400,9 @@ int dp_cli_train(const dp_args *a)
         const int last = e == cfg.epochs - 1;
         nn_status est = last && calibrate
                             ? dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES_TRAIN,
+                                              test.n < DP_CALIB_REDRAWN_TRAIN
+                                                  ? test.n
+                                                  : DP_CALIB_REDRAWN_TRAIN,
                                               cfg.threads, &cal, &ev, &err)
                             : nn_evaluate(m, &test, cfg.threads, &ev, &err);
         if (est != NN_OK) {
@@ -436,10 +439,11 @@ int dp_cli_train(const dp_args *a)
         if (write_calibration(m, &cal) != 0)
             goto done;
         printf("unsure threshold %.2f: unsure on %.2f%% of MNIST test images (%.2f%% of the "
-               "right answers, %.1f%% of the wrong ones) and %.2f%% of them redrawn with the "
-               "pen (read right: %.2f%%); sure of %.1f%% of %zu scribbles (--eval draws %d)\n",
+               "right answers, %.1f%% of the wrong ones) and %.2f%% of the first %zu redrawn "
+               "with the pen (read right: %.2f%%); sure of %.1f%% of %zu scribbles (--eval "
+               "draws %d and redraws them all)\n",
                cal.threshold, 100.0 * cal.mnist_unsure, 100.0 * cal.correct_unsure,
-               100.0 * cal.wrong_unsure, 100.0 * cal.redrawn_unsure,
+               100.0 * cal.wrong_unsure, 100.0 * cal.redrawn_unsure, cal.n_redrawn,
                100.0 * cal.redrawn_accuracy, 100.0 * cal.scribble_sure, cal.n_scribbles,
                DP_CALIB_SCRIBBLES);
     }

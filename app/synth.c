@@ -130,15 +130,15 @@ nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_
     return NN_OK;
 }
 
-int dp_synth_redraw_all(const nn_dataset *ds, float *out)
+int dp_synth_redraw_set(const nn_dataset *ds, size_t n, float *out)
 {
-    if (ds->rows != INK_SIDE || ds->cols != INK_SIDE)
+    if (ds->rows != INK_SIDE || ds->cols != INK_SIDE || n > ds->n)
         return -1;
     int failed = 0;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 64) reduction(| : failed)
 #endif
-    for (long i = 0; i < (long)ds->n; i++) {
+    for (long i = 0; i < (long)n; i++) {
         float g[INK_INPUT_SIZE], *x = out + (size_t)i * INK_INPUT_SIZE;
         nn_dataset_image_f32(ds, (size_t)i, g);
         int rc = ink_redraw(g, INK_SIDE, INK_SIDE, 1.0f, x);

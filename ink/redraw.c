@@ -50,18 +50,19 @@ static void enlarge(const float *img, int w, int h, int k, float *big)
     }
 }
 
-/* Zhang & Suen's thinning (CACM 27(3), 1984) of the binary image b (W×H,
- * 1 = ink), in place, to a one-pixel-wide 8-connected centre line.  mark is
- * scratch of W×H bytes.  The frame's pixels are treated as background. */
-static void thin(unsigned char *b, int W, int H, unsigned char *mark)
+/* Zhang & Suen's thinning (CACM 27(3), 1984) of the binary image b (row
+ * stride W, 1 = ink), in place, to a one-pixel-wide 8-connected centre
+ * line.  Only the ink's bounding box [x0, x1] × [y0, y1] is visited (it
+ * lies inside the frame, which is background, so no neighbour is out of
+ * bounds); list is scratch for the pixels one pass removes. */
+static void thin(unsigned char *b, int W, int x0, int y0, int x1, int y1, int *list)
 {
     for (int changed = 1; changed;) {
         changed = 0;
         for (int pass = 0; pass < 2; pass++) {
-            memset(mark, 0, (size_t)W * (size_t)H);
-            int any = 0;
-            for (int y = 1; y < H - 1; y++) {
-                for (int x = 1; x < W - 1; x++) {
+            int nl = 0;
+            for (int y = y0; y <= y1; y++) {
+                for (int x = x0; x <= x1; x++) {
                     const unsigned char *p = b + y * W + x;
                     if (!p[0])
                         continue;
@@ -78,18 +79,14 @@ static void thin(unsigned char *b, int W, int H, unsigned char *mark)
                      * pass 1 the opposite ones. */
                     int c1 = pass == 0 ? n[0] * n[2] * n[4] : n[0] * n[2] * n[6];
                     int c2 = pass == 0 ? n[2] * n[4] * n[6] : n[0] * n[4] * n[6];
-                    if (c1 == 0 && c2 == 0) {
-                        mark[y * W + x] = 1;
-                        any = 1;
-                    }
+                    if (c1 == 0 && c2 == 0)
+                        list[nl++] = y * W + x;
                 }
             }
-            if (any) {
-                for (size_t i = 0; i < (size_t)W * (size_t)H; i++)
-                    if (mark[i])
-                        b[i] = 0;
-                changed = 1;
-            }
+            /* Removed after the pass, so every test saw the same image. */
+            for (int i = 0; i < nl; i++)
+                b[list[i]] = 0;
+            changed |= nl > 0;
         }
     }
 }
@@ -104,10 +101,12 @@ int ink_redraw(const float *img, int w, int h, float brush_scale, float out[INK_
     const int W = w * k, H = h * k;
     const size_t n = (size_t)W * (size_t)H;
     float *big = malloc(n * sizeof *big);
-    unsigned char *b = malloc(2 * n);
-    if (!big || !b) {
+    unsigned char *b = malloc(n);
+    int *list = malloc(n * sizeof *list);
+    if (!big || !b || !list) {
         free(big);
         free(b);
+        free(list);
         return -1;
     }
     enlarge(img, w, h, k, big);
@@ -123,9 +122,15 @@ int ink_redraw(const float *img, int w, int h, float brush_scale, float out[INK_
                 sx += x;
                 sy += y;
                 count++;
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y > y1 ? y : y1;
             }
         }
-    thin(b, W, H, b + n);
+    if (count)
+        thin(b, W, x0, y0, x1, y1, list);
+    x0 = W, y0 = H, x1 = -1, y1 = -1;
     if (count) {
         /* Zhang-Suen erases a 2×2 block entirely: a dot that small is
          * redrawn as a dot at its centre rather than lost. */
@@ -151,30 +156,45 @@ int ink_redraw(const float *img, int w, int h, float brush_scale, float out[INK_
         float extent = (float)((x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0) + 1);
         float rad = 0.5f * fmaxf(1.0f, brush_scale * REDRAW_BRUSH_PER_EXTENT * extent);
         const float reach = rad + 0.5f;
-        const int span = (int)ceilf(reach);
+        /* No disc needs to reach past the grid, whatever brush_scale says. */
+        const int span = (int)fminf(ceilf(reach), (float)(W > H ? W : H));
+        const int side = 2 * span + 1;
+        float *disc = malloc((size_t)side * (size_t)side * sizeof *disc);
+        if (!disc) {
+            free(big);
+            free(b);
+            free(list);
+            return -1;
+        }
+        /* One disc, coverage rad + 0.5 − distance clamped to [0, 1] as
+         * render.c's capsules have it, stamped at every centre-line pixel
+         * with max: along an 8-connected line the discs' union is the
+         * capsule chain to within a twentieth of a pixel. */
+        for (int j = 0; j < side; j++)
+            for (int i = 0; i < side; i++) {
+                float dx = (float)(i - span), dy = (float)(j - span);
+                float c = reach - sqrtf(dx * dx + dy * dy);
+                disc[j * side + i] = c > 1.0f ? 1.0f : c;
+            }
         memset(big, 0, n * sizeof *big);
-        /* A disc at every centre-line pixel, coverage rad + 0.5 − distance
-         * clamped to [0, 1] and combined with max, as render.c's capsules
-         * are: along an 8-connected line the discs' union is the capsule
-         * chain to within a twentieth of a pixel. */
         for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++) {
                 if (!b[y * W + x])
                     continue;
                 int ya = y - span < 0 ? 0 : y - span, yb = y + span >= H ? H - 1 : y + span;
                 int xa = x - span < 0 ? 0 : x - span, xb = x + span >= W ? W - 1 : x + span;
-                for (int j = ya; j <= yb; j++)
-                    for (int i = xa; i <= xb; i++) {
-                        float dx = (float)(i - x), dy = (float)(j - y);
-                        float c = reach - sqrtf(dx * dx + dy * dy);
-                        c = c > 1.0f ? 1.0f : c;
-                        if (c > big[j * W + i])
-                            big[j * W + i] = c;
-                    }
+                for (int j = ya; j <= yb; j++) {
+                    const float *d = disc + (j - y + span) * side + (xa - x + span);
+                    float *row = big + j * W;
+                    for (int i = xa; i <= xb; i++, d++)
+                        row[i] = *d > row[i] ? *d : row[i];
+                }
             }
+        free(disc);
         r = ink_normalize(big, W, H, out);
     }
     free(big);
     free(b);
+    free(list);
     return r;
 }

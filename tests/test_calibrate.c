@@ -136,7 +136,8 @@ static void test_shipped(void)
 /* The --train tail's one pass (dp_calibrate_ex) reports exactly what
  * nn_evaluate does, for 1 and 2 threads, on the shipped cnn and real
  * digits when ../shared has MNIST; and the first scribbles of a shorter
- * calibration are the same scribbles, so they give the same threshold. */
+ * calibration are the same scribbles, so they give the same threshold, as
+ * it does with or without redrawn images. */
 static void test_one_pass(void)
 {
     char path[4096];
@@ -155,16 +156,23 @@ static void test_one_pass(void)
         nn_eval a, b;
         dp_calibration c1, c2;
         CHECK(nn_evaluate(m, &test, threads, &a, &err) == NN_OK);
-        CHECK(dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES_TRAIN, threads, &c1, &b, &err) ==
-              NN_OK);
+        CHECK(dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES_TRAIN, 500, threads, &c1, &b,
+                              &err) == NN_OK);
         CHECK(a.n == b.n && a.correct == b.correct && a.accuracy == b.accuracy);
         CHECK(memcmp(a.confusion, b.confusion, sizeof a.confusion) == 0);
-        CHECK(dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES, threads, &c2, NULL, &err) ==
+        CHECK(dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES, 0, threads, &c2, NULL, &err) ==
               NN_OK);
+        /* the redrawn images are measured, not budgeted on: none, the same
+         * threshold */
         CHECK(c1.threshold == c2.threshold && c1.n_scribbles == DP_CALIB_SCRIBBLES_TRAIN);
+        CHECK(c1.n_redrawn == 500 && c2.n_redrawn == 0 && c2.redrawn_accuracy == 0.0);
+        CHECK(c1.redrawn_accuracy > 0.95 && c1.redrawn_accuracy < 1.0);
         CHECK(fabs(c1.scribble_sure - c2.scribble_sure) < 0.05);
     }
-    CHECK(dp_calibrate_ex(m, &test, -1.0, 0, 1, &(dp_calibration){0}, NULL, &err) == NN_EINVAL);
+    CHECK(dp_calibrate_ex(m, &test, -1.0, 0, 0, 1, &(dp_calibration){0}, NULL, &err) == NN_EINVAL);
+    CHECK(dp_calibrate_ex(m, &test, -1.0, 1, test.n + 1, 1, &(dp_calibration){0}, NULL, &err) ==
+              NN_EINVAL &&
+          strstr(err.msg, "redrawn"));
     test.n = 10000;
     nn_dataset_free(&test);
     nn_model_free(m);

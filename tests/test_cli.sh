@@ -183,7 +183,7 @@ run --train --arch mlp --epochs 1 --data "$fake" --redrawn 0.25 --threads 1 \
 expect_rc 0 "--train --redrawn 0.25"
 check "--redrawn: the redrawn digits are counted" grep -q "^redrew 50 training digits with the pen" "$tmp/out"
 check "--redrawn: recorded in the metadata" grep -aq '"redrawn":"0.25"' "$tmp/fake-redrawn.safetensors"
-check "--train: the redrawn test set is measured" grep -q "of them redrawn with the pen (read right: " "$tmp/out"
+check "--train: the redrawn test set is measured" grep -q "of the first 50 redrawn with the pen (read right: " "$tmp/out"
 
 run --train --arch mlp --epochs 1 --data "$fake" --min-accuracy 1 --out "$tmp/fake-min.safetensors"
 expect_rc 1 "--min-accuracy 1 on random data"
