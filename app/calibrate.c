@@ -119,6 +119,7 @@ int dp_make_scribbles(size_t n, uint64_t seed, float *out)
 typedef struct calib_src {
     const nn_dataset *ds;
     const float *x;
+    int redraw; /* ds's images redrawn with the pen (dp_synth_redraw_image) */
 } calib_src;
 
 static int calib_parts(int threads, size_t n)
@@ -133,6 +134,19 @@ static int calib_parts(int threads, size_t n)
     if ((size_t)parts > n)
         parts = n ? (int)n : 1;
     return parts;
+}
+
+void dp_calibrate_start_threads(int threads)
+{
+#ifdef _OPENMP
+    const int parts = calib_parts(threads, (size_t)-1);
+    int started = 0;
+#pragma omp parallel num_threads(parts) reduction(+ : started)
+    started += 1;
+    (void)started;
+#else
+    (void)threads;
+#endif
 }
 
 /* Top output and argmax (if pred) of m on the n inputs of src, split into
@@ -166,8 +180,13 @@ static nn_status top_outputs(const nn_model *m, int threads, const calib_src *sr
                 const size_t k = hi - b < batch ? hi - b : batch;
                 const float *x = src->x ? src->x + b * INK_INPUT_SIZE : xb[c];
                 if (!src->x)
-                    for (size_t i = 0; i < k; i++)
-                        nn_dataset_image_f32(src->ds, b + i, xb[c] + i * INK_INPUT_SIZE);
+                    for (size_t i = 0; i < k; i++) {
+                        float *xi = xb[c] + i * INK_INPUT_SIZE;
+                        if (src->redraw)
+                            dp_synth_redraw_image(src->ds, b + i, xi);
+                        else
+                            nn_dataset_image_f32(src->ds, b + i, xi);
+                    }
                 if (nn_forward(m, ws[c], x, k, yb[c], NULL) != NN_OK) {
                     failed = 1;
                     continue;
@@ -222,26 +241,22 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
                        redrawn, test->n);
     const size_t ns = scribbles, nt = test->n, nr = redrawn;
     float *x = malloc(ns * INK_INPUT_SIZE * sizeof *x);
-    float *xr = malloc((nr ? nr : 1) * INK_INPUT_SIZE * sizeof *xr);
     float *top_t = malloc((nt ? nt : 1) * sizeof *top_t);
     float *top_r = malloc((nr ? nr : 1) * sizeof *top_r);
     float *top_s = malloc(ns * sizeof *top_s);
     int *pred = malloc((nt ? nt : 1) * sizeof *pred);
     int *pred_r = malloc((nr ? nr : 1) * sizeof *pred_r);
     nn_status st = NN_ENOMEM;
-    if (!x || !xr || !top_t || !top_r || !top_s || !pred || !pred_r) {
+    if (!x || !top_t || !top_r || !top_s || !pred || !pred_r) {
         nn_fail(err, NN_ENOMEM, "out of memory calibrating the threshold");
         goto done;
     }
-    const calib_src tsrc = {test, NULL}, ssrc = {NULL, x};
+    /* The redrawn images are made batch by batch in the workers, like the
+     * scans' floats: all 10,000 at once would be 31 MB, which pushed
+     * --eval out of memory under `ulimit -v 150000`. */
+    const calib_src tsrc = {test, NULL, 0}, ssrc = {NULL, x, 0}, rsrc = {test, NULL, 1};
     if ((st = top_outputs(m, threads, &tsrc, nt, top_t, pred, err)) != NN_OK)
         goto done;
-    if (dp_synth_redraw_set(test, nr, xr) != 0) {
-        st = NN_ENOMEM;
-        nn_fail(err, st, "out of memory redrawing the test digits");
-        goto done;
-    }
-    const calib_src rsrc = {NULL, xr};
     if (nr && (st = top_outputs(m, threads, &rsrc, nr, top_r, pred_r, err)) != NN_OK)
         goto done;
     if (dp_make_scribbles(ns, DP_CALIB_SEED, x) != 0) {
@@ -312,7 +327,6 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
     st = NN_OK;
 done:
     free(x);
-    free(xr);
     free(top_t);
     free(top_r);
     free(top_s);

@@ -45,6 +45,14 @@ typedef struct dp_calibration {
  * of memory. */
 int dp_make_scribbles(size_t n, uint64_t seed, float *out);
 
+/* Starts the OpenMP threads a calibration on `threads` threads (0: all
+ * cores) will use, now.  libgomp ends the process ("Thread creation
+ * failed", exit 1) when it cannot start a thread, and a thread's stack is
+ * 8 MB of address space: started before the model and test set are loaded,
+ * a tight `ulimit -v` gives a clean out-of-memory error later instead
+ * (tests/test_kernels.sh).  No-op without OpenMP. */
+void dp_calibrate_start_threads(int threads);
+
 /* Runs m on every image of test and on DP_CALIB_SCRIBBLES scribbles and
  * picks the highest threshold t (in steps of 0.01 from 0.95 down to 0.05)
  * at which at most DP_CALIB_MAX_DOUBT of the right MNIST answers fall below

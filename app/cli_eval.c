@@ -17,6 +17,7 @@ int dp_cli_eval(const dp_args *a)
     char path[4096];
     int rc = DP_EXIT_USAGE;
     const char *origin;
+    dp_calibrate_start_threads(a->threads >= 0 ? a->threads : 0);
     nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
                                           &rc);
     if (!m)

@@ -130,23 +130,12 @@ nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_
     return NN_OK;
 }
 
-int dp_synth_redraw_set(const nn_dataset *ds, size_t n, float *out)
+void dp_synth_redraw_image(const nn_dataset *ds, size_t i, float *out)
 {
-    if (ds->rows != INK_SIDE || ds->cols != INK_SIDE || n > ds->n)
-        return -1;
-    int failed = 0;
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 64) reduction(| : failed)
-#endif
-    for (long i = 0; i < (long)n; i++) {
-        float g[INK_INPUT_SIZE], *x = out + (size_t)i * INK_INPUT_SIZE;
-        nn_dataset_image_f32(ds, (size_t)i, g);
-        int rc = ink_redraw(g, INK_SIDE, INK_SIDE, 1.0f, x);
-        failed |= rc < 0;
-        if (rc == 0)
-            memcpy(x, g, sizeof g);
-    }
-    return failed ? -1 : 0;
+    float g[INK_INPUT_SIZE];
+    nn_dataset_image_f32(ds, i, g);
+    if (ink_redraw(g, INK_SIDE, INK_SIDE, 1.0f, out) != 1)
+        memcpy(out, g, sizeof g);
 }
 
 /* Top output and argmax of m over `count` drawings of one kind or style. */

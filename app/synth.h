@@ -43,13 +43,12 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
 nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_t seed,
                           nn_error *err);
 
-/* Fills out (n × INK_INPUT_SIZE floats) with the first n images of ds
- * (28×28) redrawn with the window's pen at its measured width (ink_redraw
- * with brush_scale 1); an image with nothing to trace is copied as it is.
- * The MNIST test set redrawn this way is the test set of digits in the
- * window's ink.  Returns 0, or -1 when out of memory, n > ds->n or ds is
- * not 28×28. */
-int dp_synth_redraw_set(const nn_dataset *ds, size_t n, float *out);
+/* Fills out (INK_INPUT_SIZE floats) with image i of ds (28×28, i < ds->n)
+ * redrawn with the window's pen at its measured width (ink_redraw with
+ * brush_scale 1), or the image itself when it has nothing to trace.  The
+ * MNIST test set redrawn this way is the test set of digits in the
+ * window's ink.  Allocates nothing: callers run it in OpenMP workers. */
+void dp_synth_redraw_image(const nn_dataset *ds, size_t i, float *out);
 
 /* What a model does with the test sets at a threshold. */
 typedef struct dp_synth_report {

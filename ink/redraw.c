@@ -13,6 +13,7 @@
 #include "ink.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,9 @@
 /* Ink at or above this grey level is part of the stroke being traced: the
  * middle of MNIST's anti-aliased edge ramp. */
 #define REDRAW_LEVEL 0.5f
+/* Discs up to this radius (in grid pixels) use stack scratch; the window's
+ * pen on a 112 px grid is about 6. */
+#define REDRAW_DISC_SPAN 16
 /* ink_brush_for's ratio of brush to drawing extent (ink_default_brush()
  * at the extent it was measured at, 899 box units: see render.c). */
 #define REDRAW_BRUSH_PER_EXTENT (115.0f / 899.0f)
@@ -55,7 +59,7 @@ static void enlarge(const float *img, int w, int h, int k, float *big)
  * line.  Only the ink's bounding box [x0, x1] × [y0, y1] is visited (it
  * lies inside the frame, which is background, so no neighbour is out of
  * bounds); list is scratch for the pixels one pass removes. */
-static void thin(unsigned char *b, int W, int x0, int y0, int x1, int y1, int *list)
+static void thin(unsigned char *b, int W, int x0, int y0, int x1, int y1, uint16_t *list)
 {
     for (int changed = 1; changed;) {
         changed = 0;
@@ -80,7 +84,7 @@ static void thin(unsigned char *b, int W, int x0, int y0, int x1, int y1, int *l
                     int c1 = pass == 0 ? n[0] * n[2] * n[4] : n[0] * n[2] * n[6];
                     int c2 = pass == 0 ? n[2] * n[4] * n[6] : n[0] * n[4] * n[6];
                     if (c1 == 0 && c2 == 0)
-                        list[nl++] = y * W + x;
+                        list[nl++] = (uint16_t)(y * W + x);
                 }
             }
             /* Removed after the pass, so every test saw the same image. */
@@ -100,15 +104,13 @@ int ink_redraw(const float *img, int w, int h, float brush_scale, float out[INK_
     const int k = REDRAW_GRID / (w > h ? w : h);
     const int W = w * k, H = h * k;
     const size_t n = (size_t)W * (size_t)H;
-    float *big = malloc(n * sizeof *big);
-    unsigned char *b = malloc(n);
-    int *list = malloc(n * sizeof *list);
-    if (!big || !b || !list) {
-        free(big);
-        free(b);
-        free(list);
-        return -1;
-    }
+    /* Scratch on the stack (about 90 KB), not the heap: callers run this
+     * in OpenMP workers, and small heap blocks there gave every worker a
+     * malloc arena of its own, whose address space broke `ulimit -v` runs
+     * (tests/test_kernels.sh). */
+    float big[REDRAW_GRID * REDRAW_GRID];
+    unsigned char b[REDRAW_GRID * REDRAW_GRID];
+    uint16_t list[REDRAW_GRID * REDRAW_GRID];
     enlarge(img, w, h, k, big);
     int x0 = W, y0 = H, x1 = -1, y1 = -1;
     double sx = 0.0, sy = 0.0;
@@ -159,13 +161,12 @@ int ink_redraw(const float *img, int w, int h, float brush_scale, float out[INK_
         /* No disc needs to reach past the grid, whatever brush_scale says. */
         const int span = (int)fminf(ceilf(reach), (float)(W > H ? W : H));
         const int side = 2 * span + 1;
-        float *disc = malloc((size_t)side * (size_t)side * sizeof *disc);
-        if (!disc) {
-            free(big);
-            free(b);
-            free(list);
+        float disc_stack[(2 * REDRAW_DISC_SPAN + 1) * (2 * REDRAW_DISC_SPAN + 1)];
+        float *disc = span <= REDRAW_DISC_SPAN
+                          ? disc_stack
+                          : malloc((size_t)side * (size_t)side * sizeof *disc);
+        if (!disc)
             return -1;
-        }
         /* One disc, coverage rad + 0.5 − distance clamped to [0, 1] as
          * render.c's capsules have it, stamped at every centre-line pixel
          * with max: along an 8-connected line the discs' union is the
@@ -190,11 +191,9 @@ int ink_redraw(const float *img, int w, int h, float brush_scale, float out[INK_
                         row[i] = *d > row[i] ? *d : row[i];
                 }
             }
-        free(disc);
+        if (disc != disc_stack)
+            free(disc);
         r = ink_normalize(big, W, H, out);
     }
-    free(big);
-    free(b);
-    free(list);
     return r;
 }
