@@ -30,22 +30,38 @@ static int render(int is_shape, int which, ink_rng *r, float *x)
     return rc;
 }
 
+/* Grows ds's arrays by add samples. */
+static nn_status grow(nn_dataset *ds, size_t add, nn_error *err)
+{
+    uint8_t *img = realloc(ds->images, (ds->n + add) * INK_INPUT_SIZE);
+    if (!img)
+        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn images", add);
+    ds->images = img;
+    uint8_t *lab = realloc(ds->labels, ds->n + add);
+    if (!lab)
+        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn images", add);
+    ds->labels = lab;
+    return NN_OK;
+}
+
+/* One preprocessed input (floats in [0, 1]) stored as a dataset's bytes. */
+static void store_u8(const float *x, uint8_t *o)
+{
+    for (size_t j = 0; j < INK_INPUT_SIZE; j++)
+        o[j] = (uint8_t)lrintf(255.0f * (x[j] < 0.0f ? 0.0f : x[j] > 1.0f ? 1.0f : x[j]));
+}
+
 nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint64_t seed,
                           nn_error *err)
 {
     if (ds->rows != INK_SIDE || ds->cols != INK_SIDE)
         return nn_fail(err, NN_EINVAL, "drawn shapes need 28x28 images");
-    const size_t add = n_shapes + n_styles, n = ds->n + add, px = INK_INPUT_SIZE;
+    const size_t add = n_shapes + n_styles;
     if (add == 0)
         return NN_OK;
-    uint8_t *img = realloc(ds->images, n * px);
-    if (!img)
-        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn shapes", add);
-    ds->images = img;
-    uint8_t *lab = realloc(ds->labels, n);
-    if (!lab)
-        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn shapes", add);
-    ds->labels = lab;
+    nn_status st = grow(ds, add, err);
+    if (st != NN_OK)
+        return st;
     int failed = 0;
     int kinds = 0, trained[INK_SHAPE_COUNT];
     for (int k = 0; k < INK_SHAPE_COUNT; k++)
@@ -62,29 +78,13 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
         seed_for(&r, seed, is_shape ? 1 : 2, k);
         float x[INK_INPUT_SIZE];
         failed |= render(is_shape, which, &r, x) != 0;
-        uint8_t *o = img + (ds->n + (size_t)i) * px;
-        for (size_t j = 0; j < px; j++)
-            o[j] = (uint8_t)lrintf(255.0f * (x[j] < 0.0f ? 0.0f : x[j] > 1.0f ? 1.0f : x[j]));
-        lab[ds->n + (size_t)i] =
+        store_u8(x, ds->images + (ds->n + (size_t)i) * INK_INPUT_SIZE);
+        ds->labels[ds->n + (size_t)i] =
             is_shape ? NN_LABEL_NONE : (uint8_t)ink_style_digit((ink_style)which);
     }
     if (failed)
         return nn_fail(err, NN_ENOMEM, "out of memory drawing shapes");
-    ds->n = n;
-    return NN_OK;
-}
-
-/* Grows ds's arrays by add samples. */
-static nn_status grow(nn_dataset *ds, size_t add, nn_error *err)
-{
-    uint8_t *img = realloc(ds->images, (ds->n + add) * INK_INPUT_SIZE);
-    if (!img)
-        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn images", add);
-    ds->images = img;
-    uint8_t *lab = realloc(ds->labels, ds->n + add);
-    if (!lab)
-        return nn_fail(err, NN_ENOMEM, "out of memory for %zu drawn images", add);
-    ds->labels = lab;
+    ds->n += add;
     return NN_OK;
 }
 
@@ -100,7 +100,6 @@ nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_
     nn_status st = grow(ds, n_add, err);
     if (st != NN_OK)
         return st;
-    const size_t px = INK_INPUT_SIZE;
     int failed = 0;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 64) reduction(| : failed)
@@ -112,16 +111,15 @@ nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_
         src = src < n_source ? src : n_source - 1;
         float scale = DP_REDRAW_BRUSH_MIN +
                       (DP_REDRAW_BRUSH_MAX - DP_REDRAW_BRUSH_MIN) * ink_rng_uniform(&r);
-        const uint8_t *in = ds->images + src * px;
-        uint8_t *o = ds->images + (ds->n + (size_t)i) * px;
+        uint8_t *o = ds->images + (ds->n + (size_t)i) * INK_INPUT_SIZE;
         float g[INK_INPUT_SIZE], x[INK_INPUT_SIZE];
-        for (size_t j = 0; j < px; j++)
-            g[j] = (float)in[j] / 255.0f;
+        nn_dataset_image_f32(ds, src, g);
         int rc = ink_redraw(g, INK_SIDE, INK_SIDE, scale, x);
         failed |= rc < 0;
-        for (size_t j = 0; j < px; j++)
-            o[j] = rc > 0 ? (uint8_t)lrintf(255.0f * (x[j] < 0.0f ? 0.0f : x[j] > 1.0f ? 1.0f : x[j]))
-                          : in[j];
+        if (rc > 0)
+            store_u8(x, o);
+        else
+            memcpy(o, ds->images + src * INK_INPUT_SIZE, INK_INPUT_SIZE);
         ds->labels[ds->n + (size_t)i] = ds->labels[src];
     }
     if (failed)
