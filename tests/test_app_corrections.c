@@ -48,6 +48,58 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A start line for forked writers.  dp_corrections_open loads what the
+ * file already holds, so a child that opens after its sibling's first
+ * append starts with the sibling's lines (on a busy machine it did: 11
+ * lines where 0 were expected).  Each child opens its store, says so on
+ * `ready`, and waits on `go` until the parent has heard from every child;
+ * only then does any child write. */
+typedef struct {
+    int ready[2], go[2];
+} start_line;
+
+static int start_line_init(start_line *s)
+{
+    if (pipe(s->ready) != 0)
+        return -1;
+    if (pipe(s->go) != 0) {
+        close(s->ready[0]);
+        close(s->ready[1]);
+        return -1;
+    }
+    return 0;
+}
+
+/* In a child, after its open: report in, then wait for the start. */
+static void start_line_wait(start_line *s)
+{
+    char b = 'r';
+    close(s->ready[0]);
+    close(s->go[1]);
+    if (write(s->ready[1], &b, 1) != 1)
+        fprintf(stderr, "start line: child %d could not report in\n", (int)getpid());
+    close(s->ready[1]);
+    /* EOF on `go` is the start: the parent closes its end. */
+    while (read(s->go[0], &b, 1) > 0)
+        ;
+    close(s->go[0]);
+}
+
+/* In the parent, after forking n children: wait for each, then start all.
+ * Returns how many reported in (fewer if a child died before its open). */
+static int start_line_release(start_line *s, int n)
+{
+    close(s->ready[1]);
+    close(s->go[0]);
+    int got = 0;
+    char b;
+    while (got < n && read(s->ready[0], &b, 1) == 1)
+        got++;
+    close(s->ready[0]);
+    close(s->go[1]);
+    return got;
+}
+
 /* Two processes store 10 drawings each into one file at the same time. */
 static void test_two_processes(const char *dir)
 {
@@ -57,16 +109,26 @@ static void test_two_processes(const char *dir)
     snprintf(sub, sizeof sub, "%s/two", dir);
     CHECK(mkdir(sub, 0755) == 0);
     pid_t kids[2];
+    start_line sl;
+    CHECK(start_line_init(&sl) == 0);
     for (int k = 0; k < 2; k++) {
         kids[k] = fork();
         if (kids[k] == 0) {
-            char err[512];
+            char err[512] = "";
             dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+            start_line_wait(&sl);
             int bad = !c;
+            if (!c)
+                fprintf(stderr, "two_processes child %d: open failed: %s\n", k, err);
             for (int i = 0; i < 10 && c; i++) {
                 ink_drawing d;
                 one(&d, i);
-                bad |= dp_corrections_add(c, &d, k, err, sizeof err) != i + 1;
+                int got = dp_corrections_add(c, &d, k, err, sizeof err);
+                if (got != i + 1) {
+                    fprintf(stderr, "two_processes child %d: add %d returned %d, expected %d (%s)\n",
+                            k, i, got, i + 1, err);
+                    bad = 1;
+                }
                 ink_drawing_free(&d);
             }
             dp_corrections_free(c);
@@ -74,6 +136,7 @@ static void test_two_processes(const char *dir)
         }
         CHECK(kids[k] > 0);
     }
+    CHECK(start_line_release(&sl, 2) == 2);
     for (int k = 0; k < 2; k++) {
         int st = -1;
         CHECK(waitpid(kids[k], &st, 0) == kids[k] && WIFEXITED(st) && WEXITSTATUS(st) == 0);
@@ -276,11 +339,16 @@ static void test_retract_two_writers(const char *dir)
     CHECK(mkdir(sub, 0755) == 0);
     snprintf(path, sizeof path, "%s/corrections.strokes", sub);
     pid_t kids[2];
+    start_line sl;
+    CHECK(start_line_init(&sl) == 0);
     for (int k = 0; k < 2; k++) {
         kids[k] = fork();
         if (kids[k] == 0) {
             dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+            start_line_wait(&sl);
             int bad = !c;
+            if (!c)
+                fprintf(stderr, "retract child %d: open failed: %s\n", k, err);
             char id[DP_CORR_ID_LEN], prev[DP_CORR_ID_LEN] = "";
             /* Process k stores digit k+1 (even i) and k+3 (odd i), taking
              * every odd one back: 10 kept, 10 retracted. */
@@ -288,24 +356,39 @@ static void test_retract_two_writers(const char *dir)
                 ink_drawing d;
                 one(&d, i + 7 * k);
                 int label = i % 2 ? k + 3 : k + 1;
-                bad |= dp_corrections_add_id(c, &d, label, id, sizeof id, err, sizeof err) < 0;
+                if (dp_corrections_add_id(c, &d, label, id, sizeof id, err, sizeof err) < 0) {
+                    fprintf(stderr, "retract child %d: add %d failed: %s\n", k, i, err);
+                    bad = 1;
+                }
                 ink_drawing_free(&d);
-                if (i % 2)
-                    bad |= dp_corrections_retract(c, id, err, sizeof err) != 0;
+                if (i % 2 && dp_corrections_retract(c, id, err, sizeof err) != 0) {
+                    fprintf(stderr, "retract child %d: retract %d failed: %s\n", k, i, err);
+                    bad = 1;
+                }
                 snprintf(prev, sizeof prev, "%s", id);
             }
-            size_t total = 0, count[10];
+            size_t total = 0, count[10] = {0};
             if (c) {
                 dp_corrections_counts(c, &total, count, NULL, NULL, 0);
-                bad |= total != 10 || count[k + 1] != 10 || count[k + 3] != 0;
+                if (total != 10 || count[k + 1] != 10 || count[k + 3] != 0) {
+                    fprintf(stderr, "retract child %d: holds %zu drawings, %zu of digit %d and %zu of "
+                            "digit %d (expected 10, 10, 0)\n", k, total, count[k + 1], k + 1,
+                            count[k + 3], k + 3);
+                    bad = 1;
+                }
                 /* A second retraction of the same id is refused. */
-                bad |= dp_corrections_retract(c, prev, err, sizeof err) != -1;
-                bad |= strstr(err, "is not among your corrections") == NULL;
+                if (dp_corrections_retract(c, prev, err, sizeof err) != -1 ||
+                    strstr(err, "is not among your corrections") == NULL) {
+                    fprintf(stderr, "retract child %d: second retraction of %s not refused as "
+                            "expected: %s\n", k, prev, err);
+                    bad = 1;
+                }
             }
             dp_corrections_free(c);
             _exit(bad);
         }
     }
+    CHECK(start_line_release(&sl, 2) == 2);
     for (int k = 0; k < 2; k++) {
         int st = -1;
         CHECK(kids[k] > 0 && waitpid(kids[k], &st, 0) == kids[k]);
