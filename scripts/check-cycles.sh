@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 command -v ctags >/dev/null || { echo "check-cycles: needs ctags (scripts/deps.sh installs universal-ctags)" >&2; exit 2; }
 list=0
 [ "${1:-}" = "--list" ] && list=1
-files=$(ls app/*.c nn/*.c ink/*.c base/*.c 2>/dev/null)
+files=$(ls app/*.c app/*/*.c app/*/*/*.c nn/*.c ink/*.c base/*.c 2>/dev/null)
 # shellcheck disable=SC2086
 ctags -x --kinds-C=f --language-force=C $files | LIST=$list python3 -c '
 import os, re, sys

@@ -1,4 +1,4 @@
-/* test_app_corrections.c — the corrections store (app/corrections.h): ids
+/* test_app_corrections.c — the corrections store (app/train/corrections.h): ids
  * unique across processes (two forked writers into one file, issue 18 row
  * 5), the image written before the strokes line and nothing left behind on
  * failure, reloading, and the snapshot the trainer copies. */

@@ -1,5 +1,5 @@
 /* test_app_views.c — the window's looks inside the network without a
- * display (app/views.h): stages named from the arch for the presets and a
+ * display (app/pad/views.h): stages named from the arch for the presets and a
  * free spec, the top-64 choice against brute force, byte scaling and
  * colours, placement (inside the area, no overlaps, bars found by a
  * click), the painted pixels of the layers and weights views, the

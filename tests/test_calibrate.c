@@ -1,4 +1,4 @@
-/* test_calibrate.c — the unsure threshold's inputs and choice (app/calibrate.c):
+/* test_calibrate.c — the unsure threshold's inputs and choice (app/train/calibrate.c):
  * scribbles are deterministic, non-empty, normalised inputs; the threshold
  * search finds the separating value on a model built to answer known tops;
  * and the shipped model says "unsure" to most scribbles. */

@@ -1,4 +1,4 @@
-/* test_cli_args.c — the command-line parser (app/args.c) on its own: strict
+/* test_cli_args.c — the command-line parser (app/cli/args.c) on its own: strict
  * numbers, defaults that mean "use the preset", modes, and every kind of
  * usage error, without running digitpad. */
 #define _POSIX_C_SOURCE 200809L

@@ -3,7 +3,7 @@
  * parses into values within the documented limits or is refused with a
  * one-line reason; nothing else (no crash, no multi-line or empty message).
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iapp \
- *         tests/fuzz/fuzz_args.c app/args.c -o fuzz_args */
+ *         tests/fuzz/fuzz_args.c app/cli/args.c -o fuzz_args */
 #include "args.h"
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* fuzz_text.c — libFuzzer target for the text checks of issue 18: the one
  * cleaning function (base/text.c), UTF-8 validation and the one threshold
- * parser (app/args.c).  Checks beyond "no crash": a cleaned string is valid
+ * parser (app/cli/args.c).  Checks beyond "no crash": a cleaned string is valid
  * UTF-8 with no control character, cleaning is idempotent, and a threshold
  * that parses is a finite number strictly between 0 and 1.
  *   tests/fuzz/run.sh 60 text */

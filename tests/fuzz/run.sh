@@ -19,7 +19,7 @@ mkdir -p "$OUT"
 # The library without BLAS or OpenMP: the fuzzers exercise parsing, and a
 # single-threaded build keeps the sanitizers' reports simple.
 FLAGS=(-std=c11 -g -O1 "-fsanitize=fuzzer,address,undefined" -fno-sanitize-recover=undefined
-       -Wno-unknown-pragmas -I"$SRC/include" -I"$SRC/nn" -I"$SRC/app" -I"$SRC/base")
+       -Wno-unknown-pragmas -I"$SRC/include" -I"$SRC/nn" -I"$SRC/app/cli" -I"$SRC/app/common" -I"$SRC/base")
 LIBS=(-lcjson -lz -lm -lpthread)
 
 status=0
@@ -28,7 +28,7 @@ for t in "${TARGETS[@]}"; do
     case $t in
         ink_*) LIBSRC=("$SRC"/ink/*.c "$SRC"/base/*.c) ;;
         # common.c takes its argmax from nn (nn_argmax)
-        args | text) LIBSRC=("$SRC"/app/args.c "$SRC"/app/common.c "$SRC"/nn/*.c "$SRC"/base/*.c) ;;
+        args | text) LIBSRC=("$SRC"/app/cli/args.c "$SRC"/app/common/common.c "$SRC"/nn/*.c "$SRC"/base/*.c) ;;
         *) LIBSRC=("$SRC"/nn/*.c "$SRC"/base/*.c) ;;
     esac
     "$CC" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$t.c" "${LIBSRC[@]}" "${LIBS[@]}" -o "$OUT/fuzz_$t"
