@@ -133,44 +133,58 @@ cp "$MODEL" "$tmp/other.safetensors"
     echo "quit"
 } >"$tmp/session.txt"
 
-status=0
 # run NAME ARGS...: one digitpad run under valgrind, log and stdout kept in
-# $BUILD, summary printed
+# $BUILD; its summary goes to $tmp/NAME.summary and its verdict (0 good,
+# 1 bad) to $tmp/NAME.status.  The runs go side by side (each is one thread
+# under valgrind, the machine has more cores), and the summaries are
+# printed in order at the end.
 run() {
     local name=$1
     shift
     [[ " ${VG_RUNS:-eval predict-strokes gui} " == *" $name "* ]] || return 0
     local log=$BUILD/valgrind-$name.log out=$BUILD/valgrind-$name.out
-    echo "== $name: digitpad $*"
+    local sum=$tmp/$name.summary bad=0
+    echo "== $name: digitpad $*" >"$sum"
     local t0=$SECONDS
     # A hang (say, a GUI script that never reaches its quit) must end the
     # run, not the afternoon: TERM after VG_TIMEOUT seconds, KILL 60 s later.
     timeout -k 60 "${VG_TIMEOUT:-3600}" \
         "${VG[@]}" --log-file="$log" "$BIN" "$@" >"$out" 2>"$tmp/$name.err"
     local rc=$?
-    echo "   exit $rc after $((SECONDS - t0)) s"
-    [[ $rc -eq 124 || $rc -eq 137 ]] && echo "   TIMED OUT after ${VG_TIMEOUT:-3600} s"
-    grep -E "definitely lost:|indirectly lost:|possibly lost:|still reachable:|ERROR SUMMARY:" "$log" |
-        sed 's/^==[0-9]*== */   /'
-    grep -q "All heap blocks were freed" "$log" && echo "   all heap blocks were freed"
-    if [[ $rc -ne 0 ]]; then
-        status=1
-        echo "   FAILED (exit $rc); stderr:"
-        tail -n 5 "$tmp/$name.err" | sed 's/^/   /'
-    fi
-    # A GUI script reports a failed expectation as a FAIL line.
-    grep '^FAIL' "$out" && status=1
-    echo "   full log: $log"
+    {
+        echo "   exit $rc after $((SECONDS - t0)) s"
+        [[ $rc -eq 124 || $rc -eq 137 ]] && echo "   TIMED OUT after ${VG_TIMEOUT:-3600} s"
+        grep -E "definitely lost:|indirectly lost:|possibly lost:|still reachable:|ERROR SUMMARY:" "$log" |
+            sed 's/^==[0-9]*== */   /'
+        grep -q "All heap blocks were freed" "$log" && echo "   all heap blocks were freed"
+        if [[ $rc -ne 0 ]]; then
+            bad=1
+            echo "   FAILED (exit $rc); stderr:"
+            tail -n 5 "$tmp/$name.err" | sed 's/^/   /'
+        fi
+        # A GUI script reports a failed expectation as a FAIL line.
+        grep '^FAIL' "$out" && bad=1
+        echo "   full log: $log"
+    } >>"$sum"
+    echo "$bad" >"$tmp/$name.status"
 }
 
-run eval --eval --model "${VG_EVAL_MODEL:-$MODEL}" --data "$slice" --threads 1
-run predict-strokes --predict-strokes "$strokes" --model "$MODEL"
+echo "== running ${VG_RUNS:-eval predict-strokes gui} under valgrind, side by side"
+run eval --eval --model "${VG_EVAL_MODEL:-$MODEL}" --data "$slice" --threads 1 &
+run predict-strokes --predict-strokes "$strokes" --model "$MODEL" &
 if grep -q "^DIGITPAD_GUI:BOOL=ON" "$BUILD/CMakeCache.txt"; then
     mkdir -p "$tmp/home"
     SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy DIGITPAD_HOME="$tmp/home" \
-        run gui --model "$MODEL" --data "$slice" --script "$tmp/session.txt"
+        run gui --model "$MODEL" --data "$slice" --script "$tmp/session.txt" &
 else
     echo "== gui: built without the window (DIGITPAD_GUI=OFF), skipped"
 fi
+wait
+status=0
+for name in eval predict-strokes gui; do
+    [[ -f $tmp/$name.summary ]] || continue
+    cat "$tmp/$name.summary"
+    [[ "$(cat "$tmp/$name.status" 2>/dev/null)" == 0 ]] || status=1
+done
 [[ $status -eq 0 ]] && echo "== no leaks, no memory errors" || echo "== valgrind found problems" >&2
 exit $status

@@ -207,7 +207,11 @@ int main(void)
            1e3 * st.worst_step_s, st.user_total);
     printf("status: %s\n", st.message);
     printf("UI side: worst frame of snapshot+forward+status %.2f ms\n", 1e3 * worst_ui);
-    CHECK(worst_ui < 0.1); /* generous: a loaded 2-core machine under TSan */
+    /* A stall bound, not a speed: these calls take a lock the worker holds
+     * only to swap a pointer, so a UI that waited for a training step or
+     * an epoch would show seconds; a loaded machine under TSan shows tens
+     * of milliseconds (docs/benchmarks.md has the quiet figure). */
+    CHECK(worst_ui < 2.0);
     CHECK(!st.running);
     CHECK(!st.failed);
     CHECK(snapshots >= 2);
@@ -294,7 +298,10 @@ int main(void)
         }
     }
     printf("stop latency: worst %.1f ms over 3 stops\n", 1e3 * worst_stop);
-    CHECK(worst_stop < 0.2);
+    /* epochs = 0 trains until stopped, so a stop flag never read would hang
+     * here; one read only at epoch ends would take the whole epoch.  The
+     * bound catches both and no busy machine reaches it. */
+    CHECK(worst_stop < 5.0);
     bg_stop(bg); /* idle: no-op */
 
     /* ---------- 3. freeing mid-epoch joins cleanly */
@@ -303,7 +310,7 @@ int main(void)
     double t = now_s();
     bg_free(bg);
     printf("free mid-epoch: %.1f ms\n", 1e3 * (now_s() - t));
-    CHECK(now_s() - t < 0.2);
+    CHECK(now_s() - t < 5.0); /* a stall bound, as for the stops above */
 
     /* ---------- 4. no MNIST: the user's drawings alone, and the hint */
     bg_config_defaults(&c);

@@ -20,13 +20,15 @@ if [ ! -f "$MODEL" ]; then
     exit 77
 fi
 export SDL_VIDEODRIVER=dummy
-# Sanitizers make one training step, and so a stop, several times slower:
-# there the time limits only catch a hang, not a missed target.
-STOP_LIMIT_MS=200
-if grep -q '^DIGITPAD_SANITIZE:[A-Z]*=.\+' "${DIGITPAD_BUILD:-/nonexistent}/CMakeCache.txt" \
-    2> /dev/null; then
-    STOP_LIMIT_MS=2000
-fi
+# Every time limit here bounds a stall (a stop flag never read, a join that
+# never returns, a UI thread blocked by the trainer), never a speed: the
+# figures are printed for the record (docs/benchmarks.md has the measured
+# ones), and the limits hold on a machine with a load of 10 or under the
+# sanitizers.  T's stop is checked after every training step, which takes
+# milliseconds; seconds mean it was missed.
+STOP_LIMIT_MS=5000   # T to the worker stopped and the last snapshot shown
+EXIT_LIMIT_MS=10000  # quit or SIGTERM to the process gone
+FRAME_STALL_MS=1000  # one frame this long is a stall
 
 TMP=$(test_tmpdir gui-train)
 now_ms() { date +%s%3N; }
@@ -136,11 +138,11 @@ reap() {
     joined=$(sed -n 's/.*quit_to_joined_ms=\([0-9.]*\).*/\1/p' <<< "$stats")
     echo "frame time while training: $tf frames, worst $tmax ms, 99th percentile $tp99 ms" \
          "(target < 20 ms); quit to worker joined: $joined ms"
-    # Five seconds of drawing at any usable rate is far more than 100 frames;
-    # a UI thread blocked by the trainer would show as a frame of seconds.
-    check "train: frames kept coming while training ($tf)" test "${tf:-0}" -ge 100
-    check "train: no frame stalled (worst $tmax ms < 250)" \
-        awk -v v="${tmax:-9999}" 'BEGIN { exit !(v < 250) }'
+    # Five seconds of drawing give hundreds of frames on a quiet machine and
+    # dozens on a loaded one; a UI thread blocked by the trainer gives a few.
+    check "train: frames kept coming while training ($tf)" test "${tf:-0}" -ge 10
+    check "train: no frame stalled (worst $tmax ms < $FRAME_STALL_MS)" \
+        awk -v v="${tmax:-99999}" -v lim="$FRAME_STALL_MS" 'BEGIN { exit !(v < lim) }'
     if ! awk -v v="${tp99:-9999}" 'BEGIN { exit !(v < 20) }'; then
         echo "note: 99th percentile $tp99 ms is above the 20 ms target" \
              "(expected under sanitizers or a busy machine)"
@@ -149,8 +151,8 @@ reap() {
         grep -q 'quit_while_training=1' "$out"
     if [ -n "$t_quit" ]; then
         echo "exit $((t_end - t_quit)) ms after the last print (quit is the next frame)"
-        check "train: exited within 2 s of quit ($((t_end - t_quit)) ms)" \
-            test $((t_end - t_quit)) -lt 2000
+        check "train: exited within $EXIT_LIMIT_MS ms of quit ($((t_end - t_quit)) ms)" \
+            test $((t_end - t_quit)) -lt $EXIT_LIMIT_MS
     else
         check "train: the last print appeared" false
     fi
@@ -173,8 +175,8 @@ reap() {
     check "term: SIGTERM mid-epoch exits 0 (got $rc)" test "$rc" -eq 0
     check "term: the worker was running and was joined" \
         grep -q 'quit_while_training=1' "$out"
-    check "term: gone within 2 s of the signal ($((t_end - t_term)) ms)" \
-        test $((t_end - t_term)) -lt 2000
+    check "term: gone within $EXIT_LIMIT_MS ms of the signal ($((t_end - t_term)) ms)" \
+        test $((t_end - t_term)) -lt $EXIT_LIMIT_MS
 }
 
 # ----------------- 2. corrections, MNIST missing, Ctrl+S, the next start
