@@ -14,6 +14,8 @@ pkgs=(
   xvfb xauth imagemagick                    # GUI tests and screenshots
   x11-utils                                 # xprop, xwininfo: the GUI test reads the X title
   python3 curl ca-certificates              # scripts (fetch, checks)
+  desktop-file-utils shared-mime-info       # test_install: the launcher and the model MIME type
+  libglib2.0-bin                            # test_install: gio reads a file's MIME type
   clang libclang-rt-14-dev                  # libFuzzer targets (tests/fuzz)
   valgrind                                  # leak checks (scripts/valgrind.sh, CI)
   universal-ctags                           # scripts/check-cycles.sh

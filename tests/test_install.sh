@@ -16,7 +16,36 @@ check_eval '[ -f "$prefix/share/digitpad/models/default.safetensors" ]'
 check_eval '[ -f "$prefix/share/digitpad/fonts/DejaVuSans.ttf" ]'
 check_eval '[ -f "$prefix/share/digitpad/fonts/LICENSE-DejaVu.txt" ]'
 check_eval '[ -f "$prefix/share/applications/digitpad.desktop" ]'
-check_eval 'grep -q "^Exec=digitpad" "$prefix/share/applications/digitpad.desktop"'
+desktop=$prefix/share/applications/digitpad.desktop
+# "Open with" passes the file (%f); the launcher names digitpad's own model
+# type and icon, and the desktop's validator finds nothing wrong.
+check_eval 'grep -qx "Exec=digitpad %f" "$desktop"'
+check_eval 'grep -qx "Icon=digitpad" "$desktop"'
+check_eval 'grep -qx "MimeType=application/x-digitpad-model;" "$desktop"'
+check_eval 'desktop-file-validate "$desktop"'
+check_eval '[ -f "$prefix/share/icons/hicolor/scalable/apps/digitpad.svg" ]'
+check_eval '[ -f "$prefix/share/mime/packages/digitpad.xml" ]'
+# The install refreshed the prefix's MIME database: the type is known there.
+check_eval '[ -f "$prefix/share/mime/application/x-digitpad-model.xml" ]'
+check_eval 'grep -q "application/x-digitpad-model" "$prefix/share/applications/mimeinfo.cache"'
+# What a file manager sees (GIO with the prefix's data first): the shipped
+# model, copied under another name, is a digitpad model by its content; a
+# safetensors file of another program is not, so digitpad never becomes
+# the opener of every .safetensors file.
+cp "$prefix/share/digitpad/models/default.safetensors" "$tmp/mine.safetensors"
+python3 - "$tmp/theirs.safetensors" <<'PY'
+import json, struct, sys
+head = json.dumps({"__metadata__": {"format": "pt"},
+                   "w": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}).encode()
+open(sys.argv[1], "wb").write(struct.pack("<Q", len(head)) + head + b"\0\0\0\0")
+PY
+ctype() { XDG_DATA_DIRS="$prefix/share:/usr/share" gio info -a standard::content-type "$1" |
+    sed -n 's/^ *standard::content-type: //p'; }
+mine=$(ctype "$tmp/mine.safetensors")
+theirs=$(ctype "$tmp/theirs.safetensors")
+echo "content types: digitpad's model: $mine; another program's safetensors: $theirs"
+check_eval '[ "$mine" = application/x-digitpad-model ]'
+check_eval '[ -n "$theirs" ] && [ "$theirs" != application/x-digitpad-model ]'
 
 "$prefix/bin/digitpad" --version >"$tmp/version" 2>&1
 check_eval 'grep -q "default model: $prefix/bin/../share/digitpad/models/default.safetensors" "$tmp/version"'
