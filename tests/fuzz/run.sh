@@ -40,7 +40,7 @@ echo "== fuzz: compiling the library sources once ($JOBS at a time)"
 # Each source becomes obj/<dir>_<name>.o; xargs -P runs the compilers.
 compile_list() {
     for f in "$SRC"/nn/*.c "$SRC"/ink/*.c "$SRC"/base/*.c \
-             "$SRC"/app/cli/args.c "$SRC"/app/common/common.c; do
+             "$SRC"/app/cli/args.c "$SRC"/app/common/*.c; do
         printf '%s\n' "$f"
     done
 }
@@ -58,13 +58,15 @@ ar rcs "$OUT/libdp_base.a" $(objs base)
 ar rcs "$OUT/libdp_nn.a" $(objs nn)
 # shellcheck disable=SC2046
 ar rcs "$OUT/libdp_ink.a" $(objs ink)
-ar rcs "$OUT/libdp_args.a" "$OUT/obj/app_cli_args.c.o" "$OUT/obj/app_common_common.c.o"
+# shellcheck disable=SC2046
+ar rcs "$OUT/libdp_args.a" "$OUT/obj/app_cli_args.c.o" $(objs app_common)
 
 echo "== fuzz: linking ${#TARGETS[*]} targets"
 for t in "${TARGETS[@]}"; do
     case $t in
         ink_*) LIBA=("$OUT/libdp_ink.a" "$OUT/libdp_base.a") ;;
-        # common.c takes its argmax from nn (nn_argmax)
+        # common/ takes its argmax from nn (nn_argmax); args.c reads
+        # --threshold with common/'s parser
         args | text) LIBA=("$OUT/libdp_args.a" "$OUT/libdp_nn.a" "$OUT/libdp_base.a") ;;
         *) LIBA=("$OUT/libdp_nn.a" "$OUT/libdp_base.a") ;;
     esac
