@@ -3,6 +3,7 @@
  * and which modes accept it, so "wrong mode" errors need no special cases. */
 #include "args.h"
 #include "common.h"
+#include "modelcard.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -100,61 +101,6 @@ static void modes_text(unsigned modes, char *buf, size_t len)
         used += (size_t)w;
         first = 0;
     }
-}
-
-/* ------------------------------------------------------------- numbers */
-
-/* strtol/strtod skip leading blanks and accept a lone sign; we want the
- * argument to be exactly a number. */
-static int starts_like_number(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    if (*s == '+' || *s == '-')
-        s++;
-    return isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]));
-}
-
-int dp_parse_long(const char *s, long lo, long hi, long *out)
-{
-    if (!starts_like_number(s))
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int dp_parse_double(const char *s, double lo, double hi, double *out)
-{
-    if (!starts_like_number(s))
-        return -1;
-    /* Hexadecimal floats and "infinity" are valid strtod input but not
-     * numbers anyone types on purpose. */
-    for (const char *p = s; *p; p++)
-        if (*p == 'x' || *p == 'X')
-            return -1;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno == ERANGE && fabs(v) > 1.0)
-        return -1;
-    if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int dp_parse_threshold(const char *s, double *out)
-{
-    double v;
-    if (dp_parse_double(s, 0.0, 1.0, &v) != 0 || v <= 0.0 || v >= 1.0)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -335,7 +281,7 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         a->save_inputs = v;
         return 0;
     case O_THRESHOLD:
-        if (dp_parse_threshold(v, &a->threshold) != 0)
+        if (dp_card_parse_threshold(v, &a->threshold) != 0)
             return dp_set_err(err, errlen, "--threshold: '%s' is not a number between 0 and 1", v);
         return 0;
     case O_SALIENCY:

@@ -66,57 +66,40 @@ int dp_fail(const nn_error *err)
     return dp_exit_for(err->status);
 }
 
-nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc)
-{
-    return dp_load_model_as_window(path, 1, used, len, NULL, rc);
-}
-
 nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, size_t len,
                                   const char **origin, int *rc)
 {
+    /* The choice is the model card's (modelcard.h), the window's too; the
+     * words for each outcome are the command line's. */
+    static const char *const ORIGIN[] = {
+        [DP_CARD_GIVEN] = "given with --model",
+        [DP_CARD_USER] = "your saved model, as the window uses (--shipped-model: the original)",
+        [DP_CARD_SHIPPED] = "the shipped model"};
+    dp_card_start c;
+    int ok = dp_card_load_start(path, shipped, &c) == 0;
     *rc = DP_EXIT_USAGE;
+    if (c.user_error[0])
+        dp_errorf("note: your saved model did not load (%s); using the shipped one",
+                  c.user_error);
+    snprintf(used, len, "%s", c.path);
     if (origin)
-        *origin = path ? "given with --model" : "the shipped model";
-    if (!path && !shipped && dp_user_model_path(used, len)) {
-        /* the window starts with the user's saved model: so do we */
-        nn_error err;
-        nn_model *m = nn_model_load(used, &err);
-        if (m) {
-            if (origin)
-                *origin = "your saved model, as the window uses (--shipped-model: the original)";
-            return m;
-        }
-        dp_errorf("note: your saved model did not load (%s); using the shipped one", err.msg);
-    }
-    if (!path) {
-        if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, used, len) != 0) {
-            dp_errorf("no default model found (looked for models/%s next to the executable, "
-                      "in the source tree and in the install prefix); use --model FILE",
-                      DP_DEFAULT_MODEL_NAME);
-            return NULL;
-        }
-    } else {
-        snprintf(used, len, "%s", path);
-    }
-    nn_error err;
-    nn_model *m = nn_model_load(used, &err);
-    if (!m)
-        *rc = dp_fail(&err);
-    return m;
-}
-
-double dp_model_threshold(const nn_model *m)
-{
-    double v;
-    return dp_parse_threshold(nn_model_meta_get(m, "threshold"), &v) == 0 ? v
-                                                                          : DP_DEFAULT_THRESHOLD;
+        *origin = ORIGIN[c.origin];
+    if (ok)
+        return c.model;
+    if (!c.path[0])
+        dp_errorf("no default model found (looked for models/%s next to the executable, "
+                  "in the source tree and in the install prefix); use --model FILE",
+                  DP_DEFAULT_MODEL_NAME);
+    else
+        *rc = dp_fail(&c.err);
+    return NULL;
 }
 
 double dp_run_threshold(const dp_args *a, const nn_model *m, const char **what)
 {
     if (what)
         *what = a->threshold > 0 ? "--threshold" : "the model's threshold";
-    return a->threshold > 0 ? a->threshold : dp_model_threshold(m);
+    return a->threshold > 0 ? a->threshold : dp_card_threshold(m, NULL);
 }
 
 void dp_print_confusion(FILE *f, const char *prefix, const size_t conf[10][10])

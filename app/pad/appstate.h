@@ -41,7 +41,7 @@ typedef struct app_state {
     nn_model *model;
     nn_workspace *ws;
     char model_name[256];
-    char model_acc[96];           /* app_model_accuracy */
+    char model_acc[96];           /* dp_card_accuracy (modelcard.h) */
     float threshold;
 
     int image_mode;               /* a dropped image is shown: input came from it */
@@ -110,19 +110,18 @@ int app_wrap_text(const char *text, int max_w, int max_lines,
 
 /* Takes ownership of m (a loaded file or a trainer's snapshot) and makes it
  * the model predictions use, freeing the previous one; reads its threshold
- * (kept only inside (0,1)) and accuracy metadata.  0, or -1 (m freed, old
+ * and accuracy phrase from its metadata (modelcard.h).  0, or -1 (m freed, old
  * model kept, reason in the message) when no workspace could be made. */
 int app_install_model(app_state *s, nn_model *m, const char *name);
-
-/* What the model's accuracy figure measures, from its metadata: "MNIST
- * test accuracy 99.55%", "held-out accuracy 99.20% on 2000 MNIST test
- * images" (a training run's snapshot), "90% of your 6 drawings right
- * (trained on them, not a test)", or "accuracy not measured yet". */
-void app_model_accuracy(const nn_model *m, char *buf, size_t len);
 
 /* Loads a model file and installs it under its base name.  0, or -1 with
  * "Could not load model: <reason>" in the message (old model kept). */
 int app_load_model_file(app_state *s, const char *path);
+/* The second half of app_load_model_file, for a model already loaded from
+ * path (dp_card_load_start): app_install_model under path's base name, the
+ * model counted as saved, "Loaded <path>" in the message.  0 or -1 (m
+ * freed, as app_install_model). */
+int app_install_model_file(app_state *s, nn_model *m, const char *path);
 
 /* Brings canvas pixels (side × side), network input and predictions up to
  * date with the strokes.  Returns bit 1 if the canvas pixels changed, bit 2

@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "epochset.h"
+#include "modelcard.h"
 
 /* Images per nn_forward call measuring accuracy: a stop is seen within ms. */
 #define EVAL_CHUNK 100
@@ -71,9 +72,9 @@ static void publish(bg_trainer *bg)
     unsigned v = bg->version + 1;
     char buf[32];
     snprintf(buf, sizeof buf, "%u", v);
-    nn_model_meta_set(snap, "bg_version", buf, NULL);
+    nn_model_meta_set(snap, DP_CARD_KEY_BG_VERSION, buf, NULL);
     snprintf(buf, sizeof buf, "%016" PRIx64, bg_params_checksum(snap));
-    nn_model_meta_set(snap, "bg_params_fnv1a", buf, NULL);
+    nn_model_meta_set(snap, DP_CARD_KEY_BG_PARAMS, buf, NULL);
     pthread_mutex_lock(&bg->mu);
     nn_model_free(bg->pending); /* the UI never took it: it is ours to drop */
     bg->pending = snap;
@@ -304,15 +305,15 @@ void *bg_worker(void *arg)
         if (held >= 0) {
             char buf[32];
             snprintf(buf, sizeof buf, "%.4f", held);
-            nn_model_meta_set(bg->model, "heldout_accuracy", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_HELDOUT_ACCURACY, buf, NULL);
             snprintf(buf, sizeof buf, "%zu", held_n);
-            nn_model_meta_set(bg->model, "heldout_n", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_HELDOUT_N, buf, NULL);
         } else if (uacc >= 0) {
             char buf[48];
             snprintf(buf, sizeof buf, "%.4f", uacc);
-            nn_model_meta_set(bg->model, "user_accuracy", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_USER_ACCURACY, buf, NULL);
             snprintf(buf, sizeof buf, "%zu", un);
-            nn_model_meta_set(bg->model, "user_n", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_USER_N, buf, NULL);
         }
         publish(bg);
         steps_since_publish = 0;

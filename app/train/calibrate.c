@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "modelcard.h"
 #include "ink.h"
 #include "synth.h"
 
@@ -293,7 +294,7 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
         float t = fixed_ok ? (float)fixed : (float)step / 100.0f;
         size_t ok_below = 0, wrong_below = 0, below = 0, s_sure = 0, r_below = 0, r_ok_below = 0;
         for (size_t i = 0; i < nt; i++) {
-            if (top_t[i] < t) {
+            if (dp_card_unsure(top_t[i], t)) {
                 below++;
                 if (pred[i] == test->labels[i])
                     ok_below++;
@@ -302,13 +303,13 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
             }
         }
         for (size_t i = 0; i < nr; i++) {
-            if (top_r[i] < t) {
+            if (dp_card_unsure(top_r[i], t)) {
                 r_below++;
                 r_ok_below += pred_r[i] == test->labels[i];
             }
         }
         for (size_t i = 0; i < ns; i++)
-            s_sure += top_s[i] >= t;
+            s_sure += !dp_card_unsure(top_s[i], t);
         double ok_rate = n_ok ? (double)ok_below / (double)n_ok : 0.0;
         double ok_rate_r = n_ok_r ? (double)r_ok_below / (double)n_ok_r : 0.0;
         c->threshold = t;

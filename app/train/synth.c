@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "modelcard.h"
 
 #define SYNTH_BATCH 256
 
@@ -162,7 +163,7 @@ static nn_status run_set(const nn_model *m, nn_workspace *ws, size_t batch, int 
         for (size_t i = 0; i < k; i++) {
             const float *o = y + i * 10;
             int b = dp_argmax10(o);
-            *below += o[b] < threshold;
+            *below += dp_card_unsure(o[b], threshold);
             *right += b == digit;
         }
     }

@@ -13,54 +13,49 @@
 
 #include "args.h"
 #include "gui_internal.h"
-#include "nn_file.h"
-#include "paths.h"
+#include "modelcard.h"
 
 #define NO_DISPLAY_MSG "no display: set DISPLAY or WAYLAND_DISPLAY, or use --predict / --train"
 
 /* -------------------------------------------------------------- models */
 
-/* The user's fine-tuned model (Ctrl+S) when there is one; 1 if it was
- * loaded, 0 if there is none, -1 with the reason in why if it would not
- * load (the caller then uses the shipped model and says why). */
-static int load_user_model(gui_app *a, char *why, size_t whylen)
-{
-    char path[4200]; /* the command line's rule too (cli.h: dp_load_model_as_window) */
-    if (a->opt->shipped_model || !dp_user_model_path(path, sizeof path))
-        return 0;
-    nn_error e;
-    nn_model *m = nn_model_load(path, &e);
-    if (!m) {
-        snprintf(why, whylen, "%s", e.msg);
-        return -1;
-    }
-    if (app_install_model(&a->st, m, "your model") != 0) {
-        snprintf(why, whylen, "%s", a->st.message);
-        return -1;
-    }
-    app_message(&a->st, 0, "your model (fine-tuned): %s \xC2\xB7 --shipped-model for the original",
-                path);
-    return 1;
-}
-
+/* The model the window starts with when --model named none: the model
+ * card's choice (dp_card_load_start, the command line's too), in the
+ * window's words.  An install failure of the user's model (no memory for a
+ * workspace) falls back to the shipped one as a load failure does. */
 static void load_initial_model(gui_app *a)
 {
-    char path[1024], why[APP_MSG_LEN];
-    int user = 0;
+    char why[APP_MSG_LEN] = "";
+    dp_card_start c;
     if (a->st.model) {
         /* --model, loaded before the window opened */
-    } else if ((user = load_user_model(a, why, sizeof why)) == 1) {
-        return; /* keep its message: the person should know which model this is */
-    } else if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, path, sizeof path) == 0) {
-        app_load_model_file(&a->st, path);
-        if (user < 0 && a->st.model) {
-            app_message(&a->st, 1, "Your saved model did not load (%s); using the shipped one",
-                        why);
+        app_message(&a->st, 0, "Draw a digit \xC2\xB7 H shows the controls");
+        return;
+    }
+    int ok = dp_card_load_start(NULL, a->opt->shipped_model, &c) == 0;
+    if (ok && c.origin == DP_CARD_USER) {
+        if (app_install_model(&a->st, c.model, "your model") == 0) {
+            /* keep this message: the person should know which model this is */
+            app_message(&a->st, 0,
+                        "your model (fine-tuned): %s \xC2\xB7 --shipped-model for the original",
+                        c.path);
             return;
         }
-    } else {
+        snprintf(why, sizeof why, "%s", a->st.message);
+        ok = dp_card_load_start(NULL, 1, &c) == 0;
+    } else if (c.user_error[0]) {
+        snprintf(why, sizeof why, "%s", c.user_error);
+    }
+    if (!c.path[0]) {
         app_message(&a->st, 1, "No model found: drawing works, but predictions need one "
                                "(train with digitpad --train, or drop a .safetensors file here)");
+        return;
+    }
+    if (!ok)
+        app_message(&a->st, 1, "Could not load model: %s", c.err.msg);
+    else if (app_install_model_file(&a->st, c.model, c.path) == 0 && why[0]) {
+        app_message(&a->st, 1, "Your saved model did not load (%s); using the shipped one",
+                    why);
         return;
     }
     if (a->st.model)
@@ -233,23 +228,20 @@ static void app_free(gui_app *a)
 /* Everything before the loop; 0, or the exit code to return. */
 static int start(gui_app *a, int *sdl_up, int *ttf_up)
 {
-    nn_error e;
-    nn_model *m = NULL;
     if (a->opt->script_path && !(a->script = gui_script_load(a->opt->script_path)))
         return 1;
     /* Scripts may check the layout of what was drawn (gui_rec_check). */
     a->paint.recording = a->script != NULL;
     /* --model is read before anything opens, so a bad file never leaves
      * an empty window behind. */
-    if (a->opt->model_path && !(m = nn_model_load(a->opt->model_path, &e))) {
-        *sdl_up = SDL_Init(SDL_INIT_VIDEO) == 0;
-        return model_failed(a, *sdl_up, e.msg);
-    }
-    if (m) {
-        const char *slash = strrchr(a->opt->model_path, '/');
-        if (app_install_model(&a->st, m, slash ? slash + 1 : a->opt->model_path) != 0)
+    if (a->opt->model_path) {
+        dp_card_start c;
+        if (dp_card_load_start(a->opt->model_path, 1, &c) != 0) {
+            *sdl_up = SDL_Init(SDL_INIT_VIDEO) == 0;
+            return model_failed(a, *sdl_up, c.err.msg);
+        }
+        if (app_install_model_file(&a->st, c.model, c.path) != 0)
             return model_failed(a, 0, a->st.message);
-        app_message(&a->st, 0, "Draw a digit \xC2\xB7 H shows the controls");
     }
     if (gui_fonts_find(&a->paint) != 0)
         return DP_EXIT_USAGE;

@@ -15,6 +15,7 @@
 
 #include "gui_internal.h"
 #include "keys.h"
+#include "modelcard.h"
 #include "nn_file.h"
 #include "paths.h"
 
@@ -262,7 +263,7 @@ void gui_train_toggle(gui_app *a, int from_scratch)
     }
     /* Snapshots are named after the model the first run started from; a
      * run that continues from an earlier run's snapshot keeps that name. */
-    if (!a->train_base[0] || !nn_model_meta_get(a->st.model, "bg_version") ||
+    if (!a->train_base[0] || !nn_model_meta_get(a->st.model, DP_CARD_KEY_BG_VERSION) ||
         strncmp(a->st.model_name, a->train_base, strlen(a->train_base)) != 0)
         snprintf(a->train_base, sizeof a->train_base, "%.*s", (int)sizeof a->train_base - 1,
                  a->st.model_name);

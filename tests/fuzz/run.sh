@@ -27,8 +27,9 @@ for t in "${TARGETS[@]}"; do
     echo "== fuzz_$t: building"
     case $t in
         ink_*) LIBSRC=("$SRC"/ink/*.c "$SRC"/base/*.c) ;;
-        # common.c takes its argmax from nn (nn_argmax)
-        args | text) LIBSRC=("$SRC"/app/cli/args.c "$SRC"/app/common/common.c "$SRC"/nn/*.c "$SRC"/base/*.c) ;;
+        # common.c takes its argmax from nn (nn_argmax); args.c reads
+        # --threshold with the model card's parser (modelcard.c, paths.c)
+        args | text) LIBSRC=("$SRC"/app/cli/args.c "$SRC"/app/common/*.c "$SRC"/nn/*.c "$SRC"/base/*.c) ;;
         *) LIBSRC=("$SRC"/nn/*.c "$SRC"/base/*.c) ;;
     esac
     "$CC" "${FLAGS[@]}" "$SRC/tests/fuzz/fuzz_$t.c" "${LIBSRC[@]}" "${LIBS[@]}" -o "$OUT/fuzz_$t"
