@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "mix64.h"
 #include "modelcard.h"
 #include "ink.h"
 #include "synth.h"
@@ -99,7 +100,7 @@ int dp_make_scribbles(size_t n, uint64_t seed, float *out)
         /* One stream per scribble, so the result does not depend on how
          * the loop is split between threads. */
         nn_rng r;
-        nn_rng_seed(&r, seed * 0x9e3779b97f4a7c15ull + (uint64_t)i);
+        nn_rng_seed(&r, seed * MIX64_GOLDEN + (uint64_t)i);
         ink_drawing d;
         ink_drawing_init(&d);
         int kind = (int)nn_rng_below(&r, 5);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "mix64.h"
 #include "modelcard.h"
 
 #define SYNTH_BATCH 256
@@ -15,7 +16,7 @@
  * split between threads. */
 static void seed_for(ink_rng *r, uint64_t seed, uint64_t salt, size_t i)
 {
-    ink_rng_seed(r, (seed * 0x9e3779b97f4a7c15ull) ^ (salt << 48) ^ (uint64_t)i);
+    ink_rng_seed(r, (seed * MIX64_GOLDEN) ^ (salt << 48) ^ (uint64_t)i);
 }
 
 /* Draws item i of a set (a shape kind or a style) and preprocesses it. */
