@@ -382,7 +382,7 @@ static float *load_sdl_image(const char *path, int *w, int *h)
             const Uint8 *row = (const Uint8 *)rgba->pixels + (size_t)y * (size_t)rgba->pitch;
             for (int x = 0; x < rgba->w; x++) {
                 const Uint8 *p = row + 4 * x;
-                float luma = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+                float luma = ink_luma(p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f);
                 float alpha = p[3] / 255.0f;
                 pix[(size_t)y * rgba->w + x] = alpha * luma + (1.0f - alpha);
             }
