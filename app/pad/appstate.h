@@ -86,7 +86,8 @@ void app_message(app_state *s, int error, const char *fmt, ...)
 void app_tick(app_state *s, double now);
 /* A key press or click: clears an error message (it has been seen). */
 void app_user_action(app_state *s);
-/* Asks for a second press: 1 if the same `what` (non-zero) asked within
+/* Asks for a second press: 1 if the same `what` (a dp_action, keys.h:
+ * the key's action or a DP_CONFIRM_* id) asked within
  * APP_CONFIRM_SECONDS (and clears the request), else 0 and starts one,
  * putting question (an error-coloured status line) up. */
 int app_confirm(app_state *s, int what, const char *question);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "keys.h" /* dp_action: the confirmations' ids */
 #include "text.h"
 
 void app_message(app_state *s, int error, const char *fmt, ...)
@@ -68,8 +69,7 @@ int app_discard_request(app_state *s, int what, const char *again)
 int app_quit_request(app_state *s)
 {
     /* Any value apart from the GUI's action numbers (keys.h) will do. */
-    enum { CONFIRM_QUIT = 1000 };
-    return app_discard_request(s, CONFIRM_QUIT, "quit again");
+    return app_discard_request(s, DP_CONFIRM_QUIT, "quit again");
 }
 
 /* ----------------------------------------------------------- wrapping */

@@ -159,6 +159,8 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         break;
     case DP_ACT_NONE:
     case DP_ACT_POINTER:
+    case DP_CONFIRM_QUIT: /* confirmation ids, never a key's action */
+    case DP_CONFIRM_DROP:
         break;
     }
 }
@@ -424,12 +426,10 @@ static void on_drop(gui_app *a, const char *path)
     base = base ? base + 1 : path;
     int regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
     if (!regular || looks_like_model(path)) {
-        /* Any value apart from keys.h's actions and appstate.c's quit. */
-        enum { CONFIRM_DROP = 1001 };
         /* Only a file that looks like a model asks: anything else fails to
          * load and leaves the current model as it is. */
         if (regular && looks_like_model(path) &&
-            !app_discard_request(&a->st, CONFIRM_DROP, "drop a model again"))
+            !app_discard_request(&a->st, DP_CONFIRM_DROP, "drop a model again"))
             return;
         /* The run's next snapshot would replace the dropped model. */
         if (a->training)
