@@ -18,6 +18,7 @@
 
 #include "gui_internal.h"
 #include "keys.h"
+#include "nn_file.h"
 
 
 double gui_now_s(void)
@@ -399,20 +400,20 @@ static float *load_sdl_image(const char *path, int *w, int *h)
     return pix;
 }
 
-/* A model file: named .safetensors, or its header (8-byte length, then
- * JSON) starts like one. */
+/* A model file: named .safetensors, or its first bytes start like one
+ * (nn_model_sniff: the format's rule lives with its reader). */
 static int looks_like_model(const char *path)
 {
     size_t n = strlen(path);
     if (n >= 12 && strcmp(path + n - 12, ".safetensors") == 0)
         return 1;
-    unsigned char head[9];
+    unsigned char head[NN_FILE_SNIFF_BYTES];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return 0;
     ssize_t got = read(fd, head, sizeof head);
     close(fd);
-    return got == (ssize_t)sizeof head && head[8] == '{';
+    return got > 0 && nn_model_sniff(head, (size_t)got);
 }
 
 /* A dropped file: a model is loaded, an image (PGM and BMP as --predict
