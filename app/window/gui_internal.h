@@ -265,6 +265,12 @@ void gui_rec_layer(gui_paint *p);
 int gui_rec_check(const gui_paint *p, int w, int h, const char *state, int max_lines);
 /* Frees the records. */
 void gui_rec_free(gui_paint *p);
+/* v design pixels in output pixels at the window's scale: the one short
+ * form every drawing file uses. */
+static inline int sc(const gui_app *a, float v)
+{
+    return gui_sc(&a->paint, v);
+}
 /* dp_rect as SDL_Rect. */
 static inline SDL_Rect gui_rect(dp_rect r)
 {
