@@ -107,4 +107,23 @@ void dp_args_free(dp_args *a);
 /* The flag that selects a mode ("--train", ... ; "" for the window). */
 const char *dp_mode_flag(dp_mode m);
 
+/* --help's sections that list flags, in its order. */
+typedef enum dp_help_section {
+    DP_HELP_WINDOW = 1,
+    DP_HELP_TRAIN,
+    DP_HELP_EVAL,
+    DP_HELP_PREDICT
+} dp_help_section;
+
+/* One flag as --help lists it: "--model", "FILE" (NULL: no value) and its
+ * text, lines separated by '\n'.  Strings are static. */
+typedef struct dp_flag_help {
+    const char *flag, *arg, *text;
+} dp_flag_help;
+
+/* The flags --help lists in section s, in order, from the flag table (each
+ * row holds how a flag parses and its help together).  Fills at most max;
+ * returns how many there are. */
+size_t dp_flag_help_rows(dp_help_section s, dp_flag_help *rows, size_t max);
+
 #endif
