@@ -87,6 +87,34 @@ int app_load_model_file(app_state *s, const char *path)
     return app_install_model_file(s, m, path);
 }
 
+void app_request_redraw(app_state *s)
+{
+    s->dirty = 1;
+}
+
+void app_redraw_done(app_state *s)
+{
+    s->dirty = 0;
+}
+
+int app_install_snapshot(app_state *s, nn_model *m, const char *name)
+{
+    if (app_install_model(s, m, name) != 0)
+        return -1;
+    s->model_unsaved = 1; /* until Ctrl+S */
+    return 0;
+}
+
+void app_model_saved(app_state *s)
+{
+    s->model_unsaved = 0;
+}
+
+void app_training_started(app_state *s)
+{
+    s->train_runs++;
+}
+
 /* --------------------------------------------------------- predictions */
 
 static void predict(app_state *s, const float *x, app_prediction *p)
@@ -367,6 +395,7 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
                          const char *why_memory)
 {
     char err[512];
+    s->label = digit;
     if (s->drawing.n == 0) {
         app_message(s, 0, "Label %d: draw a digit, then press its key to store it "
                           "as a correction (S saves the drawing as a %d)", digit, digit);

@@ -160,6 +160,22 @@ void app_toggle_compare(app_state *s);
 /* Marks the drawing changed (re-render, re-predict, not yet stored). */
 void app_drawing_edited(app_state *s);
 
+/* ------------------------------------------------- the window's own writes */
+
+/* The redraw flag (dirty): every change above sets it itself; the window
+ * asks for a redraw of what only it shows (the cursor ring, a hovered
+ * button, the views) and clears it once the frame is drawn. */
+void app_request_redraw(app_state *s);
+void app_redraw_done(app_state *s);
+/* A snapshot of a training run becomes the model (app_install_model) and
+ * counts as unsaved until app_model_saved. */
+int app_install_snapshot(app_state *s, nn_model *m, const char *name);
+/* The current model was saved to a file (Ctrl+S). */
+void app_model_saved(app_state *s);
+/* A training run was started: corrections stored from now on are learned
+ * by it (the messages of app_store_correction say so). */
+void app_training_started(app_state *s);
+
 /* -------------------------------------------------------------- storing */
 
 /* S: saves the drawing with the label it is stored with as a correction
@@ -168,7 +184,7 @@ void app_drawing_edited(app_state *s);
  * names the label used.  dir NULL: says why nothing was saved (why). */
 void app_save_drawing(app_state *s, const char *dir, const char *why);
 
-/* A digit key: stores the drawing once as a correction in c (NULL: says
+/* A digit key (recorded as s->label): stores the drawing once as a correction in c (NULL: says
  * corrections are unavailable); another digit on the same drawing replaces
  * its label (the old correction is taken back); undo takes it back.  training: a run is going (the message
  * says when it learns from it).  When c keeps drawings in memory only, the

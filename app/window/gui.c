@@ -87,11 +87,12 @@ static void run_loop(gui_app *a)
             wake_ms = (int)((a->st.message_t + APP_MSG_SECONDS - a->st.now) * 1000.0) + 20;
         if (!a->script && !a->st.dirty && wake_ms >= 0 && !a->animating) {
             got = SDL_WaitEventTimeout(&e, wake_ms > 0 ? wake_ms : 1);
-            a->st.dirty |= !got;
+            if (!got)
+                app_request_redraw(&a->st);
         } else if (!a->script && !a->st.dirty && a->animating) {
             /* Something changes without input: wake for it now and then. */
             got = SDL_WaitEventTimeout(&e, 50);
-            a->st.dirty = 1;
+            app_request_redraw(&a->st);
         } else if (!a->script && !a->st.dirty) {
             /* Idle: sleep in the event queue, costing no CPU. */
             got = SDL_WaitEvent(&e);
@@ -132,7 +133,7 @@ static void run_loop(gui_app *a)
             double ms = (double)(t1 - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
             if (a->script)
                 gui_stats_frame(&a->stats, ms, a->training);
-            a->st.dirty = 0;
+            app_redraw_done(&a->st);
         }
         if (a->script)
             gui_script_step(a);

@@ -100,7 +100,7 @@ static void request_quit(gui_app *a, int forced)
  * views read it, e.g. '[' or ']' for DP_ACT_CHOOSE_OUTPUT, 0 = next). */
 static void do_action(gui_app *a, dp_action action, int digit, int key)
 {
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     app_user_action(&a->st);
     switch (action) {
     case DP_ACT_ESCAPE:
@@ -134,7 +134,6 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         break;
     case DP_ACT_CORRECTION:
         a->picker = 0;
-        a->st.label = digit;
         app_store_correction(&a->st, a->corr, digit, a->training, a->corr_why);
         break;
     case DP_ACT_SAVE_DRAWING:
@@ -172,7 +171,7 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
     int key = map_key(k->keysym.sym, &digit);
     const dp_binding *b = dp_key_lookup(key, (k->keysym.mod & KMOD_CTRL) != 0,
                                         (k->keysym.mod & KMOD_SHIFT) != 0, k->repeat);
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     if (b)
         do_action(a, b->action, digit, key);
 }
@@ -200,7 +199,7 @@ static int button_press(gui_app *a, float px, float py)
     gui_button b;
     a->pressed = button_at(a, px, py, &b);
     if (a->pressed >= 0)
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
     return a->pressed >= 0;
 }
 
@@ -210,7 +209,7 @@ static void button_release(gui_app *a, float px, float py)
     int id = button_at(a, px, py, &b);
     int was = a->pressed;
     a->pressed = -1;
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     if (id < 0 || id != was)
         return;
     if (b.b->action == DP_ACT_NONE) /* the picker's Cancel */
@@ -268,7 +267,7 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
     float px = (float)b->x * a->lay.px_per_win, py = (float)b->y * a->lay.px_per_win;
     a->cursor_x = px;
     a->cursor_y = py;
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     if (b->type == SDL_MOUSEBUTTONUP) {
         if (b->button == SDL_BUTTON_LEFT && a->pressed >= 0) {
             button_release(a, px, py);
@@ -316,7 +315,7 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
         stroke_px(a, px, py, 0);
     } else if (a->ptr_mode == GUI_PTR_ERASE) {
         erase_px(a, px, py);
-        a->st.dirty = 1; /* the eraser ring follows the cursor */
+        app_request_redraw(&a->st); /* the eraser ring follows the cursor */
     }
 }
 
@@ -329,7 +328,7 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
     case SDL_FINGERDOWN:
         if (a->help) {
             a->help = 0;
-            a->st.dirty = 1;
+            app_request_redraw(&a->st);
             return;
         }
         /* A tap on a view's button or a bar, as a click would. */
@@ -487,7 +486,7 @@ void gui_on_event(gui_app *a, SDL_Event *e)
         break;
     case SDL_WINDOWEVENT:
         /* Any window change (size, exposure, focus) may need a redraw. */
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
             gui_layout_update(a);
         break;
@@ -495,7 +494,7 @@ void gui_on_event(gui_app *a, SDL_Event *e)
     case SDL_RENDER_DEVICE_RESET:
         /* Streaming textures lost their content: upload them again. */
         a->canvas_tex_stale = a->input_tex_stale = 1;
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         break;
     default:
         break;

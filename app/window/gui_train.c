@@ -109,15 +109,14 @@ void gui_train_poll(gui_app *a)
         char name[sizeof a->st.model_name];
         snprintf(name, sizeof name, "%s (%s, v%u)", a->train_base,
                  a->train.from_scratch ? "from scratch" : "fine-tuned", v);
-        /* On failure gui_install_model frees m, keeps the old model and
+        /* On failure app_install_snapshot frees m, keeps the old model and
          * says why; the next snapshot tries again. */
-        if (app_install_model(&a->st, m, name) == 0)
-            a->st.model_unsaved = 1; /* until Ctrl+S */
+        app_install_snapshot(&a->st, m, name);
         a->bg_version = v;
     }
     a->training = a->train.running;
     if (a->training || was)
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
     a->animating = a->training;
     if (strcmp(a->train.message, a->train_msg_seen) != 0) {
         snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
@@ -185,7 +184,7 @@ void gui_train_stop(gui_app *a, int discard)
     bg_status_get(a->bg, &a->train);
     a->training = 0;
     a->animating = 0;
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
 }
 
 /* Protects the model from runs that would wreck it: training from scratch
@@ -267,7 +266,7 @@ void gui_train_toggle(gui_app *a, int from_scratch)
         strncmp(a->st.model_name, a->train_base, strlen(a->train_base)) != 0)
         snprintf(a->train_base, sizeof a->train_base, "%.*s", (int)sizeof a->train_base - 1,
                  a->st.model_name);
-    a->st.train_runs++;
+    app_training_started(&a->st);
     a->training = 1;
     a->animating = 1;
     a->show_train = 1;
@@ -296,7 +295,7 @@ void gui_train_save_model(gui_app *a)
         app_message(&a->st, 1, "Model not saved: %s", err.msg);
         return;
     }
-    a->st.model_unsaved = 0;
+    app_model_saved(&a->st);
     app_message(&a->st, 0, "Model saved to %s \xC2\xB7 used at the next start%s", path,
                 a->training ? " (training goes on: Ctrl+S again for a newer one)" : "");
 }

@@ -60,7 +60,7 @@ static void set_chosen(gui_app *a, int d)
     g->v.chosen = d;
     g->v.saliency = 1;
     g->stale = g->sal_stale = 1;
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     if (d < 0)
         app_message(&a->st, 0, "Why: red ink pushed the answer up, blue down "
                                "(gradient \xC3\x97 input) \xC2\xB7 X hides");
@@ -74,7 +74,7 @@ void gui_views_action(gui_app *a, int action, int key)
     gui_views *g = a->views;
     if (!g)
         return;
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     g->stale = g->sal_stale = 1;
     switch (action) {
     case DP_ACT_LAYERS:
@@ -189,7 +189,7 @@ void gui_views_refresh(gui_app *a)
         return;
     /* A deferred saliency comes back on the next frames: keep them coming. */
     if (g->v.saliency && g->sal_stale && !sal_due)
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
     nn_error err;
     const nn_model *m = a->st.model;
     /* Cheap, and a model installed at a freed one's address is another. */
@@ -263,7 +263,7 @@ int gui_views_click(gui_app *a, float px, float py)
             continue;
         if (i == PILL_CLOSE) {
             g->v.mode = DP_VIEW_OFF;
-            a->st.dirty = 1;
+            app_request_redraw(&a->st);
         } else {
             gui_views_action(a, act[i], 0);
         }

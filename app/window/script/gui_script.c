@@ -381,7 +381,7 @@ void gui_script_step(gui_app *a)
         break;
     case OP_RESIZE:
         SDL_SetWindowSize(a->win, (int)c->v[0], (int)c->v[1]);
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         break;
     case OP_WAIT:
         s->wait = (long)c->v[0] - 1;
@@ -433,7 +433,7 @@ void gui_script_step(gui_app *a)
         snprintf(a->debug_text, sizeof a->debug_text, "%s", c->arg + used);
         a->debug_x = (float)x;
         a->debug_y = (float)y;
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         break;
     }
     case OP_EXPECT_PICKER:
@@ -488,7 +488,7 @@ void gui_script_step(gui_app *a)
         free(a->screenshot_path);
         if (!(a->screenshot_path = strdup(c->arg)))
             s->failed = 1;
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         break;
     case OP_CLICK_BAR:
     case OP_CLICK_TOGGLE:
