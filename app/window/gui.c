@@ -76,7 +76,7 @@ static void update_title(gui_app *a)
 
 static void run_loop(gui_app *a)
 {
-    while (!a->quit) {
+    while (!a->input.quit) {
         SDL_Event e;
         int got;
         app_tick(&a->st, gui_now_s());
@@ -108,7 +108,7 @@ static void run_loop(gui_app *a)
             gui_on_event(a, &e);
             got = SDL_PollEvent(&e);
         }
-        if (a->quit)
+        if (a->input.quit)
             break;
         gui_train_poll(a);
         if (gui_layout_update(a) == 0 && gui_fonts_update(&a->paint) != 0) {
@@ -297,7 +297,7 @@ int gui_run(const gui_options *opt)
         return 1;
     }
     a->opt = opt;
-    a->pressed = -1;
+    gui_events_init(a);
     app_state_init(&a->st);
     int sdl_up = 0, ttf_up = 0;
     int code = start(a, &sdl_up, &ttf_up);
@@ -308,7 +308,7 @@ int gui_run(const gui_options *opt)
          * (in script mode) report how long that took. */
         int was_training = a->training;
         gui_train_free(a);
-        double stop_ms = a->quit_t > 0.0 ? (gui_now_s() - a->quit_t) * 1000.0 : 0.0;
+        double stop_ms = a->input.quit_t > 0.0 ? (gui_now_s() - a->input.quit_t) * 1000.0 : 0.0;
         if (a->script) {
             gui_stats_report(&a->stats, a->paint.ren, was_training, stop_ms);
             if (gui_script_failed(a->script) || a->screenshot_failed)

@@ -85,14 +85,25 @@ static int map_key(SDL_Keycode sym, int *digit)
     }
 }
 
+void gui_events_init(gui_app *a)
+{
+    memset(&a->input, 0, sizeof a->input);
+    a->input.pressed = -1;
+}
+
+void gui_events_force_quit(gui_app *a)
+{
+    a->input.quit = 1;
+}
+
 /* Esc or the close button: quits unless a trained model is unsaved, which
  * asks first (a second request within APP_CONFIRM_SECONDS quits). */
 static void request_quit(gui_app *a, int forced)
 {
     if (!forced && !app_quit_request(&a->st))
         return;
-    a->quit = 1;
-    a->quit_t = gui_now_s();
+    a->input.quit = 1;
+    a->input.quit_t = gui_now_s();
 }
 
 /* What a key (keys.h) or an on-screen button (buttons.h) does; digit is
@@ -104,36 +115,36 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
     app_user_action(&a->st);
     switch (action) {
     case DP_ACT_ESCAPE:
-        if (a->help)
-            a->help = 0;
-        else if (a->picker)
-            a->picker = 0;
+        if (a->input.help)
+            a->input.help = 0;
+        else if (a->input.picker)
+            a->input.picker = 0;
         else
             request_quit(a, 0);
         break;
     case DP_ACT_LABEL:
-        a->picker = !a->picker;
+        a->input.picker = !a->input.picker;
         break;
     case DP_ACT_HELP:
-        a->help = !a->help;
+        a->input.help = !a->input.help;
         break;
     case DP_ACT_UNDO:
     case DP_ACT_REDO:
         (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
-        a->ptr_mode = GUI_PTR_NONE;
+        a->input.ptr_mode = GUI_PTR_NONE;
         break;
     case DP_ACT_SHIPPED:
         gui_train_shipped(a);
         break;
     case DP_ACT_CLEAR:
         app_clear(&a->st);
-        a->ptr_mode = GUI_PTR_NONE;
+        a->input.ptr_mode = GUI_PTR_NONE;
         break;
     case DP_ACT_COMPARE:
         app_toggle_compare(&a->st);
         break;
     case DP_ACT_CORRECTION:
-        a->picker = 0;
+        a->input.picker = 0;
         app_store_correction(&a->st, a->corr, digit, a->training, a->corr_why);
         break;
     case DP_ACT_SAVE_DRAWING:
@@ -197,23 +208,23 @@ static int button_at(gui_app *a, float px, float py, gui_button *out)
 static int button_press(gui_app *a, float px, float py)
 {
     gui_button b;
-    a->pressed = button_at(a, px, py, &b);
-    if (a->pressed >= 0)
+    a->input.pressed = button_at(a, px, py, &b);
+    if (a->input.pressed >= 0)
         app_request_redraw(&a->st);
-    return a->pressed >= 0;
+    return a->input.pressed >= 0;
 }
 
 static void button_release(gui_app *a, float px, float py)
 {
     gui_button b;
     int id = button_at(a, px, py, &b);
-    int was = a->pressed;
-    a->pressed = -1;
+    int was = a->input.pressed;
+    a->input.pressed = -1;
     app_request_redraw(&a->st);
     if (id < 0 || id != was)
         return;
     if (b.b->action == DP_ACT_NONE) /* the picker's Cancel */
-        a->picker = 0;
+        a->input.picker = 0;
     else
         do_action(a, b.b->action, b.b->digit, 0);
 }
@@ -228,25 +239,25 @@ static void stroke_px(gui_app *a, float px, float py, int begin)
     float bx, by;
     dp_layout_to_box_raw(&a->lay, px, py, &bx, &by);
     if (begin) {
-        a->pen_in = 0;
-        a->pen_bx = bx;
-        a->pen_by = by;
+        a->input.pen_in = 0;
+        a->input.pen_bx = bx;
+        a->input.pen_by = by;
     }
-    float x0 = a->pen_bx, y0 = a->pen_by, x1 = bx, y1 = by;
-    a->pen_bx = bx;
-    a->pen_by = by;
+    float x0 = a->input.pen_bx, y0 = a->input.pen_by, x1 = bx, y1 = by;
+    a->input.pen_bx = bx;
+    a->input.pen_by = by;
     if (!dp_clip_segment(&x0, &y0, &x1, &y1)) {
-        a->pen_in = 0;
+        a->input.pen_in = 0;
         return;
     }
-    if (!a->pen_in) {
+    if (!a->input.pen_in) {
         app_stroke_begin(&a->st, x0, y0);
-        a->pen_in = 1;
+        a->input.pen_in = 1;
     }
     if (x1 != x0 || y1 != y0)
         app_stroke_point(&a->st, x1, y1);
     /* Cut at the far end: the pen left the canvas there. */
-    a->pen_in = dp_layout_in_canvas(&a->lay, px, py);
+    a->input.pen_in = dp_layout_in_canvas(&a->lay, px, py);
 }
 
 static void erase_px(gui_app *a, float px, float py)
@@ -265,41 +276,41 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
     if (b->which == SDL_TOUCH_MOUSEID)
         return;
     float px = (float)b->x * a->lay.px_per_win, py = (float)b->y * a->lay.px_per_win;
-    a->cursor_x = px;
-    a->cursor_y = py;
+    a->input.cursor_x = px;
+    a->input.cursor_y = py;
     app_request_redraw(&a->st);
     if (b->type == SDL_MOUSEBUTTONUP) {
-        if (b->button == SDL_BUTTON_LEFT && a->pressed >= 0) {
+        if (b->button == SDL_BUTTON_LEFT && a->input.pressed >= 0) {
             button_release(a, px, py);
             return;
         }
-        if ((b->button == SDL_BUTTON_LEFT && a->ptr_mode == GUI_PTR_DRAW) ||
-            (b->button == SDL_BUTTON_RIGHT && a->ptr_mode == GUI_PTR_ERASE)) {
-            if (a->ptr_mode == GUI_PTR_DRAW)
+        if ((b->button == SDL_BUTTON_LEFT && a->input.ptr_mode == GUI_PTR_DRAW) ||
+            (b->button == SDL_BUTTON_RIGHT && a->input.ptr_mode == GUI_PTR_ERASE)) {
+            if (a->input.ptr_mode == GUI_PTR_DRAW)
                 stroke_px(a, px, py, 0);
-            a->ptr_mode = GUI_PTR_NONE;
+            a->input.ptr_mode = GUI_PTR_NONE;
         }
         return;
     }
-    if (a->help) {
-        a->help = 0;
+    if (a->input.help) {
+        a->input.help = 0;
         return;
     }
     app_user_action(&a->st);
-    if (a->ptr_mode == GUI_PTR_NONE && !a->finger_down && b->button == SDL_BUTTON_LEFT &&
+    if (a->input.ptr_mode == GUI_PTR_NONE && !a->input.finger_down && b->button == SDL_BUTTON_LEFT &&
         gui_views_click(a, px, py))
         return;
-    if (a->ptr_mode != GUI_PTR_NONE || a->finger_down)
+    if (a->input.ptr_mode != GUI_PTR_NONE || a->input.finger_down)
         return;
     if (b->button == SDL_BUTTON_LEFT && button_press(a, px, py))
         return;
     /* Drawing may start off the canvas (the stroke begins where the pen
      * enters it); erasing only on it. */
     if (b->button == SDL_BUTTON_LEFT) {
-        a->ptr_mode = GUI_PTR_DRAW;
+        a->input.ptr_mode = GUI_PTR_DRAW;
         stroke_px(a, px, py, 1);
     } else if (b->button == SDL_BUTTON_RIGHT && dp_layout_in_canvas(&a->lay, px, py)) {
-        a->ptr_mode = GUI_PTR_ERASE;
+        a->input.ptr_mode = GUI_PTR_ERASE;
         erase_px(a, px, py);
     }
 }
@@ -309,11 +320,11 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
     if (m->which == SDL_TOUCH_MOUSEID)
         return;
     float px = (float)m->x * a->lay.px_per_win, py = (float)m->y * a->lay.px_per_win;
-    a->cursor_x = px;
-    a->cursor_y = py;
-    if (a->ptr_mode == GUI_PTR_DRAW) {
+    a->input.cursor_x = px;
+    a->input.cursor_y = py;
+    if (a->input.ptr_mode == GUI_PTR_DRAW) {
         stroke_px(a, px, py, 0);
-    } else if (a->ptr_mode == GUI_PTR_ERASE) {
+    } else if (a->input.ptr_mode == GUI_PTR_ERASE) {
         erase_px(a, px, py);
         app_request_redraw(&a->st); /* the eraser ring follows the cursor */
     }
@@ -326,36 +337,36 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
     float px = f->x * (float)a->lay.out_w, py = f->y * (float)a->lay.out_h;
     switch (f->type) {
     case SDL_FINGERDOWN:
-        if (a->help) {
-            a->help = 0;
+        if (a->input.help) {
+            a->input.help = 0;
             app_request_redraw(&a->st);
             return;
         }
         /* A tap on a view's button or a bar, as a click would. */
-        if (!a->finger_down && a->ptr_mode == GUI_PTR_NONE && gui_views_click(a, px, py))
+        if (!a->input.finger_down && a->input.ptr_mode == GUI_PTR_NONE && gui_views_click(a, px, py))
             return;
-        if (a->finger_down || a->ptr_mode != GUI_PTR_NONE)
+        if (a->input.finger_down || a->input.ptr_mode != GUI_PTR_NONE)
             return;
-        a->finger_down = 1;
-        a->finger = f->fingerId;
+        a->input.finger_down = 1;
+        a->input.finger = f->fingerId;
         /* A tap on a button, else the finger draws (from wherever it
          * lands, as the mouse does). */
-        a->finger_button = button_press(a, px, py);
-        if (!a->finger_button)
+        a->input.finger_button = button_press(a, px, py);
+        if (!a->input.finger_button)
             stroke_px(a, px, py, 1);
         break;
     case SDL_FINGERMOTION:
-        if (a->finger_down && f->fingerId == a->finger && !a->finger_button)
+        if (a->input.finger_down && f->fingerId == a->input.finger && !a->input.finger_button)
             stroke_px(a, px, py, 0);
         break;
     case SDL_FINGERUP:
-        if (a->finger_down && f->fingerId == a->finger) {
-            if (a->finger_button)
+        if (a->input.finger_down && f->fingerId == a->input.finger) {
+            if (a->input.finger_button)
                 button_release(a, px, py);
             else
                 stroke_px(a, px, py, 0);
-            a->finger_down = 0;
-            a->finger_button = 0;
+            a->input.finger_down = 0;
+            a->input.finger_button = 0;
         }
         break;
     default:
@@ -448,7 +459,7 @@ static void on_drop(gui_app *a, const char *path)
     }
     app_show_image(&a->st, pix, w, h, base);
     free(pix);
-    a->ptr_mode = GUI_PTR_NONE;
+    a->input.ptr_mode = GUI_PTR_NONE;
 }
 
 void gui_on_event(gui_app *a, SDL_Event *e)

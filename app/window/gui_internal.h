@@ -94,14 +94,10 @@ typedef struct gui_paint {
     int rec_lost;                      /* a record did not fit in memory */
 } gui_paint;
 
-typedef struct gui_app {
-    const gui_options *opt;
-    SDL_Window *win;
-    gui_paint paint;
-    dp_layout lay;
-    app_state st;                      /* drawing, model, predictions, message */
-
-    /* Pointers and the textures made from st. */
+/* What the person is doing with pointers and keys: written by gui_events.c
+ * alone (gui_events_init, the event handlers, gui_events_force_quit); the
+ * other files read it. */
+typedef struct gui_input {
     int ptr_mode;                      /* GUI_PTR_* */
     SDL_FingerID finger;               /* the finger that is drawing */
     int finger_down;
@@ -112,19 +108,31 @@ typedef struct gui_app {
      * lifted; it comes down at the edge where it (re-)enters. */
     float pen_bx, pen_by;
     int pen_in;
+    int help;                          /* the help overlay is shown */
+    int picker;                        /* the Label button's digit picker is open */
+    int pressed;                       /* gui_button id under a press, -1: none */
+    int quit;                          /* leave the event loop */
+    double quit_t;                     /* seconds (perf counter) when quit was seen */
+} gui_input;
+
+typedef struct gui_app {
+    const gui_options *opt;
+    SDL_Window *win;
+    gui_paint paint;
+    dp_layout lay;
+    app_state st;                      /* drawing, model, predictions, message */
+
+    gui_input input;                   /* pointers, overlays, quit: gui_events.c's */
+
+    /* The textures made from st. */
     SDL_Texture *canvas_tex;
     SDL_Texture *input_tex, *raw_tex;  /* 28×28 previews */
     int canvas_tex_stale;              /* upload st.canvas_pix to canvas_tex */
     int input_tex_stale;               /* upload st.input/raw to their textures */
 
-    /* UI state. */
-    int help;
-    int picker;                        /* the Label button's digit picker is open */
-    int pressed;                       /* gui_button id under a press, -1: none */
     char title[128];
     char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
-    int quit, exit_code;
-    double quit_t;                     /* seconds (perf counter) when quit was seen */
+    int exit_code;
     /* Set by parts that change without input (a training progress panel):
      * the loop then redraws every 50 ms instead of sleeping until an event. */
     int animating;
@@ -169,6 +177,11 @@ void gui_hook_signals(void);
 void gui_unhook_signals(void);
 /* One SDL event: keys, buttons, mouse, touch, drops, window changes. */
 void gui_on_event(gui_app *a, SDL_Event *e);
+/* a->input as the window starts: no button pressed. */
+void gui_events_init(gui_app *a);
+/* Leaves the event loop at once, without asking or timing the stop (a
+ * script whose quit event was lost). */
+void gui_events_force_quit(gui_app *a);
 
 /* ------------------------------------------------------- gui_train.c */
 

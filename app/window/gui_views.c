@@ -183,7 +183,7 @@ void gui_views_refresh(gui_app *a)
                 area.h != g->area.h;
     Uint64 t0 = SDL_GetPerformanceCounter();
     double now_ms = (double)t0 * 1000.0 / (double)SDL_GetPerformanceFrequency();
-    int drawing = a->ptr_mode == GUI_PTR_DRAW || a->finger_down;
+    int drawing = a->input.ptr_mode == GUI_PTR_DRAW || a->input.finger_down;
     int sal_due = g->v.saliency && g->sal_stale && (!drawing || now_ms - g->sal_t >= SAL_EVERY_MS);
     if (!active(g) || (!g->stale && !moved && !sal_due && g->model == a->st.model))
         return;

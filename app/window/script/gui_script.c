@@ -79,7 +79,7 @@ static void push(gui_app *a, SDL_Event *e)
         a->script->failed = 1;
         /* A lost quit must not leave a test hanging. */
         if (e->type == SDL_QUIT)
-            a->quit = 1;
+            gui_events_force_quit(a);
     }
 }
 
@@ -284,7 +284,7 @@ static int timed_step(gui_app *a)
     case OP_SCRIBBLE:
         if (expired) {
             /* Finish the stroke so the drawing is left in a sane state. */
-            if (a->ptr_mode == GUI_PTR_DRAW) {
+            if (a->input.ptr_mode == GUI_PTR_DRAW) {
                 push_mouse(a, OP_UP, s->scribble_x, s->scribble_y);
                 return 1;
             }
@@ -437,7 +437,7 @@ void gui_script_step(gui_app *a)
         break;
     }
     case OP_EXPECT_PICKER:
-        gui_script_expect_int(a, c, "expect-picker", a->picker);
+        gui_script_expect_int(a, c, "expect-picker", a->input.picker);
         break;
     case OP_CHECK_LAYOUT: {
         int bad = gui_rec_check(&a->paint, a->lay.out_w, a->lay.out_h, c->arg, 8);
@@ -474,7 +474,7 @@ void gui_script_step(gui_app *a)
         gui_script_expect_int(a, c, "expect-strokes", (long)a->st.drawing.n);
         break;
     case OP_EXPECT_HELP:
-        gui_script_expect_int(a, c, "expect-help", a->help);
+        gui_script_expect_int(a, c, "expect-help", a->input.help);
         break;
     case OP_EXPECT_COMPARE:
         gui_script_expect_int(a, c, "expect-compare", a->st.compare);

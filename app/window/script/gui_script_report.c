@@ -44,7 +44,7 @@ void gui_script_print_state(const gui_app *a)
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
            "stop_ms=%.1f y=%s status=\"%s\" msg=\"%s\"\n",
            (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
-           p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
+           p->valid && p->unsure, a->title, a->st.drawing.n, a->input.help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
            a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w,
            a->lay.portrait, (unsigned)SDL_GetTicks(), a->training,
