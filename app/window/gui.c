@@ -85,11 +85,11 @@ static void run_loop(gui_app *a)
         int wake_ms = -1;
         if (a->st.message[0] && !a->st.message_error)
             wake_ms = (int)((a->st.message_t + APP_MSG_SECONDS - a->st.now) * 1000.0) + 20;
-        if (!a->script && !a->st.dirty && wake_ms >= 0 && !a->animating) {
+        if (!a->script && !a->st.dirty && wake_ms >= 0 && !a->train.animating) {
             got = SDL_WaitEventTimeout(&e, wake_ms > 0 ? wake_ms : 1);
             if (!got)
                 app_request_redraw(&a->st);
-        } else if (!a->script && !a->st.dirty && a->animating) {
+        } else if (!a->script && !a->st.dirty && a->train.animating) {
             /* Something changes without input: wake for it now and then. */
             got = SDL_WaitEventTimeout(&e, 50);
             app_request_redraw(&a->st);
@@ -132,7 +132,7 @@ static void run_loop(gui_app *a)
             uint64_t t1 = SDL_GetPerformanceCounter();
             double ms = (double)(t1 - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
             if (a->script)
-                gui_stats_frame(&a->stats, ms, a->training);
+                gui_stats_frame(&a->stats, ms, a->train.running);
             app_redraw_done(&a->st);
         }
         if (a->script)
@@ -306,7 +306,7 @@ int gui_run(const gui_options *opt)
         code = a->exit_code;
         /* Closing the window mid-epoch: stop and join the worker now, and
          * (in script mode) report how long that took. */
-        int was_training = a->training;
+        int was_training = a->train.running;
         gui_train_free(a);
         double stop_ms = a->input.quit_t > 0.0 ? (gui_now_s() - a->input.quit_t) * 1000.0 : 0.0;
         if (a->script) {

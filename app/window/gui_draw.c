@@ -274,7 +274,7 @@ void gui_render(gui_app *a)
         gui_rec_owner(&a->paint, -1);
         if (!a->input.picker) {
             dp_rect train, bars;
-            if (!a->show_train) {
+            if (!a->train.show) {
                 gui_draw_bars(a, gui_rect(a->lay.bars));
             } else if (dp_layout_split_train(&a->lay, &train, &bars)) {
                 gui_draw_train(a, gui_rect(train));

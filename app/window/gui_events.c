@@ -130,7 +130,7 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         break;
     case DP_ACT_UNDO:
     case DP_ACT_REDO:
-        (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
+        (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->train.corr);
         a->input.ptr_mode = GUI_PTR_NONE;
         break;
     case DP_ACT_SHIPPED:
@@ -145,19 +145,17 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         break;
     case DP_ACT_CORRECTION:
         a->input.picker = 0;
-        app_store_correction(&a->st, a->corr, digit, a->training, a->corr_why);
+        app_store_correction(&a->st, a->train.corr, digit, a->train.running, a->train.corr_why);
         break;
     case DP_ACT_SAVE_DRAWING:
-        app_save_drawing(&a->st, a->user_dir[0] ? a->user_dir : NULL, a->user_dir_err);
+        app_save_drawing(&a->st, a->train.user_dir[0] ? a->train.user_dir : NULL, a->train.user_dir_err);
         break;
     case DP_ACT_TRAIN:
     case DP_ACT_TRAIN_SCRATCH:
         gui_train_toggle(a, action == DP_ACT_TRAIN_SCRATCH);
         break;
     case DP_ACT_PANEL:
-        a->show_train = !a->show_train;
-        if (a->show_train && a->bg)
-            bg_status_get(a->bg, &a->train);
+        gui_train_panel(a);
         break;
     case DP_ACT_SAVE_MODEL:
         gui_train_save_model(a);
@@ -443,7 +441,7 @@ static void on_drop(gui_app *a, const char *path)
             !app_discard_request(&a->st, DP_CONFIRM_DROP, "drop a model again"))
             return;
         /* The run's next snapshot would replace the dropped model. */
-        if (a->training)
+        if (a->train.running)
             gui_train_stop(a, 1);
         app_load_model_file(&a->st, path);
         return;

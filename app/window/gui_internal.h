@@ -115,6 +115,30 @@ typedef struct gui_input {
     double quit_t;                     /* seconds (perf counter) when quit was seen */
 } gui_input;
 
+/* The person's corrections and the background trainer: written by
+ * gui_train.c alone (setup, the per-frame poll, T, G, Ctrl+S, Ctrl+R);
+ * the other files read it. */
+typedef struct gui_training {
+    /* The corrections store (NULL only if even a memory-only store could
+     * not be made) and the trainer (NULL only if it could not be created);
+     * every frame takes its newest snapshot and status. */
+    dp_corrections *corr;
+    bg_trainer *bg;
+    unsigned version;                  /* newest snapshot installed */
+    bg_status status;                  /* copied each frame while shown */
+    int running;                       /* status.running, as of this frame */
+    int show;                          /* the training panel is shown (G, or a run starts) */
+    /* Something changes without input (the progress panel): the loop then
+     * redraws every 50 ms instead of sleeping until an event. */
+    int animating;
+    char base[200];                    /* name of the model a run started from */
+    char msg_seen[256];                /* last trainer message put on the status line */
+    char user_dir[1024];               /* "" if it could not be made */
+    char user_dir_err[512];            /* why not */
+    char corr_why[700];                /* why corrections live in memory only */
+    double last_stop_ms;               /* how long the last T-stop took */
+} gui_training;
+
 typedef struct gui_app {
     const gui_options *opt;
     SDL_Window *win;
@@ -133,25 +157,7 @@ typedef struct gui_app {
     char title[128];
     char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
     int exit_code;
-    /* Set by parts that change without input (a training progress panel):
-     * the loop then redraws every 50 ms instead of sleeping until an event. */
-    int animating;
-
-    /* The person's corrections (NULL only if even a memory-only store
-     * could not be made) and the background trainer (NULL only if it could
-     * not be created); every frame takes its newest snapshot and status. */
-    dp_corrections *corr;
-    bg_trainer *bg;
-    unsigned bg_version;               /* newest snapshot installed */
-    bg_status train;                   /* copied each frame while shown */
-    int training;                      /* train.running, as of this frame */
-    int show_train;                    /* the training panel is shown (G, or a run starts) */
-    char train_base[200];              /* name of the model a run started from */
-    char train_msg_seen[256];          /* last trainer message put on the status line */
-    char user_dir[1024];               /* "" if it could not be made */
-    char user_dir_err[512];            /* why not */
-    char corr_why[700];                /* why corrections live in memory only */
-    double last_stop_ms;               /* how long the last T-stop took */
+    gui_training train;                /* corrections, trainer, panel: gui_train.c's */
 
     struct gui_views *views;           /* layers/weights views, overlay (gui_views.c) */
     dp_rect bars_drawn;                /* where this frame's bar chart went
@@ -193,14 +199,17 @@ int gui_train_setup(gui_app *a);
 /* Stops and joins a running worker, frees the trainer and the corrections
  * store; no-op without. */
 void gui_train_free(gui_app *a);
-/* Once per frame: installs the newest snapshot, refreshes a->train, keeps
- * a->animating on while a run goes, relays the trainer's messages. */
+/* Once per frame: installs the newest snapshot, refreshes a->train.status, keeps
+ * a->train.animating on while a run goes, relays the trainer's messages. */
 void gui_train_poll(gui_app *a);
 /* T / Shift+T: starts a run from the current model, or stops a running one. */
 void gui_train_toggle(gui_app *a, int from_scratch);
 /* Stops a run (within one training step).  discard: drop its final
  * snapshot instead of installing it. */
 void gui_train_stop(gui_app *a, int discard);
+/* G: shows or hides the training panel (with the trainer's status as of
+ * now). */
+void gui_train_panel(gui_app *a);
 /* Ctrl+S: saves the current model to <user data dir>/BG_USER_MODEL_NAME. */
 void gui_train_save_model(gui_app *a);
 /* Ctrl+R (DP_ACT_SHIPPED): stops a run (dropping its snapshot) and loads

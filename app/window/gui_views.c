@@ -232,7 +232,7 @@ void gui_views_refresh(gui_app *a)
             } else {
                 dp_views_paint_weights(m, area, cap_h, gap, mem, pitch / 4, gui_argb(COL_CARD),
                                        &g->w_layer, &g->w_units, &g->w_shown);
-                g->w_version = a->bg_version;
+                g->w_version = a->train.version;
             }
             SDL_UnlockTexture(g->tex);
         }

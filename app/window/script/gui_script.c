@@ -270,16 +270,16 @@ static int timed_step(gui_app *a)
     int done = 0;
     switch (c->op) {
     case OP_WAIT_VERSION:
-        done = a->bg_version >= (unsigned)c->v[0];
+        done = a->train.version >= (unsigned)c->v[0];
         break;
     case OP_WAIT_TRAINING:
-        done = a->training == (int)c->v[0];
+        done = a->train.running == (int)c->v[0];
         break;
     case OP_WAIT_EPOCH:
-        done = a->training && a->train.epoch + 1 >= (int)c->v[0];
+        done = a->train.running && a->train.status.epoch + 1 >= (int)c->v[0];
         break;
     case OP_WAIT_LOADED:
-        done = !a->corr || !dp_corrections_loading(a->corr);
+        done = !a->train.corr || !dp_corrections_loading(a->train.corr);
         break;
     case OP_SCRIBBLE:
         if (expired) {
@@ -320,8 +320,8 @@ static int timed_step(gui_app *a)
                            : c->op == OP_WAIT_LOADED ? "wait-loaded"
                                                      : "wait-training";
         snprintf(want, sizeof want, "%s %.0f within %.0f ms", what + 5, c->v[0], c->v[1]);
-        snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->bg_version,
-                 a->training, a->train.epoch + 1);
+        snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->train.version,
+                 a->train.running, a->train.status.epoch + 1);
         s->timed = NULL;
         gui_script_fail(a, c, what, want, got);
         return 0;
@@ -401,7 +401,7 @@ void gui_script_step(gui_app *a)
         timed_step(a);
         break;
     case OP_EXPECT_TRAINING:
-        gui_script_expect_int(a, c, "expect-training", a->training);
+        gui_script_expect_int(a, c, "expect-training", a->train.running);
         break;
     case OP_CLICK:
     case OP_TAP: {
@@ -454,8 +454,8 @@ void gui_script_step(gui_app *a)
     case OP_EXPECT_CORRECTIONS:
     {
         size_t total = 0;
-        if (a->corr)
-            dp_corrections_counts(a->corr, &total, NULL, NULL, NULL, 0);
+        if (a->train.corr)
+            dp_corrections_counts(a->train.corr, &total, NULL, NULL, NULL, 0);
         gui_script_expect_int(a, c, "expect-corrections", (long)total);
     }
         break;
