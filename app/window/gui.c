@@ -85,15 +85,15 @@ static void run_loop(gui_app *a)
         int wake_ms = -1;
         if (a->st.message[0] && !a->st.message_error)
             wake_ms = (int)((a->st.message_t + APP_MSG_SECONDS - a->st.now) * 1000.0) + 20;
-        if (!a->script && !a->st.dirty && wake_ms >= 0 && !a->train.animating) {
+        if (!a->script.run && !a->st.dirty && wake_ms >= 0 && !a->train.animating) {
             got = SDL_WaitEventTimeout(&e, wake_ms > 0 ? wake_ms : 1);
             if (!got)
                 app_request_redraw(&a->st);
-        } else if (!a->script && !a->st.dirty && a->train.animating) {
+        } else if (!a->script.run && !a->st.dirty && a->train.animating) {
             /* Something changes without input: wake for it now and then. */
             got = SDL_WaitEventTimeout(&e, 50);
             app_request_redraw(&a->st);
-        } else if (!a->script && !a->st.dirty) {
+        } else if (!a->script.run && !a->st.dirty) {
             /* Idle: sleep in the event queue, costing no CPU. */
             got = SDL_WaitEvent(&e);
             if (!got) {
@@ -124,18 +124,18 @@ static void run_loop(gui_app *a)
             a->input_tex_stale = 1;
             update_title(a);
         }
-        if (a->st.dirty || a->script) {
+        if (a->st.dirty || a->script.run) {
             gui_render(a);
-            if (a->screenshot_path)
+            if (a->script.screenshot_path)
                 gui_stats_screenshot(a);
             SDL_RenderPresent(a->paint.ren);
             uint64_t t1 = SDL_GetPerformanceCounter();
             double ms = (double)(t1 - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
-            if (a->script)
-                gui_stats_frame(&a->stats, ms, a->train.running);
+            if (a->script.run)
+                gui_stats_frame(&a->script.stats, ms, a->train.running);
             app_redraw_done(&a->st);
         }
-        if (a->script)
+        if (a->script.run)
             gui_script_step(a);
     }
 }
@@ -196,7 +196,7 @@ static int open_window(gui_app *a)
 static int model_failed(gui_app *a, int sdl_up, const char *msg)
 {
     fprintf(stderr, "digitpad: %s\n", msg);
-    if (sdl_up && !a->script && !headless_driver()) {
+    if (sdl_up && !a->script.run && !headless_driver()) {
         char box[700];
         snprintf(box, sizeof box, "The model could not be loaded:\n\n%s", msg);
         SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, "digitpad", box, NULL);
@@ -221,18 +221,16 @@ static void app_free(gui_app *a)
     gui_train_free(a);
     gui_views_free(a);
     app_state_free(&a->st);
-    free(a->screenshot_path);
-    gui_stats_free(&a->stats);
-    gui_script_free(a->script);
+    gui_script_close(a);
 }
 
 /* Everything before the loop; 0, or the exit code to return. */
 static int start(gui_app *a, int *sdl_up, int *ttf_up)
 {
-    if (a->opt->script_path && !(a->script = gui_script_load(a->opt->script_path)))
+    if (gui_script_open(a) != 0)
         return 1;
     /* Scripts may check the layout of what was drawn (gui_rec_check). */
-    a->paint.recording = a->script != NULL;
+    a->paint.recording = a->script.run != NULL;
     /* --model is read before anything opens, so a bad file never leaves
      * an empty window behind. */
     if (a->opt->model_path) {
@@ -309,9 +307,9 @@ int gui_run(const gui_options *opt)
         int was_training = a->train.running;
         gui_train_free(a);
         double stop_ms = a->input.quit_t > 0.0 ? (gui_now_s() - a->input.quit_t) * 1000.0 : 0.0;
-        if (a->script) {
-            gui_stats_report(&a->stats, a->paint.ren, was_training, stop_ms);
-            if (gui_script_failed(a->script) || a->screenshot_failed)
+        if (a->script.run) {
+            gui_stats_report(&a->script.stats, a->paint.ren, was_training, stop_ms);
+            if (gui_script_failed(a->script.run) || a->script.screenshot_failed)
                 code = 1;
         }
     }

@@ -291,11 +291,11 @@ void gui_render(gui_app *a)
     gui_draw_buttons(a);
     gui_rec_owner(&a->paint, -1);
     gui_draw_status(a);
-    if (a->debug_text[0]) {
+    if (a->script.debug_text[0]) {
         float px, py;
-        dp_layout_box_to_px(&a->lay, a->debug_x, a->debug_y, &px, &py);
+        dp_layout_box_to_px(&a->lay, a->script.debug_x, a->script.debug_y, &px, &py);
         gui_rec_owner(&a->paint, -1);
-        text(a, GUI_FONT_TITLE, COL_ERROR, a->debug_text, (int)px, (int)py, AL_CENTER, 1);
+        text(a, GUI_FONT_TITLE, COL_ERROR, a->script.debug_text, (int)px, (int)py, AL_CENTER, 1);
     }
     if (a->input.help)
         gui_draw_help(a);

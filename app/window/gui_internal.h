@@ -139,6 +139,20 @@ typedef struct gui_training {
     double last_stop_ms;               /* how long the last T-stop took */
 } gui_training;
 
+/* The --script test mode: written by window/script/ alone (gui_script*.c,
+ * gui_stats.c); gui.c starts and ends it through gui_script_open and
+ * gui_script_close and hands it each frame's time. */
+typedef struct gui_scripting {
+    struct gui_script *run;            /* NULL unless --script */
+    /* A script's stray text (debug-text), drawn on top at a canvas point
+     * in ink box units: the layout check's own test. */
+    char debug_text[64];
+    float debug_x, debug_y;
+    gui_stats stats;
+    char *screenshot_path;             /* saved at the next render, then freed */
+    int screenshot_failed;
+} gui_scripting;
+
 typedef struct gui_app {
     const gui_options *opt;
     SDL_Window *win;
@@ -163,14 +177,7 @@ typedef struct gui_app {
     dp_rect bars_drawn;                /* where this frame's bar chart went
                                           (empty when hidden): bar clicks */
 
-    struct gui_script *script;         /* NULL unless --script */
-    /* A script's stray text (debug-text), drawn on top at a canvas point
-     * in ink box units: the layout check's own test. */
-    char debug_text[64];
-    float debug_x, debug_y;
-    gui_stats stats;                   /* script mode only */
-    char *screenshot_path;             /* saved at the next render, then freed */
-    int screenshot_failed;
+    gui_scripting script;              /* --script test mode: window/script/'s */
 } gui_app;
 
 /* ------------------------------------------------------ gui_events.c */
@@ -342,13 +349,19 @@ int gui_script_failed(const struct gui_script *s);
 
 /* ------------------------------------------------------ gui_script.c */
 
+/* --script FILE: loads the script into a->script (no-op without one).
+ * 0, or -1 with a message on stderr. */
+int gui_script_open(gui_app *a);
+/* Frees a->script: the script, its frame statistics, a pending
+ * screenshot path. */
+void gui_script_close(gui_app *a);
 /* Runs the script's next command at the end of a frame: pushes at most one
  * SDL event, prints, checks, or waits. */
 void gui_script_step(gui_app *a);
 
 /* ------------------------------------------------------- gui_stats.c */
 
-/* Saves the frame just rendered to a->screenshot_path (then freed). */
+/* Saves the frame just rendered to a->script.screenshot_path (then freed). */
 void gui_stats_screenshot(gui_app *a);
 /* Records one frame's time (ms from the events to the present). */
 void gui_stats_frame(gui_stats *s, double ms, int training);

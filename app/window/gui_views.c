@@ -343,7 +343,7 @@ void gui_views_print(const gui_app *a)
     static const char *const modes[] = {"off", "layers", "weights"};
     printf("views: frame=%llu mode=%s saliency=%d chosen=%d sal_valid=%d sal_output=%d sal_method=%s "
            "map=%d recomputes=%u last_ms=%.2f max_ms=%.2f",
-           (unsigned long long)a->stats.frames, modes[g->v.mode], g->v.saliency, g->v.chosen, g->v.sal_valid, g->v.sal_output,
+           (unsigned long long)a->script.stats.frames, modes[g->v.mode], g->v.saliency, g->v.chosen, g->v.sal_valid, g->v.sal_output,
            g->v.sal_gradient_only ? "gradient" : "gradient_x_input", g->v.map_valid,
            g->recomputes, g->last_ms, g->max_ms);
     if (g->v.mode == DP_VIEW_WEIGHTS)

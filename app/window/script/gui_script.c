@@ -69,6 +69,24 @@
 
 #include "gui_script.h"
 
+/* ------------------------------------------------------ start and end */
+
+int gui_script_open(gui_app *a)
+{
+    if (a->opt->script_path && !(a->script.run = gui_script_load(a->opt->script_path)))
+        return -1;
+    return 0;
+}
+
+void gui_script_close(gui_app *a)
+{
+    free(a->script.screenshot_path);
+    a->script.screenshot_path = NULL;
+    gui_stats_free(&a->script.stats);
+    gui_script_free(a->script.run);
+    a->script.run = NULL;
+}
+
 /* --------------------------------------------------------------- events */
 
 static void push(gui_app *a, SDL_Event *e)
@@ -76,7 +94,7 @@ static void push(gui_app *a, SDL_Event *e)
     e->common.timestamp = SDL_GetTicks();
     if (SDL_PushEvent(e) != 1) {
         fprintf(stderr, "digitpad: script: SDL_PushEvent: %s\n", SDL_GetError());
-        a->script->failed = 1;
+        a->script.run->failed = 1;
         /* A lost quit must not leave a test hanging. */
         if (e->type == SDL_QUIT)
             gui_events_force_quit(a);
@@ -184,7 +202,7 @@ static void push_drop(gui_app *a, const char *path)
     /* The handler SDL_free()s it, as it does for a real drop. */
     e.drop.file = SDL_strdup(path);
     if (!e.drop.file) {
-        a->script->failed = 1;
+        a->script.run->failed = 1;
         return;
     }
     push(a, &e);
@@ -242,7 +260,7 @@ static void push_press(gui_app *a, int finger, int release, float px, float py)
  * drawing, and so the cost of a frame, from growing without bound. */
 static void scribble_step(gui_app *a)
 {
-    gui_script *s = a->script;
+    gui_script *s = a->script.run;
     enum { PTS = 40, PER = PTS + 2 };
     long i = s->scribble_i++;
     long stroke = i / PER, k = i % PER;
@@ -262,7 +280,7 @@ static void scribble_step(gui_app *a)
 /* 1 while a timed command still runs (the frame is spent on it). */
 static int timed_step(gui_app *a)
 {
-    gui_script *s = a->script;
+    gui_script *s = a->script.run;
     const script_cmd *c = s->timed;
     if (!c)
         return 0;
@@ -330,7 +348,7 @@ static int timed_step(gui_app *a)
 
 void gui_script_step(gui_app *a)
 {
-    gui_script *s = a->script;
+    gui_script *s = a->script.run;
     if (s->wait > 0) {
         s->wait--;
         return;
@@ -345,7 +363,7 @@ void gui_script_step(gui_app *a)
         return;
     }
     /* A screenshot is taken during the next render; wait for it. */
-    if (a->screenshot_path)
+    if (a->script.screenshot_path)
         return;
     if (s->next >= s->n) {
         if (!s->quit_sent) {
@@ -430,9 +448,9 @@ void gui_script_step(gui_app *a)
             gui_script_fail(a, c, "debug-text", "X Y TEXT", c->arg);
             break;
         }
-        snprintf(a->debug_text, sizeof a->debug_text, "%s", c->arg + used);
-        a->debug_x = (float)x;
-        a->debug_y = (float)y;
+        snprintf(a->script.debug_text, sizeof a->script.debug_text, "%s", c->arg + used);
+        a->script.debug_x = (float)x;
+        a->script.debug_y = (float)y;
         app_request_redraw(&a->st);
         break;
     }
@@ -485,8 +503,8 @@ void gui_script_step(gui_app *a)
                             a->st.model ? a->st.model_name : "(none)");
         break;
     case OP_SCREENSHOT:
-        free(a->screenshot_path);
-        if (!(a->screenshot_path = strdup(c->arg)))
+        free(a->script.screenshot_path);
+        if (!(a->script.screenshot_path = strdup(c->arg)))
             s->failed = 1;
         app_request_redraw(&a->st);
         break;
