@@ -5,8 +5,10 @@
  * mode); these call gui_paint.c (fonts, text, shapes, textures) and the
  * SDL-free modules below them: appstate.h (drawing, model, predictions,
  * messages), layout.h, keys.h, corrections.h, bgtrain.h.  The state the
- * files share is the app state (changed through its functions) plus the
- * SDL handles below.  Only app/gui*.c include this. */
+ * files share is gui_app, grouped by owner: the app state (changed only
+ * through appstate.h's functions), a->input (gui_events.c), a->train
+ * (gui_train.c), a->script (script/), and the SDL handles and textures
+ * below.  Only app/window/ includes this. */
 #ifndef DIGITPAD_GUI_INTERNAL_H
 #define DIGITPAD_GUI_INTERNAL_H
 
