@@ -191,6 +191,11 @@ int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t e
  * the border pixels.  Caller frees *pix.  Refuses images over 64 Mpixel. */
 int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen);
 
+/* The grey of a colour (channels in [0,1], result in [0,1]): ITU-R BT.601
+ * weights, the one rule for ink_image_load's BMPs and the window's PNG and
+ * JPEG drops. */
+float ink_luma(float r, float g, float b);
+
 /* ink_image_load's polarity rule, for images decoded elsewhere (the
  * window's PNG and JPEG drops): the border is paper, so an image whose
  * border is light (dark ink on light paper) is inverted in place so that

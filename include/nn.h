@@ -28,7 +28,18 @@
  *     nn_model_free(m);
  *
  * Thread safety
- *   No global mutable state.  A model is read-only during nn_forward, so any
+ *   All state a caller creates lives in objects (models, workspaces,
+ *   trainers, nn_rng).  The library keeps three pieces of process state,
+ *   none of which two threads can race on:
+ *   - the kernel path (nn_kernels_*): chosen once, at the first kernel call
+ *     (pthread_once) or by nn_kernels_use, which must not run while kernels
+ *     do; read with atomics (nn/dispatch.c);
+ *   - each thread's packing buffer for the matrix products: thread-specific
+ *     (never shared), kept so a product allocates nothing per call, freed
+ *     when its thread ends (nn/gemm.c);
+ *   - the file layer's failure-injection hook for tests: thread-local, off
+ *     unless a test sets it (base/fileio.h).
+ *   A model is read-only during nn_forward, so any
  *   number of threads may run nn_forward on one model at once, each with its
  *   own nn_workspace.  A trainer owns its model's parameters while it runs: to
  *   show a training model elsewhere, publish an nn_model_clone() snapshot.

@@ -48,6 +48,14 @@ nn_model *nn_model_load_buffer(const void *data, size_t len, const char *name, n
  * file at path is untouched and the temporary is removed. */
 nn_status nn_model_save(const nn_model *m, const char *path, nn_error *err);
 
+/* How many leading bytes nn_model_sniff looks at. */
+#define NN_FILE_SNIFF_BYTES 9
+/* 1 if the first n bytes of a file start like a model file (an 8-byte
+ * header length, then the JSON header's '{'), else 0: a cheap guess, for
+ * telling a dropped model from an image before loading it; only
+ * nn_model_load validates. */
+int nn_model_sniff(const void *head, size_t n);
+
 /* Serialises m into a new malloc'd buffer (*out, *len; caller frees). */
 nn_status nn_model_serialize(const nn_model *m, void **out, size_t *len, nn_error *err);
 

@@ -196,7 +196,7 @@ static float mask_channel(uint32_t px, uint32_t mask)
     return (float)((px >> shift) & m) / (float)m;
 }
 
-static float luma(float r, float g, float b)
+float ink_luma(float r, float g, float b)
 {
     return 0.299f * r + 0.587f * g + 0.114f * b;   /* ITU-R BT.601 */
 }
@@ -292,7 +292,7 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
         }
         for (uint32_t i = 0; i < npal; i++) {
             const unsigned char *e = buf + pal_at + (size_t)i * 4;   /* B G R 0 */
-            pal[i] = luma(e[2] / 255.0f, e[1] / 255.0f, e[0] / 255.0f);
+            pal[i] = ink_luma(e[2] / 255.0f, e[1] / 255.0f, e[0] / 255.0f);
         }
     }
 
@@ -329,10 +329,10 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
                 dst[x] = pal[idx];
             } else if (bpp == 24) {
                 const unsigned char *p = row + (size_t)x * 3;
-                dst[x] = luma(p[2] / 255.0f, p[1] / 255.0f, p[0] / 255.0f);
+                dst[x] = ink_luma(p[2] / 255.0f, p[1] / 255.0f, p[0] / 255.0f);
             } else {
                 uint32_t px = le32(row + (size_t)x * 4);
-                dst[x] = luma(mask_channel(px, rm), mask_channel(px, gm),
+                dst[x] = ink_luma(mask_channel(px, rm), mask_channel(px, gm),
                               mask_channel(px, bmk));
             }
         }

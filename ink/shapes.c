@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include "mix64.h"
+
 #define PI_F 3.14159265f
 
 /* ------------------------------------------------------------------ rng */
@@ -15,13 +17,10 @@ void ink_rng_seed(ink_rng *r, uint64_t seed)
     r->s = seed ^ 0x853c49e6748fea9bull;
 }
 
-/* splitmix64 (Steele, Lea and Flood, 2014) */
+/* splitmix64 (base/mix64.h) */
 static uint64_t next_u64(ink_rng *r)
 {
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+    return mix64_next(&r->s);
 }
 
 float ink_rng_uniform(ink_rng *r)

@@ -296,6 +296,12 @@ nn_model *nn_model_load_buffer(const void *data, size_t len, const char *name, n
     return m;
 }
 
+int nn_model_sniff(const void *head, size_t n)
+{
+    /* The layout's first JSON byte follows the 8-byte length. */
+    return n >= NN_FILE_SNIFF_BYTES && ((const unsigned char *)head)[8] == '{';
+}
+
 /* The checks the first 8 bytes (the header length) allow, for a file of
  * len bytes; buf holds at least min(len, 8) bytes.  Shared by the buffer
  * loader and nn_model_load, which makes them before reading the rest: a

@@ -227,7 +227,11 @@ float nn_trainer_lr(const nn_trainer *t)
 
 /* ---------------------------------------------------------------- steps */
 
-/* Mixes (seed, a, b) into one well-spread seed for nn_rng_seed. */
+/* Mixes (seed, a, b) into one well-spread seed for nn_rng_seed.  Not
+ * splitmix64 (base/mix64.h) although it borrows its constants: two rounds
+ * with other shifts, one per input.  Every training run's batches and
+ * augmentation come from it, so it stays as it is: changing it would
+ * change every trained model and the tests' golden weights. */
 static uint64_t mix_seed(uint64_t seed, uint64_t a, uint64_t b)
 {
     uint64_t h = seed ^ 0x6a09e667f3bcc908ULL;

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Lists the calls between the C files of app/, nn/, ink/ and base/ and fails when
 # files call each other in a circle (a file calling up into one that calls
-# it back), the rule of docs/architecture.md.  Definitions come from ctags
+# it back), the rule of docs/architecture.md.  It also fails when a call
+# points up between folders (the table DOWN below: common/ calls none of
+# train/, pad/, cli/, window/; pad/ and train/ never call cli/; nn/, ink/
+# and base/ never call app/) or when a file outside app/window/ includes
+# SDL.  Definitions come from ctags
 # (universal-ctags, Debian); call sites are read from the sources with
 # comments and strings removed.  A call counts when the name is defined in
 # exactly one other file there and not static (a file's own static helper
@@ -13,8 +17,10 @@ command -v ctags >/dev/null || { echo "check-cycles: needs ctags (scripts/deps.s
 list=0
 [ "${1:-}" = "--list" ] && list=1
 files=$(ls app/*.c app/*/*.c app/*/*/*.c nn/*.c ink/*.c base/*.c 2>/dev/null)
+# the headers too, for the SDL check (ls fails on a pattern without a match)
+headers=$(ls app/*.h app/*/*.h app/*/*/*.h nn/*.h ink/*.h base/*.h include/*.h 2>/dev/null || true)
 # shellcheck disable=SC2086
-ctags -x --kinds-C=f --language-force=C $files | LIST=$list python3 -c '
+ctags -x --kinds-C=f --language-force=C $files | LIST=$list HEADERS="$headers" python3 -c '
 import os, re, sys
 defs = {}     # name -> [(file, static)]
 for line in sys.stdin:
@@ -68,5 +74,38 @@ for comp in sccs:
         for b in comp:
             if (a, b) in edges:
                 print(f"    {a} -> {b}   ({edges[(a, b)]})")
-sys.exit(1 if sccs else 0)
+
+# Direction between folders: the folders each folder may call (its own
+# included).  app/main.c and app/cpucheck.c, the root of the executable, may
+# call any.  window/script/ counts as window/.
+LIB = {"nn", "ink", "base"}
+DOWN = {
+    "base": {"base"},
+    "nn": {"nn", "base"},
+    "ink": {"ink", "base"},
+    "app/common": {"app/common"} | LIB,
+    "app/train": {"app/train", "app/common"} | LIB,
+    "app/pad": {"app/pad", "app/train", "app/common"} | LIB,
+    "app/cli": {"app/cli", "app/pad", "app/train", "app/common"} | LIB,
+    "app/window": {"app/window", "app/pad", "app/train", "app/common"} | LIB,
+}
+def folder(f):
+    p = f.split("/")
+    return p[0] if p[0] != "app" else "app" if len(p) == 2 else "app/" + p[1]
+up = 0
+for (a, b), n in sorted(edges.items()):
+    fa, fb = folder(a), folder(b)
+    if fa in DOWN and fb not in DOWN[fa]:
+        print(f"wrong direction: {a} calls {b} ({n}): {fa}/ may call only "
+              + ", ".join(sorted(x + "/" for x in DOWN[fa])))
+        up += 1
+
+# SDL only in the window: every other file builds without it.
+inc = re.compile(r"^\s*#\s*include\s*[<\"]SDL", re.M)
+sdl = 0
+for f in sorted(os.environ["HEADERS"].split() + files):
+    if not f.startswith("app/window/") and inc.search(open(f, encoding="utf-8", errors="replace").read()):
+        print(f"SDL outside app/window/: {f} includes an SDL header")
+        sdl += 1
+sys.exit(1 if sccs or up or sdl else 0)
 ' $files

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "appstate.h"
+#include "modelcard.h"
 #include "keys.h"
 #include "buttons.h"
 #include "layout.h"
@@ -314,7 +315,7 @@ static void test_state(const char *dir)
     app_title(&s, title, sizeof title);
     CHECK(strcmp(title, "digitpad") == 0);
 
-    /* The threshold rule (dp_parse_threshold, the command line's too): a
+    /* The threshold rule (dp_card_parse_threshold, the command line's too): a
      * number strictly inside (0,1) with nothing after it, else 0.5. */
     static const struct { const char *meta; float want; } th[] = {
         {"0.69", 0.69f}, {"1", 0.5f}, {"0", 0.5f}, {"nan", 0.5f}, {"-0.2", 0.5f},
@@ -551,24 +552,24 @@ static void test_accuracy_text(void)
     CHECK(m != NULL);
     if (!m)
         return;
-    app_model_accuracy(m, buf, sizeof buf);
+    dp_card_accuracy(m, buf, sizeof buf);
     CHECK(strcmp(buf, "accuracy not measured yet") == 0);
     nn_model_meta_set(m, "test_accuracy", "0.9955", NULL);
-    app_model_accuracy(m, buf, sizeof buf);
+    dp_card_accuracy(m, buf, sizeof buf);
     CHECK(strcmp(buf, "MNIST test accuracy 99.55%") == 0);
     /* A snapshot: its own figures only, "none" until an epoch measured. */
     nn_model_meta_set(m, "bg_version", "3", NULL);
     nn_model_meta_set(m, "heldout_accuracy", "none", NULL);
-    app_model_accuracy(m, buf, sizeof buf);
+    dp_card_accuracy(m, buf, sizeof buf);
     CHECK(strcmp(buf, "accuracy not measured yet") == 0);
     nn_model_meta_set(m, "heldout_accuracy", "0.9920", NULL);
     nn_model_meta_set(m, "heldout_n", "2000", NULL);
-    app_model_accuracy(m, buf, sizeof buf);
+    dp_card_accuracy(m, buf, sizeof buf);
     CHECK(strcmp(buf, "held-out accuracy 99.20% on 2000 MNIST test images") == 0);
     nn_model_meta_set(m, "heldout_accuracy", "none", NULL);
     nn_model_meta_set(m, "user_accuracy", "1.0", NULL);
     nn_model_meta_set(m, "user_n", "6", NULL);
-    app_model_accuracy(m, buf, sizeof buf);
+    dp_card_accuracy(m, buf, sizeof buf);
     CHECK(strcmp(buf, "100% of your 6 drawings right (trained on them, not a test)") == 0);
     nn_model_free(m);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "modelcard.h"
 #include "paths.h"
 #include "testutil.h"
 
@@ -46,15 +47,15 @@ static void test_numbers(void)
     CHECK(dp_parse_double("1e-3", 0, 1, &d) == 0 && d == 1e-3);
     CHECK(dp_parse_double(".5", 0, 1, &d) == 0 && d == 0.5);
     /* the one threshold rule: a number strictly between 0 and 1, nothing after */
-    CHECK(dp_parse_threshold("0.69", &d) == 0 && d == 0.69);
-    CHECK(dp_parse_threshold("1", &d) == -1);
-    CHECK(dp_parse_threshold("0", &d) == -1);
-    CHECK(dp_parse_threshold("0.3abc", &d) == -1);
-    CHECK(dp_parse_threshold("nan", &d) == -1);
-    CHECK(dp_parse_threshold("inf", &d) == -1);
-    CHECK(dp_parse_threshold(" 0.5", &d) == -1);
-    CHECK(dp_parse_threshold("", &d) == -1);
-    CHECK(dp_parse_threshold(NULL, &d) == -1);
+    CHECK(dp_card_parse_threshold("0.69", &d) == 0 && d == 0.69);
+    CHECK(dp_card_parse_threshold("1", &d) == -1);
+    CHECK(dp_card_parse_threshold("0", &d) == -1);
+    CHECK(dp_card_parse_threshold("0.3abc", &d) == -1);
+    CHECK(dp_card_parse_threshold("nan", &d) == -1);
+    CHECK(dp_card_parse_threshold("inf", &d) == -1);
+    CHECK(dp_card_parse_threshold(" 0.5", &d) == -1);
+    CHECK(dp_card_parse_threshold("", &d) == -1);
+    CHECK(dp_card_parse_threshold(NULL, &d) == -1);
     CHECK(dp_parse_double("1.5", 0, 1, &d) != 0);
     CHECK(dp_parse_double("nan", 0, 1, &d) != 0);
     CHECK(dp_parse_double("inf", 0, 1e300, &d) != 0);

@@ -12,14 +12,10 @@
 # Exit 0 pass, 1 fail; parts without qemu or MNIST are skipped.
 set -u
 
-BIN=${DIGITPAD_BIN:-}
+. "$(dirname "$0")/lib.sh" # counters, check, need_bin, test_tmpdir, finish
+BIN=$(need_bin) || exit 1
 SRC=${DIGITPAD_SRC:-}
-if [[ -z "$BIN" || ! -x "$BIN" ]]; then
-    echo "DIGITPAD_BIN is not set to the digitpad executable" >&2
-    exit 1
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/digitpad-kernels.XXXXXX")
-. "$(dirname "$0")/lib.sh" # counters, pass/fail/skip, check
+tmp=$(test_tmpdir kernels)
 # run ARGS...: stdout in $tmp/out, stderr in $tmp/err, status in $rc.
 run() {
     "$@" >"$tmp/out" 2>"$tmp/err"
@@ -157,10 +153,4 @@ else
     skip "ulimit -v cases: Release builds without sanitizers or BLAS only"
 fi
 
-echo "test_kernels: $passed passed, $failed failed, $skipped skipped"
-if ((failed)); then
-    echo "evidence kept in $tmp" >&2
-    exit 1
-fi
-rm -rf "$tmp"
-exit 0
+finish test_kernels "$tmp"

@@ -327,7 +327,7 @@ expect "saved/00001-a_b.pgm: already exists; not overwritten" -- \
     --predict-strokes ids.strokes --model good.safetensors --save-inputs saved
 if [[ $(cat saved/* | cksum) == "$sums" && $(ls saved | wc -l) -eq 3 ]]; then pass; else fail "row 10: saved/ changed: $(ls saved)"; fi
 
-# Row 11: one threshold parser (dp_parse_threshold, also the window's): a
+# Row 11: one threshold parser (dp_card_parse_threshold, also the window's): a
 # threshold of 1, "0.3abc" or nan is not taken, and the default 0.5 is used.
 for tag in th-one th-junk th-nan; do
     "$BIN" --predict-strokes good.strokes --model $tag.safetensors >out 2>err

@@ -3,6 +3,7 @@
  * and which modes accept it, so "wrong mode" errors need no special cases. */
 #include "args.h"
 #include "common.h"
+#include "modelcard.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -32,11 +33,26 @@ typedef enum opt_id {
     O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_DRAWN, O_THRESHOLD, O_COUNT
 } opt_id;
 
+/* Where --help lists a flag: its section, its place there (1, 2, ...)
+ * and its text (lines separated by '\n'). */
+typedef struct opt_help {
+    dp_help_section section; /* 0: not listed */
+    int order;
+    const char *text;
+} opt_help;
+
+/* One row per flag: how it parses and how --help explains it, together
+ * (as keys.c keeps a key and its help line), so a flag cannot change
+ * without its help text in sight. */
 typedef struct opt_def {
     const char *name;
     int takes_value;
     int sets_mode;     /* -1, or the dp_mode this flag selects */
     unsigned modes;    /* modes that accept it (ignored for mode flags) */
+    const char *arg;   /* --help's name for its value ("FILE"), or NULL */
+    /* A flag the window and a mode both take (--data) is listed in each
+     * section, in that section's words. */
+    opt_help help[2];
 } opt_def;
 
 static const opt_def OPTS[O_COUNT] = {
@@ -44,36 +60,67 @@ static const opt_def OPTS[O_COUNT] = {
     [O_VERSION] = {"--version", 0, DP_MODE_VERSION, 0},
     [O_TRAIN] = {"--train", 0, DP_MODE_TRAIN, 0},
     [O_EVAL] = {"--eval", 0, DP_MODE_EVAL, 0},
-    [O_PSTROKES] = {"--predict-strokes", 1, DP_MODE_PREDICT_STROKES, 0},
-    [O_PREDICT] = {"--predict", 0, DP_MODE_PREDICT, 0},
-    [O_ARCH] = {"--arch", 1, -1, M_TRAIN},
-    [O_EPOCHS] = {"--epochs", 1, -1, M_TRAIN},
-    [O_BATCH] = {"--batch", 1, -1, M_TRAIN},
-    [O_LR] = {"--lr", 1, -1, M_TRAIN},
-    [O_OPTIMIZER] = {"--optimizer", 1, -1, M_TRAIN},
-    [O_SCHEDULE] = {"--schedule", 1, -1, M_TRAIN},
-    [O_WD] = {"--weight-decay", 1, -1, M_TRAIN},
-    [O_SEED] = {"--seed", 1, -1, M_TRAIN},
-    [O_AUGMENT] = {"--augment", 0, -1, M_TRAIN},
-    [O_ELASTIC] = {"--elastic", 1, -1, M_TRAIN},
-    [O_STYLES] = {"--styles", 1, -1, M_TRAIN},
-    [O_NEGATIVES] = {"--negatives", 1, -1, M_TRAIN},
-    [O_SHAPES] = {"--shapes", 1, -1, M_TRAIN},
-    [O_DRAWN_STYLES] = {"--drawn-styles", 1, -1, M_TRAIN},
-    [O_REDRAWN] = {"--redrawn", 1, -1, M_TRAIN},
-    [O_LIMIT] = {"--limit", 1, -1, M_TRAIN},
-    [O_OUT] = {"--out", 1, -1, M_TRAIN},
-    [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN},
-    [O_DATA] = {"--data", 1, -1, M_TRAIN | M_EVAL | M_GUI},
-    [O_THREADS] = {"--threads", 1, -1, M_TRAIN | M_EVAL},
-    [O_MODEL] = {"--model", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT | M_GUI},
-    [O_SIZE] = {"--size", 1, -1, M_GUI},
-    [O_SCRIPT] = {"--script", 1, -1, M_GUI},
-    [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI | M_EVAL | M_PSTROKES | M_PREDICT},
-    [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES},
-    [O_SALIENCY] = {"--saliency", 1, -1, M_PSTROKES | M_PREDICT},
-    [O_DRAWN] = {"--drawn", 0, -1, M_EVAL},
-    [O_THRESHOLD] = {"--threshold", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT},
+    [O_PSTROKES] = {"--predict-strokes", 1, DP_MODE_PREDICT_STROKES, 0, "FILE",
+        {{DP_HELP_PREDICT, 1, "classify every drawing of a strokes file, rendered and\npreprocessed exactly as the window does; prints\n'id predicted confidence label' per drawing and, when the\nfile has labels, '#' lines: accuracy, confusion matrix"}}},
+    [O_PREDICT] = {"--predict", 0, DP_MODE_PREDICT, 0, "IMAGE...",
+        {{DP_HELP_PREDICT, 4, "classify PGM (P2/P5) or BMP images of any size; prints\n'path predicted confidence' per image"}}},
+    [O_ARCH] = {"--arch", 1, -1, M_TRAIN, "A",
+        {{DP_HELP_TRAIN, 1, "preset seed, mlp or cnn (default), or a spec such as\nfc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)"}}},
+    [O_EPOCHS] = {"--epochs", 1, -1, M_TRAIN, "N",
+        {{DP_HELP_TRAIN, 2, "passes over the training set (default: the preset's)"}}},
+    [O_BATCH] = {"--batch", 1, -1, M_TRAIN, "N",
+        {{DP_HELP_TRAIN, 3, "minibatch size, 1 to 60000"}}},
+    [O_LR] = {"--lr", 1, -1, M_TRAIN, "X",
+        {{DP_HELP_TRAIN, 4, "learning rate, above 0"}}},
+    [O_OPTIMIZER] = {"--optimizer", 1, -1, M_TRAIN, "O",
+        {{DP_HELP_TRAIN, 5, "sgd, momentum or adam"}}},
+    [O_SCHEDULE] = {"--schedule", 1, -1, M_TRAIN, "S",
+        {{DP_HELP_TRAIN, 6, "learning-rate schedule: constant, step or cosine"}}},
+    [O_WD] = {"--weight-decay", 1, -1, M_TRAIN, "X",
+        {{DP_HELP_TRAIN, 7, "0 to 1"}}},
+    [O_SEED] = {"--seed", 1, -1, M_TRAIN, "N",
+        {{DP_HELP_TRAIN, 8, "random seed (same seed, threads and kernels: the same model)"}}},
+    [O_AUGMENT] = {"--augment", 0, -1, M_TRAIN, NULL,
+        {{DP_HELP_TRAIN, 10, "random rotation, scale, shear, shift and stroke thickness"}}},
+    [O_ELASTIC] = {"--elastic", 1, -1, M_TRAIN, "A",
+        {{DP_HELP_TRAIN, 11, "also elastic distortion of strength A pixels (implies\n--augment; 34 is Simard et al.'s value for MNIST)"}}},
+    [O_STYLES] = {"--styles", 1, -1, M_TRAIN, "P",
+        {{DP_HELP_TRAIN, 12, "also, with probability P, redraw a 0, 1 or 7 in a\ncommon variant: slashed zero, flagged one, crossed seven"}}},
+    [O_NEGATIVES] = {"--negatives", 1, -1, M_TRAIN, "P",
+        {{DP_HELP_TRAIN, 13, "also replace a fraction P (up to 0.5) of the samples by\nnon-digits made of overlaid MNIST digits, with every\noutput's target 0, so scribbles get low outputs"}}},
+    [O_SHAPES] = {"--shapes", 1, -1, M_TRAIN, "P",
+        {{DP_HELP_TRAIN, 14, "also add P x the training set of non-digits drawn as\nstrokes (dash, plus, x, circle with a dot, hatching, wavy\nline, triangle, dots, blank, chevrons, ...), every\ntarget 0"}}},
+    [O_DRAWN_STYLES] = {"--drawn-styles", 1, -1, M_TRAIN, "P",
+        {{DP_HELP_TRAIN, 15, "also add P x the training set of digits drawn as strokes\nin styles MNIST rarely shows (slashed 0, 1 with a foot or\na long flag, 7 with a short top, 4 closed at the top)"}}},
+    [O_REDRAWN] = {"--redrawn", 1, -1, M_TRAIN, "P",
+        {{DP_HELP_TRAIN, 16, "also add P x the training set of its own digits redrawn\nas the window draws: traced to their centre line and\ninked again with the round pen"}}},
+    [O_LIMIT] = {"--limit", 1, -1, M_TRAIN, "N",
+        {{DP_HELP_TRAIN, 17, "train on the first N training images (test set stays full)"}}},
+    [O_OUT] = {"--out", 1, -1, M_TRAIN, "FILE",
+        {{DP_HELP_TRAIN, 19, "where to save the model\n(default: " DP_DEFAULT_OUT ")"}}},
+    [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN, "X",
+        {{DP_HELP_TRAIN, 20, "exit 1 if the final test accuracy is below X (0 to 1);\nthe model is saved anyway"}}},
+    [O_DATA] = {"--data", 1, -1, M_TRAIN | M_EVAL | M_GUI, "DIR",
+        {{DP_HELP_WINDOW, 3, "MNIST for training in the window (default as for --train)"},
+         {DP_HELP_TRAIN, 18, "MNIST directory (default: $DIGITPAD_DATA, else data/mnist)"}}},
+    [O_THREADS] = {"--threads", 1, -1, M_TRAIN | M_EVAL, "N",
+        {{DP_HELP_TRAIN, 9, "worker threads, 0 = all cores (default)"}}},
+    [O_MODEL] = {"--model", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT | M_GUI, "FILE",
+        {{DP_HELP_WINDOW, 1, "model to load (default: the one you saved with Ctrl+S,\nif any, else the shipped default model)"}}},
+    [O_SIZE] = {"--size", 1, -1, M_GUI, "WxH",
+        {{DP_HELP_WINDOW, 4, "initial window size in pixels, e.g. 1280x800"}}},
+    [O_SCRIPT] = {"--script", 1, -1, M_GUI, "FILE",
+        {{DP_HELP_WINDOW, 5, "test mode: replay input events from FILE, print what the\nwindow shows, then quit"}}},
+    [O_SHIPPED] = {"--shipped-model", 0, -1, M_GUI | M_EVAL | M_PSTROKES | M_PREDICT, NULL,
+        {{DP_HELP_WINDOW, 2, "use the shipped default model even if you saved your own"}}},
+    [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES, "DIR",
+        {{DP_HELP_PREDICT, 2, "with --predict-strokes: also write what the network saw\nfor each drawing as DIR/NNNNN-ID.pgm, numbered in file\norder (DIR must exist; existing files are not replaced)"}}},
+    [O_SALIENCY] = {"--saliency", 1, -1, M_PSTROKES | M_PREDICT, "DIR",
+        {{DP_HELP_PREDICT, 3, "with --predict-strokes or --predict: also write why each\nanswer, as DIR/NNNNN-ID.saliency.pgm: gradient x input\nof the top output's logit; grey 128 is no effect,\nlighter pushed the answer up, darker pushed it down"}}},
+    [O_DRAWN] = {"--drawn", 0, -1, M_EVAL, NULL,
+        {{DP_HELP_EVAL, 1, "also how often the model is unsure on 16 kinds of non-digit\ndrawn as strokes (6 never used in training), and how it\nreads 5 digit styles MNIST rarely shows (a few seconds)"}}},
+    [O_THRESHOLD] = {"--threshold", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT, "X",
+        {{DP_HELP_PREDICT, 5, "with --eval, --predict-strokes or --predict: call a top\noutput below X (between 0 and 1) unsure instead of below\nthe model's own threshold, to see what another trades"}}},
 };
 
 const char *dp_mode_flag(dp_mode m)
@@ -82,6 +129,27 @@ const char *dp_mode_flag(dp_mode m)
         if (OPTS[i].sets_mode == (int)m)
             return OPTS[i].name;
     return "";
+}
+
+size_t dp_flag_help_rows(dp_help_section s, dp_flag_help *rows, size_t max)
+{
+    size_t n = 0;
+    /* Rows by their place in the section; the table keeps parsing order. */
+    for (int order = 1;; order++) {
+        int found = 0;
+        for (int i = 0; i < O_COUNT; i++)
+            for (int h = 0; h < 2; h++) {
+                const opt_help *oh = &OPTS[i].help[h];
+                if (oh->section != s || oh->order != order)
+                    continue;
+                if (n < max)
+                    rows[n] = (dp_flag_help){OPTS[i].name, OPTS[i].arg, oh->text};
+                n++;
+                found = 1;
+            }
+        if (!found)
+            return n;
+    }
 }
 
 /* What the modes that accept a flag are called, for "needs --train". */
@@ -100,61 +168,6 @@ static void modes_text(unsigned modes, char *buf, size_t len)
         used += (size_t)w;
         first = 0;
     }
-}
-
-/* ------------------------------------------------------------- numbers */
-
-/* strtol/strtod skip leading blanks and accept a lone sign; we want the
- * argument to be exactly a number. */
-static int starts_like_number(const char *s)
-{
-    if (!s || !*s)
-        return 0;
-    if (*s == '+' || *s == '-')
-        s++;
-    return isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]));
-}
-
-int dp_parse_long(const char *s, long lo, long hi, long *out)
-{
-    if (!starts_like_number(s))
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int dp_parse_double(const char *s, double lo, double hi, double *out)
-{
-    if (!starts_like_number(s))
-        return -1;
-    /* Hexadecimal floats and "infinity" are valid strtod input but not
-     * numbers anyone types on purpose. */
-    for (const char *p = s; *p; p++)
-        if (*p == 'x' || *p == 'X')
-            return -1;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno == ERANGE && fabs(v) > 1.0)
-        return -1;
-    if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-int dp_parse_threshold(const char *s, double *out)
-{
-    double v;
-    if (dp_parse_double(s, 0.0, 1.0, &v) != 0 || v <= 0.0 || v >= 1.0)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -335,7 +348,7 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         a->save_inputs = v;
         return 0;
     case O_THRESHOLD:
-        if (dp_parse_threshold(v, &a->threshold) != 0)
+        if (dp_card_parse_threshold(v, &a->threshold) != 0)
             return dp_set_err(err, errlen, "--threshold: '%s' is not a number between 0 and 1", v);
         return 0;
     case O_SALIENCY:

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common.h" /* dp_parse_long, dp_parse_double: the flags' numbers */
+
 /* Exit codes shared by every mode: the one table, also in README.md and
  * --help.  dp_exit_for (cli.h) maps a library status onto it. */
 #define DP_EXIT_OK 0
@@ -105,18 +107,23 @@ void dp_args_free(dp_args *a);
 /* The flag that selects a mode ("--train", ... ; "" for the window). */
 const char *dp_mode_flag(dp_mode m);
 
-/* Strict number parsing, exposed for tests: the whole string must be a
- * base-10 integer (resp. a finite decimal number) within [lo, hi].
- * 0 on success, -1 otherwise. */
-int dp_parse_long(const char *s, long lo, long hi, long *out);
-int dp_parse_double(const char *s, double lo, double hi, double *out);
+/* --help's sections that list flags, in its order. */
+typedef enum dp_help_section {
+    DP_HELP_WINDOW = 1,
+    DP_HELP_TRAIN,
+    DP_HELP_EVAL,
+    DP_HELP_PREDICT
+} dp_help_section;
 
-/* The one parser for a model's "threshold" metadata, used by the command
- * line and the window alike: a number strictly between 0 and 1 (at 0 or 1
- * every answer would be sure, or unsure), written as dp_parse_double
- * wants it (no trailing junk, no nan or inf).  0, or -1 (then callers use
- * DP_DEFAULT_THRESHOLD). */
-int dp_parse_threshold(const char *s, double *out);
-#define DP_DEFAULT_THRESHOLD 0.5
+/* One flag as --help lists it: "--model", "FILE" (NULL: no value) and its
+ * text, lines separated by '\n'.  Strings are static. */
+typedef struct dp_flag_help {
+    const char *flag, *arg, *text;
+} dp_flag_help;
+
+/* The flags --help lists in section s, in order, from the flag table (each
+ * row holds how a flag parses and its help together).  Fills at most max;
+ * returns how many there are. */
+size_t dp_flag_help_rows(dp_help_section s, dp_flag_help *rows, size_t max);
 
 #endif

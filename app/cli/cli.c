@@ -66,57 +66,40 @@ int dp_fail(const nn_error *err)
     return dp_exit_for(err->status);
 }
 
-nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc)
-{
-    return dp_load_model_as_window(path, 1, used, len, NULL, rc);
-}
-
 nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, size_t len,
                                   const char **origin, int *rc)
 {
+    /* The choice is the model card's (modelcard.h), the window's too; the
+     * words for each outcome are the command line's. */
+    static const char *const ORIGIN[] = {
+        [DP_CARD_GIVEN] = "given with --model",
+        [DP_CARD_USER] = "your saved model, as the window uses (--shipped-model: the original)",
+        [DP_CARD_SHIPPED] = "the shipped model"};
+    dp_card_start c;
+    int ok = dp_card_load_start(path, shipped, &c) == 0;
     *rc = DP_EXIT_USAGE;
+    if (c.user_error[0])
+        dp_errorf("note: your saved model did not load (%s); using the shipped one",
+                  c.user_error);
+    snprintf(used, len, "%s", c.path);
     if (origin)
-        *origin = path ? "given with --model" : "the shipped model";
-    if (!path && !shipped && dp_user_model_path(used, len)) {
-        /* the window starts with the user's saved model: so do we */
-        nn_error err;
-        nn_model *m = nn_model_load(used, &err);
-        if (m) {
-            if (origin)
-                *origin = "your saved model, as the window uses (--shipped-model: the original)";
-            return m;
-        }
-        dp_errorf("note: your saved model did not load (%s); using the shipped one", err.msg);
-    }
-    if (!path) {
-        if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, used, len) != 0) {
-            dp_errorf("no default model found (looked for models/%s next to the executable, "
-                      "in the source tree and in the install prefix); use --model FILE",
-                      DP_DEFAULT_MODEL_NAME);
-            return NULL;
-        }
-    } else {
-        snprintf(used, len, "%s", path);
-    }
-    nn_error err;
-    nn_model *m = nn_model_load(used, &err);
-    if (!m)
-        *rc = dp_fail(&err);
-    return m;
-}
-
-double dp_model_threshold(const nn_model *m)
-{
-    double v;
-    return dp_parse_threshold(nn_model_meta_get(m, "threshold"), &v) == 0 ? v
-                                                                          : DP_DEFAULT_THRESHOLD;
+        *origin = ORIGIN[c.origin];
+    if (ok)
+        return c.model;
+    if (!c.path[0])
+        dp_errorf("no default model found (looked for models/%s next to the executable, "
+                  "in the source tree and in the install prefix); use --model FILE",
+                  DP_DEFAULT_MODEL_NAME);
+    else
+        *rc = dp_fail(&c.err);
+    return NULL;
 }
 
 double dp_run_threshold(const dp_args *a, const nn_model *m, const char **what)
 {
     if (what)
         *what = a->threshold > 0 ? "--threshold" : "the model's threshold";
-    return a->threshold > 0 ? a->threshold : dp_model_threshold(m);
+    return a->threshold > 0 ? a->threshold : dp_card_threshold(m, NULL);
 }
 
 void dp_print_confusion(FILE *f, const char *prefix, const size_t conf[10][10])
@@ -176,6 +159,28 @@ void dp_print_version(FILE *f)
             dp_find_data_file("fonts/" DP_FONT_NAME, path, sizeof path) == 0 ? path : "(none found)");
 }
 
+/* The flags of one --help section from the flag table (args.c), each as
+ * "  --flag ARG" in a 20-column field, its text's later lines indented to
+ * match. */
+static void print_flags(FILE *f, dp_help_section s)
+{
+    dp_flag_help rows[32];
+    size_t n = dp_flag_help_rows(s, rows, sizeof rows / sizeof rows[0]);
+    for (size_t i = 0; i < n && i < sizeof rows / sizeof rows[0]; i++) {
+        char left[64];
+        snprintf(left, sizeof left, "%s%s%s", rows[i].flag, rows[i].arg ? " " : "",
+                 rows[i].arg ? rows[i].arg : "");
+        fprintf(f, "  %-18s  ", left);
+        for (const char *t = rows[i].text; *t;) {
+            const char *nl = strchr(t, '\n');
+            size_t len = nl ? (size_t)(nl - t) : strlen(t);
+            fprintf(f, "%s%.*s\n", t == rows[i].text ? "" : "                      ", (int)len,
+                    t);
+            t += len + (nl != NULL);
+        }
+    }
+}
+
 void dp_print_help(FILE *f)
 {
     fputs(
@@ -190,16 +195,10 @@ void dp_print_help(FILE *f)
         "Draw a digit with the mouse and watch a neural network, written from scratch\n"
         "in C, recognise it live.\n"
         "\n"
-        "Window:\n"
-        "  --model FILE        model to load (default: the one you saved with Ctrl+S,\n"
-        "                      if any, else the shipped default model)\n"
-        "  --shipped-model     use the shipped default model even if you saved your own\n"
-        "  --data DIR          MNIST for training in the window (default as for --train)\n"
-        "  --size WxH          initial window size in pixels, e.g. 1280x800\n"
-        "  --script FILE       test mode: replay input events from FILE, print what the\n"
-        "                      window shows, then quit\n"
-        "\n",
+        "Window:\n",
         f);
+    print_flags(f, DP_HELP_WINDOW);
+    fputs("\n", f);
     /* The controls come from the window's key table, the one list the
      * handler and the help overlay use too. */
     fputs("  Controls:\n", f);
@@ -213,71 +212,16 @@ void dp_print_help(FILE *f)
         fprintf(f, "    %s%*s  %s\n", rows[i].keys, chars < 26 ? 26 - chars : 0, "",
                 rows[i].help);
     }
-    fputs("\n", f);
-    /* Split so that each literal stays within C's 4095-character minimum. */
+    fputs("\nTraining (--train):\n", f);
+    print_flags(f, DP_HELP_TRAIN);
+    fputs("\n"
+          "Evaluation (--eval): test accuracy, per-class accuracy and the confusion matrix\n"
+          "  --model FILE, --data DIR, --threads N as above\n",
+          f);
+    print_flags(f, DP_HELP_EVAL);
+    fputs("\nPrediction:\n", f);
+    print_flags(f, DP_HELP_PREDICT);
     fputs(
-        "Training (--train):\n"
-        "  --arch A            preset seed, mlp or cnn (default), or a spec such as\n"
-        "                      fc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)\n"
-        "  --epochs N          passes over the training set (default: the preset's)\n"
-        "  --batch N           minibatch size, 1 to 60000\n"
-        "  --lr X              learning rate, above 0\n"
-        "  --optimizer O       sgd, momentum or adam\n"
-        "  --schedule S        learning-rate schedule: constant, step or cosine\n"
-        "  --weight-decay X    0 to 1\n"
-        "  --seed N            random seed (same seed, threads and kernels: the same model)\n"
-        "  --threads N         worker threads, 0 = all cores (default)\n"
-        "  --augment           random rotation, scale, shear, shift and stroke thickness\n"
-        "  --elastic A         also elastic distortion of strength A pixels (implies\n"
-        "                      --augment; 34 is Simard et al.'s value for MNIST)\n"
-        "  --styles P          also, with probability P, redraw a 0, 1 or 7 in a\n"
-        "                      common variant: slashed zero, flagged one, crossed seven\n"
-        "  --negatives P       also replace a fraction P (up to 0.5) of the samples by\n"
-        "                      non-digits made of overlaid MNIST digits, with every\n"
-        "                      output's target 0, so scribbles get low outputs\n"
-        "  --shapes P          also add P x the training set of non-digits drawn as\n"
-        "                      strokes (dash, plus, x, circle with a dot, hatching, wavy\n"
-        "                      line, triangle, dots, blank, chevrons, ...), every\n"
-        "                      target 0\n"
-        "  --drawn-styles P    also add P x the training set of digits drawn as strokes\n"
-        "                      in styles MNIST rarely shows (slashed 0, 1 with a foot or\n"
-        "                      a long flag, 7 with a short top, 4 closed at the top)\n"
-        "  --redrawn P         also add P x the training set of its own digits redrawn\n"
-        "                      as the window draws: traced to their centre line and\n"
-        "                      inked again with the round pen\n"
-        "  --limit N           train on the first N training images (test set stays full)\n"
-        "  --data DIR          MNIST directory (default: $DIGITPAD_DATA, else data/mnist)\n"
-        "  --out FILE          where to save the model\n"
-        "                      (default: " DP_DEFAULT_OUT ")\n"
-        "  --min-accuracy X    exit 1 if the final test accuracy is below X (0 to 1);\n"
-        "                      the model is saved anyway\n"
-        "\n"
-        , f);
-    /* two literals: C keeps one within 4095 characters */
-    fputs(
-        "Evaluation (--eval): test accuracy, per-class accuracy and the confusion matrix\n"
-        "  --model FILE, --data DIR, --threads N as above\n"
-        "  --drawn             also how often the model is unsure on 16 kinds of non-digit\n"
-        "                      drawn as strokes (6 never used in training), and how it\n"
-        "                      reads 5 digit styles MNIST rarely shows (a few seconds)\n"
-        "\n"
-        "Prediction:\n"
-        "  --predict-strokes FILE  classify every drawing of a strokes file, rendered and\n"
-        "                      preprocessed exactly as the window does; prints\n"
-        "                      'id predicted confidence label' per drawing and, when the\n"
-        "                      file has labels, '#' lines: accuracy, confusion matrix\n"
-        "  --save-inputs DIR   with --predict-strokes: also write what the network saw\n"
-        "                      for each drawing as DIR/NNNNN-ID.pgm, numbered in file\n"
-        "                      order (DIR must exist; existing files are not replaced)\n"
-        "  --saliency DIR      with --predict-strokes or --predict: also write why each\n"
-        "                      answer, as DIR/NNNNN-ID.saliency.pgm: gradient x input\n"
-        "                      of the top output's logit; grey 128 is no effect,\n"
-        "                      lighter pushed the answer up, darker pushed it down\n"
-        "  --predict IMAGE...  classify PGM (P2/P5) or BMP images of any size; prints\n"
-        "                      'path predicted confidence' per image\n"
-        "  --threshold X       with --eval, --predict-strokes or --predict: call a top\n"
-        "                      output below X (between 0 and 1) unsure instead of below\n"
-        "                      the model's own threshold, to see what another trades\n"
         "\n"
         "Environment:\n"
         "  DIGITPAD_DATA       MNIST directory when --data is not given\n"

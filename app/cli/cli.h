@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "common.h" /* dp_argmax10, dp_vformat */
+#include "modelcard.h"
 #include "paths.h"
 #include "nn.h"
 
@@ -41,24 +42,17 @@ int dp_exit_for(nn_status s);
 /* Prints err's message as dp_errorf does and returns dp_exit_for(its status). */
 int dp_fail(const nn_error *err);
 
-/* Loads `path`, or the shipped default model when path is NULL.  The path
- * actually used goes to used (len bytes).  NULL after printing the error,
- * with *rc set to the exit code for it. */
-nn_model *dp_load_model(const char *path, char *used, size_t len, int *rc);
-
-/* The model the window would use: `path` when given; else, unless
- * `shipped`, the user's saved model (dp_user_model_path) when it loads (a
- * note on stderr when it does not); else the shipped one.  *origin (if
- * non-NULL) gets a static phrase saying which it is, for a "# model" line.
- * Otherwise as dp_load_model. */
+/* The model the window would use (dp_card_load_start in modelcard.h):
+ * `path` when given; else, unless `shipped`, the user's saved model when
+ * it loads (a note on stderr when it does not); else the shipped one.  The
+ * path actually used goes to used (len bytes); *origin (if non-NULL) gets a
+ * static phrase saying which it is, for a "# model" line.  NULL after
+ * printing the error, with *rc set to the exit code for it. */
 nn_model *dp_load_model_as_window(const char *path, int shipped, char *used, size_t len,
                                   const char **origin, int *rc);
 
-/* A model's "threshold" metadata if dp_parse_threshold takes it, else
- * DP_DEFAULT_THRESHOLD. */
-double dp_model_threshold(const nn_model *m);
 /* The threshold a command-line run uses: --threshold when given, else the
- * model's (dp_model_threshold).  *what (when what is not NULL) names it
+ * model's (dp_card_threshold).  *what (when what is not NULL) names it
  * for the output: "the model's threshold" or "--threshold". */
 double dp_run_threshold(const dp_args *a, const nn_model *m, const char **what);
 

@@ -53,9 +53,9 @@ int dp_cli_eval(const dp_args *a)
 
     /* Metadata is text from the file: cleaned before it reaches stdout, so
      * "\u001b[2J" in a model cannot clear the screen (issue 18, row 6). */
-    const char *arch = nn_model_meta_get(m, "arch");
-    const char *recorded = nn_model_meta_get(m, "test_accuracy");
-    const char *dataset = nn_model_meta_get(m, "dataset");
+    const char *arch = nn_model_meta_get(m, DP_CARD_KEY_ARCH);
+    const char *recorded = nn_model_meta_get(m, DP_CARD_KEY_TEST_ACCURACY);
+    const char *dataset = nn_model_meta_get(m, DP_CARD_KEY_DATASET);
     char c_path[4096], c_arch[1024], c_rec[64], c_data[256];
     printf("model     %s (%s)\n", text_clean_copy(path, c_path, sizeof c_path), origin);
     printf("arch      %s\n", arch ? text_clean_copy(arch, c_arch, sizeof c_arch) : "?");
@@ -81,11 +81,11 @@ int dp_cli_eval(const dp_args *a)
     printf("\n");
     dp_print_confusion(stdout, "", (const size_t(*)[10])ev.confusion);
     if (calibrate) {
-        double parsed;
-        const char *stored = nn_model_meta_get(m, "threshold");
+        dp_card_th_source src;
+        dp_card_threshold(m, &src);
         const char *th_note = a->threshold > 0 ? ""
-                              : !stored ? " (default)"
-                              : dp_parse_threshold(stored, &parsed) != 0
+                              : src == DP_CARD_TH_ABSENT ? " (default)"
+                              : src == DP_CARD_TH_INVALID
                                   ? " (default: the model's threshold is not a number between 0 "
                                     "and 1)"
                                   : "";

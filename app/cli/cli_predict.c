@@ -172,7 +172,7 @@ int dp_cli_predict_strokes(const dp_args *a)
             const ink_sample *s = &samples[start + i];
             const float *out = y + i * 10;
             int pred = dp_argmax10(out);
-            int unsure = (double)out[pred] < threshold;
+            int unsure = dp_card_unsure(out[pred], threshold);
             sum.unsure += unsure;
             char label[4] = "?";
             if (s->label >= 0 && s->label <= 9) {
@@ -268,7 +268,7 @@ int dp_cli_predict(const dp_args *a)
             rc = DP_EXIT_USAGE;
             break;
         }
-        if ((double)y[pred] < threshold) /* what the window would call unsure */
+        if (dp_card_unsure(y[pred], threshold)) /* as the window says it */
             printf("%s ? %.4f (best %d)\n", shown, (double)y[pred], pred);
         else
             printf("%s %d %.4f\n", shown, pred, (double)y[pred]);

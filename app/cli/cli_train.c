@@ -179,7 +179,7 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
     }
     int rc = 0;
     rc |= set_meta(m, "loss", cfg->loss == NN_LOSS_BCE ? "bce" : "mse");
-    rc |= set_meta(m, "dataset", dataset);
+    rc |= set_meta(m, DP_CARD_KEY_DATASET, dataset);
     snprintf(buf, sizeof buf, "%d", cfg->epochs);
     rc |= set_meta(m, "epochs", buf);
     snprintf(buf, sizeof buf, "%" PRIu64, cfg->seed);
@@ -207,7 +207,7 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
         rc |= set_meta(m, "negatives", buf);
     }
     snprintf(buf, sizeof buf, "%.4f", accuracy);
-    rc |= set_meta(m, "test_accuracy", buf);
+    rc |= set_meta(m, DP_CARD_KEY_TEST_ACCURACY, buf);
     rc |= set_meta(m, "date", date);
     rc |= set_meta(m, "command", command);
     snprintf(buf, sizeof buf, "%d", effective_threads(cfg->threads));
@@ -227,12 +227,12 @@ static int write_calibration(nn_model *m, const dp_calibration *c)
     char buf[64];
     int rc = 0;
     snprintf(buf, sizeof buf, "%.2f", c->threshold);
-    rc |= set_meta(m, "threshold", buf);
+    rc |= set_meta(m, DP_CARD_KEY_THRESHOLD, buf);
     char basis[160];
     snprintf(basis, sizeof basis,
              "the highest that calls at most %g%% of the right MNIST test answers unsure",
              100.0 * DP_CALIB_MAX_DOUBT);
-    rc |= set_meta(m, "threshold_basis", basis);
+    rc |= set_meta(m, DP_CARD_KEY_THRESHOLD_BASIS, basis);
     snprintf(buf, sizeof buf, "%.4f", c->mnist_unsure);
     rc |= set_meta(m, "unsure_mnist_test", buf);
     snprintf(buf, sizeof buf, "%.4f", c->redrawn_unsure);

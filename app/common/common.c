@@ -1,7 +1,12 @@
-/* common.c — the app tier's message formatter and argmax (see common.h). */
+/* common.c — the app tier's message formatter, argmax and strict number
+ * parsing (see common.h). */
 #include "common.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "nn.h"
 #include "text.h"
@@ -26,4 +31,50 @@ int dp_set_err(char *err, size_t errlen, const char *fmt, ...)
 int dp_argmax10(const float *y)
 {
     return (int)nn_argmax(y, 10);
+}
+
+/* ------------------------------------------------------------- numbers */
+
+/* strtol/strtod skip leading blanks and accept a lone sign; we want the
+ * argument to be exactly a number. */
+static int starts_like_number(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    if (*s == '+' || *s == '-')
+        s++;
+    return isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]));
+}
+
+int dp_parse_long(const char *s, long lo, long hi, long *out)
+{
+    if (!starts_like_number(s))
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int dp_parse_double(const char *s, double lo, double hi, double *out)
+{
+    if (!starts_like_number(s))
+        return -1;
+    /* Hexadecimal floats and "infinity" are valid strtod input but not
+     * numbers anyone types on purpose. */
+    for (const char *p = s; *p; p++)
+        if (*p == 'x' || *p == 'X')
+            return -1;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno == ERANGE && fabs(v) > 1.0)
+        return -1;
+    if (end == s || *end != '\0' || !isfinite(v) || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
 }

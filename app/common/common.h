@@ -1,6 +1,8 @@
 /* common.h — the few small rules every file of the app tier shares, each
  * with one home: the message formatter (for error buffers, stderr lines and
- * the window's status line alike) and the argmax over the ten outputs. */
+ * the window's status line alike), the argmax over the ten outputs, and
+ * strict number parsing (the command line's flags and the model card's
+ * threshold, modelcard.h). */
 #ifndef DIGITPAD_COMMON_H
 #define DIGITPAD_COMMON_H
 
@@ -24,5 +26,12 @@ int dp_set_err(char *err, size_t errlen, const char *fmt, ...)
 
 /* Index of the largest of ten outputs (the first one on ties). */
 int dp_argmax10(const float *y);
+
+/* Strict number parsing: the whole string must be a base-10 integer (resp.
+ * a finite decimal number, no hexadecimal, nan or inf) within [lo, hi],
+ * with no blanks before and nothing after.  0 and *out set, or -1 (NULL s
+ * included) with *out untouched. */
+int dp_parse_long(const char *s, long lo, long hi, long *out);
+int dp_parse_double(const char *s, double lo, double hi, double *out);
 
 #endif

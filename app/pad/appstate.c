@@ -10,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
 #include "common.h"
+#include "modelcard.h"
 #include "nn_file.h"
 
 void app_state_init(app_state *s)
 {
     memset(s, 0, sizeof *s);
     ink_drawing_init(&s->drawing);
-    s->threshold = 0.5f;
+    s->threshold = (float)DP_CARD_DEFAULT_THRESHOLD;
     s->label = -1;
     s->correction_label = -1;
     s->drawing_changed = s->canvas_changed = 1;
@@ -44,42 +44,6 @@ static const char *base_name(const char *path)
 
 /* -------------------------------------------------------------- models */
 
-/* A fraction in [0,1] from metadata (also written as a percentage), or -1. */
-static double meta_fraction(const nn_model *m, const char *key)
-{
-    const char *v = nn_model_meta_get(m, key);
-    char *end;
-    double x = v ? strtod(v, &end) : -1.0;
-    if (!v || end == v || x < 0.0)
-        return -1.0;
-    return x > 1.0 && x <= 100.0 ? x / 100.0 : x <= 1.0 ? x : -1.0;
-}
-
-void app_model_accuracy(const nn_model *m, char *buf, size_t len)
-{
-    /* A trainer's snapshot (or a model saved from one) still carries the
-     * test accuracy of the model it started from; what it has earned is
-     * what its run measured after an epoch (bgtrain.c marks it "none"
-     * until then). */
-    const char *n_held = nn_model_meta_get(m, "heldout_n");
-    const char *n_user = nn_model_meta_get(m, "user_n");
-    double v;
-    if (nn_model_meta_get(m, "bg_version")) {
-        if ((v = meta_fraction(m, "heldout_accuracy")) >= 0.0)
-            snprintf(buf, len, "held-out accuracy %.2f%% on %s MNIST test images", v * 100.0,
-                     n_held && strcmp(n_held, "none") != 0 ? n_held : "some");
-        else if ((v = meta_fraction(m, "user_accuracy")) >= 0.0)
-            snprintf(buf, len, "%.0f%% of your %s drawings right (trained on them, not a test)",
-                     v * 100.0, n_user && strcmp(n_user, "none") != 0 ? n_user : "");
-        else
-            snprintf(buf, len, "accuracy not measured yet");
-    } else if ((v = meta_fraction(m, "test_accuracy")) >= 0.0) {
-        snprintf(buf, len, "MNIST test accuracy %.2f%%", v * 100.0);
-    } else {
-        snprintf(buf, len, "accuracy not measured yet");
-    }
-}
-
 int app_install_model(app_state *s, nn_model *m, const char *name)
 {
     nn_error err;
@@ -95,13 +59,20 @@ int app_install_model(app_state *s, nn_model *m, const char *name)
     s->ws = ws;
     snprintf(s->model_name, sizeof s->model_name, "%s", name);
 
-    /* The command line's parser: both read a model's threshold alike. */
-    double th;
-    s->threshold = dp_parse_threshold(nn_model_meta_get(m, "threshold"), &th) == 0
-                       ? (float)th : (float)DP_DEFAULT_THRESHOLD;
-    app_model_accuracy(m, s->model_acc, sizeof s->model_acc);
+    /* The model card's rules: the command line reads a model alike. */
+    s->threshold = (float)dp_card_threshold(m, NULL);
+    dp_card_accuracy(m, s->model_acc, sizeof s->model_acc);
     s->drawing_changed = 1;
     s->dirty = 1;
+    return 0;
+}
+
+int app_install_model_file(app_state *s, nn_model *m, const char *path)
+{
+    if (app_install_model(s, m, base_name(path)) != 0)
+        return -1;
+    s->model_unsaved = 0; /* it is a file */
+    app_message(s, 0, "Loaded %s", path);
     return 0;
 }
 
@@ -113,11 +84,35 @@ int app_load_model_file(app_state *s, const char *path)
         app_message(s, 1, "Could not load model: %s", err.msg);
         return -1;
     }
-    if (app_install_model(s, m, base_name(path)) != 0)
+    return app_install_model_file(s, m, path);
+}
+
+void app_request_redraw(app_state *s)
+{
+    s->dirty = 1;
+}
+
+void app_redraw_done(app_state *s)
+{
+    s->dirty = 0;
+}
+
+int app_install_snapshot(app_state *s, nn_model *m, const char *name)
+{
+    if (app_install_model(s, m, name) != 0)
         return -1;
-    s->model_unsaved = 0; /* it is a file */
-    app_message(s, 0, "Loaded %s", path);
+    s->model_unsaved = 1; /* until Ctrl+S */
     return 0;
+}
+
+void app_model_saved(app_state *s)
+{
+    s->model_unsaved = 0;
+}
+
+void app_training_started(app_state *s)
+{
+    s->train_runs++;
 }
 
 /* --------------------------------------------------------- predictions */
@@ -134,7 +129,7 @@ static void predict(app_state *s, const float *x, app_prediction *p)
     }
     p->top = dp_argmax10(p->y);
     p->conf = p->y[p->top];
-    p->unsure = p->conf < s->threshold;
+    p->unsure = dp_card_unsure(p->conf, s->threshold);
     p->valid = 1;
 }
 
@@ -400,6 +395,7 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
                          const char *why_memory)
 {
     char err[512];
+    s->label = digit;
     if (s->drawing.n == 0) {
         app_message(s, 0, "Label %d: draw a digit, then press its key to store it "
                           "as a correction (S saves the drawing as a %d)", digit, digit);

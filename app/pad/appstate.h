@@ -41,7 +41,7 @@ typedef struct app_state {
     nn_model *model;
     nn_workspace *ws;
     char model_name[256];
-    char model_acc[96];           /* app_model_accuracy */
+    char model_acc[96];           /* dp_card_accuracy (modelcard.h) */
     float threshold;
 
     int image_mode;               /* a dropped image is shown: input came from it */
@@ -86,7 +86,8 @@ void app_message(app_state *s, int error, const char *fmt, ...)
 void app_tick(app_state *s, double now);
 /* A key press or click: clears an error message (it has been seen). */
 void app_user_action(app_state *s);
-/* Asks for a second press: 1 if the same `what` (non-zero) asked within
+/* Asks for a second press: 1 if the same `what` (a dp_action, keys.h:
+ * the key's action or a DP_CONFIRM_* id) asked within
  * APP_CONFIRM_SECONDS (and clears the request), else 0 and starts one,
  * putting question (an error-coloured status line) up. */
 int app_confirm(app_state *s, int what, const char *question);
@@ -110,19 +111,18 @@ int app_wrap_text(const char *text, int max_w, int max_lines,
 
 /* Takes ownership of m (a loaded file or a trainer's snapshot) and makes it
  * the model predictions use, freeing the previous one; reads its threshold
- * (kept only inside (0,1)) and accuracy metadata.  0, or -1 (m freed, old
+ * and accuracy phrase from its metadata (modelcard.h).  0, or -1 (m freed, old
  * model kept, reason in the message) when no workspace could be made. */
 int app_install_model(app_state *s, nn_model *m, const char *name);
-
-/* What the model's accuracy figure measures, from its metadata: "MNIST
- * test accuracy 99.55%", "held-out accuracy 99.20% on 2000 MNIST test
- * images" (a training run's snapshot), "90% of your 6 drawings right
- * (trained on them, not a test)", or "accuracy not measured yet". */
-void app_model_accuracy(const nn_model *m, char *buf, size_t len);
 
 /* Loads a model file and installs it under its base name.  0, or -1 with
  * "Could not load model: <reason>" in the message (old model kept). */
 int app_load_model_file(app_state *s, const char *path);
+/* The second half of app_load_model_file, for a model already loaded from
+ * path (dp_card_load_start): app_install_model under path's base name, the
+ * model counted as saved, "Loaded <path>" in the message.  0 or -1 (m
+ * freed, as app_install_model). */
+int app_install_model_file(app_state *s, nn_model *m, const char *path);
 
 /* Brings canvas pixels (side × side), network input and predictions up to
  * date with the strokes.  Returns bit 1 if the canvas pixels changed, bit 2
@@ -160,6 +160,22 @@ void app_toggle_compare(app_state *s);
 /* Marks the drawing changed (re-render, re-predict, not yet stored). */
 void app_drawing_edited(app_state *s);
 
+/* ------------------------------------------------- the window's own writes */
+
+/* The redraw flag (dirty): every change above sets it itself; the window
+ * asks for a redraw of what only it shows (the cursor ring, a hovered
+ * button, the views) and clears it once the frame is drawn. */
+void app_request_redraw(app_state *s);
+void app_redraw_done(app_state *s);
+/* A snapshot of a training run becomes the model (app_install_model) and
+ * counts as unsaved until app_model_saved. */
+int app_install_snapshot(app_state *s, nn_model *m, const char *name);
+/* The current model was saved to a file (Ctrl+S). */
+void app_model_saved(app_state *s);
+/* A training run was started: corrections stored from now on are learned
+ * by it (the messages of app_store_correction say so). */
+void app_training_started(app_state *s);
+
 /* -------------------------------------------------------------- storing */
 
 /* S: saves the drawing with the label it is stored with as a correction
@@ -168,7 +184,7 @@ void app_drawing_edited(app_state *s);
  * names the label used.  dir NULL: says why nothing was saved (why). */
 void app_save_drawing(app_state *s, const char *dir, const char *why);
 
-/* A digit key: stores the drawing once as a correction in c (NULL: says
+/* A digit key (recorded as s->label): stores the drawing once as a correction in c (NULL: says
  * corrections are unavailable); another digit on the same drawing replaces
  * its label (the old correction is taken back); undo takes it back.  training: a run is going (the message
  * says when it learns from it).  When c keeps drawings in memory only, the

@@ -28,7 +28,12 @@ typedef enum dp_action {
     DP_ACT_LAYERS,        /* the layers view (activations) */
     DP_ACT_WEIGHTS,       /* the weights view (first layer) */
     DP_ACT_SALIENCY,      /* the "why" overlay on canvas and preview */
-    DP_ACT_CHOOSE_OUTPUT  /* the output the overlay explains: '[' back, else on */
+    DP_ACT_CHOOSE_OUTPUT, /* the output the overlay explains: '[' back, else on */
+    /* Not keys: what a second-press confirmation (app_confirm's `what`) can
+     * be for besides the actions above, so every id is in this one enum
+     * and none can collide. */
+    DP_CONFIRM_QUIT,      /* quit with an unsaved model (Esc, closing the window) */
+    DP_CONFIRM_DROP       /* a dropped model replacing an unsaved one */
 } dp_action;
 
 enum {

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "common.h"
+#include "keys.h" /* dp_action: the confirmations' ids */
+#include "text.h"
 
 void app_message(app_state *s, int error, const char *fmt, ...)
 {
@@ -67,21 +69,18 @@ int app_discard_request(app_state *s, int what, const char *again)
 int app_quit_request(app_state *s)
 {
     /* Any value apart from the GUI's action numbers (keys.h) will do. */
-    enum { CONFIRM_QUIT = 1000 };
-    return app_discard_request(s, CONFIRM_QUIT, "quit again");
+    return app_discard_request(s, DP_CONFIRM_QUIT, "quit again");
 }
 
 /* ----------------------------------------------------------- wrapping */
 
-/* Bytes of the UTF-8 character starting at p (1 for a stray byte). */
+/* Bytes of the UTF-8 character starting at p (1 for a byte that starts
+ * none), by base's decoder.  At most 4 bytes are looked at, and a NUL is no
+ * continuation byte, so the decoder never reads past the string's end. */
 static size_t utf8_len(const char *p)
 {
-    unsigned char c = (unsigned char)*p;
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    for (size_t i = 1; i < n; i++)
-        if (((unsigned char)p[i] & 0xC0) != 0x80)
-            return 1;
-    return n;
+    size_t n = text_utf8_char((const unsigned char *)p, 4, NULL);
+    return n ? n : 1;
 }
 
 int app_wrap_text(const char *text, int max_w, int max_lines,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "modelcard.h"
 #include "paths.h"
 
 /* ============================================================ helpers */
@@ -151,10 +152,10 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
     /* The copy starts unmeasured: the figures it carries belong to the
      * model it came from, and a run stopped before its first epoch ends
      * must not show them as its own. */
-    static const char *const MEASURES[] = {"heldout_accuracy", "heldout_n", "user_accuracy",
-                                           "user_n"};
+    static const char *const MEASURES[] = {DP_CARD_KEY_HELDOUT_ACCURACY, DP_CARD_KEY_HELDOUT_N,
+                                           DP_CARD_KEY_USER_ACCURACY, DP_CARD_KEY_USER_N};
     for (size_t i = 0; i < sizeof MEASURES / sizeof MEASURES[0]; i++)
-        if (nn_model_meta_set(bg->model, MEASURES[i], "none", &e) != NN_OK) {
+        if (nn_model_meta_set(bg->model, MEASURES[i], DP_CARD_NOT_MEASURED, &e) != NN_OK) {
             nn_model_free(bg->model);
             bg->model = NULL;
             dp_set_err(err, errlen, "%s", e.msg);

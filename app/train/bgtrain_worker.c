@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "epochset.h"
+#include "modelcard.h"
 
 /* Images per nn_forward call measuring accuracy: a stop is seen within ms. */
 #define EVAL_CHUNK 100
@@ -71,9 +72,9 @@ static void publish(bg_trainer *bg)
     unsigned v = bg->version + 1;
     char buf[32];
     snprintf(buf, sizeof buf, "%u", v);
-    nn_model_meta_set(snap, "bg_version", buf, NULL);
+    nn_model_meta_set(snap, DP_CARD_KEY_BG_VERSION, buf, NULL);
     snprintf(buf, sizeof buf, "%016" PRIx64, bg_params_checksum(snap));
-    nn_model_meta_set(snap, "bg_params_fnv1a", buf, NULL);
+    nn_model_meta_set(snap, DP_CARD_KEY_BG_PARAMS, buf, NULL);
     pthread_mutex_lock(&bg->mu);
     nn_model_free(bg->pending); /* the UI never took it: it is ours to drop */
     bg->pending = snap;
@@ -108,12 +109,11 @@ static int on_progress(const nn_progress *p, void *user)
     return stop;
 }
 
-/* Accuracy of the worker's model on `idx` images of a uint8 set (idx NULL:
- * the first n).  -1 if stopped or out of memory. */
-static double accuracy_u8(bg_trainer *bg, const uint8_t *img, const uint8_t *lab,
-                          const size_t *idx, size_t n)
+/* Accuracy of the worker's model on `idx` images of a 28x28 set (idx
+ * NULL: the first n).  -1 if stopped or out of memory. */
+static double accuracy_u8(bg_trainer *bg, const nn_dataset *set, const size_t *idx, size_t n)
 {
-    if (n == 0)
+    if (n == 0 || !set)
         return -1;
     const size_t chunk = nn_batch_cap(bg->model, EVAL_CHUNK, 1); /* wide models: smaller */
     nn_workspace *ws = nn_workspace_create(bg->model, chunk, NULL);
@@ -129,14 +129,13 @@ static double accuracy_u8(bg_trainer *bg, const uint8_t *img, const uint8_t *lab
         size_t m = n - done < chunk ? n - done : chunk;
         for (size_t i = 0; i < m; i++) {
             size_t k = idx ? idx[done + i] : done + i;
-            for (size_t j = 0; j < INK_INPUT_SIZE; j++)
-                x[i * INK_INPUT_SIZE + j] = img[k * INK_INPUT_SIZE + j] / 255.0f;
+            nn_dataset_image_f32(set, k, x + i * INK_INPUT_SIZE); /* the one byte -> float */
         }
         if (nn_forward(bg->model, ws, x, m, y, NULL) != NN_OK)
             goto out;
         for (size_t i = 0; i < m; i++) {
             size_t k = idx ? idx[done + i] : done + i;
-            correct += dp_argmax10(y + i * 10) == lab[k];
+            correct += dp_argmax10(y + i * 10) == set->labels[k];
         }
         done += m;
         double t = bg_now_s();
@@ -298,21 +297,21 @@ void *bg_worker(void *arg)
             goto done;
         }
         bg->last_check = bg_now_s();
-        double held = accuracy_u8(bg, test ? test->images : NULL, test ? test->labels : NULL,
-                                  held_idx, held_n);
-        double uacc = accuracy_u8(bg, uimg, ulab, NULL, un);
+        const nn_dataset user = {un, INK_SIDE, INK_SIDE, uimg, ulab};
+        double held = accuracy_u8(bg, test, held_idx, held_n);
+        double uacc = accuracy_u8(bg, &user, NULL, un);
         if (held >= 0) {
             char buf[32];
             snprintf(buf, sizeof buf, "%.4f", held);
-            nn_model_meta_set(bg->model, "heldout_accuracy", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_HELDOUT_ACCURACY, buf, NULL);
             snprintf(buf, sizeof buf, "%zu", held_n);
-            nn_model_meta_set(bg->model, "heldout_n", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_HELDOUT_N, buf, NULL);
         } else if (uacc >= 0) {
             char buf[48];
             snprintf(buf, sizeof buf, "%.4f", uacc);
-            nn_model_meta_set(bg->model, "user_accuracy", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_USER_ACCURACY, buf, NULL);
             snprintf(buf, sizeof buf, "%zu", un);
-            nn_model_meta_set(bg->model, "user_n", buf, NULL);
+            nn_model_meta_set(bg->model, DP_CARD_KEY_USER_N, buf, NULL);
         }
         publish(bg);
         steps_since_publish = 0;

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "common.h"
+#include "mix64.h"
+#include "modelcard.h"
 #include "ink.h"
 #include "synth.h"
 
@@ -98,7 +100,7 @@ int dp_make_scribbles(size_t n, uint64_t seed, float *out)
         /* One stream per scribble, so the result does not depend on how
          * the loop is split between threads. */
         nn_rng r;
-        nn_rng_seed(&r, seed * 0x9e3779b97f4a7c15ull + (uint64_t)i);
+        nn_rng_seed(&r, seed * MIX64_GOLDEN + (uint64_t)i);
         ink_drawing d;
         ink_drawing_init(&d);
         int kind = (int)nn_rng_below(&r, 5);
@@ -293,7 +295,7 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
         float t = fixed_ok ? (float)fixed : (float)step / 100.0f;
         size_t ok_below = 0, wrong_below = 0, below = 0, s_sure = 0, r_below = 0, r_ok_below = 0;
         for (size_t i = 0; i < nt; i++) {
-            if (top_t[i] < t) {
+            if (dp_card_unsure(top_t[i], t)) {
                 below++;
                 if (pred[i] == test->labels[i])
                     ok_below++;
@@ -302,13 +304,13 @@ nn_status dp_calibrate_ex(const nn_model *m, const nn_dataset *test, double fixe
             }
         }
         for (size_t i = 0; i < nr; i++) {
-            if (top_r[i] < t) {
+            if (dp_card_unsure(top_r[i], t)) {
                 r_below++;
                 r_ok_below += pred_r[i] == test->labels[i];
             }
         }
         for (size_t i = 0; i < ns; i++)
-            s_sure += top_s[i] >= t;
+            s_sure += !dp_card_unsure(top_s[i], t);
         double ok_rate = n_ok ? (double)ok_below / (double)n_ok : 0.0;
         double ok_rate_r = n_ok_r ? (double)r_ok_below / (double)n_ok_r : 0.0;
         c->threshold = t;

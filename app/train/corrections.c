@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "fileio.h"
+#include "mix64.h"
 
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -65,10 +66,8 @@ static uint32_t id_salt(int attempt)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     uint64_t z = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
-                 ((uint64_t)getpid() << 42) ^ (uint64_t)(attempt + 1) * 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    return (uint32_t)(z ^ (z >> 31));
+                 ((uint64_t)getpid() << 42) ^ (uint64_t)(attempt + 1) * MIX64_GOLDEN;
+    return (uint32_t)mix64_fmix(z);
 }
 
 int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const char *id_prefix,

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "common.h"
+#include "corrections.h" /* dp_input_to_u8 */
+#include "mix64.h"
+#include "modelcard.h"
 
 #define SYNTH_BATCH 256
 
@@ -14,7 +17,7 @@
  * split between threads. */
 static void seed_for(ink_rng *r, uint64_t seed, uint64_t salt, size_t i)
 {
-    ink_rng_seed(r, (seed * 0x9e3779b97f4a7c15ull) ^ (salt << 48) ^ (uint64_t)i);
+    ink_rng_seed(r, (seed * MIX64_GOLDEN) ^ (salt << 48) ^ (uint64_t)i);
 }
 
 /* Draws item i of a set (a shape kind or a style) and preprocesses it. */
@@ -44,13 +47,6 @@ static nn_status grow(nn_dataset *ds, size_t add, nn_error *err)
     return NN_OK;
 }
 
-/* One preprocessed input (floats in [0, 1]) stored as a dataset's bytes. */
-static void store_u8(const float *x, uint8_t *o)
-{
-    for (size_t j = 0; j < INK_INPUT_SIZE; j++)
-        o[j] = (uint8_t)lrintf(255.0f * (x[j] < 0.0f ? 0.0f : x[j] > 1.0f ? 1.0f : x[j]));
-}
-
 nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint64_t seed,
                           nn_error *err)
 {
@@ -78,7 +74,7 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
         seed_for(&r, seed, is_shape ? 1 : 2, k);
         float x[INK_INPUT_SIZE];
         failed |= render(is_shape, which, &r, x) != 0;
-        store_u8(x, ds->images + (ds->n + (size_t)i) * INK_INPUT_SIZE);
+        dp_input_to_u8(x, ds->images + (ds->n + (size_t)i) * INK_INPUT_SIZE);
         ds->labels[ds->n + (size_t)i] =
             is_shape ? NN_LABEL_NONE : (uint8_t)ink_style_digit((ink_style)which);
     }
@@ -117,7 +113,7 @@ nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_
         int rc = ink_redraw(g, INK_SIDE, INK_SIDE, scale, x);
         failed |= rc < 0;
         if (rc > 0)
-            store_u8(x, o);
+            dp_input_to_u8(x, o); /* the corrections' bytes rule */
         else
             memcpy(o, ds->images + src * INK_INPUT_SIZE, INK_INPUT_SIZE);
         ds->labels[ds->n + (size_t)i] = ds->labels[src];
@@ -162,7 +158,7 @@ static nn_status run_set(const nn_model *m, nn_workspace *ws, size_t batch, int 
         for (size_t i = 0; i < k; i++) {
             const float *o = y + i * 10;
             int b = dp_argmax10(o);
-            *below += o[b] < threshold;
+            *below += dp_card_unsure(o[b], threshold);
             *right += b == digit;
         }
     }

@@ -13,54 +13,49 @@
 
 #include "args.h"
 #include "gui_internal.h"
-#include "nn_file.h"
-#include "paths.h"
+#include "modelcard.h"
 
 #define NO_DISPLAY_MSG "no display: set DISPLAY or WAYLAND_DISPLAY, or use --predict / --train"
 
 /* -------------------------------------------------------------- models */
 
-/* The user's fine-tuned model (Ctrl+S) when there is one; 1 if it was
- * loaded, 0 if there is none, -1 with the reason in why if it would not
- * load (the caller then uses the shipped model and says why). */
-static int load_user_model(gui_app *a, char *why, size_t whylen)
-{
-    char path[4200]; /* the command line's rule too (cli.h: dp_load_model_as_window) */
-    if (a->opt->shipped_model || !dp_user_model_path(path, sizeof path))
-        return 0;
-    nn_error e;
-    nn_model *m = nn_model_load(path, &e);
-    if (!m) {
-        snprintf(why, whylen, "%s", e.msg);
-        return -1;
-    }
-    if (app_install_model(&a->st, m, "your model") != 0) {
-        snprintf(why, whylen, "%s", a->st.message);
-        return -1;
-    }
-    app_message(&a->st, 0, "your model (fine-tuned): %s \xC2\xB7 --shipped-model for the original",
-                path);
-    return 1;
-}
-
+/* The model the window starts with when --model named none: the model
+ * card's choice (dp_card_load_start, the command line's too), in the
+ * window's words.  An install failure of the user's model (no memory for a
+ * workspace) falls back to the shipped one as a load failure does. */
 static void load_initial_model(gui_app *a)
 {
-    char path[1024], why[APP_MSG_LEN];
-    int user = 0;
+    char why[APP_MSG_LEN] = "";
+    dp_card_start c;
     if (a->st.model) {
         /* --model, loaded before the window opened */
-    } else if ((user = load_user_model(a, why, sizeof why)) == 1) {
-        return; /* keep its message: the person should know which model this is */
-    } else if (dp_find_data_file("models/" DP_DEFAULT_MODEL_NAME, path, sizeof path) == 0) {
-        app_load_model_file(&a->st, path);
-        if (user < 0 && a->st.model) {
-            app_message(&a->st, 1, "Your saved model did not load (%s); using the shipped one",
-                        why);
+        app_message(&a->st, 0, "Draw a digit \xC2\xB7 H shows the controls");
+        return;
+    }
+    int ok = dp_card_load_start(NULL, a->opt->shipped_model, &c) == 0;
+    if (ok && c.origin == DP_CARD_USER) {
+        if (app_install_model(&a->st, c.model, "your model") == 0) {
+            /* keep this message: the person should know which model this is */
+            app_message(&a->st, 0,
+                        "your model (fine-tuned): %s \xC2\xB7 --shipped-model for the original",
+                        c.path);
             return;
         }
-    } else {
+        snprintf(why, sizeof why, "%s", a->st.message);
+        ok = dp_card_load_start(NULL, 1, &c) == 0;
+    } else if (c.user_error[0]) {
+        snprintf(why, sizeof why, "%s", c.user_error);
+    }
+    if (!c.path[0]) {
         app_message(&a->st, 1, "No model found: drawing works, but predictions need one "
                                "(train with digitpad --train, or drop a .safetensors file here)");
+        return;
+    }
+    if (!ok)
+        app_message(&a->st, 1, "Could not load model: %s", c.err.msg);
+    else if (app_install_model_file(&a->st, c.model, c.path) == 0 && why[0]) {
+        app_message(&a->st, 1, "Your saved model did not load (%s); using the shipped one",
+                    why);
         return;
     }
     if (a->st.model)
@@ -81,7 +76,7 @@ static void update_title(gui_app *a)
 
 static void run_loop(gui_app *a)
 {
-    while (!a->quit) {
+    while (!a->input.quit) {
         SDL_Event e;
         int got;
         app_tick(&a->st, gui_now_s());
@@ -90,14 +85,15 @@ static void run_loop(gui_app *a)
         int wake_ms = -1;
         if (a->st.message[0] && !a->st.message_error)
             wake_ms = (int)((a->st.message_t + APP_MSG_SECONDS - a->st.now) * 1000.0) + 20;
-        if (!a->script && !a->st.dirty && wake_ms >= 0 && !a->animating) {
+        if (!a->script.run && !a->st.dirty && wake_ms >= 0 && !a->train.animating) {
             got = SDL_WaitEventTimeout(&e, wake_ms > 0 ? wake_ms : 1);
-            a->st.dirty |= !got;
-        } else if (!a->script && !a->st.dirty && a->animating) {
+            if (!got)
+                app_request_redraw(&a->st);
+        } else if (!a->script.run && !a->st.dirty && a->train.animating) {
             /* Something changes without input: wake for it now and then. */
             got = SDL_WaitEventTimeout(&e, 50);
-            a->st.dirty = 1;
-        } else if (!a->script && !a->st.dirty) {
+            app_request_redraw(&a->st);
+        } else if (!a->script.run && !a->st.dirty) {
             /* Idle: sleep in the event queue, costing no CPU. */
             got = SDL_WaitEvent(&e);
             if (!got) {
@@ -112,7 +108,7 @@ static void run_loop(gui_app *a)
             gui_on_event(a, &e);
             got = SDL_PollEvent(&e);
         }
-        if (a->quit)
+        if (a->input.quit)
             break;
         gui_train_poll(a);
         if (gui_layout_update(a) == 0 && gui_fonts_update(&a->paint) != 0) {
@@ -128,18 +124,18 @@ static void run_loop(gui_app *a)
             a->input_tex_stale = 1;
             update_title(a);
         }
-        if (a->st.dirty || a->script) {
+        if (a->st.dirty || a->script.run) {
             gui_render(a);
-            if (a->screenshot_path)
+            if (a->script.screenshot_path)
                 gui_stats_screenshot(a);
             SDL_RenderPresent(a->paint.ren);
             uint64_t t1 = SDL_GetPerformanceCounter();
             double ms = (double)(t1 - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
-            if (a->script)
-                gui_stats_frame(&a->stats, ms, a->training);
-            a->st.dirty = 0;
+            if (a->script.run)
+                gui_stats_frame(&a->script.stats, ms, a->train.running);
+            app_redraw_done(&a->st);
         }
-        if (a->script)
+        if (a->script.run)
             gui_script_step(a);
     }
 }
@@ -200,7 +196,7 @@ static int open_window(gui_app *a)
 static int model_failed(gui_app *a, int sdl_up, const char *msg)
 {
     fprintf(stderr, "digitpad: %s\n", msg);
-    if (sdl_up && !a->script && !headless_driver()) {
+    if (sdl_up && !a->script.run && !headless_driver()) {
         char box[700];
         snprintf(box, sizeof box, "The model could not be loaded:\n\n%s", msg);
         SDL_ShowSimpleMessageBox(SDL_MESSAGEBOX_ERROR, "digitpad", box, NULL);
@@ -225,31 +221,26 @@ static void app_free(gui_app *a)
     gui_train_free(a);
     gui_views_free(a);
     app_state_free(&a->st);
-    free(a->screenshot_path);
-    gui_stats_free(&a->stats);
-    gui_script_free(a->script);
+    gui_script_close(a);
 }
 
 /* Everything before the loop; 0, or the exit code to return. */
 static int start(gui_app *a, int *sdl_up, int *ttf_up)
 {
-    nn_error e;
-    nn_model *m = NULL;
-    if (a->opt->script_path && !(a->script = gui_script_load(a->opt->script_path)))
+    if (gui_script_open(a) != 0)
         return 1;
     /* Scripts may check the layout of what was drawn (gui_rec_check). */
-    a->paint.recording = a->script != NULL;
+    a->paint.recording = a->script.run != NULL;
     /* --model is read before anything opens, so a bad file never leaves
      * an empty window behind. */
-    if (a->opt->model_path && !(m = nn_model_load(a->opt->model_path, &e))) {
-        *sdl_up = SDL_Init(SDL_INIT_VIDEO) == 0;
-        return model_failed(a, *sdl_up, e.msg);
-    }
-    if (m) {
-        const char *slash = strrchr(a->opt->model_path, '/');
-        if (app_install_model(&a->st, m, slash ? slash + 1 : a->opt->model_path) != 0)
+    if (a->opt->model_path) {
+        dp_card_start c;
+        if (dp_card_load_start(a->opt->model_path, 1, &c) != 0) {
+            *sdl_up = SDL_Init(SDL_INIT_VIDEO) == 0;
+            return model_failed(a, *sdl_up, c.err.msg);
+        }
+        if (app_install_model_file(&a->st, c.model, c.path) != 0)
             return model_failed(a, 0, a->st.message);
-        app_message(&a->st, 0, "Draw a digit \xC2\xB7 H shows the controls");
     }
     if (gui_fonts_find(&a->paint) != 0)
         return DP_EXIT_USAGE;
@@ -304,7 +295,7 @@ int gui_run(const gui_options *opt)
         return 1;
     }
     a->opt = opt;
-    a->pressed = -1;
+    gui_events_init(a);
     app_state_init(&a->st);
     int sdl_up = 0, ttf_up = 0;
     int code = start(a, &sdl_up, &ttf_up);
@@ -313,12 +304,12 @@ int gui_run(const gui_options *opt)
         code = a->exit_code;
         /* Closing the window mid-epoch: stop and join the worker now, and
          * (in script mode) report how long that took. */
-        int was_training = a->training;
+        int was_training = a->train.running;
         gui_train_free(a);
-        double stop_ms = a->quit_t > 0.0 ? (gui_now_s() - a->quit_t) * 1000.0 : 0.0;
-        if (a->script) {
-            gui_stats_report(&a->stats, a->paint.ren, was_training, stop_ms);
-            if (gui_script_failed(a->script) || a->screenshot_failed)
+        double stop_ms = a->input.quit_t > 0.0 ? (gui_now_s() - a->input.quit_t) * 1000.0 : 0.0;
+        if (a->script.run) {
+            gui_stats_report(&a->script.stats, a->paint.ren, was_training, stop_ms);
+            if (gui_script_failed(a->script.run) || a->script.screenshot_failed)
                 code = 1;
         }
     }

@@ -101,9 +101,9 @@ static void draw_canvas(gui_app *a)
         text_fit(a, GUI_FONT_SMALL, COL_FAINT, hint, 3, c.x + c.w / 2, c.y + c.h / 2 + sc(a, 30),
                  AL_CENTER, 1, maxw);
     }
-    if (a->ptr_mode == GUI_PTR_ERASE) {
+    if (a->input.ptr_mode == GUI_PTR_ERASE) {
         float r = app_eraser_radius() / INK_BOX * (float)c.w;
-        gui_ring(&a->paint, a->cursor_x, a->cursor_y, r - (float)sc(a, 1.5f), r, COL_RAW);
+        gui_ring(&a->paint, a->input.cursor_x, a->input.cursor_y, r - (float)sc(a, 1.5f), r, COL_RAW);
     }
 }
 
@@ -272,9 +272,9 @@ void gui_render(gui_app *a)
     if (!gui_views_open(a)) {
         draw_head(a);
         gui_rec_owner(&a->paint, -1);
-        if (!a->picker) {
+        if (!a->input.picker) {
             dp_rect train, bars;
-            if (!a->show_train) {
+            if (!a->train.show) {
                 gui_draw_bars(a, gui_rect(a->lay.bars));
             } else if (dp_layout_split_train(&a->lay, &train, &bars)) {
                 gui_draw_train(a, gui_rect(train));
@@ -291,12 +291,12 @@ void gui_render(gui_app *a)
     gui_draw_buttons(a);
     gui_rec_owner(&a->paint, -1);
     gui_draw_status(a);
-    if (a->debug_text[0]) {
+    if (a->script.debug_text[0]) {
         float px, py;
-        dp_layout_box_to_px(&a->lay, a->debug_x, a->debug_y, &px, &py);
+        dp_layout_box_to_px(&a->lay, a->script.debug_x, a->script.debug_y, &px, &py);
         gui_rec_owner(&a->paint, -1);
-        text(a, GUI_FONT_TITLE, COL_ERROR, a->debug_text, (int)px, (int)py, AL_CENTER, 1);
+        text(a, GUI_FONT_TITLE, COL_ERROR, a->script.debug_text, (int)px, (int)py, AL_CENTER, 1);
     }
-    if (a->help)
+    if (a->input.help)
         gui_draw_help(a);
 }

@@ -15,12 +15,6 @@
 
 /* --------------------------------------------------------------- layout */
 
-/* v design pixels in output pixels. */
-static inline int sc(const gui_app *a, float v)
-{
-    return gui_sc(&a->paint, v);
-}
-
 static inline int text(gui_app *a, int font, SDL_Color c, const char *s, int x, int y, int align,
                 int vcenter)
 {

@@ -185,7 +185,7 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
     dp_tools_place(&a->lay, n_tools, r);
     for (size_t i = 0; i < n_tools && n < max; i++, n++)
         out[n] = (gui_button){&tools[i], r[i], (int)i};
-    if (a->picker) {
+    if (a->input.picker) {
         dp_rect card_r, title;
         const dp_button *pick = dp_picker_buttons();
         dp_picker_place(&a->lay, &card_r, &title, r);
@@ -198,7 +198,7 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
 static void draw_button(gui_app *a, const gui_button *b, int font, int active)
 {
     SDL_Rect r = gui_rect(b->r);
-    int pressed = a->pressed == b->id;
+    int pressed = a->input.pressed == b->id;
     SDL_Color fill = pressed ? COL_BAR : active ? (SDL_Color){44, 72, 60, 255} : COL_TRACK;
     gui_card(&a->paint, r, active ? COL_ACCENT : COL_BORDER, fill);
     int owner = a->paint.rec_owner;
@@ -218,11 +218,11 @@ void gui_draw_buttons(gui_app *a)
         if (b[i].id >= DP_TOOLS_MAX)
             continue;
         gui_rec_owner(&a->paint, -1);
-        int on = (b[i].b->action == DP_ACT_HELP && a->help) ||
-                 (b[i].b->action == DP_ACT_LABEL && a->picker);
+        int on = (b[i].b->action == DP_ACT_HELP && a->input.help) ||
+                 (b[i].b->action == DP_ACT_LABEL && a->input.picker);
         draw_button(a, &b[i], GUI_FONT_BODY, on);
     }
-    if (!a->picker)
+    if (!a->input.picker)
         return;
     dp_rect card_r, title;
     dp_rect r[DP_PICKER_N];

@@ -1,6 +1,6 @@
 /* gui_draw_train.c — the training panel (G): what the background trainer
  * is doing, its progress, speed, loss and accuracy, and the live plot.
- * Separate from gui_draw.c, whose gui_render calls it; it reads a->train
+ * Separate from gui_draw.c, whose gui_render calls it; it reads a->train.status
  * and draws with the helpers of gui_draw.h. */
 #include <math.h>
 #include <stdio.h>
@@ -20,7 +20,7 @@ static void fmt_count(char *buf, size_t n, double v)
  * each epoch (green dots joined by lines) over time. */
 static void draw_train_plot(gui_app *a, SDL_Rect r)
 {
-    const bg_status *st = &a->train;
+    const bg_status *st = &a->train.status;
     fill_rect(a, r, COL_PAPER);
     SDL_Color grid = {255, 255, 255, 18};
     set_color(a, grid);
@@ -121,7 +121,7 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
  * figure is drawn first and the left text takes what width is left. */
 void gui_draw_train(gui_app *a, SDL_Rect h)
 {
-    const bg_status *st = &a->train;
+    const bg_status *st = &a->train.status;
     card(a, h);
     part(a, h, "train");
     int pad = sc(a, 14), y = h.y + pad;

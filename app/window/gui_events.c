@@ -18,6 +18,7 @@
 
 #include "gui_internal.h"
 #include "keys.h"
+#include "nn_file.h"
 
 
 double gui_now_s(void)
@@ -84,14 +85,25 @@ static int map_key(SDL_Keycode sym, int *digit)
     }
 }
 
+void gui_events_init(gui_app *a)
+{
+    memset(&a->input, 0, sizeof a->input);
+    a->input.pressed = -1;
+}
+
+void gui_events_force_quit(gui_app *a)
+{
+    a->input.quit = 1;
+}
+
 /* Esc or the close button: quits unless a trained model is unsaved, which
  * asks first (a second request within APP_CONFIRM_SECONDS quits). */
 static void request_quit(gui_app *a, int forced)
 {
     if (!forced && !app_quit_request(&a->st))
         return;
-    a->quit = 1;
-    a->quit_t = gui_now_s();
+    a->input.quit = 1;
+    a->input.quit_t = gui_now_s();
 }
 
 /* What a key (keys.h) or an on-screen button (buttons.h) does; digit is
@@ -99,54 +111,51 @@ static void request_quit(gui_app *a, int forced)
  * views read it, e.g. '[' or ']' for DP_ACT_CHOOSE_OUTPUT, 0 = next). */
 static void do_action(gui_app *a, dp_action action, int digit, int key)
 {
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     app_user_action(&a->st);
     switch (action) {
     case DP_ACT_ESCAPE:
-        if (a->help)
-            a->help = 0;
-        else if (a->picker)
-            a->picker = 0;
+        if (a->input.help)
+            a->input.help = 0;
+        else if (a->input.picker)
+            a->input.picker = 0;
         else
             request_quit(a, 0);
         break;
     case DP_ACT_LABEL:
-        a->picker = !a->picker;
+        a->input.picker = !a->input.picker;
         break;
     case DP_ACT_HELP:
-        a->help = !a->help;
+        a->input.help = !a->input.help;
         break;
     case DP_ACT_UNDO:
     case DP_ACT_REDO:
-        (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->corr);
-        a->ptr_mode = GUI_PTR_NONE;
+        (action == DP_ACT_UNDO ? app_undo : app_redo)(&a->st, a->train.corr);
+        a->input.ptr_mode = GUI_PTR_NONE;
         break;
     case DP_ACT_SHIPPED:
         gui_train_shipped(a);
         break;
     case DP_ACT_CLEAR:
         app_clear(&a->st);
-        a->ptr_mode = GUI_PTR_NONE;
+        a->input.ptr_mode = GUI_PTR_NONE;
         break;
     case DP_ACT_COMPARE:
         app_toggle_compare(&a->st);
         break;
     case DP_ACT_CORRECTION:
-        a->picker = 0;
-        a->st.label = digit;
-        app_store_correction(&a->st, a->corr, digit, a->training, a->corr_why);
+        a->input.picker = 0;
+        app_store_correction(&a->st, a->train.corr, digit, a->train.running, a->train.corr_why);
         break;
     case DP_ACT_SAVE_DRAWING:
-        app_save_drawing(&a->st, a->user_dir[0] ? a->user_dir : NULL, a->user_dir_err);
+        app_save_drawing(&a->st, a->train.user_dir[0] ? a->train.user_dir : NULL, a->train.user_dir_err);
         break;
     case DP_ACT_TRAIN:
     case DP_ACT_TRAIN_SCRATCH:
         gui_train_toggle(a, action == DP_ACT_TRAIN_SCRATCH);
         break;
     case DP_ACT_PANEL:
-        a->show_train = !a->show_train;
-        if (a->show_train && a->bg)
-            bg_status_get(a->bg, &a->train);
+        gui_train_panel(a);
         break;
     case DP_ACT_SAVE_MODEL:
         gui_train_save_model(a);
@@ -159,6 +168,8 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         break;
     case DP_ACT_NONE:
     case DP_ACT_POINTER:
+    case DP_CONFIRM_QUIT: /* confirmation ids, never a key's action */
+    case DP_CONFIRM_DROP:
         break;
     }
 }
@@ -169,7 +180,7 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
     int key = map_key(k->keysym.sym, &digit);
     const dp_binding *b = dp_key_lookup(key, (k->keysym.mod & KMOD_CTRL) != 0,
                                         (k->keysym.mod & KMOD_SHIFT) != 0, k->repeat);
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     if (b)
         do_action(a, b->action, digit, key);
 }
@@ -195,23 +206,23 @@ static int button_at(gui_app *a, float px, float py, gui_button *out)
 static int button_press(gui_app *a, float px, float py)
 {
     gui_button b;
-    a->pressed = button_at(a, px, py, &b);
-    if (a->pressed >= 0)
-        a->st.dirty = 1;
-    return a->pressed >= 0;
+    a->input.pressed = button_at(a, px, py, &b);
+    if (a->input.pressed >= 0)
+        app_request_redraw(&a->st);
+    return a->input.pressed >= 0;
 }
 
 static void button_release(gui_app *a, float px, float py)
 {
     gui_button b;
     int id = button_at(a, px, py, &b);
-    int was = a->pressed;
-    a->pressed = -1;
-    a->st.dirty = 1;
+    int was = a->input.pressed;
+    a->input.pressed = -1;
+    app_request_redraw(&a->st);
     if (id < 0 || id != was)
         return;
     if (b.b->action == DP_ACT_NONE) /* the picker's Cancel */
-        a->picker = 0;
+        a->input.picker = 0;
     else
         do_action(a, b.b->action, b.b->digit, 0);
 }
@@ -226,25 +237,25 @@ static void stroke_px(gui_app *a, float px, float py, int begin)
     float bx, by;
     dp_layout_to_box_raw(&a->lay, px, py, &bx, &by);
     if (begin) {
-        a->pen_in = 0;
-        a->pen_bx = bx;
-        a->pen_by = by;
+        a->input.pen_in = 0;
+        a->input.pen_bx = bx;
+        a->input.pen_by = by;
     }
-    float x0 = a->pen_bx, y0 = a->pen_by, x1 = bx, y1 = by;
-    a->pen_bx = bx;
-    a->pen_by = by;
+    float x0 = a->input.pen_bx, y0 = a->input.pen_by, x1 = bx, y1 = by;
+    a->input.pen_bx = bx;
+    a->input.pen_by = by;
     if (!dp_clip_segment(&x0, &y0, &x1, &y1)) {
-        a->pen_in = 0;
+        a->input.pen_in = 0;
         return;
     }
-    if (!a->pen_in) {
+    if (!a->input.pen_in) {
         app_stroke_begin(&a->st, x0, y0);
-        a->pen_in = 1;
+        a->input.pen_in = 1;
     }
     if (x1 != x0 || y1 != y0)
         app_stroke_point(&a->st, x1, y1);
     /* Cut at the far end: the pen left the canvas there. */
-    a->pen_in = dp_layout_in_canvas(&a->lay, px, py);
+    a->input.pen_in = dp_layout_in_canvas(&a->lay, px, py);
 }
 
 static void erase_px(gui_app *a, float px, float py)
@@ -263,41 +274,41 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
     if (b->which == SDL_TOUCH_MOUSEID)
         return;
     float px = (float)b->x * a->lay.px_per_win, py = (float)b->y * a->lay.px_per_win;
-    a->cursor_x = px;
-    a->cursor_y = py;
-    a->st.dirty = 1;
+    a->input.cursor_x = px;
+    a->input.cursor_y = py;
+    app_request_redraw(&a->st);
     if (b->type == SDL_MOUSEBUTTONUP) {
-        if (b->button == SDL_BUTTON_LEFT && a->pressed >= 0) {
+        if (b->button == SDL_BUTTON_LEFT && a->input.pressed >= 0) {
             button_release(a, px, py);
             return;
         }
-        if ((b->button == SDL_BUTTON_LEFT && a->ptr_mode == GUI_PTR_DRAW) ||
-            (b->button == SDL_BUTTON_RIGHT && a->ptr_mode == GUI_PTR_ERASE)) {
-            if (a->ptr_mode == GUI_PTR_DRAW)
+        if ((b->button == SDL_BUTTON_LEFT && a->input.ptr_mode == GUI_PTR_DRAW) ||
+            (b->button == SDL_BUTTON_RIGHT && a->input.ptr_mode == GUI_PTR_ERASE)) {
+            if (a->input.ptr_mode == GUI_PTR_DRAW)
                 stroke_px(a, px, py, 0);
-            a->ptr_mode = GUI_PTR_NONE;
+            a->input.ptr_mode = GUI_PTR_NONE;
         }
         return;
     }
-    if (a->help) {
-        a->help = 0;
+    if (a->input.help) {
+        a->input.help = 0;
         return;
     }
     app_user_action(&a->st);
-    if (a->ptr_mode == GUI_PTR_NONE && !a->finger_down && b->button == SDL_BUTTON_LEFT &&
+    if (a->input.ptr_mode == GUI_PTR_NONE && !a->input.finger_down && b->button == SDL_BUTTON_LEFT &&
         gui_views_click(a, px, py))
         return;
-    if (a->ptr_mode != GUI_PTR_NONE || a->finger_down)
+    if (a->input.ptr_mode != GUI_PTR_NONE || a->input.finger_down)
         return;
     if (b->button == SDL_BUTTON_LEFT && button_press(a, px, py))
         return;
     /* Drawing may start off the canvas (the stroke begins where the pen
      * enters it); erasing only on it. */
     if (b->button == SDL_BUTTON_LEFT) {
-        a->ptr_mode = GUI_PTR_DRAW;
+        a->input.ptr_mode = GUI_PTR_DRAW;
         stroke_px(a, px, py, 1);
     } else if (b->button == SDL_BUTTON_RIGHT && dp_layout_in_canvas(&a->lay, px, py)) {
-        a->ptr_mode = GUI_PTR_ERASE;
+        a->input.ptr_mode = GUI_PTR_ERASE;
         erase_px(a, px, py);
     }
 }
@@ -307,13 +318,13 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
     if (m->which == SDL_TOUCH_MOUSEID)
         return;
     float px = (float)m->x * a->lay.px_per_win, py = (float)m->y * a->lay.px_per_win;
-    a->cursor_x = px;
-    a->cursor_y = py;
-    if (a->ptr_mode == GUI_PTR_DRAW) {
+    a->input.cursor_x = px;
+    a->input.cursor_y = py;
+    if (a->input.ptr_mode == GUI_PTR_DRAW) {
         stroke_px(a, px, py, 0);
-    } else if (a->ptr_mode == GUI_PTR_ERASE) {
+    } else if (a->input.ptr_mode == GUI_PTR_ERASE) {
         erase_px(a, px, py);
-        a->st.dirty = 1; /* the eraser ring follows the cursor */
+        app_request_redraw(&a->st); /* the eraser ring follows the cursor */
     }
 }
 
@@ -324,36 +335,36 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
     float px = f->x * (float)a->lay.out_w, py = f->y * (float)a->lay.out_h;
     switch (f->type) {
     case SDL_FINGERDOWN:
-        if (a->help) {
-            a->help = 0;
-            a->st.dirty = 1;
+        if (a->input.help) {
+            a->input.help = 0;
+            app_request_redraw(&a->st);
             return;
         }
         /* A tap on a view's button or a bar, as a click would. */
-        if (!a->finger_down && a->ptr_mode == GUI_PTR_NONE && gui_views_click(a, px, py))
+        if (!a->input.finger_down && a->input.ptr_mode == GUI_PTR_NONE && gui_views_click(a, px, py))
             return;
-        if (a->finger_down || a->ptr_mode != GUI_PTR_NONE)
+        if (a->input.finger_down || a->input.ptr_mode != GUI_PTR_NONE)
             return;
-        a->finger_down = 1;
-        a->finger = f->fingerId;
+        a->input.finger_down = 1;
+        a->input.finger = f->fingerId;
         /* A tap on a button, else the finger draws (from wherever it
          * lands, as the mouse does). */
-        a->finger_button = button_press(a, px, py);
-        if (!a->finger_button)
+        a->input.finger_button = button_press(a, px, py);
+        if (!a->input.finger_button)
             stroke_px(a, px, py, 1);
         break;
     case SDL_FINGERMOTION:
-        if (a->finger_down && f->fingerId == a->finger && !a->finger_button)
+        if (a->input.finger_down && f->fingerId == a->input.finger && !a->input.finger_button)
             stroke_px(a, px, py, 0);
         break;
     case SDL_FINGERUP:
-        if (a->finger_down && f->fingerId == a->finger) {
-            if (a->finger_button)
+        if (a->input.finger_down && f->fingerId == a->input.finger) {
+            if (a->input.finger_button)
                 button_release(a, px, py);
             else
                 stroke_px(a, px, py, 0);
-            a->finger_down = 0;
-            a->finger_button = 0;
+            a->input.finger_down = 0;
+            a->input.finger_button = 0;
         }
         break;
     default:
@@ -382,7 +393,7 @@ static float *load_sdl_image(const char *path, int *w, int *h)
             const Uint8 *row = (const Uint8 *)rgba->pixels + (size_t)y * (size_t)rgba->pitch;
             for (int x = 0; x < rgba->w; x++) {
                 const Uint8 *p = row + 4 * x;
-                float luma = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
+                float luma = ink_luma(p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f);
                 float alpha = p[3] / 255.0f;
                 pix[(size_t)y * rgba->w + x] = alpha * luma + (1.0f - alpha);
             }
@@ -397,20 +408,20 @@ static float *load_sdl_image(const char *path, int *w, int *h)
     return pix;
 }
 
-/* A model file: named .safetensors, or its header (8-byte length, then
- * JSON) starts like one. */
+/* A model file: named .safetensors, or its first bytes start like one
+ * (nn_model_sniff: the format's rule lives with its reader). */
 static int looks_like_model(const char *path)
 {
     size_t n = strlen(path);
     if (n >= 12 && strcmp(path + n - 12, ".safetensors") == 0)
         return 1;
-    unsigned char head[9];
+    unsigned char head[NN_FILE_SNIFF_BYTES];
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return 0;
     ssize_t got = read(fd, head, sizeof head);
     close(fd);
-    return got == (ssize_t)sizeof head && head[8] == '{';
+    return got > 0 && nn_model_sniff(head, (size_t)got);
 }
 
 /* A dropped file: a model is loaded, an image (PGM and BMP as --predict
@@ -424,15 +435,13 @@ static void on_drop(gui_app *a, const char *path)
     base = base ? base + 1 : path;
     int regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
     if (!regular || looks_like_model(path)) {
-        /* Any value apart from keys.h's actions and appstate.c's quit. */
-        enum { CONFIRM_DROP = 1001 };
         /* Only a file that looks like a model asks: anything else fails to
          * load and leaves the current model as it is. */
         if (regular && looks_like_model(path) &&
-            !app_discard_request(&a->st, CONFIRM_DROP, "drop a model again"))
+            !app_discard_request(&a->st, DP_CONFIRM_DROP, "drop a model again"))
             return;
         /* The run's next snapshot would replace the dropped model. */
-        if (a->training)
+        if (a->train.running)
             gui_train_stop(a, 1);
         app_load_model_file(&a->st, path);
         return;
@@ -448,7 +457,7 @@ static void on_drop(gui_app *a, const char *path)
     }
     app_show_image(&a->st, pix, w, h, base);
     free(pix);
-    a->ptr_mode = GUI_PTR_NONE;
+    a->input.ptr_mode = GUI_PTR_NONE;
 }
 
 void gui_on_event(gui_app *a, SDL_Event *e)
@@ -486,7 +495,7 @@ void gui_on_event(gui_app *a, SDL_Event *e)
         break;
     case SDL_WINDOWEVENT:
         /* Any window change (size, exposure, focus) may need a redraw. */
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
             gui_layout_update(a);
         break;
@@ -494,7 +503,7 @@ void gui_on_event(gui_app *a, SDL_Event *e)
     case SDL_RENDER_DEVICE_RESET:
         /* Streaming textures lost their content: upload them again. */
         a->canvas_tex_stale = a->input_tex_stale = 1;
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         break;
     default:
         break;

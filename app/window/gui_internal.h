@@ -5,8 +5,10 @@
  * mode); these call gui_paint.c (fonts, text, shapes, textures) and the
  * SDL-free modules below them: appstate.h (drawing, model, predictions,
  * messages), layout.h, keys.h, corrections.h, bgtrain.h.  The state the
- * files share is the app state (changed through its functions) plus the
- * SDL handles below.  Only app/gui*.c include this. */
+ * files share is gui_app, grouped by owner: the app state (changed only
+ * through appstate.h's functions), a->input (gui_events.c), a->train
+ * (gui_train.c), a->script (script/), and the SDL handles and textures
+ * below.  Only app/window/ includes this. */
 #ifndef DIGITPAD_GUI_INTERNAL_H
 #define DIGITPAD_GUI_INTERNAL_H
 
@@ -94,14 +96,10 @@ typedef struct gui_paint {
     int rec_lost;                      /* a record did not fit in memory */
 } gui_paint;
 
-typedef struct gui_app {
-    const gui_options *opt;
-    SDL_Window *win;
-    gui_paint paint;
-    dp_layout lay;
-    app_state st;                      /* drawing, model, predictions, message */
-
-    /* Pointers and the textures made from st. */
+/* What the person is doing with pointers and keys: written by gui_events.c
+ * alone (gui_events_init, the event handlers, gui_events_force_quit); the
+ * other files read it. */
+typedef struct gui_input {
     int ptr_mode;                      /* GUI_PTR_* */
     SDL_FingerID finger;               /* the finger that is drawing */
     int finger_down;
@@ -112,51 +110,76 @@ typedef struct gui_app {
      * lifted; it comes down at the edge where it (re-)enters. */
     float pen_bx, pen_by;
     int pen_in;
+    int help;                          /* the help overlay is shown */
+    int picker;                        /* the Label button's digit picker is open */
+    int pressed;                       /* gui_button id under a press, -1: none */
+    int quit;                          /* leave the event loop */
+    double quit_t;                     /* seconds (perf counter) when quit was seen */
+} gui_input;
+
+/* The person's corrections and the background trainer: written by
+ * gui_train.c alone (setup, the per-frame poll, T, G, Ctrl+S, Ctrl+R);
+ * the other files read it. */
+typedef struct gui_training {
+    /* The corrections store (NULL only if even a memory-only store could
+     * not be made) and the trainer (NULL only if it could not be created);
+     * every frame takes its newest snapshot and status. */
+    dp_corrections *corr;
+    bg_trainer *bg;
+    unsigned version;                  /* newest snapshot installed */
+    bg_status status;                  /* copied each frame while shown */
+    int running;                       /* status.running, as of this frame */
+    int show;                          /* the training panel is shown (G, or a run starts) */
+    /* Something changes without input (the progress panel): the loop then
+     * redraws every 50 ms instead of sleeping until an event. */
+    int animating;
+    char base[200];                    /* name of the model a run started from */
+    char msg_seen[256];                /* last trainer message put on the status line */
+    char user_dir[1024];               /* "" if it could not be made */
+    char user_dir_err[512];            /* why not */
+    char corr_why[700];                /* why corrections live in memory only */
+    double last_stop_ms;               /* how long the last T-stop took */
+} gui_training;
+
+/* The --script test mode: written by window/script/ alone (gui_script*.c,
+ * gui_stats.c); gui.c starts and ends it through gui_script_open and
+ * gui_script_close and hands it each frame's time. */
+typedef struct gui_scripting {
+    struct gui_script *run;            /* NULL unless --script */
+    /* A script's stray text (debug-text), drawn on top at a canvas point
+     * in ink box units: the layout check's own test. */
+    char debug_text[64];
+    float debug_x, debug_y;
+    gui_stats stats;
+    char *screenshot_path;             /* saved at the next render, then freed */
+    int screenshot_failed;
+} gui_scripting;
+
+typedef struct gui_app {
+    const gui_options *opt;
+    SDL_Window *win;
+    gui_paint paint;
+    dp_layout lay;
+    app_state st;                      /* drawing, model, predictions, message */
+
+    gui_input input;                   /* pointers, overlays, quit: gui_events.c's */
+
+    /* The textures made from st. */
     SDL_Texture *canvas_tex;
     SDL_Texture *input_tex, *raw_tex;  /* 28×28 previews */
     int canvas_tex_stale;              /* upload st.canvas_pix to canvas_tex */
     int input_tex_stale;               /* upload st.input/raw to their textures */
 
-    /* UI state. */
-    int help;
-    int picker;                        /* the Label button's digit picker is open */
-    int pressed;                       /* gui_button id under a press, -1: none */
     char title[128];
     char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
-    int quit, exit_code;
-    double quit_t;                     /* seconds (perf counter) when quit was seen */
-    /* Set by parts that change without input (a training progress panel):
-     * the loop then redraws every 50 ms instead of sleeping until an event. */
-    int animating;
-
-    /* The person's corrections (NULL only if even a memory-only store
-     * could not be made) and the background trainer (NULL only if it could
-     * not be created); every frame takes its newest snapshot and status. */
-    dp_corrections *corr;
-    bg_trainer *bg;
-    unsigned bg_version;               /* newest snapshot installed */
-    bg_status train;                   /* copied each frame while shown */
-    int training;                      /* train.running, as of this frame */
-    int show_train;                    /* the training panel is shown (G, or a run starts) */
-    char train_base[200];              /* name of the model a run started from */
-    char train_msg_seen[256];          /* last trainer message put on the status line */
-    char user_dir[1024];               /* "" if it could not be made */
-    char user_dir_err[512];            /* why not */
-    char corr_why[700];                /* why corrections live in memory only */
-    double last_stop_ms;               /* how long the last T-stop took */
+    int exit_code;
+    gui_training train;                /* corrections, trainer, panel: gui_train.c's */
 
     struct gui_views *views;           /* layers/weights views, overlay (gui_views.c) */
     dp_rect bars_drawn;                /* where this frame's bar chart went
                                           (empty when hidden): bar clicks */
 
-    struct gui_script *script;         /* NULL unless --script */
-    /* A script's stray text (debug-text), drawn on top at a canvas point
-     * in ink box units: the layout check's own test. */
-    char debug_text[64];
-    float debug_x, debug_y;
-    gui_stats stats;                   /* script mode only */
-    char *screenshot_path;             /* saved at the next render, then freed */
-    int screenshot_failed;
+    gui_scripting script;              /* --script test mode: window/script/'s */
 } gui_app;
 
 /* ------------------------------------------------------ gui_events.c */
@@ -169,6 +192,11 @@ void gui_hook_signals(void);
 void gui_unhook_signals(void);
 /* One SDL event: keys, buttons, mouse, touch, drops, window changes. */
 void gui_on_event(gui_app *a, SDL_Event *e);
+/* a->input as the window starts: no button pressed. */
+void gui_events_init(gui_app *a);
+/* Leaves the event loop at once, without asking or timing the stop (a
+ * script whose quit event was lost). */
+void gui_events_force_quit(gui_app *a);
 
 /* ------------------------------------------------------- gui_train.c */
 
@@ -180,14 +208,17 @@ int gui_train_setup(gui_app *a);
 /* Stops and joins a running worker, frees the trainer and the corrections
  * store; no-op without. */
 void gui_train_free(gui_app *a);
-/* Once per frame: installs the newest snapshot, refreshes a->train, keeps
- * a->animating on while a run goes, relays the trainer's messages. */
+/* Once per frame: installs the newest snapshot, refreshes a->train.status, keeps
+ * a->train.animating on while a run goes, relays the trainer's messages. */
 void gui_train_poll(gui_app *a);
 /* T / Shift+T: starts a run from the current model, or stops a running one. */
 void gui_train_toggle(gui_app *a, int from_scratch);
 /* Stops a run (within one training step).  discard: drop its final
  * snapshot instead of installing it. */
 void gui_train_stop(gui_app *a, int discard);
+/* G: shows or hides the training panel (with the trainer's status as of
+ * now). */
+void gui_train_panel(gui_app *a);
 /* Ctrl+S: saves the current model to <user data dir>/BG_USER_MODEL_NAME. */
 void gui_train_save_model(gui_app *a);
 /* Ctrl+R (DP_ACT_SHIPPED): stops a run (dropping its snapshot) and loads
@@ -265,6 +296,12 @@ void gui_rec_layer(gui_paint *p);
 int gui_rec_check(const gui_paint *p, int w, int h, const char *state, int max_lines);
 /* Frees the records. */
 void gui_rec_free(gui_paint *p);
+/* v design pixels in output pixels at the window's scale: the one short
+ * form every drawing file uses. */
+static inline int sc(const gui_app *a, float v)
+{
+    return gui_sc(&a->paint, v);
+}
 /* dp_rect as SDL_Rect. */
 static inline SDL_Rect gui_rect(dp_rect r)
 {
@@ -314,13 +351,19 @@ int gui_script_failed(const struct gui_script *s);
 
 /* ------------------------------------------------------ gui_script.c */
 
+/* --script FILE: loads the script into a->script (no-op without one).
+ * 0, or -1 with a message on stderr. */
+int gui_script_open(gui_app *a);
+/* Frees a->script: the script, its frame statistics, a pending
+ * screenshot path. */
+void gui_script_close(gui_app *a);
 /* Runs the script's next command at the end of a frame: pushes at most one
  * SDL event, prints, checks, or waits. */
 void gui_script_step(gui_app *a);
 
 /* ------------------------------------------------------- gui_stats.c */
 
-/* Saves the frame just rendered to a->screenshot_path (then freed). */
+/* Saves the frame just rendered to a->script.screenshot_path (then freed). */
 void gui_stats_screenshot(gui_app *a);
 /* Records one frame's time (ms from the events to the present). */
 void gui_stats_frame(gui_stats *s, double ms, int training);

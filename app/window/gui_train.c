@@ -15,6 +15,7 @@
 
 #include "gui_internal.h"
 #include "keys.h"
+#include "modelcard.h"
 #include "nn_file.h"
 #include "paths.h"
 
@@ -31,52 +32,52 @@
 int gui_train_setup(gui_app *a)
 {
     char err[512], path[1200];
-    if (dp_user_data_dir(a->user_dir, sizeof a->user_dir, a->user_dir_err,
-                         sizeof a->user_dir_err) != 0) {
+    if (dp_user_data_dir(a->train.user_dir, sizeof a->train.user_dir, a->train.user_dir_err,
+                         sizeof a->train.user_dir_err) != 0) {
         /* Training still works; corrections then live only in memory. */
-        a->user_dir[0] = '\0';
+        a->train.user_dir[0] = '\0';
         app_message(&a->st, 1, "No data directory (%s): corrections will not be kept",
-                    a->user_dir_err);
-        snprintf(a->corr_why, sizeof a->corr_why, "no data directory: %s", a->user_dir_err);
+                    a->train.user_dir_err);
+        snprintf(a->train.corr_why, sizeof a->train.corr_why, "no data directory: %s", a->train.user_dir_err);
     }
-    if (a->user_dir[0]) {
-        snprintf(path, sizeof path, "%s/%s", a->user_dir, BG_CORRECTIONS_NAME);
+    if (a->train.user_dir[0]) {
+        snprintf(path, sizeof path, "%s/%s", a->train.user_dir, BG_CORRECTIONS_NAME);
         /* Loaded in the background: a large file must not delay the
          * first frame (gui_train_poll reports what the load found). */
-        a->corr = dp_corrections_open_background(path, err, sizeof err);
+        a->train.corr = dp_corrections_open_background(path, err, sizeof err);
         /* A damaged corrections file must not cost the window its trainer:
          * keep the file for the person to look at, train without it. */
-        if (!a->corr) {
+        if (!a->train.corr) {
             app_message(&a->st, 1, "Corrections not loaded: %s", err);
-            snprintf(a->corr_why, sizeof a->corr_why, "the corrections file did not load: %s",
+            snprintf(a->train.corr_why, sizeof a->train.corr_why, "the corrections file did not load: %s",
                      err);
         }
     }
-    if (!a->corr && !(a->corr = dp_corrections_open(NULL, err, sizeof err))) {
+    if (!a->train.corr && !(a->train.corr = dp_corrections_open(NULL, err, sizeof err))) {
         app_message(&a->st, 1, "Corrections unavailable: %s", err);
         return -1;
     }
     bg_config c;
     bg_config_defaults(&c);
     c.mnist_dir = a->opt->data_dir;
-    c.corrections = a->corr;
-    a->bg = bg_create(&c, err, sizeof err);
-    if (!a->bg) {
+    c.corrections = a->train.corr;
+    a->train.bg = bg_create(&c, err, sizeof err);
+    if (!a->train.bg) {
         app_message(&a->st, 1, "Training unavailable: %s", err);
         return -1;
     }
-    bg_status_get(a->bg, &a->train);
-    snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
+    bg_status_get(a->train.bg, &a->train.status);
+    snprintf(a->train.msg_seen, sizeof a->train.msg_seen, "%s", a->train.status.message);
     return 0;
 }
 
 void gui_train_free(gui_app *a)
 {
-    bg_free(a->bg); /* stops and joins a running worker */
-    a->bg = NULL;
-    a->training = 0;
-    dp_corrections_free(a->corr); /* after the worker that reads it */
-    a->corr = NULL;
+    bg_free(a->train.bg); /* stops and joins a running worker */
+    a->train.bg = NULL;
+    a->train.running = 0;
+    dp_corrections_free(a->train.corr); /* after the worker that reads it */
+    a->train.corr = NULL;
 }
 
 /* ------------------------------------------------------------- frames */
@@ -90,38 +91,37 @@ void gui_train_poll(gui_app *a)
     /* What the corrections' background load found, once it is done:
      * damaged lines or oversized drawings left out, or a file that did
      * not load (then they live in memory only, and the digit keys say so). */
-    if (a->corr && dp_corrections_report(a->corr, news, sizeof news, &error)) {
+    if (a->train.corr && dp_corrections_report(a->train.corr, news, sizeof news, &error)) {
         app_message(&a->st, error, "%s", news);
-        if (!dp_corrections_path(a->corr))
-            snprintf(a->corr_why, sizeof a->corr_why, "%s", news);
+        if (!dp_corrections_path(a->train.corr))
+            snprintf(a->train.corr_why, sizeof a->train.corr_why, "%s", news);
     }
-    if (!a->bg)
+    if (!a->train.bg)
         return;
     /* Status first: the worker publishes its last snapshot before it reads
      * as stopped, so a run seen as over has nothing left to take after the
      * take below, and the loop may go idle. */
-    int was = a->training;
-    bg_status_get(a->bg, &a->train);
-    unsigned v = a->bg_version;
-    nn_model *m = bg_take_snapshot(a->bg, &v);
+    int was = a->train.running;
+    bg_status_get(a->train.bg, &a->train.status);
+    unsigned v = a->train.version;
+    nn_model *m = bg_take_snapshot(a->train.bg, &v);
     if (m) {
         char name[sizeof a->st.model_name];
-        snprintf(name, sizeof name, "%s (%s, v%u)", a->train_base,
-                 a->train.from_scratch ? "from scratch" : "fine-tuned", v);
-        /* On failure gui_install_model frees m, keeps the old model and
+        snprintf(name, sizeof name, "%s (%s, v%u)", a->train.base,
+                 a->train.status.from_scratch ? "from scratch" : "fine-tuned", v);
+        /* On failure app_install_snapshot frees m, keeps the old model and
          * says why; the next snapshot tries again. */
-        if (app_install_model(&a->st, m, name) == 0)
-            a->st.model_unsaved = 1; /* until Ctrl+S */
-        a->bg_version = v;
+        app_install_snapshot(&a->st, m, name);
+        a->train.version = v;
     }
-    a->training = a->train.running;
-    if (a->training || was)
-        a->st.dirty = 1;
-    a->animating = a->training;
-    if (strcmp(a->train.message, a->train_msg_seen) != 0) {
-        snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
-        if (a->train.message[0])
-            app_message(&a->st, a->train.failed, "%s", a->train.message);
+    a->train.running = a->train.status.running;
+    if (a->train.running || was)
+        app_request_redraw(&a->st);
+    a->train.animating = a->train.running;
+    if (strcmp(a->train.status.message, a->train.msg_seen) != 0) {
+        snprintf(a->train.msg_seen, sizeof a->train.msg_seen, "%s", a->train.status.message);
+        if (a->train.status.message[0])
+            app_message(&a->st, a->train.status.failed, "%s", a->train.status.message);
     }
 }
 
@@ -146,7 +146,7 @@ static void *start_niced(void *arg)
     int cur = getpriority(PRIO_PROCESS, 0);
     if (errno == 0 && cur < 19)
         (void)setpriority(PRIO_PROCESS, 0, cur + TRAIN_NICE > 19 ? 19 : cur + TRAIN_NICE);
-    j->rc = bg_start(j->a->bg, j->a->st.model, j->from_scratch, j->err, sizeof j->err);
+    j->rc = bg_start(j->a->train.bg, j->a->st.model, j->from_scratch, j->err, sizeof j->err);
     return NULL;
 }
 #endif
@@ -163,28 +163,28 @@ static int start_worker(gui_app *a, int from_scratch, char *err, size_t errlen)
         return j.rc;
     }
 #endif
-    return bg_start(a->bg, a->st.model, from_scratch, err, errlen);
+    return bg_start(a->train.bg, a->st.model, from_scratch, err, errlen);
 }
 
 /* Stops a run; the final snapshot is installed by the next poll unless
  * discard is set (a model dropped on the window replaces it). */
 void gui_train_stop(gui_app *a, int discard)
 {
-    if (!a->bg || !a->training)
+    if (!a->train.bg || !a->train.running)
         return;
     /* bg_stop waits for the step in progress; the window is frozen that
      * long, so it is measured (script mode prints it). */
     Uint64 t0 = SDL_GetPerformanceCounter();
-    bg_stop(a->bg);
-    a->last_stop_ms = (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 /
+    bg_stop(a->train.bg);
+    a->train.last_stop_ms = (double)(SDL_GetPerformanceCounter() - t0) * 1000.0 /
                       (double)SDL_GetPerformanceFrequency();
     if (discard) {
-        nn_model_free(bg_take_snapshot(a->bg, &a->bg_version));
+        nn_model_free(bg_take_snapshot(a->train.bg, &a->train.version));
     }
-    bg_status_get(a->bg, &a->train);
-    a->training = 0;
-    a->animating = 0;
-    a->st.dirty = 1;
+    bg_status_get(a->train.bg, &a->train.status);
+    a->train.running = 0;
+    a->train.animating = 0;
+    app_request_redraw(&a->st);
 }
 
 /* Protects the model from runs that would wreck it: training from scratch
@@ -195,10 +195,10 @@ void gui_train_stop(gui_app *a, int discard)
 static int confirm_training(gui_app *a, int from_scratch)
 {
     char dir[1024], digits[32] = "", q[APP_MSG_LEN + 1400];
-    int mnist = bg_has_mnist(a->bg, dir, sizeof dir);
+    int mnist = bg_has_mnist(a->train.bg, dir, sizeof dir);
     size_t total = 0, count[10] = {0};
-    if (a->corr)
-        dp_corrections_counts(a->corr, &total, count, NULL, NULL, 0);
+    if (a->train.corr)
+        dp_corrections_counts(a->train.corr, &total, count, NULL, NULL, 0);
     int distinct = 0;
     for (int d = 0; d < 10; d++)
         if (count[d]) {
@@ -239,11 +239,11 @@ static int confirm_training(gui_app *a, int from_scratch)
 void gui_train_toggle(gui_app *a, int from_scratch)
 {
     char err[256];
-    if (!a->bg) {
+    if (!a->train.bg) {
         app_message(&a->st, 1, "Training is unavailable in this session");
         return;
     }
-    if (a->training || bg_running(a->bg)) {
+    if (a->train.running || bg_running(a->train.bg)) {
         gui_train_stop(a, 0);
         /* Its "stopped after ..." line reaches the status line at the next
          * poll. */
@@ -262,18 +262,25 @@ void gui_train_toggle(gui_app *a, int from_scratch)
     }
     /* Snapshots are named after the model the first run started from; a
      * run that continues from an earlier run's snapshot keeps that name. */
-    if (!a->train_base[0] || !nn_model_meta_get(a->st.model, "bg_version") ||
-        strncmp(a->st.model_name, a->train_base, strlen(a->train_base)) != 0)
-        snprintf(a->train_base, sizeof a->train_base, "%.*s", (int)sizeof a->train_base - 1,
+    if (!a->train.base[0] || !nn_model_meta_get(a->st.model, DP_CARD_KEY_BG_VERSION) ||
+        strncmp(a->st.model_name, a->train.base, strlen(a->train.base)) != 0)
+        snprintf(a->train.base, sizeof a->train.base, "%.*s", (int)sizeof a->train.base - 1,
                  a->st.model_name);
-    a->st.train_runs++;
-    a->training = 1;
-    a->animating = 1;
-    a->show_train = 1;
-    bg_status_get(a->bg, &a->train);
+    app_training_started(&a->st);
+    a->train.running = 1;
+    a->train.animating = 1;
+    a->train.show = 1;
+    bg_status_get(a->train.bg, &a->train.status);
     app_message(&a->st, 0, "%s in the background \xC2\xB7 keep drawing \xC2\xB7 T stops",
                 from_scratch ? "Training from scratch" : "Fine-tuning");
-    snprintf(a->train_msg_seen, sizeof a->train_msg_seen, "%s", a->train.message);
+    snprintf(a->train.msg_seen, sizeof a->train.msg_seen, "%s", a->train.status.message);
+}
+
+void gui_train_panel(gui_app *a)
+{
+    a->train.show = !a->train.show;
+    if (a->train.show && a->train.bg)
+        bg_status_get(a->train.bg, &a->train.status);
 }
 
 void gui_train_save_model(gui_app *a)
@@ -284,20 +291,20 @@ void gui_train_save_model(gui_app *a)
         app_message(&a->st, 1, "No model to save");
         return;
     }
-    if (!a->user_dir[0]) {
+    if (!a->train.user_dir[0]) {
         app_message(&a->st, 1, "Model not saved: no data directory (see DIGITPAD_HOME)");
         return;
     }
-    snprintf(path, sizeof path, "%s/%s", a->user_dir, BG_USER_MODEL_NAME);
+    snprintf(path, sizeof path, "%s/%s", a->train.user_dir, BG_USER_MODEL_NAME);
     /* nn_model_save writes a temporary file and renames it, so a crash
      * never leaves half a model where the next start would load it. */
     if (nn_model_save(a->st.model, path, &err) != NN_OK) {
         app_message(&a->st, 1, "Model not saved: %s", err.msg);
         return;
     }
-    a->st.model_unsaved = 0;
+    app_model_saved(&a->st);
     app_message(&a->st, 0, "Model saved to %s \xC2\xB7 used at the next start%s", path,
-                a->training ? " (training goes on: Ctrl+S again for a newer one)" : "");
+                a->train.running ? " (training goes on: Ctrl+S again for a newer one)" : "");
 }
 
 void gui_train_shipped(gui_app *a)
@@ -311,7 +318,7 @@ void gui_train_shipped(gui_app *a)
         return;
     int discarded = a->st.model_unsaved;
     /* A running trainer's next snapshot would replace it again. */
-    if (a->training)
+    if (a->train.running)
         gui_train_stop(a, 1);
     if (app_load_model_file(&a->st, path) != 0)
         return; /* the message says why; the current model stays */

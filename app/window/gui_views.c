@@ -60,7 +60,7 @@ static void set_chosen(gui_app *a, int d)
     g->v.chosen = d;
     g->v.saliency = 1;
     g->stale = g->sal_stale = 1;
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     if (d < 0)
         app_message(&a->st, 0, "Why: red ink pushed the answer up, blue down "
                                "(gradient \xC3\x97 input) \xC2\xB7 X hides");
@@ -74,7 +74,7 @@ void gui_views_action(gui_app *a, int action, int key)
     gui_views *g = a->views;
     if (!g)
         return;
-    a->st.dirty = 1;
+    app_request_redraw(&a->st);
     g->stale = g->sal_stale = 1;
     switch (action) {
     case DP_ACT_LAYERS:
@@ -183,13 +183,13 @@ void gui_views_refresh(gui_app *a)
                 area.h != g->area.h;
     Uint64 t0 = SDL_GetPerformanceCounter();
     double now_ms = (double)t0 * 1000.0 / (double)SDL_GetPerformanceFrequency();
-    int drawing = a->ptr_mode == GUI_PTR_DRAW || a->finger_down;
+    int drawing = a->input.ptr_mode == GUI_PTR_DRAW || a->input.finger_down;
     int sal_due = g->v.saliency && g->sal_stale && (!drawing || now_ms - g->sal_t >= SAL_EVERY_MS);
     if (!active(g) || (!g->stale && !moved && !sal_due && g->model == a->st.model))
         return;
     /* A deferred saliency comes back on the next frames: keep them coming. */
     if (g->v.saliency && g->sal_stale && !sal_due)
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
     nn_error err;
     const nn_model *m = a->st.model;
     /* Cheap, and a model installed at a freed one's address is another. */
@@ -232,7 +232,7 @@ void gui_views_refresh(gui_app *a)
             } else {
                 dp_views_paint_weights(m, area, cap_h, gap, mem, pitch / 4, gui_argb(COL_CARD),
                                        &g->w_layer, &g->w_units, &g->w_shown);
-                g->w_version = a->bg_version;
+                g->w_version = a->train.version;
             }
             SDL_UnlockTexture(g->tex);
         }
@@ -263,7 +263,7 @@ int gui_views_click(gui_app *a, float px, float py)
             continue;
         if (i == PILL_CLOSE) {
             g->v.mode = DP_VIEW_OFF;
-            a->st.dirty = 1;
+            app_request_redraw(&a->st);
         } else {
             gui_views_action(a, act[i], 0);
         }
@@ -343,7 +343,7 @@ void gui_views_print(const gui_app *a)
     static const char *const modes[] = {"off", "layers", "weights"};
     printf("views: frame=%llu mode=%s saliency=%d chosen=%d sal_valid=%d sal_output=%d sal_method=%s "
            "map=%d recomputes=%u last_ms=%.2f max_ms=%.2f",
-           (unsigned long long)a->stats.frames, modes[g->v.mode], g->v.saliency, g->v.chosen, g->v.sal_valid, g->v.sal_output,
+           (unsigned long long)a->script.stats.frames, modes[g->v.mode], g->v.saliency, g->v.chosen, g->v.sal_valid, g->v.sal_output,
            g->v.sal_gradient_only ? "gradient" : "gradient_x_input", g->v.map_valid,
            g->recomputes, g->last_ms, g->max_ms);
     if (g->v.mode == DP_VIEW_WEIGHTS)

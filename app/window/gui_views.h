@@ -35,11 +35,6 @@ typedef struct gui_views {
     unsigned recomputes;
 } gui_views;
 
-static inline int sc(const gui_app *a, float v)
-{
-    return gui_sc(&a->paint, v);
-}
-
 /* The view's area: the whole panel (head card and bars), so a cnn's six
  * stages fit; a header line for the buttons on top. */
 dp_rect gui_views_panel_rect(const gui_app *a);

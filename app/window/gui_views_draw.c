@@ -174,10 +174,10 @@ static void draw_weights(gui_app *a)
         snprintf(buf + n, sizeof buf - n, " (first %d)", g->w_shown);
     }
     int lw = text(a, GUI_FONT_CAPTION, COL_TEXT, buf, g->area.x, g->area.y + sc(a, 8), AL_LEFT);
-    if (a->training || a->bg_version) {
-        snprintf(buf, sizeof buf, "%sv%u", a->training ? "training " : "", a->bg_version);
+    if (a->train.running || a->train.version) {
+        snprintf(buf, sizeof buf, "%sv%u", a->train.running ? "training " : "", a->train.version);
         if (lw + gui_text_width(&a->paint, GUI_FONT_CAPTION, buf) + sc(a, 10) <= g->area.w)
-            text(a, GUI_FONT_CAPTION, a->training ? COL_ACCENT : COL_DIM, buf,
+            text(a, GUI_FONT_CAPTION, a->train.running ? COL_ACCENT : COL_DIM, buf,
                  g->area.x + g->area.w, g->area.y + sc(a, 8), AL_RIGHT);
     }
 }

@@ -1,10 +1,10 @@
 /* fuzz_text.c — libFuzzer target for the text checks of issue 18: the one
  * cleaning function (base/text.c), UTF-8 validation and the one threshold
- * parser (app/cli/args.c).  Checks beyond "no crash": a cleaned string is valid
+ * parser (app/common/modelcard.c).  Checks beyond "no crash": a cleaned string is valid
  * UTF-8 with no control character, cleaning is idempotent, and a threshold
  * that parses is a finite number strictly between 0 and 1.
  *   tests/fuzz/run.sh 60 text */
-#include "args.h"
+#include "modelcard.h"
 #include "text.h"
 
 #include <math.h>
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
 
     double t = -1.0;
-    if (dp_parse_threshold(s, &t) == 0 && !(isfinite(t) && t > 0.0 && t < 1.0))
+    if (dp_card_parse_threshold(s, &t) == 0 && !(isfinite(t) && t > 0.0 && t < 1.0))
         abort();
     free(s);
     return 0;

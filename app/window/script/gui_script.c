@@ -69,6 +69,24 @@
 
 #include "gui_script.h"
 
+/* ------------------------------------------------------ start and end */
+
+int gui_script_open(gui_app *a)
+{
+    if (a->opt->script_path && !(a->script.run = gui_script_load(a->opt->script_path)))
+        return -1;
+    return 0;
+}
+
+void gui_script_close(gui_app *a)
+{
+    free(a->script.screenshot_path);
+    a->script.screenshot_path = NULL;
+    gui_stats_free(&a->script.stats);
+    gui_script_free(a->script.run);
+    a->script.run = NULL;
+}
+
 /* --------------------------------------------------------------- events */
 
 static void push(gui_app *a, SDL_Event *e)
@@ -76,10 +94,10 @@ static void push(gui_app *a, SDL_Event *e)
     e->common.timestamp = SDL_GetTicks();
     if (SDL_PushEvent(e) != 1) {
         fprintf(stderr, "digitpad: script: SDL_PushEvent: %s\n", SDL_GetError());
-        a->script->failed = 1;
+        a->script.run->failed = 1;
         /* A lost quit must not leave a test hanging. */
         if (e->type == SDL_QUIT)
-            a->quit = 1;
+            gui_events_force_quit(a);
     }
 }
 
@@ -184,7 +202,7 @@ static void push_drop(gui_app *a, const char *path)
     /* The handler SDL_free()s it, as it does for a real drop. */
     e.drop.file = SDL_strdup(path);
     if (!e.drop.file) {
-        a->script->failed = 1;
+        a->script.run->failed = 1;
         return;
     }
     push(a, &e);
@@ -242,7 +260,7 @@ static void push_press(gui_app *a, int finger, int release, float px, float py)
  * drawing, and so the cost of a frame, from growing without bound. */
 static void scribble_step(gui_app *a)
 {
-    gui_script *s = a->script;
+    gui_script *s = a->script.run;
     enum { PTS = 40, PER = PTS + 2 };
     long i = s->scribble_i++;
     long stroke = i / PER, k = i % PER;
@@ -262,7 +280,7 @@ static void scribble_step(gui_app *a)
 /* 1 while a timed command still runs (the frame is spent on it). */
 static int timed_step(gui_app *a)
 {
-    gui_script *s = a->script;
+    gui_script *s = a->script.run;
     const script_cmd *c = s->timed;
     if (!c)
         return 0;
@@ -270,21 +288,21 @@ static int timed_step(gui_app *a)
     int done = 0;
     switch (c->op) {
     case OP_WAIT_VERSION:
-        done = a->bg_version >= (unsigned)c->v[0];
+        done = a->train.version >= (unsigned)c->v[0];
         break;
     case OP_WAIT_TRAINING:
-        done = a->training == (int)c->v[0];
+        done = a->train.running == (int)c->v[0];
         break;
     case OP_WAIT_EPOCH:
-        done = a->training && a->train.epoch + 1 >= (int)c->v[0];
+        done = a->train.running && a->train.status.epoch + 1 >= (int)c->v[0];
         break;
     case OP_WAIT_LOADED:
-        done = !a->corr || !dp_corrections_loading(a->corr);
+        done = !a->train.corr || !dp_corrections_loading(a->train.corr);
         break;
     case OP_SCRIBBLE:
         if (expired) {
             /* Finish the stroke so the drawing is left in a sane state. */
-            if (a->ptr_mode == GUI_PTR_DRAW) {
+            if (a->input.ptr_mode == GUI_PTR_DRAW) {
                 push_mouse(a, OP_UP, s->scribble_x, s->scribble_y);
                 return 1;
             }
@@ -320,8 +338,8 @@ static int timed_step(gui_app *a)
                            : c->op == OP_WAIT_LOADED ? "wait-loaded"
                                                      : "wait-training";
         snprintf(want, sizeof want, "%s %.0f within %.0f ms", what + 5, c->v[0], c->v[1]);
-        snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->bg_version,
-                 a->training, a->train.epoch + 1);
+        snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->train.version,
+                 a->train.running, a->train.status.epoch + 1);
         s->timed = NULL;
         gui_script_fail(a, c, what, want, got);
         return 0;
@@ -330,7 +348,7 @@ static int timed_step(gui_app *a)
 
 void gui_script_step(gui_app *a)
 {
-    gui_script *s = a->script;
+    gui_script *s = a->script.run;
     if (s->wait > 0) {
         s->wait--;
         return;
@@ -345,7 +363,7 @@ void gui_script_step(gui_app *a)
         return;
     }
     /* A screenshot is taken during the next render; wait for it. */
-    if (a->screenshot_path)
+    if (a->script.screenshot_path)
         return;
     if (s->next >= s->n) {
         if (!s->quit_sent) {
@@ -381,7 +399,7 @@ void gui_script_step(gui_app *a)
         break;
     case OP_RESIZE:
         SDL_SetWindowSize(a->win, (int)c->v[0], (int)c->v[1]);
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         break;
     case OP_WAIT:
         s->wait = (long)c->v[0] - 1;
@@ -401,7 +419,7 @@ void gui_script_step(gui_app *a)
         timed_step(a);
         break;
     case OP_EXPECT_TRAINING:
-        gui_script_expect_int(a, c, "expect-training", a->training);
+        gui_script_expect_int(a, c, "expect-training", a->train.running);
         break;
     case OP_CLICK:
     case OP_TAP: {
@@ -430,14 +448,14 @@ void gui_script_step(gui_app *a)
             gui_script_fail(a, c, "debug-text", "X Y TEXT", c->arg);
             break;
         }
-        snprintf(a->debug_text, sizeof a->debug_text, "%s", c->arg + used);
-        a->debug_x = (float)x;
-        a->debug_y = (float)y;
-        a->st.dirty = 1;
+        snprintf(a->script.debug_text, sizeof a->script.debug_text, "%s", c->arg + used);
+        a->script.debug_x = (float)x;
+        a->script.debug_y = (float)y;
+        app_request_redraw(&a->st);
         break;
     }
     case OP_EXPECT_PICKER:
-        gui_script_expect_int(a, c, "expect-picker", a->picker);
+        gui_script_expect_int(a, c, "expect-picker", a->input.picker);
         break;
     case OP_CHECK_LAYOUT: {
         int bad = gui_rec_check(&a->paint, a->lay.out_w, a->lay.out_h, c->arg, 8);
@@ -454,8 +472,8 @@ void gui_script_step(gui_app *a)
     case OP_EXPECT_CORRECTIONS:
     {
         size_t total = 0;
-        if (a->corr)
-            dp_corrections_counts(a->corr, &total, NULL, NULL, NULL, 0);
+        if (a->train.corr)
+            dp_corrections_counts(a->train.corr, &total, NULL, NULL, NULL, 0);
         gui_script_expect_int(a, c, "expect-corrections", (long)total);
     }
         break;
@@ -474,7 +492,7 @@ void gui_script_step(gui_app *a)
         gui_script_expect_int(a, c, "expect-strokes", (long)a->st.drawing.n);
         break;
     case OP_EXPECT_HELP:
-        gui_script_expect_int(a, c, "expect-help", a->help);
+        gui_script_expect_int(a, c, "expect-help", a->input.help);
         break;
     case OP_EXPECT_COMPARE:
         gui_script_expect_int(a, c, "expect-compare", a->st.compare);
@@ -485,10 +503,10 @@ void gui_script_step(gui_app *a)
                             a->st.model ? a->st.model_name : "(none)");
         break;
     case OP_SCREENSHOT:
-        free(a->screenshot_path);
-        if (!(a->screenshot_path = strdup(c->arg)))
+        free(a->script.screenshot_path);
+        if (!(a->script.screenshot_path = strdup(c->arg)))
             s->failed = 1;
-        a->st.dirty = 1;
+        app_request_redraw(&a->st);
         break;
     case OP_CLICK_BAR:
     case OP_CLICK_TOGGLE:

@@ -25,7 +25,7 @@ void gui_script_print_state(const gui_app *a)
             used += (size_t)snprintf(y + used, sizeof y - used, "%s%.6f", i ? "," : "",
                                      (double)p->y[i]);
     }
-    const bg_status *t = &a->train;
+    const bg_status *t = &a->train.status;
     /* The status line as drawn, its lines joined by " | ". */
     char shown[sizeof a->status_shown * 2];
     size_t k = 0;
@@ -43,13 +43,13 @@ void gui_script_print_state(const gui_app *a)
            "version=%u "
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
            "stop_ms=%.1f y=%s status=\"%s\" msg=\"%s\"\n",
-           (unsigned long long)a->stats.frames, top, p->valid ? (double)p->conf : 0.0,
-           p->valid && p->unsure, a->title, a->st.drawing.n, a->help, a->st.compare,
+           (unsigned long long)a->script.stats.frames, top, p->valid ? (double)p->conf : 0.0,
+           p->valid && p->unsure, a->title, a->st.drawing.n, a->input.help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
            a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w,
-           a->lay.portrait, (unsigned)SDL_GetTicks(), a->training,
-           a->bg_version, t->epoch, (double)t->progress, (double)t->loss,
-           (double)t->heldout_acc, t->user_total, a->show_train, a->last_stop_ms, y, shown,
+           a->lay.portrait, (unsigned)SDL_GetTicks(), a->train.running,
+           a->train.version, t->epoch, (double)t->progress, (double)t->loss,
+           (double)t->heldout_acc, t->user_total, a->train.show, a->train.last_stop_ms, y, shown,
            a->st.message);
     fflush(stdout);
 }
@@ -68,7 +68,7 @@ void gui_script_fail(gui_app *a, const script_cmd *c, const char *what, const ch
 {
     printf("FAIL script line %d: %s: expected %s, got %s\n", c->line, what, want, got);
     fflush(stdout);
-    a->script->failed = 1;
+    a->script.run->failed = 1;
 }
 
 void gui_script_expect_top(gui_app *a, const script_cmd *c)

@@ -74,18 +74,18 @@ void gui_stats_screenshot(gui_app *a)
     SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!sf) {
         fprintf(stderr, "digitpad: screenshot: %s\n", SDL_GetError());
-        a->screenshot_failed = 1;
+        a->script.screenshot_failed = 1;
     } else {
         if (SDL_RenderReadPixels(a->paint.ren, NULL, SDL_PIXELFORMAT_ARGB8888, sf->pixels,
                                  sf->pitch) != 0 ||
-            SDL_SaveBMP(sf, a->screenshot_path) != 0) {
-            fprintf(stderr, "digitpad: screenshot %s: %s\n", a->screenshot_path, SDL_GetError());
-            a->screenshot_failed = 1;
+            SDL_SaveBMP(sf, a->script.screenshot_path) != 0) {
+            fprintf(stderr, "digitpad: screenshot %s: %s\n", a->script.screenshot_path, SDL_GetError());
+            a->script.screenshot_failed = 1;
         }
         SDL_FreeSurface(sf);
     }
-    free(a->screenshot_path);
-    a->screenshot_path = NULL;
+    free(a->script.screenshot_path);
+    a->script.screenshot_path = NULL;
 }
 
 void gui_stats_free(gui_stats *s)
