@@ -8,6 +8,11 @@
 
 #ifdef DIGITPAD_HAVE_GUI
 #include "gui.h"
+#include "gui_image.h"
+/* --predict decodes PNG and JPEG as the window does */
+#define PREDICT_DECODER gui_decode_image
+#else
+#define PREDICT_DECODER NULL
 #endif
 
 static int run_window(const dp_args *a)
@@ -66,7 +71,7 @@ int main(int argc, char **argv)
         rc = dp_cli_predict_strokes(&a);
         break;
     case DP_MODE_PREDICT:
-        rc = dp_cli_predict(&a);
+        rc = dp_cli_predict(&a, PREDICT_DECODER);
         break;
     case DP_MODE_GUI:
     default:

@@ -10,6 +10,7 @@ import math
 import os
 import struct
 import sys
+import zlib
 
 
 def split(blob):
@@ -180,6 +181,50 @@ def models(outdir):
         b""))
 
 
+def png_chunk(kind, data):
+    return (struct.pack(">I", len(data)) + kind + data +
+            struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+
+
+def png(width, height, rows=None):
+    """An 8-bit grey PNG; rows (an iterable of row bytes) else one byte of
+    image data: a file that declares the size and holds almost nothing."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    if rows is None:
+        idat = zlib.compress(b"\0")
+    else:
+        z = zlib.compressobj(9)
+        idat = b"".join(z.compress(b"\0" + r) for r in rows) + z.flush()
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) +
+            png_chunk(b"IEND", b""))
+
+
+def jpeg_declaring(width, height, size=1024):
+    """A baseline JPEG's markers (SOI, APP0 JFIF, DQT, SOF0, DHT, SOS) around
+    a frame header that declares width x height, padded to size bytes of
+    scan data: the 1 KB file of issue 26 row 1.  Never decoded."""
+    def seg(marker, payload):
+        return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+    out = b"\xff\xd8"
+    out += seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0")
+    out += seg(0xDB, b"\0" + bytes(range(1, 65)))
+    out += seg(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00")
+    out += seg(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x00")
+    out += seg(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+    out += b"\x55" * max(0, size - len(out) - 2) + b"\xff\xd9"
+    return out
+
+
+def images(outdir):
+    """Issue 26 rows 1-3: images whose headers declare huge sizes."""
+    put(outdir, "huge.jpg", jpeg_declaring(65500, 65500))
+    put(outdir, "huge.png", png(60000, 60000))
+    side = 20000
+    row = bytes(side)
+    put(outdir, "black.png", png(side, side, (row for _ in range(side))))
+    put(outdir, "notes.txt", b"shopping list\n")
+
+
 def be32(*values):
     return b"".join(struct.pack(">I", v) for v in values)
 
@@ -204,6 +249,7 @@ def main():
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
     models(outdir)
+    images(outdir)
     # good inputs for the cases that break something else
     put(outdir, "good.strokes", b"7 a | 300,200 700,200 450,800\n")
     put(outdir, "good.pgm", b"P5\n28 28\n255\n" + bytes(

@@ -346,5 +346,64 @@ printf '\xef\xbb\xbf7 bom | 300,200 700,200 0e99999,800\n' >bom.strokes
 rc=$?
 if [[ $rc -eq 0 ]] && grep -qxF 'bom 9 0.6165 7 sure' out; then pass; else fail "BOM/0e99999: exit $rc: $(cat err)"; fi
 
+# ------------------------------------------------------------------ issue 26
+# peak_rss_check WHAT LIMIT_MB: the peak RSS /usr/bin/time wrote to rss.txt
+# (getrusage of the child) is under LIMIT_MB; printed either way.
+peak_rss_check() {
+    local kb
+    kb=$(sed -n 's/^peak-rss-kb //p' rss.txt 2>/dev/null)
+    echo "$1: peak RSS ${kb:-?} kB"
+    if [[ -n $kb && $kb -lt $(($2 * 1024)) ]]; then pass; else fail "$1: peak RSS ${kb:-?} kB, over $2 MB"; fi
+}
+TIME=()
+[[ -x /usr/bin/time ]] && TIME=(/usr/bin/time -f 'peak-rss-kb %M' -o rss.txt)
+
+# Rows 1-3: an image's declared size is checked from its header (PNG IHDR,
+# JPEG SOF, BMP, PGM) before any decoder runs, so a 1 KB JPEG declaring
+# 65500x65500, a 66-byte PNG declaring 60000x60000 and a real 389 KB black
+# 20000x20000 PNG cost no memory; a file of no image format is named.
+for f in huge.jpg huge.png black.png; do
+    rm -f rss.txt
+    case $f in
+        huge.jpg) want="huge.jpg: a JPEG of 65500x65500 pixels, larger than 64 Mpixel" ;;
+        huge.png) want="huge.png: a PNG of 60000x60000 pixels, larger than 64 Mpixel" ;;
+        black.png) want="black.png: a PNG of 20000x20000 pixels, larger than 64 Mpixel" ;;
+    esac
+    expect "$want" "${TIME[@]}" -- --predict "$f" --model good.safetensors
+    [[ -f rss.txt ]] && peak_rss_check "--predict $f" 300
+done
+expect "unsupported image format: notes.txt (digitpad reads PNG, JPEG, BMP and PGM)" -- \
+    --predict notes.txt --model good.safetensors
+# The same files dropped on the window (SDL's dummy video driver), one
+# script, with the window's peak RSS measured.
+if "$BIN" --version | grep -q '^window: yes'; then
+    {
+        echo "wait-frames 2"
+        for f in huge.jpg huge.png black.png; do
+            echo "drop $tmp/$f"
+            echo "wait-frames 2"
+            echo "expect-message $f: a ${f#*.} of"
+            echo "print"
+        done
+        echo "drop $tmp/notes.txt"
+        echo "wait-frames 2"
+        echo "expect-message Not a model or image: notes.txt (digitpad reads PNG, JPEG, BMP and PGM)"
+    } | sed 's/a jpg of/a JPEG of/; s/a png of/a PNG of/' >drops.txt
+    rm -f rss.txt
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$tmp/home-drops" timeout 60 "${TIME[@]}" "$BIN" \
+        --model good.safetensors --script drops.txt >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && ! grep -q '^FAIL' out err; then pass; else fail "rows 1-3 drops: exit $rc: $(grep FAIL out err | head -n 3)"; fi
+    for want in "huge.jpg: a JPEG of 65500x65500 pixels, larger than 64 Mpixel" \
+        "huge.png: a PNG of 60000x60000 pixels, larger than 64 Mpixel" \
+        "black.png: a PNG of 20000x20000 pixels, larger than 64 Mpixel"; do
+        if grep -qF "msg=\"$want\"" out; then pass; else fail "rows 1-3 drops: no status $want"; fi
+    done
+    check_doc "Not a model or image: notes.txt (digitpad reads PNG, JPEG, BMP and PGM)"
+    [[ -f rss.txt ]] && peak_rss_check "window dropping the three images" 400
+else
+    skip "rows 1-3 dropped on the window: this build has no window"
+fi
+
 cd / || exit 1
 finish "" "$tmp"

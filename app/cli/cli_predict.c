@@ -1,4 +1,5 @@
-/* cli_predict.c — `digitpad --predict-strokes FILE` and `--predict IMAGE...`:
+/* cli_predict.c — `digitpad --predict-strokes FILE` and `--predict IMAGE...`
+ * (PNG, JPEG, BMP, PGM):
  * classify drawings and images headless, through exactly the preprocessing
  * the window uses (ink.h), so scores here are what a person would see. */
 #include "cli.h"
@@ -212,7 +213,7 @@ done:
 
 /* ---------------------------------------------------------------- images */
 
-int dp_cli_predict(const dp_args *a)
+int dp_cli_predict(const dp_args *a, ink_image_decoder decode)
 {
     char path[4096];
     int rc = DP_EXIT_USAGE;
@@ -241,7 +242,7 @@ int dp_cli_predict(const dp_args *a)
         char msg[512];
         float *pix = NULL;
         int w = 0, h = 0;
-        if (ink_image_load(img, &pix, &w, &h, msg, sizeof msg) != 0) {
+        if (ink_image_load_with(img, decode, NULL, &pix, &w, &h, msg, sizeof msg) != 0) {
             fflush(stdout);
             dp_errorf("%s", msg);
             rc = DP_EXIT_USAGE;
