@@ -25,6 +25,7 @@
 #define DIGITPAD_INK_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -182,6 +183,15 @@ char *ink_format_line(const ink_sample *s);
  * inside the write can, and ink_read_file_skipping leaves that line out.
  * 0, or -1 with the reason in err (the file is then as it was). */
 int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t errlen);
+
+/* Reads one line of a strokes file (without its '\n') into *buf, which
+ * grows as needed up to 4 MiB (*buf and *cap: the caller's, NULL and 0 at
+ * first; free *buf at the end).  Returns 1 for a line, 0 at end of file, -1
+ * on an error or, unless skip_long, a line longer than 4 MiB (reason in
+ * *why), -2 for a line that was read past and must be left out (a NUL
+ * byte in it or, with skip_long, longer than 4 MiB; reason in *why).  The
+ * memory a line costs is capped whatever the file holds. */
+int ink_read_line(FILE *f, char **buf, size_t *cap, int skip_long, const char **why);
 
 /* ----------------------------------------------------------------- images */
 

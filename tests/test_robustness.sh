@@ -405,5 +405,62 @@ else
     skip "rows 1-3 dropped on the window: this build has no window"
 fi
 
+# Rows 4-6: the window's corrections file (DIGITPAD_HOME/corrections.strokes)
+# is a FIFO, a link to /dev/zero, or holds a 5 MB line among 20 good ones.
+# It is opened as a regular file only and read a capped line at a time.
+mkdir -p home-fifo home-zero home-long
+mkfifo home-fifo/corrections.strokes
+ln -s /dev/zero home-zero/corrections.strokes
+{
+    for i in $(seq 0 9); do echo "$i a$i | 500,150 500,500 $((480 + i)),850"; done
+    head -c 5242880 /dev/zero | tr '\0' 7
+    echo
+    for i in $(seq 10 19); do echo "$((i % 10)) a$i | 500,150 500,500 $((480 + i)),850"; done
+} >home-long/corrections.strokes
+check_doc "corrections.strokes: is a FIFO, not a strokes file"
+check_doc "corrections.strokes: is a character device, not a strokes file"
+check_doc "20 labelled drawings of yours; 1 damaged line left out ("
+check_doc "corrections.strokes:11: line longer than 4 MiB)"
+if "$BIN" --version | grep -q '^window: yes'; then
+    # the FIFO: the message, then SIGTERM ends the window (it was ignored
+    # while quitting joined the loader blocked in fopen)
+    printf '%s\n' "wait-loaded 5000" "wait-frames 2" \
+        "expect-message Corrections not loaded: $tmp/home-fifo/corrections.strokes: is a FIFO, not a strokes file" \
+        "print" "wait-ms 60000" >fifo.txt
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$tmp/home-fifo" timeout 60 "$BIN" --model good.safetensors \
+        --script fifo.txt >out 2>err &
+    pid=$!
+    for _ in $(seq 200); do grep -q '^frame=' out && break; kill -0 $pid 2>/dev/null || break; sleep 0.05; done
+    t0=$(date +%s%N)
+    kill -TERM $pid 2>/dev/null
+    wait $pid
+    rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    echo "row 4: SIGTERM to exit: $ms ms"
+    if [[ $rc -eq 0 ]] && grep -q '^frame=' out && ! grep -q '^FAIL' out err; then pass; else fail "row 4: exit $rc: $(grep FAIL out err | head -n 2)"; fi
+    # a bound on a stall (the window never ended before), not a speed
+    if [[ $ms -lt 5000 ]]; then pass; else fail "row 4: SIGTERM took $ms ms"; fi
+    # /dev/zero: refused at once, peak RSS measured; the 5 MB line: the
+    # other 20 load
+    printf '%s\n' "wait-loaded 5000" "wait-frames 2" \
+        "expect-message Corrections not loaded: $tmp/home-zero/corrections.strokes: is a character device, not a strokes file" \
+        >zero.txt
+    rm -f rss.txt
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$tmp/home-zero" timeout 60 "${TIME[@]}" "$BIN" \
+        --model good.safetensors --script zero.txt >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && ! grep -q '^FAIL' out err; then pass; else fail "row 5: exit $rc: $(grep FAIL out err | head -n 2)"; fi
+    [[ -f rss.txt ]] && peak_rss_check "row 5: window with corrections.strokes -> /dev/zero" 400
+    printf '%s\n' "wait-loaded 10000" "wait-frames 2" "expect-corrections 20" \
+        "expect-message 20 labelled drawings of yours; 1 damaged line left out ($tmp/home-long/corrections.strokes:11: line longer than 4 MiB)" \
+        >long.txt
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$tmp/home-long" timeout 60 "$BIN" \
+        --model good.safetensors --script long.txt >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && ! grep -q '^FAIL' out err; then pass; else fail "row 6: exit $rc: $(grep FAIL out err | head -n 2)"; fi
+else
+    skip "rows 4-6 in the window: this build has no window"
+fi
+
 cd / || exit 1
 finish "" "$tmp"
