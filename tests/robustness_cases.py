@@ -81,6 +81,24 @@ def wide_model():
     return build(header, data)
 
 
+def nan_out_model():
+    """Issue 26 row 7: every weight finite, but the outputs NaN for any
+    image with ink: arch fc10,relu,fc10,sigmoid, 0.weight all 3e38 (any ink
+    sums to +inf, in whatever order a kernel adds), 2.weight alternately +1
+    and -1 (inf - inf), biases 0.  A blank image still gives finite outputs."""
+    parts = [("0.weight", [10, 784], [3e38] * 7840), ("0.bias", [10], [0.0] * 10),
+             ("2.weight", [10, 10], [1.0 if i % 2 == 0 else -1.0 for i in range(100)]),
+             ("2.bias", [10], [0.0] * 10)]
+    header = {"__metadata__": {"format": "digitpad", "format_version": "1",
+                               "arch": "fc10,relu,fc10,sigmoid", "loss": "bce"}}
+    data = b""
+    for name, shape, values in parts:
+        header[name] = {"dtype": "F32", "shape": shape,
+                        "data_offsets": [len(data), len(data) + 4 * len(values)]}
+        data += struct.pack("<%df" % len(values), *values)
+    return build(header, data)
+
+
 def models(outdir):
     put(outdir, "wide.safetensors", wide_model())
     good = small_model()
@@ -153,6 +171,8 @@ def models(outdir):
         a, b = h[last]["data_offsets"]
         h[last]["data_offsets"] = [a + 4096, b + 4096]
     put(outdir, "offsets-range.safetensors", variant(out_of_range))
+
+    put(outdir, "nan-out.safetensors", nan_out_model())
 
     for tag, value in (("nan", math.nan), ("inf", math.inf)):
         d = bytearray(data)

@@ -462,5 +462,46 @@ else
     skip "rows 4-6 in the window: this build has no window"
 fi
 
+# Row 7: finite weights whose outputs are NaN (nan-out.safetensors): no NaN
+# is ever shown, printed or saved as an answer.
+expect "good.pgm: the model's outputs are NaN: its weights overflow, so it gives no answer" -- \
+    --predict good.pgm --model nan-out.safetensors
+if grep -qxF "good.pgm ? - (no answer)" out; then pass; else fail "row 7: --predict printed: $(cat out)"; fi
+check_doc "good.pgm ? - (no answer)"
+expect "nan-out.safetensors: the model's outputs are NaN or infinite for 1 of 1 drawings: its weights overflow, so it gives no answer" -- \
+    --predict-strokes good.strokes --model nan-out.safetensors
+if grep -qxF "a ? - 7 no-answer" out; then pass; else fail "row 7: --predict-strokes printed: $(cat out)"; fi
+check_doc "a ? - 7 no-answer"
+expect "nan-out.safetensors: the model's outputs are NaN or infinite for 20 of 20 images: its weights overflow, so it gives no answer and cannot be evaluated" -- \
+    "${EVAL[@]}" nan-out.safetensors
+if "$BIN" --version | grep -q '^window: yes'; then
+    {
+        echo "wait-frames 2"
+        one
+        echo "wait-frames 2"
+        echo "expect-top none"
+        echo "expect-message No answer: the model's outputs are NaN: its weights overflow, so it gives no answer"
+        echo "key ctrl+s"
+        echo "wait-frames 2"
+        echo "expect-message Model not saved: the model's outputs are NaN: its weights overflow, so it gives no answer"
+        echo "key t"
+        echo "wait-frames 2"
+        echo "expect-training 0"
+        echo "expect-message Not fine-tuning: the model's outputs are NaN: its weights overflow, so it gives no answer (Shift+T trains from scratch)"
+        echo "print"
+    } >nan.txt
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$tmp/home-nan" timeout 60 "$BIN" --model nan-out.safetensors \
+        --script nan.txt >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && ! grep -q '^FAIL' out err; then pass; else fail "row 7 window: exit $rc: $(grep FAIL out err | head -n 3)"; fi
+    if grep -q 'title="digitpad"' out; then pass; else fail "row 7 window: the title shows an answer: $(grep -o 'title="[^"]*"' out)"; fi
+    if [[ ! -e home-nan/model.safetensors ]]; then pass; else fail "row 7 window: Ctrl+S saved the model"; fi
+    check_doc "No answer: the model's outputs are NaN: its weights overflow, so it gives no answer"
+    check_doc "Model not saved: the model's outputs are NaN: its weights overflow, so it gives no answer"
+    check_doc "Not fine-tuning: the model's outputs are NaN: its weights overflow, so it gives no answer (Shift+T trains from scratch)"
+else
+    skip "row 7 in the window: this build has no window"
+fi
+
 cd / || exit 1
 finish "" "$tmp"

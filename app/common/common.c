@@ -1,7 +1,10 @@
 /* common.c — the app tier's message formatter and argmax (see common.h). */
 #include "common.h"
 
+#include <math.h>
+
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "nn.h"
 #include "text.h"
@@ -26,4 +29,30 @@ int dp_set_err(char *err, size_t errlen, const char *fmt, ...)
 int dp_argmax10(const float *y)
 {
     return (int)nn_argmax(y, 10);
+}
+
+int dp_outputs_finite(const float *y)
+{
+    for (int i = 0; i < 10; i++)
+        if (!isfinite(y[i]))
+            return 0;
+    return 1;
+}
+
+int dp_model_gives_answers(const nn_model *m, char *err, size_t errlen)
+{
+    size_t in = nn_arch_in_size(nn_model_arch(m));
+    float *x = malloc(in * sizeof *x), y[10];
+    if (!x)
+        return dp_set_err(err, errlen, "out of memory checking the model's outputs");
+    nn_error e;
+    nn_status st = NN_OK;
+    for (int probe = 0; probe < 4 && st == NN_OK; probe++) {
+        for (size_t i = 0; i < in; i++)
+            x[i] = probe == 0 ? 0.0f : probe == 1 ? 1.0f : probe == 2 ? (float)(i % 2)
+                                                                      : (float)i / (float)in;
+        st = nn_predict(m, x, y, &e);
+    }
+    free(x);
+    return st == NN_OK ? 0 : dp_set_err(err, errlen, "%s", e.msg);
 }
