@@ -503,5 +503,21 @@ else
     skip "row 7 in the window: this build has no window"
 fi
 
+# Row 9: --shipped-model with --model is refused like two --model flags
+# (--model silently won).  A usage error: the message, then the --help hint.
+for args in "--eval --shipped-model --model good.safetensors" \
+    "--predict good.pgm --model good.safetensors --shipped-model" "--shipped-model --model good.safetensors"; do
+    # shellcheck disable=SC2086
+    timeout 60 "$BIN" $args >out 2>err
+    rc=$?
+    if [[ $rc -eq 2 && ! -s out && $(head -n 1 err) == "digitpad: --model and --shipped-model both name a model; give one" &&
+        $(wc -l <err) -eq 2 ]]; then
+        pass
+    else
+        fail "row 9: digitpad $args: exit $rc: $(head -c 300 err)"
+    fi
+done
+check_doc "--model and --shipped-model both name a model; give one"
+
 cd / || exit 1
 finish "" "$tmp"
