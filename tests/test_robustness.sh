@@ -503,6 +503,15 @@ else
     skip "row 7 in the window: this build has no window"
 fi
 
+# Also (issue 26): a run that ends at chance is a failed training, exit 3,
+# whatever --min-accuracy says, and the good model at --out stays.  chance/
+# has learnable training images but blank test images, so any model scores
+# exactly 10% (an --lr 10 run once replaced a good model with one at 11.35%).
+cp keep/X prev.safetensors
+expect_code 3 "training failed: the final test accuracy 10.00% is below 20%, no better than guessing (is the learning rate 10 too high?); keep/X was not written" -- \
+    --train --limit 200 --epochs 1 --arch mlp --threads 1 --data chance --lr 10 --min-accuracy 0 --out keep/X
+if cmp -s prev.safetensors keep/X && [[ $(ls keep) == X ]]; then pass; else fail "chance run: keep/ changed: $(ls keep)"; fi
+
 # Row 9: --shipped-model with --model is refused like two --model flags
 # (--model silently won).  A usage error: the message, then the --help hint.
 for args in "--eval --shipped-model --model good.safetensors" \
