@@ -5,6 +5,7 @@
 #include "args.h"
 #include "cli.h"
 #include "nn.h"
+#include "threads.h"
 
 #ifdef DIGITPAD_HAVE_GUI
 #include "gui.h"
@@ -15,10 +16,11 @@
 #define PREDICT_DECODER NULL
 #endif
 
-static int run_window(const dp_args *a)
+static int run_window(const dp_args *a, const char *note)
 {
 #ifdef DIGITPAD_HAVE_GUI
-    gui_options opt = {.model_path = a->model,
+    gui_options opt = {.note = note,
+                       .model_path = a->model,
                        .script_path = a->script,
                        .width = a->width,
                        .height = a->height,
@@ -26,7 +28,7 @@ static int run_window(const dp_args *a)
                        .shipped_model = a->shipped_model};
     return gui_run(&opt);
 #else
-    (void)a;
+    (void)a, (void)note;
     dp_errorf("this build has no window (configured with DIGITPAD_GUI=OFF); "
               "the command line works: see 'digitpad --help'");
     return DP_EXIT_USAGE;
@@ -50,6 +52,15 @@ int main(int argc, char **argv)
         dp_errorf("%s", kerr.msg);
         dp_args_free(&a);
         return DP_EXIT_USAGE;
+    }
+    /* Every OpenMP team is sized here, before any parallel region: no
+     * more threads than this process can start (threads.h).  The window
+     * says so in its status line, the command line in one stderr line. */
+    char note[256] = "";
+    if (a.mode != DP_MODE_HELP && a.mode != DP_MODE_VERSION) {
+        dp_threads_clamp(&a.threads, note, sizeof note);
+        if (note[0] && a.mode != DP_MODE_GUI)
+            dp_errorf("%s", note);
     }
     int rc;
     switch (a.mode) {
@@ -75,7 +86,7 @@ int main(int argc, char **argv)
         break;
     case DP_MODE_GUI:
     default:
-        rc = run_window(&a);
+        rc = run_window(&a, note);
         break;
     }
     dp_args_free(&a);

@@ -528,5 +528,47 @@ for args in "--eval --shipped-model --model good.safetensors" \
 done
 check_doc "--model and --shipped-model both name a model; give one"
 
+# Row 8: more threads than the process can start (--threads 64 or 256, or
+# OMP_NUM_THREADS=64, under ulimit -v).  A start-up probe finds how many can
+# run and clamps every team to half of them; one stderr line (the window:
+# its status line) says so; never libgomp's fatal "Thread creation failed"
+# with exit 1.  Release builds only: sanitizer builds cannot start under
+# ulimit -v.
+thread_line='^digitpad: (--threads (64|256)|OMP_NUM_THREADS=64): only [0-9]+ threads? could be started \(a memory or process limit\?\); using [0-9]+$'
+check_doc "threads could be started (a memory or process limit?); using"
+if [[ -n ${DIGITPAD_SANITIZE:-} ]]; then
+    skip "row 8 under ulimit -v: a sanitizer build ($DIGITPAD_SANITIZE) cannot start under it"
+elif timeout 20 bash -c 'ulimit -v 100000 && exec "$0" --version' "$BIN" >/dev/null 2>&1; then
+    for v in 100000 200000 400000; do
+        for run in "--eval --data mnist --model good.safetensors --threads 64" \
+            "--eval --data mnist --model good.safetensors --threads 256" \
+            "OMP --eval --data mnist --model good.safetensors" \
+            "--train --limit 200 --epochs 1 --arch mlp --data mnist --threads 64 --out threads.safetensors"; do
+            env=()
+            [[ $run == OMP* ]] && env=(OMP_NUM_THREADS=64) && run=${run#OMP }
+            # shellcheck disable=SC2086
+            timeout 120 env "${env[@]}" bash -c "ulimit -v $v && exec \"\$0\" \"\$@\"" "$BIN" $run >out 2>err
+            rc=$?
+            if [[ $rc -eq 0 ]] && grep -Eq "$thread_line" err && [[ $(grep -c '^digitpad: ' err) -eq 1 ]] &&
+                ! grep -q libgomp err; then
+                pass
+            else
+                fail "row 8: ${env[*]} digitpad $run under ulimit -v $v: exit $rc: $(head -c 300 err)"
+            fi
+        done
+    done
+    echo "row 8: $(head -n 1 err)"
+    if "$BIN" --version | grep -q '^window: yes'; then
+        printf '%s\n' "wait-frames 3" "expect-message OMP_NUM_THREADS=64: only " "print" >threads.txt
+        OMP_NUM_THREADS=64 SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$tmp/home-threads" timeout 60 \
+            bash -c 'ulimit -v 300000 && exec "$0" "$@"' "$BIN" --model good.safetensors \
+            --script threads.txt >out 2>err
+        rc=$?
+        if [[ $rc -eq 0 ]] && ! grep -q '^FAIL' out err && ! grep -q libgomp err; then pass; else fail "row 8 window: exit $rc: $(grep -h 'FAIL\|libgomp' out err | head -n 2)"; fi
+    fi
+else
+    skip "row 8 under ulimit -v: this build cannot start within 100 MB of address space"
+fi
+
 cd / || exit 1
 finish "" "$tmp"
