@@ -71,6 +71,11 @@ def wide_model():
              ("0.bias", [1024], [0.0] * 1024),
              ("%d.weight" % fc, [10, 9216], [((i * 7919) % 2001 - 1000) / 2e6 for i in range(92160)]),
              ("%d.bias" % fc, [10], [0.0] * 10)]
+    return model_of(arch, parts)
+
+
+def model_of(arch, parts):
+    """A model file of arch from (name, shape, values) tensors, in order."""
     header = {"__metadata__": {"format": "digitpad", "format_version": "1", "arch": arch,
                                "loss": "bce"}}
     data = b""
@@ -89,14 +94,7 @@ def nan_out_model():
     parts = [("0.weight", [10, 784], [3e38] * 7840), ("0.bias", [10], [0.0] * 10),
              ("2.weight", [10, 10], [1.0 if i % 2 == 0 else -1.0 for i in range(100)]),
              ("2.bias", [10], [0.0] * 10)]
-    header = {"__metadata__": {"format": "digitpad", "format_version": "1",
-                               "arch": "fc10,relu,fc10,sigmoid", "loss": "bce"}}
-    data = b""
-    for name, shape, values in parts:
-        header[name] = {"dtype": "F32", "shape": shape,
-                        "data_offsets": [len(data), len(data) + 4 * len(values)]}
-        data += struct.pack("<%df" % len(values), *values)
-    return build(header, data)
+    return model_of("fc10,relu,fc10,sigmoid", parts)
 
 
 def models(outdir):
