@@ -5,15 +5,22 @@
 #include "args.h"
 #include "cli.h"
 #include "nn.h"
+#include "threads.h"
 
 #ifdef DIGITPAD_HAVE_GUI
 #include "gui.h"
+#include "gui_image.h"
+/* --predict decodes PNG and JPEG as the window does */
+#define PREDICT_DECODER gui_decode_image
+#else
+#define PREDICT_DECODER NULL
 #endif
 
-static int run_window(const dp_args *a)
+static int run_window(const dp_args *a, const char *note)
 {
 #ifdef DIGITPAD_HAVE_GUI
-    gui_options opt = {.model_path = a->model,
+    gui_options opt = {.note = note,
+                       .model_path = a->model,
                        .script_path = a->script,
                        .width = a->width,
                        .height = a->height,
@@ -21,7 +28,7 @@ static int run_window(const dp_args *a)
                        .shipped_model = a->shipped_model};
     return gui_run(&opt);
 #else
-    (void)a;
+    (void)a, (void)note;
     dp_errorf("this build has no window (configured with DIGITPAD_GUI=OFF); "
               "the command line works: see 'digitpad --help'");
     return DP_EXIT_USAGE;
@@ -46,6 +53,15 @@ int main(int argc, char **argv)
         dp_args_free(&a);
         return DP_EXIT_USAGE;
     }
+    /* Every OpenMP team is sized here, before any parallel region: no
+     * more threads than this process can start (threads.h).  The window
+     * says so in its status line, the command line in one stderr line. */
+    char note[256] = "";
+    if (a.mode != DP_MODE_HELP && a.mode != DP_MODE_VERSION) {
+        dp_threads_clamp(&a.threads, note, sizeof note);
+        if (note[0] && a.mode != DP_MODE_GUI)
+            dp_errorf("%s", note);
+    }
     int rc;
     switch (a.mode) {
     case DP_MODE_HELP:
@@ -66,11 +82,11 @@ int main(int argc, char **argv)
         rc = dp_cli_predict_strokes(&a);
         break;
     case DP_MODE_PREDICT:
-        rc = dp_cli_predict(&a);
+        rc = dp_cli_predict(&a, PREDICT_DECODER);
         break;
     case DP_MODE_GUI:
     default:
-        rc = run_window(&a);
+        rc = run_window(&a, note);
         break;
     }
     dp_args_free(&a);

@@ -25,6 +25,7 @@
 #define DIGITPAD_INK_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -183,12 +184,68 @@ char *ink_format_line(const ink_sample *s);
  * 0, or -1 with the reason in err (the file is then as it was). */
 int ink_append_sample(const char *path, const ink_sample *s, char *err, size_t errlen);
 
+/* Reads one line of a strokes file (without its '\n') into *buf, which
+ * grows as needed up to 4 MiB (*buf and *cap: the caller's, NULL and 0 at
+ * first; free *buf at the end).  Returns 1 for a line, 0 at end of file, -1
+ * on an error or, unless skip_long, a line longer than 4 MiB (reason in
+ * *why), -2 for a line that was read past and must be left out (a NUL
+ * byte in it or, with skip_long, longer than 4 MiB; reason in *why).  The
+ * memory a line costs is capped whatever the file holds. */
+int ink_read_line(FILE *f, char **buf, size_t *cap, int skip_long, const char **why);
+
 /* ----------------------------------------------------------------- images */
 
-/* Reads a PGM (P2 or P5, maxval up to 65535) or an uncompressed BMP (1, 4, 8,
- * 24 or 32 bits per pixel) of any size into a new array of w×h floats with
- * ink = 1 and paper = 0: dark-on-light images are inverted, detected from
- * the border pixels.  Caller frees *pix.  Refuses images over 64 Mpixel. */
+/* The image formats digitpad reads, told apart by their first bytes. */
+typedef enum ink_image_type {
+    INK_IMAGE_UNKNOWN = 0,
+    INK_IMAGE_PGM,
+    INK_IMAGE_BMP,
+    INK_IMAGE_PNG,
+    INK_IMAGE_JPEG
+} ink_image_type;
+
+/* No image larger than this many pixels is decoded (a 64 Mpixel image is
+ * already 256 MB of floats). */
+#define INK_IMAGE_MAX_PIXELS (64u << 20)
+
+/* The format of the bytes buf[0..len) by their signature (PNG's 8 bytes,
+ * JPEG's FF D8 FF, BMP's "BM", PGM's "P2"/"P5"); INK_IMAGE_UNKNOWN else. */
+ink_image_type ink_image_sniff(const unsigned char *buf, size_t len);
+
+/* "PNG", "JPEG", "BMP", "PGM" or "unknown", for messages. */
+const char *ink_image_type_name(ink_image_type t);
+
+/* Reads the format and the size a file's header declares (PNG IHDR, JPEG
+ * SOF, BMP info header, PGM), without decoding anything, and refuses a
+ * size over INK_IMAGE_MAX_PIXELS: a declared size never costs memory.
+ * name is the file's name for messages.  0 with *type, *w and *h set, or
+ * -1 with err "unsupported image format: NAME (...)", "NAME: a PNG whose
+ * header gives no valid size (...)" or "NAME: a PNG of WxH pixels, larger
+ * than 64 Mpixel" (*type still says what the signature was). */
+int ink_image_probe(const char *name, const unsigned char *buf, size_t len,
+                    ink_image_type *type, int *w, int *h, char *err, size_t errlen);
+
+/* Decodes a PNG or JPEG that ink_image_probe passed as w×h pixels into a new
+ * array of w×h grey floats in [0,1] (as the image looks: ink not yet made
+ * high; transparent pixels as paper), for ink_image_load_with.  user is the
+ * caller's.  0, or -1 with a one-line reason in err. */
+typedef int (*ink_image_decoder)(void *user, const unsigned char *buf, size_t len,
+                                 ink_image_type type, float **pix, int *w, int *h, char *err,
+                                 size_t errlen);
+
+/* Reads an image file (a regular file only, at most 1 GiB) into a new array
+ * of w×h floats with ink = 1 and paper = 0: dark-on-light images are
+ * inverted, detected from the border pixels.  The header's size is checked
+ * (ink_image_probe) before anything is decoded.  PGM (P2 or P5, maxval up
+ * to 65535) and uncompressed BMP (1, 4, 8, 24 or 32 bits per pixel) are
+ * decoded here, PNG and JPEG by decode (NULL: refused with "NAME: a PNG;
+ * this digitpad reads PNG and JPEG only when built with the window
+ * (DIGITPAD_GUI=ON)"), whose result must have the header's size.  Caller
+ * frees *pix.  0, or -1 with the reason in err. */
+int ink_image_load_with(const char *path, ink_image_decoder decode, void *user, float **pix,
+                        int *w, int *h, char *err, size_t errlen);
+
+/* ink_image_load_with without a PNG/JPEG decoder: PGM and BMP only. */
 int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen);
 
 /* The grey of a colour (channels in [0,1], result in [0,1]): ITU-R BT.601

@@ -68,7 +68,9 @@ typedef enum nn_status {
     NN_ESHAPE,   /* tensors or layers whose shapes do not fit together */
     NN_ELIMIT,   /* a size beyond the library's sane limits (see NN_MAX_*) */
     NN_ESTOPPED, /* training stopped early because a callback asked it to */
-    NN_EDIVERGED /* training diverged: a non-finite loss or weight (new values go last) */
+    NN_EDIVERGED, /* training diverged: a non-finite loss or weight */
+    NN_ENOANSWER  /* finite weights gave outputs that are NaN or infinite: no answer
+                     (new values go last) */
 } nn_status;
 
 /* A caller-owned error slot: every fallible function takes one (or NULL) and,
@@ -255,7 +257,10 @@ size_t nn_batch_cap(const nn_model *m, size_t want, size_t share);
 void nn_workspace_free(nn_workspace *ws);
 
 /* x: n samples of nn_arch_in_size floats (NCHW); y: n×10 sigmoid outputs.
- * n must not exceed the workspace's max_batch (NN_EINVAL). */
+ * n must not exceed the workspace's max_batch (NN_EINVAL).  Finite weights
+ * can still overflow to inf - inf (weights near ±3e38): an output that is
+ * NaN or infinite is never an answer, so that fails with NN_ENOANSWER and
+ * a message naming the sample (y is still written, for inspection). */
 nn_status nn_forward(const nn_model *m, nn_workspace *ws, const float *x, size_t n,
                      float *y, nn_error *err);
 
@@ -419,7 +424,8 @@ typedef struct nn_eval {
 size_t nn_argmax(const float *y, size_t n);
 
 /* Classifies every sample of ds (argmax of the outputs) using `threads`
- * threads (0: all cores). */
+ * threads (0: all cores).  NN_ENOANSWER (nn_forward) when any output is
+ * NaN or infinite, naming how many samples gave no answer. */
 nn_status nn_evaluate(const nn_model *m, const struct nn_dataset *ds, int threads,
                       nn_eval *out, nn_error *err);
 

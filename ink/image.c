@@ -1,5 +1,7 @@
 /* image.c — reading PGM (P2/P5) and uncompressed BMP images as grey floats
- * with ink = 1, for `digitpad --predict`, and writing a 28×28 input as a
+ * with ink = 1, for `digitpad --predict` and the window (PNG and JPEG
+ * through the caller's decoder, after image_probe.c checked the header's
+ * size), and writing a 28×28 input as a
  * PGM.  Every header field and length is checked before it is used: these
  * files come from anywhere. */
 #define _POSIX_C_SOURCE 200809L
@@ -16,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_PIXELS (64u << 20)           /* 64 Mpixel */
+#define MAX_PIXELS INK_IMAGE_MAX_PIXELS
 #define MAX_FILE ((size_t)1 << 30)     /* an ASCII P2 of 64 Mpixel fits */
 
 
@@ -63,52 +65,13 @@ fail:
 
 /* ------------------------------------------------------------------ PGM */
 
-typedef struct cursor {
-    const unsigned char *p, *end;
-} cursor;
-
-static int pgm_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-/* Skips whitespace and '#' comments (to end of line), as netpbm allows. */
-static void pgm_skip(cursor *c)
-{
-    while (c->p < c->end) {
-        if (pgm_space(*c->p))
-            c->p++;
-        else if (*c->p == '#')
-            while (c->p < c->end && *c->p != '\n')
-                c->p++;
-        else
-            break;
-    }
-}
-
-/* An unsigned decimal, at most max; -1 if absent or too large. */
-static long pgm_uint(cursor *c, long max)
-{
-    pgm_skip(c);
-    long v = 0;
-    int digits = 0;
-    while (c->p < c->end && *c->p >= '0' && *c->p <= '9') {
-        v = v * 10 + (*c->p - '0');
-        if (v > max)
-            return -1;
-        c->p++;
-        digits++;
-    }
-    return digits ? v : -1;
-}
-
 static float *load_pgm(const char *path, const unsigned char *buf, size_t len, int *w,
                        int *h, char *err, size_t errlen)
 {
     int ascii = buf[1] == '2';
-    cursor c = {buf + 2, buf + len};
-    long W = pgm_uint(&c, MAX_PIXELS), H = pgm_uint(&c, MAX_PIXELS);
-    long maxval = pgm_uint(&c, 65535);
+    ink_cursor c = {buf + 2, buf + len};
+    long W = ink_pgm_uint(&c, MAX_PIXELS), H = ink_pgm_uint(&c, MAX_PIXELS);
+    long maxval = ink_pgm_uint(&c, 65535);
     if (W <= 0 || H <= 0) {
         ink_set_err(err, errlen, "%s: PGM width/height missing, zero or too large", path);
         return NULL;
@@ -124,7 +87,7 @@ static float *load_pgm(const char *path, const unsigned char *buf, size_t len, i
     size_t n = (size_t)W * (size_t)H;
     if (!ascii) {
         /* exactly one whitespace byte separates maxval from the raster */
-        if (c.p >= c.end || !pgm_space(*c.p)) {
+        if (c.p >= c.end || !ink_pgm_space(*c.p)) {
             ink_set_err(err, errlen, "%s: PGM header not followed by whitespace", path);
             return NULL;
         }
@@ -148,7 +111,7 @@ static float *load_pgm(const char *path, const unsigned char *buf, size_t len, i
     for (size_t i = 0; i < n; i++) {
         long v;
         if (ascii) {
-            v = pgm_uint(&c, 65535);
+            v = ink_pgm_uint(&c, 65535);
             if (v < 0) {
                 ink_set_err(err, errlen, "%s: PGM pixel %zu missing or not a number", path, i);
                 free(pix);
@@ -173,11 +136,6 @@ static float *load_pgm(const char *path, const unsigned char *buf, size_t len, i
 }
 
 /* ------------------------------------------------------------------ BMP */
-
-static uint32_t le32(const unsigned char *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static uint16_t le16(const unsigned char *p)
 {
@@ -208,8 +166,8 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
         ink_set_err(err, errlen, "%s: BMP truncated in its header", path);
         return NULL;
     }
-    uint32_t off_bits = le32(buf + 10);
-    uint32_t dib = le32(buf + 14);
+    uint32_t off_bits = ink_le32(buf + 10);
+    uint32_t dib = ink_le32(buf + 14);
     if (dib == 12) {
         ink_set_err(err, errlen, "%s: OS/2 BMP (BITMAPCOREHEADER) not supported", path);
         return NULL;
@@ -219,9 +177,9 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
         return NULL;
     }
     const unsigned char *ih = buf + 14;
-    int32_t W = (int32_t)le32(ih + 4), H = (int32_t)le32(ih + 8);
+    int32_t W = (int32_t)ink_le32(ih + 4), H = (int32_t)ink_le32(ih + 8);
     uint16_t planes = le16(ih + 12), bpp = le16(ih + 14);
-    uint32_t comp = le32(ih + 16), clr_used = le32(ih + 32);
+    uint32_t comp = ink_le32(ih + 16), clr_used = ink_le32(ih + 32);
     if (comp == 1 || comp == 2) {
         ink_set_err(err, errlen, "%s: RLE-compressed BMP not supported; save it uncompressed",
                 path);
@@ -267,9 +225,9 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
             ink_set_err(err, errlen, "%s: BMP info header too short for its bit masks", path);
             return NULL;
         }
-        rm = le32(mp);
-        gm = le32(mp + 4);
-        bmk = le32(mp + 8);
+        rm = ink_le32(mp);
+        gm = ink_le32(mp + 4);
+        bmk = ink_le32(mp + 8);
         if (!rm && !gm && !bmk) {
             ink_set_err(err, errlen, "%s: BMP bit masks are all zero", path);
             return NULL;
@@ -331,7 +289,7 @@ static float *load_bmp(const char *path, const unsigned char *buf, size_t len, i
                 const unsigned char *p = row + (size_t)x * 3;
                 dst[x] = ink_luma(p[2] / 255.0f, p[1] / 255.0f, p[0] / 255.0f);
             } else {
-                uint32_t px = le32(row + (size_t)x * 4);
+                uint32_t px = ink_le32(row + (size_t)x * 4);
                 dst[x] = ink_luma(mask_channel(px, rm), mask_channel(px, gm),
                               mask_channel(px, bmk));
             }
@@ -365,7 +323,8 @@ void ink_image_polarity(float *img, int iw, int ih)
     }
 }
 
-int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen)
+int ink_image_load_with(const char *path, ink_image_decoder decode, void *user, float **pix,
+                        int *w, int *h, char *err, size_t errlen)
 {
     *pix = NULL;
     *w = *h = 0;
@@ -374,14 +333,35 @@ int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, siz
     if (!buf)
         return -1;
     float *img = NULL;
-    int iw = 0, ih = 0;
-    if (len >= 2 && buf[0] == 'P' && (buf[1] == '2' || buf[1] == '5'))
+    int iw = 0, ih = 0, hw, hh;
+    ink_image_type t;
+    /* The header's size first: nothing is decoded for an image that
+     * claims more than the cap, whatever the decoder would allocate. */
+    if (ink_image_probe(path, buf, len, &t, &hw, &hh, err, errlen) != 0) {
+        free(buf);
+        return -1;
+    }
+    if (t == INK_IMAGE_PGM)
         img = load_pgm(path, buf, len, &iw, &ih, err, errlen);
-    else if (len >= 2 && buf[0] == 'B' && buf[1] == 'M')
+    else if (t == INK_IMAGE_BMP)
         img = load_bmp(path, buf, len, &iw, &ih, err, errlen);
-    else
-        ink_set_err(err, errlen, "%s: not a PGM (P2/P5) or BMP image", path);
+    else if (!decode)
+        ink_set_err(err, errlen, "%s: a %s; this digitpad reads PNG and JPEG only when built "
+                    "with the window (DIGITPAD_GUI=ON)", path, ink_image_type_name(t));
+    else {
+        char why[300] = "";
+        if (decode(user, buf, len, t, &img, &iw, &ih, why, sizeof why) != 0) {
+            ink_set_err(err, errlen, "%s: %s", path, why);
+            img = NULL;
+        }
+    }
     free(buf);
+    if (img && (iw != hw || ih != hh)) {
+        ink_set_err(err, errlen, "%s: decoded as %dx%d pixels, but its header says %dx%d", path,
+                    iw, ih, hw, hh);
+        free(img);
+        img = NULL;
+    }
     if (!img)
         return -1;
 
@@ -390,6 +370,11 @@ int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, siz
     *w = iw;
     *h = ih;
     return 0;
+}
+
+int ink_image_load(const char *path, float **pix, int *w, int *h, char *err, size_t errlen)
+{
+    return ink_image_load_with(path, NULL, NULL, pix, w, h, err, errlen);
 }
 
 static int write_pgm(const char *path, const float in[INK_INPUT_SIZE], int flags, char *err,

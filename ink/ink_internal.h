@@ -4,6 +4,7 @@
 #define DIGITPAD_INK_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Writes a printf-style one-line message into the caller's err buffer
@@ -19,6 +20,19 @@ void ink_set_err(char *err, size_t errlen, const char *fmt, ...)
  * of file expected, "an image"), and a FIFO never blocks the open.
  * Returns NULL on failure. */
 FILE *ink_fopen_regular(const char *path, const char *what, char *err, size_t errlen);
+
+/* The PGM header's tokens (image_probe.c), shared by the probe and the
+ * PGM reader (image.c): a cursor over the file's bytes, netpbm's
+ * whitespace, and an unsigned decimal after whitespace and '#' comments
+ * (at most max; -1 if absent or larger). */
+typedef struct ink_cursor {
+    const unsigned char *p, *end;
+} ink_cursor;
+int ink_pgm_space(unsigned char c);
+long ink_pgm_uint(ink_cursor *c, long max);
+
+/* A little-endian 32-bit value (BMP headers). */
+uint32_t ink_le32(const unsigned char *p);
 
 /* Saves and their test hook live in base/fileio.h. */
 

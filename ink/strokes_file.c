@@ -231,27 +231,31 @@ void ink_samples_free(ink_sample *s, size_t n)
     free(s);
 }
 
-/* Reads one line (without its '\n') into *buf, growing it up to MAX_LINE.
- * Returns 1 for a line, 0 at end of file, -1 on error (reason in *why),
- * -2 for a line holding a NUL byte (read past, reason in *why): zeros are
- * what a crash can leave in a file's last block, and the lines after them
- * can still be good. */
-static int read_line(FILE *f, char **buf, size_t *cap, const char **why)
+/* The line reader of strokes files (ink.h): -2 for a line holding a NUL
+ * byte, because zeros are what a crash can leave in a file's last block
+ * and the lines after them can still be good; with skip_long, -2 also for
+ * a line longer than MAX_LINE, read past without storing it, because one
+ * such line (an append cut short, a paste gone wrong) must not cost the
+ * lines after it. */
+int ink_read_line(FILE *f, char **buf, size_t *cap, int skip_long, const char **why)
 {
     size_t len = 0;
-    int c, got = 0, nul = 0;
+    int c, got = 0, nul = 0, toolong = 0;
     while ((c = getc(f)) != EOF) {
         got = 1;
         if (c == '\n')
             break;
         if (c == '\0')
             nul = 1;
-        if (nul)
+        if (nul || toolong)
             continue;
         if (len + 1 >= *cap) {
             if (*cap >= MAX_LINE) {
                 *why = "line longer than 4 MiB";
-                return -1;
+                if (!skip_long)
+                    return -1;
+                toolong = 1;
+                continue;
             }
             size_t ncap = *cap ? *cap * 2 : 4096;
             char *nb = realloc(*buf, ncap);
@@ -274,6 +278,8 @@ static int read_line(FILE *f, char **buf, size_t *cap, const char **why)
         *why = "NUL byte in line";
         return -2;
     }
+    if (toolong)
+        return -2;
     if (!*buf) {   /* an empty last line */
         *buf = malloc(1);
         if (!*buf) {
@@ -317,7 +323,7 @@ static int read_file(const char *path, ink_sample **out, size_t *n, size_t *skip
     size_t bufcap = 0;
     const char *why = NULL;
     int r;
-    while ((r = read_line(f, &buf, &bufcap, &why)) == 1 || r == -2) {
+    while ((r = ink_read_line(f, &buf, &bufcap, skipped != NULL, &why)) == 1 || r == -2) {
         lineno++;
         if (r == -2 && skipped) {
             if ((*skipped)++ == 0)

@@ -17,6 +17,7 @@ const char *nn_status_str(nn_status s)
     case NN_ELIMIT: return "size limit exceeded";
     case NN_ESTOPPED: return "stopped";
     case NN_EDIVERGED: return "training diverged";
+    case NN_ENOANSWER: return "outputs not numbers";
     }
     return "unknown status";
 }

@@ -63,6 +63,11 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
                     nn_dataset_image_f32(ds, b + j, x + j * in);
                 const float *y = nn_forward_all(m, ws[c], x, n);
                 for (size_t j = 0; j < n; j++) {
+                    int nan;
+                    if (nn_first_nonfinite(y + j * 10, 1, 10, &nan) == 0) {
+                        res[c].n++; /* here: samples that gave no answer */
+                        continue;
+                    }
                     size_t best = nn_argmax(y + j * 10, 10);
                     unsigned label = ds->labels[b + j] < 10 ? ds->labels[b + j] : 0;
                     res[c].confusion[label][best]++;
@@ -71,6 +76,7 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
             }
         }
         for (int c = 0; c < parts; c++) {
+            out->n += res[c].n;
             out->correct += res[c].correct;
             for (int i = 0; i < 10; i++)
                 for (int j = 0; j < 10; j++)
@@ -87,6 +93,13 @@ nn_status nn_evaluate(const nn_model *m, const nn_dataset *ds, int threads, nn_e
     if (!ok) {
         memset(out, 0, sizeof *out);
         return nn_fail(err, NN_ENOMEM, "evaluate: out of memory");
+    }
+    if (out->n) {
+        size_t none = out->n;
+        memset(out, 0, sizeof *out);
+        return nn_fail(err, NN_ENOANSWER, "the model's outputs are NaN or infinite for %zu of "
+                       "%zu images: its weights overflow, so it gives no answer and cannot be "
+                       "evaluated", none, ds->n);
     }
     out->n = ds->n;
     out->accuracy = ds->n ? (double)out->correct / (double)ds->n : 0.0;

@@ -5,6 +5,8 @@
 #include "kernels.h"
 #include "model_internal.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,6 +170,17 @@ const float *nn_forward_all(const nn_model *m, nn_workspace *ws, const float *x,
     return in;
 }
 
+size_t nn_first_nonfinite(const float *y, size_t n, size_t k, int *nan)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < k; j++)
+            if (!isfinite(y[i * k + j])) {
+                *nan = isnan(y[i * k + j]) != 0;
+                return i;
+            }
+    return n;
+}
+
 nn_status nn_forward(const nn_model *m, nn_workspace *ws, const float *x, size_t n, float *y,
                      nn_error *err)
 {
@@ -181,7 +194,17 @@ nn_status nn_forward(const nn_model *m, nn_workspace *ws, const float *x, size_t
     if (n == 0)
         return NN_OK;
     const float *out = nn_forward_all(m, ws, x, n);
-    memcpy(y, out, n * m->info.layer[m->arch.n_layers - 1].out_size * sizeof *y);
+    const size_t k = m->info.layer[m->arch.n_layers - 1].out_size;
+    memcpy(y, out, n * k * sizeof *y);
+    int nan = 0;
+    size_t bad = nn_first_nonfinite(y, n, k, &nan);
+    if (bad < n) {
+        char which[64] = "";
+        if (n > 1)
+            snprintf(which, sizeof which, " (input %zu of %zu)", bad + 1, n);
+        return nn_fail(err, NN_ENOANSWER, "the model's outputs are %s%s: its weights overflow, "
+                       "so it gives no answer", nan ? "NaN" : "infinite", which);
+    }
     return NN_OK;
 }
 

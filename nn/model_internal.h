@@ -67,6 +67,10 @@ nn_workspace *nn_workspace_create_ex(const nn_model *m, size_t max_batch, int wi
  * output in ws->act; returns the network's output (ws->act[last]). */
 const float *nn_forward_all(const nn_model *m, nn_workspace *ws, const float *x, size_t n);
 
+/* The first of n samples of k outputs y that holds a NaN or an infinity
+ * (*nan: 1 if that value is a NaN), or n when all are finite. */
+size_t nn_first_nonfinite(const float *y, size_t n, size_t k, int *nan);
+
 /* ------------------------------------------------------- training parts */
 
 /* Layer 0's transposed weights and the sample's non-zero inputs, while the

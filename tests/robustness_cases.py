@@ -10,6 +10,7 @@ import math
 import os
 import struct
 import sys
+import zlib
 
 
 def split(blob):
@@ -70,6 +71,11 @@ def wide_model():
              ("0.bias", [1024], [0.0] * 1024),
              ("%d.weight" % fc, [10, 9216], [((i * 7919) % 2001 - 1000) / 2e6 for i in range(92160)]),
              ("%d.bias" % fc, [10], [0.0] * 10)]
+    return model_of(arch, parts)
+
+
+def model_of(arch, parts):
+    """A model file of arch from (name, shape, values) tensors, in order."""
     header = {"__metadata__": {"format": "digitpad", "format_version": "1", "arch": arch,
                                "loss": "bce"}}
     data = b""
@@ -78,6 +84,17 @@ def wide_model():
                         "data_offsets": [len(data), len(data) + 4 * len(values)]}
         data += struct.pack("<%df" % len(values), *values)
     return build(header, data)
+
+
+def nan_out_model():
+    """Issue 26 row 7: every weight finite, but the outputs NaN for any
+    image with ink: arch fc10,relu,fc10,sigmoid, 0.weight all 3e38 (any ink
+    sums to +inf, in whatever order a kernel adds), 2.weight alternately +1
+    and -1 (inf - inf), biases 0.  A blank image still gives finite outputs."""
+    parts = [("0.weight", [10, 784], [3e38] * 7840), ("0.bias", [10], [0.0] * 10),
+             ("2.weight", [10, 10], [1.0 if i % 2 == 0 else -1.0 for i in range(100)]),
+             ("2.bias", [10], [0.0] * 10)]
+    return model_of("fc10,relu,fc10,sigmoid", parts)
 
 
 def models(outdir):
@@ -153,6 +170,8 @@ def models(outdir):
         h[last]["data_offsets"] = [a + 4096, b + 4096]
     put(outdir, "offsets-range.safetensors", variant(out_of_range))
 
+    put(outdir, "nan-out.safetensors", nan_out_model())
+
     for tag, value in (("nan", math.nan), ("inf", math.inf)):
         d = bytearray(data)
         off = header[last]["data_offsets"][0] + 8
@@ -180,15 +199,78 @@ def models(outdir):
         b""))
 
 
+def png_chunk(kind, data):
+    return (struct.pack(">I", len(data)) + kind + data +
+            struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+
+
+def png(width, height, rows=None):
+    """An 8-bit grey PNG; rows (an iterable of row bytes) else one byte of
+    image data: a file that declares the size and holds almost nothing."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    if rows is None:
+        idat = zlib.compress(b"\0")
+    else:
+        z = zlib.compressobj(9)
+        idat = b"".join(z.compress(b"\0" + r) for r in rows) + z.flush()
+    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) +
+            png_chunk(b"IEND", b""))
+
+
+def jpeg_declaring(width, height, size=1024):
+    """A baseline JPEG's markers (SOI, APP0 JFIF, DQT, SOF0, DHT, SOS) around
+    a frame header that declares width x height, padded to size bytes of
+    scan data: the 1 KB file of issue 26 row 1.  Never decoded."""
+    def seg(marker, payload):
+        return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+    out = b"\xff\xd8"
+    out += seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0")
+    out += seg(0xDB, b"\0" + bytes(range(1, 65)))
+    out += seg(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00")
+    out += seg(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x00")
+    out += seg(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+    out += b"\x55" * max(0, size - len(out) - 2) + b"\xff\xd9"
+    return out
+
+
+def images(outdir):
+    """Issue 26 rows 1-3: images whose headers declare huge sizes."""
+    put(outdir, "huge.jpg", jpeg_declaring(65500, 65500))
+    put(outdir, "huge.png", png(60000, 60000))
+    side = 20000
+    row = bytes(side)
+    put(outdir, "black.png", png(side, side, (row for _ in range(side))))
+    put(outdir, "notes.txt", b"shopping list\n")
+
+
 def be32(*values):
     return b"".join(struct.pack(">I", v) for v in values)
 
 
-def idx_set(outdir, n_test, images_magic=2051, images_count=None, cut_images=0, n_train=200):
-    """train (n_train) and t10k (n_test) images and labels, deterministic."""
+def digit_band(d):
+    """784 bytes: a bright cross of two rows and two columns whose place
+    says the digit d, on faint texture: images a model learns in one epoch
+    of 200 (--seed 1-7: 50-80% on the 20 test images)."""
+    at = 4 + 2 * d
+    return bytes(255 if at <= i // 28 < at + 2 or at <= i % 28 < at + 2 else (i * 7) % 32
+                 for i in range(784))
+
+
+def idx_set(outdir, n_test, images_magic=2051, images_count=None, cut_images=0, n_train=200,
+            kind="pattern"):
+    """train (n_train) and t10k (n_test) images and labels, deterministic.
+    kind "pattern": a pixel pattern unrelated to the labels i % 10;
+    "learnable": each image shows its label as a band (digit_band);
+    "blank-test": learnable training images, but every test image blank,
+    so any model scores exactly 10% (labels i % 10)."""
     os.makedirs(outdir, exist_ok=True)
     for prefix, n in (("train", n_train), ("t10k", n_test)):
-        pix = bytes((i * 37 + (i // 784) * 11) % 256 for i in range(n * 784))
+        if kind == "learnable" or (kind == "blank-test" and prefix == "train"):
+            pix = b"".join(digit_band(i % 10) for i in range(n))
+        elif kind == "blank-test":
+            pix = bytes(n * 784)
+        else:
+            pix = bytes((i * 37 + (i // 784) * 11) % 256 for i in range(n * 784))
         magic, count = 2051, n
         if prefix == "t10k":
             magic, count = images_magic, images_count or n
@@ -204,12 +286,16 @@ def main():
     outdir = sys.argv[1]
     os.makedirs(outdir, exist_ok=True)
     models(outdir)
+    images(outdir)
     # good inputs for the cases that break something else
     put(outdir, "good.strokes", b"7 a | 300,200 700,200 450,800\n")
     put(outdir, "good.pgm", b"P5\n28 28\n255\n" + bytes(
         255 if 6 <= x <= 21 and (y == 6 or x == 21 - (y - 6) // 2) else 0
         for y in range(28) for x in range(28)))
-    idx_set(os.path.join(outdir, "mnist"), 20)
+    # learnable, so a --train on it passes the 20% a run must reach
+    idx_set(os.path.join(outdir, "mnist"), 20, kind="learnable")
+    # issue 26: a run that ends at chance (10% on blank test images)
+    idx_set(os.path.join(outdir, "chance"), 20, kind="blank-test")
     # 2000 training images: row 1 of issue 18 (--limit 2000 --batch 500)
     idx_set(os.path.join(outdir, "mnist2k"), 20, n_train=2000)
     # Row 8 of issue 18: gzip IDX files whose trailer is cut, whose CRC32

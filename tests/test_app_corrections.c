@@ -1,7 +1,9 @@
 /* test_app_corrections.c — the corrections store (app/train/corrections.h): ids
  * unique across processes (two forked writers into one file, issue 18 row
  * 5), the image written before the strokes line and nothing left behind on
- * failure, reloading, and the snapshot the trainer copies. */
+ * failure, reloading, and the snapshot the trainer copies; hostile files
+ * (issue 26 rows 4-6: a FIFO, a link to /dev/zero, a 5 MB line) and a
+ * loader stuck in a read, which freeing the store does not wait for. */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -430,6 +433,124 @@ static void test_retract_two_writers(const char *dir)
     dp_corrections_free(m);
 }
 
+/* ------------------------------------------------ issue 26, rows 4-6 */
+
+/* Waits (at most 10 s) for a background load to end; 1 if it did. */
+static int wait_loaded(dp_corrections *c)
+{
+    for (int i = 0; i < 2000 && dp_corrections_loading(c); i++)
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+    return !dp_corrections_loading(c);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Opens path in the background; the report must be "Corrections not
+ * loaded: <path>: <want>" and the store memory-only. */
+static void refused(const char *path, const char *want)
+{
+    char err[512], news[900], expect[900];
+    dp_corrections *c = dp_corrections_open_background(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    int error = 0;
+    CHECK(wait_loaded(c));
+    CHECK(dp_corrections_report(c, news, sizeof news, &error) == 1 && error == 1);
+    snprintf(expect, sizeof expect, "Corrections not loaded: %s: %s", path, want);
+    if (strcmp(news, expect) != 0)
+        fprintf(stderr, "got:  %s\nwant: %s\n", news, expect);
+    CHECK(strcmp(news, expect) == 0);
+    CHECK(dp_corrections_path(c) == NULL);
+    dp_corrections_free(c);
+    /* the synchronous open (the background trainer's) refuses it too */
+    c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c == NULL && strstr(err, want) != NULL);
+    dp_corrections_free(c);
+}
+
+static void test_hostile_files(const char *dir)
+{
+    char path[1024], err[512], news[900];
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long before_kb = ru.ru_maxrss;
+
+    /* Row 4: a FIFO never blocks the loader (it blocked in fopen, and
+     * quitting joined it forever). */
+    snprintf(path, sizeof path, "%s/fifo.strokes", dir);
+    CHECK(mkfifo(path, 0644) == 0);
+    refused(path, "is a FIFO, not a strokes file");
+    /* Row 5: a link to /dev/zero (getline had no cap: 3 GB in 11 s). */
+    snprintf(path, sizeof path, "%s/zero.strokes", dir);
+    CHECK(symlink("/dev/zero", path) == 0);
+    refused(path, "is a character device, not a strokes file");
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak RSS %ld kB before, %ld kB after the FIFO and /dev/zero\n", before_kb,
+           ru.ru_maxrss);
+    CHECK(ru.ru_maxrss - before_kb < 64 * 1024);
+
+    /* Row 6: one 5 MB line without a newline among 20 good lines, and a
+     * retraction after it: the long line is left out, the rest load. */
+    snprintf(path, sizeof path, "%s/long.strokes", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        CHECK(f != NULL);
+        return;
+    }
+    for (int i = 0; i < 10; i++)
+        fprintf(f, "%d a%d | 500,150 500,500 %d,850\n", i % 10, i, 480 + i);
+    for (int i = 0; i < 5 * 1024 * 1024; i++)
+        fputc('7', f);
+    fputc('\n', f); /* where an append after the cut line starts */
+    for (int i = 10; i < 21; i++)
+        fprintf(f, "%d a%d | 500,150 500,500 %d,850\n", i % 10, i, 480 + i);
+    fputs("# retract a20\n", f);
+    CHECK(fclose(f) == 0);
+    dp_corrections *c = dp_corrections_open_background(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        int error = 0;
+        size_t total = 0, skipped = 0;
+        CHECK(wait_loaded(c));
+        dp_corrections_counts(c, &total, NULL, &skipped, NULL, 0);
+        CHECK(total == 20 && skipped == 1);
+        CHECK(dp_corrections_report(c, news, sizeof news, &error) == 1 && error == 1);
+        char want[1200];
+        snprintf(want, sizeof want, "20 labelled drawings of yours; 1 damaged line left out "
+                 "(%s:11: line longer than 4 MiB)", path);
+        if (strcmp(news, want) != 0)
+            fprintf(stderr, "got:  %s\nwant: %s\n", news, want);
+        CHECK(strcmp(news, want) == 0);
+        CHECK(dp_corrections_path(c) != NULL); /* later labels go to the file */
+        dp_corrections_free(c);
+    }
+
+    /* A loader stuck in a read (held here through a pipe, as a hung file
+     * system would hold it): freeing the store, which quitting the window
+     * does, returns within DP_CORR_STOP_MS instead of joining it forever;
+     * the loader frees the store itself once its read returns. */
+    int hold[2];
+    CHECK(pipe(hold) == 0);
+    snprintf(path, sizeof path, "%s/bg.strokes", dir);
+    dp_corrections_test_hold_loader(hold[0]);
+    c = dp_corrections_open_background(path, err, sizeof err);
+    CHECK(c != NULL && dp_corrections_loading(c));
+    double t0 = now_s();
+    dp_corrections_free(c);
+    double took = now_s() - t0;
+    printf("free with a stuck loader returned after %.0f ms\n", took * 1000);
+    CHECK(took < 5.0); /* a bound on a stall, not a speed: 0.5 s expected */
+    CHECK(close(hold[1]) == 0); /* the read returns; the loader cleans up */
+    nanosleep(&(struct timespec){0, 300000000}, NULL);
+    close(hold[0]);
+}
+
 int main(void)
 {
     const char *dir = test_tmpdir();
@@ -438,5 +559,6 @@ int main(void)
     test_two_processes(dir);
     test_background(dir);
     test_retract_two_writers(dir);
+    test_hostile_files(dir);
     return test_finish("app_corrections");
 }

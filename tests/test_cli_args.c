@@ -190,6 +190,11 @@ static void test_errors(void)
     ERR("'m.safetensors' and --model both name a model", "m.safetensors", "--model", "x");
     ERR("'m.safetensors' and --shipped-model both name a model", "--shipped-model",
         "m.safetensors");
+    /* issue 26 row 9: --model silently won */
+    ERR("--model and --shipped-model both name a model; give one", "--shipped-model", "--model",
+        "m.safetensors");
+    ERR("--model and --shipped-model both name a model; give one", "--predict", "a.pgm",
+        "--model", "m.safetensors", "--shipped-model");
     ERR("unexpected argument 'a.safetensors'", "a.safetensors", "b.safetensors");
     ERR("unexpected argument 'notes.txt'", "notes.txt");
     ERR("--size", "--size", "100000x3");

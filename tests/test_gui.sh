@@ -298,6 +298,11 @@ if command -v convert > /dev/null 2>&1; then
     echo "dropped PNG: window reads ${win:-?}, --predict on the same pixels as PGM ${cli:-?}"
     check "images: the window reads the PNG as --predict reads the PGM ($win vs $cli)" \
         test -n "$win" -a "$win" = "$cli"
+    # --predict reads the PNG itself through the window's loader (issue 26)
+    clipng=$("$BIN" --predict "$TMP/cross.png" --model "$TMP/other.safetensors" 2> /dev/null |
+          awk '$1 ~ /cross.png$/ { print ($2 == "?" ? substr($5, 1, 1) : $2), $3 }')
+    check "images: --predict reads the PNG as the window does ($clipng vs $win)" \
+        test -n "$clipng" -a "$clipng" = "$win"
 else
     echo "SKIPPED-PART: no ImageMagick convert to write the test images"
 fi

@@ -2,13 +2,17 @@
  * supported variant load to the right pixels, dark-on-light is inverted,
  * and truncated, corrupted and garbage files fail cleanly (run it under
  * ASan too); ink_write_pgm writes a loadable 28×28 P5 atomically, and
- * failing it at every step leaves the previous file as it was. */
+ * failing it at every step leaves the previous file as it was.  Image
+ * headers (issue 26): ink_image_probe reads PNG, JPEG, BMP and PGM sizes
+ * and refuses a huge declared size before any decoder runs, at no cost in
+ * memory (peak RSS). */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
 #include "fileio.h"
 #include "testutil.h"
 
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <stdint.h>
@@ -330,6 +334,157 @@ static void test_pgm_new(void)
     free(after);
 }
 
+/* ------------------------------------------------ headers (issue 26) */
+
+static int decoder_calls;
+
+/* A decoder that must only see what the probe passed: it counts its calls
+ * and hands back a w×h grey image (the size in *w, *h on the way in is the
+ * caller's; the image is 3×2, so a header saying otherwise is caught). */
+static int fake_decoder(void *user, const unsigned char *buf, size_t len, ink_image_type type,
+                        float **pix, int *w, int *h, char *err, size_t errlen)
+{
+    (void)user, (void)buf, (void)len, (void)type, (void)err, (void)errlen;
+    decoder_calls++;
+    *pix = calloc(6, sizeof **pix);
+    *w = 3;
+    *h = 2;
+    return *pix ? 0 : -1;
+}
+
+static size_t be32_put(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24), p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8), p[3] = (unsigned char)v;
+    return 4;
+}
+
+/* A PNG's signature and IHDR (CRC not checked by the probe). */
+static size_t put_png(unsigned char *b, uint32_t W, uint32_t H)
+{
+    memcpy(b, "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR", 16);
+    be32_put(b + 16, W);
+    be32_put(b + 20, H);
+    memcpy(b + 24, "\x08\0\0\0\0\0\0\0\0", 9);
+    return 33;
+}
+
+/* A JPEG: SOI, APP1 segments of `app` bytes in all, a restart marker and fill bytes,
+ * then SOF2 (progressive) declaring W×H. */
+static size_t put_jpeg(unsigned char *b, unsigned W, unsigned H, size_t app)
+{
+    size_t n = 0;
+    b[n++] = 0xFF, b[n++] = 0xD8;
+    while (app > 0) { /* a segment holds at most 65533 bytes */
+        size_t k = app < 60000 ? app : 60000;
+        b[n++] = 0xFF, b[n++] = 0xE1;
+        b[n++] = (unsigned char)((k + 2) >> 8), b[n++] = (unsigned char)(k + 2);
+        memset(b + n, 0xAB, k);
+        n += k;
+        app -= k;
+    }
+    b[n++] = 0xFF, b[n++] = 0xFF, b[n++] = 0xC2, b[n++] = 0, b[n++] = 11, b[n++] = 8;
+    b[n++] = (unsigned char)(H >> 8), b[n++] = (unsigned char)H;
+    b[n++] = (unsigned char)(W >> 8), b[n++] = (unsigned char)W;
+    b[n++] = 1, b[n++] = 1, b[n++] = 0x11, b[n++] = 0;
+    return n;
+}
+
+static void test_probe(void)
+{
+    unsigned char *b = calloc(1, 1 << 17);
+    char err[300];
+    ink_image_type t;
+    int w, h;
+    CHECK(b != NULL);
+    if (!b)
+        return;
+    /* each format's size, from its header alone */
+    size_t n = put_png(b, 640, 480);
+    CHECK(ink_image_probe("a.png", b, n, &t, &w, &h, err, sizeof err) == 0);
+    CHECK(t == INK_IMAGE_PNG && w == 640 && h == 480);
+    n = put_jpeg(b, 300, 200, 70000);   /* the frame header past 64 KB */
+    CHECK(ink_image_probe("a.jpg", b, n, &t, &w, &h, err, sizeof err) == 0);
+    CHECK(t == INK_IMAGE_JPEG && w == 300 && h == 200);
+    n = put_bmp(b, 24, 1, 0, 0);
+    CHECK(ink_image_probe("a.bmp", b, n, &t, &w, &h, err, sizeof err) == 0);
+    CHECK(t == INK_IMAGE_BMP && w == IW && h == IH);
+    n = (size_t)sprintf((char *)b, "P5\n# a comment\n 12 34\n255\n");
+    CHECK(ink_image_probe("a.pgm", b, n, &t, &w, &h, err, sizeof err) == 0);
+    CHECK(t == INK_IMAGE_PGM && w == 12 && h == 34);
+
+    /* declared sizes over the cap, named with the size */
+    n = put_png(b, 60000, 60000);
+    CHECK(ink_image_probe("huge.png", b, n, &t, &w, &h, err, sizeof err) == -1);
+    CHECK(strcmp(err, "huge.png: a PNG of 60000x60000 pixels, larger than 64 Mpixel") == 0);
+    n = put_jpeg(b, 65500, 65500, 20);
+    CHECK(ink_image_probe("huge.jpg", b, n, &t, &w, &h, err, sizeof err) == -1);
+    CHECK(strcmp(err, "huge.jpg: a JPEG of 65500x65500 pixels, larger than 64 Mpixel") == 0);
+    n = put_png(b, 0xFFFFFFFFu, 1);
+    CHECK(ink_image_probe("wide.png", b, n, &t, &w, &h, err, sizeof err) == -1);
+    CHECK(strstr(err, "larger than 64 Mpixel") != NULL);
+
+    /* headers cut short or without a size, and no format at all */
+    n = put_jpeg(b, 300, 200, 100);
+    for (size_t cut = 0; cut + 4 < n; cut++) { /* the last 4 bytes follow the size */
+        int r = ink_image_probe("cut.jpg", b, cut, &t, &w, &h, err, sizeof err);
+        CHECK(r == -1 && (cut < 3 || strstr(err, "no valid size") != NULL));
+    }
+    n = put_png(b, 10, 10);
+    for (size_t cut = 8; cut < 24; cut++)
+        CHECK(ink_image_probe("cut.png", b, cut, &t, &w, &h, err, sizeof err) == -1);
+    n = put_png(b, 0, 10);
+    CHECK(ink_image_probe("zero.png", b, n, &t, &w, &h, err, sizeof err) == -1);
+    CHECK(strstr(err, "zero.png: a PNG whose header gives no valid size") == err);
+    static const unsigned char sos_first[] = {0xFF, 0xD8, 0xFF, 0xDA, 0, 2, 0xFF, 0xD9};
+    CHECK(ink_image_probe("sos.jpg", sos_first, sizeof sos_first, &t, &w, &h, err,
+                          sizeof err) == -1);
+    CHECK(ink_image_probe("notes.txt", (const unsigned char *)"GIF89a", 6, &t, &w, &h, err,
+                          sizeof err) == -1);
+    CHECK(t == INK_IMAGE_UNKNOWN &&
+          strcmp(err, "unsupported image format: notes.txt (digitpad reads PNG, JPEG, BMP "
+                      "and PGM)") == 0);
+
+    /* Through the loader: a huge PNG or JPEG never reaches the decoder, and
+     * peak RSS stays where it was (the files are tiny; a decode of 65500 x
+     * 65500 would need 16 GB). */
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    long before_kb = ru.ru_maxrss;
+    decoder_calls = 0;
+    float *pix = NULL;
+    n = put_jpeg(b, 65500, 65500, 1000);
+    CHECK(save(tmp_path("huge.jpg"), b, n) == 0);
+    CHECK(ink_image_load_with(tmp_path("huge.jpg"), fake_decoder, NULL, &pix, &w, &h, err,
+                              sizeof err) == -1);
+    n = put_png(b, 60000, 60000);
+    CHECK(save(tmp_path("huge.png"), b, n) == 0);
+    CHECK(ink_image_load_with(tmp_path("huge.png"), fake_decoder, NULL, &pix, &w, &h, err,
+                              sizeof err) == -1);
+    CHECK(decoder_calls == 0 && pix == NULL);
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak RSS %ld kB before, %ld kB after the huge headers\n", before_kb, ru.ru_maxrss);
+    CHECK(ru.ru_maxrss - before_kb < 64 * 1024);
+    /* a PNG within the cap goes to the decoder, whose result must have the
+     * header's size */
+    n = put_png(b, 3, 2);
+    CHECK(save(tmp_path("small.png"), b, n) == 0);
+    CHECK(ink_image_load_with(tmp_path("small.png"), fake_decoder, NULL, &pix, &w, &h, err,
+                              sizeof err) == 0);
+    CHECK(decoder_calls == 1 && w == 3 && h == 2);
+    free(pix);
+    n = put_png(b, 4, 2);
+    CHECK(save(tmp_path("liar.png"), b, n) == 0);
+    CHECK(ink_image_load_with(tmp_path("liar.png"), fake_decoder, NULL, &pix, &w, &h, err,
+                              sizeof err) == -1);
+    CHECK(strstr(err, "decoded as 3x2 pixels, but its header says 4x2") != NULL);
+    /* without a decoder (a build without the window), PNG is refused by name */
+    CHECK(ink_image_load(tmp_path("small.png"), &pix, &w, &h, err, sizeof err) == -1);
+    CHECK(strstr(err, "a PNG; this digitpad reads PNG and JPEG only when built with the "
+                      "window (DIGITPAD_GUI=ON)") != NULL);
+    free(b);
+}
+
 int main(void)
 {
     unsigned char *b = malloc(1 << 16);
@@ -447,7 +602,7 @@ int main(void)
         }
         CHECK(save(tmp_path("text.txt"), (const unsigned char *)"hello", 5) == 0);
         CHECK(ink_image_load(tmp_path("text.txt"), &pix, &w, &h, err, sizeof err) == -1);
-        CHECK(strstr(err, "not a PGM") != NULL);
+        CHECK(strstr(err, "unsupported image format") != NULL);
         CHECK(ink_image_load(tmp_path("nope.pgm"), &pix, &w, &h, err, sizeof err) == -1);
         CHECK(pix == NULL && w == 0 && h == 0);
     }
@@ -486,5 +641,6 @@ int main(void)
     free(b);
     test_pgm_failures();
     test_pgm_new();
+    test_probe();
     return test_finish("test_ink_image");
 }

@@ -2,6 +2,7 @@
  * canonical form), the model object (tensor names and shapes in PyTorch's
  * state-dict form, initialisation), metadata, clone and copy_params. */
 #include "nn.h"
+#include "nn_data.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -345,6 +346,49 @@ static void test_status_and_rng(void)
     CHECK(nn_rng_below(&r1, 1) == 0);
 }
 
+/* Issue 26 row 7: finite weights can give NaN.  Layer 0's 3e38s sum any
+ * ink to +inf (whatever the kernel's order of additions), and layer 2's
+ * +1s and -1s make inf - inf; nn_forward and nn_evaluate say NN_ENOANSWER
+ * instead of an answer. */
+static void test_no_answer(void)
+{
+    nn_error err;
+    nn_arch a;
+    nn_model *m = nn_arch_parse("fc10,relu,fc10,sigmoid", &a, &err) == NN_OK
+                      ? nn_model_create(&a, &err)
+                      : NULL;
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    nn_tensor t;
+    for (size_t k = 0; k < nn_model_tensor_count(m); k++)
+        if (nn_model_tensor(m, k, &t) == NN_OK)
+            for (size_t i = 0; i < t.count; i++)
+                t.data[i] = strcmp(t.name, "0.weight") == 0 ? 3e38f
+                            : strcmp(t.name, "2.weight") == 0 ? (i % 2 ? -1.0f : 1.0f)
+                                                              : 0.0f;
+    nn_workspace *ws = nn_workspace_create(m, 2, &err);
+    static float x[2 * 784];
+    float y[20];
+    for (size_t i = 0; i < 2 * 784; i++)
+        x[i] = i >= 784 ? 1.0f : 0.0f; /* a blank image, then all ink */
+    CHECK(ws && nn_forward(m, ws, x, 1, y, &err) == NN_OK); /* blank: the biases */
+    CHECK(ws && nn_forward(m, ws, x, 2, y, &err) == NN_ENOANSWER);
+    CHECK(strcmp(err.msg, "the model's outputs are NaN (input 2 of 2): its weights overflow, "
+                          "so it gives no answer") == 0);
+    CHECK(nn_predict(m, x + 784, y, &err) == NN_ENOANSWER);
+    uint8_t img[3 * 784], lab[3] = {1, 2, 3};
+    for (size_t i = 0; i < sizeof img; i++)
+        img[i] = i < 784 ? 0 : 255;
+    nn_dataset ds = {3, 28, 28, img, lab};
+    nn_eval ev;
+    CHECK(nn_evaluate(m, &ds, 1, &ev, &err) == NN_ENOANSWER);
+    CHECK(strstr(err.msg, "NaN or infinite for 2 of 3 images") != NULL);
+    CHECK(strcmp(nn_status_str(NN_ENOANSWER), "outputs not numbers") == 0);
+    nn_workspace_free(ws);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     test_parse_accepts();
@@ -354,5 +398,6 @@ int main(void)
     test_init();
     test_meta_clone_copy();
     test_status_and_rng();
+    test_no_answer();
     return test_finish("test_nn_model");
 }

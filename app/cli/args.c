@@ -487,6 +487,10 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
                         dp_mode_flag(a->mode), need);
         }
     }
+    /* Both name the model to use, as two --model flags would (issue 26
+     * row 9: --model silently won). */
+    if (seen[O_MODEL] && seen[O_SHIPPED])
+        return dp_set_err(err, errlen, "--model and --shipped-model both name a model; give one");
     if (a->mode == DP_MODE_PREDICT) {
         if (a->n_images == 0)
             return dp_set_err(err, errlen, "--predict needs at least one image file");

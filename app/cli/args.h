@@ -14,7 +14,8 @@
 #define DP_EXIT_OK 0
 #define DP_EXIT_BELOW 1 /* --train: final test accuracy below --min-accuracy */
 #define DP_EXIT_USAGE 2 /* bad usage or bad input (file, data, model, save target) */
-#define DP_EXIT_TRAIN 3 /* --train failed: the loss or a weight became NaN or infinite */
+#define DP_EXIT_TRAIN 3 /* --train failed: the loss, a weight or the outputs became NaN or
+                           infinite, or the final test accuracy is below 20% */
 #define DP_EXIT_NOMEM 4 /* out of memory */
 
 /* Limits on values; anything beyond is refused as a usage error. */

@@ -235,7 +235,8 @@ void dp_print_help(FILE *f)
         "  0  success\n"
         "  1  --train: the final test accuracy is below --min-accuracy (model saved)\n"
         "  2  bad usage or bad input (unreadable data, model, image or save target)\n"
-        "  3  --train failed: the loss or a weight became NaN or infinite (nothing saved)\n"
+        "  3  --train failed: the loss, a weight or the outputs became NaN or infinite, or the\n"
+        "     final test accuracy is below 20% (nothing saved)\n"
         "  4  out of memory\n",
         f);
 }

@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "common.h" /* dp_argmax10, dp_vformat */
+#include "ink.h" /* ink_image_decoder */
 #include "modelcard.h"
 #include "paths.h"
 #include "nn.h"
@@ -16,7 +17,9 @@
 int dp_cli_train(const dp_args *a);
 int dp_cli_eval(const dp_args *a);
 int dp_cli_predict_strokes(const dp_args *a);
-int dp_cli_predict(const dp_args *a);
+/* decode reads PNG and JPEG (the window's SDL_image decoder, gui_image.h);
+ * NULL in a build without the window, which then refuses them by name. */
+int dp_cli_predict(const dp_args *a, ink_image_decoder decode);
 
 void dp_print_help(FILE *f);
 void dp_print_version(FILE *f);

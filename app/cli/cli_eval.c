@@ -45,6 +45,12 @@ int dp_cli_eval(const dp_args *a)
     nn_status st = calibrate ? dp_calibrate_ex(m, &test, th, DP_CALIB_SCRIBBLES, test.n, threads, &cal,
                                                &ev, &err)
                              : nn_evaluate(m, &test, threads, &ev, &err);
+    if (st == NN_ENOANSWER) { /* the model's fault: name it */
+        char shown[4096];
+        dp_errorf("%s: %s", text_clean_copy(path, shown, sizeof shown), err.msg);
+        rc = DP_EXIT_USAGE;
+        goto done;
+    }
     if (st != NN_OK) {
         rc = dp_fail(&err);
         goto done;

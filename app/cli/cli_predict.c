@@ -1,4 +1,5 @@
-/* cli_predict.c — `digitpad --predict-strokes FILE` and `--predict IMAGE...`:
+/* cli_predict.c — `digitpad --predict-strokes FILE` and `--predict IMAGE...`
+ * (PNG, JPEG, BMP, PGM):
  * classify drawings and images headless, through exactly the preprocessing
  * the window uses (ink.h), so scores here are what a person would see. */
 #include "cli.h"
@@ -25,6 +26,7 @@ static void print_model_line(const char *path, const char *origin)
 
 typedef struct strokes_summary {
     size_t labelled, correct, unsure;
+    size_t none; /* drawings the model gave no answer for (NaN outputs) */
     size_t confusion[10][10];
 } strokes_summary;
 
@@ -164,13 +166,21 @@ int dp_cli_predict_strokes(const dp_args *a)
             rc = DP_EXIT_NOMEM;
             goto done;
         }
-        if (nn_forward(m, ws, x, count, y, &err) != NN_OK) {
+        nn_status st = nn_forward(m, ws, x, count, y, &err);
+        if (st != NN_OK && st != NN_ENOANSWER) {
             rc = dp_fail(&err);
             goto done;
         }
         for (size_t i = 0; i < count; i++) {
             const ink_sample *s = &samples[start + i];
             const float *out = y + i * 10;
+            if (!dp_outputs_finite(out)) { /* never an answer (nn_forward) */
+                char id[sizeof s->id];
+                printf("%s ? - %c no-answer\n", text_clean_copy(s->id, id, sizeof id),
+                       s->label >= 0 && s->label <= 9 ? '0' + s->label : '?');
+                sum.none++;
+                continue;
+            }
             int pred = dp_argmax10(out);
             int unsure = dp_card_unsure(out[pred], threshold);
             sum.unsure += unsure;
@@ -197,6 +207,12 @@ int dp_cli_predict_strokes(const dp_args *a)
     }
     print_strokes_summary(&sum, n, threshold, th_what);
     rc = DP_EXIT_OK;
+    if (sum.none) {
+        fflush(stdout);
+        dp_errorf("%s: the model's outputs are NaN or infinite for %zu of %zu drawings: its "
+                  "weights overflow, so it gives no answer", path, sum.none, n);
+        rc = DP_EXIT_USAGE;
+    }
 done:
     if (fflush(stdout) != 0 && rc == DP_EXIT_OK) {
         dp_errorf("cannot write the results");
@@ -212,7 +228,7 @@ done:
 
 /* ---------------------------------------------------------------- images */
 
-int dp_cli_predict(const dp_args *a)
+int dp_cli_predict(const dp_args *a, ink_image_decoder decode)
 {
     char path[4096];
     int rc = DP_EXIT_USAGE;
@@ -241,7 +257,7 @@ int dp_cli_predict(const dp_args *a)
         char msg[512];
         float *pix = NULL;
         int w = 0, h = 0;
-        if (ink_image_load(img, &pix, &w, &h, msg, sizeof msg) != 0) {
+        if (ink_image_load_with(img, decode, NULL, &pix, &w, &h, msg, sizeof msg) != 0) {
             fflush(stdout);
             dp_errorf("%s", msg);
             rc = DP_EXIT_USAGE;
@@ -257,6 +273,8 @@ int dp_cli_predict(const dp_args *a)
             continue;
         }
         if (nn_forward(m, ws, x, 1, y, &err) != NN_OK) {
+            if (err.status == NN_ENOANSWER)
+                printf("%s ? - (no answer)\n", shown);
             fflush(stdout);
             dp_errorf("%s: %s", img, err.msg);
             rc = dp_exit_for(err.status);

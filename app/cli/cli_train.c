@@ -286,6 +286,24 @@ static int check_out_path(const char *out)
     return 0;
 }
 
+/* A run whose final test accuracy is below this learned nothing (ten
+ * digits: chance is 10%): a failed training, whatever --min-accuracy says,
+ * so it never replaces a good --out (issue 26: a --lr 10 run that ended at
+ * 11.35% did). */
+#define DP_MIN_TRAINED_ACCURACY 0.20
+
+/* 1 (after saying so) if the run failed by DP_MIN_TRAINED_ACCURACY. */
+static int failed_run(const nn_eval *ev, float lr, const char *out)
+{
+    if (ev->accuracy >= DP_MIN_TRAINED_ACCURACY)
+        return 0;
+    fflush(stdout);
+    dp_errorf("training failed: the final test accuracy %.2f%% is below %.0f%%, no better than "
+              "guessing (is the learning rate %g too high?); %s was not written",
+              100.0 * ev->accuracy, 100.0 * DP_MIN_TRAINED_ACCURACY, (double)lr, out);
+    return 1;
+}
+
 int dp_cli_train(const dp_args *a)
 {
     double t_start = dp_now();
@@ -405,6 +423,12 @@ int dp_cli_train(const dp_args *a)
                                                   : DP_CALIB_REDRAWN_TRAIN,
                                               cfg.threads, &cal, &ev, &err)
                             : nn_evaluate(m, &test, cfg.threads, &ev, &err);
+        if (est == NN_ENOANSWER) { /* finite weights, NaN outputs: a failed run */
+            fflush(stdout);
+            dp_errorf("training failed: %s; %s was not written", err.msg, out);
+            rc = DP_EXIT_TRAIN;
+            goto done;
+        }
         if (est != NN_OK) {
             rc = dp_fail(&err);
             goto done;
@@ -418,6 +442,10 @@ int dp_cli_train(const dp_args *a)
         fflush(stdout);
     }
 
+    if (failed_run(&ev, cfg.lr, out)) {
+        rc = DP_EXIT_TRAIN;
+        goto done;
+    }
     if (write_metadata(m, a, &cfg, n_mnist, n_full, ev.accuracy, train_s) != 0)
         goto done;
     if (a->shapes > 0.0 || a->drawn_styles > 0.0) {

@@ -1,5 +1,5 @@
-/* common.c — the app tier's message formatter, argmax and strict number
- * parsing (see common.h). */
+/* common.c — the app tier's message formatter, argmax, strict number
+ * parsing and the check that a model gives answers (see common.h). */
 #include "common.h"
 
 #include <ctype.h>
@@ -77,4 +77,32 @@ int dp_parse_double(const char *s, double lo, double hi, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* -------------------------------------------------------------- answers */
+
+int dp_outputs_finite(const float *y)
+{
+    for (int i = 0; i < 10; i++)
+        if (!isfinite(y[i]))
+            return 0;
+    return 1;
+}
+
+int dp_model_gives_answers(const nn_model *m, char *err, size_t errlen)
+{
+    size_t in = nn_arch_in_size(nn_model_arch(m));
+    float *x = malloc(in * sizeof *x), y[10];
+    if (!x)
+        return dp_set_err(err, errlen, "out of memory checking the model's outputs");
+    nn_error e;
+    nn_status st = NN_OK;
+    for (int probe = 0; probe < 4 && st == NN_OK; probe++) {
+        for (size_t i = 0; i < in; i++)
+            x[i] = probe == 0 ? 0.0f : probe == 1 ? 1.0f : probe == 2 ? (float)(i % 2)
+                                                                      : (float)i / (float)in;
+        st = nn_predict(m, x, y, &e);
+    }
+    free(x);
+    return st == NN_OK ? 0 : dp_set_err(err, errlen, "%s", e.msg);
 }

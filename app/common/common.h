@@ -34,4 +34,16 @@ int dp_argmax10(const float *y);
 int dp_parse_long(const char *s, long lo, long hi, long *out);
 int dp_parse_double(const char *s, double lo, double hi, double *out);
 
+/* 1 if all ten outputs are finite numbers, 0 if any is NaN or infinite:
+ * such outputs are no answer (nn_forward's NN_ENOANSWER). */
+int dp_outputs_finite(const float *y);
+
+struct nn_model;
+/* Whether m answers at all: its outputs for four probe inputs (blank, all
+ * ink, alternate pixels, a ramp) must be finite.  Finite weights can still
+ * give NaN (±3e38 sums to inf - inf), and such a model must not be saved
+ * as the next start's model nor fine-tuned.  0, or -1 with the reason in
+ * err (also when the check itself cannot run: out of memory). */
+int dp_model_gives_answers(const struct nn_model *m, char *err, size_t errlen);
+
 #endif

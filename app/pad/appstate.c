@@ -124,7 +124,9 @@ static void predict(app_state *s, const float *x, app_prediction *p)
     if (!s->model || !s->ws)
         return;
     if (nn_forward(s->model, s->ws, x, 1, p->y, &err) != NN_OK) {
-        app_message(s, 1, "Prediction failed: %s", err.msg);
+        /* NaN outputs (NN_ENOANSWER) are never shown as an answer */
+        app_message(s, 1, "%s: %s", err.status == NN_ENOANSWER ? "No answer" : "Prediction failed",
+                    err.msg);
         return;
     }
     p->top = dp_argmax10(p->y);

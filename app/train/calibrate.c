@@ -171,9 +171,11 @@ static nn_status top_outputs(const nn_model *m, int threads, const calib_src *sr
         ok = ws[c] && xb[c] && yb[c];
     }
     int failed = 0;
+    size_t none = 0; /* inputs whose outputs were NaN or infinite */
     if (ok) {
 #ifdef _OPENMP
-#pragma omp parallel for num_threads(parts) schedule(static, 1) reduction(| : failed)
+#pragma omp parallel for num_threads(parts) schedule(static, 1) reduction(| : failed) \
+    reduction(+ : none)
 #endif
         for (int c = 0; c < parts; c++) {
             const size_t lo = n * (size_t)c / (size_t)parts;
@@ -189,7 +191,11 @@ static nn_status top_outputs(const nn_model *m, int threads, const calib_src *sr
                         else
                             nn_dataset_image_f32(src->ds, b + i, xi);
                     }
-                if (nn_forward(m, ws[c], x, k, yb[c], NULL) != NN_OK) {
+                nn_status st = nn_forward(m, ws[c], x, k, yb[c], NULL);
+                if (st == NN_ENOANSWER)
+                    for (size_t i = 0; i < k; i++)
+                        none += !dp_outputs_finite(yb[c] + i * 10);
+                if (st != NN_OK) {
                     failed = 1;
                     continue;
                 }
@@ -213,6 +219,10 @@ static nn_status top_outputs(const nn_model *m, int threads, const calib_src *sr
     free(yb);
     if (!ok)
         return nn_fail(err, NN_ENOMEM, "out of memory calibrating the threshold");
+    if (none)
+        return nn_fail(err, NN_ENOANSWER, "the model's outputs are NaN or infinite for %zu of "
+                       "%zu images: its weights overflow, so it gives no answer and cannot be "
+                       "evaluated", none, n);
     if (failed)
         return nn_fail(err, NN_EINVAL, "calibration: the model does not take 28x28 inputs");
     return NN_OK;

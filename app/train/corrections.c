@@ -39,8 +39,11 @@ struct dp_corrections {
     /* Background load (dp_corrections_open_background). */
     pthread_t loader;
     int loader_live;          /* a thread to join (owner's thread only) */
+    int hold_fd;              /* dp_corrections_test_hold_loader's, -1: none */
+    pthread_cond_t loaded;    /* signalled when loading becomes 0 */
     int loading;              /* guarded by mu, as are the fields below */
     int stop;                 /* asks the loader to give up */
+    int orphan;               /* freed by the loader (free gave up waiting) */
     int memory_only;          /* the file did not load: keep it untouched */
     size_t too_big, too_many; /* drawings left out by the caps */
     int reported;
@@ -179,20 +182,33 @@ static int cmp_id(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The ids the file retracts, sorted (*out malloc'd, each string too). */
-static int read_retractions(const char *path, char ***out, size_t *n)
+/* The ids the file retracts, sorted (*out malloc'd, each string too).  The
+ * file is opened as a regular file only (a FIFO would block the open, a
+ * link to /dev/zero would never end) and read a capped line at a time, a
+ * longer line skipped, as ink_read_file_skipping reads it.  0, or -1 with
+ * the reason in err. */
+static int read_retractions(const char *path, char ***out, size_t *n, char *err, size_t errlen)
 {
     *out = NULL;
     *n = 0;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
+    int fd = fileio_open_regular(path, "a strokes file", NULL, err, errlen);
+    if (fd < 0)
+        return -1;
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return dp_set_err(err, errlen, "%s: %s", path, strerror(errno));
+    }
     char *line = NULL, **v = NULL;
     size_t cap = 0, vn = 0, vcap = 0;
-    ssize_t len;
-    int rc = 0;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        if (strncmp(line, RETRACT_TAG, sizeof RETRACT_TAG - 1) != 0)
+    int r, rc = 0;
+    const char *why = NULL;
+    while ((r = ink_read_line(f, &line, &cap, 1, &why)) != 0) {
+        if (r == -1) {
+            rc = dp_set_err(err, errlen, "%s: %s", path, why);
+            break;
+        }
+        if (r == -2 || strncmp(line, RETRACT_TAG, sizeof RETRACT_TAG - 1) != 0)
             continue;
         char *id = line + sizeof RETRACT_TAG - 1;
         id[strcspn(id, "\r\n")] = '\0';
@@ -200,14 +216,14 @@ static int read_retractions(const char *path, char ***out, size_t *n)
             size_t nc = vcap ? vcap * 2 : 16;
             char **nv = realloc(v, nc * sizeof *nv);
             if (!nv) {
-                rc = -1;
+                rc = dp_set_err(err, errlen, "%s: out of memory reading retractions", path);
                 break;
             }
             v = nv;
             vcap = nc;
         }
         if (!(v[vn] = dup_str(id))) {
-            rc = -1;
+            rc = dp_set_err(err, errlen, "%s: out of memory reading retractions", path);
             break;
         }
         vn++;
@@ -271,8 +287,8 @@ static int load(dp_corrections *c, char *err, size_t errlen)
      * cut short by a crash) costs that drawing, not all the others. */
     char **gone = NULL;
     size_t n_gone = 0;
-    if (read_retractions(c->path, &gone, &n_gone) != 0)
-        return dp_set_err(err, errlen, "%s: out of memory reading retractions", c->path);
+    if (read_retractions(c->path, &gone, &n_gone, err, errlen) != 0)
+        return -1;
     if (ink_read_file_skipping(c->path, &s, &n, &skipped, first_bad, sizeof first_bad) != 0) {
         for (size_t i = 0; i < n_gone; i++)
             free(gone[i]);
@@ -358,6 +374,13 @@ dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
         dp_set_err(err, errlen, "cannot create a mutex");
         return NULL;
     }
+    if (pthread_cond_init(&c->loaded, NULL) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        free(c);
+        dp_set_err(err, errlen, "cannot create a condition variable");
+        return NULL;
+    }
+    c->hold_fd = -1;
     if (path) {
         if (set_path(c, path, err, errlen) != 0 || load(c, err, errlen) != 0) {
             dp_corrections_free(c);
@@ -367,10 +390,17 @@ dp_corrections *dp_corrections_open(const char *path, char *err, size_t errlen)
     return c;
 }
 
+static void free_store(dp_corrections *c);
+
 static void *loader_main(void *arg)
 {
     dp_corrections *c = arg;
     char err[400] = "";
+    if (c->hold_fd >= 0) {
+        char byte;
+        while (read(c->hold_fd, &byte, 1) < 0 && errno == EINTR)
+            ;
+    }
     int rc = load(c, err, sizeof err);
     pthread_mutex_lock(&c->mu);
     if (rc != 0 && !c->stop) {
@@ -378,8 +408,19 @@ static void *loader_main(void *arg)
         snprintf(c->load_err, sizeof c->load_err, "%s", err);
     }
     c->loading = 0;
+    int orphan = c->orphan;
+    pthread_cond_broadcast(&c->loaded);
     pthread_mutex_unlock(&c->mu);
+    if (orphan)
+        free_store(c); /* dp_corrections_free gave up waiting: ours now */
     return NULL;
+}
+
+static _Thread_local int g_hold_fd = -1; /* this thread's next loader's */
+
+void dp_corrections_test_hold_loader(int fd)
+{
+    g_hold_fd = fd;
 }
 
 dp_corrections *dp_corrections_open_background(const char *path, char *err, size_t errlen)
@@ -394,6 +435,8 @@ dp_corrections *dp_corrections_open_background(const char *path, char *err, size
     if (access(path, F_OK) != 0)
         return c; /* no corrections yet: nothing to load */
     c->loading = 1;
+    c->hold_fd = g_hold_fd;
+    g_hold_fd = -1;
     int e = pthread_create(&c->loader, NULL, loader_main, c);
     if (e != 0) {
         dp_set_err(err, errlen, "cannot start loading %s: %s", path, strerror(e));
@@ -441,21 +484,49 @@ int dp_corrections_report(dp_corrections *c, char *buf, size_t len, int *error)
     return news;
 }
 
+/* Waits up to DP_CORR_STOP_MS for the loader, which stops at its next
+ * drawing.  1 if it finished (joined), 0 if it is stuck in a read: it is
+ * then detached and frees the store when its read returns. */
+static int stop_loader(dp_corrections *c)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    long ns = until.tv_nsec + (long)DP_CORR_STOP_MS * 1000000L;
+    until.tv_sec += ns / 1000000000L;
+    until.tv_nsec = ns % 1000000000L;
+    pthread_mutex_lock(&c->mu);
+    c->stop = 1;
+    int r = 0;
+    while (c->loading && r != ETIMEDOUT)
+        r = pthread_cond_timedwait(&c->loaded, &c->mu, &until);
+    int done = !c->loading;
+    if (!done)
+        c->orphan = 1;
+    pthread_mutex_unlock(&c->mu);
+    if (done)
+        pthread_join(c->loader, NULL);
+    else
+        pthread_detach(c->loader);
+    return done;
+}
+
 void dp_corrections_free(dp_corrections *c)
 {
     if (!c)
         return;
-    if (c->loader_live) {
-        pthread_mutex_lock(&c->mu);
-        c->stop = 1;
-        pthread_mutex_unlock(&c->mu);
-        pthread_join(c->loader, NULL);
-    }
+    if (c->loader_live && !stop_loader(c))
+        return;
+    free_store(c);
+}
+
+static void free_store(dp_corrections *c)
+{
     free(c->img);
     free(c->lab);
     free(c->ids);
     free(c->path);
     free(c->pgm_prefix);
+    pthread_cond_destroy(&c->loaded);
     pthread_mutex_destroy(&c->mu);
     free(c);
 }

@@ -61,8 +61,18 @@ int dp_corrections_loading(dp_corrections *c);
 int dp_corrections_report(dp_corrections *c, char *buf, size_t len, int *error);
 
 /* Frees the store (stopping a background load first); NULL is a no-op.
- * Files are left as they are. */
+ * Files are left as they are.  Returns within DP_CORR_STOP_MS even when a
+ * background load is stuck in a read (a hung file system): the loader is
+ * then left to finish on its own and frees the store itself, so quitting
+ * the window never waits for it. */
 void dp_corrections_free(dp_corrections *c);
+#define DP_CORR_STOP_MS 500
+
+/* For tests: the next background load this thread starts
+ * (dp_corrections_open_background) first reads one byte from fd, so a test
+ * can hold a loader as a stuck read would (a pipe's read end; writing a
+ * byte or closing the write end lets it go).  -1: none (the default). */
+void dp_corrections_test_hold_loader(int fd);
 
 /* Stores a drawing labelled 0..9: renders its network input
  * (ink_preprocess), writes the image and the strokes line (when the store

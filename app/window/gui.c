@@ -282,6 +282,8 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
     SDL_EventState(SDL_DROPFILE, SDL_ENABLE);
     load_initial_model(a);
     gui_train_setup(a);
+    if (a->opt->note && a->opt->note[0])
+        app_message(&a->st, 1, "%s", a->opt->note);
     gui_views_create(a);
     app_drawing_edited(&a->st);
     return 0;

@@ -12,6 +12,8 @@ typedef struct gui_options {
     const char *data_dir;    /* MNIST for background training (NULL:
                                 dp_mnist_dir(NULL) in paths.h) */
     int shipped_model;       /* 1: ignore the user's fine-tuned model */
+    const char *note;        /* NULL, or a line for the status line at start
+                                (e.g. fewer threads than asked: threads.h) */
 } gui_options;
 
 /* Runs the window until the user quits; returns the process exit code

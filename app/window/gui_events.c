@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <SDL_image.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gui_image.h"
 #include "gui_internal.h"
 #include "keys.h"
 #include "nn_file.h"
@@ -372,42 +372,6 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
     }
 }
 
-/* A PNG, JPEG or other image SDL_image reads, as w×h grey floats with ink
- * high (the polarity rule of ink_image_load, which reads PGM and BMP for
- * --predict).  Transparent pixels count as paper.  NULL if it is no image
- * SDL_image knows. */
-static float *load_sdl_image(const char *path, int *w, int *h)
-{
-    SDL_Surface *img = IMG_Load(path);
-    if (!img)
-        return NULL;
-    SDL_Surface *rgba = SDL_ConvertSurfaceFormat(img, SDL_PIXELFORMAT_RGBA32, 0);
-    SDL_FreeSurface(img);
-    if (!rgba)
-        return NULL;
-    float *pix = NULL;
-    size_t n = (size_t)rgba->w * (size_t)rgba->h;
-    if (rgba->w > 0 && rgba->h > 0 && n <= ((size_t)64 << 20) && SDL_LockSurface(rgba) == 0) {
-        pix = malloc(n * sizeof *pix);
-        for (int y = 0; pix && y < rgba->h; y++) {
-            const Uint8 *row = (const Uint8 *)rgba->pixels + (size_t)y * (size_t)rgba->pitch;
-            for (int x = 0; x < rgba->w; x++) {
-                const Uint8 *p = row + 4 * x;
-                float luma = ink_luma(p[0] / 255.0f, p[1] / 255.0f, p[2] / 255.0f);
-                float alpha = p[3] / 255.0f;
-                pix[(size_t)y * rgba->w + x] = alpha * luma + (1.0f - alpha);
-            }
-        }
-        SDL_UnlockSurface(rgba);
-    }
-    *w = rgba->w;
-    *h = rgba->h;
-    SDL_FreeSurface(rgba);
-    if (pix)
-        ink_image_polarity(pix, *w, *h);
-    return pix;
-}
-
 /* A model file: named .safetensors, or its first bytes start like one
  * (nn_model_sniff: the format's rule lives with its reader). */
 static int looks_like_model(const char *path)
@@ -424,9 +388,9 @@ static int looks_like_model(const char *path)
     return got > 0 && nn_model_sniff(head, (size_t)got);
 }
 
-/* A dropped file: a model is loaded, an image (PGM and BMP as --predict
- * reads them, PNG, JPEG and the rest through SDL_image) is classified,
- * anything else is named as neither.  Folders, FIFOs and devices go to the
+/* A dropped file: a model is loaded, an image (gui_drop_image: PNG, JPEG,
+ * BMP and PGM, as --predict reads them) is classified, anything else is
+ * named as neither.  Folders, FIFOs and devices go to the
  * model loader, which says what they are without opening them. */
 static void on_drop(gui_app *a, const char *path)
 {
@@ -449,10 +413,8 @@ static void on_drop(gui_app *a, const char *path)
     char err[512];
     float *pix = NULL;
     int w = 0, h = 0;
-    if (ink_image_load(path, &pix, &w, &h, err, sizeof err) != 0)
-        pix = load_sdl_image(path, &w, &h);
-    if (!pix) {
-        app_message(&a->st, 1, "Not a model or image: %s", base);
+    if (gui_drop_image(path, base, &pix, &w, &h, err, sizeof err) != 0) {
+        app_message(&a->st, 1, "%s", err);
         return;
     }
     app_show_image(&a->st, pix, w, h, base);

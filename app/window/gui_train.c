@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #endif
 
+#include "common.h"
 #include "gui_internal.h"
 #include "keys.h"
 #include "modelcard.h"
@@ -254,6 +255,13 @@ void gui_train_toggle(gui_app *a, int from_scratch)
                           "start with --model FILE");
         return;
     }
+    /* Fine-tuning keeps the weights: from one that gives no answer (NaN
+     * outputs) every step's loss is NaN.  From scratch starts afresh. */
+    char why[400];
+    if (!from_scratch && dp_model_gives_answers(a->st.model, why, sizeof why) != 0) {
+        app_message(&a->st, 1, "Not fine-tuning: %s (Shift+T trains from scratch)", why);
+        return;
+    }
     if (!confirm_training(a, from_scratch))
         return;
     if (start_worker(a, from_scratch, err, sizeof err) != 0) {
@@ -293,6 +301,11 @@ void gui_train_save_model(gui_app *a)
     }
     if (!a->train.user_dir[0]) {
         app_message(&a->st, 1, "Model not saved: no data directory (see DIGITPAD_HOME)");
+        return;
+    }
+    char why[400];
+    if (dp_model_gives_answers(a->st.model, why, sizeof why) != 0) {
+        app_message(&a->st, 1, "Model not saved: %s", why);
         return;
     }
     snprintf(path, sizeof path, "%s/%s", a->train.user_dir, BG_USER_MODEL_NAME);
