@@ -12,7 +12,15 @@
 #include <string.h>
 
 #include "args.h"
+#include "gui.h"
+#include "gui_draw.h"
+#include "gui_events.h"
 #include "gui_internal.h"
+#include "gui_paint.h"
+#include "gui_script.h"
+#include "gui_stats.h"
+#include "gui_train.h"
+#include "gui_views.h"
 #include "modelcard.h"
 
 #define NO_DISPLAY_MSG "no display: set DISPLAY or WAYLAND_DISPLAY, or use --predict / --train"

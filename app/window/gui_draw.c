@@ -7,10 +7,12 @@
  * This file draws the canvas, the previews and the head card and puts the
  * frame together; the training panel is in gui_draw_train.c, the bars,
  * status line and buttons in gui_draw_panel.c, the help overlay in
- * gui_draw_help.c, the palette and helpers they share in gui_draw.h. */
+ * gui_draw_help.c, the palette and helpers they share in
+ * gui_draw_private.h. */
 #include <stdio.h>
 
-#include "gui_draw.h"
+#include "gui_draw_private.h"
+#include "gui_views.h"
 
 /* --------------------------------------------------------------- layout */
 

@@ -1,7 +1,7 @@
 /* gui_draw_help.c — the help overlay (H): the key table's rows (keys.h)
  * in a card over the whole window, sized to fit.  Separate from
  * gui_draw.c, whose gui_render calls it last. */
-#include "gui_draw.h"
+#include "gui_draw_private.h"
 #include "keys.h"
 
 void gui_draw_help(gui_app *a)

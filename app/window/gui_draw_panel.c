@@ -2,13 +2,14 @@
  * the status line (model and message, wrapped by app_wrap_text) and the
  * on-screen buttons with their Label picker.  Separate from gui_draw.c,
  * whose gui_render calls these; they read the app state and draw with the
- * helpers of gui_draw.h. */
+ * helpers of gui_draw_private.h. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "buttons.h"
-#include "gui_draw.h"
+#include "gui_draw_private.h"
+#include "gui_views.h"
 #include "views.h"
 
 /* The caption line: the title on the left, the legend (threshold, or raw

@@ -1,11 +1,11 @@
 /* gui_draw_train.c — the training panel (G): what the background trainer
  * is doing, its progress, speed, loss and accuracy, and the live plot.
  * Separate from gui_draw.c, whose gui_render calls it; it reads a->train.status
- * and draws with the helpers of gui_draw.h. */
+ * and draws with the helpers of gui_draw_private.h. */
 #include <math.h>
 #include <stdio.h>
 
-#include "gui_draw.h"
+#include "gui_draw_private.h"
 
 static void fmt_count(char *buf, size_t n, double v)
 {

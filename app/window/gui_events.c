@@ -16,7 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gui_draw.h"
+#include "gui_events.h"
 #include "gui_internal.h"
+#include "gui_train.h"
+#include "gui_views.h"
 #include "keys.h"
 #include "nn_file.h"
 

@@ -11,7 +11,7 @@
 
 #include <fontconfig/fontconfig.h>
 
-#include "gui_internal.h"
+#include "gui_paint.h"
 #include "paths.h"
 
 #define GUI_PI 3.14159265f

@@ -13,7 +13,9 @@
 #include <sys/resource.h>
 #endif
 
+#include "gui.h"
 #include "gui_internal.h"
+#include "gui_train.h"
 #include "keys.h"
 #include "modelcard.h"
 #include "nn_file.h"

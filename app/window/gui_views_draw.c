@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gui_paint.h"
 #include "gui_palette.h"
-#include "gui_views.h"
+#include "gui_views_private.h"
 
 /* ------------------------------------------------------------------ draw */
 

@@ -67,7 +67,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gui_script.h"
+#include "gui.h"
+#include "gui_draw.h"
+#include "gui_events.h"
+#include "gui_paint.h"
+#include "gui_script_private.h"
+#include "gui_stats.h"
+#include "gui_views.h"
 
 /* ------------------------------------------------------ start and end */
 

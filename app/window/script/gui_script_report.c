@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gui_script.h"
+#include "gui_script_private.h"
 
 
 

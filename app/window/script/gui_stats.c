@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gui_internal.h"
+#include "gui_stats.h"
 
 
 static void push_ms(double **arr, size_t *n, size_t *cap, double ms)
