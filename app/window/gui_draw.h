@@ -1,7 +1,7 @@
-/* gui_draw.h — gui_draw*.c, what the window shows: the layout (a->lay,
- * written by gui_draw.c alone), the frame, and where the on-screen buttons
- * are.  gui.c, gui_events.c and the script mode call it; the drawing files'
- * own helpers are in gui_draw_private.h. */
+/* gui_draw.h — gui_draw*.c, what the window shows: the layout, the frame
+ * and its textures (a->frame, written by gui_draw.c alone), and where the
+ * on-screen buttons are.  gui.c, gui_events.c and the script mode call it;
+ * the drawing files' own helpers are in gui_draw_private.h. */
 #ifndef DIGITPAD_GUI_DRAW_H
 #define DIGITPAD_GUI_DRAW_H
 
@@ -13,11 +13,17 @@
 
 /* -------------------------------------------------------- gui_draw.c */
 
-/* Recomputes a->lay from the renderer's output size (and the paint scale).
- * 0, or -1 when the size cannot be read (layout kept). */
+/* Recomputes a->frame.lay from the renderer's output size and hands the
+ * paint its scale.  0, or -1 when the size cannot be read (layout kept). */
 int gui_layout_update(gui_app *a);
-/* Draws the whole window (not presented). */
+/* Draws the whole window (not presented), uploading the stale textures
+ * first. */
 void gui_render(gui_app *a);
+/* The canvas texture and/or the previews' (canvas, previews: 1) no longer
+ * show the app state: the next gui_render uploads them again. */
+void gui_frame_stale(gui_app *a, int canvas, int previews);
+/* Destroys the frame's textures (before the renderer goes). */
+void gui_frame_free(gui_app *a);
 
 /* -------------------------------------------------- gui_draw_panel.c */
 

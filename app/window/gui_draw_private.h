@@ -72,10 +72,12 @@ static inline void fmt_pct(char *buf, size_t n, float v)
 /* The parts gui_render draws from the other files (not presented). */
 /* gui_draw_train.c */
 void gui_draw_train(gui_app *a, SDL_Rect h);
-/* gui_draw_panel.c */
+/* gui_draw_panel.c: the bars at r (gui_render notes r in a->frame.bars_drawn
+ * first), the buttons, the status line (the message as drawn, lines split by
+ * '\n', into shown). */
 void gui_draw_bars(gui_app *a, SDL_Rect r);
 void gui_draw_buttons(gui_app *a);
-void gui_draw_status(gui_app *a);
+void gui_draw_status(gui_app *a, char *shown, size_t shown_len);
 /* gui_draw_help.c */
 void gui_draw_help(gui_app *a);
 

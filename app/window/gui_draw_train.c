@@ -87,7 +87,7 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
         set_color(a, COL_LOSS);
         if (m > 1) {
             SDL_RenderDrawLines(a->paint.ren, pts, m);
-            if (a->lay.scale >= 1.5f) { /* a second pass: a thicker line on HiDPI */
+            if (a->frame.lay.scale >= 1.5f) { /* a second pass: a thicker line on HiDPI */
                 for (int i = 0; i < m; i++)
                     pts[i].y += 1;
                 SDL_RenderDrawLines(a->paint.ren, pts, m);

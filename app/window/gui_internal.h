@@ -10,10 +10,22 @@
  * these call gui_paint.c (fonts, text, shapes, textures) and the SDL-free
  * modules below them: appstate.h (drawing, model, predictions, messages),
  * layout.h, keys.h, corrections.h, bgtrain.h.  The state the files share
- * is gui_app, grouped by owner: the app state (changed only through
- * appstate.h's functions), a->input (gui_events.c), a->train
- * (gui_train.c), a->script (script/), and the SDL handles and textures
- * below.  Only app/window/ includes this. */
+ * is gui_app, grouped by owner; one file (or folder) writes each group and
+ * the others read it or call its functions:
+ *   a->opt, a->win   set once at start-up by gui.c, read-only after
+ *   a->st            the app state: only through appstate.h's functions
+ *   a->paint         renderer, fonts, text cache, layout records: only
+ *                    through gui_paint.h's functions (gui_paint.c)
+ *   a->loop          window title, exit code: gui.c
+ *   a->frame         layout, textures and their stale flags, what the last
+ *                    frame drew: gui_draw.c (others call gui_layout_update,
+ *                    gui_frame_stale)
+ *   a->input         pointers, overlays, quit: gui_events.c
+ *   a->train         corrections, trainer, training panel: gui_train.c
+ *   a->views         the views' state: created and freed by gui_views.c,
+ *                    private to gui_views*.c (gui_views_private.h)
+ *   a->script        the --script test mode: window/script/
+ * Only app/window/ includes this. */
 #ifndef DIGITPAD_GUI_INTERNAL_H
 #define DIGITPAD_GUI_INTERNAL_H
 
@@ -82,7 +94,10 @@ typedef struct gui_rec {
     char what[64];      /* part name or the text (cut) */
 } gui_rec;
 
-/* What gui_paint.c draws with: the renderer, fonts and cached text. */
+/* What gui_paint.c draws with: the renderer, fonts and cached text.
+ * Changed only through gui_paint.h's functions (gui.c hands it the
+ * renderer and turns the recording on, gui_draw.c the layout's scale);
+ * the other files read it. */
 typedef struct gui_paint {
     SDL_Renderer *ren;
     float scale;                       /* the layout's UI scale */
@@ -158,30 +173,43 @@ typedef struct gui_scripting {
     int screenshot_failed;
 } gui_scripting;
 
-typedef struct gui_app {
-    const struct gui_options *opt;
-    SDL_Window *win;
-    gui_paint paint;
-    dp_layout lay;
-    app_state st;                      /* drawing, model, predictions, message */
-
-    gui_input input;                   /* pointers, overlays, quit: gui_events.c's */
-
+/* What the window shows and where: written by gui_draw.c alone
+ * (gui_layout_update, gui_render, gui_frame_stale, gui_frame_free); the
+ * other files read it. */
+typedef struct gui_frame {
+    dp_layout lay;                     /* every box, for the output size */
     /* The textures made from st. */
     SDL_Texture *canvas_tex;
     SDL_Texture *input_tex, *raw_tex;  /* 28×28 previews */
     int canvas_tex_stale;              /* upload st.canvas_pix to canvas_tex */
     int input_tex_stale;               /* upload st.input/raw to their textures */
-
-    char title[128];
-    char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
-    int exit_code;
-    gui_training train;                /* corrections, trainer, panel: gui_train.c's */
-
-    struct gui_views *views;           /* layers/weights views, overlay (gui_views.c) */
+    char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n'
+                                            (gui_render hands gui_draw_status the buffer) */
     dp_rect bars_drawn;                /* where this frame's bar chart went
                                           (empty when hidden): bar clicks */
+} gui_frame;
 
+/* The event loop's own state: written by gui.c alone. */
+typedef struct gui_loop {
+    char title[128];                   /* the window title as last set */
+    int exit_code;
+} gui_loop;
+
+typedef struct gui_app {
+    /* Set once at start-up by gui.c, read-only after. */
+    const struct gui_options *opt;
+    SDL_Window *win;
+
+    app_state st;                      /* drawing, model, predictions, message:
+                                          changed only through appstate.h */
+    gui_paint paint;                   /* renderer, fonts, text, layout records:
+                                          changed only through gui_paint.h */
+    gui_loop loop;                     /* title, exit code: gui.c's */
+    gui_frame frame;                   /* layout, textures, what was drawn: gui_draw.c's */
+    gui_input input;                   /* pointers, overlays, quit: gui_events.c's */
+    gui_training train;                /* corrections, trainer, panel: gui_train.c's */
+    struct gui_views *views;           /* layers/weights views, overlay: set by
+                                          gui_views.c, changed by gui_views*.c */
     gui_scripting script;              /* --script test mode: window/script/'s */
 } gui_app;
 

@@ -14,6 +14,13 @@
 
 enum { AL_LEFT = 0, AL_CENTER = 1, AL_RIGHT = 2 };
 
+/* What the paint draws with, set from outside: the window's renderer
+ * (gui.c, once), the layout check's recording (gui.c, script mode) and the
+ * layout's UI scale (gui_draw.c, each layout). */
+void gui_paint_set_renderer(gui_paint *p, SDL_Renderer *ren);
+void gui_paint_set_recording(gui_paint *p, int on);
+void gui_paint_set_scale(gui_paint *p, float scale);
+
 /* Finds the bundled fonts (paths.h), else asks fontconfig for DejaVu Sans
  * or any sans with a one-line note on stderr.  0, or -1 with a message on
  * stderr when there is no font at all. */
