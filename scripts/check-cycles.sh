@@ -5,9 +5,9 @@
 # points up between folders (the table DOWN below: common/ calls none of
 # train/, pad/, cli/, window/; pad/ and train/ never call cli/; nn/, ink/
 # and base/ never call app/) or when a file outside app/window/ includes
-# SDL.  Definitions come from ctags
-# (universal-ctags, Debian); call sites are read from the sources with
-# comments and strings removed.  A call counts when the name is defined in
+# SDL, or when app/'s headers include each other in a circle.
+# Definitions come from ctags (universal-ctags, Debian); call sites are
+# read from the sources with comments and strings removed.  A call counts when the name is defined in
 # exactly one other file there and not static (a file's own static helper
 # of the same name wins).
 #   scripts/check-cycles.sh [--list]    --list: print every file-to-file edge
@@ -107,5 +107,28 @@ for f in sorted(os.environ["HEADERS"].split() + files):
     if not f.startswith("app/window/") and inc.search(open(f, encoding="utf-8", errors="replace").read()):
         print(f"SDL outside app/window/: {f} includes an SDL header")
         sdl += 1
-sys.exit(1 if sccs or up or sdl else 0)
+
+# Includes among the headers of app/ form no circle (a header is found by
+# its name: the header names in app/ are unique).
+hdrs = {os.path.basename(h): h for h in os.environ["HEADERS"].split() if h.startswith("app/")}
+quoted = re.compile(r"^\s*#\s*include\s*\"([^\"]+)\"", re.M)
+hgraph = {h: [hdrs[n] for n in quoted.findall(open(h, encoding="utf-8", errors="replace").read())
+              if n in hdrs] for h in hdrs.values()}
+state, hcycles = {}, []
+def walk(h, path):
+    state[h] = 1
+    for g in hgraph[h]:
+        if state.get(g) == 1:
+            hcycles.append(path[path.index(g):] + [g])
+        elif g not in state:
+            walk(g, path + [g])
+    state[h] = 2
+for h in sorted(hgraph):
+    if h not in state:
+        walk(h, [h])
+print(f"check-cycles: {len(hgraph)} app/ headers, "
+      f"{sum(len(v) for v in hgraph.values())} includes among them")
+for c in hcycles:
+    print("include cycle: " + " -> ".join(c))
+sys.exit(1 if sccs or up or sdl or hcycles else 0)
 ' $files

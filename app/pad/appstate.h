@@ -45,7 +45,6 @@ typedef struct app_state {
     float threshold;
 
     int image_mode;               /* a dropped image is shown: input came from it */
-    int label;                    /* last digit key, -1 for '?' */
     int correction_label;         /* this drawing is stored with it (-1: not) */
     char correction_id[DP_CORR_ID_LEN]; /* ... under this id */
     unsigned correction_run;      /* train_runs when it was stored */
@@ -184,7 +183,7 @@ void app_training_started(app_state *s);
  * names the label used.  dir NULL: says why nothing was saved (why). */
 void app_save_drawing(app_state *s, const char *dir, const char *why);
 
-/* A digit key (recorded as s->label): stores the drawing once as a correction in c (NULL: says
+/* A digit key: stores the drawing once as a correction in c (NULL: says
  * corrections are unavailable); another digit on the same drawing replaces
  * its label (the old correction is taken back); undo takes it back.  training: a run is going (the message
  * says when it learns from it).  When c keeps drawings in memory only, the

@@ -34,7 +34,7 @@ static uint32_t argb(unsigned a, unsigned r, unsigned g, unsigned b)
     return (uint32_t)a << 24 | (uint32_t)r << 16 | (uint32_t)g << 8 | (uint32_t)b;
 }
 
-/* The window's paper {12,13,17} to ink {245,246,250} (gui_draw.h). */
+/* The window's paper {12,13,17} to ink {245,246,250} (gui_palette.h). */
 uint32_t dp_argb_grey(uint8_t v)
 {
     unsigned r = 12u + (233u * v + 127u) / 255u;

@@ -12,7 +12,15 @@
 #include <string.h>
 
 #include "args.h"
+#include "gui.h"
+#include "gui_draw.h"
+#include "gui_events.h"
 #include "gui_internal.h"
+#include "gui_paint.h"
+#include "gui_script.h"
+#include "gui_stats.h"
+#include "gui_train.h"
+#include "gui_views.h"
 #include "modelcard.h"
 
 #define NO_DISPLAY_MSG "no display: set DISPLAY or WAYLAND_DISPLAY, or use --predict / --train"
@@ -66,11 +74,11 @@ static void load_initial_model(gui_app *a)
 
 static void update_title(gui_app *a)
 {
-    char t[sizeof a->title];
+    char t[sizeof a->loop.title];
     app_title(&a->st, t, sizeof t);
-    if (strcmp(t, a->title) != 0) {
-        memcpy(a->title, t, sizeof t);
-        SDL_SetWindowTitle(a->win, a->title);
+    if (strcmp(t, a->loop.title) != 0) {
+        memcpy(a->loop.title, t, sizeof t);
+        SDL_SetWindowTitle(a->win, a->loop.title);
     }
 }
 
@@ -112,16 +120,16 @@ static void run_loop(gui_app *a)
             break;
         gui_train_poll(a);
         if (gui_layout_update(a) == 0 && gui_fonts_update(&a->paint) != 0) {
-            a->exit_code = 1;
+            a->loop.exit_code = 1;
             break;
         }
-        int changed = app_update(&a->st, a->lay.canvas.w);
+        int changed = app_update(&a->st, a->frame.lay.canvas.w);
         if (changed)
             gui_views_changed(a);
         if (changed & 1)
-            a->canvas_tex_stale = 1;
+            gui_frame_stale(a, 1, 0);
         if (changed & 2) {
-            a->input_tex_stale = 1;
+            gui_frame_stale(a, 0, 1);
             update_title(a);
         }
         if (a->st.dirty || a->script.run) {
@@ -169,12 +177,13 @@ static int open_window(gui_app *a)
         fprintf(stderr, "digitpad: cannot open a window: %s\n", SDL_GetError());
         return -1;
     }
-    a->paint.ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_PRESENTVSYNC);
-    if (!a->paint.ren) {
+    SDL_Renderer *ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_PRESENTVSYNC);
+    if (!ren) {
         fprintf(stderr, "digitpad: no accelerated renderer (%s); using software\n",
                 SDL_GetError());
-        a->paint.ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+        ren = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
     }
+    gui_paint_set_renderer(&a->paint, ren);
     if (!a->paint.ren) {
         fprintf(stderr, "digitpad: cannot create a renderer: %s\n", SDL_GetError());
         return -1;
@@ -182,7 +191,7 @@ static int open_window(gui_app *a)
     SDL_SetWindowMinimumSize(a->win, 480, 320);
     /* Keys are read as key presses; text input would only invite an IME. */
     SDL_StopTextInput();
-    snprintf(a->title, sizeof a->title, "digitpad");
+    snprintf(a->loop.title, sizeof a->loop.title, "digitpad");
     if (SDL_SetRenderDrawBlendMode(a->paint.ren, SDL_BLENDMODE_BLEND) != 0) {
         fprintf(stderr, "digitpad: blending: %s\n", SDL_GetError());
         return -1;
@@ -208,18 +217,16 @@ static void app_free(gui_app *a)
 {
     gui_fonts_free(&a->paint); /* and the text textures made with them */
     gui_rec_free(&a->paint);
-    if (a->canvas_tex)
-        SDL_DestroyTexture(a->canvas_tex);
-    if (a->input_tex)
-        SDL_DestroyTexture(a->input_tex);
-    if (a->raw_tex)
-        SDL_DestroyTexture(a->raw_tex);
+    gui_frame_free(a);
+    /* Every texture before its renderer: SDL_DestroyRenderer frees the
+     * textures it made, so a texture destroyed after it would be read
+     * after being freed (the views' were, until 2026-12-06). */
+    gui_views_free(a);
     if (a->paint.ren)
         SDL_DestroyRenderer(a->paint.ren);
     if (a->win)
         SDL_DestroyWindow(a->win);
     gui_train_free(a);
-    gui_views_free(a);
     app_state_free(&a->st);
     gui_script_close(a);
 }
@@ -230,7 +237,7 @@ static int start(gui_app *a, int *sdl_up, int *ttf_up)
     if (gui_script_open(a) != 0)
         return 1;
     /* Scripts may check the layout of what was drawn (gui_rec_check). */
-    a->paint.recording = a->script.run != NULL;
+    gui_paint_set_recording(&a->paint, a->script.run != NULL);
     /* --model is read before anything opens, so a bad file never leaves
      * an empty window behind. */
     if (a->opt->model_path) {
@@ -303,7 +310,7 @@ int gui_run(const gui_options *opt)
     int code = start(a, &sdl_up, &ttf_up);
     if (code == 0) {
         run_loop(a);
-        code = a->exit_code;
+        code = a->loop.exit_code;
         /* Closing the window mid-epoch: stop and join the worker now, and
          * (in script mode) report how long that took. */
         int was_training = a->train.running;

@@ -1,5 +1,5 @@
 /* gui.h — the SDL window: canvas, 28×28 preview, live sigmoid bar chart.
- * The only part of digitpad that talks to SDL (app/gui*.c). */
+ * The only part of digitpad that talks to SDL (app/window/). */
 #ifndef DIGITPAD_GUI_H
 #define DIGITPAD_GUI_H
 

@@ -7,10 +7,12 @@
  * This file draws the canvas, the previews and the head card and puts the
  * frame together; the training panel is in gui_draw_train.c, the bars,
  * status line and buttons in gui_draw_panel.c, the help overlay in
- * gui_draw_help.c, the palette and helpers they share in gui_draw.h. */
+ * gui_draw_help.c, the palette and helpers they share in
+ * gui_draw_private.h. */
 #include <stdio.h>
 
-#include "gui_draw.h"
+#include "gui_draw_private.h"
+#include "gui_views.h"
 
 /* --------------------------------------------------------------- layout */
 
@@ -22,9 +24,9 @@ int gui_layout_update(gui_app *a)
         return -1;
     }
     SDL_GetWindowSize(a->win, &ww, &wh);
-    if (dp_layout_compute(&a->lay, ow, oh, ww) != 0)
+    if (dp_layout_compute(&a->frame.lay, ow, oh, ww) != 0)
         return -1;
-    a->paint.scale = a->lay.scale;
+    gui_paint_set_scale(&a->paint, a->frame.lay.scale);
     return 0;
 }
 
@@ -51,42 +53,60 @@ static void upload_textures(gui_app *a)
     int side = a->st.canvas_side;
     if (side > 0 && a->st.canvas_pix) {
         int tw = 0, th = 0;
-        if (a->canvas_tex && SDL_QueryTexture(a->canvas_tex, NULL, NULL, &tw, &th) == 0 &&
-            tw != side) {
-            SDL_DestroyTexture(a->canvas_tex);
-            a->canvas_tex = NULL;
+        if (a->frame.canvas_tex &&
+            SDL_QueryTexture(a->frame.canvas_tex, NULL, NULL, &tw, &th) == 0 && tw != side) {
+            SDL_DestroyTexture(a->frame.canvas_tex);
+            a->frame.canvas_tex = NULL;
         }
-        if (!a->canvas_tex) {
-            a->canvas_tex = make_stream(a, side, side, 0);
-            a->canvas_tex_stale = 1;
+        if (!a->frame.canvas_tex) {
+            a->frame.canvas_tex = make_stream(a, side, side, 0);
+            a->frame.canvas_tex_stale = 1;
         }
-        if (a->canvas_tex && a->canvas_tex_stale)
-            upload(a, a->canvas_tex, a->st.canvas_pix, side, side);
-        a->canvas_tex_stale = 0;
+        if (a->frame.canvas_tex && a->frame.canvas_tex_stale)
+            upload(a, a->frame.canvas_tex, a->st.canvas_pix, side, side);
+        a->frame.canvas_tex_stale = 0;
     }
-    if (!a->input_tex && (a->input_tex = make_stream(a, INK_SIDE, INK_SIDE, 1)) != NULL)
-        a->input_tex_stale = 1;
-    if (!a->raw_tex && (a->raw_tex = make_stream(a, INK_SIDE, INK_SIDE, 1)) != NULL)
-        a->input_tex_stale = 1;
-    if (a->input_tex_stale) {
-        if (a->input_tex)
-            upload(a, a->input_tex, a->st.input, INK_SIDE, INK_SIDE);
-        if (a->raw_tex)
-            upload(a, a->raw_tex, a->st.raw, INK_SIDE, INK_SIDE);
-        a->input_tex_stale = 0;
+    if (!a->frame.input_tex && (a->frame.input_tex = make_stream(a, INK_SIDE, INK_SIDE, 1)) != NULL)
+        a->frame.input_tex_stale = 1;
+    if (!a->frame.raw_tex && (a->frame.raw_tex = make_stream(a, INK_SIDE, INK_SIDE, 1)) != NULL)
+        a->frame.input_tex_stale = 1;
+    if (a->frame.input_tex_stale) {
+        if (a->frame.input_tex)
+            upload(a, a->frame.input_tex, a->st.input, INK_SIDE, INK_SIDE);
+        if (a->frame.raw_tex)
+            upload(a, a->frame.raw_tex, a->st.raw, INK_SIDE, INK_SIDE);
+        a->frame.input_tex_stale = 0;
     }
+}
+
+void gui_frame_stale(gui_app *a, int canvas, int previews)
+{
+    if (canvas)
+        a->frame.canvas_tex_stale = 1;
+    if (previews)
+        a->frame.input_tex_stale = 1;
+}
+
+void gui_frame_free(gui_app *a)
+{
+    if (a->frame.canvas_tex)
+        SDL_DestroyTexture(a->frame.canvas_tex);
+    if (a->frame.input_tex)
+        SDL_DestroyTexture(a->frame.input_tex);
+    if (a->frame.raw_tex)
+        SDL_DestroyTexture(a->frame.raw_tex);
 }
 
 /* ----------------------------------------------------------------- parts */
 
 static void draw_canvas(gui_app *a)
 {
-    const SDL_Rect c = gui_rect(a->lay.canvas);
+    const SDL_Rect c = gui_rect(a->frame.lay.canvas);
     int b = sc(a, 1) > 0 ? sc(a, 1) : 1;
     fill_round(a, (SDL_Rect){c.x - b, c.y - b, c.w + 2 * b, c.h + 2 * b}, (float)sc(a, 4),
                COL_BORDER);
-    if (a->canvas_tex)
-        SDL_RenderCopy(a->paint.ren, a->canvas_tex, NULL, &c);
+    if (a->frame.canvas_tex)
+        SDL_RenderCopy(a->paint.ren, a->frame.canvas_tex, NULL, &c);
     else
         fill_rect(a, c, COL_PAPER);
     part(a, c, "canvas");
@@ -172,7 +192,7 @@ static void draw_compare(gui_app *a, SDL_Rect h, int pad, int cap_y)
         prev_max = col_w;
     static const char *const caps[2][3] = {{"RAW CANVAS", "RAW", "RAW"},
                                            {"NORMALISED INPUT", "NORMALISED", "INPUT"}};
-    SDL_Texture *tex[2] = {a->raw_tex, a->input_tex};
+    SDL_Texture *tex[2] = {a->frame.raw_tex, a->frame.input_tex};
     const app_prediction *pp[2] = {&a->st.raw_pred, &a->st.pred};
     const app_prediction *raw = pp[0], *norm = pp[1];
     int differs = raw->valid &&
@@ -201,7 +221,7 @@ static void draw_compare(gui_app *a, SDL_Rect h, int pad, int cap_y)
 
 static void draw_head(gui_app *a)
 {
-    const SDL_Rect h = gui_rect(a->lay.head);
+    const SDL_Rect h = gui_rect(a->frame.lay.head);
     card(a, h);
     part(a, h, "head");
     int pad = sc(a, 14), cap_y = h.y + pad;
@@ -222,7 +242,7 @@ static void draw_head(gui_app *a)
     int prev_cx = h.x + h.w - pad - prev_side / 2;
     static const char *const in_cap[] = {"INPUT 28\xC3\x97" "28", "INPUT", ""};
     text_fit(a, GUI_FONT_CAPTION, COL_DIM, in_cap, 3, prev_cx, cap_y, AL_CENTER, 0, prev_side);
-    gui_views_preview(a, draw_preview(a, a->input_tex, prev_cx, cap_y + sc(a, 24), prev_max));
+    gui_views_preview(a, draw_preview(a, a->frame.input_tex, prev_cx, cap_y + sc(a, 24), prev_max));
 
     int left_w = h.w - prev_side - 3 * pad;
     int lx = h.x + pad, lcx = lx + left_w / 2;
@@ -255,6 +275,13 @@ static void draw_head(gui_app *a)
 
 /* ---------------------------------------------------------------- frame */
 
+/* The bar chart at r, noted for the clicks that choose an output. */
+static void draw_bars(gui_app *a, dp_rect r)
+{
+    a->frame.bars_drawn = r;
+    gui_draw_bars(a, gui_rect(r));
+}
+
 /* A drawing call that fails leaves part of one frame blank and the next
  * frame tries again, so their results are not checked one by one; what
  * creates or locks textures is checked where it happens. */
@@ -267,7 +294,7 @@ void gui_render(gui_app *a)
     draw_canvas(a);
     gui_views_canvas(a);
     gui_rec_owner(&a->paint, -1);
-    a->bars_drawn = (dp_rect){0, 0, 0, 0};
+    a->frame.bars_drawn = (dp_rect){0, 0, 0, 0};
     /* An open layers or weights view covers the panel above the buttons. */
     if (!gui_views_open(a)) {
         draw_head(a);
@@ -275,11 +302,11 @@ void gui_render(gui_app *a)
         if (!a->input.picker) {
             dp_rect train, bars;
             if (!a->train.show) {
-                gui_draw_bars(a, gui_rect(a->lay.bars));
-            } else if (dp_layout_split_train(&a->lay, &train, &bars)) {
+                draw_bars(a, a->frame.lay.bars);
+            } else if (dp_layout_split_train(&a->frame.lay, &train, &bars)) {
                 gui_draw_train(a, gui_rect(train));
                 gui_rec_owner(&a->paint, -1);
-                gui_draw_bars(a, gui_rect(bars));
+                draw_bars(a, bars);
             } else {
                 gui_draw_train(a, gui_rect(train));
             }
@@ -290,10 +317,10 @@ void gui_render(gui_app *a)
     gui_rec_owner(&a->paint, -1);
     gui_draw_buttons(a);
     gui_rec_owner(&a->paint, -1);
-    gui_draw_status(a);
+    gui_draw_status(a, a->frame.status_shown, sizeof a->frame.status_shown);
     if (a->script.debug_text[0]) {
         float px, py;
-        dp_layout_box_to_px(&a->lay, a->script.debug_x, a->script.debug_y, &px, &py);
+        dp_layout_box_to_px(&a->frame.lay, a->script.debug_x, a->script.debug_y, &px, &py);
         gui_rec_owner(&a->paint, -1);
         text(a, GUI_FONT_TITLE, COL_ERROR, a->script.debug_text, (int)px, (int)py, AL_CENTER, 1);
     }

@@ -1,80 +1,42 @@
-/* gui_draw.h — private to the files that draw the window (gui_draw.c, the
- * canvas, previews and frame; gui_draw_train.c, the training panel;
- * gui_draw_panel.c, the bars, status line and buttons; gui_draw_help.c, the
- * help overlay): the palette and the short drawing helpers they share.
- * Static, so each of those files keeps its own copy and none calls another
- * for them. */
+/* gui_draw.h — gui_draw*.c, what the window shows: the layout, the frame
+ * and its textures (a->frame, written by gui_draw.c alone), and where the
+ * on-screen buttons are.  gui.c, gui_events.c and the script mode call it;
+ * the drawing files' own helpers are in gui_draw_private.h. */
 #ifndef DIGITPAD_GUI_DRAW_H
 #define DIGITPAD_GUI_DRAW_H
 
-#include <stdio.h>
+#include <stddef.h>
 
+#include "buttons.h"
 #include "gui_internal.h"
+#include "layout.h"
 
-#include "gui_palette.h"
+/* -------------------------------------------------------- gui_draw.c */
 
-/* --------------------------------------------------------------- layout */
+/* Recomputes a->frame.lay from the renderer's output size and hands the
+ * paint its scale.  0, or -1 when the size cannot be read (layout kept). */
+int gui_layout_update(gui_app *a);
+/* Draws the whole window (not presented), uploading the stale textures
+ * first. */
+void gui_render(gui_app *a);
+/* The canvas texture and/or the previews' (canvas, previews: 1) no longer
+ * show the app state: the next gui_render uploads them again. */
+void gui_frame_stale(gui_app *a, int canvas, int previews);
+/* Destroys the frame's textures (before the renderer goes). */
+void gui_frame_free(gui_app *a);
 
-static inline int text(gui_app *a, int font, SDL_Color c, const char *s, int x, int y, int align,
-                int vcenter)
-{
-    return gui_text(&a->paint, font, c, s, x, y, align, vcenter);
-}
+/* -------------------------------------------------- gui_draw_panel.c */
 
-static inline int text_width(gui_app *a, int font, const char *s)
-{
-    return gui_text_width(&a->paint, font, s);
-}
-
-/* Draws the first of alts that is at most max_w wide (the later ones are
- * shorter forms); nothing when none fits.  Returns the width drawn. */
-static inline int text_fit(gui_app *a, int font, SDL_Color c, const char *const *alts, int n, int x,
-                    int y, int align, int vcenter, int max_w)
-{
-    for (int i = 0; i < n; i++)
-        if (alts[i][0] && text_width(a, font, alts[i]) <= max_w)
-            return text(a, font, c, alts[i], x, y, align, vcenter);
-    return 0;
-}
-
-static inline int part(gui_app *a, SDL_Rect r, const char *name)
-{
-    return gui_rec_part(&a->paint, r, name);
-}
-
-static inline void set_color(gui_app *a, SDL_Color c)
-{
-    gui_set_color(&a->paint, c);
-}
-
-static inline void fill_rect(gui_app *a, SDL_Rect r, SDL_Color c)
-{
-    gui_fill_rect(&a->paint, r, c);
-}
-
-static inline void fill_round(gui_app *a, SDL_Rect r, float rad, SDL_Color c)
-{
-    gui_fill_round(&a->paint, r, rad, c);
-}
-
-static inline void card(gui_app *a, SDL_Rect r)
-{
-    gui_card(&a->paint, r, COL_BORDER, COL_CARD);
-}
-
-static inline void fmt_pct(char *buf, size_t n, float v)
-{
-    snprintf(buf, n, "%.1f%%", (double)v * 100.0);
-}
-
-/* The parts gui_render draws from the other files (not presented). */
-/* gui_draw_train.c */
-void gui_draw_train(gui_app *a, SDL_Rect h);
-/* gui_draw_panel.c */
-void gui_draw_bars(gui_app *a, SDL_Rect r);
-void gui_draw_buttons(gui_app *a);
-void gui_draw_status(gui_app *a);
-/* gui_draw_help.c */
-void gui_draw_help(gui_app *a);
+/* An on-screen button where it is now: the table row (buttons.h), its
+ * rectangle in drawable pixels and an id (tools index, or DP_TOOLS_MAX +
+ * picker index). */
+typedef struct gui_button {
+    const dp_button *b;
+    dp_rect r;
+    int id;
+} gui_button;
+/* The buttons on screen: the tools row, then the picker's while it is
+ * open.  Fills at most max; returns how many. */
+size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
 
 #endif

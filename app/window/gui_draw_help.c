@@ -1,7 +1,7 @@
 /* gui_draw_help.c — the help overlay (H): the key table's rows (keys.h)
  * in a card over the whole window, sized to fit.  Separate from
  * gui_draw.c, whose gui_render calls it last. */
-#include "gui_draw.h"
+#include "gui_draw_private.h"
 #include "keys.h"
 
 void gui_draw_help(gui_app *a)
@@ -11,12 +11,13 @@ void gui_draw_help(gui_app *a)
     if (n > sizeof rows / sizeof rows[0])
         n = sizeof rows / sizeof rows[0];
     gui_rec_layer(&a->paint);
-    fill_rect(a, (SDL_Rect){0, 0, a->lay.out_w, a->lay.out_h}, (SDL_Color){8, 9, 12, 200});
+    fill_rect(a, (SDL_Rect){0, 0, a->frame.lay.out_w, a->frame.lay.out_h},
+              (SDL_Color){8, 9, 12, 200});
     int pad = sc(a, 24), head_h = sc(a, 44), foot_h = sc(a, 26);
     int margin = sc(a, 10);
     /* Rows as tall as the design wants, or as the window allows (the text
      * stops shrinking at 8 px; its ink is less than that). */
-    int row_h = sc(a, 30), max_h = a->lay.out_h - 2 * margin;
+    int row_h = sc(a, 30), max_h = a->frame.lay.out_h - 2 * margin;
     if (pad * 2 + head_h + (int)n * row_h + foot_h > max_h && n > 0)
         row_h = (max_h - pad * 2 - head_h - foot_h) / (int)n;
     int key_w = 0, help_w = 0;
@@ -30,9 +31,9 @@ void gui_draw_help(gui_app *a)
     int need = 2 * pad + key_w + sc(a, 24) + help_w;
     if (w < need)
         w = need;
-    if (w > a->lay.out_w - 2 * margin)
-        w = a->lay.out_w - 2 * margin;
-    SDL_Rect r = {(a->lay.out_w - w) / 2, (a->lay.out_h - h) / 2, w, h};
+    if (w > a->frame.lay.out_w - 2 * margin)
+        w = a->frame.lay.out_w - 2 * margin;
+    SDL_Rect r = {(a->frame.lay.out_w - w) / 2, (a->frame.lay.out_h - h) / 2, w, h};
     card(a, r);
     part(a, r, "help");
     text(a, GUI_FONT_TITLE, COL_TEXT, "Controls", r.x + pad, r.y + pad, AL_LEFT, 0);

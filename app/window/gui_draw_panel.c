@@ -2,13 +2,14 @@
  * the status line (model and message, wrapped by app_wrap_text) and the
  * on-screen buttons with their Label picker.  Separate from gui_draw.c,
  * whose gui_render calls these; they read the app state and draw with the
- * helpers of gui_draw.h. */
+ * helpers of gui_draw_private.h. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "buttons.h"
-#include "gui_draw.h"
+#include "gui_draw_private.h"
+#include "gui_views.h"
 #include "views.h"
 
 /* The caption line: the title on the left, the legend (threshold, or raw
@@ -44,13 +45,12 @@ void gui_draw_bars(gui_app *a, SDL_Rect r)
 {
     card(a, r);
     part(a, r, "bars");
-    a->bars_drawn = (dp_rect){r.x, r.y, r.w, r.h};
     int pad = sc(a, DP_BARS_PAD);
     char buf[64];
     draw_bars_caption(a, r, pad);
     gui_views_bars_toggle(a); /* the LAYERS button, in the caption line */
     int top, row_h; /* shared with the click that chooses an output (views.h) */
-    dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);
+    dp_bar_rows(&a->frame.lay, a->frame.bars_drawn, &top, &row_h);
     if (row_h < 4)
         return;
     int label_w = sc(a, 26), pct_w = text_width(a, GUI_FONT_SMALL, "100.0%") + sc(a, 10);
@@ -132,9 +132,9 @@ static void draw_lines(gui_app *a, SDL_Color c, const char *t, int x, int y, int
  * message on the right.  Both are broken at spaces to the room they get,
  * measured with the font, and shortened with "…" after a whole word when
  * they do not fit: never cut mid-word (app_wrap_text). */
-void gui_draw_status(gui_app *a)
+void gui_draw_status(gui_app *a, char *shown, size_t shown_len)
 {
-    const SDL_Rect r = gui_rect(a->lay.status);
+    const SDL_Rect r = gui_rect(a->frame.lay.status);
     char left[400];
     if (a->st.model)
         snprintf(left, sizeof left, "Model: %s%s%s", a->st.model_name,
@@ -161,7 +161,7 @@ void gui_draw_status(gui_app *a)
         mn = app_wrap_text(msg, msg_room, max_lines, status_width, a, mt, sizeof mt);
     else
         mt[0] = '\0';
-    snprintf(a->status_shown, sizeof a->status_shown, "%s", mt);
+    snprintf(shown, shown_len, "%s", mt);
     part(a, r, "status");
     if (SDL_RenderSetClipRect(a->paint.ren, &r) != 0)
         return;
@@ -182,13 +182,13 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
     dp_rect r[DP_TOOLS_MAX > DP_PICKER_N ? DP_TOOLS_MAX : DP_PICKER_N];
     if (n_tools > DP_TOOLS_MAX)
         n_tools = DP_TOOLS_MAX;
-    dp_tools_place(&a->lay, n_tools, r);
+    dp_tools_place(&a->frame.lay, n_tools, r);
     for (size_t i = 0; i < n_tools && n < max; i++, n++)
         out[n] = (gui_button){&tools[i], r[i], (int)i};
     if (a->input.picker) {
         dp_rect card_r, title;
         const dp_button *pick = dp_picker_buttons();
-        dp_picker_place(&a->lay, &card_r, &title, r);
+        dp_picker_place(&a->frame.lay, &card_r, &title, r);
         for (size_t i = 0; i < DP_PICKER_N && n < max; i++, n++)
             out[n] = (gui_button){&pick[i], r[i], DP_TOOLS_MAX + (int)i};
     }
@@ -226,7 +226,7 @@ void gui_draw_buttons(gui_app *a)
         return;
     dp_rect card_r, title;
     dp_rect r[DP_PICKER_N];
-    dp_picker_place(&a->lay, &card_r, &title, r);
+    dp_picker_place(&a->frame.lay, &card_r, &title, r);
     gui_rec_owner(&a->paint, -1);
     card(a, gui_rect(card_r));
     int card_part = part(a, gui_rect(card_r), "picker");

@@ -1,11 +1,11 @@
 /* gui_draw_train.c — the training panel (G): what the background trainer
  * is doing, its progress, speed, loss and accuracy, and the live plot.
  * Separate from gui_draw.c, whose gui_render calls it; it reads a->train.status
- * and draws with the helpers of gui_draw.h. */
+ * and draws with the helpers of gui_draw_private.h. */
 #include <math.h>
 #include <stdio.h>
 
-#include "gui_draw.h"
+#include "gui_draw_private.h"
 
 static void fmt_count(char *buf, size_t n, double v)
 {
@@ -87,7 +87,7 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
         set_color(a, COL_LOSS);
         if (m > 1) {
             SDL_RenderDrawLines(a->paint.ren, pts, m);
-            if (a->lay.scale >= 1.5f) { /* a second pass: a thicker line on HiDPI */
+            if (a->frame.lay.scale >= 1.5f) { /* a second pass: a thicker line on HiDPI */
                 for (int i = 0; i < m; i++)
                     pts[i].y += 1;
                 SDL_RenderDrawLines(a->paint.ren, pts, m);

@@ -15,8 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gui_draw.h"
+#include "gui_events.h"
 #include "gui_image.h"
 #include "gui_internal.h"
+#include "gui_train.h"
+#include "gui_views.h"
 #include "keys.h"
 #include "nn_file.h"
 
@@ -235,7 +239,7 @@ static void button_release(gui_app *a, float px, float py)
 static void stroke_px(gui_app *a, float px, float py, int begin)
 {
     float bx, by;
-    dp_layout_to_box_raw(&a->lay, px, py, &bx, &by);
+    dp_layout_to_box_raw(&a->frame.lay, px, py, &bx, &by);
     if (begin) {
         a->input.pen_in = 0;
         a->input.pen_bx = bx;
@@ -255,15 +259,15 @@ static void stroke_px(gui_app *a, float px, float py, int begin)
     if (x1 != x0 || y1 != y0)
         app_stroke_point(&a->st, x1, y1);
     /* Cut at the far end: the pen left the canvas there. */
-    a->input.pen_in = dp_layout_in_canvas(&a->lay, px, py);
+    a->input.pen_in = dp_layout_in_canvas(&a->frame.lay, px, py);
 }
 
 static void erase_px(gui_app *a, float px, float py)
 {
     float bx, by;
-    if (!dp_layout_in_canvas(&a->lay, px, py))
+    if (!dp_layout_in_canvas(&a->frame.lay, px, py))
         return;
-    dp_layout_to_box(&a->lay, px, py, &bx, &by);
+    dp_layout_to_box(&a->frame.lay, px, py, &bx, &by);
     app_erase_at(&a->st, bx, by);
 }
 
@@ -273,7 +277,7 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
 {
     if (b->which == SDL_TOUCH_MOUSEID)
         return;
-    float px = (float)b->x * a->lay.px_per_win, py = (float)b->y * a->lay.px_per_win;
+    float px = (float)b->x * a->frame.lay.px_per_win, py = (float)b->y * a->frame.lay.px_per_win;
     a->input.cursor_x = px;
     a->input.cursor_y = py;
     app_request_redraw(&a->st);
@@ -307,7 +311,7 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
     if (b->button == SDL_BUTTON_LEFT) {
         a->input.ptr_mode = GUI_PTR_DRAW;
         stroke_px(a, px, py, 1);
-    } else if (b->button == SDL_BUTTON_RIGHT && dp_layout_in_canvas(&a->lay, px, py)) {
+    } else if (b->button == SDL_BUTTON_RIGHT && dp_layout_in_canvas(&a->frame.lay, px, py)) {
         a->input.ptr_mode = GUI_PTR_ERASE;
         erase_px(a, px, py);
     }
@@ -317,7 +321,7 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
 {
     if (m->which == SDL_TOUCH_MOUSEID)
         return;
-    float px = (float)m->x * a->lay.px_per_win, py = (float)m->y * a->lay.px_per_win;
+    float px = (float)m->x * a->frame.lay.px_per_win, py = (float)m->y * a->frame.lay.px_per_win;
     a->input.cursor_x = px;
     a->input.cursor_y = py;
     if (a->input.ptr_mode == GUI_PTR_DRAW) {
@@ -332,7 +336,7 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
  * drawable without the HiDPI factor. */
 static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
 {
-    float px = f->x * (float)a->lay.out_w, py = f->y * (float)a->lay.out_h;
+    float px = f->x * (float)a->frame.lay.out_w, py = f->y * (float)a->frame.lay.out_h;
     switch (f->type) {
     case SDL_FINGERDOWN:
         if (a->input.help) {
@@ -464,7 +468,7 @@ void gui_on_event(gui_app *a, SDL_Event *e)
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
         /* Streaming textures lost their content: upload them again. */
-        a->canvas_tex_stale = a->input_tex_stale = 1;
+        gui_frame_stale(a, 1, 1);
         app_request_redraw(&a->st);
         break;
     default:

@@ -1,14 +1,31 @@
-/* gui_internal.h — the SDL side of the window, shared by its files.  Calls
- * point down only: gui.c (start-up, event loop) calls gui_events.c (input),
- * gui_draw*.c (panels), gui_train.c (background training), gui_views.c
- * (layers and weights views, saliency), gui_script*.c and gui_stats.c (test
- * mode); these call gui_paint.c (fonts, text, shapes, textures) and the
- * SDL-free modules below them: appstate.h (drawing, model, predictions,
- * messages), layout.h, keys.h, corrections.h, bgtrain.h.  The state the
- * files share is gui_app, grouped by owner: the app state (changed only
- * through appstate.h's functions), a->input (gui_events.c), a->train
- * (gui_train.c), a->script (script/), and the SDL handles and textures
- * below.  Only app/window/ includes this. */
+/* gui_internal.h — the window's state: gui_app and the types of its
+ * groups, shared by the files of app/window/.  It includes no other window
+ * header; each window module declares its functions in its own header,
+ * which includes this one (gui_events.h, gui_train.h, gui_draw.h,
+ * gui_paint.h, gui_views.h, script/gui_script.h, script/gui_stats.h), and
+ * a file includes the headers of what it calls.  Calls point down only:
+ * gui.c (start-up, event loop) calls gui_events.c (input), gui_draw*.c
+ * (panels), gui_train.c (background training), gui_views.c (layers and
+ * weights views, saliency), gui_script*.c and gui_stats.c (test mode);
+ * these call gui_paint.c (fonts, text, shapes, textures) and the SDL-free
+ * modules below them: appstate.h (drawing, model, predictions, messages),
+ * layout.h, keys.h, corrections.h, bgtrain.h.  The state the files share
+ * is gui_app, grouped by owner; one file (or folder) writes each group and
+ * the others read it or call its functions:
+ *   a->opt, a->win   set once at start-up by gui.c, read-only after
+ *   a->st            the app state: only through appstate.h's functions
+ *   a->paint         renderer, fonts, text cache, layout records: only
+ *                    through gui_paint.h's functions (gui_paint.c)
+ *   a->loop          window title, exit code: gui.c
+ *   a->frame         layout, textures and their stale flags, what the last
+ *                    frame drew: gui_draw.c (others call gui_layout_update,
+ *                    gui_frame_stale)
+ *   a->input         pointers, overlays, quit: gui_events.c
+ *   a->train         corrections, trainer, training panel: gui_train.c
+ *   a->views         the views' state: created and freed by gui_views.c,
+ *                    private to gui_views*.c (gui_views_private.h)
+ *   a->script        the --script test mode: window/script/
+ * Only app/window/ includes this. */
 #ifndef DIGITPAD_GUI_INTERNAL_H
 #define DIGITPAD_GUI_INTERNAL_H
 
@@ -20,12 +37,8 @@
 
 #include "appstate.h"
 #include "bgtrain.h"
-#include "buttons.h"
 #include "corrections.h"
-#include "gui.h"
-#include "ink.h"
 #include "layout.h"
-#include "nn.h"
 
 #define GUI_TEXT_CACHE 160
 
@@ -55,7 +68,9 @@ typedef struct gui_text_entry {
 
 enum { GUI_PTR_NONE, GUI_PTR_DRAW, GUI_PTR_ERASE };
 
+struct gui_options;
 struct gui_script;
+struct gui_views;
 
 /* Frame statistics (printed in script mode, gui_stats.c); train_* only
  * counts frames drawn while the trainer was running. */
@@ -79,7 +94,10 @@ typedef struct gui_rec {
     char what[64];      /* part name or the text (cut) */
 } gui_rec;
 
-/* What gui_paint.c draws with: the renderer, fonts and cached text. */
+/* What gui_paint.c draws with: the renderer, fonts and cached text.
+ * Changed only through gui_paint.h's functions (gui.c hands it the
+ * renderer and turns the recording on, gui_draw.c the layout's scale);
+ * the other files read it. */
 typedef struct gui_paint {
     SDL_Renderer *ren;
     float scale;                       /* the layout's UI scale */
@@ -155,221 +173,44 @@ typedef struct gui_scripting {
     int screenshot_failed;
 } gui_scripting;
 
-typedef struct gui_app {
-    const gui_options *opt;
-    SDL_Window *win;
-    gui_paint paint;
-    dp_layout lay;
-    app_state st;                      /* drawing, model, predictions, message */
-
-    gui_input input;                   /* pointers, overlays, quit: gui_events.c's */
-
+/* What the window shows and where: written by gui_draw.c alone
+ * (gui_layout_update, gui_render, gui_frame_stale, gui_frame_free); the
+ * other files read it. */
+typedef struct gui_frame {
+    dp_layout lay;                     /* every box, for the output size */
     /* The textures made from st. */
     SDL_Texture *canvas_tex;
     SDL_Texture *input_tex, *raw_tex;  /* 28×28 previews */
     int canvas_tex_stale;              /* upload st.canvas_pix to canvas_tex */
     int input_tex_stale;               /* upload st.input/raw to their textures */
-
-    char title[128];
-    char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
-    int exit_code;
-    gui_training train;                /* corrections, trainer, panel: gui_train.c's */
-
-    struct gui_views *views;           /* layers/weights views, overlay (gui_views.c) */
+    char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n'
+                                            (gui_render hands gui_draw_status the buffer) */
     dp_rect bars_drawn;                /* where this frame's bar chart went
                                           (empty when hidden): bar clicks */
+} gui_frame;
 
+/* The event loop's own state: written by gui.c alone. */
+typedef struct gui_loop {
+    char title[128];                   /* the window title as last set */
+    int exit_code;
+} gui_loop;
+
+typedef struct gui_app {
+    /* Set once at start-up by gui.c, read-only after. */
+    const struct gui_options *opt;
+    SDL_Window *win;
+
+    app_state st;                      /* drawing, model, predictions, message:
+                                          changed only through appstate.h */
+    gui_paint paint;                   /* renderer, fonts, text, layout records:
+                                          changed only through gui_paint.h */
+    gui_loop loop;                     /* title, exit code: gui.c's */
+    gui_frame frame;                   /* layout, textures, what was drawn: gui_draw.c's */
+    gui_input input;                   /* pointers, overlays, quit: gui_events.c's */
+    gui_training train;                /* corrections, trainer, panel: gui_train.c's */
+    struct gui_views *views;           /* layers/weights views, overlay: set by
+                                          gui_views.c, changed by gui_views*.c */
     gui_scripting script;              /* --script test mode: window/script/'s */
 } gui_app;
-
-/* ------------------------------------------------------ gui_events.c */
-
-/* The clock in seconds (SDL's performance counter). */
-double gui_now_s(void);
-/* SIGTERM and SIGINT: noted (the next SDL_QUIT then quits without asking)
- * and handed on to SDL's handlers; unhook puts the old handlers back. */
-void gui_hook_signals(void);
-void gui_unhook_signals(void);
-/* One SDL event: keys, buttons, mouse, touch, drops, window changes. */
-void gui_on_event(gui_app *a, SDL_Event *e);
-/* a->input as the window starts: no button pressed. */
-void gui_events_init(gui_app *a);
-/* Leaves the event loop at once, without asking or timing the stop (a
- * script whose quit event was lost). */
-void gui_events_force_quit(gui_app *a);
-
-/* ------------------------------------------------------- gui_train.c */
-
-/* Opens the corrections store (in the user's data directory, else in
- * memory) and creates the background trainer on it (MNIST from
- * opt->data_dir).  0, or -1 with the reason in the status line; the window
- * then works without training. */
-int gui_train_setup(gui_app *a);
-/* Stops and joins a running worker, frees the trainer and the corrections
- * store; no-op without. */
-void gui_train_free(gui_app *a);
-/* Once per frame: installs the newest snapshot, refreshes a->train.status, keeps
- * a->train.animating on while a run goes, relays the trainer's messages. */
-void gui_train_poll(gui_app *a);
-/* T / Shift+T: starts a run from the current model, or stops a running one. */
-void gui_train_toggle(gui_app *a, int from_scratch);
-/* Stops a run (within one training step).  discard: drop its final
- * snapshot instead of installing it. */
-void gui_train_stop(gui_app *a, int discard);
-/* G: shows or hides the training panel (with the trainer's status as of
- * now). */
-void gui_train_panel(gui_app *a);
-/* Ctrl+S: saves the current model to <user data dir>/BG_USER_MODEL_NAME. */
-void gui_train_save_model(gui_app *a);
-/* Ctrl+R (DP_ACT_SHIPPED): stops a run (dropping its snapshot) and loads
- * the shipped model; the status line says so. */
-void gui_train_shipped(gui_app *a);
-
-/* --------------------------------------------- gui_draw_panel.c */
-
-/* An on-screen button where it is now: the table row (buttons.h), its
- * rectangle in drawable pixels and an id (tools index, or DP_TOOLS_MAX +
- * picker index). */
-typedef struct gui_button {
-    const dp_button *b;
-    dp_rect r;
-    int id;
-} gui_button;
-/* The buttons on screen: the tools row, then the picker's while it is
- * open.  Fills at most max; returns how many. */
-size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
-
-/* -------------------------------------------------------- gui_draw.c */
-
-/* Recomputes a->lay from the renderer's output size (and the paint scale).
- * 0, or -1 when the size cannot be read (layout kept). */
-int gui_layout_update(gui_app *a);
-/* Draws the whole window (not presented). */
-void gui_render(gui_app *a);
-
-/* ------------------------------------------------------- gui_paint.c */
-
-enum { AL_LEFT = 0, AL_CENTER = 1, AL_RIGHT = 2 };
-
-/* Finds the bundled fonts (paths.h), else asks fontconfig for DejaVu Sans
- * or any sans with a one-line note on stderr.  0, or -1 with a message on
- * stderr when there is no font at all. */
-int gui_fonts_find(gui_paint *p);
-/* Opens the fonts at sizes that fit the scale (no-op when they already
- * match).  0, or -1 with a message on stderr. */
-int gui_fonts_update(gui_paint *p);
-void gui_fonts_free(gui_paint *p);
-/* v design pixels in output pixels at the paint's scale. */
-int gui_sc(const gui_paint *p, float v);
-/* Draws s with its top at y (or centred on y when vcenter); returns its
- * width, 0 if nothing was drawn. */
-int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, int align,
-             int vcenter);
-int gui_text_width(gui_paint *p, int font, const char *s);
-void gui_set_color(gui_paint *p, SDL_Color c);
-void gui_fill_rect(gui_paint *p, SDL_Rect r, SDL_Color c);
-/* A rounded rectangle, a card (bordered rounded rectangle), a ring. */
-void gui_fill_round(gui_paint *p, SDL_Rect r, float rad, SDL_Color c);
-void gui_card(gui_paint *p, SDL_Rect r, SDL_Color border, SDL_Color fill);
-void gui_ring(gui_paint *p, float x, float y, float r0, float r1, SDL_Color c);
-/* A streaming ARGB texture (nearest: no smoothing); NULL with SDL's
- * reason in err. */
-SDL_Texture *gui_make_stream(gui_paint *p, int w, int h, int nearest, char *err, size_t errlen);
-/* Writes grey values (0 paper .. 1 ink) into a streaming texture, mixing
- * paper and ink.  0, or -1 with SDL's reason in err. */
-int gui_upload(SDL_Texture *t, const float *pix, int w, int h, SDL_Color paper, SDL_Color ink,
-               char *err, size_t errlen);
-/* The layout check (script mode, a->paint.recording): a frame starts with
- * gui_rec_begin; gui_rec_part records a part inside the current one and
- * makes it current (texts drawn next belong to it) and returns its index;
- * gui_rec_owner makes a recorded part (or -1, the window) current again;
- * gui_rec_layer starts an overlay.  All are no-ops when not recording. */
-void gui_rec_begin(gui_paint *p);
-int gui_rec_part(gui_paint *p, SDL_Rect r, const char *name);
-void gui_rec_owner(gui_paint *p, int part);
-void gui_rec_layer(gui_paint *p);
-/* Checks the last frame's records in a w × h window: parts inside their
- * parent and not overlapping their siblings; texts inside their part, not
- * overlapping another text of their layer or a part that does not hold
- * them.  Prints one "FAIL layout WxH: ..." line per problem (at most
- * max_lines) and returns the number of problems. */
-int gui_rec_check(const gui_paint *p, int w, int h, const char *state, int max_lines);
-/* Frees the records. */
-void gui_rec_free(gui_paint *p);
-/* v design pixels in output pixels at the window's scale: the one short
- * form every drawing file uses. */
-static inline int sc(const gui_app *a, float v)
-{
-    return gui_sc(&a->paint, v);
-}
-/* dp_rect as SDL_Rect. */
-static inline SDL_Rect gui_rect(dp_rect r)
-{
-    return (SDL_Rect){r.x, r.y, r.w, r.h};
-}
-
-/* ------------------------------------- gui_views.c, gui_views_draw.c */
-
-/* The views' state (a->views); -1 with a message when out of memory (the
- * window then runs without them). */
-int gui_views_create(gui_app *a);
-void gui_views_free(gui_app *a);
-/* The drawing or the model changed: recompute before the next draw (only
- * while a view or the overlay is shown). */
-void gui_views_changed(gui_app *a);
-/* V, W, X, [ and ] (dp_action values; key tells [ from ]). */
-void gui_views_action(gui_app *a, int action, int key);
-/* Draws the saliency overlay on the canvas (after the canvas). */
-void gui_views_canvas(gui_app *a);
-/* Draws the overlay on a 28×28 preview drawn at r. */
-void gui_views_preview(gui_app *a, SDL_Rect r);
-/* 1 while the layers or weights view covers the panel. */
-int gui_views_open(const gui_app *a);
-/* Draws the open view over the panel (above the on-screen buttons), or the
- * chosen output's frame on the bar chart (after the bars). */
-void gui_views_panel(gui_app *a);
-/* The LAYERS button in the bar chart's caption line where there is room
- * (gui_draw_bars calls it, so the layout check counts it as the bars'). */
-void gui_views_bars_toggle(gui_app *a);
-/* A left click at drawable (px, py): 1 if a view's button or bar took it. */
-int gui_views_click(gui_app *a, float px, float py);
-/* Script mode: where output d's bar, or the LAYERS / close button, is
- * (drawable px); -1 when not shown.  The line print-views prints, and the
- * mode (dp_view_mode) with the overlay's state. */
-int gui_views_bar_point(gui_app *a, int d, float *px, float *py);
-int gui_views_toggle_point(gui_app *a, float *px, float *py);
-void gui_views_print(const gui_app *a);
-int gui_views_mode(const gui_app *a, int *saliency, int *chosen);
-
-/* ------------------------------------------------ gui_script_parse.c */
-
-/* Parses the script file; NULL with a message on stderr on failure. */
-struct gui_script *gui_script_load(const char *path);
-void gui_script_free(struct gui_script *s);
-/* 1 if an expect-* failed. */
-int gui_script_failed(const struct gui_script *s);
-
-/* ------------------------------------------------------ gui_script.c */
-
-/* --script FILE: loads the script into a->script (no-op without one).
- * 0, or -1 with a message on stderr. */
-int gui_script_open(gui_app *a);
-/* Frees a->script: the script, its frame statistics, a pending
- * screenshot path. */
-void gui_script_close(gui_app *a);
-/* Runs the script's next command at the end of a frame: pushes at most one
- * SDL event, prints, checks, or waits. */
-void gui_script_step(gui_app *a);
-
-/* ------------------------------------------------------- gui_stats.c */
-
-/* Saves the frame just rendered to a->script.screenshot_path (then freed). */
-void gui_stats_screenshot(gui_app *a);
-/* Records one frame's time (ms from the events to the present). */
-void gui_stats_frame(gui_stats *s, double ms, int training);
-/* Prints the frame statistics and how long the quit took to join the
- * trainer (the lines tests/test_gui*.sh read). */
-void gui_stats_report(gui_stats *s, SDL_Renderer *ren, int was_training, double stop_ms);
-void gui_stats_free(gui_stats *s);
 
 #endif

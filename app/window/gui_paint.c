@@ -11,7 +11,7 @@
 
 #include <fontconfig/fontconfig.h>
 
-#include "gui_internal.h"
+#include "gui_paint.h"
 #include "paths.h"
 
 #define GUI_PI 3.14159265f
@@ -19,6 +19,23 @@
 int gui_sc(const gui_paint *p, float v)
 {
     return (int)lroundf(v * p->scale);
+}
+
+/* ---------------------------------------------------------------- setup */
+
+void gui_paint_set_renderer(gui_paint *p, SDL_Renderer *ren)
+{
+    p->ren = ren;
+}
+
+void gui_paint_set_recording(gui_paint *p, int on)
+{
+    p->recording = on;
+}
+
+void gui_paint_set_scale(gui_paint *p, float scale)
+{
+    p->scale = scale;
 }
 
 /* ---------------------------------------------------------------- fonts */

@@ -1,6 +1,6 @@
 /* gui_palette.h — the window's colours, one home for every file that
- * draws (gui_draw*.c through gui_draw.h, and gui_views*.c), so the views
- * look like the rest of the window.  Static consts: each drawing file keeps
+ * draws (gui_draw*.c through gui_draw_private.h, and gui_views*.c), so the
+ * views look like the rest of the window.  Static consts: each drawing file keeps
  * its own copy of the few bytes it uses. */
 #ifndef DIGITPAD_GUI_PALETTE_H
 #define DIGITPAD_GUI_PALETTE_H

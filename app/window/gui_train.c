@@ -14,7 +14,9 @@
 #endif
 
 #include "common.h"
+#include "gui.h"
 #include "gui_internal.h"
+#include "gui_train.h"
 #include "keys.h"
 #include "modelcard.h"
 #include "nn_file.h"

@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "gui_paint.h"
 #include "gui_palette.h"
-#include "gui_views.h"
+#include "gui_views_private.h"
 #include "keys.h"
 
 
@@ -113,10 +114,10 @@ void gui_views_action(gui_app *a, int action, int key)
 dp_rect gui_views_panel_rect(const gui_app *a)
 {
     /* the panel above the on-screen buttons, which stay usable */
-    dp_rect p = a->lay.panel;
+    dp_rect p = a->frame.lay.panel;
     int gap = sc(a, 8);
-    if (a->lay.tools.h > 0 && a->lay.tools.y - gap > p.y)
-        p.h = a->lay.tools.y - gap - p.y;
+    if (a->frame.lay.tools.h > 0 && a->frame.lay.tools.y - gap > p.y)
+        p.h = a->frame.lay.tools.y - gap - p.y;
     return p;
 }
 
@@ -282,9 +283,9 @@ int gui_views_click(gui_app *a, float px, float py)
     }
     if (g->v.mode != DP_VIEW_OFF)
         return inside(gui_views_panel_rect(a), px, py);
-    if (a->bars_drawn.w > 0 && inside(a->bars_drawn, px, py)) {
+    if (a->frame.bars_drawn.w > 0 && inside(a->frame.bars_drawn, px, py)) {
         int top, row_h;
-        dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);
+        dp_bar_rows(&a->frame.lay, a->frame.bars_drawn, &top, &row_h);
         int d = row_h > 0 && py >= (float)top ? (int)((py - (float)top) / (float)row_h) : -1;
         if (d >= 0 && d < 10) {
             set_chosen(a, d == g->v.chosen ? -1 : d);
@@ -312,8 +313,8 @@ int gui_views_bar_point(gui_app *a, int d, float *px, float *py)
     if (g->v.mode != DP_VIEW_OFF)
         return -1;
     int top, row_h;
-    dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);
-    *px = (float)a->bars_drawn.x + (float)a->bars_drawn.w / 2.0f;
+    dp_bar_rows(&a->frame.lay, a->frame.bars_drawn, &top, &row_h);
+    *px = (float)a->frame.bars_drawn.x + (float)a->frame.bars_drawn.w / 2.0f;
     *py = (float)top + ((float)d + 0.5f) * (float)row_h;
     return 0;
 }

@@ -1,45 +1,43 @@
-/* gui_views.h — private to gui_views.c (the views' state, actions,
- * recomputing, clicks, script mode) and gui_views_draw.c (drawing them):
- * the state they share and the two calls the drawing makes back. */
+/* gui_views.h — gui_views.c and gui_views_draw.c, the layers and weights
+ * views and the saliency overlay (a->views, which they alone change): what
+ * gui.c, gui_events.c, the drawing and the script mode call.  Their shared
+ * state is in gui_views_private.h. */
 #ifndef DIGITPAD_GUI_VIEWS_H
 #define DIGITPAD_GUI_VIEWS_H
 
+#include <SDL.h>
+
 #include "gui_internal.h"
-#include "views.h"
 
-
-enum { PILL_LAYERS, PILL_WEIGHTS, PILL_WHY, PILL_CLOSE, PILL_N };
-
-typedef struct gui_views {
-    dp_views v;
-    int stale;                 /* recompute before the next draw */
-    const nn_model *model;     /* the model the stages were made for */
-    dp_rect area;              /* where the view's picture was placed */
-    SDL_Texture *tex;          /* the view's picture (panel-sized) */
-    int tex_w, tex_h;
-    SDL_Texture *sal_tex;      /* 28×28 overlay */
-    /* The weights view's caption facts (dp_views_paint_weights). */
-    int w_layer, w_units, w_shown;
-    unsigned w_version;
-    /* On-screen buttons as last drawn (clicks test these). */
-    dp_rect pill[PILL_N];
-    int pill_on[PILL_N];
-    dp_rect toggle;            /* the LAYERS button on the bar chart */
-    int toggle_on;
-    /* The saliency waits while a stroke is being drawn (a cnn's gradient
-     * costs a few ms): at most every SAL_EVERY_MS, and at the stroke's end. */
-    int sal_stale;
-    double sal_t;
-    /* Recompute cost, for the scripted test's report. */
-    double last_ms, max_ms;
-    unsigned recomputes;
-} gui_views;
-
-/* The view's area: the whole panel (head card and bars), so a cnn's six
- * stages fit; a header line for the buttons on top. */
-dp_rect gui_views_panel_rect(const gui_app *a);
-/* Brings the views up to date with the drawing and the model (only when
- * something changed). */
-void gui_views_refresh(gui_app *a);
+/* The views' state (a->views); -1 with a message when out of memory (the
+ * window then runs without them). */
+int gui_views_create(gui_app *a);
+void gui_views_free(gui_app *a);
+/* The drawing or the model changed: recompute before the next draw (only
+ * while a view or the overlay is shown). */
+void gui_views_changed(gui_app *a);
+/* V, W, X, [ and ] (dp_action values; key tells [ from ]). */
+void gui_views_action(gui_app *a, int action, int key);
+/* Draws the saliency overlay on the canvas (after the canvas). */
+void gui_views_canvas(gui_app *a);
+/* Draws the overlay on a 28×28 preview drawn at r. */
+void gui_views_preview(gui_app *a, SDL_Rect r);
+/* 1 while the layers or weights view covers the panel. */
+int gui_views_open(const gui_app *a);
+/* Draws the open view over the panel (above the on-screen buttons), or the
+ * chosen output's frame on the bar chart (after the bars). */
+void gui_views_panel(gui_app *a);
+/* The LAYERS button in the bar chart's caption line where there is room
+ * (gui_draw_bars calls it, so the layout check counts it as the bars'). */
+void gui_views_bars_toggle(gui_app *a);
+/* A left click at drawable (px, py): 1 if a view's button or bar took it. */
+int gui_views_click(gui_app *a, float px, float py);
+/* Script mode: where output d's bar, or the LAYERS / close button, is
+ * (drawable px); -1 when not shown.  The line print-views prints, and the
+ * mode (dp_view_mode) with the overlay's state. */
+int gui_views_bar_point(gui_app *a, int d, float *px, float *py);
+int gui_views_toggle_point(gui_app *a, float *px, float *py);
+void gui_views_print(const gui_app *a);
+int gui_views_mode(const gui_app *a, int *saliency, int *chosen);
 
 #endif

@@ -8,8 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gui_paint.h"
 #include "gui_palette.h"
-#include "gui_views.h"
+#include "gui_views_private.h"
 
 /* ------------------------------------------------------------------ draw */
 
@@ -26,7 +27,7 @@ void gui_views_canvas(gui_app *a)
     gui_views_refresh(a);
     if (!g->v.saliency)
         return;
-    SDL_Rect c = gui_rect(a->lay.canvas);
+    SDL_Rect c = gui_rect(a->frame.lay.canvas);
     char buf[160];
     if (g->v.sal_valid && g->v.map_valid && g->sal_tex && a->st.canvas_side > 0) {
         float k = (float)c.w / (float)a->st.canvas_side;
@@ -187,7 +188,7 @@ static void draw_weights(gui_app *a)
 void gui_views_bars_toggle(gui_app *a)
 {
     gui_views *g = a->views;
-    dp_rect r = a->bars_drawn;
+    dp_rect r = a->frame.bars_drawn;
     g->toggle_on = 0;
     if (g->v.mode != DP_VIEW_OFF || r.w <= 0)
         return;
@@ -208,10 +209,10 @@ static void draw_chosen_row(gui_app *a)
     if (g->v.chosen < 0)
         return;
     int top, row_h;
-    dp_bar_rows(&a->lay, a->bars_drawn, &top, &row_h);
+    dp_bar_rows(&a->frame.lay, a->frame.bars_drawn, &top, &row_h);
     if (row_h < 4)
         return;
-    dp_rect r = a->bars_drawn;
+    dp_rect r = a->frame.bars_drawn;
     SDL_Rect f = {r.x + sc(a, 6), top + g->v.chosen * row_h, r.w - sc(a, 12), row_h};
     SDL_SetRenderDrawColor(a->paint.ren, COL_CHOSEN.r, COL_CHOSEN.g, COL_CHOSEN.b, 255);
     SDL_RenderDrawRect(a->paint.ren, &f);

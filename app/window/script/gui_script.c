@@ -67,7 +67,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gui_script.h"
+#include "gui.h"
+#include "gui_draw.h"
+#include "gui_events.h"
+#include "gui_paint.h"
+#include "gui_script_private.h"
+#include "gui_stats.h"
+#include "gui_views.h"
 
 /* ------------------------------------------------------ start and end */
 
@@ -106,7 +112,7 @@ static void push_mouse(gui_app *a, op_kind op, double bx, double by)
     SDL_Event e;
     memset(&e, 0, sizeof e);
     int x, y;
-    dp_layout_box_to_window(&a->lay, (float)bx, (float)by, &x, &y);
+    dp_layout_box_to_window(&a->frame.lay, (float)bx, (float)by, &x, &y);
     int right = op == OP_RDOWN || op == OP_RMOVE || op == OP_RUP;
     Uint8 button = right ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
     Uint32 windowID = SDL_GetWindowID(a->win);
@@ -139,8 +145,8 @@ static void push_click(gui_app *a, float px, float py)
         e.button.button = SDL_BUTTON_LEFT;
         e.button.state = i == 0 ? SDL_PRESSED : SDL_RELEASED;
         e.button.clicks = 1;
-        e.button.x = (int)lroundf(px / a->lay.px_per_win);
-        e.button.y = (int)lroundf(py / a->lay.px_per_win);
+        e.button.x = (int)lroundf(px / a->frame.lay.px_per_win);
+        e.button.y = (int)lroundf(py / a->frame.lay.px_per_win);
         push(a, &e);
     }
 }
@@ -150,12 +156,12 @@ static void push_finger(gui_app *a, op_kind op, double bx, double by)
     SDL_Event e;
     memset(&e, 0, sizeof e);
     float px, py;
-    dp_layout_box_to_px(&a->lay, (float)bx, (float)by, &px, &py);
+    dp_layout_box_to_px(&a->frame.lay, (float)bx, (float)by, &px, &py);
     e.type = op == OP_FDOWN ? SDL_FINGERDOWN : op == OP_FMOVE ? SDL_FINGERMOTION : SDL_FINGERUP;
     e.tfinger.touchId = 1;
     e.tfinger.fingerId = 1;
-    e.tfinger.x = px / (float)a->lay.out_w;
-    e.tfinger.y = py / (float)a->lay.out_h;
+    e.tfinger.x = px / (float)a->frame.lay.out_w;
+    e.tfinger.y = py / (float)a->frame.lay.out_h;
     e.tfinger.pressure = 1.0f;
     e.tfinger.windowID = SDL_GetWindowID(a->win);
     push(a, &e);
@@ -237,8 +243,8 @@ static void push_press(gui_app *a, int finger, int release, float px, float py)
         e.type = release ? SDL_FINGERUP : SDL_FINGERDOWN;
         e.tfinger.touchId = 1;
         e.tfinger.fingerId = 1;
-        e.tfinger.x = px / (float)a->lay.out_w;
-        e.tfinger.y = py / (float)a->lay.out_h;
+        e.tfinger.x = px / (float)a->frame.lay.out_w;
+        e.tfinger.y = py / (float)a->frame.lay.out_h;
         e.tfinger.pressure = release ? 0.0f : 1.0f;
         e.tfinger.windowID = SDL_GetWindowID(a->win);
     } else {
@@ -247,8 +253,8 @@ static void push_press(gui_app *a, int finger, int release, float px, float py)
         e.button.button = SDL_BUTTON_LEFT;
         e.button.state = release ? SDL_RELEASED : SDL_PRESSED;
         e.button.clicks = 1;
-        e.button.x = (int)lroundf(px / a->lay.px_per_win);
-        e.button.y = (int)lroundf(py / a->lay.px_per_win);
+        e.button.x = (int)lroundf(px / a->frame.lay.px_per_win);
+        e.button.y = (int)lroundf(py / a->frame.lay.px_per_win);
     }
     push(a, &e);
 }
@@ -458,10 +464,10 @@ void gui_script_step(gui_app *a)
         gui_script_expect_int(a, c, "expect-picker", a->input.picker);
         break;
     case OP_CHECK_LAYOUT: {
-        int bad = gui_rec_check(&a->paint, a->lay.out_w, a->lay.out_h, c->arg, 8);
+        int bad = gui_rec_check(&a->paint, a->frame.lay.out_w, a->frame.lay.out_h, c->arg, 8);
         if (bad) {
             printf("FAIL script line %d: check-layout %s: %d problem%s at %dx%d\n", c->line,
-                   c->arg, bad, bad == 1 ? "" : "s", a->lay.out_w, a->lay.out_h);
+                   c->arg, bad, bad == 1 ? "" : "s", a->frame.lay.out_w, a->frame.lay.out_h);
             fflush(stdout);
             s->failed = 1;
         }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gui_script.h"
+#include "gui_script_private.h"
 
 
 typedef struct {

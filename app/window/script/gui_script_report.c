@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "gui_script.h"
+#include "gui_script_private.h"
 
 
 
@@ -27,9 +27,9 @@ void gui_script_print_state(const gui_app *a)
     }
     const bg_status *t = &a->train.status;
     /* The status line as drawn, its lines joined by " | ". */
-    char shown[sizeof a->status_shown * 2];
+    char shown[sizeof a->frame.status_shown * 2];
     size_t k = 0;
-    for (const char *q = a->status_shown; *q && k + 4 < sizeof shown; q++) {
+    for (const char *q = a->frame.status_shown; *q && k + 4 < sizeof shown; q++) {
         if (*q == '\n') {
             memcpy(shown + k, " | ", 3);
             k += 3;
@@ -44,10 +44,10 @@ void gui_script_print_state(const gui_app *a)
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
            "stop_ms=%.1f y=%s status=\"%s\" msg=\"%s\"\n",
            (unsigned long long)a->script.stats.frames, top, p->valid ? (double)p->conf : 0.0,
-           p->valid && p->unsure, a->title, a->st.drawing.n, a->input.help, a->st.compare,
+           p->valid && p->unsure, a->loop.title, a->st.drawing.n, a->input.help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
-           a->st.model ? a->st.model_acc : "", a->lay.out_w, a->lay.out_h, a->lay.canvas.w,
-           a->lay.portrait, (unsigned)SDL_GetTicks(), a->train.running,
+           a->st.model ? a->st.model_acc : "", a->frame.lay.out_w, a->frame.lay.out_h,
+           a->frame.lay.canvas.w, a->frame.lay.portrait, (unsigned)SDL_GetTicks(), a->train.running,
            a->train.version, t->epoch, (double)t->progress, (double)t->loss,
            (double)t->heldout_acc, t->user_total, a->train.show, a->train.last_stop_ms, y, shown,
            a->st.message);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "gui_internal.h"
+#include "gui_stats.h"
 
 
 static void push_ms(double **arr, size_t *n, size_t *cap, double ms)
@@ -70,7 +70,7 @@ void gui_stats_report(gui_stats *s, SDL_Renderer *ren, int was_training, double 
 
 void gui_stats_screenshot(gui_app *a)
 {
-    int w = a->lay.out_w, h = a->lay.out_h;
+    int w = a->frame.lay.out_w, h = a->frame.lay.out_h;
     SDL_Surface *sf = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!sf) {
         fprintf(stderr, "digitpad: screenshot: %s\n", SDL_GetError());
