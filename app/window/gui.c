@@ -220,7 +220,7 @@ static void app_free(gui_app *a)
     gui_frame_free(a);
     /* Every texture before its renderer: SDL_DestroyRenderer frees the
      * textures it made, so a texture destroyed after it would be read
-     * after being freed (the views' were, until 2026-12-06). */
+     * after being freed. */
     gui_views_free(a);
     if (a->paint.ren)
         SDL_DestroyRenderer(a->paint.ren);
