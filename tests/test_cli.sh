@@ -405,6 +405,7 @@ start=$(date +%s)
 run --train --arch mlp --epochs 1 --limit 2000 --data "$mnist" --out "$tmp/m.safetensors"
 secs=$(($(date +%s) - start))
 expect_rc 0 "--train --arch mlp --epochs 1 --limit 2000"
+echo "--train --limit 2000: ${secs} s"
 # A stall bound (the run takes a few seconds; a limit ignored would train on
 # all 60,000 images for minutes), high enough for a busy machine under ASan.
 check "--limit 2000 run takes seconds, not minutes (took ${secs}s)" test "$secs" -le 120
