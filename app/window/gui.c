@@ -218,6 +218,7 @@ static void app_free(gui_app *a)
         SDL_DestroyRenderer(a->paint.ren);
     if (a->win)
         SDL_DestroyWindow(a->win);
+    gui_fetch_free(a);
     gui_train_free(a);
     gui_views_free(a);
     app_state_free(&a->st);

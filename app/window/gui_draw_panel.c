@@ -135,12 +135,21 @@ static void draw_lines(gui_app *a, SDL_Color c, const char *t, int x, int y, int
 void gui_draw_status(gui_app *a)
 {
     const SDL_Rect r = gui_rect(a->lay.status);
-    char left[400];
-    if (a->st.model)
-        snprintf(left, sizeof left, "Model: %s%s%s", a->st.model_name,
+    char left[400], head[300];
+    if (a->st.model) {
+        snprintf(left, sizeof left, "Model: %s%s%s%s", a->st.model_name,
+                 a->st.model_unsaved ? " \xC2\xB7 not saved" : "",
                  a->st.model_acc[0] ? " \xC2\xB7 " : "", a->st.model_acc);
-    else
+        /* What the model is: its name up to the second " · " (a trained
+         * one's "new model · from scratch"), the room the line keeps. */
+        snprintf(head, sizeof head, "Model: %s", a->st.model_name);
+        char *dot = strstr(head, " \xC2\xB7 ");
+        if (dot && (dot = strstr(dot + 1, " \xC2\xB7 ")))
+            *dot = '\0';
+    } else {
         snprintf(left, sizeof left, "No model");
+        snprintf(head, sizeof head, "No model");
+    }
     int line_h = TTF_FontLineSkip(a->paint.font[GUI_FONT_SMALL]);
     int max_lines = line_h > 0 ? r.h / line_h : 1;
     max_lines = max_lines < 1 ? 1 : max_lines > 3 ? 3 : max_lines;
@@ -151,8 +160,12 @@ void gui_draw_status(gui_app *a)
     /* The message comes first: the model's line keeps at most a third of
      * the width when both do not fit. */
     int left_room = r.w;
-    if (msg[0] && lw + gap + mw > r.w)
-        left_room = lw < r.w / 3 ? lw : r.w / 3;
+    if (msg[0] && lw + gap + mw > r.w) {
+        /* ...but never less than what names the model, up to half. */
+        int keep = status_width(a, head, strlen(head));
+        int room = keep > r.w / 3 ? (keep < r.w / 2 ? keep : r.w / 2) : r.w / 3;
+        left_room = lw < room ? lw : room;
+    }
     char lt[APP_MSG_LEN + 16], mt[APP_MSG_LEN + 16];
     int ln = app_wrap_text(left, left_room, max_lines, status_width, a, lt, sizeof lt);
     int mn = 0;
@@ -185,6 +198,13 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
     dp_tools_place(&a->lay, n_tools, r);
     for (size_t i = 0; i < n_tools && n < max; i++, n++)
         out[n] = (gui_button){&tools[i], r[i], (int)i};
+    /* The training panel's F button, where gui_render puts the panel. */
+    if (a->train.show && !a->input.picker && !gui_views_open(a) && n < max) {
+        dp_rect train, bars;
+        dp_layout_split_train(&a->lay, &train, &bars);
+        if (gui_fetch_button(a, train, &out[n]))
+            n++;
+    }
     if (a->input.picker) {
         dp_rect card_r, title;
         const dp_button *pick = dp_picker_buttons();
@@ -195,7 +215,7 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
     return n;
 }
 
-static void draw_button(gui_app *a, const gui_button *b, int font, int active)
+void gui_draw_button(gui_app *a, const gui_button *b, int font, int active)
 {
     SDL_Rect r = gui_rect(b->r);
     int pressed = a->input.pressed == b->id;
@@ -212,7 +232,7 @@ static void draw_button(gui_app *a, const gui_button *b, int font, int active)
 /* The tools row, then (Label) the picker over the bars. */
 void gui_draw_buttons(gui_app *a)
 {
-    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    gui_button b[GUI_BUTTONS_MAX];
     size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
     for (size_t i = 0; i < n; i++) {
         if (b[i].id >= DP_TOOLS_MAX)
@@ -220,7 +240,7 @@ void gui_draw_buttons(gui_app *a)
         gui_rec_owner(&a->paint, -1);
         int on = (b[i].b->action == DP_ACT_HELP && a->input.help) ||
                  (b[i].b->action == DP_ACT_LABEL && a->input.picker);
-        draw_button(a, &b[i], GUI_FONT_BODY, on);
+        gui_draw_button(a, &b[i], GUI_FONT_BODY, on);
     }
     if (!a->input.picker)
         return;
@@ -238,6 +258,6 @@ void gui_draw_buttons(gui_app *a)
             continue;
         gui_rec_owner(&a->paint, card_part);
         int stored = b[i].b->digit >= 0 && b[i].b->digit == a->st.correction_label;
-        draw_button(a, &b[i], b[i].b->digit >= 0 ? GUI_FONT_TITLE : GUI_FONT_BODY, stored);
+        gui_draw_button(a, &b[i], b[i].b->digit >= 0 ? GUI_FONT_TITLE : GUI_FONT_BODY, stored);
     }
 }

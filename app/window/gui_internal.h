@@ -174,6 +174,7 @@ typedef struct gui_app {
     char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n' */
     int exit_code;
     gui_training train;                /* corrections, trainer, panel: gui_train.c's */
+    struct gui_fetching *fetch;        /* F: MNIST's download (gui_fetch.c's; NULL: none yet) */
 
     struct gui_views *views;           /* layers/weights views, overlay (gui_views.c) */
     dp_rect bars_drawn;                /* where this frame's bar chart went
@@ -238,6 +239,34 @@ typedef struct gui_button {
 /* The buttons on screen: the tools row, then the picker's while it is
  * open.  Fills at most max; returns how many. */
 size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
+
+/* The most buttons on screen at once: tools, picker, the panel's F button. */
+#define GUI_BUTTONS_MAX (DP_TOOLS_MAX + DP_PICKER_N + 1)
+/* Draws one button (its card, its label or the short one); active: on. */
+void gui_draw_button(gui_app *a, const gui_button *b, int font, int active);
+
+/* ------------------------------------------------------- gui_fetch.c */
+
+/* T or Shift+T found no MNIST: remembers which (from_scratch) so F's
+ * download starts it when done, and shows the panel's F button. */
+void gui_fetch_offer(gui_app *a, int from_scratch);
+/* F: downloads MNIST into the directory the trainer looks in (the data
+ * directory unless --data or DIGITPAD_DATA names one) by running the fetch
+ * script as a child; F again cancels.  $DIGITPAD_FETCH_FROM=DIR makes it
+ * copy from DIR (--from) instead, for offline machines and tests. */
+void gui_fetch_toggle(gui_app *a);
+/* Once a frame (gui_train_poll): reads the child's progress, says how it
+ * ended.  Returns 1 (fine-tune) or 2 (from scratch) once a download asked
+ * for by T or Shift+T has succeeded, else 0. */
+int gui_fetch_poll(gui_app *a);
+/* 1 while the download runs; *files: files verified so far (of 4), *line:
+ * the script's last line (borrowed). */
+int gui_fetch_progress(const gui_app *a, int *files, const char **line);
+/* The training panel's F button (Get MNIST / Cancel download) inside the
+ * panel box r: 1 with *out filled while it is offered, else 0. */
+int gui_fetch_button(const gui_app *a, dp_rect r, gui_button *out);
+/* Cancels a running download and frees the state. */
+void gui_fetch_free(gui_app *a);
 
 /* -------------------------------------------------------- gui_draw.c */
 
