@@ -21,8 +21,9 @@ struct gui_fetching {
     char dest[4200];    /* where the running download goes */
 };
 
-static const dp_button GET = {"Get MNIST (F)", "Get MNIST", DP_ACT_FETCH, -1};
-static const dp_button CANCEL = {"Cancel download (F)", "Cancel", DP_ACT_FETCH, -1};
+static const dp_button GET = {"Get MNIST (F)", "Get MNIST", DP_ACT_FETCH, -1, "F"};
+static const dp_button CANCEL = {"Cancel download (F)", "Cancel", DP_ACT_FETCH, -1,
+                                 "\xE2\x9C\x95"};
 
 /* a->fetch, made on first use; NULL (with a message) when out of memory. */
 static struct gui_fetching *state(gui_app *a)
