@@ -219,8 +219,9 @@ const char *dp_mnist_dir(const char *explicit_dir, char *buf, size_t len)
     else
         pick = "data/mnist";
     /* Absolute, so a message names the same place wherever the program
-     * was started. */
-    if (dp_abs_path(pick, buf, len) != 0)
+     * was started; but --data as the person typed it (the command line's
+     * messages quote their own argument back). */
+    if (pick == explicit_dir || dp_abs_path(pick, buf, len) != 0)
         snprintf(buf, len, "%s", pick);
     return buf;
 }

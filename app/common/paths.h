@@ -26,8 +26,8 @@ int dp_find_data_file(const char *rel, char *buf, size_t len);
  * parents) if missing.  0, or -1 with a reason in err. */
 int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen);
 
-/* Where MNIST is, always as an absolute path in buf (returned): explicit_dir
- * when given (--data), else $DIGITPAD_DATA, else the first that holds MNIST
+/* Where MNIST is, in buf (returned): explicit_dir as given (--data), else,
+ * as an absolute path, $DIGITPAD_DATA, else the first that holds MNIST
  * of <data dir>/mnist (where digitpad-fetch-mnist and the window's F put
  * it), beside the program (<exe dir>/../share/digitpad/mnist, a build's
  * <exe dir>/../data/mnist), the source tree's data/mnist and ./data/mnist;

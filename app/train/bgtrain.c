@@ -28,6 +28,18 @@ static char *dup_str(const char *s)
     return d;
 }
 
+/* Where the command line looks too (paths.h), as an absolute path even
+ * for a relative --data: the window's messages must name one place
+ * wherever it was started. */
+static const char *mnist_lookup(const char *given, char *buf, size_t len)
+{
+    char found[4200];
+    const char *d = dp_mnist_dir(given, found, sizeof found);
+    if (dp_abs_path(d, buf, len) != 0)
+        snprintf(buf, len, "%s", d);
+    return buf;
+}
+
 /* ============================================================ config */
 
 void bg_config_defaults(bg_config *c)
@@ -57,8 +69,8 @@ bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
         return NULL;
     }
     bg->cfg = *c;
-    char mnist[4200]; /* where the command line looks too (paths.h) */
-    bg->mnist_dir = dup_str(dp_mnist_dir(c->mnist_dir, mnist, sizeof mnist));
+    char mnist[4200];
+    bg->mnist_dir = dup_str(mnist_lookup(c->mnist_dir, mnist, sizeof mnist));
     bg->mnist_given = c->mnist_dir ? dup_str(c->mnist_dir) : NULL;
     if (!bg->mnist_dir || (c->mnist_dir && !bg->mnist_given)) {
         dp_set_err(err, errlen, "out of memory");
@@ -126,7 +138,7 @@ int bg_has_mnist(bg_trainer *bg, char *dir, size_t dirlen)
     /* Looked up afresh, as the next bg_start will: MNIST fetched or
      * copied in since the window started counts at once. */
     char buf[4200];
-    const char *d = dp_mnist_dir(bg->mnist_given, buf, sizeof buf);
+    const char *d = mnist_lookup(bg->mnist_given, buf, sizeof buf);
     if (dir && dirlen)
         snprintf(dir, dirlen, "%s", d);
     /* The files, not the worker's mnist_state: that belongs to the worker
@@ -140,7 +152,7 @@ int bg_has_mnist(bg_trainer *bg, char *dir, size_t dirlen)
 static void refresh_mnist(bg_trainer *bg)
 {
     char buf[4200];
-    const char *d = dp_mnist_dir(bg->mnist_given, buf, sizeof buf);
+    const char *d = mnist_lookup(bg->mnist_given, buf, sizeof buf);
     if (strcmp(d, bg->mnist_dir) != 0) {
         char *n = dup_str(d);
         if (n) { /* out of memory: the old directory stays */

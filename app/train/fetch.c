@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,19 +34,10 @@ struct dp_fetch {
 
 int dp_fetch_script(char *buf, size_t len)
 {
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0 && (size_t)n < sizeof exe - 1) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        struct stat st;
-        if (slash) {
-            *slash = '\0';
-            int w = snprintf(buf, len, "%s/digitpad-fetch-mnist", exe);
-            if (w > 0 && (size_t)w < len && stat(buf, &st) == 0 && S_ISREG(st.st_mode))
-                return 0;
-        }
-    }
+    /* dp_find_data_file looks beside the executable first: an install's
+     * bin/digitpad-fetch-mnist; then a source tree's script. */
+    if (dp_find_data_file("digitpad-fetch-mnist", buf, len) == 0)
+        return 0;
     return dp_find_data_file("scripts/fetch-mnist.sh", buf, len);
 }
 

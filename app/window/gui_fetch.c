@@ -55,7 +55,14 @@ void gui_fetch_toggle(gui_app *a)
         app_message(&a->st, 0, "Cancelling the MNIST download\xE2\x80\xA6");
         return;
     }
-    const char *dest = dp_mnist_dir(a->opt->data_dir, f->dest, sizeof f->dest);
+    /* Where the trainer looks (absolute), so the next T finds it there. */
+    char found[4200];
+    const char *dest = f->dest;
+    if (a->train.bg)
+        bg_has_mnist(a->train.bg, f->dest, sizeof f->dest);
+    else if (dp_abs_path(dp_mnist_dir(a->opt->data_dir, found, sizeof found), f->dest,
+                         sizeof f->dest) != 0)
+        snprintf(f->dest, sizeof f->dest, "%s", found);
     if (dp_mnist_present(dest)) {
         f->offered = 0;
         app_message(&a->st, 0, "MNIST is already in %s \xC2\xB7 T fine-tunes, Shift+T trains "
