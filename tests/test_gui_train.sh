@@ -103,7 +103,7 @@ reap() {
     check "train: the outputs changed after the first snapshot" \
         test -n "$y1" -a "$y1" != none -a "$y2" != none -a "$y1" != "$y2"
     check "train: the window predicts with the snapshot" \
-        bash -c "grep -q 'model=\"default.safetensors (from scratch, v[0-9]*)\"' <<< '$p2'"
+        bash -c "grep -q 'model=\"new model · from scratch · [0-9]* epochs*\"' <<< '$p2'"
     p4=$(grep '^frame=' "$out" | sed -n 4p)
     p5=$(grep '^frame=' "$out" | sed -n 5p)
     check "train: still training, mid-epoch, after drawing" \
@@ -130,7 +130,7 @@ reap() {
     check "train: a second run starts and is mid-epoch when the window closes" \
         test "$(field training "$p5")" = 1
     check "train: its snapshots keep the original model's name" \
-        bash -c "grep -q 'model=\"default.safetensors (from scratch, v[0-9]*)\"' <<< '$p5'"
+        bash -c "grep -q 'model=\"new model · from scratch · [0-9]* epochs*\"' <<< '$p5'"
     stats=$(grep '^train_frames=' "$out")
     tf=$(field train_frames " $stats")
     tmax=$(field train_max_frame_ms " $stats")
@@ -212,7 +212,7 @@ mkdir -p "$home"
     echo "print"                           # 2: eight corrections stored
     echo "key shift+t"                     # from scratch without MNIST: refused
     echo "expect-training 0"
-    echo "expect-message Not trained from scratch: MNIST is not in $TMP/no-mnist"
+    echo "expect-message No training data for a model from scratch: MNIST is not in $TMP/no-mnist"
     echo "key shift+t"
     echo "expect-training 0"
     echo "key t"                           # the drawings alone, of 2 digits: asks
@@ -248,8 +248,8 @@ check "user: corrections file with the 7s, 1s and two retractions" \
     test "$(grep -c '^7 ' "$home/corrections.strokes" 2> /dev/null)" = 6 -a \
          "$(grep -c '^1 ' "$home/corrections.strokes" 2> /dev/null)" = 4 -a \
          "$(grep -c '^# retract user-' "$home/corrections.strokes" 2> /dev/null)" = 2
-check "user: without MNIST the status line says how to fetch it" \
-    grep -q "msg=\"MNIST not found in $TMP/no-mnist: run scripts/fetch-mnist.sh" "$out"
+check "user: without MNIST the status line says where it looked and how to fetch it" \
+    grep -q "msg=\"no MNIST in $TMP/no-mnist (F fetches it)" "$out"
 p2=$(grep '^frame=' "$out" | sed -n 3p)
 p3=$(grep '^frame=' "$out" | sed -n 4p)
 check "user: trained on the drawings alone to the end (version $(field version "$p3"))" \
@@ -360,7 +360,7 @@ check "quit: Ctrl+R installed the shipped model and said so" \
 check "quit: the second Esc quit at once (5 prints, not 6)" \
     test "$(grep -c '^frame=' "$out")" -eq 5
 check "quit: the first Ctrl+R and the first drop asked and kept the trained model" \
-    test "$(grep -c 'model="default.safetensors (fine-tuned, v[0-9]*)" .*msg="Unsaved model: Ctrl+S saves it, \(Shipped model (Ctrl+R)\|drop a model\) again to discard"' "$out")" -eq 2
+    test "$(grep -c 'model="default.safetensors · fine-tuned · [0-9]* epochs*" .*msg="Unsaved model: Ctrl+S saves it, \(Shipped model (Ctrl+R)\|drop a model\) again to discard"' "$out")" -eq 2
 check "quit: the trained-on-drawings figure says what it measured" \
     grep -q 'acc="[0-9]*% of your [89] drawings right (trained on them, not a test)"' "$out"
 

@@ -133,31 +133,97 @@ int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen)
 
 int dp_mnist_present(const char *dir)
 {
+    /* Training needs both files: the images alone (a fetch cut short after
+     * its first file) must not read as MNIST being there. */
+    static const char *const need[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte"};
     char p[4200];
     struct stat st;
-    snprintf(p, sizeof p, "%s/train-images-idx3-ubyte.gz", dir);
-    if (stat(p, &st) == 0)
-        return 1;
-    snprintf(p, sizeof p, "%s/train-images-idx3-ubyte", dir);
-    return stat(p, &st) == 0;
+    if (!dir || !*dir)
+        return 0;
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s/%s.gz", dir, need[i]);
+        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+            continue;
+        snprintf(p, sizeof p, "%s/%s", dir, need[i]);
+        if (!(stat(p, &st) == 0 && S_ISREG(st.st_mode)))
+            return 0;
+    }
+    return 1;
+}
+
+int dp_abs_path(const char *path, char *buf, size_t len)
+{
+    int w;
+    if (path[0] == '/') {
+        w = snprintf(buf, len, "%s", path);
+    } else {
+        char cwd[4096];
+        if (!getcwd(cwd, sizeof cwd))
+            return -1;
+        /* "./x" and "x" read the same in a message. */
+        while (path[0] == '.' && path[1] == '/')
+            path += 2;
+        w = snprintf(buf, len, "%s%s%s", cwd, strcmp(cwd, "/") ? "/" : "", path);
+    }
+    if (w < 0 || (size_t)w >= len)
+        return -1;
+    size_t n = strlen(buf);
+    while (n > 1 && buf[n - 1] == '/')
+        buf[--n] = '\0';
+    return 0;
+}
+
+/* buf = <dir><mid>; 1 if that holds MNIST. */
+static int mnist_at(const char *dir, const char *mid, char *buf, size_t len)
+{
+    if (!dir || !*dir)
+        return 0;
+    int w = snprintf(buf, len, "%s%s", dir, mid);
+    return w > 0 && (size_t)w < len && dp_mnist_present(buf);
+}
+
+int dp_mnist_default_dir(char *buf, size_t len)
+{
+    char dir[4096], err[256];
+    if (user_data_path(dir, sizeof dir, err, sizeof err) != 0)
+        return -1;
+    int w = snprintf(buf, len, "%s/mnist", dir);
+    return w > 0 && (size_t)w < len ? 0 : -1;
 }
 
 const char *dp_mnist_dir(const char *explicit_dir, char *buf, size_t len)
 {
     const char *env = getenv("DIGITPAD_DATA");
+    char found[4200], exe[4096];
+    const char *pick = NULL;
+    /* A named directory wins even when empty: it is where the person wants
+     * MNIST (and where the window's F fetches it to). */
     if (explicit_dir && *explicit_dir)
-        return explicit_dir;
-    if (env && *env)
-        return env;
-    if (dp_mnist_present("data/mnist"))
-        return "data/mnist";
-    char dir[4096], err[256];
-    if (user_data_path(dir, sizeof dir, err, sizeof err) == 0) {
-        int w = snprintf(buf, len, "%s/mnist", dir);
-        if (w > 0 && (size_t)w < len && dp_mnist_present(buf))
-            return buf;
-    }
-    return "data/mnist"; /* neither: the loader's message says how to fetch */
+        pick = explicit_dir;
+    else if (env && *env)
+        pick = env;
+    else if (dp_mnist_default_dir(found, sizeof found) == 0 && dp_mnist_present(found))
+        pick = found; /* the user's data directory (digitpad-fetch-mnist, F) */
+    else if (exe_dir(exe, sizeof exe) == 0 &&
+             (mnist_at(exe, "/../share/digitpad/mnist", found, sizeof found) ||
+              mnist_at(exe, "/../data/mnist", found, sizeof found)))
+        pick = found; /* beside the installed program, or a build in a source tree */
+#ifdef DIGITPAD_SOURCE_DIR
+    else if (mnist_at(DIGITPAD_SOURCE_DIR, "/data/mnist", found, sizeof found))
+        pick = found; /* the source tree it was built from (scripts/fetch-mnist.sh) */
+#endif
+    else if (dp_mnist_present("data/mnist"))
+        pick = "data/mnist";
+    else if (dp_mnist_default_dir(found, sizeof found) == 0)
+        pick = found; /* none: where F and digitpad-fetch-mnist would put it */
+    else
+        pick = "data/mnist";
+    /* Absolute, so a message names the same place wherever the program
+     * was started; but --data as the person typed it (the command line's
+     * messages quote their own argument back). */
+    if (pick == explicit_dir || dp_abs_path(pick, buf, len) != 0)
+        snprintf(buf, len, "%s", pick);
+    return buf;
 }
 
 int dp_user_model_path(char *buf, size_t len)

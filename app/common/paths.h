@@ -26,15 +26,26 @@ int dp_find_data_file(const char *rel, char *buf, size_t len);
  * parents) if missing.  0, or -1 with a reason in err. */
 int dp_user_data_dir(char *buf, size_t len, char *err, size_t errlen);
 
-/* Where MNIST is: explicit_dir when given, else $DIGITPAD_DATA, else
- * ./data/mnist when it holds MNIST (a source tree), else <data dir>/mnist
- * when that does (where the installed digitpad-fetch-mnist puts it), else
- * "data/mnist" (which then fails with a message saying how to fetch it).
- * The result is explicit_dir, the environment's string, a literal or buf. */
+/* Where MNIST is, in buf (returned): explicit_dir as given (--data), else,
+ * as an absolute path, $DIGITPAD_DATA, else the first that holds MNIST
+ * of <data dir>/mnist (where digitpad-fetch-mnist and the window's F put
+ * it), beside the program (<exe dir>/../share/digitpad/mnist, a build's
+ * <exe dir>/../data/mnist), the source tree's data/mnist and ./data/mnist;
+ * else <data dir>/mnist, where a fetch would put it.  Cheap: callers look
+ * again each time instead of remembering a miss. */
 const char *dp_mnist_dir(const char *explicit_dir, char *buf, size_t len);
 
-/* 1 if dir holds the MNIST training images (raw or .gz), else 0. */
+/* <data dir>/mnist (nothing is created) in buf: 0, or -1 when there is
+ * no data directory (no HOME) or the path is too long. */
+int dp_mnist_default_dir(char *buf, size_t len);
+
+/* 1 if dir holds the MNIST training images and labels (raw or .gz), else 0. */
 int dp_mnist_present(const char *dir);
+
+/* path made absolute against the working directory (a leading "./"
+ * dropped, trailing slashes too) in buf: 0, or -1 when it does not fit or
+ * the working directory cannot be read. */
+int dp_abs_path(const char *path, char *buf, size_t len);
 
 /* The path of the user's saved model (<data dir>/DP_USER_MODEL_NAME) in
  * buf: 1 if that is a regular file, 0 if there is none (nothing is

@@ -3,22 +3,24 @@
 #include "buttons.h"
 
 static const dp_button TOOLS[] = {
-    {"Clear", "Clr", DP_ACT_CLEAR, -1},
-    {"Undo", "\xE2\x86\xB6", DP_ACT_UNDO, -1}, /* ↶ and ↷ when narrow */
-    {"Redo", "\xE2\x86\xB7", DP_ACT_REDO, -1},
-    {"Label\xE2\x80\xA6", "Label", DP_ACT_LABEL, -1},
+    {"Clear", "Clr", DP_ACT_CLEAR, -1, "\xE2\x9C\x95"},       /* ✕ */
+    {"Undo", "\xE2\x86\xB6", DP_ACT_UNDO, -1, "\xE2\x86\xB6"}, /* ↶ and ↷ when narrow */
+    {"Redo", "\xE2\x86\xB7", DP_ACT_REDO, -1, "\xE2\x86\xB7"},
+    {"Label\xE2\x80\xA6", "Label", DP_ACT_LABEL, -1, "#"},     /* a digit to store it as */
     /* the layers view's toggle is the LAYERS button in the bars' caption */
-    {"Shipped model", "Reset", DP_ACT_SHIPPED, -1},
-    {"Help", "?", DP_ACT_HELP, -1},
+    /* "Shipped", not "Reset": what it goes back to, in the README's words;
+     * ⌂ (home) when even that does not fit */
+    {"Shipped model", "Shipped", DP_ACT_SHIPPED, -1, "\xE2\x8C\x82"},
+    {"Help", "?", DP_ACT_HELP, -1, "?"},
 };
 
 static const dp_button PICKER[DP_PICKER_N] = {
-    {"0", "0", DP_ACT_CORRECTION, 0}, {"1", "1", DP_ACT_CORRECTION, 1},
-    {"2", "2", DP_ACT_CORRECTION, 2}, {"3", "3", DP_ACT_CORRECTION, 3},
-    {"4", "4", DP_ACT_CORRECTION, 4}, {"5", "5", DP_ACT_CORRECTION, 5},
-    {"6", "6", DP_ACT_CORRECTION, 6}, {"7", "7", DP_ACT_CORRECTION, 7},
-    {"8", "8", DP_ACT_CORRECTION, 8}, {"9", "9", DP_ACT_CORRECTION, 9},
-    {"Cancel", "Cancel", DP_ACT_NONE, -1},
+    {"0", "0", DP_ACT_CORRECTION, 0, "0"}, {"1", "1", DP_ACT_CORRECTION, 1, "1"},
+    {"2", "2", DP_ACT_CORRECTION, 2, "2"}, {"3", "3", DP_ACT_CORRECTION, 3, "3"},
+    {"4", "4", DP_ACT_CORRECTION, 4, "4"}, {"5", "5", DP_ACT_CORRECTION, 5, "5"},
+    {"6", "6", DP_ACT_CORRECTION, 6, "6"}, {"7", "7", DP_ACT_CORRECTION, 7, "7"},
+    {"8", "8", DP_ACT_CORRECTION, 8, "8"}, {"9", "9", DP_ACT_CORRECTION, 9, "9"},
+    {"Cancel", "Cancel", DP_ACT_NONE, -1, "\xE2\x9C\x95"},
 };
 
 _Static_assert(sizeof TOOLS / sizeof TOOLS[0] <= DP_TOOLS_MAX, "tools row too long");

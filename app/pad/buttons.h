@@ -21,6 +21,8 @@ typedef struct dp_button {
     const char *short_label; /* shown instead when label does not fit */
     dp_action action;   /* what a click or tap does, as its key would */
     int digit;          /* DP_ACT_CORRECTION: the label to store; else -1 */
+    const char *icon;   /* one glyph shown when neither label fits (the
+                           smallest window), so no button is ever blank */
 } dp_button;
 
 #define DP_TOOLS_MAX 12 /* the most buttons the tools row holds */

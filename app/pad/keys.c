@@ -24,6 +24,7 @@ static const dp_binding TABLE[] = {
     {'t', DP_MODS_NONE, DP_ACT_TRAIN, 0, NULL, "fine-tune in the background / stop"},
     {'t', DP_MODS_SHIFT, DP_ACT_TRAIN_SCRATCH, 0, NULL,
      "train from scratch (press twice)"},
+    {'f', DP_MODS_NO_CTRL, DP_ACT_FETCH, 0, NULL, "get MNIST training data / cancel"},
     {'g', DP_MODS_NO_CTRL, DP_ACT_PANEL, 0, NULL, "show / hide the training panel"},
     {'s', DP_MODS_CTRL, DP_ACT_SAVE_MODEL, 0, NULL, "save the model to your data directory"},
     {'r', DP_MODS_CTRL, DP_ACT_SHIPPED, 0, NULL, "back to the shipped model"},

@@ -28,6 +28,18 @@ static char *dup_str(const char *s)
     return d;
 }
 
+/* Where the command line looks too (paths.h), as an absolute path even
+ * for a relative --data: the window's messages must name one place
+ * wherever it was started. */
+static const char *mnist_lookup(const char *given, char *buf, size_t len)
+{
+    char found[4200];
+    const char *d = dp_mnist_dir(given, found, sizeof found);
+    if (dp_abs_path(d, buf, len) != 0)
+        snprintf(buf, len, "%s", d);
+    return buf;
+}
+
 /* ============================================================ config */
 
 void bg_config_defaults(bg_config *c)
@@ -57,10 +69,13 @@ bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
         return NULL;
     }
     bg->cfg = *c;
-    char mnist[4200]; /* where the command line looks too (paths.h) */
-    bg->mnist_dir = dup_str(dp_mnist_dir(c->mnist_dir, mnist, sizeof mnist));
-    if (!bg->mnist_dir) {
+    char mnist[4200];
+    bg->mnist_dir = dup_str(mnist_lookup(c->mnist_dir, mnist, sizeof mnist));
+    bg->mnist_given = c->mnist_dir ? dup_str(c->mnist_dir) : NULL;
+    if (!bg->mnist_dir || (c->mnist_dir && !bg->mnist_given)) {
         dp_set_err(err, errlen, "out of memory");
+        free(bg->mnist_dir);
+        free(bg->mnist_given);
         free(bg);
         return NULL;
     }
@@ -68,6 +83,7 @@ bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
     if (pthread_mutex_init(&bg->mu, NULL) != 0) {
         dp_set_err(err, errlen, "cannot create a mutex");
         free(bg->mnist_dir);
+        free(bg->mnist_given);
         free(bg);
         return NULL;
     }
@@ -110,6 +126,7 @@ void bg_free(bg_trainer *bg)
     if (bg->own_corr)
         dp_corrections_free(bg->corr);
     free(bg->mnist_dir);
+    free(bg->mnist_given);
     pthread_mutex_destroy(&bg->mu);
     free(bg);
 }
@@ -118,11 +135,39 @@ void bg_free(bg_trainer *bg)
 
 int bg_has_mnist(bg_trainer *bg, char *dir, size_t dirlen)
 {
+    /* Looked up afresh, as the next bg_start will: MNIST fetched or
+     * copied in since the window started counts at once. */
+    char buf[4200];
+    const char *d = mnist_lookup(bg->mnist_given, buf, sizeof buf);
     if (dir && dirlen)
-        snprintf(dir, dirlen, "%s", bg->mnist_dir);
+        snprintf(dir, dirlen, "%s", d);
     /* The files, not the worker's mnist_state: that belongs to the worker
      * thread, and the files are what its next load will read. */
-    return bg->cfg.train_data != NULL || dp_mnist_present(bg->mnist_dir);
+    return bg->cfg.train_data != NULL || dp_mnist_present(d);
+}
+
+/* Before a run (worker joined): where MNIST is now.  A directory that
+ * changed drops the data loaded from the old one, and a miss is never
+ * kept, so the next run loads what a fetch has put there meanwhile. */
+static void refresh_mnist(bg_trainer *bg)
+{
+    char buf[4200];
+    const char *d = mnist_lookup(bg->mnist_given, buf, sizeof buf);
+    if (strcmp(d, bg->mnist_dir) != 0) {
+        char *n = dup_str(d);
+        if (n) { /* out of memory: the old directory stays */
+            free(bg->mnist_dir);
+            bg->mnist_dir = n;
+            bg->cfg.mnist_dir = n;
+            nn_dataset_free(&bg->mnist_train);
+            nn_dataset_free(&bg->mnist_test);
+            bg->mnist_state = 0;
+        }
+    }
+    if (bg->mnist_state == -1) {
+        bg->mnist_state = 0;
+        bg->mnist_msg[0] = '\0';
+    }
 }
 
 static void join_worker(bg_trainer *bg)
@@ -143,6 +188,7 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
         return -1;
     }
     join_worker(bg);
+    refresh_mnist(bg);
     nn_error e;
     bg->model = nn_model_clone(current, &e);
     if (!bg->model) {
@@ -169,6 +215,7 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
     pthread_mutex_lock(&bg->mu);
     bg->st.running = 1;
     bg->st.failed = 0;
+    bg->st.no_data = 0;
     bg->st.from_scratch = from_scratch;
     bg->st.epoch = 0;
     bg->st.epochs = bg->cfg.train.epochs;

@@ -117,6 +117,8 @@ typedef struct bg_status {
     int running;          /* the worker is preparing, training or evaluating */
     int from_scratch;
     int failed;           /* the last run ended on an error (see message) */
+    int no_data;          /* ...because there was nothing to train on: no
+                             MNIST and no drawings (not a fault) */
     int epoch;            /* 0-based epoch in progress (or last finished) */
     int epochs;           /* per run; 0 = until stopped */
     float progress;       /* fraction of this epoch done, 0..1 */

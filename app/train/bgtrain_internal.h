@@ -13,7 +13,8 @@
 
 struct bg_trainer {
     bg_config cfg;            /* strings below replace the caller's */
-    char *mnist_dir;
+    char *mnist_dir;          /* where the next run looks (absolute) */
+    char *mnist_given;        /* the caller's directory (NULL: looked up) */
     dp_corrections *corr;     /* the person's drawings (corrections.h) */
     int own_corr;             /* opened by bg_create from user_samples_path */
 
@@ -36,7 +37,7 @@ struct bg_trainer {
     int from_scratch;
     unsigned run;
     int mnist_state;          /* 0 not tried, 1 loaded, -1 missing */
-    char mnist_msg[200];
+    char mnist_msg[1024];     /* an absolute path and the loader's reason */
     nn_dataset mnist_train, mnist_test;
     double t0, last_check, last_publish, last_point;
 };

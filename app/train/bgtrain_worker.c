@@ -153,7 +153,8 @@ out:
     return acc;
 }
 
-/* Loads MNIST once per trainer (kept for later runs).  Worker only. */
+/* Loads MNIST once per trainer (kept for later runs; a miss is retried by
+ * the next run, bg_start's refresh_mnist).  Worker only. */
 static void ensure_mnist(bg_trainer *bg)
 {
     if (bg->cfg.train_data || bg->mnist_state != 0)
@@ -161,8 +162,12 @@ static void ensure_mnist(bg_trainer *bg)
     nn_error e;
     if (nn_mnist_load(&bg->mnist_train, bg->mnist_dir, NN_MNIST_TRAIN, &e) != NN_OK) {
         bg->mnist_state = -1;
-        snprintf(bg->mnist_msg, sizeof bg->mnist_msg, "MNIST not found in %s: run %s",
-                 bg->mnist_dir, "scripts/fetch-mnist.sh or digitpad-fetch-mnist");
+        /* The loader's reason too: a damaged file is not a missing one. */
+        if (dp_mnist_present(bg->mnist_dir))
+            snprintf(bg->mnist_msg, sizeof bg->mnist_msg, "MNIST in %s did not load (%s)",
+                     bg->mnist_dir, e.msg);
+        else
+            snprintf(bg->mnist_msg, sizeof bg->mnist_msg, "no MNIST in %s", bg->mnist_dir);
         return;
     }
     bg->mnist_state = 1;
@@ -244,8 +249,9 @@ void *bg_worker(void *arg)
         if (!train && un == 0) {
             pthread_mutex_lock(&bg->mu);
             bg->st.failed = 1;
-            bg_status_msg(bg, "nothing to train on: %s, and no drawings labelled yet "
-                           "(draw a digit, press its key)",
+            bg->st.no_data = 1;
+            bg_status_msg(bg, "no training data: %s (F fetches it), and no drawings labelled "
+                           "yet (draw a digit, press its key)",
                        bg->mnist_msg[0] ? bg->mnist_msg : "no MNIST");
             pthread_mutex_unlock(&bg->mu);
             goto done;
@@ -282,7 +288,8 @@ void *bg_worker(void *arg)
                        epoch + 1, tc.epochs > 0 ? "" : " (T stops)", m, un,
                        un ? (ep.n - m) / un : 0);
         else
-            bg_status_msg(bg, "%s — training on your %zu drawings only", bg->mnist_msg, un);
+            bg_status_msg(bg, "%s (F fetches it) — training on your %zu drawings only",
+                          bg->mnist_msg, un);
         pthread_mutex_unlock(&bg->mu);
 
         double te = bg_now_s();
@@ -343,7 +350,7 @@ void *bg_worker(void *arg)
                    done_epochs == 1 ? "" : "s", done_msg[0] ? "; " : "", done_msg);
     else
         bg_status_msg(bg, "done: %d epochs%s%s%s", done_epochs, done_msg[0] ? ", " : "", done_msg,
-                   train ? "" : " (MNIST not found: run digitpad-fetch-mnist)");
+                   train ? "" : " (on your drawings alone: F fetches MNIST)");
     pthread_mutex_unlock(&bg->mu);
 done:
     nn_trainer_free(tr);

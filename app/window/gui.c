@@ -15,6 +15,7 @@
 #include "gui.h"
 #include "gui_draw.h"
 #include "gui_events.h"
+#include "gui_fetch.h"
 #include "gui_internal.h"
 #include "gui_paint.h"
 #include "gui_script.h"
@@ -226,6 +227,7 @@ static void app_free(gui_app *a)
         SDL_DestroyRenderer(a->paint.ren);
     if (a->win)
         SDL_DestroyWindow(a->win);
+    gui_fetch_free(a);
     gui_train_free(a);
     app_state_free(&a->st);
     gui_script_close(a);

@@ -324,6 +324,8 @@ void gui_render(gui_app *a)
         gui_rec_owner(&a->paint, -1);
         text(a, GUI_FONT_TITLE, COL_ERROR, a->script.debug_text, (int)px, (int)py, AL_CENTER, 1);
     }
+    if (!a->input.help && !a->input.picker)
+        gui_draw_tooltip(a);
     if (a->input.help)
         gui_draw_help(a);
 }

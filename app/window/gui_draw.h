@@ -39,4 +39,12 @@ typedef struct gui_button {
  * open.  Fills at most max; returns how many. */
 size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
 
+/* The most buttons on screen at once: tools, picker, the panel's F button. */
+#define GUI_BUTTONS_MAX (DP_TOOLS_MAX + DP_PICKER_N + 1)
+/* Draws one button (its card, its label or the short one); active: on. */
+void gui_draw_button(gui_app *a, const gui_button *b, int font, int active);
+/* Over the tools button under the pointer that shows only its short form
+ * or icon: its whole label in a small card above it (an overlay). */
+void gui_draw_tooltip(gui_app *a);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "buttons.h"
 #include "gui_draw_private.h"
+#include "gui_fetch.h"
 #include "gui_views.h"
 #include "views.h"
 
@@ -135,12 +136,21 @@ static void draw_lines(gui_app *a, SDL_Color c, const char *t, int x, int y, int
 void gui_draw_status(gui_app *a, char *shown, size_t shown_len)
 {
     const SDL_Rect r = gui_rect(a->frame.lay.status);
-    char left[400];
-    if (a->st.model)
-        snprintf(left, sizeof left, "Model: %s%s%s", a->st.model_name,
+    char left[400], head[300];
+    if (a->st.model) {
+        snprintf(left, sizeof left, "Model: %s%s%s%s", a->st.model_name,
+                 a->st.model_unsaved ? " \xC2\xB7 not saved" : "",
                  a->st.model_acc[0] ? " \xC2\xB7 " : "", a->st.model_acc);
-    else
+        /* What the model is: its name up to the second " · " (a trained
+         * one's "new model · from scratch"), the room the line keeps. */
+        snprintf(head, sizeof head, "Model: %s", a->st.model_name);
+        char *dot = strstr(head, " \xC2\xB7 ");
+        if (dot && (dot = strstr(dot + 1, " \xC2\xB7 ")))
+            *dot = '\0';
+    } else {
         snprintf(left, sizeof left, "No model");
+        snprintf(head, sizeof head, "No model");
+    }
     int line_h = TTF_FontLineSkip(a->paint.font[GUI_FONT_SMALL]);
     int max_lines = line_h > 0 ? r.h / line_h : 1;
     max_lines = max_lines < 1 ? 1 : max_lines > 3 ? 3 : max_lines;
@@ -151,8 +161,12 @@ void gui_draw_status(gui_app *a, char *shown, size_t shown_len)
     /* The message comes first: the model's line keeps at most a third of
      * the width when both do not fit. */
     int left_room = r.w;
-    if (msg[0] && lw + gap + mw > r.w)
-        left_room = lw < r.w / 3 ? lw : r.w / 3;
+    if (msg[0] && lw + gap + mw > r.w) {
+        /* ...but never less than what names the model, up to half. */
+        int keep = status_width(a, head, strlen(head));
+        int room = keep > r.w / 3 ? (keep < r.w / 2 ? keep : r.w / 2) : r.w / 3;
+        left_room = lw < room ? lw : room;
+    }
     char lt[APP_MSG_LEN + 16], mt[APP_MSG_LEN + 16];
     int ln = app_wrap_text(left, left_room, max_lines, status_width, a, lt, sizeof lt);
     int mn = 0;
@@ -185,6 +199,13 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
     dp_tools_place(&a->frame.lay, n_tools, r);
     for (size_t i = 0; i < n_tools && n < max; i++, n++)
         out[n] = (gui_button){&tools[i], r[i], (int)i};
+    /* The training panel's F button, where gui_render puts the panel. */
+    if (a->train.show && !a->input.picker && !gui_views_open(a) && n < max) {
+        dp_rect train, bars;
+        dp_layout_split_train(&a->frame.lay, &train, &bars);
+        if (gui_fetch_button(a, train, &out[n]))
+            n++;
+    }
     if (a->input.picker) {
         dp_rect card_r, title;
         const dp_button *pick = dp_picker_buttons();
@@ -195,24 +216,122 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
     return n;
 }
 
-static void draw_button(gui_app *a, const gui_button *b, int font, int active)
+/* 1 when b is Undo or Redo and either of the pair's full labels does not
+ * fit room: then both show their arrows, never one word and one arrow. */
+static int pair_short(gui_app *a, const dp_button *b, int font, int room)
+{
+    if (b->action != DP_ACT_UNDO && b->action != DP_ACT_REDO)
+        return 0;
+    size_t n;
+    const dp_button *t = dp_tool_buttons(&n);
+    for (size_t i = 0; i < n; i++)
+        if ((t[i].action == DP_ACT_UNDO || t[i].action == DP_ACT_REDO) &&
+            text_width(a, font, t[i].label) > room)
+            return 1;
+    return 0;
+}
+
+/* s on two lines, broken at its last space, centred in r when both fit
+ * room and r is tall enough: 1 if drawn. */
+static int two_lines(gui_app *a, int font, SDL_Color c, const char *s, SDL_Rect r, int room)
+{
+    char top[64];
+    const char *sp = strrchr(s, ' ');
+    int lh = TTF_FontLineSkip(a->paint.font[font]);
+    if (!sp || (size_t)(sp - s) >= sizeof top || 2 * lh > r.h - sc(a, 2))
+        return 0;
+    snprintf(top, sizeof top, "%.*s", (int)(sp - s), s);
+    if (text_width(a, font, top) > room || text_width(a, font, sp + 1) > room)
+        return 0;
+    int cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+    text(a, font, c, top, cx, cy - lh / 2, AL_CENTER, 1);
+    text(a, font, c, sp + 1, cx, cy + lh / 2, AL_CENTER, 1);
+    return 1;
+}
+
+/* 1 when b's whole label shows in font (one line or two). */
+static int shows_label(gui_app *a, const gui_button *b, int font)
+{
+    SDL_Rect r = gui_rect(b->r);
+    int room = r.w - 2 * sc(a, 4);
+    if (pair_short(a, b->b, font, room))
+        return 0;
+    if (text_width(a, font, b->b->label) <= room)
+        return 1;
+    const char *sp = strrchr(b->b->label, ' ');
+    int lh = TTF_FontLineSkip(a->paint.font[font]);
+    char top[64];
+    if (!sp || (size_t)(sp - b->b->label) >= sizeof top || 2 * lh > r.h - sc(a, 2))
+        return 0;
+    snprintf(top, sizeof top, "%.*s", (int)(sp - b->b->label), b->b->label);
+    return text_width(a, font, top) <= room && text_width(a, font, sp + 1) <= room;
+}
+
+void gui_draw_tooltip(gui_app *a)
+{
+    gui_button b[GUI_BUTTONS_MAX];
+    size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
+    for (size_t i = 0; i < n; i++) {
+        if (b[i].id >= DP_TOOLS_MAX || !dp_rect_contains(b[i].r, a->input.cursor_x,
+                                                          a->input.cursor_y))
+            continue;
+        if (shows_label(a, &b[i], GUI_FONT_BODY) || shows_label(a, &b[i], GUI_FONT_SMALL))
+            return;
+        /* Its short form or icon is shown: the whole label in a card
+         * above it, inside the window, over whatever is there. */
+        int pad = sc(a, 6), w = text_width(a, GUI_FONT_SMALL, b[i].b->label) + 2 * pad;
+        int h = TTF_FontLineSkip(a->paint.font[GUI_FONT_SMALL]) + 2 * pad;
+        SDL_Rect r = {b[i].r.x + b[i].r.w / 2 - w / 2, b[i].r.y - h - sc(a, 4), w, h};
+        if (r.x + r.w > a->frame.lay.out_w)
+            r.x = a->frame.lay.out_w - r.w;
+        if (r.x < 0)
+            r.x = 0;
+        if (r.y < 0)
+            r.y = 0;
+        gui_rec_layer(&a->paint);
+        card(a, r);
+        part(a, r, "tooltip");
+        text(a, GUI_FONT_SMALL, COL_TEXT, b[i].b->label, r.x + r.w / 2, r.y + r.h / 2, AL_CENTER,
+             1);
+        return;
+    }
+}
+
+void gui_draw_button(gui_app *a, const gui_button *b, int font, int active)
 {
     SDL_Rect r = gui_rect(b->r);
     int pressed = a->input.pressed == b->id;
     SDL_Color fill = pressed ? COL_BAR : active ? (SDL_Color){44, 72, 60, 255} : COL_TRACK;
     gui_card(&a->paint, r, active ? COL_ACCENT : COL_BORDER, fill);
     int owner = a->paint.rec_owner;
-    part(a, r, b->b->label);
-    const char *alts[2] = {b->b->label, b->b->short_label};
-    text_fit(a, font, active ? COL_ACCENT : COL_TEXT, alts, 2, r.x + r.w / 2, r.y + r.h / 2,
-             AL_CENTER, 1, r.w - 2 * sc(a, 4));
+    /* "button ...": the layout check requires ink inside such a part. */
+    char name[64];
+    snprintf(name, sizeof name, "button %s", b->b->label);
+    part(a, r, name);
+    int room = r.w - 2 * sc(a, 4), cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+    int first = pair_short(a, b->b, font, room);
+    const char *label[1] = {b->b->label}, *brief[1] = {b->b->short_label};
+    const char *icon[1] = {b->b->icon ? b->b->icon : b->b->short_label};
+    SDL_Color c = active ? COL_ACCENT : COL_TEXT;
+    /* The whole label (on one line, else two), else the short form, each
+     * in the button's font and then the small one, else the icon: a
+     * button never goes blank, and says what it does while it can. */
+    int done = 0;
+    for (int f = 0; f < 2 && !done; f++) {
+        int ft = f ? GUI_FONT_SMALL : font;
+        done = (!first && (text_fit(a, ft, c, label, 1, cx, cy, AL_CENTER, 1, room) ||
+                           two_lines(a, ft, c, b->b->label, r, room))) ||
+               text_fit(a, ft, c, brief, 1, cx, cy, AL_CENTER, 1, room);
+    }
+    if (!done && !text_fit(a, font, c, icon, 1, cx, cy, AL_CENTER, 1, room))
+        text_fit(a, GUI_FONT_SMALL, c, icon, 1, cx, cy, AL_CENTER, 1, room);
     gui_rec_owner(&a->paint, owner);
 }
 
 /* The tools row, then (Label) the picker over the bars. */
 void gui_draw_buttons(gui_app *a)
 {
-    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    gui_button b[GUI_BUTTONS_MAX];
     size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
     for (size_t i = 0; i < n; i++) {
         if (b[i].id >= DP_TOOLS_MAX)
@@ -220,7 +339,7 @@ void gui_draw_buttons(gui_app *a)
         gui_rec_owner(&a->paint, -1);
         int on = (b[i].b->action == DP_ACT_HELP && a->input.help) ||
                  (b[i].b->action == DP_ACT_LABEL && a->input.picker);
-        draw_button(a, &b[i], GUI_FONT_BODY, on);
+        gui_draw_button(a, &b[i], GUI_FONT_BODY, on);
     }
     if (!a->input.picker)
         return;
@@ -238,6 +357,6 @@ void gui_draw_buttons(gui_app *a)
             continue;
         gui_rec_owner(&a->paint, card_part);
         int stored = b[i].b->digit >= 0 && b[i].b->digit == a->st.correction_label;
-        draw_button(a, &b[i], b[i].b->digit >= 0 ? GUI_FONT_TITLE : GUI_FONT_BODY, stored);
+        gui_draw_button(a, &b[i], b[i].b->digit >= 0 ? GUI_FONT_TITLE : GUI_FONT_BODY, stored);
     }
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "gui_draw_private.h"
+#include "gui_fetch.h"
 
 static void fmt_count(char *buf, size_t n, double v)
 {
@@ -119,22 +120,57 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
  * place; the head stays): what the trainer is doing, a progress bar, speed
  * and loss, accuracy after each epoch and the plot.  A line's right-hand
  * figure is drawn first and the left text takes what width is left. */
+/* MNIST's download (F) in place of the figures: what it is doing, the
+ * files verified of four, the script's last line. */
+static void draw_fetch(gui_app *a, int x, int y, int w, int files, const char *line)
+{
+    static const char *const cap[] = {"GETTING MNIST", "MNIST"};
+    char num[32];
+    snprintf(num, sizeof num, "%d / 4 files", files);
+    const char *nalts[1] = {num};
+    int rw = text_fit(a, GUI_FONT_CAPTION, COL_DIM, nalts, 1, x + w, y, AL_RIGHT, 0, w / 2);
+    text_fit(a, GUI_FONT_CAPTION, COL_ACCENT, cap, 2, x, y, AL_LEFT, 0, w - rw - sc(a, 10));
+    y += sc(a, 22);
+    int bar_h = sc(a, 8) > 3 ? sc(a, 8) : 4;
+    fill_round(a, (SDL_Rect){x, y, w, bar_h}, (float)bar_h / 2.0f, COL_TRACK);
+    int fw = w * files / 4;
+    if (fw > 0)
+        fill_round(a, (SDL_Rect){x, y, fw < bar_h ? bar_h : fw, bar_h}, (float)bar_h / 2.0f,
+                   COL_ACCENT);
+    y += bar_h + sc(a, 14);
+    const char *lalts[2] = {line[0] ? line : "starting\xE2\x80\xA6", ""};
+    text_fit(a, GUI_FONT_SMALL, COL_TEXT, lalts, 2, x, y, AL_LEFT, 1, w);
+}
+
 void gui_draw_train(gui_app *a, SDL_Rect h)
 {
     const bg_status *st = &a->train.status;
     card(a, h);
-    part(a, h, "train");
+    int me = part(a, h, "train");
     int pad = sc(a, 14), y = h.y + pad;
     int x = h.x + pad, w = h.w - 2 * pad;
     char buf[160], num[32];
+    /* F's button (Get MNIST / Cancel) at the bottom while offered. */
+    gui_button fb;
+    int has_fb = gui_fetch_button(a, (dp_rect){h.x, h.y, h.w, h.h}, &fb);
+    int bottom = has_fb ? fb.r.y - sc(a, 6) : h.y + h.h - pad;
+    int files;
+    const char *line;
+    if (!st->running && gui_fetch_progress(a, &files, &line)) {
+        draw_fetch(a, x, y, w, files, line);
+        if (has_fb)
+            gui_draw_button(a, &fb, GUI_FONT_BODY, 1);
+        return;
+    }
 
     int finished = st->epochs > 0 && st->epoch + 1 >= st->epochs && st->progress >= 1.0f;
     const char *what = st->running ? (st->from_scratch ? "TRAINING FROM SCRATCH" : "FINE-TUNING")
+                       : st->no_data ? "NO TRAINING DATA"
                        : st->failed ? "TRAINING FAILED"
                        : finished   ? "TRAINING DONE"
                        : st->version ? "TRAINING STOPPED"
                                      : "TRAINING";
-    SDL_Color wc = st->running ? COL_ACCENT : st->failed ? COL_ERROR : COL_DIM;
+    SDL_Color wc = st->running ? COL_ACCENT : st->failed && !st->no_data ? COL_ERROR : COL_DIM;
     int gap = sc(a, 10), rw = 0;
     if (st->epochs > 0)
         snprintf(buf, sizeof buf, "epoch %d / %d", st->epoch + 1, st->epochs);
@@ -210,7 +246,11 @@ void gui_draw_train(gui_app *a, SDL_Rect h)
     }
     y += sc(a, 14);
 
-    SDL_Rect plot = {x, y, w, h.y + h.h - pad - y};
+    SDL_Rect plot = {x, y, w, bottom - y};
     if (plot.h >= sc(a, 24))
         draw_train_plot(a, plot);
+    if (has_fb) {
+        gui_rec_owner(&a->paint, me);
+        gui_draw_button(a, &fb, GUI_FONT_BODY, 0);
+    }
 }

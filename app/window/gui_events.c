@@ -17,6 +17,7 @@
 
 #include "gui_draw.h"
 #include "gui_events.h"
+#include "gui_fetch.h"
 #include "gui_image.h"
 #include "gui_internal.h"
 #include "gui_train.h"
@@ -161,6 +162,9 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
     case DP_ACT_PANEL:
         gui_train_panel(a);
         break;
+    case DP_ACT_FETCH:
+        gui_fetch_toggle(a);
+        break;
     case DP_ACT_SAVE_MODEL:
         gui_train_save_model(a);
         break;
@@ -193,7 +197,7 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
  * *out gets it. */
 static int button_at(gui_app *a, float px, float py, gui_button *out)
 {
-    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    gui_button b[GUI_BUTTONS_MAX];
     size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
     /* The picker lies over the bars: its buttons first. */
     for (size_t i = n; i-- > 0;)

@@ -22,6 +22,7 @@
  *                    gui_frame_stale)
  *   a->input         pointers, overlays, quit: gui_events.c
  *   a->train         corrections, trainer, training panel: gui_train.c
+ *   a->fetch         MNIST's download (F): gui_fetch.c
  *   a->views         the views' state: created and freed by gui_views.c,
  *                    private to gui_views*.c (gui_views_private.h)
  *   a->script        the --script test mode: window/script/
@@ -208,6 +209,8 @@ typedef struct gui_app {
     gui_frame frame;                   /* layout, textures, what was drawn: gui_draw.c's */
     gui_input input;                   /* pointers, overlays, quit: gui_events.c's */
     gui_training train;                /* corrections, trainer, panel: gui_train.c's */
+    struct gui_fetching *fetch;        /* F: MNIST's download: gui_fetch.c's
+                                          (NULL: none yet) */
     struct gui_views *views;           /* layers/weights views, overlay: set by
                                           gui_views.c, changed by gui_views*.c */
     gui_scripting script;              /* --script test mode: window/script/'s */

@@ -350,6 +350,20 @@ int gui_rec_check(const gui_paint *p, int w, int h, const char *state, int max_l
                     b->is_text ? "text" : "part", b->what, b->r.x, b->r.y, b->r.w, b->r.h);
         }
     }
+    /* Every button says what it does: a part named "button ..." must hold
+     * a text with ink (a box too narrow for any label is a blank button). */
+    for (size_t i = 0; i < p->n_rec; i++) {
+        const gui_rec *b = &p->rec[i];
+        if (b->is_text || strncmp(b->what, "button ", 7) != 0)
+            continue;
+        int ink = 0;
+        for (size_t j = i + 1; j < p->n_rec && !ink; j++)
+            ink = p->rec[j].is_text && p->rec[j].owner == (int)i && p->rec[j].r.w > 0 &&
+                  p->rec[j].r.h > 0;
+        if (!ink)
+            PROBLEM("part \"%s\" [%d,%d %dx%d] shows no label (no ink inside it)", b->what, b->r.x,
+                    b->r.y, b->r.w, b->r.h);
+    }
 #undef PROBLEM
     return bad;
 }

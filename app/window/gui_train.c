@@ -15,6 +15,7 @@
 
 #include "common.h"
 #include "gui.h"
+#include "gui_fetch.h"
 #include "gui_internal.h"
 #include "gui_train.h"
 #include "keys.h"
@@ -85,6 +86,8 @@ void gui_train_free(gui_app *a)
 
 /* ------------------------------------------------------------- frames */
 
+static void start_run(gui_app *a, int from_scratch);
+
 /* Called once per frame before predictions are brought up to date, so a
  * new snapshot is predicted with in the same frame. */
 void gui_train_poll(gui_app *a)
@@ -99,8 +102,13 @@ void gui_train_poll(gui_app *a)
         if (!dp_corrections_path(a->train.corr))
             snprintf(a->train.corr_why, sizeof a->train.corr_why, "%s", news);
     }
+    /* MNIST downloaded by F after T or Shift+T found none: that run now,
+     * without asking again (the person asked for it twice already). */
+    int want = gui_fetch_poll(a);
     if (!a->train.bg)
         return;
+    if (want && !a->train.running && !bg_running(a->train.bg) && a->st.model)
+        start_run(a, want == 2);
     /* Status first: the worker publishes its last snapshot before it reads
      * as stopped, so a run seen as over has nothing left to take after the
      * take below, and the loop may go idle. */
@@ -109,9 +117,13 @@ void gui_train_poll(gui_app *a)
     unsigned v = a->train.version;
     nn_model *m = bg_take_snapshot(a->train.bg, &v);
     if (m) {
+        /* Named as new, and by what was done to it, kind first: the footer
+         * may shorten the end, never the part that says what it is. */
         char name[sizeof a->st.model_name];
-        snprintf(name, sizeof name, "%s (%s, v%u)", a->train.base,
-                 a->train.status.from_scratch ? "from scratch" : "fine-tuned", v);
+        const bg_status *st = &a->train.status;
+        int epochs = st->epoch + (st->progress >= 1.0f ? 1 : 0);
+        snprintf(name, sizeof name, "%s \xC2\xB7 %s \xC2\xB7 %d epoch%s", a->train.base,
+                 st->from_scratch ? "from scratch" : "fine-tuned", epochs, epochs == 1 ? "" : "s");
         /* On failure app_install_snapshot frees m, keeps the old model and
          * says why; the next snapshot tries again. */
         app_install_snapshot(&a->st, m, name);
@@ -120,11 +132,19 @@ void gui_train_poll(gui_app *a)
     a->train.running = a->train.status.running;
     if (a->train.running || was)
         app_request_redraw(&a->st);
-    a->train.animating = a->train.running;
-    if (strcmp(a->train.status.message, a->train.msg_seen) != 0) {
+    int files;
+    const char *line;
+    /* A download's progress changes without input too. */
+    a->train.animating = a->train.running || gui_fetch_progress(a, &files, &line);
+    /* A run that ended on an error says why every time, even when the
+     * last run said the same (or the worker wrote it before T's own line
+     * was put up): a repeated error is not hidden as already seen. */
+    int failed_now = was && !a->train.running && a->train.status.failed;
+    if (failed_now || strcmp(a->train.status.message, a->train.msg_seen) != 0) {
         snprintf(a->train.msg_seen, sizeof a->train.msg_seen, "%s", a->train.status.message);
         if (a->train.status.message[0])
-            app_message(&a->st, a->train.status.failed, "%s", a->train.status.message);
+            app_message(&a->st, a->train.status.failed && !a->train.status.no_data, "%s",
+                        a->train.status.message);
     }
 }
 
@@ -213,10 +233,19 @@ static int confirm_training(gui_app *a, int from_scratch)
         snprintf(narrow, sizeof narrow, "your %zu drawing%s cover%s only %s, so the model would "
                  "learn to answer only %s", total, total == 1 ? "" : "s", total == 1 ? "s" : "",
                  digits, distinct == 1 ? "that digit" : "those digits");
-    if (from_scratch && !mnist) {
-        app_message(&a->st, 1, "Not trained from scratch: MNIST is not in %s, and your drawings "
-                    "alone would make a model that knows only them \xC2\xB7 run "
-                    "digitpad-fetch-mnist", dir);
+    if (!mnist && (from_scratch || total == 0)) {
+        /* Not a failure: nothing is wrong but the data being absent, and
+         * F gets it (then starts this very run: gui_fetch.c). */
+        gui_fetch_offer(a, from_scratch);
+        if (from_scratch)
+            app_message(&a->st, 0, "No training data for a model from scratch: MNIST is not "
+                        "in %s (your drawings alone would make a model that knows only them) "
+                        "\xC2\xB7 press F to download it (about 11 MB), then training starts",
+                        dir);
+        else
+            app_message(&a->st, 0, "No training data: MNIST is not in %s and no drawing is "
+                        "labelled yet \xC2\xB7 press F to download MNIST (about 11 MB), or "
+                        "draw a digit and press its key", dir);
         return 0;
     }
     if (from_scratch) {
@@ -226,8 +255,8 @@ static int confirm_training(gui_app *a, int from_scratch)
         return app_confirm(&a->st, DP_ACT_TRAIN_SCRATCH, q);
     }
     if (!mnist && total > 0) {
-        snprintf(q, sizeof q, "MNIST not found in %s: T again within %.0f s to train on your %zu "
-                 "drawing%s alone%s%s", dir, APP_CONFIRM_SECONDS, total, total == 1 ? "" : "s",
+        snprintf(q, sizeof q, "No MNIST in %s (F downloads it): T again within %.0f s to train "
+                 "on your %zu drawing%s alone%s%s", dir, APP_CONFIRM_SECONDS, total, total == 1 ? "" : "s",
                  narrow[0] ? "; " : "", narrow);
         return app_confirm(&a->st, DP_ACT_TRAIN, q);
     }
@@ -241,7 +270,6 @@ static int confirm_training(gui_app *a, int from_scratch)
 
 void gui_train_toggle(gui_app *a, int from_scratch)
 {
-    char err[256];
     if (!a->train.bg) {
         app_message(&a->st, 1, "Training is unavailable in this session");
         return;
@@ -266,14 +294,23 @@ void gui_train_toggle(gui_app *a, int from_scratch)
     }
     if (!confirm_training(a, from_scratch))
         return;
+    start_run(a, from_scratch);
+}
+
+/* Starts a run (asked for and confirmed) and says so. */
+static void start_run(gui_app *a, int from_scratch)
+{
+    char err[256];
     if (start_worker(a, from_scratch, err, sizeof err) != 0) {
         app_message(&a->st, 1, "Cannot start training: %s", err);
         return;
     }
     /* Snapshots are named after the model the first run started from; a
      * run that continues from an earlier run's snapshot keeps that name. */
-    if (!a->train.base[0] || !nn_model_meta_get(a->st.model, DP_CARD_KEY_BG_VERSION) ||
-        strncmp(a->st.model_name, a->train.base, strlen(a->train.base)) != 0)
+    if (from_scratch)
+        snprintf(a->train.base, sizeof a->train.base, "new model"); /* nothing of the old is left */
+    else if (!a->train.base[0] || !nn_model_meta_get(a->st.model, DP_CARD_KEY_BG_VERSION) ||
+             strncmp(a->st.model_name, a->train.base, strlen(a->train.base)) != 0)
         snprintf(a->train.base, sizeof a->train.base, "%.*s", (int)sizeof a->train.base - 1,
                  a->st.model_name);
     app_training_started(&a->st);

@@ -305,6 +305,9 @@ static int timed_step(gui_app *a)
     case OP_WAIT_LOADED:
         done = !a->train.corr || !dp_corrections_loading(a->train.corr);
         break;
+    case OP_WAIT_MESSAGE:
+        done = strstr(a->st.message, c->arg) != NULL;
+        break;
     case OP_SCRIBBLE:
         if (expired) {
             /* Finish the stroke so the drawing is left in a sane state. */
@@ -336,6 +339,11 @@ static int timed_step(gui_app *a)
          * The sleep is outside the measured frame time. */
         SDL_Delay(16);
         return 1;
+    }
+    if (c->op == OP_WAIT_MESSAGE) {
+        s->timed = NULL;
+        gui_script_fail(a, c, "wait-message", c->arg, a->st.message[0] ? a->st.message : "(none)");
+        return 0;
     }
     {
         char want[48], got[64];
@@ -415,9 +423,11 @@ void gui_script_step(gui_app *a)
     case OP_WAIT_TRAINING:
     case OP_WAIT_EPOCH:
     case OP_WAIT_LOADED:
+    case OP_WAIT_MESSAGE:
     case OP_SCRIBBLE:
         s->timed = c;
-        s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE ||
+        s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MESSAGE ? 120000.0
+                                             : c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE ||
                                                      c->op == OP_WAIT_LOADED
                                                  ? c->v[0] : c->v[1]);
         if (c->op == OP_SCRIBBLE)

@@ -43,6 +43,9 @@ static const op_def OPS[] = {
     {"expect-training", OP_EXPECT_TRAINING, 1},
     {"expect-corrections", OP_EXPECT_CORRECTIONS, 1},
     {"expect-message", OP_EXPECT_MESSAGE, -1},
+    /* waits until the status line holds TEXT; fails after 120 s, a bound
+     * on a stall (a download from a local copy, a child that never ends) */
+    {"wait-message", OP_WAIT_MESSAGE, -1},
     {"click", OP_CLICK, -1},
     {"tap", OP_TAP, -1},
     {"expect-picker", OP_EXPECT_PICKER, 1},
