@@ -159,7 +159,10 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen);
 
 /* Reads every sample of a strokes file into a new array (*out, *n).  Free it
  * with ink_samples_free.  -1 with "path:line: reason" in err on the first
- * malformed line or on an I/O error; nothing is returned then. */
+ * malformed line or on an I/O error; nothing is returned then.  A file that
+ * starts with gzip's magic (1f 8b) is inflated in memory first (at most
+ * 256 MiB of text); a stream cut short, a bad CRC or bytes after the stream
+ * fail with "path: reason" (this and ink_read_file_skipping alike). */
 int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen);
 
 /* ink_read_file for a file digitpad keeps appending to (the corrections):
