@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -157,6 +158,22 @@ static int set_meta(nn_model *m, const char *key, const char *value)
         return -1;
     }
     return 0;
+}
+
+/* set_meta with the value formatted as printf would. */
+static int set_metaf(nn_model *m, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int set_metaf(nn_model *m, const char *key, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return set_meta(m, key, buf);
 }
 
 static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *cfg,
@@ -433,13 +450,9 @@ static int report_pen_fold(const dp_args *a, const nn_model *m, const pen_run *p
             printf("pen fold suspect: %s label %d read %d %.4f\n",
                    text_clean_copy(d->id, id, sizeof id), d->label, pred[k], (double)top[k]);
         }
-    char buf[64];
-    snprintf(buf, sizeof buf, "%d/%d", a->pen_fold, a->pen_folds);
-    rc = set_meta(out, "pen_fold", buf);
-    snprintf(buf, sizeof buf, "%.4f", (double)sc.correct / (double)sc.n);
-    rc |= set_meta(out, "pen_fold_accuracy", buf);
-    snprintf(buf, sizeof buf, "%.4f", (double)sc.unsure / (double)sc.n);
-    rc |= set_meta(out, "pen_fold_unsure", buf);
+    rc = set_metaf(out, "pen_fold", "%d/%d", a->pen_fold, a->pen_folds);
+    rc |= set_metaf(out, "pen_fold_accuracy", "%.4f", (double)sc.correct / (double)sc.n);
+    rc |= set_metaf(out, "pen_fold_unsure", "%.4f", (double)sc.unsure / (double)sc.n);
 done:
     free(top);
     free(right);
@@ -451,20 +464,13 @@ done:
  * the training set, and the data sets' credits. */
 static int write_pen_metadata(nn_model *m, const dp_args *a, const pen_run *p, size_t n_train)
 {
-    char buf[160];
     int rc = set_meta(m, "pen", a->pen);
-    snprintf(buf, sizeof buf, "%zu", p->n_train);
-    rc |= set_meta(m, "pen_drawings", buf);
-    snprintf(buf, sizeof buf, "%zu", p->writers_train);
-    rc |= set_meta(m, "pen_writers", buf);
-    snprintf(buf, sizeof buf, "%d", p->copies);
-    rc |= set_meta(m, "pen_copies", buf);
-    snprintf(buf, sizeof buf, "%zu", p->n_images);
-    rc |= set_meta(m, "pen_images", buf);
-    snprintf(buf, sizeof buf, "%.4f", (double)p->n_images / (double)n_train);
-    rc |= set_meta(m, "pen_share", buf);
-    snprintf(buf, sizeof buf, "%zu", p->n_dropped);
-    rc |= set_meta(m, "pen_dropped", buf);
+    rc |= set_metaf(m, "pen_drawings", "%zu", p->n_train);
+    rc |= set_metaf(m, "pen_writers", "%zu", p->writers_train);
+    rc |= set_metaf(m, "pen_copies", "%d", p->copies);
+    rc |= set_metaf(m, "pen_images", "%zu", p->n_images);
+    rc |= set_metaf(m, "pen_share", "%.4f", (double)p->n_images / (double)n_train);
+    rc |= set_metaf(m, "pen_dropped", "%zu", p->n_dropped);
     if (a->pen_drop)
         rc |= set_meta(m, "pen_drop", a->pen_drop);
     return rc ? -1 : 0;

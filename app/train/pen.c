@@ -15,8 +15,7 @@
 #include "modelcard.h"   /* dp_card_unsure */
 #include "corrections.h" /* dp_input_to_u8 */
 #include "ink_shapes.h"  /* ink_rng */
-#include "mix64.h"
-#include "synth.h"       /* DP_REDRAW_BRUSH_MIN, DP_REDRAW_BRUSH_MAX */
+#include "synth.h"       /* the pen-width range, dp_synth_rng, dp_synth_grow */
 
 #define PEN_BATCH 256
 #define PEN_MAX_COPIES 16
@@ -236,14 +235,9 @@ nn_status dp_pen_extend(nn_dataset *ds, const ink_sample *s, const size_t *idx, 
     const size_t add = count * (size_t)copies;
     if (add == 0)
         return NN_OK;
-    uint8_t *img = realloc(ds->images, (ds->n + add) * INK_INPUT_SIZE);
-    if (!img)
-        return nn_fail(err, NN_ENOMEM, "out of memory for %zu pen images", add);
-    ds->images = img;
-    uint8_t *lab = realloc(ds->labels, ds->n + add);
-    if (!lab)
-        return nn_fail(err, NN_ENOMEM, "out of memory for %zu pen images", add);
-    ds->labels = lab;
+    nn_status st = dp_synth_grow(ds, add, err);
+    if (st != NN_OK)
+        return st;
     int failed = 0;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 32) reduction(| : failed)
@@ -255,7 +249,7 @@ nn_status dp_pen_extend(nn_dataset *ds, const ink_sample *s, const size_t *idx, 
         if (c > 0) {
             /* one stream per image: the same set whatever the threads */
             ink_rng r;
-            ink_rng_seed(&r, (seed * MIX64_GOLDEN) ^ ((uint64_t)c << 48) ^ (uint64_t)k);
+            dp_synth_rng(&r, seed, c, k);
             scale = DP_REDRAW_BRUSH_MIN +
                     (DP_REDRAW_BRUSH_MAX - DP_REDRAW_BRUSH_MIN) * ink_rng_uniform(&r);
         }
