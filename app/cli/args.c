@@ -106,7 +106,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_PEN_TEST] = {"--pen-test", 0, -1, M_PSTROKES, NULL,
         {{DP_HELP_PREDICT, 6, "with --predict-strokes: score only the drawings of the\npen test set's writers, and add each writer's accuracy\nand the five worst writers"}}},
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN, "N",
-        {{DP_HELP_TRAIN, 21, "train on the first N training images (test set stays full)"}}},
+        {{DP_HELP_TRAIN, 21, "train on the first N training images (test set stays full)\nand at most N pen drawings"}}},
     [O_OUT] = {"--out", 1, -1, M_TRAIN, "FILE",
         {{DP_HELP_TRAIN, 23, "where to save the model\n(default: " DP_DEFAULT_OUT ")"}}},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN, "X",
