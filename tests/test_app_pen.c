@@ -144,13 +144,19 @@ static void test_lists(void)
     CHECK(n == 4 && strcmp(s[2].id, "uji2/w05-1") == 0 && s[3].label == 4);
 
     unsigned char dropped[4];
-    CHECK(write_text(drop, "# label suspects\nx/tra-w01-2 looks like a 1\n\n  uji2/w01-1\n") == 0);
+    CHECK(write_text(drop, "# label suspects\n7 x/tra-w01-2 looks like a 1\n\n  4 uji2/w01-1\n") == 0);
     CHECK(dp_pen_read_drop(drop, s, n, dropped, err, sizeof err) == 0);
     CHECK(!dropped[0] && dropped[1] && !dropped[2] && dropped[3]);
-    CHECK(write_text(drop, "x/tra-w01-1\nx/tra-w09-1\n") == 0);
+    CHECK(write_text(drop, "1 x/tra-w01-1\n1 x/tra-w09-1\n") == 0);
     CHECK(dp_pen_read_drop(drop, s, n, dropped, err, sizeof err) == -1);
-    CHECK(strstr(err, "drop.txt:2: no drawing 'x/tra-w09-1'") != NULL);
-    CHECK(write_text(drop, "uji2/w05-1\n") == 0);
+    CHECK(strstr(err, "drop.txt:2: no drawing '1 x/tra-w09-1'") != NULL);
+    /* the label is part of the key: UJI's ids repeat across digits */
+    CHECK(write_text(drop, "3 uji2/w01-1\n") == 0);
+    CHECK(dp_pen_read_drop(drop, s, n, dropped, err, sizeof err) == -1);
+    CHECK(write_text(drop, "x/tra-w01-1\n") == 0);
+    CHECK(dp_pen_read_drop(drop, s, n, dropped, err, sizeof err) == -1);
+    CHECK(strstr(err, "drop.txt:1: not '<label> <id>'") != NULL);
+    CHECK(write_text(drop, "0 uji2/w05-1\n") == 0);
     CHECK(dp_pen_read_drop(drop, s, n, dropped, err, sizeof err) == -1);
     CHECK(strstr(err, "pen test set") != NULL);
     char missing[4200];

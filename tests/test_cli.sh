@@ -210,11 +210,11 @@ run --train --data "$fake" --pen "$tmp/bad.txt.gz" --out "$tmp/x.safetensors"
 expect_rc 2 "--pen with a corrupt .gz file"
 check "one line on stderr" test "$(wc -l <"$tmp/err")" -eq 1
 check "--pen: a corrupt .gz is an error naming it" grep -q "^digitpad: --pen: .*bad.txt.gz: " "$tmp/err"
-echo "pendigits/tra-w99-1" >"$tmp/drop.txt"
+echo "1 pendigits/tra-w99-1" >"$tmp/drop.txt"
 run --train --data "$fake" --pen "$pen" --pen-drop "$tmp/drop.txt" --out "$tmp/x.safetensors"
 expect_rc 2 "--pen-drop naming no drawing"
 check "one line on stderr" test "$(wc -l <"$tmp/err")" -eq 1
-check "--pen-drop: an unknown id is an error" grep -q "drop.txt:1: no drawing 'pendigits/tra-w99-1'" "$tmp/err"
+check "--pen-drop: an unknown id is an error" grep -q "drop.txt:1: no drawing '1 pendigits/tra-w99-1'" "$tmp/err"
 expect_usage_error --train --pen "$pen" --pen-copies 0
 expect_usage_error --train --pen "$pen" --pen-fold 4/3
 expect_usage_error --train --pen-fold 1/3

@@ -100,7 +100,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_PEN_COPIES] = {"--pen-copies", 1, -1, M_TRAIN, "N",
         {{DP_HELP_TRAIN, 18, "images per pen drawing, 1 to 16 (default 2): the first\nwith the window's pen, the others with its width scaled\nby 0.8 to 1.4"}}},
     [O_PEN_DROP] = {"--pen-drop", 1, -1, M_TRAIN, "FILE",
-        {{DP_HELP_TRAIN, 19, "leave out the pen drawings whose ids FILE lists (one a\nline; '#' comments), e.g. ones whose label is wrong"}}},
+        {{DP_HELP_TRAIN, 19, "leave out the pen drawings FILE lists, one 'LABEL ID' a\nline ('#' comments), e.g. ones whose label is wrong"}}},
     [O_PEN_FOLD] = {"--pen-fold", 1, -1, M_TRAIN, "K/N",
         {{DP_HELP_TRAIN, 20, "validation by writer: deal the pen writers into N folds,\ntrain on all but fold K (1..N) and report how the model\nreads fold K's drawings"}}},
     [O_PEN_TEST] = {"--pen-test", 0, -1, M_PSTROKES, NULL,

@@ -447,8 +447,9 @@ static int report_pen_fold(const dp_args *a, const nn_model *m, const pen_run *p
         if (!right[k] && top[k] >= PEN_SUSPECT_CONF) {
             const ink_sample *d = &p->s[p->held_idx[k]];
             char id[sizeof d->id];
-            printf("pen fold suspect: %s label %d read %d %.4f\n",
-                   text_clean_copy(d->id, id, sizeof id), d->label, pred[k], (double)top[k]);
+            /* "label id" first, as --pen-drop's lines are */
+            printf("pen fold suspect: %d %s read %d %.4f\n", d->label,
+                   text_clean_copy(d->id, id, sizeof id), pred[k], (double)top[k]);
         }
     rc = set_metaf(out, "pen_fold", "%d/%d", a->pen_fold, a->pen_folds);
     rc |= set_metaf(out, "pen_fold_accuracy", "%.4f", (double)sc.correct / (double)sc.n);

@@ -198,23 +198,34 @@ int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned c
             p++;
         if (*p == '#' || *p == '\n' || *p == '\r' || *p == '\0')
             continue;
+        /* "<label> <id>", as a strokes line starts: UJI's ids name a
+         * writer's repetition, shared by its ten digits */
+        if (!(*p >= '0' && *p <= '9') || (p[1] != ' ' && p[1] != '\t')) {
+            rc = dp_set_err(err, errlen, "%s:%zu: not '<label> <id>' (a digit, then the id)",
+                            path, lineno);
+            break;
+        }
+        const int label = *p - '0';
+        p += 2;
+        while (*p == ' ' || *p == '\t')
+            p++;
         char *e = p;
         while (*e && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r')
             e++;
         *e = '\0';
-        size_t hit = n;
-        for (size_t i = 0; i < n && hit == n; i++)
-            if (strcmp(s[i].id, p) == 0)
-                hit = i;
-        if (hit == n)
-            rc = dp_set_err(err, errlen, "%s:%zu: no drawing '%.128s' in the pen files", path,
-                            lineno, p);
+        size_t hits = 0;
+        for (size_t i = 0; i < n; i++)
+            if (s[i].label == label && strcmp(s[i].id, p) == 0) {
+                drop[i] = 1;
+                hits++;
+            }
+        if (hits == 0)
+            rc = dp_set_err(err, errlen, "%s:%zu: no drawing '%d %.128s' in the pen files", path,
+                            lineno, label, p);
         else if (dp_pen_test_writer(p))
             rc = dp_set_err(err, errlen,
                             "%s:%zu: '%.128s' is in the pen test set, which is never cleaned",
                             path, lineno, p);
-        else
-            drop[hit] = 1;
     }
     if (rc == 0 && ferror(f))
         rc = dp_set_err(err, errlen, "%s: read error", path);

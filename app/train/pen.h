@@ -58,12 +58,14 @@ const char *dp_pen_source_credit(const char *id);
  * of 1..DP_PEN_MAX_FOLDS, or no memory). */
 int dp_pen_folds(const ink_sample *s, size_t n, int nfolds, int *fold);
 
-/* The drawings training leaves out (a file of ids, the first word of each
- * line; '#' starts a comment): sets drop[i] = 1 for each listed id and
- * 0 for the rest.  An id that is not among the n drawings, or that is in
- * the pen test set (which is scored as labelled, never cleaned), is an
- * error, so a typo cannot silently keep a drawing in.  0, or -1 with
- * "path:line: reason" in err. */
+/* The drawings training leaves out: a file of lines "<label> <id>
+ * [reason]", as a strokes line starts (UJI's ids name a writer's
+ * repetition, which its ten digits share, so the label is part of the
+ * key); '#' starts a comment.  Sets drop[i] = 1 for each listed drawing
+ * and 0 for the rest.  A line naming no drawing, or one of the pen test
+ * set (which is scored as labelled, never cleaned), is an error, so a
+ * typo cannot silently keep a drawing in.  0, or -1 with "path:line:
+ * reason" in err. */
 int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned char *drop,
                      char *err, size_t errlen);
 
