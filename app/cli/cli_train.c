@@ -291,22 +291,27 @@ static void pen_run_free(pen_run *p)
     memset(p, 0, sizeof *p);
 }
 
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
 /* How many different writers the drawings s[idx[k]] have (a writer's
- * drawings need not be consecutive). */
+ * drawings need not be consecutive); 0 also when out of memory, which only
+ * a message's count would show. */
 static size_t count_writers(const ink_sample *s, const size_t *idx, size_t k)
 {
+    typedef char name[sizeof s->id];
+    name *names = malloc((k ? k : 1) * sizeof *names);
+    if (!names)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        dp_pen_writer(s[idx[i]].id, names[i], sizeof names[i]);
+    qsort(names, k, sizeof *names, cmp_name);
     size_t w = 0;
-    for (size_t i = 0; i < k; i++) {
-        char a[128];
-        dp_pen_writer(s[idx[i]].id, a, sizeof a);
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++) {
-            char b[128];
-            dp_pen_writer(s[idx[j]].id, b, sizeof b);
-            seen = strcmp(a, b) == 0;
-        }
-        w += !seen;
-    }
+    for (size_t i = 0; i < k; i++)
+        w += i == 0 || strcmp(names[i - 1], names[i]) != 0;
+    free(names);
     return w;
 }
 
