@@ -129,6 +129,12 @@ void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE]);
  * or 0 for an empty drawing, or -1 if scratch memory could not be had. */
 int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE]);
 
+/* ink_preprocess with the pen brush_scale times as wide as ink_brush_for(d)
+ * (1: exactly ink_preprocess), for training on drawings in the range of
+ * widths the window's ink takes (see DP_REDRAW_BRUSH_MIN in the app's
+ * synth.h).  0 also for a brush_scale that is not above 0. */
+int ink_preprocess_brush(const ink_drawing *d, float brush_scale, float out[INK_INPUT_SIZE]);
+
 /* img (w×h floats, ink high, at most 112 pixels a side: an MNIST digit,
  * say) redrawn as if with the app's pen: the ink at grey level 0.5 or more
  * is thinned to its one-pixel centre line on a grid enlarged to about 112
@@ -160,7 +166,10 @@ int ink_parse_line(const char *line, ink_sample *out, char *err, size_t errlen);
 
 /* Reads every sample of a strokes file into a new array (*out, *n).  Free it
  * with ink_samples_free.  -1 with "path:line: reason" in err on the first
- * malformed line or on an I/O error; nothing is returned then. */
+ * malformed line or on an I/O error; nothing is returned then.  A file that
+ * starts with gzip's magic (1f 8b) is inflated in memory first (at most
+ * 256 MiB of text); a stream cut short, a bad CRC or bytes after the stream
+ * fail with "path: reason" (this and ink_read_file_skipping alike). */
 int ink_read_file(const char *path, ink_sample **out, size_t *n, char *err, size_t errlen);
 
 /* ink_read_file for a file digitpad keeps appending to (the corrections):

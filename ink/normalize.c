@@ -239,15 +239,20 @@ void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
 
 int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE])
 {
+    return ink_preprocess_brush(d, 1.0f, out);
+}
+
+int ink_preprocess_brush(const ink_drawing *d, float brush_scale, float out[INK_INPUT_SIZE])
+{
     memset(out, 0, INK_INPUT_SIZE * sizeof *out);
-    if (!d || ink_point_count(d) == 0)
+    if (!d || ink_point_count(d) == 0 || !(brush_scale > 0.0f))
         return 0;
     /* Per call, not static: the app's UI thread and a CLI worker may both
      * preprocess at once. */
     float *pix = malloc((size_t)INK_CANVAS_PX * INK_CANVAS_PX * sizeof *pix);
     if (!pix)
         return -1;
-    ink_render(d, pix, INK_CANVAS_PX, INK_CANVAS_PX, ink_brush_for(d));
+    ink_render(d, pix, INK_CANVAS_PX, INK_CANVAS_PX, brush_scale * ink_brush_for(d));
     int r = ink_normalize(pix, INK_CANVAS_PX, INK_CANVAS_PX, out);
     free(pix);
     return r;

@@ -1,6 +1,7 @@
 /* strokes_file.c — the strokes file format (one drawing per line, see ink.h
  * and issue 3): a fuzz-grade parser, a formatter that round-trips with it,
- * a file reader that names "path:line", and a crash-safe appender.
+ * a file reader that names "path:line" and takes gzip-compressed files too
+ * (the pen digits in datasets/), and a crash-safe appender.
  * Numbers are parsed and printed by hand so the C locale never matters. */
 /* flock(2) is BSD, not POSIX */
 #define _DEFAULT_SOURCE
@@ -19,6 +20,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 /* Limits that keep a hostile file from eating the machine.  A real digit
  * has tens to hundreds of points (dev.txt's longest line is 3.5 kB). */
@@ -30,6 +32,11 @@
  * further out is a corrupt file, not a drawing. */
 #define COORD_MIN (-1000.0)
 #define COORD_MAX 2000.0
+/* A gzip-compressed strokes file is inflated into memory whole: at most
+ * this many bytes (the pen digits are 4.2 MB), so a small hostile file
+ * cannot claim gigabytes. */
+#define MAX_GZ_TEXT (256u << 20)
+#define GZ_CHUNK 65536
 
 
 static int is_space(char c)
@@ -305,6 +312,151 @@ FILE *ink_fopen_regular(const char *path, const char *what, char *err, size_t er
     return f;
 }
 
+/* ------------------------------------------------------ gzip-compressed */
+
+/* f (just opened, at offset 0) starts with gzip's magic 1f 8b? Leaves f at
+ * offset 0; -1 on a read error. */
+static int is_gzip(FILE *f)
+{
+    unsigned char m[2];
+    size_t got = fread(m, 1, 2, f);
+    if (ferror(f))
+        return -1;
+    rewind(f);
+    return got == 2 && m[0] == 0x1f && m[1] == 0x8b;
+}
+
+/* Inflates the gzip stream in f into a new buffer (*text, *len; NUL after
+ * the end).  inflate itself, not gzread: it checks the trailer's CRC32 and
+ * length, and this refuses a stream cut short or bytes after it, so a
+ * damaged download is an error rather than fewer drawings.  0, or -1 with
+ * "path: reason" in err. */
+static int inflate_file(FILE *f, const char *path, char **text, size_t *len, char *err,
+                        size_t errlen)
+{
+    *text = NULL;
+    *len = 0;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    /* 16 + MAX_WBITS: a gzip wrapper (header, CRC32, length) around deflate */
+    if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+        ink_set_err(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    unsigned char *in = malloc(GZ_CHUNK);
+    char *out = NULL;
+    size_t cap = 0, used = 0;
+    int zr = Z_OK;
+    const char *why = NULL;
+    if (!in) {
+        why = "out of memory";
+        goto fail;
+    }
+    while (zr != Z_STREAM_END) {
+        size_t n = fread(in, 1, GZ_CHUNK, f);
+        if (ferror(f)) {
+            why = strerror(errno);
+            goto fail;
+        }
+        if (n == 0) {
+            why = "gzip data ends early (a truncated file?)";
+            goto fail;
+        }
+        zs.next_in = in;
+        zs.avail_in = (uInt)n;
+        while (zs.avail_in > 0 && zr != Z_STREAM_END) {
+            if (cap - used < GZ_CHUNK) {
+                if (cap >= MAX_GZ_TEXT) {
+                    why = "more than 256 MiB of text once decompressed";
+                    goto fail;
+                }
+                size_t ncap = cap ? cap * 2 : 4 * (size_t)GZ_CHUNK;
+                char *no = realloc(out, ncap + 1);
+                if (!no) {
+                    why = "out of memory";
+                    goto fail;
+                }
+                out = no;
+                cap = ncap;
+            }
+            zs.next_out = (unsigned char *)out + used;
+            zs.avail_out = (uInt)(cap - used);
+            zr = inflate(&zs, Z_NO_FLUSH);
+            used = cap - zs.avail_out;
+            if (zr != Z_OK && zr != Z_STREAM_END) {
+                why = zr == Z_MEM_ERROR ? "out of memory"
+                      : zs.msg          ? zs.msg
+                                        : "corrupt gzip data";
+                goto fail;
+            }
+        }
+        if (zr == Z_STREAM_END && (zs.avail_in > 0 || fread(in, 1, 1, f) > 0)) {
+            why = "bytes after the gzip stream";
+            goto fail;
+        }
+    }
+    inflateEnd(&zs);
+    free(in);
+    if (!out) { /* an empty stream: an empty file */
+        out = malloc(1);
+        if (!out) {
+            ink_set_err(err, errlen, "%s: out of memory", path);
+            return -1;
+        }
+    }
+    out[used] = '\0';
+    *text = out;
+    *len = used;
+    return 0;
+fail:
+    ink_set_err(err, errlen, "%s: %s", path, why);
+    inflateEnd(&zs);
+    free(in);
+    free(out);
+    return -1;
+}
+
+/* Opens path for reading its lines: the file itself, or for a gzip file
+ * (found by its magic, not its name) a stream over its inflated text, which
+ * *text holds until the caller has closed the stream and freed it.  NULL
+ * with *empty set for a gzip file holding no text (POSIX lets fmemopen
+ * refuse a zero-length buffer); NULL with err set on an error. */
+static FILE *open_strokes(const char *path, char **text, int *empty, char *err, size_t errlen)
+{
+    *text = NULL;
+    *empty = 0;
+    FILE *f = ink_fopen_regular(path, "a strokes file", err, errlen);
+    if (!f)
+        return NULL;
+    int gz = is_gzip(f);
+    if (gz <= 0) {
+        if (gz < 0) {
+            ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+            fclose(f);
+            return NULL;
+        }
+        return f;
+    }
+    size_t len;
+    int rc = inflate_file(f, path, text, &len, err, errlen);
+    fclose(f);
+    if (rc != 0)
+        return NULL;
+    if (len == 0) {
+        free(*text);
+        *text = NULL;
+        *empty = 1;
+        return NULL;
+    }
+    FILE *m = fmemopen(*text, len, "rb");
+    if (!m) {
+        ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
+        free(*text);
+        *text = NULL;
+    }
+    return m;
+}
+
 /* skipped NULL: the first malformed line fails the read; else such lines
  * are counted there and the first one's reason is left in err. */
 static int read_file(const char *path, ink_sample **out, size_t *n, size_t *skipped, char *err,
@@ -314,9 +466,11 @@ static int read_file(const char *path, ink_sample **out, size_t *n, size_t *skip
     *n = 0;
     if (skipped)
         *skipped = 0;
-    FILE *f = ink_fopen_regular(path, "a strokes file", err, errlen);
+    char *text = NULL;
+    int empty;
+    FILE *f = open_strokes(path, &text, &empty, err, errlen);
     if (!f)
-        return -1;
+        return empty ? 0 : -1;
     ink_sample *arr = NULL;
     size_t cnt = 0, cap = 0, lineno = 0;
     char *buf = NULL;
@@ -375,6 +529,7 @@ static int read_file(const char *path, ink_sample **out, size_t *n, size_t *skip
         ink_set_err(err, errlen, "%s: %s", path, strerror(errno));
         goto fail;
     }
+    free(text);
     *out = arr;
     *n = cnt;
     return 0;
@@ -382,6 +537,7 @@ fail:
     free(buf);
     if (f)
         fclose(f);
+    free(text);
     ink_samples_free(arr, cnt);
     return -1;
 }

@@ -3,20 +3,22 @@
 # strokes file, each shown as the 28x28 image the network saw, captioned
 # "true→predicted confidence" (docs/model.md's failure-mode pictures).
 #
-# Usage: scripts/contact-sheet.sh STROKES OUT.png [--model FILE] [--unsure]
-#   --unsure  also include right answers below the model's threshold
+# Usage: scripts/contact-sheet.sh STROKES OUT.png [--model FILE] [--unsure] [--pen-test]
+#   --unsure    also include right answers below the model's threshold
+#   --pen-test  only the pen test set's writers (STROKES may be FILE,FILE)
 # Needs ImageMagick (montage) and a built digitpad (build/, or $DIGITPAD).
 set -euo pipefail
 SRC="$(cd "$(dirname "$0")/.." && pwd)"
 DP="${DIGITPAD:-$SRC/build/digitpad}"
-[ $# -ge 2 ] || { sed -n 6,7p "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n 6,8p "$0" >&2; exit 2; }
 strokes=$1 out=$2
 shift 2
-model=() unsure=0
+model=() unsure=0 pentest=()
 while [ $# -gt 0 ]; do
     case $1 in
         --model) model=(--model "$2"); shift 2 ;;
         --unsure) unsure=1; shift ;;
+        --pen-test) pentest=(--pen-test); shift ;;
         *) echo "contact-sheet: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -25,7 +27,7 @@ command -v montage >/dev/null || { echo "contact-sheet: needs ImageMagick's mont
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$DP" --predict-strokes "$strokes" "${model[@]}" --save-inputs "$work" >"$work/pred.txt"
+"$DP" --predict-strokes "$strokes" "${model[@]}" "${pentest[@]}" --save-inputs "$work" >"$work/pred.txt"
 threshold=$(sed -n 's/^# unsure: .*threshold \([0-9.]*\)).*/\1/p' "$work/pred.txt")
 
 # One montage tile per chosen drawing, in file order; the file name is the

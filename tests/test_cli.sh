@@ -213,6 +213,51 @@ check "--redrawn: the redrawn digits are counted" grep -q "^redrew 50 training d
 check "--redrawn: recorded in the metadata" grep -aq '"redrawn":"0.25"' "$tmp/fake-redrawn.safetensors"
 check "--train: the redrawn test set is measured" grep -q "of the first 50 redrawn with the pen (read right: " "$tmp/out"
 
+# Pen drawings join the training set (issue 27): the committed files, the
+# pen test set left out, a fold of writers held out and scored.
+pen="$DIGITPAD_SRC/datasets/pen-digits/pendigits.txt.gz,$DIGITPAD_SRC/datasets/pen-digits/uji.txt.gz"
+run --train --arch mlp --epochs 1 --data "$fake" --pen "$pen" --pen-copies 3 --pen-fold 2/3 \
+    --limit 100 --threads 1 --out "$tmp/fake-pen.safetensors"
+expect_rc 0 "--train --pen --pen-copies 3 --pen-fold 2/3 --limit 100"
+check "--pen: drawings, copies and what was left out are counted" \
+    grep -q "^rendered 100 pen drawings by [0-9]* writers x 3 copies = 300 images to train on .*left out: 3738 of the pen test set, 0 listed by --pen-drop, [0-9]* by 26 writers held out as fold 2/3" "$tmp/out"
+check "--pen-fold: the held-out writers are scored" \
+    grep -q "^pen fold 2/3 held out: [0-9]* drawings by 26 writers: accuracy [0-9.]*%" "$tmp/out"
+check "--pen: the copies are in the metadata" grep -aq '"pen_copies":"3"' "$tmp/fake-pen.safetensors"
+check "--pen: the drawings are counted in the metadata" grep -aq '"pen_drawings":"100"' "$tmp/fake-pen.safetensors"
+check "--pen: the share of the training set is in the metadata" grep -aq '"pen_share":"0.7500"' "$tmp/fake-pen.safetensors"
+check "--pen: the dataset names the pen sources" grep -aq '"dataset":"mnist\[:100\]+pendigits' "$tmp/fake-pen.safetensors"
+check "--pen: the training data are credited" grep -aq '"training_data":"MNIST.*C5MG6K' "$tmp/fake-pen.safetensors"
+check "--pen-fold: recorded" grep -aq '"pen_fold":"2/3"' "$tmp/fake-pen.safetensors"
+run --train --data "$fake" --pen "$tmp/no-such.txt" --out "$tmp/x.safetensors"
+expect_rc 2 "--pen with a missing file"
+check "one line on stderr" test "$(wc -l <"$tmp/err")" -eq 1
+check "--pen: a missing file is named" grep -q "^digitpad: --pen: .*no-such.txt" "$tmp/err"
+printf '\037\213\010\000garbage' >"$tmp/bad.txt.gz"
+run --train --data "$fake" --pen "$tmp/bad.txt.gz" --out "$tmp/x.safetensors"
+expect_rc 2 "--pen with a corrupt .gz file"
+check "one line on stderr" test "$(wc -l <"$tmp/err")" -eq 1
+check "--pen: a corrupt .gz is an error naming it" grep -q "^digitpad: --pen: .*bad.txt.gz: " "$tmp/err"
+echo "1 pendigits/tra-w99-1" >"$tmp/drop.txt"
+run --train --data "$fake" --pen "$pen" --pen-drop "$tmp/drop.txt" --out "$tmp/x.safetensors"
+expect_rc 2 "--pen-drop naming no drawing"
+check "one line on stderr" test "$(wc -l <"$tmp/err")" -eq 1
+check "--pen-drop: an unknown id is an error" grep -q "drop.txt:1: no drawing '1 pendigits/tra-w99-1'" "$tmp/err"
+expect_usage_error --train --pen "$pen" --pen-copies 0
+expect_usage_error --train --pen "$pen" --pen-fold 4/3
+expect_usage_error --train --pen-fold 1/3
+
+# The pen test set, per writer, with the five worst.
+run --predict-strokes "$pen" --pen-test --shipped-model
+expect_rc 0 "--predict-strokes --pen-test"
+check "--pen-test: the 3738 drawings of the test writers" grep -q "^# accuracy: [0-9.]* ([0-9]*/3738 labelled drawings)" "$tmp/out"
+check "--pen-test: no training writer is scored" bash -c "! grep -q -e '^pendigits/tra-' -e '^uji2/w01-' '$tmp/out'"
+check "--pen-test: per writer" grep -q "^# per writer: 26 writers" "$tmp/out"
+check "--pen-test: the five worst writers" grep -q "^# five worst writers: [^,]*, [^,]*, [^,]*, [^,]*, [^,]*$" "$tmp/out"
+run --predict-strokes "$DIGITPAD_SRC/datasets/pen-digits/uji.txt.gz" --shipped-model
+expect_rc 0 "--predict-strokes on a .gz file"
+check "--predict-strokes reads a .gz file" grep -q "([0-9]*/1200 labelled drawings)" "$tmp/out"
+
 run --train --arch mlp --epochs 1 --data "$fake" --min-accuracy 1 --out "$tmp/fake-min.safetensors"
 expect_rc 1 "--min-accuracy 1 on data no model gets all right"
 check "--min-accuracy failure is explained" grep -q "^digitpad: .*below --min-accuracy" "$tmp/err"

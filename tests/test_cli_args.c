@@ -259,6 +259,44 @@ static void test_paths(void)
     CHECK(strstr(err, "file") != NULL);
 }
 
+/* --pen and its settings (issue 27): values, defaults, and errors. */
+static void test_pen_flags(void)
+{
+    dp_args a;
+    char err[256];
+    CHECK(PARSE(&a, err, "--train") == 0);
+    CHECK(a.pen == NULL && a.pen_copies == 0 && a.pen_fold == 0 && a.pen_folds == 0 &&
+          a.pen_drop == NULL);
+    dp_args_free(&a);
+    CHECK(PARSE(&a, err, "--train", "--pen", "a.txt.gz,b.txt", "--pen-copies", "4",
+                "--pen-fold", "2/3", "--pen-drop", "drop.txt") == 0);
+    CHECK(a.pen && strcmp(a.pen, "a.txt.gz,b.txt") == 0 && a.pen_copies == 4 &&
+          a.pen_fold == 2 && a.pen_folds == 3 && strcmp(a.pen_drop, "drop.txt") == 0);
+    dp_args_free(&a);
+    CHECK(PARSE(&a, err, "--predict-strokes", "a.txt,b.txt", "--pen-test") == 0);
+    CHECK(a.pen_test == 1 && strcmp(a.strokes_path, "a.txt,b.txt") == 0);
+    dp_args_free(&a);
+
+    ERR("--pen needs a value", "--train", "--pen");
+    ERR("--pen needs a strokes file", "--train", "--pen=");
+    ERR("--pen-copies: '0'", "--train", "--pen", "x", "--pen-copies", "0");
+    ERR("--pen-copies: '17'", "--train", "--pen", "x", "--pen-copies", "17");
+    ERR("--pen-copies: '2.5'", "--train", "--pen", "x", "--pen-copies", "2.5");
+    ERR("--pen-fold: '3'", "--train", "--pen", "x", "--pen-fold", "3");
+    ERR("--pen-fold: '0/3'", "--train", "--pen", "x", "--pen-fold", "0/3");
+    ERR("--pen-fold: '4/3'", "--train", "--pen", "x", "--pen-fold", "4/3");
+    ERR("--pen-fold: '1/1'", "--train", "--pen", "x", "--pen-fold", "1/1");
+    ERR("--pen-fold: '1/21'", "--train", "--pen", "x", "--pen-fold", "1/21");
+    ERR("--pen-fold: '/3'", "--train", "--pen", "x", "--pen-fold", "/3");
+    ERR("--pen-fold: '+1/3'", "--train", "--pen", "x", "--pen-fold", "+1/3");
+    ERR("--pen-copies needs --pen", "--train", "--pen-copies", "2");
+    ERR("--pen-fold needs --pen", "--train", "--pen-fold", "1/3");
+    ERR("--pen-drop needs --pen", "--train", "--pen-drop", "d.txt");
+    ERR("--pen cannot be used with --eval", "--eval", "--pen", "x");
+    ERR("--pen-test cannot be used with --train", "--train", "--pen-test");
+    ERR("--pen given twice", "--train", "--pen", "x", "--pen", "y");
+}
+
 int main(void)
 {
     test_paths();
@@ -267,5 +305,6 @@ int main(void)
     test_train_values();
     test_other_modes();
     test_errors();
+    test_pen_flags();
     return test_finish("cli_args");
 }

@@ -279,6 +279,26 @@ int main(void)
     ink_render(&d, pix, W, W, ink_brush_for(&d));
     CHECK(ink_normalize(pix, W, W, out) == 1);
     CHECK(max_diff(out, ref) == 0);
+    /* ink_preprocess_brush: scale 1 is ink_preprocess to the bit; a wider
+     * pen puts more ink into the same 20x20 box, a thinner one less; a
+     * scale of 0 or below gives no input */
+    {
+        float wide[INK_INPUT_SIZE], thin[INK_INPUT_SIZE];
+        CHECK(ink_preprocess(&d, ref) == 1);
+        CHECK(ink_preprocess_brush(&d, 1.0f, out) == 1);
+        CHECK(memcmp(out, ref, sizeof ref) == 0);
+        CHECK(ink_preprocess_brush(&d, 1.4f, wide) == 1);
+        CHECK(ink_preprocess_brush(&d, 0.8f, thin) == 1);
+        double s_ref = 0, s_wide = 0, s_thin = 0;
+        for (int i = 0; i < INK_INPUT_SIZE; i++) {
+            s_ref += ref[i];
+            s_wide += wide[i];
+            s_thin += thin[i];
+        }
+        CHECK(s_thin < s_ref && s_ref < s_wide);
+        CHECK(ink_preprocess_brush(&d, 0.0f, out) == 0 && out[14 * 28 + 14] == 0.0f);
+        CHECK(ink_preprocess_brush(&d, -1.0f, out) == 0);
+    }
     /* a dot keeps a quarter of the default pen */
     ink_drawing_clear(&d);
     ink_stroke_add(&d, 500, 500);

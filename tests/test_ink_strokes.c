@@ -1,7 +1,9 @@
 /* test_ink_strokes.c — the strokes file format: parsing good and every kind
  * of malformed line, format/parse round trip, reading a file with
  * "path:line" errors, appending (and an append failing at every step
- * leaving the file as it was), and the real dev.txt when present. */
+ * leaving the file as it was), gzip-compressed files (good, corrupt,
+ * truncated, with bytes after the stream), the pen digits in datasets/, and
+ * the real dev.txt when present. */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
@@ -14,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static int same_drawing(const ink_drawing *a, const ink_drawing *b)
 {
@@ -221,6 +224,153 @@ static void test_append_failures(void)
     CHECK(ink_read_file_skipping(bom, &arr, &n, &skipped, err, sizeof err) == 0 && n == 2 &&
           skipped == 0);
     ink_samples_free(arr, n);
+}
+
+/* text gzip-compressed (zlib's own gzip writer, as gzip -n would) into a
+ * new buffer of *len bytes. */
+static unsigned char *gzip_bytes(const char *text, size_t *len)
+{
+    size_t n = strlen(text), cap = n + 1024;
+    unsigned char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    z_stream zs;
+    memset(&zs, 0, sizeof zs);
+    if (deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(out);
+        return NULL;
+    }
+    zs.next_in = (unsigned char *)text;
+    zs.avail_in = (uInt)n;
+    zs.next_out = out;
+    zs.avail_out = (uInt)cap;
+    int r = deflate(&zs, Z_FINISH);
+    *len = cap - zs.avail_out;
+    deflateEnd(&zs);
+    if (r != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Strokes files may be gzip-compressed: found by the magic, read whole, and
+ * a damaged stream is an error naming the file, never fewer drawings. */
+static void test_gzip(void)
+{
+    const char *dir = test_tmpdir();
+    char path[4096], plain[4096], err[512];
+    snprintf(path, sizeof path, "%s/pen.txt.gz", dir);
+    snprintf(plain, sizeof plain, "%s/pen.txt", dir);
+    const char *text = "# two drawings\n"
+                       "1 a/w01-1 | 500,100 500,900\n"
+                       "7 b/w02-3 | 100,100 900,100 ; 900,100 400,900\n";
+    size_t len = 0;
+    unsigned char *gz = gzip_bytes(text, &len);
+    CHECK(gz != NULL && len > 20);
+    if (!gz)
+        return;
+    /* the same drawings, plain or compressed */
+    CHECK(write_bytes(plain, text, strlen(text)) == 0);
+    CHECK(write_bytes(path, (const char *)gz, len) == 0);
+    ink_sample *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    CHECK(ink_read_file(plain, &a, &na, err, sizeof err) == 0);
+    int r = ink_read_file(path, &b, &nb, err, sizeof err);
+    CHECK(r == 0);
+    if (r != 0)
+        fprintf(stderr, "%s\n", err);
+    CHECK(na == 2 && nb == 2);
+    for (size_t i = 0; i < na && i < nb; i++)
+        CHECK(same_drawing(&a[i].drawing, &b[i].drawing) && a[i].label == b[i].label &&
+              strcmp(a[i].id, b[i].id) == 0);
+    ink_samples_free(a, na);
+    ink_samples_free(b, nb);
+
+    /* a line error still names the file and the line */
+    size_t blen = 0;
+    unsigned char *bad = gzip_bytes("1 a | 1,1\nx b | 2,2\n", &blen);
+    CHECK(bad && write_bytes(path, (const char *)bad, blen) == 0);
+    free(bad);
+    CHECK(ink_read_file(path, &b, &nb, err, sizeof err) == -1);
+    CHECK(strstr(err, "pen.txt.gz:2: ") != NULL);
+
+    /* truncated anywhere after the magic: an error, never a shorter set */
+    int all_fail = 1;
+    for (size_t cut = 2; cut < len; cut += 3) {
+        CHECK(write_bytes(path, (const char *)gz, cut) == 0);
+        nb = 99;
+        err[0] = '\0';
+        if (ink_read_file(path, &b, &nb, err, sizeof err) != -1 || nb != 0 ||
+            strncmp(err, path, strlen(path)) != 0)
+            all_fail = 0;
+    }
+    CHECK(all_fail);
+    CHECK(write_bytes(path, (const char *)gz, len - 4) == 0);
+    CHECK(ink_read_file(path, &b, &nb, err, sizeof err) == -1);
+    CHECK(strstr(err, "truncated") != NULL);
+
+    /* a flipped byte in the deflate data or the CRC: corrupt */
+    unsigned char *c = malloc(len);
+    CHECK(c != NULL);
+    if (c) {
+        memcpy(c, gz, len);
+        c[len - 6] ^= 0x55; /* in the CRC32 */
+        CHECK(write_bytes(path, (const char *)c, len) == 0);
+        CHECK(ink_read_file(path, &b, &nb, err, sizeof err) == -1);
+        CHECK(strstr(err, "pen.txt.gz: ") != NULL);
+        memcpy(c, gz, len);
+        c[12] ^= 0xff; /* in the deflate data */
+        CHECK(write_bytes(path, (const char *)c, len) == 0);
+        CHECK(ink_read_file(path, &b, &nb, err, sizeof err) == -1);
+        free(c);
+    }
+
+    /* bytes after the stream are refused, as nn's IDX reader does */
+    unsigned char *more = malloc(len + 3);
+    CHECK(more != NULL);
+    if (more) {
+        memcpy(more, gz, len);
+        memcpy(more + len, "abc", 3);
+        CHECK(write_bytes(path, (const char *)more, len + 3) == 0);
+        CHECK(ink_read_file(path, &b, &nb, err, sizeof err) == -1);
+        CHECK(strstr(err, "after the gzip stream") != NULL);
+        free(more);
+    }
+    free(gz);
+
+    /* an empty stream is an empty file: no drawings, no error */
+    unsigned char *e = gzip_bytes("", &blen);
+    CHECK(e && write_bytes(path, (const char *)e, blen) == 0);
+    free(e);
+    nb = 99;
+    CHECK(ink_read_file(path, &b, &nb, err, sizeof err) == 0 && nb == 0);
+    ink_samples_free(b, nb);
+}
+
+/* The pen digits committed in datasets/ (CREDITS.md there): 10,992 and
+ * 1,200 drawings, every one labelled, read straight from the .gz files. */
+static void test_datasets(void)
+{
+    static const struct { const char *name; size_t n; } sets[] = {
+        {"pendigits.txt.gz", 10992}, {"uji.txt.gz", 1200}};
+    for (size_t k = 0; k < 2; k++) {
+        char path[4096], err[512];
+        snprintf(path, sizeof path, "%s/datasets/pen-digits/%s", getenv("DIGITPAD_SRC")
+                 ? getenv("DIGITPAD_SRC") : DIGITPAD_TEST_SRC, sets[k].name);
+        ink_sample *s = NULL;
+        size_t n = 0;
+        int r = ink_read_file(path, &s, &n, err, sizeof err);
+        CHECK(r == 0);
+        if (r != 0)
+            fprintf(stderr, "%s\n", err);
+        CHECK(n == sets[k].n);
+        size_t labelled = 0;
+        for (size_t i = 0; i < n; i++)
+            labelled += s[i].label >= 0 && s[i].label <= 9 && s[i].drawing.n > 0;
+        CHECK(labelled == n);
+        ink_samples_free(s, n);
+    }
 }
 
 int main(void)
@@ -569,5 +719,7 @@ int main(void)
                        "the developers' ../shared; parsing them did not run");
     }
     test_append_failures();
+    test_gzip();
+    test_datasets();
     return test_finish("test_ink_strokes");
 }

@@ -29,7 +29,8 @@ enum {
 typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
-    O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_REDRAWN, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_REDRAWN,
+    O_PEN, O_PEN_COPIES, O_PEN_DROP, O_PEN_FOLD, O_PEN_TEST, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
     O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_DRAWN, O_THRESHOLD, O_COUNT
 } opt_id;
 
@@ -61,7 +62,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_TRAIN] = {"--train", 0, DP_MODE_TRAIN, 0},
     [O_EVAL] = {"--eval", 0, DP_MODE_EVAL, 0},
     [O_PSTROKES] = {"--predict-strokes", 1, DP_MODE_PREDICT_STROKES, 0, "FILE",
-        {{DP_HELP_PREDICT, 1, "classify every drawing of a strokes file, rendered and\npreprocessed exactly as the window does; prints\n'id predicted confidence label' per drawing and, when the\nfile has labels, '#' lines: accuracy, confusion matrix"}}},
+        {{DP_HELP_PREDICT, 1, "classify every drawing of a strokes file (plain or .gz;\nseveral as FILE,FILE), rendered and preprocessed exactly\nas the window does; prints 'id predicted confidence label'\nper drawing and, when the file has labels, '#' lines:\naccuracy, confusion matrix"}}},
     [O_PREDICT] = {"--predict", 0, DP_MODE_PREDICT, 0, "IMAGE...",
         {{DP_HELP_PREDICT, 4, "classify PGM (P2/P5) or BMP images of any size; prints\n'path predicted confidence' per image"}}},
     [O_ARCH] = {"--arch", 1, -1, M_TRAIN, "A",
@@ -94,15 +95,25 @@ static const opt_def OPTS[O_COUNT] = {
         {{DP_HELP_TRAIN, 15, "also add P x the training set of digits drawn as strokes\nin styles MNIST rarely shows (slashed 0, 1 with a foot or\na long flag, 7 with a short top, 4 closed at the top)"}}},
     [O_REDRAWN] = {"--redrawn", 1, -1, M_TRAIN, "P",
         {{DP_HELP_TRAIN, 16, "also add P x the training set of its own digits redrawn\nas the window draws: traced to their centre line and\ninked again with the round pen"}}},
+    [O_PEN] = {"--pen", 1, -1, M_TRAIN, "FILE[,FILE]",
+        {{DP_HELP_TRAIN, 17, "also train on the pen drawings of these strokes files\n(plain or .gz; e.g. datasets/pen-digits/*.txt.gz), each\nrendered as the window does; the pen test set's writers\nare always left out"}}},
+    [O_PEN_COPIES] = {"--pen-copies", 1, -1, M_TRAIN, "N",
+        {{DP_HELP_TRAIN, 18, "images per pen drawing, 1 to 16 (default 2): the first\nwith the window's pen, the others with its width scaled\nby 0.8 to 1.4"}}},
+    [O_PEN_DROP] = {"--pen-drop", 1, -1, M_TRAIN, "FILE",
+        {{DP_HELP_TRAIN, 19, "leave out the pen drawings FILE lists, one 'LABEL ID' a\nline ('#' comments), e.g. ones whose label is wrong"}}},
+    [O_PEN_FOLD] = {"--pen-fold", 1, -1, M_TRAIN, "K/N",
+        {{DP_HELP_TRAIN, 20, "validation by writer: deal the pen writers into N folds,\ntrain on all but fold K (1..N) and report how the model\nreads fold K's drawings"}}},
+    [O_PEN_TEST] = {"--pen-test", 0, -1, M_PSTROKES, NULL,
+        {{DP_HELP_PREDICT, 6, "with --predict-strokes: score only the drawings of the\npen test set's writers, and add each writer's accuracy\nand the five worst writers"}}},
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN, "N",
-        {{DP_HELP_TRAIN, 17, "train on the first N training images (test set stays full)"}}},
+        {{DP_HELP_TRAIN, 21, "train on the first N training images (test set stays full)\nand at most N pen drawings"}}},
     [O_OUT] = {"--out", 1, -1, M_TRAIN, "FILE",
-        {{DP_HELP_TRAIN, 19, "where to save the model\n(default: " DP_DEFAULT_OUT ")"}}},
+        {{DP_HELP_TRAIN, 23, "where to save the model\n(default: " DP_DEFAULT_OUT ")"}}},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN, "X",
-        {{DP_HELP_TRAIN, 20, "exit 1 if the final test accuracy is below X (0 to 1);\nthe model is saved anyway"}}},
+        {{DP_HELP_TRAIN, 24, "exit 1 if the final test accuracy is below X (0 to 1);\nthe model is saved anyway"}}},
     [O_DATA] = {"--data", 1, -1, M_TRAIN | M_EVAL | M_GUI, "DIR",
         {{DP_HELP_WINDOW, 3, "MNIST for training in the window (default as for --train)"},
-         {DP_HELP_TRAIN, 18, "MNIST directory (default: $DIGITPAD_DATA, else data/mnist)"}}},
+         {DP_HELP_TRAIN, 22, "MNIST directory (default: $DIGITPAD_DATA, else data/mnist)"}}},
     [O_THREADS] = {"--threads", 1, -1, M_TRAIN | M_EVAL, "N",
         {{DP_HELP_TRAIN, 9, "worker threads, 0 = all cores (default)"}}},
     [O_MODEL] = {"--model", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT | M_GUI, "FILE",
@@ -303,6 +314,39 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
             return dp_set_err(err, errlen, "--redrawn: '%s' is not a fraction from 0 to 1", v);
         a->redrawn = d;
         return 0;
+    case O_PEN:
+        if (!*v)
+            return dp_set_err(err, errlen, "--pen needs a strokes file (or several, with commas)");
+        a->pen = v;
+        return 0;
+    case O_PEN_COPIES:
+        if (dp_parse_long(v, 1, DP_MAX_PEN_COPIES, &l) != 0)
+            return dp_set_err(err, errlen, "--pen-copies: '%s' is not a whole number from 1 to %d",
+                              v, DP_MAX_PEN_COPIES);
+        a->pen_copies = (int)l;
+        return 0;
+    case O_PEN_DROP:
+        if (!*v)
+            return dp_set_err(err, errlen, "--pen-drop needs a file name");
+        a->pen_drop = v;
+        return 0;
+    case O_PEN_FOLD: {
+        const char *slash = strchr(v, '/');
+        char left[16];
+        long k, n;
+        if (!slash || slash == v || (size_t)(slash - v) >= sizeof left)
+            return dp_set_err(err, errlen, "--pen-fold: '%s' is not K/N (fold K of N, e.g. 1/3)", v);
+        memcpy(left, v, (size_t)(slash - v));
+        left[slash - v] = '\0';
+        if (dp_parse_long(slash + 1, 2, DP_MAX_PEN_FOLDS, &n) != 0 ||
+            dp_parse_long(left, 1, n, &k) != 0 || left[0] == '+' || slash[1] == '+')
+            return dp_set_err(err, errlen,
+                              "--pen-fold: '%s' is not K/N with N from 2 to %d and K from 1 to N",
+                              v, DP_MAX_PEN_FOLDS);
+        a->pen_fold = (int)k;
+        a->pen_folds = (int)n;
+        return 0;
+    }
     case O_LIMIT:
         if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)
             return dp_set_err(err, errlen, "--limit: '%s' is not a whole number of images (1 or more)",
@@ -469,6 +513,8 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
             a->shipped_model = 1;
         } else if (id == O_DRAWN) {
             a->drawn = 1;
+        } else if (id == O_PEN_TEST) {
+            a->pen_test = 1;
         } else if (value && set_value(a, (opt_id)id, o->name, value, err, errlen) != 0) {
             return -1;
         }
@@ -491,6 +537,11 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
      * row 9: --model silently won). */
     if (seen[O_MODEL] && seen[O_SHIPPED])
         return dp_set_err(err, errlen, "--model and --shipped-model both name a model; give one");
+    /* The pen settings only mean something with pen drawings to train on. */
+    static const int needs_pen[] = {O_PEN_COPIES, O_PEN_DROP, O_PEN_FOLD};
+    for (size_t k = 0; k < sizeof needs_pen / sizeof *needs_pen; k++)
+        if (seen[needs_pen[k]] && !seen[O_PEN])
+            return dp_set_err(err, errlen, "%s needs --pen", OPTS[needs_pen[k]].name);
     if (a->mode == DP_MODE_PREDICT) {
         if (a->n_images == 0)
             return dp_set_err(err, errlen, "--predict needs at least one image file");

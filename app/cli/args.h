@@ -24,6 +24,8 @@
 #define DP_MAX_THREADS 256
 #define DP_MAX_LR 10.0
 #define DP_MAX_ELASTIC 100.0 /* Simard et al. used 34 for 28x28 digits */
+#define DP_MAX_PEN_COPIES 16 /* images per pen drawing (pen.c renders at most these) */
+#define DP_MAX_PEN_FOLDS 20  /* DP_PEN_MAX_FOLDS in pen.h */
 #define DP_MIN_WINDOW 200
 #define DP_MAX_WINDOW 16384
 
@@ -60,6 +62,10 @@ typedef struct dp_args {
     double shapes;         /* --shapes P: non-digits drawn by rule, P x the training set */
     double drawn_styles;   /* --drawn-styles P: styled digits drawn by rule, likewise */
     double redrawn;        /* --redrawn P: training digits redrawn with the pen, likewise */
+    const char *pen;       /* --pen FILE[,FILE]: pen drawings to train on, NULL: none */
+    int pen_copies;        /* --pen-copies N: 0: the default (2) */
+    const char *pen_drop;  /* --pen-drop FILE: ids of pen drawings to leave out */
+    int pen_fold, pen_folds; /* --pen-fold K/N: hold out fold K of N; 0/0: none */
     size_t limit;          /* 0: every training image */
     const char *out;       /* NULL: DP_DEFAULT_OUT */
     double min_accuracy;   /* < 0: no check */
@@ -79,6 +85,7 @@ typedef struct dp_args {
     const char *strokes_path;
     const char *save_inputs;  /* --save-inputs DIR: each drawing's 28x28 input */
     int drawn;                /* --eval --drawn: also the rule-drawn test sets */
+    int pen_test;             /* --pen-test: only the pen test set, per writer */
     const char *saliency;     /* --saliency DIR: why each answer, as a PGM */
     /* --predict IMAGE... (array owned by the struct: dp_args_free) */
     const char **images;

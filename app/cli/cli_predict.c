@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "ink.h"
+#include "pen.h"
 #include "text.h"
 #include "views.h"
 
@@ -41,6 +44,83 @@ static void print_strokes_summary(const strokes_summary *s, size_t n, double thr
            threshold);
     if (s->labelled > 0)
         dp_print_confusion(stdout, "# ", (const size_t(*)[10])s->confusion);
+}
+
+/* One writer's results, for --pen-test. */
+typedef struct writer_score {
+    char name[128];
+    size_t n, correct, unsure;
+} writer_score;
+
+static int cmp_writer_worst(const void *a, const void *b)
+{
+    const writer_score *x = a, *y = b;
+    /* lower accuracy first (cross-multiplied: exact), then by name */
+    size_t l = x->correct * y->n, r = y->correct * x->n;
+    if (l != r)
+        return l < r ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* --pen-test's part of the summary: each writer's accuracy and unsure
+ * count in file order, then the five worst.  pred[i] is drawing i's answer
+ * and unsure[i] whether it was doubted. */
+static int print_writers(const ink_sample *s, size_t n, const int *pred,
+                         const unsigned char *unsure)
+{
+    writer_score *w = calloc(n ? n : 1, sizeof *w);
+    if (!w) {
+        dp_errorf("out of memory");
+        return -1;
+    }
+    size_t nw = 0;
+    for (size_t i = 0; i < n; i++) {
+        char name[128];
+        dp_pen_writer(s[i].id, name, sizeof name);
+        size_t k = nw;
+        /* a writer's drawings are consecutive in the pen files; search
+         * back from the end so that case is quick */
+        while (k > 0 && strcmp(w[k - 1].name, name) != 0)
+            k--;
+        if (k == 0 && (nw == 0 || strcmp(w[0].name, name) != 0)) {
+            k = nw++;
+            snprintf(w[k].name, sizeof w[k].name, "%s", name);
+        } else {
+            k--;
+        }
+        w[k].n++;
+        w[k].correct += pred[i] == s[i].label;
+        w[k].unsure += unsure[i];
+    }
+    printf("# per writer: %zu writers (accuracy, drawings, unsure)\n", nw);
+    for (size_t k = 0; k < nw; k++) {
+        char shown[128];
+        printf("#   %-22s %7.2f%%  %4zu  %3zu\n", text_clean_copy(w[k].name, shown, sizeof shown),
+               100.0 * (double)w[k].correct / (double)w[k].n, w[k].n, w[k].unsure);
+    }
+    qsort(w, nw, sizeof *w, cmp_writer_worst);
+    printf("# five worst writers:");
+    for (size_t k = 0; k < nw && k < 5; k++) {
+        char shown[128];
+        printf("%s %s %.2f%% (%zu/%zu)", k ? "," : "", text_clean_copy(w[k].name, shown, sizeof shown),
+               100.0 * (double)w[k].correct / (double)w[k].n, w[k].correct, w[k].n);
+    }
+    printf("\n");
+    free(w);
+    return 0;
+}
+
+/* Keeps only the pen test set's drawings (dp_pen_test_writer), in order. */
+static void keep_pen_test(ink_sample *s, size_t *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (dp_pen_test_writer(s[i].id))
+            s[k++] = s[i];
+        else
+            ink_drawing_free(&s[i].drawing);
+    }
+    *n = k;
 }
 
 /* Drawing number `no`'s id made safe for a file name (see save_input below). */
@@ -108,15 +188,40 @@ int dp_cli_predict_strokes(const dp_args *a)
     char msg[512];
     ink_sample *samples = NULL;
     size_t n = 0;
-    if (ink_read_file(a->strokes_path, &samples, &n, msg, sizeof msg) != 0) {
+    /* A name that exists is one file even if it holds a comma; anything
+     * else may be a list "a.txt,b.txt.gz" */
+    int rd = access(a->strokes_path, F_OK) == 0
+                 ? ink_read_file(a->strokes_path, &samples, &n, msg, sizeof msg)
+                 : dp_pen_load(a->strokes_path, &samples, &n, msg, sizeof msg);
+    if (rd != 0) {
         dp_errorf("%s", msg);
         return DP_EXIT_USAGE;
+    }
+    if (a->pen_test) {
+        keep_pen_test(samples, &n);
+        if (n == 0) {
+            dp_errorf("%s: no drawing of the pen test set's writers (pendigits/tes-*, "
+                      "uji2/w05 ... w60)", a->strokes_path);
+            ink_samples_free(samples, n);
+            return DP_EXIT_USAGE;
+        }
+    }
+    int *preds = malloc((n ? n : 1) * sizeof *preds);
+    unsigned char *doubted = malloc(n ? n : 1);
+    if (!preds || !doubted) {
+        dp_errorf("out of memory");
+        free(preds);
+        free(doubted);
+        ink_samples_free(samples, n);
+        return DP_EXIT_NOMEM;
     }
     int rc = DP_EXIT_USAGE;
     const char *origin;
     nn_model *m = dp_load_model_as_window(a->model, a->shipped_model, path, sizeof path, &origin,
                                           &rc);
     if (!m) {
+        free(preds);
+        free(doubted);
         ink_samples_free(samples, n);
         return rc;
     }
@@ -184,6 +289,8 @@ int dp_cli_predict_strokes(const dp_args *a)
             int pred = dp_argmax10(out);
             int unsure = dp_card_unsure(out[pred], threshold);
             sum.unsure += unsure;
+            preds[start + i] = pred;
+            doubted[start + i] = (unsigned char)unsure;
             char label[4] = "?";
             if (s->label >= 0 && s->label <= 9) {
                 label[0] = (char)('0' + s->label);
@@ -206,6 +313,10 @@ int dp_cli_predict_strokes(const dp_args *a)
         }
     }
     print_strokes_summary(&sum, n, threshold, th_what);
+    if (a->pen_test && print_writers(samples, n, preds, doubted) != 0) {
+        rc = DP_EXIT_NOMEM;
+        goto done;
+    }
     rc = DP_EXIT_OK;
     if (sum.none) {
         fflush(stdout);
@@ -221,6 +332,8 @@ done:
     nn_workspace_free(ws);
     free(x);
     free(y);
+    free(preds);
+    free(doubted);
     nn_model_free(m);
     ink_samples_free(samples, n);
     return rc;

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "fileio.h"
 #include "text.h"
 #include "ink.h"
+#include "pen.h"
 #include "progress.h"
 #include "synth.h"
 
@@ -158,6 +160,22 @@ static int set_meta(nn_model *m, const char *key, const char *value)
     return 0;
 }
 
+/* set_meta with the value formatted as printf would. */
+static int set_metaf(nn_model *m, const char *key, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static int set_metaf(nn_model *m, const char *key, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return set_meta(m, key, buf);
+}
+
 static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *cfg,
                           size_t n_train, size_t n_full, double accuracy, double train_s)
 {
@@ -242,6 +260,248 @@ static int write_calibration(nn_model *m, const dp_calibration *c)
     return rc ? -1 : 0;
 }
 
+/* ------------------------------------------------------- pen drawings */
+
+/* The copies each pen drawing gets when --pen-copies is not given. */
+#define PEN_DEFAULT_COPIES 2
+/* Held-out answers at least this sure, yet wrong, are printed as label
+ * suspects: a model trained without the writer is confidently sure of
+ * another digit (docs/model.md, "Training drawings whose label looks
+ * wrong"). */
+#define PEN_SUSPECT_CONF 0.9
+
+/* What --pen brought: the drawings, who trains on which, and the held-out
+ * fold of --pen-fold. */
+typedef struct pen_run {
+    ink_sample *s;
+    size_t n;
+    size_t *train_idx, n_train;  /* rendered into the training set */
+    size_t *held_idx, n_held;    /* --pen-fold's fold K */
+    size_t n_test, n_dropped, n_images;
+    size_t writers_train, writers_held;
+    int copies;
+    char sources[128];           /* "pendigits+uji2" */
+} pen_run;
+
+static void pen_run_free(pen_run *p)
+{
+    ink_samples_free(p->s, p->n);
+    free(p->train_idx);
+    free(p->held_idx);
+    memset(p, 0, sizeof *p);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+/* How many different writers the drawings s[idx[k]] have (a writer's
+ * drawings need not be consecutive); 0 also when out of memory, which only
+ * a message's count would show. */
+static size_t count_writers(const ink_sample *s, const size_t *idx, size_t k)
+{
+    typedef char name[sizeof s->id];
+    name *names = malloc((k ? k : 1) * sizeof *names);
+    if (!names)
+        return 0;
+    for (size_t i = 0; i < k; i++)
+        dp_pen_writer(s[idx[i]].id, names[i], sizeof names[i]);
+    qsort(names, k, sizeof *names, cmp_name);
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++)
+        w += i == 0 || strcmp(names[i - 1], names[i]) != 0;
+    free(names);
+    return w;
+}
+
+/* Reads --pen's files, decides which drawings train (not the pen test
+ * set, not --pen-drop's, not --pen-fold's fold; at most --limit of them)
+ * and appends their images to train.  0, or an exit code after printing. */
+static int add_pen(const dp_args *a, nn_dataset *train, uint64_t seed, pen_run *p)
+{
+    memset(p, 0, sizeof *p);
+    char msg[512];
+    double t0 = dp_now();
+    if (dp_pen_load(a->pen, &p->s, &p->n, msg, sizeof msg) != 0) {
+        dp_errorf("--pen: %s", msg);
+        return DP_EXIT_USAGE;
+    }
+    int *fold = malloc((p->n ? p->n : 1) * sizeof *fold);
+    unsigned char *drop = calloc(p->n ? p->n : 1, 1);
+    p->train_idx = malloc((p->n ? p->n : 1) * sizeof *p->train_idx);
+    p->held_idx = malloc((p->n ? p->n : 1) * sizeof *p->held_idx);
+    int rc = DP_EXIT_NOMEM;
+    if (!fold || !drop || !p->train_idx || !p->held_idx ||
+        dp_pen_folds(p->s, p->n, a->pen_folds ? a->pen_folds : 1, fold) != 0) {
+        dp_errorf("out of memory reading the pen drawings");
+        goto done;
+    }
+    rc = DP_EXIT_USAGE;
+    if (a->pen_drop && dp_pen_read_drop(a->pen_drop, p->s, p->n, drop, msg, sizeof msg) != 0) {
+        dp_errorf("--pen-drop: %s", msg);
+        goto done;
+    }
+    for (size_t i = 0; i < p->n; i++) {
+        if (fold[i] < 0) {
+            p->n_test += dp_pen_test_writer(p->s[i].id);
+            continue;
+        }
+        if (a->pen_folds && fold[i] == a->pen_fold - 1) {
+            p->held_idx[p->n_held++] = i; /* scored as labelled, dropped or not */
+            continue;
+        }
+        if (drop[i]) {
+            p->n_dropped++;
+            continue;
+        }
+        if (a->limit == 0 || p->n_train < a->limit)
+            p->train_idx[p->n_train++] = i;
+    }
+    if (p->n_train == 0) {
+        dp_errorf("--pen %s: no drawing left to train on (the pen test set's writers are "
+                  "never trained on)", a->pen);
+        goto done;
+    }
+    /* which sources, for the dataset name: "pendigits+uji2" */
+    for (size_t k = 0; k < p->n_train; k++) {
+        const char *id = p->s[p->train_idx[k]].id;
+        const char *slash = strchr(id, '/');
+        char src[64];
+        snprintf(src, sizeof src, "%.*s", (int)(slash ? (size_t)(slash - id) : strlen(id)), id);
+        char padded[72];
+        snprintf(padded, sizeof padded, "+%s+", src);
+        char have[132];
+        snprintf(have, sizeof have, "+%s+", p->sources);
+        if (!strstr(have, padded) && strlen(p->sources) + strlen(src) + 2 < sizeof p->sources)
+            snprintf(p->sources + strlen(p->sources), sizeof p->sources - strlen(p->sources),
+                     "%s%s", p->sources[0] ? "+" : "", src);
+    }
+    p->copies = a->pen_copies ? a->pen_copies : PEN_DEFAULT_COPIES;
+    p->writers_train = count_writers(p->s, p->train_idx, p->n_train);
+    p->writers_held = count_writers(p->s, p->held_idx, p->n_held);
+    nn_error err;
+    size_t before = train->n;
+    if (dp_pen_extend(train, p->s, p->train_idx, p->n_train, p->copies, seed, &err) != NN_OK) {
+        rc = dp_fail(&err);
+        goto done;
+    }
+    p->n_images = train->n - before;
+    printf("rendered %zu pen drawings by %zu writers x %d cop%s = %zu images to train on "
+           "(%.1f s); left out: %zu of the pen test set, %zu listed by --pen-drop",
+           p->n_train, p->writers_train, p->copies, p->copies == 1 ? "y" : "ies", p->n_images,
+           dp_now() - t0, p->n_test, p->n_dropped);
+    if (a->pen_folds)
+        printf(", %zu by %zu writers held out as fold %d/%d", p->n_held, p->writers_held,
+               a->pen_fold, a->pen_folds);
+    printf("\n");
+    rc = 0;
+done:
+    free(fold);
+    free(drop);
+    return rc;
+}
+
+/* What the trained model does with --pen-fold's held-out writers: accuracy
+ * and unsure at the model's threshold and at a few others, the threshold
+ * the MNIST rule would pick on these drawings instead, and every wrong
+ * answer at least PEN_SUSPECT_CONF sure (the label suspects). */
+static int report_pen_fold(const dp_args *a, const nn_model *m, const pen_run *p,
+                           double threshold, nn_model *out)
+{
+    if (!a->pen_folds || p->n_held == 0)
+        return 0;
+    float *top = malloc(p->n_held * sizeof *top);
+    unsigned char *right = malloc(p->n_held);
+    int *pred = malloc(p->n_held * sizeof *pred);
+    int rc = -1;
+    nn_error err;
+    if (!top || !right || !pred) {
+        dp_errorf("out of memory scoring the held-out pen drawings");
+        goto done;
+    }
+    if (dp_pen_run(m, p->s, p->held_idx, p->n_held, top, right, pred, &err) != NN_OK) {
+        dp_errorf("%s", err.msg);
+        goto done;
+    }
+    dp_pen_score sc = dp_pen_score_at(top, right, p->n_held, threshold);
+    printf("pen fold %d/%d held out: %zu drawings by %zu writers: accuracy %.2f%% (%zu/%zu), "
+           "unsure %.2f%% at threshold %.2f (%.2f%% of the right answers)\n",
+           a->pen_fold, a->pen_folds, sc.n, p->writers_held,
+           100.0 * (double)sc.correct / (double)sc.n, sc.correct, sc.n,
+           100.0 * (double)sc.unsure / (double)sc.n, threshold,
+           sc.correct ? 100.0 * (double)sc.correct_unsure / (double)sc.correct : 0.0);
+    static const double others[] = {0.5, 0.6, 0.7, 0.8, 0.9};
+    printf("pen fold %d/%d unsure at other thresholds:", a->pen_fold, a->pen_folds);
+    for (size_t k = 0; k < sizeof others / sizeof *others; k++) {
+        dp_pen_score o = dp_pen_score_at(top, right, p->n_held, others[k]);
+        printf(" %.2f: %.2f%%", others[k], 100.0 * (double)o.unsure / (double)o.n);
+    }
+    /* the MNIST rule (calibrate.c) applied to these drawings instead */
+    double pick = 0.01;
+    for (int t = 99; t >= 1; t--) {
+        dp_pen_score o = dp_pen_score_at(top, right, p->n_held, t / 100.0);
+        if (o.correct && (double)o.correct_unsure <= DP_CALIB_MAX_DOUBT * (double)o.correct) {
+            pick = t / 100.0;
+            break;
+        }
+    }
+    printf("; at most %g%% of the right answers unsure up to %.2f\n", 100.0 * DP_CALIB_MAX_DOUBT,
+           pick);
+    for (size_t k = 0; k < p->n_held; k++)
+        if (!right[k] && top[k] >= PEN_SUSPECT_CONF) {
+            const ink_sample *d = &p->s[p->held_idx[k]];
+            char id[sizeof d->id];
+            /* "label id" first, as --pen-drop's lines are */
+            printf("pen fold suspect: %d %s read %d %.4f\n", d->label,
+                   text_clean_copy(d->id, id, sizeof id), pred[k], (double)top[k]);
+        }
+    rc = set_metaf(out, "pen_fold", "%d/%d", a->pen_fold, a->pen_folds);
+    rc |= set_metaf(out, "pen_fold_accuracy", "%.4f", (double)sc.correct / (double)sc.n);
+    rc |= set_metaf(out, "pen_fold_unsure", "%.4f", (double)sc.unsure / (double)sc.n);
+done:
+    free(top);
+    free(right);
+    free(pred);
+    return rc;
+}
+
+/* The pen part of the model's record: files, counts, copies, the share of
+ * the training set, and the data sets' credits. */
+static int write_pen_metadata(nn_model *m, const dp_args *a, const pen_run *p, size_t n_train)
+{
+    int rc = set_meta(m, "pen", a->pen);
+    rc |= set_metaf(m, "pen_drawings", "%zu", p->n_train);
+    rc |= set_metaf(m, "pen_writers", "%zu", p->writers_train);
+    rc |= set_metaf(m, "pen_copies", "%d", p->copies);
+    rc |= set_metaf(m, "pen_images", "%zu", p->n_images);
+    rc |= set_metaf(m, "pen_share", "%.4f", (double)p->n_images / (double)n_train);
+    rc |= set_metaf(m, "pen_dropped", "%zu", p->n_dropped);
+    if (a->pen_drop)
+        rc |= set_meta(m, "pen_drop", a->pen_drop);
+    return rc ? -1 : 0;
+}
+
+/* DP_CARD_KEY_TRAINING_DATA: MNIST and each pen source with its credit. */
+static int write_training_data(nn_model *m, const pen_run *p)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "MNIST (Y. LeCun, C. Cortes, C. J. C. Burges)");
+    const char *seen[8];
+    size_t ns = 0;
+    for (size_t k = 0; p && k < p->n_train; k++) {
+        const char *c = dp_pen_source_credit(p->s[p->train_idx[k]].id);
+        int have = 0;
+        for (size_t j = 0; j < ns; j++)
+            have |= seen[j] == c;
+        if (!c || have || ns == 8)
+            continue;
+        seen[ns++] = c;
+        snprintf(text + strlen(text), sizeof text - strlen(text), "; %s", c);
+    }
+    return set_meta(m, DP_CARD_KEY_TRAINING_DATA, text);
+}
+
 /* Peak resident set size in MB (ru_maxrss is in kB on Linux). */
 static double peak_rss_mb(void)
 {
@@ -324,6 +584,8 @@ int dp_cli_train(const dp_args *a)
     nn_dataset train = {0}, test = {0};
     nn_model *m = NULL;
     nn_trainer *t = NULL;
+    pen_run pen;
+    memset(&pen, 0, sizeof pen);
     char mnist[4200];
     const char *dir = dp_mnist_dir(a->data_dir, mnist, sizeof mnist);
     if (nn_mnist_load(&train, dir, NN_MNIST_TRAIN, &err) != NN_OK ||
@@ -357,6 +619,15 @@ int dp_cli_train(const dp_args *a)
         }
         printf("drew %zu non-digit shapes and %zu styled digits to train on (%.1f s)\n", ns, nd,
                dp_now() - t0);
+    }
+
+    if (a->pen) {
+        /* its own seed again: the brush widths are not the shapes' stream */
+        int prc = add_pen(a, &train, cfg.seed ^ 0x51f0c2a94e7d3b16ull, &pen);
+        if (prc != 0) {
+            rc = prc;
+            goto done;
+        }
     }
 
     m = nn_model_create(&arch, &err);
@@ -448,6 +719,17 @@ int dp_cli_train(const dp_args *a)
     }
     if (write_metadata(m, a, &cfg, n_mnist, n_full, ev.accuracy, train_s) != 0)
         goto done;
+    if (write_training_data(m, a->pen ? &pen : NULL) != 0)
+        goto done;
+    if (a->pen) {
+        char dataset[200];
+        snprintf(dataset, sizeof dataset, "%s+%s",
+                 n_mnist < n_full ? nn_model_meta_get(m, DP_CARD_KEY_DATASET) : "mnist",
+                 pen.sources);
+        if (set_meta(m, DP_CARD_KEY_DATASET, dataset) != 0 ||
+            write_pen_metadata(m, a, &pen, train.n) != 0)
+            goto done;
+    }
     if (a->shapes > 0.0 || a->drawn_styles > 0.0) {
         char buf[32];
         snprintf(buf, sizeof buf, "%g", a->shapes);
@@ -475,6 +757,9 @@ int dp_cli_train(const dp_args *a)
                100.0 * cal.redrawn_accuracy, 100.0 * cal.scribble_sure, cal.n_scribbles,
                DP_CALIB_SCRIBBLES);
     }
+    if (report_pen_fold(a, m, &pen, calibrate ? cal.threshold : dp_card_threshold(m, NULL), m) !=
+        0)
+        goto done;
     if (nn_model_save(m, out, &err) != NN_OK) {
         rc = dp_fail(&err);
         goto done;
@@ -499,6 +784,7 @@ int dp_cli_train(const dp_args *a)
     }
 
 done:
+    pen_run_free(&pen);
     nn_trainer_free(t);
     nn_model_free(m);
     nn_dataset_free(&train);

@@ -23,6 +23,8 @@
 /* --train's MNIST test accuracy and training set; "arch" is nn's own. */
 #define DP_CARD_KEY_TEST_ACCURACY "test_accuracy"
 #define DP_CARD_KEY_DATASET "dataset"
+/* Which data sets trained it, with their credits (CC BY asks for them). */
+#define DP_CARD_KEY_TRAINING_DATA "training_data"
 #define DP_CARD_KEY_ARCH "arch"
 /* A background trainer's snapshot (bgtrain_worker.c): its number, the
  * checksum of its parameters, and what its run measured after an epoch

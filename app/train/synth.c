@@ -13,9 +13,7 @@
 
 #define SYNTH_BATCH 256
 
-/* One stream per drawing, so the result does not depend on how loops are
- * split between threads. */
-static void seed_for(ink_rng *r, uint64_t seed, uint64_t salt, size_t i)
+void dp_synth_rng(ink_rng *r, uint64_t seed, uint64_t salt, size_t i)
 {
     ink_rng_seed(r, (seed * MIX64_GOLDEN) ^ (salt << 48) ^ (uint64_t)i);
 }
@@ -33,8 +31,7 @@ static int render(int is_shape, int which, ink_rng *r, float *x)
     return rc;
 }
 
-/* Grows ds's arrays by add samples. */
-static nn_status grow(nn_dataset *ds, size_t add, nn_error *err)
+nn_status dp_synth_grow(nn_dataset *ds, size_t add, nn_error *err)
 {
     uint8_t *img = realloc(ds->images, (ds->n + add) * INK_INPUT_SIZE);
     if (!img)
@@ -55,7 +52,7 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
     const size_t add = n_shapes + n_styles;
     if (add == 0)
         return NN_OK;
-    nn_status st = grow(ds, add, err);
+    nn_status st = dp_synth_grow(ds, add, err);
     if (st != NN_OK)
         return st;
     int failed = 0;
@@ -71,7 +68,7 @@ nn_status dp_synth_extend(nn_dataset *ds, size_t n_shapes, size_t n_styles, uint
         size_t k = is_shape ? (size_t)i : (size_t)i - n_shapes;
         int which = is_shape ? trained[k % (size_t)kinds] : (int)(k % INK_STYLE_COUNT);
         ink_rng r;
-        seed_for(&r, seed, is_shape ? 1 : 2, k);
+        dp_synth_rng(&r, seed, is_shape ? 1 : 2, k);
         float x[INK_INPUT_SIZE];
         failed |= render(is_shape, which, &r, x) != 0;
         dp_input_to_u8(x, ds->images + (ds->n + (size_t)i) * INK_INPUT_SIZE);
@@ -93,7 +90,7 @@ nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_
         return nn_fail(err, NN_EINVAL, "no digits to redraw");
     if (n_add == 0)
         return NN_OK;
-    nn_status st = grow(ds, n_add, err);
+    nn_status st = dp_synth_grow(ds, n_add, err);
     if (st != NN_OK)
         return st;
     int failed = 0;
@@ -102,7 +99,7 @@ nn_status dp_synth_redraw(nn_dataset *ds, size_t n_source, size_t n_add, uint64_
 #endif
     for (long i = 0; i < (long)n_add; i++) {
         ink_rng r;
-        seed_for(&r, seed, 3, (size_t)i);
+        dp_synth_rng(&r, seed, 3, (size_t)i);
         size_t src = (size_t)(ink_rng_uniform(&r) * (float)n_source);
         src = src < n_source ? src : n_source - 1;
         float scale = DP_REDRAW_BRUSH_MIN +
@@ -146,7 +143,7 @@ static nn_status run_set(const nn_model *m, nn_workspace *ws, size_t batch, int 
 #endif
         for (long i = 0; i < (long)k; i++) {
             ink_rng r;
-            seed_for(&r, DP_SYNTH_TEST_SEED, (uint64_t)(is_shape ? 16 + which : 48 + which),
+            dp_synth_rng(&r, DP_SYNTH_TEST_SEED, (uint64_t)(is_shape ? 16 + which : 48 + which),
                      s + (size_t)i);
             failed |= render(is_shape, which, &r, x + (size_t)i * INK_INPUT_SIZE) != 0;
         }

@@ -19,6 +19,15 @@
 /* Drawings per kind and per style in a test set: a rate to about ±2%. */
 #define DP_SYNTH_TEST_PER_KIND 300
 
+/* Seeds r for image i of a set made from `seed` (salt tells the sets
+ * apart): one stream per image, so a set does not depend on how its loop
+ * is split between threads.  pen.c draws its pen widths the same way. */
+void dp_synth_rng(ink_rng *r, uint64_t seed, uint64_t salt, size_t i);
+
+/* Grows ds's arrays to hold `add` more images (ds->n is unchanged: the
+ * caller fills them and then counts them).  NN_ENOMEM (ds as it was). */
+nn_status dp_synth_grow(nn_dataset *ds, size_t add, nn_error *err);
+
 /* Appends to ds (28×28 images) n_shapes non-digits of the training kinds
  * (every kind ink_shape_held_out does not hold out, in turn; label
  * NN_LABEL_NONE) and n_styles digits in the styles of ink_style (in turn;
