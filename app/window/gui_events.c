@@ -275,15 +275,24 @@ static void erase_px(gui_app *a, float px, float py)
     app_erase_at(&a->st, bx, by);
 }
 
+/* The mouse at window point (x, y): drawable pixels in *px, *py, and the
+ * cursor (the eraser ring, a tooltip) follows it. */
+static void mouse_at(gui_app *a, int x, int y, float *px, float *py)
+{
+    *px = (float)x * a->frame.lay.px_per_win;
+    *py = (float)y * a->frame.lay.px_per_win;
+    a->input.cursor_x = *px;
+    a->input.cursor_y = *py;
+}
+
 /* Mouse events synthesised from touches are ignored: the finger events
  * themselves draw, and handling both would draw every touch twice. */
 static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
 {
     if (b->which == SDL_TOUCH_MOUSEID)
         return;
-    float px = (float)b->x * a->frame.lay.px_per_win, py = (float)b->y * a->frame.lay.px_per_win;
-    a->input.cursor_x = px;
-    a->input.cursor_y = py;
+    float px, py;
+    mouse_at(a, b->x, b->y, &px, &py);
     app_request_redraw(&a->st);
     if (b->type == SDL_MOUSEBUTTONUP) {
         if (b->button == SDL_BUTTON_LEFT && a->input.pressed >= 0) {
@@ -325,9 +334,8 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
 {
     if (m->which == SDL_TOUCH_MOUSEID)
         return;
-    float px = (float)m->x * a->frame.lay.px_per_win, py = (float)m->y * a->frame.lay.px_per_win;
-    a->input.cursor_x = px;
-    a->input.cursor_y = py;
+    float px, py;
+    mouse_at(a, m->x, m->y, &px, &py);
     if (a->input.ptr_mode == GUI_PTR_DRAW) {
         stroke_px(a, px, py, 0);
     } else if (a->input.ptr_mode == GUI_PTR_ERASE) {
