@@ -375,8 +375,8 @@ void app_save_drawing(app_state *s, const char *dir, const char *why)
         app_message(s, 1, "Not saved: %s", why ? why : "no data directory");
         return;
     }
-    snprintf(path, sizeof path, "%s/drawings.strokes", dir);
-    snprintf(prefix, sizeof prefix, "%s/drawing-", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, APP_DRAWINGS_NAME);
+    snprintf(prefix, sizeof prefix, "%s/%s", dir, APP_DRAWING_PREFIX);
     /* The label this drawing was given (its digit key), never an earlier
      * drawing's: without one it is saved as '?' and the message says how
      * to label it. */
@@ -387,7 +387,7 @@ void app_save_drawing(app_state *s, const char *dir, const char *why)
         return;
     }
     if (label >= 0)
-        app_message(s, 0, "Saved labelled %d to %s (+ drawing-%s.pgm)", label, path, id);
+        app_message(s, 0, "Saved labelled %d to %s (+ " APP_DRAWING_PREFIX "%s.pgm)", label, path, id);
     else
         app_message(s, 0, "Saved without a label (?) to %s \xC2\xB7 press its digit first to "
                           "label it", path);

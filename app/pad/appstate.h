@@ -178,6 +178,11 @@ void app_training_started(app_state *s);
 
 /* -------------------------------------------------------------- storing */
 
+/* Where S saves, in the data directory: the strokes file and the start
+ * of its images' names (the window's start-up sweep names them too). */
+#define APP_DRAWINGS_NAME "drawings.strokes"
+#define APP_DRAWING_PREFIX "drawing-"
+
 /* S: saves the drawing with the label it is stored with as a correction
  * (a digit key), else unlabelled ('?'), to <dir>/drawings.strokes and
  * <dir>/drawing-<id>.pgm, image first (dp_store_labelled); the message

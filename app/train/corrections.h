@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fileio.h"
 #include "ink.h"
 
 typedef struct dp_corrections dp_corrections;
@@ -123,6 +124,28 @@ const char *dp_corrections_path(dp_corrections *c);
 int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const char *id_prefix,
                       const ink_drawing *d, const float input[INK_INPUT_SIZE], int label,
                       char *id, size_t idlen, char *err, size_t errlen);
+
+/* Where a store keeps the images of the strokes file at path:
+ * "<path without .strokes>-" in buf.  0, or -1 if it does not fit. */
+int dp_corrections_pgm_prefix(const char *path, char *buf, size_t len);
+
+/* Removes what a store's writer left when it was killed mid-save (the
+ * window sweeps its data directory at start):
+ * - temps: the temporary files of cut-short image saves beside the
+ *   images, and of any file whose name starts with the same stem
+ *   (fileio_sweep_temps: only those of processes that are gone);
+ * - orphans: the images "<pgm_prefix><id>.pgm" dp_store_labelled wrote
+ *   for a line it never appended: images whose id carries a pid (every id
+ *   since issue 18) of a process that is gone (fileio_process_gone; never
+ *   one of a live process, which may be about to append its line, nor
+ *   our own) and that the strokes file does not mention anywhere.  Ids
+ *   without a pid are left alone.  The file is read only when such an
+ *   image exists.
+ * Both count what was removed.  0, or -1 with the reason in err when the
+ * directory or the file cannot be read (then no image is removed) or a
+ * file cannot be removed. */
+int dp_sweep_store(const char *strokes_path, const char *pgm_prefix, fileio_swept *temps,
+                   fileio_swept *orphans, char *err, size_t errlen);
 
 /* Converts a network input (floats in [0,1]) to bytes, rounding. */
 void dp_input_to_u8(const float *x, uint8_t *out);
