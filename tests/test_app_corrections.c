@@ -4,7 +4,8 @@
  * failure, reloading, and the snapshot the trainer copies; hostile files
  * (issue 26 rows 4-6: a FIFO, a link to /dev/zero, a 5 MB line) and a
  * loader stuck in a read, which freeing the store does not wait for; the
- * images and temporary files a killed writer left (issue 26 row 10). */
+ * images and temporary files a killed writer left (issue 26 row 10), and
+ * a data directory deleted while the store is open (row 11). */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
@@ -685,6 +686,79 @@ static void test_orphans(const char *dir)
     ink_drawing_free(&d);
 }
 
+/* The data directory deleted while the window runs (issue 26): the next
+ * drawing is kept in memory (counted, in the snapshot the trainer takes),
+ * the store says why and writes nothing more; undo still works. */
+static void test_dir_gone(const char *dir)
+{
+    char sub[1024], path[1100], err[512], why[400];
+    snprintf(sub, sizeof sub, "%s/gone", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
+    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    ink_drawing d;
+    one(&d, 5);
+    char id[DP_CORR_ID_LEN];
+    CHECK(dp_corrections_add(c, &d, 7, err, sizeof err) == 1);
+    CHECK(dp_corrections_why_memory(c, why, sizeof why) == 0);
+    /* rm -r of the directory */
+    DIR *dp = opendir(sub);
+    struct dirent *e;
+    char file[1400];
+    while (dp && (e = readdir(dp)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            snprintf(file, sizeof file, "%s/%s", sub, e->d_name) < (int)sizeof file)
+            CHECK(unlink(file) == 0);
+    if (dp)
+        closedir(dp);
+    CHECK(rmdir(sub) == 0);
+
+    err[0] = '\0';
+    CHECK(dp_corrections_add_id(c, &d, 7, id, sizeof id, err, sizeof err) == 2);
+    CHECK(dp_corrections_path(c) == NULL);
+    char want[1200];
+    snprintf(want, sizeof want, "%s no longer exists", sub);
+    CHECK(dp_corrections_why_memory(c, why, sizeof why) == 1 && strcmp(why, want) == 0);
+    CHECK(dp_corrections_add(c, &d, 3, err, sizeof err) == 1);
+    size_t total = 0;
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 3);
+    uint8_t *img = NULL, *lab = NULL;
+    size_t n = 0;
+    CHECK(dp_corrections_snapshot(c, &img, &lab, &n) == 0 && n == 3 && lab[1] == 7);
+    free(img);
+    free(lab);
+    CHECK(dp_corrections_retract(c, id, err, sizeof err) == 0); /* undo, in memory */
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 2);
+    CHECK(access(sub, F_OK) != 0); /* nothing recreated it */
+    dp_corrections_free(c);
+
+    /* Any other failure is still an error, and nothing is added: a
+     * directory that exists but is read-only. */
+    snprintf(sub, sizeof sub, "%s/ro", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
+    c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(chmod(sub, 0555) == 0);
+        if (geteuid() != 0) { /* root writes anyway */
+            CHECK(dp_corrections_add(c, &d, 1, err, sizeof err) == -1);
+            CHECK(strstr(err, "Permission denied") != NULL);
+            CHECK(dp_corrections_path(c) != NULL);
+            dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+            CHECK(total == 0);
+        }
+        CHECK(chmod(sub, 0755) == 0);
+        dp_corrections_free(c);
+    }
+    ink_drawing_free(&d);
+}
+
 int main(void)
 {
     const char *dir = test_tmpdir();
@@ -695,5 +769,6 @@ int main(void)
     test_retract_two_writers(dir);
     test_hostile_files(dir);
     test_orphans(dir);
+    test_dir_gone(dir);
     return test_finish("app_corrections");
 }

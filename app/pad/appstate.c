@@ -440,10 +440,15 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
     dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
     if (!dp_corrections_path(c)) {
         /* Said plainly, in the error colour: it is lost when the window
-         * closes. */
+         * closes.  The caller's reason covers a store opened without a
+         * file; the store's own covers a data directory deleted since. */
+        char why[400] = "no corrections file";
+        if (why_memory && *why_memory)
+            snprintf(why, sizeof why, "%s", why_memory);
+        else
+            (void)dp_corrections_why_memory(c, why, sizeof why); /* 0: the default stays */
         app_message(s, 1, "Kept as a %d for this session only, not on disk (%s) \xE2\x80\x94 "
-                          "%zu correction%s", digit, why_memory && *why_memory ? why_memory
-                          : "no corrections file", total, total == 1 ? "" : "s");
+                          "%zu correction%s", digit, why, total, total == 1 ? "" : "s");
         return 1;
     }
     if (old >= 0) {

@@ -193,8 +193,9 @@ void app_save_drawing(app_state *s, const char *dir, const char *why);
  * corrections are unavailable); another digit on the same drawing replaces
  * its label (the old correction is taken back); undo takes it back.  training: a run is going (the message
  * says when it learns from it).  When c keeps drawings in memory only, the
- * message says so plainly, with why_memory as the reason.  Returns 1 if
- * stored. */
+ * message says so plainly, with why_memory as the reason (else the
+ * store's, dp_corrections_why_memory: a data directory deleted since it
+ * opened).  Returns 1 if stored. */
 int app_store_correction(app_state *s, dp_corrections *c, int digit, int training,
                          const char *why_memory);
 

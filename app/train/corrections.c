@@ -46,6 +46,7 @@ struct dp_corrections {
     int stop;                 /* asks the loader to give up */
     int orphan;               /* freed by the loader (free gave up waiting) */
     int memory_only;          /* the file did not load: keep it untouched */
+    char gone[300];           /* set: the file's directory vanished (memory only) */
     size_t too_big, too_many; /* drawings left out by the caps */
     int reported;
     char load_err[400];
@@ -720,7 +721,7 @@ int dp_corrections_add_id(dp_corrections *c, const ink_drawing *d, int label, ch
         return dp_set_err(err, errlen, "still loading your corrections (%zu so far): try again in "
                        "a moment", have);
     }
-    const char *file = c->memory_only ? NULL : c->path;
+    const char *file = c->memory_only || c->gone[0] ? NULL : c->path;
     int room = grow(c);
     char mine[DP_CORR_ID_LEN];
     snprintf(mine, sizeof mine, "mem-%lu", ++c->mem_ids);
@@ -728,8 +729,25 @@ int dp_corrections_add_id(dp_corrections *c, const ink_drawing *d, int label, ch
     if (room != 0)
         return dp_set_err(err, errlen, "out of memory");
     if (file && dp_store_labelled(file, c->pgm_prefix, "user-", d, x, label, mine, sizeof mine,
-                                  err, errlen) != 0)
-        return -1;
+                                  err, errlen) != 0) {
+        /* The data directory deleted while the window runs: the store
+         * goes on in memory, as with no data directory at all, so the
+         * drawing still counts for this session's training; nothing is
+         * written from now on (dp_corrections_why_memory says why).  Any
+         * other failure (a full disk, no permission) is the caller's to
+         * report, and nothing is added. */
+        char dir[sizeof c->gone - 32];
+        const char *slash = strrchr(file, '/');
+        int w = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file)
+                      : snprintf(dir, sizeof dir, ".");
+        struct stat st;
+        if (w < 0 || (size_t)w >= sizeof dir || !dir[0] || stat(dir, &st) == 0 ||
+            (errno != ENOENT && errno != ENOTDIR))
+            return -1;
+        pthread_mutex_lock(&c->mu);
+        snprintf(c->gone, sizeof c->gone, "%s no longer exists", dir);
+        pthread_mutex_unlock(&c->mu);
+    }
     pthread_mutex_lock(&c->mu);
     int count = push(c, u, label, mine);
     pthread_mutex_unlock(&c->mu);
@@ -750,7 +768,7 @@ int dp_corrections_retract(dp_corrections *c, const char *id, char *err, size_t 
         return dp_set_err(err, errlen, loading ? "still loading your corrections"
                                                : "%s is not among your corrections", id);
     }
-    const char *file = c->memory_only ? NULL : c->path;
+    const char *file = c->memory_only || c->gone[0] ? NULL : c->path;
     pthread_mutex_unlock(&c->mu);
     /* The record first: if it cannot be written the drawing stays in both
      * places, and the caller says so. */
@@ -813,7 +831,18 @@ void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], s
 const char *dp_corrections_path(dp_corrections *c)
 {
     pthread_mutex_lock(&c->mu);
-    const char *p = c->memory_only ? NULL : c->path;
+    const char *p = c->memory_only || c->gone[0] ? NULL : c->path;
     pthread_mutex_unlock(&c->mu);
     return p;
+}
+
+int dp_corrections_why_memory(dp_corrections *c, char *buf, size_t len)
+{
+    pthread_mutex_lock(&c->mu);
+    const char *why = c->gone[0] ? c->gone : c->memory_only ? c->load_err : "";
+    int have = why[0] != '\0';
+    if (have)
+        snprintf(buf, len, "%s", why);
+    pthread_mutex_unlock(&c->mu);
+    return have;
 }

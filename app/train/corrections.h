@@ -79,7 +79,11 @@ void dp_corrections_test_hold_loader(int fd);
  * (ink_preprocess), writes the image and the strokes line (when the store
  * has a file) and adds it to the in-memory set.  Returns how many drawings
  * now carry that label, or -1 (empty drawing, bad label, I/O error, out of
- * memory) with the reason in err; on an error nothing is added anywhere. */
+ * memory) with the reason in err; on an error nothing is added anywhere.
+ * When the file's directory no longer exists (the data directory deleted
+ * while the window runs), the drawing is added to the in-memory set all
+ * the same and the store keeps drawings in memory only from then on:
+ * dp_corrections_path returns NULL, dp_corrections_why_memory says why. */
 int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char *err,
                        size_t errlen);
 
@@ -112,8 +116,13 @@ void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], s
                            char *why, size_t whylen);
 
 /* The path of the strokes file, or NULL for a memory-only store (also
- * after a background load failed). */
+ * after a background load failed, or once the file's directory vanished). */
 const char *dp_corrections_path(dp_corrections *c);
+
+/* Why a store that was given a file keeps drawings in memory only: 1 and
+ * the reason in buf ("<file>: is a FIFO, not a strokes file", "<dir> no
+ * longer exists"), or 0 when it writes to its file or never had one. */
+int dp_corrections_why_memory(dp_corrections *c, char *buf, size_t len);
 
 /* The rule both stores follow, also for drawings saved with S: writes the
  * 28×28 input to "<pgm_prefix><id>.pgm" under a fresh unique id (O_EXCL),
