@@ -46,7 +46,7 @@ struct dp_corrections {
     int stop;                 /* asks the loader to give up */
     int orphan;               /* freed by the loader (free gave up waiting) */
     int memory_only;          /* the file did not load: keep it untouched */
-    char gone[300];           /* set: the file's directory vanished (memory only) */
+    char gone[1100];          /* set: the file's directory vanished (memory only) */
     size_t too_big, too_many; /* drawings left out by the caps */
     int reported;
     char load_err[400];
@@ -228,14 +228,21 @@ int dp_sweep_store(const char *strokes_path, const char *pgm_prefix, fileio_swep
      * just wrote it, before its line) is never touched. */
     char **cand = NULL;
     size_t n = 0, cap = 0, blen = strlen(base);
-    int rc = 0;
+    int rc = 0, last_gone = 0;
+    long last_pid = 0;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
         size_t l = strlen(e->d_name);
         if (l <= blen + 4 || strncmp(e->d_name, base, blen) != 0 ||
             strcmp(e->d_name + l - 4, ".pgm") != 0 || l - blen - 4 >= DP_CORR_ID_LEN)
             continue;
-        if (!fileio_process_gone(id_owner(e->d_name + blen, l - blen - 4)))
+        /* a session's images share its pid: ask the kernel once per run */
+        long pid = id_owner(e->d_name + blen, l - blen - 4);
+        if (pid != last_pid) {
+            last_pid = pid;
+            last_gone = fileio_process_gone(pid);
+        }
+        if (!last_gone)
             continue;
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 16;
@@ -502,8 +509,6 @@ static int load(dp_corrections *c, char *err, size_t errlen)
     return rc;
 }
 
-/* Where c keeps its drawings: path, with the images beside it as
- * "<path without .strokes>-<id>.pgm".  0, or -1 (out of memory). */
 int dp_corrections_pgm_prefix(const char *path, char *buf, size_t len)
 {
     size_t stem = strlen(path);
@@ -513,6 +518,8 @@ int dp_corrections_pgm_prefix(const char *path, char *buf, size_t len)
     return w < 0 || (size_t)w >= len ? -1 : 0;
 }
 
+/* Where c keeps its drawings: path, with the images beside it as
+ * "<path without .strokes>-<id>.pgm".  0, or -1 (out of memory). */
 static int set_path(dp_corrections *c, const char *path, char *err, size_t errlen)
 {
     size_t need = strlen(path) + 2;
