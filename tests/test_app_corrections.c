@@ -51,6 +51,20 @@ static int count_files(const char *dir, const char *prefix, const char *suffix)
     return n;
 }
 
+/* A store in the new directory dir/name (its path in path); NULL (and a
+ * failed check) if it cannot be made. */
+static dp_corrections *store_in(const char *dir, const char *name, char *sub, size_t sublen,
+                                char *path, size_t pathlen)
+{
+    char err[512];
+    snprintf(sub, sublen, "%s/%s", dir, name);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, pathlen, "%s/corrections.strokes", sub);
+    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    return c;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -188,11 +202,7 @@ static void test_two_processes(const char *dir)
 static void test_image_first(const char *dir)
 {
     char sub[1024], path[1100], err[512];
-    snprintf(sub, sizeof sub, "%s/first", dir);
-    CHECK(mkdir(sub, 0755) == 0);
-    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
-    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
-    CHECK(c != NULL);
+    dp_corrections *c = store_in(dir, "first", sub, sizeof sub, path, sizeof path);
     if (!c)
         return;
     ink_drawing d;
@@ -558,18 +568,6 @@ static void test_hostile_files(const char *dir)
 
 /* ------------------------------------- issue 26: leftovers of crashes */
 
-/* A pid that was ours and is gone: a child that exited and was reaped. */
-static pid_t dead_pid(void)
-{
-    pid_t p = fork();
-    if (p == 0)
-        _exit(0);
-    CHECK(p > 0);
-    int st;
-    CHECK(waitpid(p, &st, 0) == p);
-    return p;
-}
-
 /* How many corrections-*.pgm in dir are whole 28x28 PGMs (header and
  * pixels). */
 static int whole_images(const char *dir)
@@ -606,12 +604,8 @@ static void touch(const char *path)
 static void test_orphans(const char *dir)
 {
     char sub[1024], path[1100], prefix[1100], err[512];
-    snprintf(sub, sizeof sub, "%s/orphans", dir);
-    CHECK(mkdir(sub, 0755) == 0);
-    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
+    dp_corrections *c = store_in(dir, "orphans", sub, sizeof sub, path, sizeof path);
     CHECK(dp_corrections_pgm_prefix(path, prefix, sizeof prefix) == 0);
-    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
-    CHECK(c != NULL);
     if (!c)
         return;
     ink_drawing d;
@@ -649,7 +643,7 @@ static void test_orphans(const char *dir)
     /* More of the same directory: a dead writer's image its line names,
      * and its temporary file; an image of an id without a pid (before
      * issue 18); a dead writer's image in the drawings' store only. */
-    pid_t gone = dead_pid();
+    long gone = test_dead_pid();
     char named[300], file[1600];
     snprintf(named, sizeof named, "user-20260101-120000-%ld-0123abcd", (long)gone);
     FILE *f = fopen(path, "a");
@@ -692,11 +686,7 @@ static void test_orphans(const char *dir)
 static void test_dir_gone(const char *dir)
 {
     char sub[1024], path[1100], err[512], why[400];
-    snprintf(sub, sizeof sub, "%s/gone", dir);
-    CHECK(mkdir(sub, 0755) == 0);
-    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
-    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
-    CHECK(c != NULL);
+    dp_corrections *c = store_in(dir, "gone", sub, sizeof sub, path, sizeof path);
     if (!c)
         return;
     ink_drawing d;

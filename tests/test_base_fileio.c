@@ -71,18 +71,6 @@ static int exists(const char *dir, const char *name)
     return access(path, F_OK) == 0;
 }
 
-/* A pid that was ours and is gone: a child that exited and was reaped. */
-static pid_t dead_pid(void)
-{
-    pid_t p = fork();
-    if (p == 0)
-        _exit(0);
-    CHECK(p > 0);
-    int st;
-    CHECK(waitpid(p, &st, 0) == p);
-    return p;
-}
-
 static void test_killed_save(const char *dir)
 {
     char path[1100], name[300], want[300], err[512];
@@ -131,7 +119,7 @@ static void test_killed_save(const char *dir)
     touch(dir, "model.safetensors.tmp.12.abc", 10);   /* not mkstemp's six */
     touch(dir, "model.safetensors.tmp.x.abcdef", 10); /* no pid */
     touch(dir, "model.safetensors.bak", 10);
-    pid_t gone = dead_pid();
+    long gone = test_dead_pid();
     snprintf(other, sizeof other, "notes.txt.tmp.%ld.abcdef", (long)gone);
     touch(dir, other, 10);
     snprintf(dirname, sizeof dirname, "%s/model.safetensors.tmp.%ld.dirdir", dir, (long)gone);
