@@ -727,6 +727,18 @@ static void test_dir_gone(const char *dir)
     CHECK(access(sub, F_OK) != 0); /* nothing recreated it */
     dp_corrections_free(c);
 
+    /* A directory that was never there is a wrong path, not a deleted
+     * one: still an error, nothing added (test_bgtrain.c checks it too). */
+    snprintf(path, sizeof path, "%s/never/corrections.strokes", dir);
+    c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(dp_corrections_add(c, &d, 1, err, sizeof err) == -1);
+        CHECK(strstr(err, "never") != NULL && dp_corrections_path(c) != NULL);
+        dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+        CHECK(total == 0);
+        dp_corrections_free(c);
+    }
     /* Any other failure is still an error, and nothing is added: a
      * directory that exists but is read-only. */
     snprintf(sub, sizeof sub, "%s/ro", dir);

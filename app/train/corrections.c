@@ -46,6 +46,7 @@ struct dp_corrections {
     int stop;                 /* asks the loader to give up */
     int orphan;               /* freed by the loader (free gave up waiting) */
     int memory_only;          /* the file did not load: keep it untouched */
+    int had_dir;              /* the file's directory existed at open */
     char gone[1100];          /* set: the file's directory vanished (memory only) */
     size_t too_big, too_many; /* drawings left out by the caps */
     int reported;
@@ -126,6 +127,17 @@ int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const ch
 
 /* ------------------------------------------------- orphans of crashes */
 
+/* The directory part of file ("." for a bare name) in dir.  0, or -1 if
+ * it does not fit. */
+static int dir_of(const char *file, char *dir, size_t len)
+{
+    const char *slash = strrchr(file, '/');
+    int w = !slash ? snprintf(dir, len, ".")
+            : slash == file ? snprintf(dir, len, "/")
+                            : snprintf(dir, len, "%.*s", (int)(slash - file), file);
+    return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
 /* The writer's pid in an id dp_store_labelled made,
  * "<id_prefix>YYYYMMDD-HHMMSS-<pid>-<8 hex>" (ids before issue 18 carry
  * none), or 0 when there is none. */
@@ -204,12 +216,8 @@ int dp_sweep_store(const char *strokes_path, const char *pgm_prefix, fileio_swep
     char dir[4096];
     const char *slash = strrchr(pgm_prefix, '/');
     const char *base = slash ? slash + 1 : pgm_prefix;
-    int w = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - pgm_prefix), pgm_prefix)
-                  : snprintf(dir, sizeof dir, ".");
-    if (w < 0 || (size_t)w >= sizeof dir)
+    if (dir_of(pgm_prefix, dir, sizeof dir) != 0)
         return dp_set_err(err, errlen, "%s: path too long", pgm_prefix);
-    if (!dir[0])
-        snprintf(dir, sizeof dir, "/");
     /* the strokes file's name and the images' both start with the stem */
     size_t stem = strlen(base);
     if (stem > 0 && base[stem - 1] == '-')
@@ -529,6 +537,11 @@ static int set_path(dp_corrections *c, const char *path, char *err, size_t errle
         dp_set_err(err, errlen, "out of memory");
         return -1;
     }
+    /* A directory there now and gone at a later store was deleted while
+     * we ran (dp_corrections_add_id keeps the drawing in memory then). */
+    char dir[sizeof c->gone];
+    struct stat st;
+    c->had_dir = dir_of(path, dir, sizeof dir) == 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
     return 0;
 }
 
@@ -741,14 +754,12 @@ int dp_corrections_add_id(dp_corrections *c, const ink_drawing *d, int label, ch
          * goes on in memory, as with no data directory at all, so the
          * drawing still counts for this session's training; nothing is
          * written from now on (dp_corrections_why_memory says why).  Any
-         * other failure (a full disk, no permission) is the caller's to
-         * report, and nothing is added. */
+         * other failure (a full disk, no permission, a directory that was
+         * never there: a wrong path) is the caller's to report, and
+         * nothing is added. */
         char dir[sizeof c->gone - 32];
-        const char *slash = strrchr(file, '/');
-        int w = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file)
-                      : snprintf(dir, sizeof dir, ".");
         struct stat st;
-        if (w < 0 || (size_t)w >= sizeof dir || !dir[0] || stat(dir, &st) == 0 ||
+        if (!c->had_dir || dir_of(file, dir, sizeof dir) != 0 || stat(dir, &st) == 0 ||
             (errno != ENOENT && errno != ENOTDIR))
             return -1;
         pthread_mutex_lock(&c->mu);

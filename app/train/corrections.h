@@ -80,10 +80,12 @@ void dp_corrections_test_hold_loader(int fd);
  * has a file) and adds it to the in-memory set.  Returns how many drawings
  * now carry that label, or -1 (empty drawing, bad label, I/O error, out of
  * memory) with the reason in err; on an error nothing is added anywhere.
- * When the file's directory no longer exists (the data directory deleted
- * while the window runs), the drawing is added to the in-memory set all
- * the same and the store keeps drawings in memory only from then on:
- * dp_corrections_path returns NULL, dp_corrections_why_memory says why. */
+ * When the file's directory, there when the store opened, no longer
+ * exists (the data directory deleted while the window runs; a directory
+ * that was never there is an error as above), the drawing is added to the
+ * in-memory set all the same and the store keeps drawings in memory only
+ * from then on: dp_corrections_path returns NULL, dp_corrections_why_memory
+ * says why. */
 int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char *err,
                        size_t errlen);
 
