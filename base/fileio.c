@@ -4,13 +4,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The one formatter of this tier: a printf-style line into err. */
@@ -201,13 +204,16 @@ int fileio_save(const char *path, const void *data, size_t len, int flags,
     if (fileio_check_target(path, err, errlen) != 0)
         return -1;
     size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
+    /* PATH.tmp.<pid>.XXXXXX: the pid says whose save it is, so a later
+     * start can remove it once that process is gone (fileio_sweep_temps)
+     * and never while it may still rename it. */
+    size_t tl = pl + 40;
+    char *tmp = malloc(tl);
     if (!tmp) {
         set_err(err, errlen, "%s: out of memory", path);
         return -1;
     }
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
+    snprintf(tmp, tl, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
     int fd = fileio_inject(FILEIO_STEP_OPEN) ? -1 : mkstemp(tmp);
     if (fd < 0) {
         set_err(err, errlen, "%s: cannot create a temporary file beside it: %s "
@@ -296,4 +302,85 @@ int fileio_save(const char *path, const void *data, size_t len, int flags,
     free(tmp);
     sync_dir(path);
     return 0;
+}
+
+/* ------------------------------------------------------------ sweeping */
+
+int fileio_process_gone(long pid)
+{
+    if (pid <= 0 || (pid_t)pid != pid || (pid_t)pid == getpid())
+        return 0;
+    /* EPERM: it exists but belongs to someone else, so it is alive. */
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* The pid in a temporary file's name "<final>.tmp.<pid>.XXXXXX" (mkstemp's
+ * six characters are letters and digits), 0 for the older
+ * "<final>.tmp.XXXXXX", -1 for any other name. */
+static long temp_owner(const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 12 || name[n - 7] != '.')
+        return -1;
+    for (size_t i = n - 6; i < n; i++)
+        if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'z') ||
+              (name[i] >= 'A' && name[i] <= 'Z')))
+            return -1;
+    size_t q = n - 7; /* the dot before the six */
+    if (strncmp(name + q - 4, ".tmp", 4) == 0)
+        return 0;
+    size_t d = q;
+    while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+        d--;
+    if (d == q || q - d > 10 || d < 6 || strncmp(name + d - 5, ".tmp.", 5) != 0)
+        return -1;
+    long pid = strtol(name + d, NULL, 10);
+    return pid > 0 ? pid : -1;
+}
+
+int fileio_sweep_temps(const char *dir, const char *prefix, fileio_swept *out, char *err,
+                       size_t errlen)
+{
+    out->files = 0;
+    out->bytes = 0;
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        if (errno == ENOENT)
+            return 0;
+        set_err(err, errlen, "%s: cannot list: %s", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    size_t plen = strlen(prefix);
+    time_t now = time(NULL);
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(dp)) != NULL) {
+        if (strncmp(e->d_name, prefix, plen) != 0)
+            continue;
+        long pid = temp_owner(e->d_name);
+        if (pid < 0)
+            continue;
+        int w = snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (w < 0 || (size_t)w >= sizeof path || lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        /* A name without a pid was made by a digitpad before pids were in
+         * the names, which may be saving right now; but a save takes
+         * seconds (write, fsync, rename), so one untouched for an hour is
+         * no save in progress. */
+        if (pid == 0 ? now - st.st_mtime < FILEIO_OLD_TEMP_AGE : !fileio_process_gone(pid))
+            continue;
+        if (unlink(path) != 0) {
+            if (errno != ENOENT && rc == 0) { /* ENOENT: another start took it */
+                set_err(err, errlen, "%s: cannot remove: %s", path, strerror(errno));
+                rc = -1;
+            }
+            continue;
+        }
+        out->files++;
+        out->bytes += (uint64_t)st.st_size;
+    }
+    closedir(dp);
+    return rc;
 }

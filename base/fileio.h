@@ -49,7 +49,8 @@ enum {
 };
 
 /* Writes len bytes to path atomically: path must be absent or a regular
- * file (fileio_check_target); the bytes go to PATH.tmp.XXXXXX beside it,
+ * file (fileio_check_target); the bytes go to PATH.tmp.<pid>.XXXXXX beside
+ * it (<pid>: this process's, see fileio_sweep_temps),
  * which is fsync'd, closed, given the previous file's mode (else 0644),
  * checked by `check` (may be NULL), then renamed over path (NO_REPLACE:
  * linked to it, failing if it exists), and the directory is fsync'd.  On
@@ -58,6 +59,37 @@ enum {
  * unchanged)".  Returns 0 or -1. */
 int fileio_save(const char *path, const void *data, size_t len, int flags,
                 fileio_check_fn check, void *user, char *err, size_t errlen);
+
+/* ----------------------------------------- leftovers of killed saves */
+
+/* 1 if no process pid exists (kill(pid, 0) fails with ESRCH), so whatever
+ * it was writing will never be finished; 0 for a live process (also one
+ * of another user: EPERM), for our own pid and for a pid <= 0.  A pid can
+ * be reused, which only ever makes a dead writer look alive. */
+int fileio_process_gone(long pid);
+
+/* Temporary files untouched for longer than this (seconds) count as
+ * abandoned when their name carries no pid (fileio_sweep_temps). */
+#define FILEIO_OLD_TEMP_AGE 3600
+
+/* What fileio_sweep_temps removed. */
+typedef struct fileio_swept {
+    size_t files;
+    uint64_t bytes;
+} fileio_swept;
+
+/* Removes from dir the temporary files of saves (fileio_save) that were
+ * cut short, of final names starting with prefix ("model.safetensors"
+ * sweeps its own; "corrections-" the images of corrections): regular files
+ * named "<name>.tmp.<pid>.XXXXXX" whose process is gone
+ * (fileio_process_gone), never one of a live process or of this one, and
+ * "<name>.tmp.XXXXXX" (written before pids were in the names) last
+ * modified over FILEIO_OLD_TEMP_AGE seconds ago.  *out counts what was
+ * removed.  0 (also when dir does not exist), or -1 with err set when dir
+ * cannot be listed or a file could not be removed (*out still counts the
+ * others). */
+int fileio_sweep_temps(const char *dir, const char *prefix, fileio_swept *out, char *err,
+                       size_t errlen);
 
 /* ---------------------------------------------------------- test hook */
 

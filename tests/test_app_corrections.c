@@ -3,14 +3,19 @@
  * 5), the image written before the strokes line and nothing left behind on
  * failure, reloading, and the snapshot the trainer copies; hostile files
  * (issue 26 rows 4-6: a FIFO, a link to /dev/zero, a 5 MB line) and a
- * loader stuck in a read, which freeing the store does not wait for. */
+ * loader stuck in a read, which freeing the store does not wait for; the
+ * images and temporary files a killed writer left (issue 26 row 10), and
+ * a data directory deleted while the store is open (row 11). */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -44,6 +49,20 @@ static int count_files(const char *dir, const char *prefix, const char *suffix)
     }
     closedir(dp);
     return n;
+}
+
+/* A store in the new directory dir/name (its path in path); NULL (and a
+ * failed check) if it cannot be made. */
+static dp_corrections *store_in(const char *dir, const char *name, char *sub, size_t sublen,
+                                char *path, size_t pathlen)
+{
+    char err[512];
+    snprintf(sub, sublen, "%s/%s", dir, name);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, pathlen, "%s/corrections.strokes", sub);
+    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    return c;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -183,11 +202,7 @@ static void test_two_processes(const char *dir)
 static void test_image_first(const char *dir)
 {
     char sub[1024], path[1100], err[512];
-    snprintf(sub, sizeof sub, "%s/first", dir);
-    CHECK(mkdir(sub, 0755) == 0);
-    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
-    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
-    CHECK(c != NULL);
+    dp_corrections *c = store_in(dir, "first", sub, sizeof sub, path, sizeof path);
     if (!c)
         return;
     ink_drawing d;
@@ -551,6 +566,201 @@ static void test_hostile_files(const char *dir)
     close(hold[0]);
 }
 
+/* ------------------------------------- issue 26: leftovers of crashes */
+
+/* How many corrections-*.pgm in dir are whole 28x28 PGMs (header and
+ * pixels). */
+static int whole_images(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return -1;
+    int n = 0;
+    struct dirent *e;
+    char path[1400];
+    struct stat st;
+    while ((e = readdir(dp)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (strncmp(e->d_name, "corrections-", 12) == 0 && l > 4 &&
+            strcmp(e->d_name + l - 4, ".pgm") == 0 &&
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path &&
+            stat(path, &st) == 0 && st.st_size == 13 + INK_INPUT_SIZE)
+            n++;
+    }
+    closedir(dp);
+    return n;
+}
+
+static void touch(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL && fputs("P5\n28 28\n255\n", f) >= 0 && fclose(f) == 0);
+}
+
+/* A writer killed between its image and its strokes line (held here in
+ * ink_append_sample's flock, which the test holds) leaves an image no
+ * line names: kept while the writer lives, removed once it is gone, while
+ * images the file names, ids without a pid and our own stay. */
+static void test_orphans(const char *dir)
+{
+    char sub[1024], path[1100], prefix[1100], err[512];
+    dp_corrections *c = store_in(dir, "orphans", sub, sizeof sub, path, sizeof path);
+    CHECK(dp_corrections_pgm_prefix(path, prefix, sizeof prefix) == 0);
+    if (!c)
+        return;
+    ink_drawing d;
+    one(&d, 4);
+    CHECK(dp_corrections_add(c, &d, 5, err, sizeof err) == 1); /* ours, named */
+    dp_corrections_free(c);
+
+    int lock = open(path, O_RDWR | O_CLOEXEC);
+    CHECK(lock >= 0 && flock(lock, LOCK_EX) == 0);
+    pid_t kid = fork();
+    CHECK(kid >= 0);
+    if (kid == 0) {
+        float input[INK_INPUT_SIZE] = {0};
+        char e[256];
+        /* writes its image, then waits for the lock to append its line */
+        dp_store_labelled(path, prefix, "user-", &d, input, 3, NULL, 0, e, sizeof e);
+        _exit(0);
+    }
+    /* Until its image is whole (renamed into place: its temporary file is
+     * gone too), the child is still saving it; then it can only wait for
+     * the lock.  A bound on a stall (10 s), not a speed. */
+    for (int i = 0; i < 2000 && whole_images(sub) < 2; i++)
+        nanosleep(&(struct timespec){0, 5000000}, NULL);
+    CHECK(whole_images(sub) == 2);
+    CHECK(count_files(sub, "corrections-", ".pgm") == 2);
+    fileio_swept t = {9, 9}, o = {9, 9};
+    CHECK(dp_sweep_store(path, prefix, &t, &o, err, sizeof err) == 0);
+    CHECK(t.files == 0 && o.files == 0 && o.bytes == 0);      /* its writer lives */
+    CHECK(count_files(sub, "corrections-", ".pgm") == 2);
+    CHECK(kill(kid, SIGKILL) == 0);
+    int st;
+    CHECK(waitpid(kid, &st, 0) == kid && WIFSIGNALED(st));
+    CHECK(close(lock) == 0);
+
+    /* More of the same directory: a dead writer's image its line names,
+     * and its temporary file; an image of an id without a pid (before
+     * issue 18); a dead writer's image in the drawings' store only. */
+    long gone = test_dead_pid();
+    char named[300], file[1600];
+    snprintf(named, sizeof named, "user-20260101-120000-%ld-0123abcd", (long)gone);
+    FILE *f = fopen(path, "a");
+    CHECK(f && fprintf(f, "7 %s | 500,150 500,500\n", named) > 0 && fclose(f) == 0);
+    snprintf(file, sizeof file, "%s%s.pgm", prefix, named);
+    touch(file);
+    snprintf(file, sizeof file, "%s%s.pgm.tmp.%ld.Xy12Zw", prefix, named, (long)gone);
+    touch(file);
+    snprintf(file, sizeof file, "%s20240101-120000-123.pgm", prefix);
+    touch(file);
+    snprintf(file, sizeof file, "%s/drawing-20260101-120000-%ld-0123abcd.pgm", sub, (long)gone);
+    touch(file);
+
+    CHECK(dp_sweep_store(path, prefix, &t, &o, err, sizeof err) == 0);
+    /* the killed writer's image (a whole PGM: its save had finished) */
+    CHECK(o.files == 1 && o.bytes == 13 + INK_INPUT_SIZE);
+    CHECK(t.files == 1 && t.bytes == 13);
+    CHECK(count_files(sub, "corrections-", ".pgm") == 3);
+    CHECK(count_files(sub, "corrections-user-", "-0123abcd.pgm") == 1);
+    CHECK(count_files(sub, "corrections-", ".Xy12Zw") == 0);
+    CHECK(count_files(sub, "drawing-", ".pgm") == 1);
+    char dpath[1200], dprefix[1200];
+    snprintf(dpath, sizeof dpath, "%s/drawings.strokes", sub); /* absent: names nothing */
+    snprintf(dprefix, sizeof dprefix, "%s/drawing-", sub);
+    CHECK(dp_sweep_store(dpath, dprefix, &t, &o, err, sizeof err) == 0);
+    CHECK(o.files == 1 && count_files(sub, "drawing-", ".pgm") == 0);
+    /* the store still loads every line it had */
+    c = dp_corrections_open(path, err, sizeof err);
+    size_t total = 0;
+    if (c)
+        dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(c != NULL && total == 2);
+    dp_corrections_free(c);
+    ink_drawing_free(&d);
+}
+
+/* The data directory deleted while the window runs (issue 26): the next
+ * drawing is kept in memory (counted, in the snapshot the trainer takes),
+ * the store says why and writes nothing more; undo still works. */
+static void test_dir_gone(const char *dir)
+{
+    char sub[1024], path[1100], err[512], why[400];
+    dp_corrections *c = store_in(dir, "gone", sub, sizeof sub, path, sizeof path);
+    if (!c)
+        return;
+    ink_drawing d;
+    one(&d, 5);
+    char id[DP_CORR_ID_LEN];
+    CHECK(dp_corrections_add(c, &d, 7, err, sizeof err) == 1);
+    CHECK(dp_corrections_why_memory(c, why, sizeof why) == 0);
+    /* rm -r of the directory */
+    DIR *dp = opendir(sub);
+    struct dirent *e;
+    char file[1400];
+    while (dp && (e = readdir(dp)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            snprintf(file, sizeof file, "%s/%s", sub, e->d_name) < (int)sizeof file)
+            CHECK(unlink(file) == 0);
+    if (dp)
+        closedir(dp);
+    CHECK(rmdir(sub) == 0);
+
+    err[0] = '\0';
+    CHECK(dp_corrections_add_id(c, &d, 7, id, sizeof id, err, sizeof err) == 2);
+    CHECK(dp_corrections_path(c) == NULL);
+    char want[1200];
+    snprintf(want, sizeof want, "%s no longer exists", sub);
+    CHECK(dp_corrections_why_memory(c, why, sizeof why) == 1 && strcmp(why, want) == 0);
+    CHECK(dp_corrections_add(c, &d, 3, err, sizeof err) == 1);
+    size_t total = 0;
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 3);
+    uint8_t *img = NULL, *lab = NULL;
+    size_t n = 0;
+    CHECK(dp_corrections_snapshot(c, &img, &lab, &n) == 0 && n == 3 && lab[1] == 7);
+    free(img);
+    free(lab);
+    CHECK(dp_corrections_retract(c, id, err, sizeof err) == 0); /* undo, in memory */
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 2);
+    CHECK(access(sub, F_OK) != 0); /* nothing recreated it */
+    dp_corrections_free(c);
+
+    /* A directory that was never there is a wrong path, not a deleted
+     * one: still an error, nothing added (test_bgtrain.c checks it too). */
+    snprintf(path, sizeof path, "%s/never/corrections.strokes", dir);
+    c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(dp_corrections_add(c, &d, 1, err, sizeof err) == -1);
+        CHECK(strstr(err, "never") != NULL && dp_corrections_path(c) != NULL);
+        dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+        CHECK(total == 0);
+        dp_corrections_free(c);
+    }
+    /* Any other failure is still an error, and nothing is added: a
+     * directory that exists but is read-only. */
+    snprintf(sub, sizeof sub, "%s/ro", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
+    c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK(chmod(sub, 0555) == 0);
+        if (geteuid() != 0) { /* root writes anyway */
+            CHECK(dp_corrections_add(c, &d, 1, err, sizeof err) == -1);
+            CHECK(strstr(err, "Permission denied") != NULL);
+            CHECK(dp_corrections_path(c) != NULL);
+            dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+            CHECK(total == 0);
+        }
+        CHECK(chmod(sub, 0755) == 0);
+        dp_corrections_free(c);
+    }
+    ink_drawing_free(&d);
+}
+
 int main(void)
 {
     const char *dir = test_tmpdir();
@@ -560,5 +770,7 @@ int main(void)
     test_background(dir);
     test_retract_two_writers(dir);
     test_hostile_files(dir);
+    test_orphans(dir);
+    test_dir_gone(dir);
     return test_finish("app_corrections");
 }

@@ -1,7 +1,8 @@
 /* test_app_state.c — the window's logic without a display: the key table
  * (keys.h: lookups, modifiers, repeats, one help row per binding), the
  * layout's boxes and mappings (layout.h) and the app state (appstate.h:
- * strokes, eraser, undo, model threshold, predictions, S and digit keys). */
+ * strokes, eraser, undo, model threshold, predictions, S and digit keys,
+ * a data directory deleted while the window runs). */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 
@@ -449,6 +450,49 @@ static void test_state(const char *dir)
     app_state_free(&s);
 }
 
+/* The data directory deleted while the window runs: the digit key keeps
+ * the drawing for the session and says so, as with no data directory. */
+static void test_dir_gone(const char *dir)
+{
+    char sub[1024], path[1100], err[256], file[1400];
+    snprintf(sub, sizeof sub, "%s/gone", dir);
+    CHECK(mkdir(sub, 0755) == 0);
+    snprintf(path, sizeof path, "%s/corrections.strokes", sub);
+    dp_corrections *c = dp_corrections_open(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    app_state s;
+    app_state_init(&s);
+    draw_bar(&s, 400.0f);
+    CHECK(app_store_correction(&s, c, 7, 0, "") == 1 && !s.message_error);
+    CHECK(strstr(s.message, "Saved as a 7") != NULL);
+    /* its image and line, then the directory */
+    snprintf(file, sizeof file, "%s/corrections-%s.pgm", sub, s.correction_id);
+    CHECK(unlink(file) == 0);
+    CHECK(unlink(path) == 0 && rmdir(sub) == 0);
+    app_clear(&s);
+    draw_bar(&s, 600.0f);
+    CHECK(app_store_correction(&s, c, 7, 0, "") == 1);
+    char want[1300];
+    snprintf(want, sizeof want, "Kept as a 7 for this session only, not on disk (%s no longer "
+             "exists) \xE2\x80\x94 2 corrections", sub);
+    if (strcmp(s.message, want) != 0)
+        fprintf(stderr, "got:  %s\nwant: %s\n", s.message, want);
+    CHECK(s.message_error && strcmp(s.message, want) == 0);
+    /* S says why it saved nothing */
+    app_save_drawing(&s, sub, NULL);
+    snprintf(want, sizeof want, "Not saved: %s/drawing-", sub);
+    CHECK(s.message_error && strncmp(s.message, want, strlen(want)) == 0 &&
+          strstr(s.message, ".pgm: No such file or directory") != NULL);
+    app_undo(&s, c); /* takes it back out of memory */
+    size_t total = 0;
+    dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
+    CHECK(total == 1);
+    app_state_free(&s);
+    dp_corrections_free(c);
+}
+
 /* Messages expire, errors wait for an action; confirmations; quitting
  * with an unsaved model. */
 static void test_messages(void)
@@ -581,5 +625,6 @@ int main(void)
     test_keys();
     test_layout();
     test_state(test_tmpdir());
+    test_dir_gone(test_tmpdir());
     return test_finish("app_state");
 }

@@ -570,5 +570,40 @@ else
     skip "row 8 under ulimit -v: this build cannot start within 100 MB of address space"
 fi
 
+# Row 10: windows killed (SIGKILL) during Ctrl+S and between a correction's
+# image and its strokes line left PATH.tmp.<pid>.XXXXXX files and images no
+# line names; the next window removes those whose process is gone, never
+# those of a live one (a sleeping process stands in for another window).
+mkdir -p home-left
+sleep 300 &
+dead=$!
+kill -KILL $dead
+wait $dead 2>/dev/null
+sleep 300 &
+live=$!
+head -c 3000000 /dev/zero >"home-left/model.safetensors.tmp.$dead.AbC123"
+head -c 3000000 /dev/zero >"home-left/model.safetensors.tmp.$live.AbC123"
+head -c 797 /dev/zero >"home-left/corrections-user-20260101-120000-$dead-0123abcd.pgm"
+head -c 797 /dev/zero >"home-left/corrections-user-20260101-120000-$live-0123abcd.pgm"
+want="Removed 1 leftover temporary file and 1 image never recorded in a strokes file (3.0 MB) of saves that were interrupted"
+check_doc "$want"
+if "$BIN" --version | grep -q '^window: yes'; then
+    printf '%s\n' "wait-frames 2" "expect-message $want" "print" >left.txt
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$tmp/home-left" timeout 60 "$BIN" \
+        --model good.safetensors --script left.txt >out 2>err
+    rc=$?
+    if [[ $rc -eq 0 ]] && ! grep -q '^FAIL' out err; then pass; else fail "row 10: exit $rc: $(grep FAIL out err | head -n 2)"; fi
+    left=$(cd home-left && ls | tr '\n' ' ')
+    if [[ $left == "corrections-user-20260101-120000-$live-0123abcd.pgm model.safetensors.tmp.$live.AbC123 " ]]; then
+        pass
+    else
+        fail "row 10: left in the data directory: $left"
+    fi
+else
+    skip "row 10 in the window: this build has no window"
+fi
+kill $live 2>/dev/null
+wait $live 2>/dev/null
+
 cd / || exit 1
 finish "" "$tmp"

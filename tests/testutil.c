@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 int test_passed, test_failed;
@@ -145,4 +146,17 @@ int test_stray_files(const char *dir, const char *keep)
         }
     closedir(d);
     return n;
+}
+
+long test_dead_pid(void)
+{
+    pid_t p = fork();
+    if (p == 0)
+        _exit(0);
+    int st;
+    if (p < 0 || waitpid(p, &st, 0) != p) {
+        fprintf(stderr, "test_dead_pid: cannot fork or reap a child\n");
+        exit(1);
+    }
+    return (long)p;
 }

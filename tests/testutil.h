@@ -54,4 +54,8 @@ char *test_read_file(const char *path, size_t *len);
  * cannot be read. */
 int test_stray_files(const char *dir, const char *keep);
 
+/* A process id that is certainly gone: a child that exited at once and
+ * was reaped (a pid is only reused after the kernel wraps around). */
+long test_dead_pid(void);
+
 #endif

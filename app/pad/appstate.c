@@ -374,8 +374,8 @@ void app_save_drawing(app_state *s, const char *dir, const char *why)
         app_message(s, 1, "Not saved: %s", why ? why : "no data directory");
         return;
     }
-    snprintf(path, sizeof path, "%s/drawings.strokes", dir);
-    snprintf(prefix, sizeof prefix, "%s/drawing-", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, APP_DRAWINGS_NAME);
+    snprintf(prefix, sizeof prefix, "%s/%s", dir, APP_DRAWING_PREFIX);
     /* The label this drawing was given (its digit key), never an earlier
      * drawing's: without one it is saved as '?' and the message says how
      * to label it. */
@@ -386,7 +386,7 @@ void app_save_drawing(app_state *s, const char *dir, const char *why)
         return;
     }
     if (label >= 0)
-        app_message(s, 0, "Saved labelled %d to %s (+ drawing-%s.pgm)", label, path, id);
+        app_message(s, 0, "Saved labelled %d to %s (+ " APP_DRAWING_PREFIX "%s.pgm)", label, path, id);
     else
         app_message(s, 0, "Saved without a label (?) to %s \xC2\xB7 press its digit first to "
                           "label it", path);
@@ -438,10 +438,15 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
     dp_corrections_counts(c, &total, NULL, NULL, NULL, 0);
     if (!dp_corrections_path(c)) {
         /* Said plainly, in the error colour: it is lost when the window
-         * closes. */
+         * closes.  The caller's reason covers a store opened without a
+         * file; the store's own covers a data directory deleted since. */
+        char why[400] = "no corrections file";
+        if (why_memory && *why_memory)
+            snprintf(why, sizeof why, "%s", why_memory);
+        else
+            (void)dp_corrections_why_memory(c, why, sizeof why); /* 0: the default stays */
         app_message(s, 1, "Kept as a %d for this session only, not on disk (%s) \xE2\x80\x94 "
-                          "%zu correction%s", digit, why_memory && *why_memory ? why_memory
-                          : "no corrections file", total, total == 1 ? "" : "s");
+                          "%zu correction%s", digit, why, total, total == 1 ? "" : "s");
         return 1;
     }
     if (old >= 0) {

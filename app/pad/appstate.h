@@ -177,6 +177,11 @@ void app_training_started(app_state *s);
 
 /* -------------------------------------------------------------- storing */
 
+/* Where S saves, in the data directory: the strokes file and the start
+ * of its images' names (the window's start-up sweep names them too). */
+#define APP_DRAWINGS_NAME "drawings.strokes"
+#define APP_DRAWING_PREFIX "drawing-"
+
 /* S: saves the drawing with the label it is stored with as a correction
  * (a digit key), else unlabelled ('?'), to <dir>/drawings.strokes and
  * <dir>/drawing-<id>.pgm, image first (dp_store_labelled); the message
@@ -187,8 +192,9 @@ void app_save_drawing(app_state *s, const char *dir, const char *why);
  * corrections are unavailable); another digit on the same drawing replaces
  * its label (the old correction is taken back); undo takes it back.  training: a run is going (the message
  * says when it learns from it).  When c keeps drawings in memory only, the
- * message says so plainly, with why_memory as the reason.  Returns 1 if
- * stored. */
+ * message says so plainly, with why_memory as the reason (else the
+ * store's, dp_corrections_why_memory: a data directory deleted since it
+ * opened).  Returns 1 if stored. */
 int app_store_correction(app_state *s, dp_corrections *c, int digit, int training,
                          const char *why_memory);
 

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "corrections.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -45,6 +46,8 @@ struct dp_corrections {
     int stop;                 /* asks the loader to give up */
     int orphan;               /* freed by the loader (free gave up waiting) */
     int memory_only;          /* the file did not load: keep it untouched */
+    int had_dir;              /* the file's directory existed at open */
+    char gone[1100];          /* set: the file's directory vanished (memory only) */
     size_t too_big, too_many; /* drawings left out by the caps */
     int reported;
     char load_err[400];
@@ -120,6 +123,176 @@ int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const ch
     if (id)
         snprintf(id, idlen, "%s", s.id);
     return 0;
+}
+
+/* ------------------------------------------------- orphans of crashes */
+
+/* The directory part of file ("." for a bare name) in dir.  0, or -1 if
+ * it does not fit. */
+static int dir_of(const char *file, char *dir, size_t len)
+{
+    const char *slash = strrchr(file, '/');
+    int w = !slash ? snprintf(dir, len, ".")
+            : slash == file ? snprintf(dir, len, "/")
+                            : snprintf(dir, len, "%.*s", (int)(slash - file), file);
+    return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+/* The writer's pid in an id dp_store_labelled made,
+ * "<id_prefix>YYYYMMDD-HHMMSS-<pid>-<8 hex>" (ids before issue 18 carry
+ * none), or 0 when there is none. */
+static long id_owner(const char *id, size_t n)
+{
+    if (n < 26 || id[n - 9] != '-') /* 15 of stamp, a pid digit, 2 dashes, 8 hex */
+        return 0;
+    for (size_t i = n - 8; i < n; i++)
+        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+            return 0;
+    size_t d = n - 9;
+    while (d > 0 && id[d - 1] >= '0' && id[d - 1] <= '9')
+        d--;
+    /* the pid's digits, then "-HHMMSS" of the stamp before them */
+    if (d == n - 9 || n - 9 - d > 10 || d < 16 || id[d - 1] != '-' || id[d - 8] != '-')
+        return 0;
+    return strtol(id + d, NULL, 10);
+}
+
+/* Looks for each of the n names in the file and sets found[i] where name
+ * i occurs anywhere in it: in a strokes line, a retraction, even a damaged
+ * line, any of which means the image is not an orphan.  Read in blocks
+ * with an overlap of the longest name, so a name across two blocks is
+ * seen.  An absent file names nothing.  0, or -1 with err set. */
+static int find_in_file(const char *path, char **names, size_t n, int *found, char *err,
+                        size_t errlen)
+{
+    if (access(path, F_OK) != 0 && errno == ENOENT)
+        return 0;
+    int fd = fileio_open_regular(path, "a strokes file", NULL, err, errlen);
+    if (fd < 0)
+        return -1;
+    size_t keep = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(names[i]) > keep)
+            keep = strlen(names[i]);
+    enum { BLOCK = 1 << 16 };
+    char buf[BLOCK + DP_CORR_ID_LEN];
+    size_t have = 0;
+    int rc = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + have, BLOCK);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = dp_set_err(err, errlen, "%s: %s", path, strerror(errno));
+            break;
+        }
+        if (r == 0)
+            break;
+        have += (size_t)r;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = strlen(names[i]);
+            for (size_t at = 0; !found[i] && at + len <= have; at++) {
+                const char *p = memchr(buf + at, names[i][0], have - len + 1 - at);
+                if (!p)
+                    break;
+                at = (size_t)(p - buf);
+                found[i] = memcmp(p, names[i], len) == 0;
+            }
+        }
+        /* the last keep-1 bytes start the next block's search */
+        size_t tail = have < keep ? have : keep - 1;
+        memmove(buf, buf + have - tail, tail);
+        have = tail;
+    }
+    close(fd);
+    return rc;
+}
+
+int dp_sweep_store(const char *strokes_path, const char *pgm_prefix, fileio_swept *temps,
+                   fileio_swept *orphans, char *err, size_t errlen)
+{
+    orphans->files = 0;
+    orphans->bytes = 0;
+    char dir[4096];
+    const char *slash = strrchr(pgm_prefix, '/');
+    const char *base = slash ? slash + 1 : pgm_prefix;
+    if (dir_of(pgm_prefix, dir, sizeof dir) != 0)
+        return dp_set_err(err, errlen, "%s: path too long", pgm_prefix);
+    /* the strokes file's name and the images' both start with the stem */
+    size_t stem = strlen(base);
+    if (stem > 0 && base[stem - 1] == '-')
+        stem--;
+    char tprefix[256];
+    snprintf(tprefix, sizeof tprefix, "%.*s", (int)(stem < 255 ? stem : 255), base);
+    if (fileio_sweep_temps(dir, tprefix, temps, err, errlen) != 0)
+        return -1;
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return errno == ENOENT ? 0 : dp_set_err(err, errlen, "%s: cannot list: %s", dir,
+                                                 strerror(errno));
+    /* First the images whose writer is gone, then the file: a writer that
+     * is gone can append nothing more, so a line the file lacks now is
+     * never coming, and an image whose writer lives (another window that
+     * just wrote it, before its line) is never touched. */
+    char **cand = NULL;
+    size_t n = 0, cap = 0, blen = strlen(base);
+    int rc = 0, last_gone = 0;
+    long last_pid = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        size_t l = strlen(e->d_name);
+        if (l <= blen + 4 || strncmp(e->d_name, base, blen) != 0 ||
+            strcmp(e->d_name + l - 4, ".pgm") != 0 || l - blen - 4 >= DP_CORR_ID_LEN)
+            continue;
+        /* a session's images share its pid: ask the kernel once per run */
+        long pid = id_owner(e->d_name + blen, l - blen - 4);
+        if (pid != last_pid) {
+            last_pid = pid;
+            last_gone = fileio_process_gone(pid);
+        }
+        if (!last_gone)
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 16;
+            char **nv = realloc(cand, nc * sizeof *nv);
+            if (!nv) {
+                rc = dp_set_err(err, errlen, "out of memory");
+                break;
+            }
+            cand = nv;
+            cap = nc;
+        }
+        if (!(cand[n] = malloc(l - blen - 3))) {
+            rc = dp_set_err(err, errlen, "out of memory");
+            break;
+        }
+        snprintf(cand[n], l - blen - 3, "%.*s", (int)(l - blen - 4), e->d_name + blen);
+        n++;
+    }
+    closedir(dp);
+    int *found = rc == 0 && n ? calloc(n, sizeof *found) : NULL;
+    if (rc == 0 && n && !found)
+        rc = dp_set_err(err, errlen, "out of memory");
+    if (rc == 0 && n)
+        rc = find_in_file(strokes_path, cand, n, found, err, errlen);
+    for (size_t i = 0; i < n; i++) {
+        char pgm[4400];
+        struct stat st;
+        if (rc == 0 && !found[i] &&
+            snprintf(pgm, sizeof pgm, "%s%s.pgm", pgm_prefix, cand[i]) < (int)sizeof pgm &&
+            lstat(pgm, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (unlink(pgm) == 0) {
+                orphans->files++;
+                orphans->bytes += (uint64_t)st.st_size;
+            } else if (errno != ENOENT) {
+                rc = dp_set_err(err, errlen, "%s: cannot remove: %s", pgm, strerror(errno));
+            }
+        }
+        free(cand[i]);
+    }
+    free(cand);
+    free(found);
+    return rc;
 }
 
 /* -------------------------------------------------------------- memory */
@@ -344,21 +517,31 @@ static int load(dp_corrections *c, char *err, size_t errlen)
     return rc;
 }
 
-/* Where c keeps its drawings: path, with the images beside it as
- * "<path without .strokes>-<id>.pgm".  0, or -1 (out of memory). */
-static int set_path(dp_corrections *c, const char *path, char *err, size_t errlen)
+int dp_corrections_pgm_prefix(const char *path, char *buf, size_t len)
 {
     size_t stem = strlen(path);
     if (stem > 8 && strcmp(path + stem - 8, ".strokes") == 0)
         stem -= 8;
+    int w = snprintf(buf, len, "%.*s-", (int)stem, path);
+    return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+/* Where c keeps its drawings: path, with the images beside it as
+ * "<path without .strokes>-<id>.pgm".  0, or -1 (out of memory). */
+static int set_path(dp_corrections *c, const char *path, char *err, size_t errlen)
+{
+    size_t need = strlen(path) + 2;
     c->path = dup_str(path);
-    c->pgm_prefix = malloc(stem + 2);
-    if (!c->path || !c->pgm_prefix) {
+    c->pgm_prefix = malloc(need);
+    if (!c->path || !c->pgm_prefix || dp_corrections_pgm_prefix(path, c->pgm_prefix, need) != 0) {
         dp_set_err(err, errlen, "out of memory");
         return -1;
     }
-    memcpy(c->pgm_prefix, path, stem);
-    memcpy(c->pgm_prefix + stem, "-", 2);
+    /* A directory there now and gone at a later store was deleted while
+     * we ran (dp_corrections_add_id keeps the drawing in memory then). */
+    char dir[sizeof c->gone];
+    struct stat st;
+    c->had_dir = dir_of(path, dir, sizeof dir) == 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
     return 0;
 }
 
@@ -558,7 +741,7 @@ int dp_corrections_add_id(dp_corrections *c, const ink_drawing *d, int label, ch
         return dp_set_err(err, errlen, "still loading your corrections (%zu so far): try again in "
                        "a moment", have);
     }
-    const char *file = c->memory_only ? NULL : c->path;
+    const char *file = c->memory_only || c->gone[0] ? NULL : c->path;
     int room = grow(c);
     char mine[DP_CORR_ID_LEN];
     snprintf(mine, sizeof mine, "mem-%lu", ++c->mem_ids);
@@ -566,8 +749,23 @@ int dp_corrections_add_id(dp_corrections *c, const ink_drawing *d, int label, ch
     if (room != 0)
         return dp_set_err(err, errlen, "out of memory");
     if (file && dp_store_labelled(file, c->pgm_prefix, "user-", d, x, label, mine, sizeof mine,
-                                  err, errlen) != 0)
-        return -1;
+                                  err, errlen) != 0) {
+        /* The data directory deleted while the window runs: the store
+         * goes on in memory, as with no data directory at all, so the
+         * drawing still counts for this session's training; nothing is
+         * written from now on (dp_corrections_why_memory says why).  Any
+         * other failure (a full disk, no permission, a directory that was
+         * never there: a wrong path) is the caller's to report, and
+         * nothing is added. */
+        char dir[sizeof c->gone - 32];
+        struct stat st;
+        if (!c->had_dir || dir_of(file, dir, sizeof dir) != 0 || stat(dir, &st) == 0 ||
+            (errno != ENOENT && errno != ENOTDIR))
+            return -1;
+        pthread_mutex_lock(&c->mu);
+        snprintf(c->gone, sizeof c->gone, "%s no longer exists", dir);
+        pthread_mutex_unlock(&c->mu);
+    }
     pthread_mutex_lock(&c->mu);
     int count = push(c, u, label, mine);
     pthread_mutex_unlock(&c->mu);
@@ -588,7 +786,7 @@ int dp_corrections_retract(dp_corrections *c, const char *id, char *err, size_t 
         return dp_set_err(err, errlen, loading ? "still loading your corrections"
                                                : "%s is not among your corrections", id);
     }
-    const char *file = c->memory_only ? NULL : c->path;
+    const char *file = c->memory_only || c->gone[0] ? NULL : c->path;
     pthread_mutex_unlock(&c->mu);
     /* The record first: if it cannot be written the drawing stays in both
      * places, and the caller says so. */
@@ -651,7 +849,18 @@ void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], s
 const char *dp_corrections_path(dp_corrections *c)
 {
     pthread_mutex_lock(&c->mu);
-    const char *p = c->memory_only ? NULL : c->path;
+    const char *p = c->memory_only || c->gone[0] ? NULL : c->path;
     pthread_mutex_unlock(&c->mu);
     return p;
+}
+
+int dp_corrections_why_memory(dp_corrections *c, char *buf, size_t len)
+{
+    pthread_mutex_lock(&c->mu);
+    const char *why = c->gone[0] ? c->gone : c->memory_only ? c->load_err : "";
+    int have = why[0] != '\0';
+    if (have)
+        snprintf(buf, len, "%s", why);
+    pthread_mutex_unlock(&c->mu);
+    return have;
 }

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fileio.h"
 #include "ink.h"
 
 typedef struct dp_corrections dp_corrections;
@@ -78,7 +79,13 @@ void dp_corrections_test_hold_loader(int fd);
  * (ink_preprocess), writes the image and the strokes line (when the store
  * has a file) and adds it to the in-memory set.  Returns how many drawings
  * now carry that label, or -1 (empty drawing, bad label, I/O error, out of
- * memory) with the reason in err; on an error nothing is added anywhere. */
+ * memory) with the reason in err; on an error nothing is added anywhere.
+ * When the file's directory, there when the store opened, no longer
+ * exists (the data directory deleted while the window runs; a directory
+ * that was never there is an error as above), the drawing is added to the
+ * in-memory set all the same and the store keeps drawings in memory only
+ * from then on: dp_corrections_path returns NULL, dp_corrections_why_memory
+ * says why. */
 int dp_corrections_add(dp_corrections *c, const ink_drawing *d, int label, char *err,
                        size_t errlen);
 
@@ -111,8 +118,13 @@ void dp_corrections_counts(dp_corrections *c, size_t *total, size_t count[10], s
                            char *why, size_t whylen);
 
 /* The path of the strokes file, or NULL for a memory-only store (also
- * after a background load failed). */
+ * after a background load failed, or once the file's directory vanished). */
 const char *dp_corrections_path(dp_corrections *c);
+
+/* Why a store that was given a file keeps drawings in memory only: 1 and
+ * the reason in buf ("<file>: is a FIFO, not a strokes file", "<dir> no
+ * longer exists"), or 0 when it writes to its file or never had one. */
+int dp_corrections_why_memory(dp_corrections *c, char *buf, size_t len);
 
 /* The rule both stores follow, also for drawings saved with S: writes the
  * 28×28 input to "<pgm_prefix><id>.pgm" under a fresh unique id (O_EXCL),
@@ -123,6 +135,28 @@ const char *dp_corrections_path(dp_corrections *c);
 int dp_store_labelled(const char *strokes_path, const char *pgm_prefix, const char *id_prefix,
                       const ink_drawing *d, const float input[INK_INPUT_SIZE], int label,
                       char *id, size_t idlen, char *err, size_t errlen);
+
+/* Where a store keeps the images of the strokes file at path:
+ * "<path without .strokes>-" in buf.  0, or -1 if it does not fit. */
+int dp_corrections_pgm_prefix(const char *path, char *buf, size_t len);
+
+/* Removes what a store's writer left when it was killed mid-save (the
+ * window sweeps its data directory at start):
+ * - temps: the temporary files of cut-short image saves beside the
+ *   images, and of any file whose name starts with the same stem
+ *   (fileio_sweep_temps: only those of processes that are gone);
+ * - orphans: the images "<pgm_prefix><id>.pgm" dp_store_labelled wrote
+ *   for a line it never appended: images whose id carries a pid (every id
+ *   since issue 18) of a process that is gone (fileio_process_gone; never
+ *   one of a live process, which may be about to append its line, nor
+ *   our own) and that the strokes file does not mention anywhere.  Ids
+ *   without a pid are left alone.  The file is read only when such an
+ *   image exists.
+ * Both count what was removed.  0, or -1 with the reason in err when the
+ * directory or the file cannot be read (then no image is removed) or a
+ * file cannot be removed. */
+int dp_sweep_store(const char *strokes_path, const char *pgm_prefix, fileio_swept *temps,
+                   fileio_swept *orphans, char *err, size_t errlen);
 
 /* Converts a network input (floats in [0,1]) to bytes, rounding. */
 void dp_input_to_u8(const float *x, uint8_t *out);

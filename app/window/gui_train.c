@@ -14,6 +14,7 @@
 #endif
 
 #include "common.h"
+#include "fileio.h"
 #include "gui.h"
 #include "gui_fetch.h"
 #include "gui_internal.h"
@@ -33,6 +34,75 @@
 
 /* ----------------------------------------------------------- lifetime */
 
+/* "47 MB", "12 KB", "300 bytes": sizes in the status line. */
+static void size_words(uint64_t b, char *buf, size_t len)
+{
+    if (b >= 10000000)
+        snprintf(buf, len, "%.0f MB", (double)b / 1e6);
+    else if (b >= 1000000)
+        snprintf(buf, len, "%.1f MB", (double)b / 1e6);
+    else if (b >= 1000)
+        snprintf(buf, len, "%.0f KB", (double)b / 1e3);
+    else
+        snprintf(buf, len, "%llu bytes", (unsigned long long)b);
+}
+
+/* What a window killed mid-save (SIGKILL, a power cut) left in the data
+ * directory: temporary files of model and image saves, and images of
+ * corrections and saved drawings whose strokes line was never appended.
+ * Only files of processes that are gone are removed (fileio_sweep_temps,
+ * dp_sweep_store), so another window's save in progress is never
+ * touched.  Said after the start message, which stays (it may name the
+ * model in use or why it did not load). */
+static void sweep_leftovers(gui_app *a)
+{
+    const char *dir = a->train.user_dir;
+    char err[600], strokes[1200], prefix[1200];
+    fileio_swept sum_t = {0, 0}, sum_o = {0, 0};
+    int bad = 0;
+    if (fileio_sweep_temps(dir, DP_USER_MODEL_NAME, &sum_t, err, sizeof err) != 0)
+        bad = 1;
+    for (int k = 0; k < 2; k++) {
+        fileio_swept t = {0, 0}, o = {0, 0};
+        snprintf(strokes, sizeof strokes, "%s/%s", dir, k ? APP_DRAWINGS_NAME : BG_CORRECTIONS_NAME);
+        if (k)
+            snprintf(prefix, sizeof prefix, "%s/%s", dir, APP_DRAWING_PREFIX);
+        else if (dp_corrections_pgm_prefix(strokes, prefix, sizeof prefix) != 0)
+            continue;
+        /* A file that cannot be read keeps every image; the corrections'
+         * load says what is wrong with it. */
+        if (dp_sweep_store(strokes, prefix, &t, &o, bad ? NULL : err, bad ? 0 : sizeof err) != 0)
+            bad = 1;
+        sum_t.files += t.files;
+        sum_t.bytes += t.bytes;
+        sum_o.files += o.files;
+        sum_o.bytes += o.bytes;
+    }
+    char what[200] = "", size[32], line[APP_MSG_LEN + sizeof err];
+    if (sum_t.files)
+        snprintf(what, sizeof what, "%zu leftover temporary file%s", sum_t.files,
+                 sum_t.files == 1 ? "" : "s");
+    if (sum_o.files)
+        snprintf(what + strlen(what), sizeof what - strlen(what), "%s%zu image%s never recorded "
+                 "in a strokes file", sum_t.files ? " and " : "", sum_o.files,
+                 sum_o.files == 1 ? "" : "s");
+    size_words(sum_t.bytes + sum_o.bytes, size, sizeof size);
+    if (what[0])
+        snprintf(line, sizeof line, "Removed %s (%s) of saves that were interrupted", what, size);
+    else if (bad)
+        snprintf(line, sizeof line, "Leftovers of interrupted saves not removed: %s", err);
+    else
+        return;
+    /* a copy: app_message writes the message it would read */
+    char before[APP_MSG_LEN];
+    snprintf(before, sizeof before, "%s", a->st.message);
+    int error = a->st.message_error || (bad && !what[0]);
+    if (before[0])
+        app_message(&a->st, error, "%s \xC2\xB7 %s", before, line);
+    else
+        app_message(&a->st, error, "%s", line);
+}
+
 int gui_train_setup(gui_app *a)
 {
     char err[512], path[1200];
@@ -45,6 +115,7 @@ int gui_train_setup(gui_app *a)
         snprintf(a->train.corr_why, sizeof a->train.corr_why, "no data directory: %s", a->train.user_dir_err);
     }
     if (a->train.user_dir[0]) {
+        sweep_leftovers(a);
         snprintf(path, sizeof path, "%s/%s", a->train.user_dir, BG_CORRECTIONS_NAME);
         /* Loaded in the background: a large file must not delay the
          * first frame (gui_train_poll reports what the load found). */
