@@ -6,6 +6,10 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "common.h"
 
@@ -98,7 +102,36 @@ int dp_threads_clamp(int *threads, char *note, size_t notelen)
     const int procs = omp_get_num_procs(), icv = omp_get_max_threads();
     const int asked = *threads >= 0 ? *threads : procs;
     const int want = asked > icv ? asked : icv;
-    const int could = probe_threads(want);
+    int could = probe_threads(want);
+    /* Under an address-space limit (ulimit -v) the probe's count is what
+     * fits with nothing loaded yet; the data, the model and the workspaces
+     * come after.  A team whose stacks take more than a quarter of the
+     * limit left libgomp unable to make its threads again later (its
+     * fatal exit 1, seen at 400 MB with 23 threads), so that is the most
+     * that counts as able to start. */
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+#ifdef __GLIBC__
+        /* glibc gives threads that malloc at once their own arenas, each
+         * reserving 64 MB of address space: under the limit those
+         * reservations, not the work, ran out first.  Our threads malloc
+         * rarely (their pack buffers, once), so one arena costs nothing. */
+        mallopt(M_ARENA_MAX, 1);
+#endif
+        size_t stack = omp_stacksize();
+        pthread_attr_t attr;
+        if (!stack && pthread_attr_init(&attr) == 0) {
+            (void)pthread_attr_getstacksize(&attr, &stack);
+            pthread_attr_destroy(&attr);
+        }
+        if (stack) {
+            unsigned long long fit = (unsigned long long)rl.rlim_cur / 4 / stack;
+            if (fit < 1)
+                fit = 1;
+            if ((unsigned long long)could > fit)
+                could = (int)fit;
+        }
+    }
     /* At the limit, the threads' stacks would take all the memory the
      * work needs, and libgomp makes a team's threads again after a smaller
      * team ran (it ends the spare ones): half of what could start leaves
