@@ -105,10 +105,10 @@ int dp_threads_clamp(int *threads, char *note, size_t notelen)
     int could = probe_threads(want);
     /* Under an address-space limit (ulimit -v) the probe's count is what
      * fits with nothing loaded yet; the data, the model and the workspaces
-     * come after.  A team whose stacks take more than a quarter of the
-     * limit left libgomp unable to make its threads again later (its
-     * fatal exit 1, seen at 400 MB with 23 threads), so that is the most
-     * that counts as able to start. */
+     * come after.  Stacks filling the limit left libgomp unable to make
+     * its threads again later (its fatal exit 1, seen at 400 MB with 23
+     * threads and an arena each), so no more count as able to start than
+     * fit in half of it; half of those are then used. */
     struct rlimit rl;
     if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
 #ifdef __GLIBC__
@@ -125,7 +125,7 @@ int dp_threads_clamp(int *threads, char *note, size_t notelen)
             pthread_attr_destroy(&attr);
         }
         if (stack) {
-            unsigned long long fit = (unsigned long long)rl.rlim_cur / 4 / stack;
+            unsigned long long fit = (unsigned long long)rl.rlim_cur / 2 / stack;
             if (fit < 1)
                 fit = 1;
             if ((unsigned long long)could > fit)

@@ -14,13 +14,13 @@
  * with libgomp's stack size: OMP_STACKSIZE or GOMP_STACKSIZE, else the
  * default), for the larger of *threads (--threads; < 0: one a core) and
  * the OpenMP default (OMP_NUM_THREADS); under an address-space limit
- * (ulimit -v) no more count than fit their stacks in a quarter of it, and
+ * (ulimit -v) no more count than fit their stacks in half of it, and
  * glibc is held to one malloc arena.  If fewer can run, the count used
  * is half of those (at least 1: the rest of the memory is the work's), the
  * OpenMP default is lowered to it, *threads is clamped to it (a default
  * that would exceed it becomes it) and note gets one line saying so, e.g.
- * "--threads 64: only 6 threads could be started (a memory or process
- * limit?); using 3"; else note is "".  Then starts the team, so libgomp's
+ * "--threads 64: only 12 threads could be started (a memory or process
+ * limit?); using 6"; else note is "".  Then starts the team, so libgomp's
  * threads exist before anything is loaded.  Returns the count (>= 1: the
  * calling thread always works).  Without OpenMP: 1, nothing done. */
 int dp_threads_clamp(int *threads, char *note, size_t notelen);
