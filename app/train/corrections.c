@@ -583,6 +583,8 @@ static void *loader_main(void *arg)
         char byte;
         while (read(c->hold_fd, &byte, 1) < 0 && errno == EINTR)
             ;
+        close(c->hold_fd); /* ours (dp_corrections_test_hold_loader) */
+        c->hold_fd = -1;
     }
     int rc = load(c, err, sizeof err);
     pthread_mutex_lock(&c->mu);
@@ -685,11 +687,15 @@ static int stop_loader(dp_corrections *c)
     int done = !c->loading;
     if (!done)
         c->orphan = 1;
+    /* Once orphan is set and the lock is let go, the loader may free c at
+     * any moment: its thread id is read while c is still ours (ThreadSanitizer
+     * caught the read of c->loader after the unlock). */
+    pthread_t loader = c->loader;
     pthread_mutex_unlock(&c->mu);
     if (done)
-        pthread_join(c->loader, NULL);
+        pthread_join(loader, NULL);
     else
-        pthread_detach(c->loader);
+        pthread_detach(loader);
     return done;
 }
 

@@ -72,7 +72,9 @@ void dp_corrections_free(dp_corrections *c);
 /* For tests: the next background load this thread starts
  * (dp_corrections_open_background) first reads one byte from fd, so a test
  * can hold a loader as a stuck read would (a pipe's read end; writing a
- * byte or closing the write end lets it go).  -1: none (the default). */
+ * byte or closing the write end lets it go).  The loader then closes fd:
+ * it is the loader's from the call on, as only the loader knows when it
+ * has stopped reading it.  -1: none (the default). */
 void dp_corrections_test_hold_loader(int fd);
 
 /* Stores a drawing labelled 0..9: renders its network input
