@@ -6,6 +6,8 @@
  *     digitpad train <preset> kernels=<K> threads=<T> sps=<samples/s> images=<distinct>
  *     digitpad infer <preset> kernels=<K> median_ms=<m> p99_ms=<p>
  *     digitpad infer-model <file> kernels=<K> median_ms=<m> p99_ms=<p>  (--model)
+ *     digitpad infer-drawing <file> kernels=<K> drawings=<n> median_ms=<m> p99_ms=<p>
+ *                                          (--model with --strokes)
  *     digitpad epoch <preset> kernels=<K> threads=2 seconds=<s> extrapolated=<0|1>
  *     digitpad peak_rss_mb=<MB>
  *     digitpad gemm kernels=<K> shape=<ta><tb>:MxNxK gflops=<G>   (--gemm only)
@@ -13,6 +15,10 @@
  *                 [--threads 1,2] [--epoch] [--epoch-seconds S] [--cnn-images N]
  *                 [--model FILE]  also the latency of a saved model (the
  *                                 window's one-drawing prediction)
+ *                 [--strokes FILE] with --model: the same, starting from
+ *                                 each pen drawing of FILE, preprocessing
+ *                                 included (ink_preprocess, as the window
+ *                                 runs it on every stroke change)
  *        bench_nn --gemm    the matrix products of a cnn training step alone,
  *                           best of 200 calls each (robust to a busy machine)
  * Training is real training: whole passes of nn_train_epoch over distinct
@@ -26,6 +32,7 @@
  * the inputs are real digits; otherwise synthetic sparse images (the seed's
  * kernels skip zero pixels, so all-random inputs would understate its speed). */
 #define _POSIX_C_SOURCE 200809L
+#include "ink.h"
 #include "kernels.h"
 #include "nn.h"
 #include "nn_data.h"
@@ -166,6 +173,44 @@ static void infer_latency_of(const nn_model *m, const nn_dataset *ds, int runs, 
     nn_workspace_free(ws);
 }
 
+/* The window's whole prediction of one drawing: its strokes rendered and
+ * normalised (ink_preprocess) and the forward pass, timed per drawing over
+ * every drawing of the strokes file in turn (runs in all). */
+static int drawing_latency(const nn_model *m, const char *strokes, int runs, size_t *n_drawings,
+                           double *med, double *p99)
+{
+    char msg[256];
+    ink_sample *s = NULL;
+    size_t n = 0;
+    if (ink_read_file(strokes, &s, &n, msg, sizeof msg) != 0 || n == 0) {
+        fprintf(stderr, "bench_nn: %s\n", n == 0 && !s ? msg : "no drawings");
+        ink_samples_free(s, n);
+        return -1;
+    }
+    nn_error err;
+    nn_workspace *ws = nn_workspace_create(m, 1, &err);
+    double *v = malloc((size_t)runs * sizeof *v);
+    if (!ws || !v)
+        exit(1);
+    float x[INK_INPUT_SIZE], y[10];
+    for (int i = 0; i < 50 + runs; i++) {
+        double t0 = now_s();
+        if (ink_preprocess(&s[(size_t)i % n].drawing, x) != 0)
+            memset(x, 0, sizeof x);
+        nn_forward(m, ws, x, 1, y, &err);
+        if (i >= 50)
+            v[i - 50] = (now_s() - t0) * 1e3;
+    }
+    qsort(v, (size_t)runs, sizeof *v, cmp_double);
+    *med = v[runs / 2];
+    *p99 = v[(size_t)(0.99 * (runs - 1))];
+    *n_drawings = n;
+    free(v);
+    nn_workspace_free(ws);
+    ink_samples_free(s, n);
+    return 0;
+}
+
 static void infer_latency(const char *preset, const nn_dataset *ds, int runs, double *med,
                           double *p99)
 {
@@ -211,6 +256,7 @@ static void gemm_rates(void)
 int main(int argc, char **argv)
 {
     const char *data = NULL, *presets = "seed,mlp,cnn", *threads_list = "1,2", *model = NULL;
+    const char *strokes = NULL;
     double seconds = 3.0, epoch_window = 10.0;
     int runs = 2000, epoch = 0;
     size_t cnn_images = 12800;
@@ -236,10 +282,13 @@ int main(int argc, char **argv)
             gemm = 1;
         else if (strcmp(argv[i], "--model") == 0 && i + 1 < argc)
             model = argv[++i];
+        else if (strcmp(argv[i], "--strokes") == 0 && i + 1 < argc)
+            strokes = argv[++i];
         else {
             fprintf(stderr, "usage: bench_nn [--data DIR] [--seconds S] [--runs N] "
                             "[--presets seed,mlp,cnn] [--threads 1,2] [--epoch] "
-                            "[--epoch-seconds S] [--cnn-images N] [--model FILE] | --gemm\n");
+                            "[--epoch-seconds S] [--cnn-images N] [--model FILE [--strokes FILE]] "
+                            "| --gemm\n");
             return 2;
         }
     }
@@ -285,6 +334,15 @@ int main(int argc, char **argv)
         infer_latency_of(m, &ds, runs, &med, &p99);
         printf("digitpad infer-model %s kernels=%s median_ms=%.4f p99_ms=%.4f\n", model,
                nn_kernels_name(), med, p99);
+        size_t nd = 0;
+        if (strokes) {
+            if (drawing_latency(m, strokes, runs, &nd, &med, &p99) != 0) {
+                nn_model_free(m);
+                return 2;
+            }
+            printf("digitpad infer-drawing %s kernels=%s drawings=%zu median_ms=%.4f p99_ms=%.4f\n",
+                   model, nn_kernels_name(), nd, med, p99);
+        }
         nn_model_free(m);
         if (!presets[0])
             return 0;
