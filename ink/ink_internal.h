@@ -34,6 +34,19 @@ long ink_pgm_uint(ink_cursor *c, long max);
 /* A little-endian 32-bit value (BMP headers). */
 uint32_t ink_le32(const unsigned char *p);
 
+/* The window's preprocessing without touching the whole canvas (a 560×560
+ * float canvas is 1.2 MB, and clearing and scanning it was a third of a
+ * drawing's prediction): ink_render_box clears and draws only the
+ * rectangle the strokes can reach, [box[0], box[2]) × [box[1], box[3])
+ * (empty, all 0, when nothing is drawn), leaving the rest of pix as it
+ * was; ink_normalize_box reads only that rectangle and gives exactly what
+ * ink_normalize gives for the whole canvas with zeros outside it, bit for
+ * bit (the pixels it skips are paper, which adds nothing to any sum). */
+struct ink_drawing;
+void ink_render_box(const struct ink_drawing *d, float *pix, int w, int h, float brush,
+                    int box[4]);
+int ink_normalize_box(const float *pix, int w, int h, const int box[4], float out[784]);
+
 /* Saves and their test hook live in base/fileio.h. */
 
 #endif

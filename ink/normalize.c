@@ -3,6 +3,7 @@
  * area averaging, and place in 28×28 with the centre of mass at the centre.
  * Also the naive whole-canvas shrink and the full strokes→input pipeline. */
 #include "ink.h"
+#include "ink_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -146,16 +147,17 @@ static double centre_of_mass(const float in[INK_INPUT_SIZE], double *cx, double 
 
 /* --------------------------------------------------------------- public */
 
-int ink_normalize_placement(const float *pix, int w, int h, ink_placement *p)
+/* ink_normalize_placement over the rectangle [bx0, bx1) × [by0, by1) of
+ * pix, the rest being paper. */
+static int placement_in(const float *pix, int w, int h, int bx0, int by0, int bx1, int by1,
+                        ink_placement *p)
 {
-    if (!pix || w <= 0 || h <= 0)
-        return 0;
     /* Bounding box of the ink, and its centre of mass in source pixels. */
     int x0 = w, x1 = -1, y0 = h, y1 = -1;
     double m = 0, mx = 0, my = 0;
-    for (int y = 0; y < h; y++) {
+    for (int y = by0; y < by1; y++) {
         const float *row = pix + (size_t)y * (size_t)w;
-        for (int x = 0; x < w; x++) {
+        for (int x = bx0; x < bx1; x++) {
             float v = row[x];
             if (!(v > INK_EPS))
                 continue;
@@ -193,11 +195,20 @@ int ink_normalize_placement(const float *pix, int w, int h, ink_placement *p)
     return 1;
 }
 
-int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
+int ink_normalize_placement(const float *pix, int w, int h, ink_placement *p)
+{
+    if (!pix || w <= 0 || h <= 0)
+        return 0;
+    return placement_in(pix, w, h, 0, 0, w, h, p);
+}
+
+/* ink_normalize over the rectangle (bx0, by0)-(bx1, by1), exclusive. */
+static int normalize_in(const float *pix, int w, int h, int bx0, int by0, int bx1, int by1,
+                        float out[INK_INPUT_SIZE])
 {
     memset(out, 0, INK_INPUT_SIZE * sizeof *out);
     ink_placement pl;
-    if (!ink_normalize_placement(pix, w, h, &pl))
+    if (!pix || w <= 0 || h <= 0 || !placement_in(pix, w, h, bx0, by0, bx1, by1, &pl))
         return 0;
     const int x0 = pl.x0, y0 = pl.y0, cw = pl.x1 - pl.x0 + 1, ch = pl.y1 - pl.y0 + 1;
     const double s = pl.scale;
@@ -228,6 +239,22 @@ int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
     return 0;
 }
 
+int ink_normalize(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
+{
+    return normalize_in(pix, w, h, 0, 0, w, h, out);
+}
+
+int ink_normalize_box(const float *pix, int w, int h, const int box[4], float out[INK_INPUT_SIZE])
+{
+    int x0 = box[0] < 0 ? 0 : box[0], y0 = box[1] < 0 ? 0 : box[1];
+    int x1 = box[2] > w ? w : box[2], y1 = box[3] > h ? h : box[3];
+    if (x0 >= x1 || y0 >= y1) {
+        memset(out, 0, INK_INPUT_SIZE * sizeof *out);
+        return 0;
+    }
+    return normalize_in(pix, w, h, x0, y0, x1, y1, out);
+}
+
 void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
 {
     memset(out, 0, INK_INPUT_SIZE * sizeof *out);
@@ -252,8 +279,9 @@ int ink_preprocess_brush(const ink_drawing *d, float brush_scale, float out[INK_
     float *pix = malloc((size_t)INK_CANVAS_PX * INK_CANVAS_PX * sizeof *pix);
     if (!pix)
         return -1;
-    ink_render(d, pix, INK_CANVAS_PX, INK_CANVAS_PX, brush_scale * ink_brush_for(d));
-    int r = ink_normalize(pix, INK_CANVAS_PX, INK_CANVAS_PX, out);
+    int box[4];
+    ink_render_box(d, pix, INK_CANVAS_PX, INK_CANVAS_PX, brush_scale * ink_brush_for(d), box);
+    int r = ink_normalize_box(pix, INK_CANVAS_PX, INK_CANVAS_PX, box, out);
     free(pix);
     return r;
 }
