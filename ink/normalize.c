@@ -46,15 +46,83 @@ static int axis_weights(int k, double s, double off, float wt[INK_SIDE], int *fi
     return c;   /* how many output pixels it reaches, 0 if outside */
 }
 
+/* The inked pixels of a crop, row by row: row y's are xs/vs[rs[y] ..
+ * rs[y+1]), in order, each value clamped to 1.  normalize_in resamples
+ * the same crop up to three times, and a canvas crop is mostly paper, so
+ * finding the ink once instead of on every pass saves most of the scan. */
+typedef struct ink_crop {
+    int *rs, *xs;
+    float *vs;
+} ink_crop;
+
+static void crop_free(ink_crop *c)
+{
+    free(c->rs);
+    free(c->xs);
+    free(c->vs);
+    c->rs = c->xs = NULL;
+    c->vs = NULL;
+}
+
+/* Fills c from the rectangle (x0, y0, cw, ch) of pix.  Returns -1, with c
+ * empty, when out of memory: resample then scans pix itself. */
+static int crop_build(const float *pix, int w, int x0, int y0, int cw, int ch, ink_crop *c)
+{
+    size_t n = 0;
+    for (int y = 0; y < ch; y++) {
+        const float *src = pix + (size_t)(y0 + y) * (size_t)w + x0;
+        for (int x = 0; x < cw; x++)
+            n += src[x] > 0.0f;
+    }
+    c->rs = malloc(((size_t)ch + 1) * sizeof *c->rs);
+    c->xs = malloc((n ? n : 1) * sizeof *c->xs);
+    c->vs = malloc((n ? n : 1) * sizeof *c->vs);
+    if (!c->rs || !c->xs || !c->vs) {
+        crop_free(c);
+        return -1;
+    }
+    int k = 0;
+    for (int y = 0; y < ch; y++) {
+        const float *src = pix + (size_t)(y0 + y) * (size_t)w + x0;
+        c->rs[y] = k;
+        for (int x = 0; x < cw; x++) {
+            float v = src[x];
+            if (!(v > 0.0f))
+                continue;
+            c->xs[k] = x;
+            c->vs[k++] = v > 1.0f ? 1.0f : v;
+        }
+    }
+    c->rs[ch] = k;
+    return 0;
+}
+
+/* Adds inked source column x of value v (in (0, 1]) to the output row. */
+static inline void add_column(float row[INK_SIDE], int x, float v, const int *tfirst,
+                              const float *tw, double sx, double offx)
+{
+    if (tw) {
+        row[tfirst[x]] += tw[2 * x] * v;
+        row[tfirst[x] + 1] += tw[2 * x + 1] * v;
+    } else {
+        float wt[INK_SIDE];
+        int ox, nx = axis_weights(x, sx, offx, wt, &ox);
+        for (int c = 0; c < nx; c++)
+            row[ox + c] += wt[c] * v;
+    }
+}
+
 /* Resamples the rectangle (x0, y0, cw, ch) of pix (row stride w) into the
- * 28×28 out, source pixel (x, y) landing at output ((x-x0)*sx + offx, ...).
+ * 28×28 out, reading its ink from crop when given (crop_build of the same
+ * rectangle), source pixel (x, y) landing at output ((x-x0)*sx + offx, ...).
  * Values are clamped to [0,1] and NaN counts as paper.  When shrinking
  * (sx <= 1, the usual case) each source column reaches at most two output
  * columns, and a table of those weights, built once, saves recomputing
  * them for every inked pixel; without memory for it the weights are
  * computed on the fly, with the same result. */
 static void resample(const float *pix, int w, int x0, int y0, int cw, int ch, double sx,
-                     double sy, double offx, double offy, float out[INK_INPUT_SIZE])
+                     double sy, double offx, double offy, const ink_crop *crop,
+                     float out[INK_INPUT_SIZE])
 {
     float row[INK_SIDE], wt[INK_SIDE];
     memset(out, 0, INK_INPUT_SIZE * sizeof *out);
@@ -95,24 +163,21 @@ static void resample(const float *pix, int w, int x0, int y0, int cw, int ch, do
         int ny = axis_weights(y, sy, offy, wy, &oy);
         if (ny == 0)
             continue;   /* this row falls outside the frame */
-        const float *src = pix + (size_t)(y0 + y) * (size_t)w + x0;
         int any = 0;
         memset(row, 0, sizeof row);
-        for (int x = 0; x < cw; x++) {
-            float v = src[x];
-            if (!(v > 0.0f))
-                continue;   /* most of a canvas is paper: skip it cheaply */
-            if (v > 1.0f)
-                v = 1.0f;
-            if (tw) {
-                row[tfirst[x]] += tw[2 * x] * v;
-                row[tfirst[x] + 1] += tw[2 * x + 1] * v;
-            } else {
-                int ox, nx = axis_weights(x, sx, offx, wt, &ox);
-                for (int c = 0; c < nx; c++)
-                    row[ox + c] += wt[c] * v;
+        if (crop && crop->rs) {
+            for (int k = crop->rs[y]; k < crop->rs[y + 1]; k++)
+                add_column(row, crop->xs[k], crop->vs[k], tfirst, tw, sx, offx);
+            any = crop->rs[y + 1] > crop->rs[y];
+        } else {
+            const float *src = pix + (size_t)(y0 + y) * (size_t)w + x0;
+            for (int x = 0; x < cw; x++) {
+                float v = src[x];
+                if (!(v > 0.0f))
+                    continue;   /* most of a canvas is paper: skip it cheaply */
+                add_column(row, x, v > 1.0f ? 1.0f : v, tfirst, tw, sx, offx);
+                any = 1;
             }
-            any = 1;
         }
         if (!any)
             continue;
@@ -222,8 +287,10 @@ static int normalize_in(const float *pix, int w, int h, int bx0, int by0, int bx
      * so measure the result and correct, up to two more passes. */
     double offx = INK_COM - (pl.com_x - x0) * s;
     double offy = INK_COM - (pl.com_y - y0) * s;
+    ink_crop crop = {NULL, NULL, NULL};
+    (void)crop_build(pix, w, x0, y0, cw, ch, &crop);   /* without it, resample scans */
     for (int pass = 0; pass < 3; pass++) {
-        resample(pix, w, x0, y0, cw, ch, s, s, offx, offy, out);
+        resample(pix, w, x0, y0, cw, ch, s, s, offx, offy, &crop, out);
         double cx, cy;
         if (centre_of_mass(out, &cx, &cy) <= 0)
             break;
@@ -233,6 +300,7 @@ static int normalize_in(const float *pix, int w, int h, int bx0, int by0, int bx
         offx += ex;
         offy += ey;
     }
+    crop_free(&crop);
     for (int i = 0; i < INK_INPUT_SIZE; i++)
         if (out[i] > 0.0f)
             return 1;
@@ -261,7 +329,7 @@ void ink_downsample(const float *pix, int w, int h, float out[INK_INPUT_SIZE])
     if (!pix || w <= 0 || h <= 0)
         return;
     resample(pix, w, 0, 0, w, h, (double)INK_SIDE / w, (double)INK_SIDE / h,
-                   0.0, 0.0, out);
+                   0.0, 0.0, NULL, out);
 }
 
 int ink_preprocess(const ink_drawing *d, float out[INK_INPUT_SIZE])
