@@ -44,16 +44,18 @@ bars() {
     printf 'down 100 100\nmove 900 100\nup 900 100\n'
     printf 'down 100 900\nmove 900 900\nup 900 900\n'
 }
-# sweep STATE: every size, each frame checked.
+# sweep STATE [W0 H0 STEP W1 H1]: every size (480x320 .. 1920x1200 in
+# 80 px steps), each frame checked; then back to 1000x640 (W0 x H0 when
+# given).
 sweep() {
-    local w h
-    for w in $(seq 480 80 1920); do
-        for h in $(seq 320 80 1200); do
+    local w h w0=${2:-480} h0=${3:-320} step=${4:-80} w1=${5:-1920} h1=${6:-1200}
+    for w in $(seq "$w0" "$step" "$w1"); do
+        for h in $(seq "$h0" "$step" "$h1"); do
             echo "resize $w $h"
             echo "check-layout $1"
         done
     done
-    echo "resize 1000 640"
+    if [ -n "${2:-}" ]; then echo "resize $w0 $h0"; else echo "resize 1000 640"; fi
     echo "wait-frames 1"
 }
 
@@ -475,18 +477,7 @@ check "nodata: shown whole at 480x320 and 1920x1200" \
 # buttons twice as tall, text about twice as large; then the 1x sweep's
 # sizes doubled (every other one) in four states, each checked, the long
 # message's card among them; an invalid DIGITPAD_SCALE gets one line.
-# sweep2x STATE: 960x640 .. 3840x2400 in 320 px steps.
-sweep2x() {
-    local w h
-    for w in $(seq 960 320 3840); do
-        for h in $(seq 640 320 2400); do
-            echo "resize $w $h"
-            echo "check-layout $1"
-        done
-    done
-    echo "resize 960 640"
-    echo "wait-frames 1"
-}
+SIZES_2X="960 640 320 3840 2400"   # 960x640 .. 3840x2400 in 320 px steps
 n_2x=$(( $(seq 960 320 3840 | wc -l) * $(seq 640 320 2400 | wc -l) ))
 {
     echo "wait-frames 2"
@@ -496,19 +487,19 @@ n_2x=$(( $(seq 960 320 3840 | wc -l) * $(seq 640 320 2400 | wc -l) ))
     echo "check-layout least"
     one
     echo "expect-text 100.0% confident"
-    sweep2x digit
+    sweep digit $SIZES_2X
     echo "click Label"
     echo "expect-picker 1"
-    sweep2x picker
+    sweep picker $SIZES_2X
     echo "click Cancel"
     echo "key h"
     echo "expect-help 1"
-    sweep2x help
+    sweep help $SIZES_2X
     echo "key h"
     echo "key ctrl+s"
     echo "wait-frames 1"
     echo "expect-message Model not saved: $DEEP/model.safetensors"
-    sweep2x message
+    sweep message $SIZES_2X
     echo "expect-text refusing to replace it"
     echo "quit"
 } > "$TMP/hidpi.txt"
