@@ -4,7 +4,8 @@
 # docs/screenshot-portrait.png (the same in a 480×800 window),
 # docs/screenshot-layers.png (the layers view, V), docs/screenshot-why.png
 # (the saliency overlay, X, then "why not 1?" by a click on 1's bar),
-# docs/screenshot-training.png (a background fine-tune under way) and
+# docs/screenshot-message.png (a message too long for the footer, whole in
+# its card), docs/screenshot-training.png (a background fine-tune under way) and
 # docs/screenshot-weights.png (a seed network's hidden units forming while
 # it trains from scratch, W).
 #   scripts/screenshots.sh [BUILD_DIR]      default build/
@@ -94,6 +95,19 @@ convert "$tmp/screenshot-why-not.bmp" -crop 580x580+10+10 +repage "$tmp/why-b.pn
 convert "$tmp/why-a.png" "$tmp/why-b.png" +append "PNG24:$SRC/docs/screenshot-why.png"
 echo "wrote docs/screenshot-why.png"
 
+# A message too long for the footer, whole in its card: T with no MNIST
+# where --data points (a long path that does not exist) and no drawings.
+{
+    echo "wait-frames 2"
+    echo "key t"
+    echo "wait-frames 2"
+    echo "expect-message No training data"
+    echo "screenshot $tmp/screenshot-message.bmp"
+} >"$tmp/message.txt"
+"$BIN" --model "$MODEL" --size 1000x640 --data "/home/you/datasets/handwriting/mnist" \
+    --script "$tmp/message.txt" >/dev/null
+shot screenshot-message
+
 data=""
 for d in "$SRC/data/mnist" "$SRC/../shared/mnist"; do
     [[ -e $d/train-images-idx3-ubyte.gz || -e $d/train-images-idx3-ubyte ]] && { data=$d; break; }
@@ -108,8 +122,11 @@ fi
     three
     echo "key t"
     echo "wait-training 1 60000"
-    # Long enough for the panel's plot to show a few points.
-    echo "wait-ms 12000"
+    # Until the panel's plot shows a few points: two snapshots of the run,
+    # however loaded the machine is (a fixed wait showed "preparing data"
+    # on a busy one).
+    echo "wait-version 2 300000"
+    echo "wait-ms 2000"
     echo "print"
     echo "screenshot $tmp/screenshot-training.bmp"
     echo "key t"

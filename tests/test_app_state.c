@@ -505,6 +505,12 @@ static void test_messages(void)
     CHECK(strcmp(s.message, "Cleared") == 0);
     app_tick(&s, 105.5);
     CHECK(s.message[0] == '\0');
+    /* A long one stays until it can be read: 120 bytes, 10 s. */
+    app_message(&s, 0, "%0120d", 0);
+    app_tick(&s, 114.0);
+    CHECK(s.message[0] != '\0');
+    app_tick(&s, 116.0);
+    CHECK(s.message[0] == '\0');
     app_message(&s, 1, "Model not saved: disk full");
     app_tick(&s, 200.0);
     CHECK(s.message[0] != '\0');       /* errors stay... */
@@ -572,6 +578,15 @@ static void test_wrap(void)
     CHECK(app_wrap_text("\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94\xE2\x80\x94", 30, 1, width10,
                         NULL, out, sizeof out) == 1);
     CHECK(strcmp(out, "\xE2\x80\x94\xE2\x80\x94\xE2\x80\xA6") == 0);
+    /* A path wider than a line breaks after the last '/' that fits (else
+     * at a character when it starts the line): no part of it is lost. */
+    CHECK(app_wrap_text("MNIST is not in /home/someone/projects/digitpad/data/mnist so", 200,
+                        APP_WRAP_ALL, width10, NULL, out, sizeof out) == 4);
+    CHECK(strcmp(out, "MNIST is not in\n/home/someone/\nprojects/digitpad/\ndata/mnist so") ==
+          0);
+    CHECK(app_wrap_text("in /abcdefghijklmnopqrstuvwxyz/x", 100, APP_WRAP_ALL, width10, NULL, out,
+                        sizeof out) == 4);
+    CHECK(strcmp(out, "in\n/abcdefghi\njklmnopqrs\ntuvwxyz/x") == 0);
     /* Every line fits. */
     const char *msg = "MNIST not found in /tmp/no-mnist: T again within 5 s to train on your 8 "
                       "drawings alone; your 8 drawings cover only 1, 7, so the model would learn "

@@ -9,7 +9,9 @@
 # overlap, or a text or a part (card, button, canvas) leaves its part or
 # the window.  Then: portrait windows put the panel below the canvas, the
 # minimum size holds, the on-screen buttons (mouse and touch) do what their
-# keys do, strokes entering or leaving the canvas, and what the head says.
+# keys do, strokes entering or leaving the canvas, and what the head says;
+# a long message shown whole at every size (issue 28), and the window on a
+# 2x display (DIGITPAD_SCALE=2).
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -42,16 +44,18 @@ bars() {
     printf 'down 100 100\nmove 900 100\nup 900 100\n'
     printf 'down 100 900\nmove 900 900\nup 900 900\n'
 }
-# sweep STATE: every size, each frame checked.
+# sweep STATE [W0 H0 STEP W1 H1]: every size (480x320 .. 1920x1200 in
+# 80 px steps), each frame checked; then back to 1000x640 (W0 x H0 when
+# given).
 sweep() {
-    local w h
-    for w in $(seq 480 80 1920); do
-        for h in $(seq 320 80 1200); do
+    local w h w0=${2:-480} h0=${3:-320} step=${4:-80} w1=${5:-1920} h1=${6:-1200}
+    for w in $(seq "$w0" "$step" "$w1"); do
+        for h in $(seq "$h0" "$step" "$h1"); do
             echo "resize $w $h"
             echo "check-layout $1"
         done
     done
-    echo "resize 1000 640"
+    if [ -n "${2:-}" ]; then echo "resize $w0 $h0"; else echo "resize 1000 640"; fi
     echo "wait-frames 1"
 }
 
@@ -397,5 +401,142 @@ check "training: the panel is shown" grep -q ' training=1 .* panel=1 ' "$TMP/out
     echo "check-layout tooltip"
 } > "$TMP/readable.txt"
 run_part readable "$TMP/readable.txt"
+# ... and under a finger (no mouse pointer at all): a finger resting on the
+# icon shows the name too.
+{
+    echo "wait-frames 2"
+    echo "resize 480 320"
+    echo "wait-frames 2"
+    echo "expect-no-text Shipped model"
+    echo "tap Shipped model"
+    echo "wait-frames 2"
+    echo "expect-text Shipped model"
+    echo "check-layout tooltip-touch"
+} > "$TMP/readable-touch.txt"
+run_part readable-touch "$TMP/readable-touch.txt"
+
+# ----- 9. issue 28: a long message is shown whole at every size, never cut
+# A save refused in a deep data directory (a directory where the model
+# file goes): the error names the absolute path; it stays until a key or
+# click, so it is swept like the states above (check-layout also fails
+# when the message as drawn, in the footer or its card, is not the whole
+# message).  Then T without MNIST and a long --data path: "No training
+# data ... press its key" whole at the smallest and a large size.
+DEEP="$TMP/home-message/a/rather/deep/directory/that/someone/chose/for/their/digitpad/data"
+mkdir -p "$DEEP/model.safetensors"
+{
+    echo "wait-frames 2"
+    echo "key ctrl+s"
+    echo "wait-frames 1"
+    echo "expect-message Model not saved: $DEEP/model.safetensors: is a directory"
+    sweep message
+    for size in "480 320" "1920 1200"; do
+        echo "resize $size"
+        echo "wait-frames 2"
+        echo "expect-text refusing to replace it"
+        echo "check-layout save-error-${size/ /x}"
+        echo "print"
+    done
+    echo "quit"
+} > "$TMP/message.txt"
+DIGITPAD_HOME="$DEEP" timeout 300 "$BIN" --model "$MODEL" --script "$TMP/message.txt" \
+    > "$TMP/out-message.txt" 2> "$TMP/err-message.txt"
+rc=$?
+grep -E '^(FAIL|layout-checks|frame=)' "$TMP/out-message.txt" | head -20 | cut -c1-400 |
+    sed 's/^/[message] /'
+check "message: exit code 0 (got $rc)" test "$rc" -eq 0
+check "message: shown whole, in its card, at every size" \
+    bash -c "! grep -q '^FAIL' '$TMP/out-message.txt'"
+check "message: every size checked ($((n_sizes + 2)))" \
+    grep -q "^layout-checks=$((n_sizes + 2)) " "$TMP/out-message.txt"
+check "message: at 480x320 it takes several lines, with no ellipsis" \
+    bash -c "grep -q 'size=480x320 .* status=\"Model not saved: [^\"]* | [^\"…]*\"' '$TMP/out-message.txt'"
+LONG="$TMP/home-message/a/long/path/where/this/person/keeps/their/handwriting/datasets/mnist"
+{
+    echo "wait-frames 2"
+    for size in "480 320" "1920 1200"; do
+        echo "resize $size"
+        echo "key t"
+        echo "wait-frames 2"
+        echo "expect-message No training data: MNIST is not in $LONG and no drawing"
+        echo "expect-text press its key"
+        echo "check-layout no-data-${size/ /x}"
+        echo "print"
+    done
+} > "$TMP/nodata.txt"
+DIGITPAD_HOME="$TMP/home-nodata" timeout 300 "$BIN" --model "$MODEL" --data "$LONG" \
+    --script "$TMP/nodata.txt" > "$TMP/out-nodata.txt" 2> "$TMP/err-nodata.txt"
+rc=$?
+cut -c1-400 "$TMP/out-nodata.txt" | sed 's/^/[nodata] /'
+check "nodata: exit code 0 (got $rc)" test "$rc" -eq 0
+check "nodata: shown whole at 480x320 and 1920x1200" \
+    bash -c "! grep -q '^FAIL' '$TMP/out-nodata.txt'"
+
+# -------------------- 10. issue 28: a 2x display (DIGITPAD_SCALE=2)
+# The least window is 960x640, the 1x least (480x320) drawn twice as large:
+# buttons twice as tall, text about twice as large; then the 1x sweep's
+# sizes doubled (every other one) in four states, each checked, the long
+# message's card among them; an invalid DIGITPAD_SCALE gets one line.
+SIZES_2X="960 640 320 3840 2400"   # 960x640 .. 3840x2400 in 320 px steps
+n_2x=$(( $(seq 960 320 3840 | wc -l) * $(seq 640 320 2400 | wc -l) ))
+{
+    echo "wait-frames 2"
+    echo "resize 480 320"
+    echo "wait-frames 2"
+    echo "print"
+    echo "check-layout least"
+    one
+    echo "expect-text 100.0% confident"
+    sweep digit $SIZES_2X
+    echo "click Label"
+    echo "expect-picker 1"
+    sweep picker $SIZES_2X
+    echo "click Cancel"
+    echo "key h"
+    echo "expect-help 1"
+    sweep help $SIZES_2X
+    echo "key h"
+    echo "key ctrl+s"
+    echo "wait-frames 1"
+    echo "expect-message Model not saved: $DEEP/model.safetensors"
+    sweep message $SIZES_2X
+    echo "expect-text refusing to replace it"
+    echo "quit"
+} > "$TMP/hidpi.txt"
+{
+    echo "wait-frames 2"
+    echo "resize 480 320"
+    echo "wait-frames 2"
+    echo "print"
+} > "$TMP/onex.txt"
+DIGITPAD_SCALE=1 DIGITPAD_HOME="$TMP/home-onex" timeout 120 "$BIN" --model "$MODEL" \
+    --script "$TMP/onex.txt" > "$TMP/out-onex.txt" 2> "$TMP/err-onex.txt"
+DIGITPAD_SCALE=2 DIGITPAD_HOME="$DEEP" timeout 900 "$BIN" --model "$MODEL" \
+    --script "$TMP/hidpi.txt" > "$TMP/out-hidpi.txt" 2> "$TMP/err-hidpi.txt"
+rc=$?
+grep -E '^(FAIL|layout-checks|frame=)' "$TMP/out-hidpi.txt" | head -20 | cut -c1-300 |
+    sed 's/^/[hidpi] /'
+grep '^frame=' "$TMP/out-onex.txt" | cut -c1-300 | sed 's/^/[onex] /'
+field() { sed -n "s/.* $1=\([^ ]*\) .*/\1/p" "$2" | head -1; }
+check "hidpi: exit code 0 (got $rc)" test "$rc" -eq 0
+check "hidpi: no overlap, nothing outside its box, the message whole" \
+    bash -c "! grep -q '^FAIL' '$TMP/out-hidpi.txt'"
+check "hidpi: every size checked ($((4 * n_2x + 1)))" \
+    grep -q "^layout-checks=$((4 * n_2x + 1)) " "$TMP/out-hidpi.txt"
+check "hidpi: the least window is 960x640 (480x320 at 1x)" \
+    bash -c "grep -q ' size=960x640 ' '$TMP/out-hidpi.txt' && grep -q ' size=480x320 ' '$TMP/out-onex.txt'"
+t1=$(field tools_h "$TMP/out-onex.txt") t2=$(field tools_h "$TMP/out-hidpi.txt")
+f1=$(field font "$TMP/out-onex.txt") f2=$(field font "$TMP/out-hidpi.txt")
+echo "least window: buttons $t1 px tall at 1x, $t2 px at 2x; body text $f1 px, $f2 px"
+check "hidpi: the buttons are twice as tall" test "${t2:-0}" -eq $(( 2 * ${t1:-1} ))
+check "hidpi: the text is about twice as large" \
+    test "${f2:-0}" -ge $(( 2 * ${f1:-99} - 2 )) -a "${f2:-0}" -le $(( 2 * ${f1:-0} + 2 ))
+check "hidpi: the factor is printed" grep -q ' ui=2.00 ' "$TMP/out-hidpi.txt"
+DIGITPAD_SCALE=huge DIGITPAD_HOME="$TMP/home-onex" timeout 120 "$BIN" --model "$MODEL" \
+    --script "$TMP/onex.txt" > "$TMP/out-badscale.txt" 2> "$TMP/err-badscale.txt"
+sed 's/^/[badscale stderr] /' "$TMP/err-badscale.txt"
+check "hidpi: an invalid DIGITPAD_SCALE is one line on stderr, then ignored" \
+    bash -c "[ \"\$(grep -c 'DIGITPAD_SCALE=huge ignored' '$TMP/err-badscale.txt')\" = 1 ] &&
+             grep -q ' size=480x320 .* ui=1.00 ' '$TMP/out-badscale.txt'"
 
 finish "test_gui_layout" "$TMP"

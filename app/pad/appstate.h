@@ -62,8 +62,11 @@ typedef struct app_state {
     int dirty;                    /* something visible changed */
 } app_state;
 
-/* How long an information message stays, and a confirmation waits. */
+/* How long an information message stays (a long one: one second for
+ * every APP_MSG_READ_CHARS bytes, about a slow reader's 150 words a
+ * minute), and a confirmation waits. */
 #define APP_MSG_SECONDS 5.0
+#define APP_MSG_READ_CHARS 12.0
 #define APP_CONFIRM_SECONDS 5.0
 /* Edits undo remembers (the oldest is forgotten beyond). */
 #define APP_UNDO_MAX 200
@@ -81,7 +84,8 @@ void app_message(app_state *s, int error, const char *fmt, ...)
     ;
 
 /* Once per frame with the clock in seconds: an information message older
- * than APP_MSG_SECONDS is cleared (errors stay until app_user_action). */
+ * than APP_MSG_SECONDS (longer for a long one) is cleared (errors stay
+ * until app_user_action). */
 void app_tick(app_state *s, double now);
 /* A key press or click: clears an error message (it has been seen). */
 void app_user_action(app_state *s);
@@ -100,10 +104,14 @@ int app_discard_request(app_state *s, int what, const char *again);
 int app_quit_request(app_state *s);
 
 /* Breaks text into at most max_lines lines no wider than max_w (measured
- * by width(ctx, text, nbytes)), at spaces only; a word wider than a line is
- * cut at a UTF-8 character boundary.  When the text does not fit, the last
- * line ends in "…" after its last whole word.  Lines go to out separated
- * by '\n'.  Returns the number of lines. */
+ * by width(ctx, text, nbytes)), at spaces; a word wider than a whole line
+ * (a long path) starts on the current line and is broken after a '/' that
+ * fits, else at a UTF-8 character boundary.  When the text does not fit,
+ * the last line ends in "…" after its last whole word.  Lines go to out
+ * separated by '\n'.  Returns the number of lines: called with
+ * max_lines APP_WRAP_ALL, a result below it means the whole text is there
+ * (nothing cut), in that many lines. */
+#define APP_WRAP_ALL 64
 int app_wrap_text(const char *text, int max_w, int max_lines,
                   int (*width)(void *ctx, const char *s, size_t n), void *ctx, char *out,
                   size_t outlen);

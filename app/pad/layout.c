@@ -39,11 +39,11 @@ static void fill_panel(dp_layout *l, dp_rect p, int m)
 }
 
 /* The UI scale for a design window of dw × dh: 1.0 at that size, kept
- * within 0.5 .. 4. */
-static float scale_for(int ow, int oh, float dw, float dh)
+ * within 0.5 .. 4 times the display's factor ui. */
+static float scale_for(int ow, int oh, float dw, float dh, float ui)
 {
     float s = fminf((float)ow / dw, (float)oh / dh);
-    return s < 0.5f ? 0.5f : s > 4.0f ? 4.0f : s;
+    return s < 0.5f * ui ? 0.5f * ui : s > 4.0f * ui ? 4.0f * ui : s;
 }
 
 /* One orientation: the panel beside the canvas (portrait 0, the design
@@ -53,8 +53,8 @@ static float scale_for(int ow, int oh, float dw, float dh)
 static void compute(dp_layout *l, int ow, int oh, int portrait)
 {
     l->portrait = portrait;
-    l->scale = portrait ? scale_for(ow, oh, DP_PORTRAIT_W, DP_PORTRAIT_H)
-                        : scale_for(ow, oh, DP_DEFAULT_W, DP_DEFAULT_H);
+    l->scale = portrait ? scale_for(ow, oh, DP_PORTRAIT_W, DP_PORTRAIT_H, l->ui)
+                        : scale_for(ow, oh, DP_DEFAULT_W, DP_DEFAULT_H, l->ui);
     int m = dp_layout_px(l, L_MARGIN), status_h = dp_layout_px(l, L_STATUS);
     int avail_h = oh - 2 * m - status_h;
     int side;
@@ -63,11 +63,12 @@ static void compute(dp_layout *l, int ow, int oh, int portrait)
                       dp_layout_px(l, L_TOOLS) + 2 * m;
         side = ow - 2 * m < avail_h - m - panel_h ? ow - 2 * m : avail_h - m - panel_h;
     } else {
-        /* Text never shrinks below 8 px (gui_paint.c), so at the smallest
-         * scales the panel needs more than its share of the design. */
-        int panel_w = dp_layout_px(l, L_PANEL_W);
-        if (panel_w < 190)
-            panel_w = 190;
+        /* Text never shrinks below 8 px times ui (gui_paint.c), so at
+         * the smallest scales the panel needs more than its share of the
+         * design. */
+        int panel_w = dp_layout_px(l, L_PANEL_W), least = (int)lroundf(190.0f * l->ui);
+        if (panel_w < least)
+            panel_w = least;
         side = avail_h < ow - 3 * m - panel_w ? avail_h : ow - 3 * m - panel_w;
     }
     if (side < 28)
@@ -93,9 +94,15 @@ static void compute(dp_layout *l, int ow, int oh, int portrait)
 
 int dp_layout_compute(dp_layout *out, int ow, int oh, int ww)
 {
-    if (ow < 1 || oh < 1 || ww < 1)
+    return dp_layout_compute_ui(out, ow, oh, ww, 1.0f);
+}
+
+int dp_layout_compute_ui(dp_layout *out, int ow, int oh, int ww, float ui)
+{
+    if (ow < 1 || oh < 1 || ww < 1 || !(ui > 0.0f))
         return -1;
     dp_layout land, port;
+    land.ui = port.ui = ui;
     land.out_w = port.out_w = ow;
     land.out_h = port.out_h = oh;
     land.px_per_win = port.px_per_win = (float)ow / (float)ww;

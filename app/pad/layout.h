@@ -9,6 +9,8 @@
 #define DP_DEFAULT_H 640
 #define DP_PORTRAIT_W 720 /* the design of a tall window: scale 1 here */
 #define DP_PORTRAIT_H 1000
+#define DP_MIN_W 480 /* the least window on a 1x screen */
+#define DP_MIN_H 320
 
 typedef struct dp_rect {
     int x, y, w, h;
@@ -18,6 +20,8 @@ typedef struct dp_layout {
     int out_w, out_h;  /* renderer output size */
     float scale;       /* UI scale: 1.0 at the default window (DP_PORTRAIT_W ×
                           DP_PORTRAIT_H when portrait) on a 1x screen */
+    float ui;          /* the display's scale factor (uiscale.h) the scale's
+                          bounds and the least sizes are multiplied by */
     float px_per_win;  /* drawable pixels per window coordinate (HiDPI) */
     int portrait;      /* 1: the panel is below the canvas, 0: beside it */
     dp_rect canvas;    /* the square drawing area */
@@ -35,6 +39,11 @@ typedef struct dp_layout {
  * whichever leaves the larger canvas.  0, or -1 (l untouched) when a size
  * is below 1. */
 int dp_layout_compute(dp_layout *l, int out_w, int out_h, int win_w);
+/* The same on a display of scale factor ui (uiscale.h; 1: as above): the
+ * layout of an out_w/ui × out_h/ui drawable, ui times larger, so a 2x
+ * screen's least window (DP_MIN_W × DP_MIN_H times 2) looks as a 1x
+ * screen's does.  -1 also when ui is not positive. */
+int dp_layout_compute_ui(dp_layout *l, int out_w, int out_h, int win_w, float ui);
 
 /* Where the training panel (G) goes: the upper part of the bars' box when
  * that is tall enough for both (returns 1, *bars gets the rest), else the

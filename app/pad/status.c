@@ -30,7 +30,10 @@ void app_tick(app_state *s, double now)
     if (s->now == 0.0)
         s->message_t = now;
     s->now = now;
-    if (s->message[0] && !s->message_error && now - s->message_t > APP_MSG_SECONDS) {
+    /* A long message stays until it can be read (a slow reader's pace). */
+    double keep = (double)strlen(s->message) / APP_MSG_READ_CHARS;
+    keep = keep > APP_MSG_SECONDS ? keep : APP_MSG_SECONDS;
+    if (s->message[0] && !s->message_error && now - s->message_t > keep) {
         s->message[0] = '\0';
         s->dirty = 1;
     }
@@ -97,33 +100,46 @@ int app_wrap_text(const char *text, int max_w, int max_lines,
     while (*p == ' ')
         p++;
     while (*p && lines < max_lines) {
+        int last = lines == max_lines - 1;
         /* The longest run of whole words from p that fits. */
         size_t fit = 0, i = 0;
         while (p[i]) {
             size_t j = i;
             while (p[j] == ' ')
                 j++;
+            size_t ws = j;
             while (p[j] && p[j] != ' ')
                 j += utf8_len(p + j);
-            if (width(ctx, p, j) > max_w)
-                break;
-            fit = i = j;
-        }
-        int last = lines == max_lines - 1;
-        int more = p[fit] != '\0';
-        if (fit == 0) {
-            /* One word wider than the line: as many characters as fit. */
-            size_t j = 0;
-            while (p[j] && p[j] != ' ') {
-                size_t k = j + utf8_len(p + j);
-                if (width(ctx, p, k) + (last ? width(ctx, ELL, sizeof ELL - 1) : 0) > max_w &&
-                    j > 0)
-                    break;
-                j = k;
+            if (width(ctx, p, j) <= max_w) {
+                fit = i = j;
+                continue;
             }
-            fit = j;
-            more = p[fit] != '\0';
-        } else if (last && more) {
+            /* A word wider than a whole line (a long path) is broken: one
+             * that starts a line after its last '/' that fits, else after
+             * its last character that fits (leaving room for the ellipsis
+             * on the last line; at least one character goes on a line);
+             * one after other words only at a '/', else it starts the
+             * next line. */
+            if (width(ctx, p + ws, j - ws) > max_w) {
+                int ell = last ? width(ctx, ELL, sizeof ELL - 1) : 0;
+                size_t k = ws, slash = 0;
+                while (k < j) {
+                    size_t n = k + utf8_len(p + k);
+                    if (width(ctx, p, n) + ell > max_w && (k > ws || fit > 0))
+                        break;
+                    k = n;
+                    if (p[k - 1] == '/' && k > ws + 1 && k < j)
+                        slash = k;
+                }
+                if (slash)
+                    fit = slash;
+                else if (fit == 0)
+                    fit = k;
+            }
+            break;
+        }
+        int more = p[fit] != '\0';
+        if (last && more) {
             /* Make room for the ellipsis, dropping whole words. */
             while (fit > 0) {
                 char tmp[APP_MSG_LEN + 8];

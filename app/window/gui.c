@@ -7,6 +7,7 @@
 
 #include <langinfo.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "gui_train.h"
 #include "gui_views.h"
 #include "modelcard.h"
+#include "uiscale.h"
 
 #define NO_DISPLAY_MSG "no display: set DISPLAY or WAYLAND_DISPLAY, or use --predict / --train"
 
@@ -163,6 +165,40 @@ static int headless_driver(void)
     return !want || SDL_strcasecmp(want, drv) != 0;
 }
 
+/* HiDPI: the display's factor (uiscale.h) from the environment, SDL's DPI
+ * and the window's drawable/window ratio; the least window and, without
+ * --size, the first one grow by it (within the screen). */
+static void display_scale(gui_app *a)
+{
+    int ww = 1, wh = 1, ow = 1, oh = 1;
+    SDL_GetWindowSize(a->win, &ww, &wh);
+    if (SDL_GetRendererOutputSize(a->paint.ren, &ow, &oh) != 0 || ww < 1)
+        ow = ww;
+    float ddpi = 0.0f;
+    int disp = SDL_GetWindowDisplayIndex(a->win);
+    if (disp < 0 || SDL_GetDisplayDPI(disp, &ddpi, NULL, NULL) != 0)
+        ddpi = 0.0f;
+    dp_ui_scale_in in = {getenv("DIGITPAD_SCALE"), getenv("GDK_SCALE"),
+                         getenv("QT_SCALE_FACTOR"), ddpi, (float)ow / (float)ww};
+    char warn[200];
+    a->ui = dp_ui_scale_choose(&in, warn, sizeof warn, NULL);
+    if (warn[0])
+        fprintf(stderr, "%s\n", warn);
+    gui_paint_set_ui(&a->paint, a->ui);
+    int min_w = (int)lroundf(DP_MIN_W * a->ui), min_h = (int)lroundf(DP_MIN_H * a->ui);
+    SDL_SetWindowMinimumSize(a->win, min_w, min_h);
+    if (a->ui == 1.0f || a->opt->width > 0)
+        return;
+    int w = (int)lroundf(DP_DEFAULT_W * a->ui), h = (int)lroundf(DP_DEFAULT_H * a->ui);
+    SDL_Rect b;
+    if (disp >= 0 && SDL_GetDisplayUsableBounds(disp, &b) == 0) {
+        w = w > b.w ? b.w : w;
+        h = h > b.h ? b.h : h;
+    }
+    SDL_SetWindowSize(a->win, w < min_w ? min_w : w, h < min_h ? min_h : h);
+    SDL_SetWindowPosition(a->win, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED);
+}
+
 static int open_window(gui_app *a)
 {
     /* The dummy and offscreen drivers have no GPU context; the software
@@ -189,7 +225,7 @@ static int open_window(gui_app *a)
         fprintf(stderr, "digitpad: cannot create a renderer: %s\n", SDL_GetError());
         return -1;
     }
-    SDL_SetWindowMinimumSize(a->win, 480, 320);
+    display_scale(a);
     /* Keys are read as key presses; text input would only invite an IME. */
     SDL_StopTextInput();
     snprintf(a->loop.title, sizeof a->loop.title, "digitpad");

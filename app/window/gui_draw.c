@@ -24,7 +24,7 @@ int gui_layout_update(gui_app *a)
         return -1;
     }
     SDL_GetWindowSize(a->win, &ww, &wh);
-    if (dp_layout_compute(&a->frame.lay, ow, oh, ww) != 0)
+    if (dp_layout_compute_ui(&a->frame.lay, ow, oh, ww, a->ui > 0.0f ? a->ui : 1.0f) != 0)
         return -1;
     gui_paint_set_scale(&a->paint, a->frame.lay.scale);
     return 0;
@@ -317,7 +317,9 @@ void gui_render(gui_app *a)
     gui_rec_owner(&a->paint, -1);
     gui_draw_buttons(a);
     gui_rec_owner(&a->paint, -1);
-    gui_draw_status(a, a->frame.status_shown, sizeof a->frame.status_shown);
+    int message_card = gui_draw_status(a, a->frame.status_shown, sizeof a->frame.status_shown);
+    if (message_card)
+        gui_draw_message(a, a->frame.status_shown, sizeof a->frame.status_shown);
     if (a->script.debug_text[0]) {
         float px, py;
         dp_layout_box_to_px(&a->frame.lay, a->script.debug_x, a->script.debug_y, &px, &py);

@@ -20,12 +20,21 @@ void gui_draw_help(gui_app *a)
     int row_h = sc(a, 30), max_h = a->frame.lay.out_h - 2 * margin;
     if (pad * 2 + head_h + (int)n * row_h + foot_h > max_h && n > 0)
         row_h = (max_h - pad * 2 - head_h - foot_h) / (int)n;
-    int key_w = 0, help_w = 0;
-    for (size_t i = 0; i < n; i++) {
-        int w = text_width(a, GUI_FONT_BOLD, rows[i].keys);
-        key_w = w > key_w ? w : key_w;
-        w = text_width(a, GUI_FONT_BODY, rows[i].help);
-        help_w = w > help_w ? w : help_w;
+    /* The help column in the body font, else (a window too narrow for its
+     * longest line: the least font sizes round differently at each
+     * display scale) in the small one. */
+    int key_w = 0, help_w = 0, help_font = GUI_FONT_BODY;
+    for (int pass = 0; pass < 2; pass++) {
+        key_w = help_w = 0;
+        for (size_t i = 0; i < n; i++) {
+            int w = text_width(a, GUI_FONT_BOLD, rows[i].keys);
+            key_w = w > key_w ? w : key_w;
+            w = text_width(a, help_font, rows[i].help);
+            help_w = w > help_w ? w : help_w;
+        }
+        if (2 * pad + key_w + sc(a, 24) + help_w <= a->frame.lay.out_w - 2 * margin)
+            break;
+        help_font = GUI_FONT_SMALL;
     }
     int w = sc(a, 620), h = pad * 2 + head_h + (int)n * row_h + foot_h;
     int need = 2 * pad + key_w + sc(a, 24) + help_w;
@@ -41,8 +50,7 @@ void gui_draw_help(gui_app *a)
     for (size_t i = 0; i < n; i++) {
         int cy = y + (int)i * row_h + row_h / 2;
         text(a, GUI_FONT_BOLD, COL_ACCENT, rows[i].keys, r.x + pad, cy, AL_LEFT, 1);
-        text(a, GUI_FONT_BODY, COL_TEXT, rows[i].help, r.x + pad + key_w + sc(a, 24), cy, AL_LEFT,
-             1);
+        text(a, help_font, COL_TEXT, rows[i].help, r.x + pad + key_w + sc(a, 24), cy, AL_LEFT, 1);
     }
     static const char *const foot[] = {"Press H or Esc, or tap, to close", "H or Esc closes"};
     text_fit(a, GUI_FONT_SMALL, COL_DIM, foot, 2, r.x + pad, r.y + r.h - pad, AL_LEFT, 1,

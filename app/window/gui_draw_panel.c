@@ -95,45 +95,18 @@ void gui_draw_bars(gui_app *a, SDL_Rect r)
         SDL_RenderDrawLine(a->paint.ren, thx, y, thx, y + dash);
 }
 
-/* The status font's width of n bytes of t (app_wrap_text's measure). */
-static int status_width(void *ctx, const char *t, size_t n)
+/* The small font's width of t (one line). */
+static int small_width(gui_app *a, const char *t)
 {
-    gui_app *a = ctx;
-    char buf[APP_MSG_LEN + 16];
-    if (n >= sizeof buf)
-        n = sizeof buf - 1;
-    memcpy(buf, t, n);
-    buf[n] = '\0';
-    int w = 0, h = 0;
-    if (!buf[0] || TTF_SizeUTF8(a->paint.font[GUI_FONT_SMALL], buf, &w, &h) != 0)
-        return 0;
-    return w;
-}
-
-/* Draws the '\n'-separated lines of t from the top y, line_h apart. */
-static void draw_lines(gui_app *a, SDL_Color c, const char *t, int x, int y, int line_h,
-                       int align)
-{
-    char line[APP_MSG_LEN + 16];
-    while (*t) {
-        size_t n = strcspn(t, "\n");
-        if (n >= sizeof line)
-            n = sizeof line - 1;
-        memcpy(line, t, n);
-        line[n] = '\0';
-        text(a, GUI_FONT_SMALL, c, line, x, y + line_h / 2, align, 1);
-        y += line_h;
-        t += n;
-        if (*t == '\n')
-            t++;
-    }
+    return gui_lines_width(&a->paint, GUI_FONT_SMALL, t);
 }
 
 /* The footer: the model (and what its figure measures) on the left, the
  * message on the right.  Both are broken at spaces to the room they get,
- * measured with the font, and shortened with "…" after a whole word when
- * they do not fit: never cut mid-word (app_wrap_text). */
-void gui_draw_status(gui_app *a, char *shown, size_t shown_len)
+ * measured with the font.  The model's line may end in "…" after a whole
+ * word; the message never does: one that needs more lines than the footer
+ * has leaves it to gui_draw_message (returns 1), which shows it whole. */
+int gui_draw_status(gui_app *a, char *shown, size_t shown_len)
 {
     const SDL_Rect r = gui_rect(a->frame.lay.status);
     char left[400], head[300];
@@ -155,36 +128,90 @@ void gui_draw_status(gui_app *a, char *shown, size_t shown_len)
     int max_lines = line_h > 0 ? r.h / line_h : 1;
     max_lines = max_lines < 1 ? 1 : max_lines > 3 ? 3 : max_lines;
     int gap = sc(a, 24);
-    int lw = status_width(a, left, strlen(left));
+    int lw = small_width(a, left);
     const char *msg = a->st.message;
-    int mw = msg[0] ? status_width(a, msg, strlen(msg)) : 0;
+    int mw = msg[0] ? small_width(a, msg) : 0;
     /* The message comes first: the model's line keeps at most a third of
      * the width when both do not fit. */
     int left_room = r.w;
     if (msg[0] && lw + gap + mw > r.w) {
         /* ...but never less than what names the model, up to half. */
-        int keep = status_width(a, head, strlen(head));
+        int keep = small_width(a, head);
         int room = keep > r.w / 3 ? (keep < r.w / 2 ? keep : r.w / 2) : r.w / 3;
         left_room = lw < room ? lw : room;
     }
-    char lt[APP_MSG_LEN + 16], mt[APP_MSG_LEN + 16];
-    int ln = app_wrap_text(left, left_room, max_lines, status_width, a, lt, sizeof lt);
-    int mn = 0;
+    char lt[APP_MSG_LEN + 16], mt[APP_MSG_LEN + 80];
+    int ln = gui_wrap(&a->paint, GUI_FONT_SMALL, left, left_room, max_lines, lt, sizeof lt);
+    int mn = 0, card = 0;
     int msg_room = msg[0] ? r.w - (ln ? (lw < left_room ? lw : left_room) + gap : 0) : 0;
-    if (msg[0] && msg_room > 0)
-        mn = app_wrap_text(msg, msg_room, max_lines, status_width, a, mt, sizeof mt);
-    else
-        mt[0] = '\0';
+    mt[0] = '\0';
+    if (msg[0]) {
+        mn = msg_room > 0 ? gui_wrap(&a->paint, GUI_FONT_SMALL, msg, msg_room, APP_WRAP_ALL, mt,
+                                     sizeof mt)
+                          : APP_WRAP_ALL;
+        if (mn > max_lines) {
+            /* Too long for the footer: a card shows it, and the model's
+             * line has the whole width. */
+            card = 1;
+            mn = 0;
+            mt[0] = '\0';
+            ln = gui_wrap(&a->paint, GUI_FONT_SMALL, left, r.w, max_lines, lt, sizeof lt);
+        }
+    }
     snprintf(shown, shown_len, "%s", mt);
     part(a, r, "status");
     if (SDL_RenderSetClipRect(a->paint.ren, &r) != 0)
-        return;
+        return card;
     int cy = r.y + r.h / 2;
-    draw_lines(a, COL_DIM, lt, r.x, cy - ln * line_h / 2, line_h, AL_LEFT);
+    gui_text_lines(&a->paint, GUI_FONT_SMALL, COL_DIM, lt, r.x, cy - ln * line_h / 2, line_h,
+                   AL_LEFT);
     if (mn)
-        draw_lines(a, a->st.message_error ? COL_ERROR : COL_TEXT, mt, r.x + r.w,
-                   cy - mn * line_h / 2, line_h, AL_RIGHT);
+        gui_text_lines(&a->paint, GUI_FONT_SMALL, a->st.message_error ? COL_ERROR : COL_TEXT, mt,
+                       r.x + r.w, cy - mn * line_h / 2, line_h, AL_RIGHT);
     SDL_RenderSetClipRect(a->paint.ren, NULL);
+    return card;
+}
+
+void gui_draw_message(gui_app *a, char *shown, size_t shown_len)
+{
+    const dp_layout *l = &a->frame.lay;
+    const char *msg = a->st.message;
+    int inset = sc(a, 10), pad = sc(a, 10);
+    /* Over the foot of the canvas, near the footer, where nothing is
+     * pressed; the window's width (over the footer too) when the canvas is
+     * too small for it; the body font, else the small one. */
+    int top = dp_layout_px(l, 20);
+    const dp_rect areas[2] = {
+        {l->canvas.x + inset, l->canvas.y + inset, l->canvas.w - 2 * inset,
+         l->canvas.h - 2 * inset},
+        {l->status.x, top, l->status.w, l->status.y + l->status.h - top}};
+    static const int fonts[2] = {GUI_FONT_BODY, GUI_FONT_SMALL};
+    char t[APP_MSG_LEN + 80];
+    dp_rect ar = areas[1];
+    int font = GUI_FONT_SMALL, n = 0, lh = 1;
+    for (int k = 0; k < 4; k++) {
+        ar = areas[k / 2];
+        font = fonts[k % 2];
+        lh = TTF_FontLineSkip(a->paint.font[font]);
+        lh = lh > 0 ? lh : 1;
+        n = gui_wrap(&a->paint, font, msg, ar.w - 2 * pad, APP_WRAP_ALL, t, sizeof t);
+        if (n < APP_WRAP_ALL && n * lh + 2 * pad <= ar.h)
+            break;
+        if (k == 3) {
+            /* Never on a window of 480×320 or more: as much as fits. */
+            int most = (ar.h - 2 * pad) / lh;
+            n = gui_wrap(&a->paint, font, msg, ar.w - 2 * pad, most < 1 ? 1 : most, t, sizeof t);
+        }
+    }
+    snprintf(shown, shown_len, "%s", t);
+    int w = gui_lines_width(&a->paint, font, t) + 2 * pad, h = n * lh + 2 * pad;
+    w = w > ar.w ? ar.w : w;
+    SDL_Rect r = {ar.x + (ar.w - w) / 2, ar.y + ar.h - h, w, h};
+    gui_rec_layer(&a->paint);
+    gui_card(&a->paint, r, a->st.message_error ? COL_ERROR : COL_BORDER, COL_CARD);
+    part(a, r, "message");
+    gui_text_lines(&a->paint, font, a->st.message_error ? COL_ERROR : COL_TEXT, t, r.x + pad,
+                   r.y + pad, lh, AL_LEFT);
 }
 
 /* ------------------------------------------------------------- buttons */

@@ -74,10 +74,12 @@ static inline void fmt_pct(char *buf, size_t n, float v)
 void gui_draw_train(gui_app *a, SDL_Rect h);
 /* gui_draw_panel.c: the bars at r (gui_render notes r in a->frame.bars_drawn
  * first), the buttons, the status line (the message as drawn, lines split by
- * '\n', into shown). */
+ * '\n', into shown; 1 when the message is too long for it), and such a
+ * message whole in a card above the rest (its lines into shown). */
 void gui_draw_bars(gui_app *a, SDL_Rect r);
 void gui_draw_buttons(gui_app *a);
-void gui_draw_status(gui_app *a, char *shown, size_t shown_len);
+int gui_draw_status(gui_app *a, char *shown, size_t shown_len);
+void gui_draw_message(gui_app *a, char *shown, size_t shown_len);
 /* gui_draw_help.c */
 void gui_draw_help(gui_app *a);
 

@@ -121,8 +121,9 @@ static void draw_train_plot(gui_app *a, SDL_Rect r)
  * and loss, accuracy after each epoch and the plot.  A line's right-hand
  * figure is drawn first and the left text takes what width is left. */
 /* MNIST's download (F) in place of the figures: what it is doing, the
- * files verified of four, the script's last line. */
-static void draw_fetch(gui_app *a, int x, int y, int w, int files, const char *line)
+ * files verified of four, the script's last line (wrapped over the lines
+ * there are above bottom; how it ended goes to the status line whole). */
+static void draw_fetch(gui_app *a, int x, int y, int w, int bottom, int files, const char *line)
 {
     static const char *const cap[] = {"GETTING MNIST", "MNIST"};
     char num[32];
@@ -138,8 +139,12 @@ static void draw_fetch(gui_app *a, int x, int y, int w, int files, const char *l
         fill_round(a, (SDL_Rect){x, y, fw < bar_h ? bar_h : fw, bar_h}, (float)bar_h / 2.0f,
                    COL_ACCENT);
     y += bar_h + sc(a, 14);
-    const char *lalts[2] = {line[0] ? line : "starting\xE2\x80\xA6", ""};
-    text_fit(a, GUI_FONT_SMALL, COL_TEXT, lalts, 2, x, y, AL_LEFT, 1, w);
+    int lh = TTF_FontLineSkip(a->paint.font[GUI_FONT_SMALL]);
+    int most = lh > 0 ? (bottom - y + lh / 2) / lh : 0;
+    char lines[APP_MSG_LEN + 80];
+    gui_wrap(&a->paint, GUI_FONT_SMALL, line[0] ? line : "starting\xE2\x80\xA6", w,
+             most < 1 ? 1 : most, lines, sizeof lines);
+    gui_text_lines(&a->paint, GUI_FONT_SMALL, COL_TEXT, lines, x, y - lh / 2, lh, AL_LEFT);
 }
 
 void gui_draw_train(gui_app *a, SDL_Rect h)
@@ -157,7 +162,7 @@ void gui_draw_train(gui_app *a, SDL_Rect h)
     int files;
     const char *line;
     if (!st->running && gui_fetch_progress(a, &files, &line)) {
-        draw_fetch(a, x, y, w, files, line);
+        draw_fetch(a, x, y, w, bottom, files, line);
         if (has_fb)
             gui_draw_button(a, &fb, GUI_FONT_BODY, 1);
         return;

@@ -366,8 +366,14 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
         /* A tap on a button, else the finger draws (from wherever it
          * lands, as the mouse does). */
         a->input.finger_button = button_press(a, px, py);
-        if (!a->input.finger_button)
+        if (a->input.finger_button) {
+            /* The pointer is there: a button showing only its icon names
+             * itself above the finger while it rests (gui_draw_tooltip). */
+            a->input.cursor_x = px;
+            a->input.cursor_y = py;
+        } else {
             stroke_px(a, px, py, 1);
+        }
         break;
     case SDL_FINGERMOTION:
         if (a->input.finger_down && f->fingerId == a->input.finger && !a->input.finger_button)

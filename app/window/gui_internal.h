@@ -102,6 +102,7 @@ typedef struct gui_rec {
 typedef struct gui_paint {
     SDL_Renderer *ren;
     float scale;                       /* the layout's UI scale */
+    float ui;                          /* the display's factor: the least text size's */
     char font_path[1024], bold_path[1024];
     TTF_Font *font[GUI_FONT_N];
     int font_px[GUI_FONT_N];           /* sizes the fonts were opened at */
@@ -184,7 +185,7 @@ typedef struct gui_frame {
     SDL_Texture *input_tex, *raw_tex;  /* 28×28 previews */
     int canvas_tex_stale;              /* upload st.canvas_pix to canvas_tex */
     int input_tex_stale;               /* upload st.input/raw to their textures */
-    char status_shown[APP_MSG_LEN + 16]; /* the message as last drawn, lines split by '\n'
+    char status_shown[APP_MSG_LEN + 80]; /* the message as last drawn, lines split by '\n'
                                             (gui_render hands gui_draw_status the buffer) */
     dp_rect bars_drawn;                /* where this frame's bar chart went
                                           (empty when hidden): bar clicks */
@@ -200,6 +201,7 @@ typedef struct gui_app {
     /* Set once at start-up by gui.c, read-only after. */
     const struct gui_options *opt;
     SDL_Window *win;
+    float ui;                          /* the display's scale factor (uiscale.h) */
 
     app_state st;                      /* drawing, model, predictions, message:
                                           changed only through appstate.h */

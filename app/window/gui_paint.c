@@ -11,6 +11,7 @@
 
 #include <fontconfig/fontconfig.h>
 
+#include "appstate.h" /* app_wrap_text */
 #include "gui_paint.h"
 #include "paths.h"
 
@@ -36,6 +37,11 @@ void gui_paint_set_recording(gui_paint *p, int on)
 void gui_paint_set_scale(gui_paint *p, float scale)
 {
     p->scale = scale;
+}
+
+void gui_paint_set_ui(gui_paint *p, float ui)
+{
+    p->ui = ui;
 }
 
 /* ---------------------------------------------------------------- fonts */
@@ -130,10 +136,11 @@ int gui_fonts_update(gui_paint *p)
     static const float base[GUI_FONT_N] = {14, 12, 17, 17, 24, 132};
     static const int bold[GUI_FONT_N] = {0, 1, 0, 1, 1, 1};
     int want[GUI_FONT_N], same = 1;
+    int least = (int)lroundf(8.0f * (p->ui > 0.0f ? p->ui : 1.0f));
     for (int i = 0; i < GUI_FONT_N; i++) {
         want[i] = gui_sc(p, base[i]);
-        if (want[i] < 8)
-            want[i] = 8;
+        if (want[i] < least)
+            want[i] = least;
         same &= p->font[i] != NULL && want[i] == p->font_px[i];
     }
     if (same)
@@ -411,6 +418,67 @@ int gui_text_width(gui_paint *p, int font, const char *s)
     if (TTF_SizeUTF8(p->font[font], s, &w, &h) != 0)
         return 0;
     return w;
+}
+
+/* ------------------------------------------------------ text in lines */
+
+/* A font to measure with: app_wrap_text's context. */
+typedef struct measure {
+    gui_paint *p;
+    int font;
+} measure;
+
+/* The width of n bytes of t in the measure's font (app_wrap_text's
+ * measure). */
+static int measure_width(void *ctx, const char *t, size_t n)
+{
+    const measure *m = ctx;
+    char buf[APP_MSG_LEN + 16];
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
+    return buf[0] ? gui_text_width(m->p, m->font, buf) : 0;
+}
+
+int gui_wrap(gui_paint *p, int font, const char *s, int w, int max_lines, char *out,
+             size_t outlen)
+{
+    measure m = {p, font};
+    return app_wrap_text(s, w, max_lines, measure_width, &m, out, outlen);
+}
+
+void gui_text_lines(gui_paint *p, int font, SDL_Color c, const char *t, int x, int y, int line_h,
+                    int align)
+{
+    char line[APP_MSG_LEN + 16];
+    while (*t) {
+        size_t n = strcspn(t, "\n");
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, t, n);
+        line[n] = '\0';
+        gui_text(p, font, c, line, x, y + line_h / 2, align, 1);
+        y += line_h;
+        t += n;
+        if (*t == '\n')
+            t++;
+    }
+}
+
+int gui_lines_width(gui_paint *p, int font, const char *t)
+{
+    measure m = {p, font};
+    int widest = 0;
+    while (*t) {
+        size_t n = strcspn(t, "\n");
+        int w = measure_width(&m, t, n);
+        widest = w > widest ? w : widest;
+        t += n;
+        if (*t == '\n')
+            t++;
+    }
+    return widest;
 }
 
 void gui_set_color(gui_paint *p, SDL_Color c)

@@ -20,6 +20,9 @@ enum { AL_LEFT = 0, AL_CENTER = 1, AL_RIGHT = 2 };
 void gui_paint_set_renderer(gui_paint *p, SDL_Renderer *ren);
 void gui_paint_set_recording(gui_paint *p, int on);
 void gui_paint_set_scale(gui_paint *p, float scale);
+/* The display's scale factor (uiscale.h; gui.c, once): text never gets
+ * smaller than 8 px times it. */
+void gui_paint_set_ui(gui_paint *p, float ui);
 
 /* Finds the bundled fonts (paths.h), else asks fontconfig for DejaVu Sans
  * or any sans with a one-line note on stderr.  0, or -1 with a message on
@@ -36,6 +39,16 @@ int gui_sc(const gui_paint *p, float v);
 int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, int align,
              int vcenter);
 int gui_text_width(gui_paint *p, int font, const char *s);
+/* Text in lines: gui_wrap breaks s into at most max_lines lines no wider
+ * than w in font (app_wrap_text: at spaces, a long path after a '/'; the
+ * last line ends in "…" only when more is left) into out, '\n' between
+ * them, and returns how many; gui_text_lines draws such lines from the top
+ * y, line_h apart, each aligned at x; gui_lines_width is their widest. */
+int gui_wrap(gui_paint *p, int font, const char *s, int w, int max_lines, char *out,
+             size_t outlen);
+void gui_text_lines(gui_paint *p, int font, SDL_Color c, const char *t, int x, int y, int line_h,
+                    int align);
+int gui_lines_width(gui_paint *p, int font, const char *t);
 void gui_set_color(gui_paint *p, SDL_Color c);
 void gui_fill_rect(gui_paint *p, SDL_Rect r, SDL_Color c);
 /* A rounded rectangle, a card (bordered rounded rectangle), a ring. */

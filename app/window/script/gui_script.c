@@ -37,7 +37,9 @@
  *   check-layout STATE                  the last frame's parts and text boxes
  *                                       (measured from the rendered text) do
  *                                       not overlap or leave their part or
- *                                       the window (gui_rec_check); STATE
+ *                                       the window (gui_rec_check), and the
+ *                                       status message is shown whole (in
+ *                                       the footer or its card); STATE
  *                                       names the case in the FAIL lines
  *   expect-text TEXT | expect-no-text TEXT
  *                                       a text containing TEXT was (not) drawn
@@ -474,7 +476,8 @@ void gui_script_step(gui_app *a)
         gui_script_expect_int(a, c, "expect-picker", a->input.picker);
         break;
     case OP_CHECK_LAYOUT: {
-        int bad = gui_rec_check(&a->paint, a->frame.lay.out_w, a->frame.lay.out_h, c->arg, 8);
+        int bad = gui_rec_check(&a->paint, a->frame.lay.out_w, a->frame.lay.out_h, c->arg, 8) +
+                  gui_script_check_message(a, c->arg);
         if (bad) {
             printf("FAIL script line %d: check-layout %s: %d problem%s at %dx%d\n", c->line,
                    c->arg, bad, bad == 1 ? "" : "s", a->frame.lay.out_w, a->frame.lay.out_h);

@@ -70,5 +70,9 @@ void gui_script_fail(gui_app *a, const script_cmd *c, const char *what, const ch
 void gui_script_expect_top(gui_app *a, const script_cmd *c);
 void gui_script_expect_int(gui_app *a, const script_cmd *c, const char *what, long got);
 void gui_script_expect_text(gui_app *a, const script_cmd *c);
+/* check-layout's part for messages: the status message as the last frame
+ * drew it (footer or card) is the whole message, not cut.  Prints a FAIL
+ * layout line naming state (the check's argument) and returns 1 if not. */
+int gui_script_check_message(const gui_app *a, const char *state);
 
 #endif

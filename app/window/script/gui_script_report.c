@@ -42,14 +42,16 @@ void gui_script_print_state(const gui_app *a)
            "raw_top=%d model=\"%s\" acc=\"%s\" size=%dx%d canvas=%d portrait=%d ms=%u training=%d "
            "version=%u "
            "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
-           "stop_ms=%.1f y=%s status=\"%s\" msg=\"%s\"\n",
+           "stop_ms=%.1f ui=%.2f scale=%.3f font=%d tools_h=%d y=%s status=\"%s\" msg=\"%s\"\n",
            (unsigned long long)a->script.stats.frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->loop.title, a->st.drawing.n, a->input.help, a->st.compare,
            a->st.raw_pred.valid ? a->st.raw_pred.top : -1, a->st.model ? a->st.model_name : "",
            a->st.model ? a->st.model_acc : "", a->frame.lay.out_w, a->frame.lay.out_h,
            a->frame.lay.canvas.w, a->frame.lay.portrait, (unsigned)SDL_GetTicks(), a->train.running,
            a->train.version, t->epoch, (double)t->progress, (double)t->loss,
-           (double)t->heldout_acc, t->user_total, a->train.show, a->train.last_stop_ms, y, shown,
+           (double)t->heldout_acc, t->user_total, a->train.show, a->train.last_stop_ms,
+           (double)a->ui, (double)a->frame.lay.scale, a->paint.font_px[GUI_FONT_BODY],
+           a->frame.lay.tools.h, y, shown,
            a->st.message);
     fflush(stdout);
 }
@@ -122,4 +124,28 @@ void gui_script_expect_text(gui_app *a, const script_cmd *c)
     }
     if (found != want)
         gui_script_fail(a, c, "expect-text", want ? "drawn" : "not drawn", c->arg);
+}
+
+/* t without its spaces and line breaks (where wrapping may add or drop
+ * them), into out. */
+static void squeeze(const char *t, char *out, size_t len)
+{
+    size_t k = 0;
+    for (; *t && k + 1 < len; t++)
+        if (*t != ' ' && *t != '\n')
+            out[k++] = *t;
+    out[k] = '\0';
+}
+
+int gui_script_check_message(const gui_app *a, const char *state)
+{
+    char shown[sizeof a->frame.status_shown], whole[sizeof a->st.message];
+    squeeze(a->frame.status_shown, shown, sizeof shown);
+    squeeze(a->st.message, whole, sizeof whole);
+    if (strcmp(shown, whole) == 0)
+        return 0;
+    printf("FAIL layout %dx%d %s: the message is cut: shown \"%s\" of \"%s\"\n",
+           a->frame.lay.out_w, a->frame.lay.out_h, state, a->frame.status_shown, a->st.message);
+    fflush(stdout);
+    return 1;
 }
