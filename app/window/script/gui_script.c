@@ -218,7 +218,7 @@ static void push_drop(gui_app *a, const char *path)
  * 0 with its centre in drawable pixels, -1 if none is on screen. */
 static int find_button(const gui_app *a, const char *name, float *px, float *py)
 {
-    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    gui_button b[GUI_BUTTONS_MAX];
     size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
     size_t len = strlen(name);
     for (size_t i = n; i-- > 0;) {
