@@ -124,7 +124,13 @@ static SDL_Surface *draw_picture(gui_app *a, gui_export_extra_fn extra, char *er
             SDL_RenderCopy(ren, a->frame.canvas_tex, NULL, &c);
         else
             fill_rect(a, c, COL_PAPER);
-        gui_draw_bars(a, (SDL_Rect){m + side + m, m + (row_h - bh) / 2, bw, bh});
+        /* The bars' rows are placed from where the chart is drawn (the
+         * frame's note of it, views.h's dp_bar_rows): the picture's place
+         * for now, the window's again after. */
+        dp_rect was = a->frame.bars_drawn;
+        a->frame.bars_drawn = (dp_rect){m + side + m, m + (row_h - bh) / 2, bw, bh};
+        gui_draw_bars(a, gui_rect(a->frame.bars_drawn));
+        a->frame.bars_drawn = was;
         if (view && where.w > 0)
             SDL_RenderCopy(ren, view, &where, &(SDL_Rect){m, m + row_h + m, where.w, where.h});
         if (SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_ARGB8888, sf->pixels, sf->pitch) != 0) {
