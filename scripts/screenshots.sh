@@ -2,7 +2,8 @@
 # screenshots.sh — redraws the README's pictures with the shipped model, so
 # they show what a fresh checkout shows: docs/screenshot.png (a drawn 7),
 # docs/screenshot-portrait.png (the same in a 480×800 window),
-# docs/screenshot-layers.png (the layers view, V), docs/screenshot-why.png
+# docs/screenshot-layers.png (the layers view, V), docs/screenshot-history.png
+# (the history of drawings, Ctrl+H, with a thinner brush), docs/screenshot-why.png
 # (the saliency overlay, X, then "why not 1?" by a click on 1's bar),
 # docs/screenshot-training.png (a background fine-tune under way) and
 # docs/screenshot-weights.png (a seed network's hidden units forming while
@@ -93,6 +94,33 @@ convert "$tmp/screenshot-why.bmp" -crop 580x580+10+10 +repage "$tmp/why-a.png"
 convert "$tmp/screenshot-why-not.bmp" -crop 580x580+10+10 +repage "$tmp/why-b.png"
 convert "$tmp/why-a.png" "$tmp/why-b.png" +append "PNG24:$SRC/docs/screenshot-why.png"
 echo "wrote docs/screenshot-why.png"
+
+# The history (Ctrl+H) after a few drawings, one labelled, with a thinner
+# brush (-) on the canvas: the drawings come back with a click.
+rm -rf "$tmp/home"
+{
+    echo "wait-frames 2"
+    three
+    echo "key c"
+    stroke 500 150 500 850
+    echo "key c"
+    seven
+    echo "key 7"
+    echo "key c"
+    three
+    echo "key 3"
+    echo "key c"
+    stroke 480 160 520 840
+    echo "key c"
+    seven
+    echo "key -"
+    echo "key ctrl+h"
+    echo "wait-frames 2"
+    echo "expect-history 5"
+    echo "screenshot $tmp/screenshot-history.bmp"
+} >"$tmp/history.txt"
+"$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/history.txt" >/dev/null
+shot screenshot-history
 
 data=""
 for d in "$SRC/data/mnist" "$SRC/../shared/mnist"; do

@@ -471,12 +471,28 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
 
 /* ------------------------------------------------------------ history */
 
+static int same_strokes(const ink_drawing *a, const ink_drawing *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->strokes[i].n != b->strokes[i].n ||
+            memcmp(a->strokes[i].pts, b->strokes[i].pts, a->strokes[i].n * sizeof(ink_point)) != 0)
+            return 0;
+    return 1;
+}
+
 /* Adds the drawing to h; *dropped gets how many old ones went. */
 static int record(app_state *s, dp_history *h, size_t *dropped)
 {
     *dropped = 0;
     if (!h || s->drawing.n == 0 || s->image_mode ||
         (s->history_from[0] && s->correction_label < 0))
+        return 0;
+    /* The same drawing with the same label as the newest one (brought
+     * back, then undone) is there already. */
+    const dp_history_entry *top = dp_history_get(h, 0);
+    if (top && top->label == s->correction_label && same_strokes(&top->drawing, &s->drawing))
         return 0;
     char err[512];
     const app_prediction *p = &s->pred;
