@@ -209,7 +209,7 @@ static void test_layout(void)
     dp_rect rs[2] = {{0, 0, 10, 10}, {10, 0, 10, 10}};
     CHECK(dp_rect_hit(rs, 2, 9.5f, 5.0f) == 0 && dp_rect_hit(rs, 2, 10.0f, 5.0f) == 1);
     CHECK(dp_rect_hit(rs, 2, 20.0f, 5.0f) == -1 && dp_rect_hit(rs, 2, 5.0f, -0.1f) == -1);
-    /* The button table: Clear, Undo, Redo, Label, Eraser, Brush, History,
+    /* The button table: Clear, Undo, Redo, Label, Pen, History,
      * Shipped model and Help,
      * each a key's action; the picker's ten digits store their digit. */
     size_t nb;
@@ -219,9 +219,8 @@ static void test_layout(void)
         seen |= (tb[i].action == DP_ACT_CLEAR) | (tb[i].action == DP_ACT_UNDO) << 1 |
                 (tb[i].action == DP_ACT_LABEL) << 2 | (tb[i].action == DP_ACT_HELP) << 3 |
                 (tb[i].action == DP_ACT_REDO) << 4 | (tb[i].action == DP_ACT_SHIPPED) << 5 |
-                (tb[i].action == DP_ACT_ERASER) << 6 | (tb[i].action == DP_ACT_BRUSH) << 7 |
-                (tb[i].action == DP_ACT_HISTORY) << 8;
-    CHECK(seen == 511 && nb == 9 && nb <= DP_TOOLS_MAX);
+                (tb[i].action == DP_ACT_PEN) << 6 | (tb[i].action == DP_ACT_HISTORY) << 7;
+    CHECK(seen == 255 && nb == 8 && nb <= DP_TOOLS_MAX);
     const dp_button *pb = dp_picker_buttons();
     for (int d = 0; d < 10; d++)
         CHECK(pb[d].action == DP_ACT_CORRECTION && pb[d].digit == d);

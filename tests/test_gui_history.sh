@@ -3,7 +3,7 @@
 # under SDL's dummy driver): the history of drawings (kept by C, shown
 # newest first, a click brings one back and Ctrl+Z undoes that, delete and
 # clear all, kept across a restart, a damaged line left out), the brush
-# size (keys and the button, remembered across a restart, and the same
+# size (keys and the Pen button, remembered across a restart, and the same
 # strokes at three sizes give a byte-identical 28×28 input), the eraser
 # that cuts strokes (right button and the E tool by mouse and touch; one
 # undo per gesture) and the Ctrl+E export (a PNG in the data directory,
@@ -137,9 +137,14 @@ check "history: cleared on disk" test ! -s "$HOME_DIR/history.strokes"
     echo "expect-brush 5"
     echo "save-input $TMP/in-5.f32"
     echo "screenshot $TMP/brush-5.bmp"
-    echo "# the button goes round: 5 -> 1 -> 2"
-    echo "click Brush"
-    echo "click Brush"
+    echo "# the Pen button goes round: 5 -> the eraser -> 1 -> 2"
+    echo "click Pen"
+    echo "wait-frames 1"
+    echo "expect-message Eraser on"
+    echo "click Pen"
+    echo "wait-frames 1"
+    echo "expect-brush 1"
+    echo "click Pen"
     echo "wait-frames 1"
     echo "expect-brush 2"
 } > "$TMP/brush.txt"
@@ -185,7 +190,7 @@ run brush2
     echo "expect-strokes 4"
     echo "key u"
     echo "expect-strokes 2"
-    echo "click Eraser"
+    echo "key e"
     echo "expect-message Eraser off"
     echo "down 500 500"
     echo "up 500 500"

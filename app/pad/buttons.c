@@ -7,8 +7,9 @@ static const dp_button TOOLS[] = {
     {"Undo", "\xE2\x86\xB6", DP_ACT_UNDO, -1, "\xE2\x86\xB6"}, /* ↶ and ↷ when narrow */
     {"Redo", "\xE2\x86\xB7", DP_ACT_REDO, -1, "\xE2\x86\xB7"},
     {"Label\xE2\x80\xA6", "Label", DP_ACT_LABEL, -1, "#"},     /* a digit to store it as */
-    {"Eraser", "Erase", DP_ACT_ERASER, -1, "\xE2\x8C\xAB"},     /* ⌫ */
-    {"Brush", "Pen", DP_ACT_BRUSH, -1, "\xE2\x97\x8F"},        /* ● */
+    /* the pen: the five brush widths, then the eraser, round (keys.h:
+     * DP_ACT_PEN); one button, so the row keeps room for its words */
+    {"Pen", "Pen", DP_ACT_PEN, -1, "\xE2\x97\x8F"},            /* ● */
     {"History", "Hist", DP_ACT_HISTORY, -1, "\xE2\x86\xBA"},   /* ↺ */
     /* the layers view's toggle is the LAYERS button in the bars' caption */
     /* "Shipped", not "Reset": what it goes back to, in the README's words;

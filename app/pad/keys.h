@@ -35,6 +35,8 @@ typedef enum dp_action {
     DP_ACT_BRUSH,         /* the canvas pen's width: '-' thinner, '=' wider,
                              the button (key 0) the next width round */
     DP_ACT_EXPORT,        /* save what the window shows as a PNG */
+    DP_ACT_PEN,           /* the Pen button: the next brush width, after the
+                             widest the eraser, after the eraser the finest */
     /* The history card's buttons (buttons.h), not keys: bring a drawing
      * back (digit: its cell on the page), the page before / after, delete
      * mode on / off, delete them all. */

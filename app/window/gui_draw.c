@@ -87,6 +87,14 @@ void gui_frame_stale(gui_app *a, int canvas, int previews)
         a->frame.input_tex_stale = 1;
 }
 
+void gui_frame_lost(gui_app *a)
+{
+    gui_frame_stale(a, 1, 1);
+    /* The history's thumbnails are drawn again too. */
+    for (size_t i = 0; i < DP_HISTORY_CELLS_MAX; i++)
+        a->frame.thumb_id[i][0] = '\0';
+}
+
 void gui_frame_free(gui_app *a)
 {
     if (a->frame.canvas_tex)

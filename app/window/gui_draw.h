@@ -22,6 +22,9 @@ void gui_render(gui_app *a);
 /* The canvas texture and/or the previews' (canvas, previews: 1) no longer
  * show the app state: the next gui_render uploads them again. */
 void gui_frame_stale(gui_app *a, int canvas, int previews);
+/* The renderer lost its textures' content (a device or targets reset):
+ * every texture is uploaded or drawn again. */
+void gui_frame_lost(gui_app *a);
 /* Destroys the frame's textures (before the renderer goes). */
 void gui_frame_free(gui_app *a);
 

@@ -339,7 +339,7 @@ void gui_draw_buttons(gui_app *a)
         gui_rec_owner(&a->paint, -1);
         int on = (b[i].b->action == DP_ACT_HELP && a->input.help) ||
                  (b[i].b->action == DP_ACT_LABEL && a->input.picker) ||
-                 (b[i].b->action == DP_ACT_ERASER && a->input.eraser) ||
+                 (b[i].b->action == DP_ACT_PEN && a->input.eraser) ||
                  (b[i].b->action == DP_ACT_HISTORY && a->input.history);
         gui_draw_button(a, &b[i], GUI_FONT_BODY, on);
     }

@@ -246,6 +246,14 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
                                                  "\xC2\xB7 E draws again"
                                                : "Eraser off: drawing");
         break;
+    case DP_ACT_PEN:
+        if (a->input.eraser || a->st.brush_level < APP_BRUSH_LEVELS - 1) {
+            a->input.eraser = 0;
+            do_action(a, DP_ACT_BRUSH, -1, 0);
+        } else {
+            do_action(a, DP_ACT_ERASER, -1, 0);
+        }
+        break;
     case DP_ACT_BRUSH: {
         char err[512];
         app_brush_step(&a->st, key == '-' ? -1 : key == '=' ? 1 : 0);
@@ -623,7 +631,7 @@ void gui_on_event(gui_app *a, SDL_Event *e)
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
         /* Streaming textures lost their content: upload them again. */
-        gui_frame_stale(a, 1, 1);
+        gui_frame_lost(a);
         app_request_redraw(&a->st);
         break;
     default:
