@@ -315,7 +315,7 @@ int app_brush_step(app_state *s, int delta)
 {
     int l = delta == 0 ? (s->brush_level + 1) % APP_BRUSH_LEVELS : s->brush_level + delta;
     app_set_brush(s, l);
-    app_message(s, 0, "Brush %d of %d (%s) Â· the canvas only: the network reads every "
+    app_message(s, 0, "Brush %d of %d (%s) \xC2\xB7 the canvas only: the network reads every "
                       "drawing at its own width", s->brush_level + 1, APP_BRUSH_LEVELS,
                 BRUSH_NAME[s->brush_level]);
     return s->brush_level;
