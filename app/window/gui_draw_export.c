@@ -58,16 +58,22 @@ static int save_new(const char *dir, const unsigned char *buf, size_t len, char 
     char stamp[32];
     if (!localtime_r(&now, &tmv) || strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv) == 0)
         snprintf(stamp, sizeof stamp, "%lld", (long long)now);
+    char path[1400];
     for (int i = 1; i <= 100; i++) {
-        if (i == 1)
-            snprintf(name, namelen, "%s/digitpad-%s.png", dir, stamp);
-        else
-            snprintf(name, namelen, "%s/digitpad-%s-%d.png", dir, stamp, i);
-        if (access(name, F_OK) == 0 || errno != ENOENT)
+        int w = i == 1 ? snprintf(path, sizeof path, "%s/digitpad-%s.png", dir, stamp)
+                       : snprintf(path, sizeof path, "%s/digitpad-%s-%d.png", dir, stamp, i);
+        if (w < 0 || (size_t)w >= sizeof path) {
+            snprintf(err, errlen, "%s: path too long for the picture", dir);
+            return -1;
+        }
+        if (access(path, F_OK) == 0 || errno != ENOENT)
             continue;
-        if (fileio_save(name, buf, len, FILEIO_NO_REPLACE, NULL, NULL, err, errlen) == 0)
+        if (fileio_save(path, buf, len, FILEIO_NO_REPLACE, NULL, NULL, err, errlen) == 0) {
+            if (name && namelen)
+                snprintf(name, namelen, "%s", path);
             return 0;
-        if (access(name, F_OK) != 0)
+        }
+        if (access(path, F_OK) != 0)
             return -1; /* failed for another reason than the name */
     }
     snprintf(err, errlen, "%s/digitpad-%s-*.png: no free name after 100 tries", dir, stamp);
