@@ -121,6 +121,8 @@ rm -rf "$tmp/home"
 } >"$tmp/history.txt"
 "$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/history.txt" >/dev/null
 shot screenshot-history
+# Its labels are corrections: the training picture starts without them.
+rm -rf "$tmp/home"
 
 data=""
 for d in "$SRC/data/mnist" "$SRC/../shared/mnist"; do
