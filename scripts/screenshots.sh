@@ -2,7 +2,8 @@
 # screenshots.sh — redraws the README's pictures with the shipped model, so
 # they show what a fresh checkout shows: docs/screenshot.png (a drawn 7),
 # docs/screenshot-portrait.png (the same in a 480×800 window),
-# docs/screenshot-layers.png (the layers view, V), docs/screenshot-why.png
+# docs/screenshot-layers.png (the layers view, V), docs/screenshot-history.png
+# (the history of drawings, Ctrl+H, with a thinner brush), docs/screenshot-why.png
 # (the saliency overlay, X, then "why not 1?" by a click on 1's bar),
 # docs/screenshot-message.png (a message too long for the footer, whole in
 # its card), docs/screenshot-training.png (a background fine-tune under way) and
@@ -107,6 +108,34 @@ echo "wrote docs/screenshot-why.png"
 "$BIN" --model "$MODEL" --size 1000x640 --data "/home/you/datasets/handwriting/mnist" \
     --script "$tmp/message.txt" >/dev/null
 shot screenshot-message
+# The history (Ctrl+H) after a few drawings, one labelled, with a thinner
+# brush (-) on the canvas: the drawings come back with a click.
+rm -rf "$tmp/home"
+{
+    echo "wait-frames 2"
+    three
+    echo "key c"
+    stroke 500 150 500 850
+    echo "key c"
+    seven
+    echo "key 7"
+    echo "key c"
+    three
+    echo "key 3"
+    echo "key c"
+    stroke 480 160 520 840
+    echo "key c"
+    seven
+    echo "key -"
+    echo "key ctrl+h"
+    echo "wait-frames 2"
+    echo "expect-history 5"
+    echo "screenshot $tmp/screenshot-history.bmp"
+} >"$tmp/history.txt"
+"$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/history.txt" >/dev/null
+shot screenshot-history
+# Its labels are corrections: the training picture starts without them.
+rm -rf "$tmp/home"
 
 data=""
 for d in "$SRC/data/mnist" "$SRC/../shared/mnist"; do

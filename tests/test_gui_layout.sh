@@ -3,6 +3,7 @@
 # digitpad --script run under SDL's dummy driver resizes the real window
 # from 480×320 to 1920×1200 in 80 px steps each way, in each state (empty
 # canvas, a digit with its bars, unsure, the P view, the Label picker, the
+# history card (issue 29),
 # layers and weights views (issue 15), the training panel while training,
 # the help overlay), and after every frame
 # check-layout fails when two text boxes, measured from the rendered text,
@@ -93,6 +94,11 @@ run_part() {
     echo "click Cancel"
     echo "expect-picker 0"
     echo "key c"
+    echo "# the history card (Ctrl+H) with the two drawings cleared so far"
+    echo "key ctrl+h"
+    echo "expect-history 2"
+    sweep history
+    echo "key ctrl+h"
     one
     echo "key v"
     echo "expect-view layers"
@@ -126,11 +132,11 @@ t1=$(date +%s%3N)
 grep -E '^(FAIL|layout-checks|frames=)' "$TMP/out-sweep.txt" | head -60 | sed 's/^/[sweep] /'
 sed 's/^/[sweep stderr] /' "$TMP/err-sweep.txt" | head -20
 n_sizes=$(( $(seq 480 80 1920 | wc -l) * $(seq 320 80 1200 | wc -l) ))
-echo "sweep: $n_sizes sizes x 9 states in $(( (t1 - t0) / 1000 )) s"
+echo "sweep: $n_sizes sizes x 10 states in $(( (t1 - t0) / 1000 )) s"
 check "sweep: exit code 0 (got $rc)" test "$rc" -eq 0
 check "sweep: no overlap, nothing outside its box" bash -c "! grep -q '^FAIL' '$TMP/out-sweep.txt'"
-check "sweep: every size checked in every state ($((n_sizes * 9)))" \
-    grep -q "^layout-checks=$((n_sizes * 9)) " "$TMP/out-sweep.txt"
+check "sweep: every size checked in every state ($((n_sizes * 10)))" \
+    grep -q "^layout-checks=$((n_sizes * 10)) " "$TMP/out-sweep.txt"
 
 # ------------------------------- 2. the check fails on a real overlap
 # A stray text over the canvas's "Draw a digit here", then one outside the
@@ -387,7 +393,9 @@ check "training: the panel is shown" grep -q ' training=1 .* panel=1 ' "$TMP/out
         echo "expect-no-text Undo"
         echo "expect-no-text Redo"
     done
-    echo "resize 1600 1000"
+    # words where the row has room (with issue 29's Pen and History
+    # buttons the row is eight buttons: a wide window)
+    echo "resize 1920 1000"
     echo "wait-frames 2"
     echo "expect-text Undo"
     echo "expect-text Redo"

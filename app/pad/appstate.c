@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
+#include "fileio.h"
 #include "modelcard.h"
 #include "nn_file.h"
 
@@ -21,6 +23,7 @@ void app_state_init(app_state *s)
     s->threshold = (float)DP_CARD_DEFAULT_THRESHOLD;
     s->correction_label = -1;
     s->drawing_changed = s->canvas_changed = 1;
+    s->brush_level = APP_BRUSH_DEFAULT;
 }
 
 void app_state_free(app_state *s)
@@ -30,6 +33,9 @@ void app_state_free(app_state *s)
     nn_workspace_free(s->ws);
     nn_model_free(s->model);
     app_undo_free(s);
+    free(s->erase.origin);
+    free(s->erase.hit);
+    memset(&s->erase, 0, sizeof s->erase);
     s->canvas_pix = NULL;
     s->ws = NULL;
     s->model = NULL;
@@ -180,7 +186,7 @@ int app_update(app_state *s, int side)
         changed |= 1;
     }
     if (s->canvas_changed) {
-        ink_render(&s->drawing, s->canvas_pix, side, side, ink_default_brush());
+        ink_render(&s->drawing, s->canvas_pix, side, side, app_canvas_brush(s));
         s->canvas_changed = 0;
         s->dirty = 1;
         changed |= 1;
@@ -200,8 +206,9 @@ int app_update(app_state *s, int side)
     /* ink_preprocess renders at INK_CANVAS_PX with ink_brush_for(drawing)
      * and normalises; when that is the canvas's own size and brush, the
      * pixels are already here, so the same function of the same pixels
-     * skips a second render. */
-    int r = side == INK_CANVAS_PX && ink_brush_for(&s->drawing) == ink_default_brush()
+     * skips a second render.  The canvas brush (app_canvas_brush) never
+     * reaches the input otherwise. */
+    int r = side == INK_CANVAS_PX && ink_brush_for(&s->drawing) == app_canvas_brush(s)
                 ? ink_normalize(s->canvas_pix, side, side, s->input)
                 : ink_preprocess(&s->drawing, s->input);
     if (r < 0) {
@@ -250,6 +257,7 @@ int app_show_image(app_state *s, const float *pix, int w, int h, const char *nam
 void app_drawing_edited(app_state *s)
 {
     s->image_mode = 0;
+    s->history_from[0] = '\0';
     s->correction_label = -1;
     s->correction_id[0] = '\0';
     s->canvas_changed = 1;
@@ -276,69 +284,70 @@ void app_stroke_begin(app_state *s, float bx, float by)
     app_stroke_point(s, bx, by);
 }
 
-float app_eraser_radius(void)
+/* ------------------------------------------------------------- the brush */
+
+/* Multiples of ink_default_brush(); APP_BRUSH_DEFAULT is 1, the width the
+ * canvas always had.  Names for the message. */
+static const float BRUSH_SCALE[APP_BRUSH_LEVELS] = {0.3f, 0.5f, 0.75f, 1.0f, 1.4f};
+static const char *const BRUSH_NAME[APP_BRUSH_LEVELS] = {"finest", "fine", "medium", "normal",
+                                                         "bold"};
+
+float app_canvas_brush(const app_state *s)
 {
-    /* Half the pen plus a margin a finger can hit. */
-    return ink_default_brush() * 0.5f + 25.0f;
+    int l = s->brush_level < 0 ? 0 : s->brush_level >= APP_BRUSH_LEVELS ? APP_BRUSH_LEVELS - 1
+                                                                         : s->brush_level;
+    return ink_default_brush() * BRUSH_SCALE[l];
 }
 
-/* Squared distance from (x,y) to the segment p–q. */
-static float seg_dist2(float x, float y, ink_point p, ink_point q)
+void app_set_brush(app_state *s, int level)
 {
-    float dx = q.x - p.x, dy = q.y - p.y;
-    float len2 = dx * dx + dy * dy;
-    float t = len2 > 0.0f ? ((x - p.x) * dx + (y - p.y) * dy) / len2 : 0.0f;
-    t = t < 0.0f ? 0.0f : t > 1.0f ? 1.0f : t;
-    float ex = p.x + t * dx - x, ey = p.y + t * dy - y;
-    return ex * ex + ey * ey;
+    level = level < 0 ? 0 : level >= APP_BRUSH_LEVELS ? APP_BRUSH_LEVELS - 1 : level;
+    if (level == s->brush_level)
+        return;
+    s->brush_level = level;
+    /* Only the canvas: the input (ink_brush_for) is the same whatever the
+     * canvas pen, so predictions are not redone. */
+    s->canvas_changed = 1;
+    s->dirty = 1;
 }
 
-static int stroke_near(const ink_stroke *st, float x, float y, float r)
+int app_brush_step(app_state *s, int delta)
 {
-    for (size_t i = 0; i < st->n; i++) {
-        ink_point q = st->pts[i + 1 < st->n ? i + 1 : i];
-        if (seg_dist2(x, y, st->pts[i], q) <= r * r)
-            return 1;
-    }
-    return 0;
+    int l = delta == 0 ? (s->brush_level + 1) % APP_BRUSH_LEVELS : s->brush_level + delta;
+    app_set_brush(s, l);
+    app_message(s, 0, "Brush %d of %d (%s) \xC2\xB7 the canvas only: the network reads every "
+                      "drawing at its own width", s->brush_level + 1, APP_BRUSH_LEVELS,
+                BRUSH_NAME[s->brush_level]);
+    return s->brush_level;
 }
 
-/* The eraser removes whole strokes, so the drawing stays a list of strokes
- * that undo, saving and replay understand.  It rebuilds the drawing through
- * ink.h's API rather than editing its arrays. */
-size_t app_erase_at(app_state *s, float bx, float by)
+void app_brush_load(app_state *s, const char *dir)
 {
-    float r = app_eraser_radius();
-    int hit = 0;
-    for (size_t i = 0; i < s->drawing.n && !hit; i++)
-        hit = stroke_near(&s->drawing.strokes[i], bx, by, r);
-    if (!hit)
-        return 0;
-    ink_drawing kept;
-    ink_drawing_init(&kept);
-    size_t removed = 0;
-    for (size_t i = 0; i < s->drawing.n; i++) {
-        const ink_stroke *st = &s->drawing.strokes[i];
-        if (stroke_near(st, bx, by, r)) {
-            removed++;
-            continue;
-        }
-        if (ink_stroke_begin(&kept) != 0)
-            goto oom;
-        for (size_t j = 0; j < st->n; j++)
-            if (ink_stroke_add(&kept, st->pts[j].x, st->pts[j].y) != 0)
-                goto oom;
-    }
-    app_push_edit(s, EDIT_ERASE);
-    ink_drawing_free(&s->drawing);
-    s->drawing = kept;
-    app_message(s, 0, "Erased %zu stroke%s", removed, removed == 1 ? "" : "s");
-    app_drawing_edited(s);
-    return removed;
-oom:
-    ink_drawing_free(&kept);
-    app_message(s, 1, "Out of memory: nothing erased");
-    return 0;
+    char path[1200], err[512], buf[256];
+    snprintf(path, sizeof path, "%s/%s", dir, APP_SETTINGS_NAME);
+    if (access(path, F_OK) != 0)
+        return;
+    int fd = fileio_open_regular(path, "a settings file", NULL, err, sizeof err);
+    if (fd < 0)
+        return;
+    ssize_t got = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (got <= 0)
+        return;
+    buf[got] = '\0';
+    int level;
+    char *at = strstr(buf, "brush ");
+    if (at && (at == buf || at[-1] == '\n') && sscanf(at, "brush %d", &level) == 1 && level >= 1 &&
+        level <= APP_BRUSH_LEVELS)
+        app_set_brush(s, level - 1);
+}
+
+int app_brush_save(const app_state *s, const char *dir, char *err, size_t errlen)
+{
+    char path[1200], buf[64];
+    snprintf(path, sizeof path, "%s/%s", dir, APP_SETTINGS_NAME);
+    int n = snprintf(buf, sizeof buf, "brush %d\n", s->brush_level + 1);
+    return fileio_save(path, buf, (size_t)n, FILEIO_REPLACE, NULL, NULL, err, errlen);
 }
 
 void app_clear(app_state *s)
@@ -458,4 +467,112 @@ int app_store_correction(app_state *s, dp_corrections *c, int digit, int trainin
                 total == 1 ? "" : "s",
                 training ? "the next epoch learns from them" : "press T to learn from them");
     return 1;
+}
+
+/* ------------------------------------------------------------ history */
+
+static int same_strokes(const ink_drawing *a, const ink_drawing *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->strokes[i].n != b->strokes[i].n ||
+            memcmp(a->strokes[i].pts, b->strokes[i].pts, a->strokes[i].n * sizeof(ink_point)) != 0)
+            return 0;
+    return 1;
+}
+
+/* Adds the drawing to h; *dropped gets how many old ones went. */
+static int record(app_state *s, dp_history *h, size_t *dropped)
+{
+    *dropped = 0;
+    if (!h || s->drawing.n == 0 || s->image_mode ||
+        (s->history_from[0] && s->correction_label < 0))
+        return 0;
+    /* The same drawing with the same label as the newest one (brought
+     * back, then undone) is there already. */
+    const dp_history_entry *top = dp_history_get(h, 0);
+    if (top && top->label == s->correction_label && same_strokes(&top->drawing, &s->drawing))
+        return 0;
+    char err[512];
+    const app_prediction *p = &s->pred;
+    /* The rule undo uses: a run started after the label was stored has
+     * learnt from it. */
+    int learnt = s->correction_label >= 0 && s->train_runs > s->correction_run;
+    if (dp_history_add(h, &s->drawing, p->valid ? p->top : -1,
+                       p->valid ? (int)lroundf(p->conf * 1000.0f) : 0, p->valid && p->unsure,
+                       s->correction_label, learnt, dropped, NULL, 0, err, sizeof err) != 0) {
+        app_message(s, 1, "Not kept in the history: %s", err);
+        return -1;
+    }
+    return 1;
+}
+
+static void say_dropped(app_state *s, const char *what, size_t dropped)
+{
+    if (dropped)
+        app_message(s, 0, "%s \xC2\xB7 the history is full: its oldest drawing%s went (it "
+                          "keeps %d)", what, dropped == 1 ? "" : "s", DP_HISTORY_MAX);
+}
+
+int app_history_record(app_state *s, dp_history *h)
+{
+    size_t dropped;
+    int r = record(s, h, &dropped);
+    say_dropped(s, "Kept in the history", dropped);
+    return r;
+}
+
+void app_clear_to_history(app_state *s, dp_history *h)
+{
+    size_t dropped = 0;
+    int r = record(s, h, &dropped);
+    if (r < 0 && s->drawing.n > 0) {
+        /* Cleared anyway (undo brings it back), and the error stays said. */
+        char why[APP_MSG_LEN];
+        snprintf(why, sizeof why, "%s", s->message);
+        app_clear(s);
+        app_message(s, 1, "Cleared; %s", why);
+        return;
+    }
+    app_clear(s);
+    say_dropped(s, "Cleared", dropped);
+}
+
+int app_history_restore(app_state *s, dp_history *h, size_t i)
+{
+    const dp_history_entry *e = dp_history_get(h, i);
+    if (!e) {
+        app_message(s, 0, "No drawing there in the history");
+        return -1;
+    }
+    char id[DP_HISTORY_ID_LEN];
+    snprintf(id, sizeof id, "%s", e->id);
+    size_t dropped = 0;
+    if (record(s, h, &dropped) < 0)
+        return -1; /* the drawing on the canvas would be lost but for undo */
+    long at = dp_history_find(h, id); /* it moved if one was added */
+    if (at < 0 || !(e = dp_history_get(h, (size_t)at))) {
+        app_message(s, 0, "That drawing has left the history");
+        return -1;
+    }
+    ink_drawing d;
+    ink_drawing_init(&d);
+    if (ink_drawing_copy(&d, &e->drawing) != 0) {
+        app_message(s, 1, "Out of memory: the drawing was not brought back");
+        return -1;
+    }
+    app_push_edit(s, EDIT_RESTORE);
+    ink_drawing_free(&s->drawing);
+    s->drawing = d;
+    app_drawing_edited(s);
+    snprintf(s->history_from, sizeof s->history_from, "%s", id);
+    char read[48] = "no answer", lab[40] = "";
+    if (e->pred >= 0)
+        snprintf(read, sizeof read, "read as %s%d (%d%%)", e->unsure ? "unsure, " : "", e->pred,
+                 (e->conf + 5) / 10);
+    if (e->label >= 0)
+        snprintf(lab, sizeof lab, ", labelled %d%s", e->label, e->learnt ? " and learnt" : "");
+    app_message(s, 0, "Brought back (%s%s) \xC2\xB7 Ctrl+Z undoes", read, lab);
+    return 0;
 }

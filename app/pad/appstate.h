@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "corrections.h"
+#include "history.h"
 #include "ink.h"
 #include "nn.h"
 
@@ -60,6 +61,22 @@ typedef struct app_state {
     struct app_edit *undo, *redo;
     size_t n_undo, n_redo;
     int dirty;                    /* something visible changed */
+    /* The eraser gesture under way (eraser.c): where it last was, whether
+     * its undo step is pushed; which of the n0 strokes it started on it
+     * has touched (hit) and which of those each stroke now is a piece of
+     * (origin: one per stroke of the drawing, NULL before the first cut);
+     * what end counted. */
+    struct {
+        int open, pushed;
+        float x, y;
+        size_t n0, *origin;
+        unsigned char *hit;
+        size_t cut, removed;
+    } erase;
+    int brush_level;              /* the canvas pen: APP_BRUSH_LEVELS, 0 = thinnest */
+    /* The drawing came from the history (app_history_restore) and is not
+     * edited since: clearing it does not store it again. */
+    char history_from[DP_CORR_ID_LEN];
 } app_state;
 
 /* How long an information message stays (a long one: one second for
@@ -154,9 +171,49 @@ void app_stroke_point(app_state *s, float bx, float by);
 /* The eraser's reach in ink box units, the one home for both erasing and
  * the ring drawn around the cursor. */
 float app_eraser_radius(void);
-/* Removes every stroke that passes within app_eraser_radius() of (bx, by).
- * Returns how many were removed. */
+/* The eraser (eraser.c) cuts strokes where it passes: what lies within
+ * app_eraser_radius() of its path goes, the rest of each stroke stays as
+ * pieces.  begin starts a gesture at (bx, by), to moves it along a
+ * straight path, end finishes it: one gesture is one undo step, and end
+ * says what it did in the message ("Erased: 2 strokes cut").  end returns
+ * how many strokes were cut or removed. */
+void app_erase_begin(app_state *s, float bx, float by);
+void app_erase_to(app_state *s, float bx, float by);
+size_t app_erase_end(app_state *s);
+/* One touch of the eraser at (bx, by): begin then end. */
 size_t app_erase_at(app_state *s, float bx, float by);
+/* The geometry under the eraser: *out (initialised here) gets in's strokes
+ * with what lies strictly inside the circle (cx, cy, r) taken out, each
+ * stroke's remaining runs as strokes of their own, the points at the cut
+ * on the circle's edge; points not cut are copied exactly.  *cut and
+ * *removed (may be NULL) count the strokes split or shortened and those
+ * gone.  1 when something was inside, 0 when nothing was (*out empty and
+ * freed), -1 out of memory (*out freed). */
+int app_cut_drawing(const ink_drawing *in, float cx, float cy, float r, ink_drawing *out,
+                    size_t *cut, size_t *removed);
+
+/* ------------------------------------------------------------- the brush */
+
+/* The canvas pen's widths, as multiples of ink_default_brush(): they
+ * change only what the canvas shows.  The network's input keeps ink's own
+ * rule (ink_brush_for), so answers never depend on it. */
+#define APP_BRUSH_LEVELS 5
+#define APP_BRUSH_DEFAULT 3
+/* The canvas brush's diameter in ink box units. */
+float app_canvas_brush(const app_state *s);
+/* Sets the level (clamped to 0 .. APP_BRUSH_LEVELS-1) and re-renders the
+ * canvas; no message (start-up uses it with the remembered level). */
+void app_set_brush(app_state *s, int level);
+/* A brush key or button: delta -1 thinner, +1 wider, 0 the next width
+ * round (the button); says the width in the message.  Returns the new
+ * level. */
+int app_brush_step(app_state *s, int delta);
+/* The brush is remembered in <dir>/settings.txt ("brush N", N from 1):
+ * load sets it from there (absent or unreadable: unchanged, no message);
+ * save writes it atomically (fileio_save), 0 or -1 with err set. */
+void app_brush_load(app_state *s, const char *dir);
+int app_brush_save(const app_state *s, const char *dir, char *err, size_t errlen);
+#define APP_SETTINGS_NAME "settings.txt"
 /* Undo / redo of strokes, clear, erase and labels.  Undoing a label takes
  * the correction back out of c (dp_corrections_retract); redoing it stores
  * it again.  c may be NULL when no label was ever stored. */
@@ -205,5 +262,37 @@ void app_save_drawing(app_state *s, const char *dir, const char *why);
  * opened).  Returns 1 if stored. */
 int app_store_correction(app_state *s, dp_corrections *c, int digit, int training,
                          const char *why_memory);
+
+/* ------------------------------------------------------------ history */
+
+/* Clear (C, Delete, the Clear button) that first keeps the drawing in the
+ * history h (NULL: none): app_clear, and the drawing with its prediction,
+ * label and whether a fine-tune has learnt it goes into h, unless it was
+ * brought back from h and not changed since.  The message says when h was
+ * full and its oldest drawing went, or why it was not kept. */
+void app_clear_to_history(app_state *s, dp_history *h);
+/* Keeps the drawing in h as above without clearing (quitting, or before
+ * a drawing from the history replaces it).  1 if added, 0 if not needed,
+ * -1 with the reason in the message. */
+int app_history_record(app_state *s, dp_history *h);
+/* Brings the i-th newest drawing of h back on the canvas (undoable; the
+ * drawing there is kept in h first).  0, or -1 when there is none. */
+int app_history_restore(app_state *s, dp_history *h, size_t i);
+
+/* ------------------------------------------------------------ history */
+
+/* Clear (C, Delete, the Clear button) that first keeps the drawing in the
+ * history h (NULL: none): app_clear, and the drawing with its prediction,
+ * label and whether a fine-tune has learnt it goes into h, unless it was
+ * brought back from h and not changed since.  The message says when h was
+ * full and its oldest drawing went, or why it was not kept. */
+void app_clear_to_history(app_state *s, dp_history *h);
+/* Keeps the drawing in h as above without clearing (quitting, or before
+ * a drawing from the history replaces it).  1 if added, 0 if not needed,
+ * -1 with the reason in the message. */
+int app_history_record(app_state *s, dp_history *h);
+/* Brings the i-th newest drawing of h back on the canvas (undoable; the
+ * drawing there is kept in h first).  0, or -1 when there is none. */
+int app_history_restore(app_state *s, dp_history *h, size_t i);
 
 #endif

@@ -43,6 +43,22 @@ void dp_tools_place(const dp_layout *l, size_t n, dp_rect *out);
  * across). */
 void dp_picker_place(const dp_layout *l, dp_rect *card, dp_rect *title, dp_rect *out);
 
+/* The history card (over the bars' box, as the picker): a title line, a
+ * grid of drawings, and a row of DP_HISTORY_CTL_N controls at the bottom
+ * (Newer, Older, Delete…, Clear all).  *cells gets the cells' table
+ * (DP_ACT_HISTORY_PICK, digit = the cell's place); returns the controls'
+ * table (DP_ACT_HISTORY_PAGE with digit -1 / +1, DP_ACT_HISTORY_DELETE,
+ * DP_ACT_HISTORY_CLEAR). */
+#define DP_HISTORY_CTL_N 4
+#define DP_HISTORY_CELLS_MAX 24 /* the most cells a page shows */
+#define DP_HISTORY_CELL 84      /* a cell's side, design pixels */
+const dp_button *dp_history_buttons(const dp_button **cells);
+/* Places the card in l->bars: *card, its *title line, ctl[] for the
+ * controls and cells[] (row by row, newest first); returns how many cells
+ * fit (0 in a box too small for one). */
+size_t dp_history_place(const dp_layout *l, dp_rect *card, dp_rect *title,
+                        dp_rect ctl[DP_HISTORY_CTL_N], dp_rect cells[DP_HISTORY_CELLS_MAX]);
+
 /* Index of the first rectangle of r[0..n) holding the drawable pixel
  * (px, py), or -1. */
 int dp_rect_hit(const dp_rect *r, size_t n, float px, float py);

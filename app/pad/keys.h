@@ -30,6 +30,20 @@ typedef enum dp_action {
     DP_ACT_SALIENCY,      /* the "why" overlay on canvas and preview */
     DP_ACT_CHOOSE_OUTPUT, /* the output the overlay explains: '[' back, else on */
     DP_ACT_FETCH,         /* download MNIST (training data), or cancel that */
+    DP_ACT_HISTORY,       /* show / hide the history of drawings */
+    DP_ACT_ERASER,        /* the eraser tool: left button and finger erase */
+    DP_ACT_BRUSH,         /* the canvas pen's width: '-' thinner, '=' wider,
+                             the button (key 0) the next width round */
+    DP_ACT_EXPORT,        /* save what the window shows as a PNG */
+    DP_ACT_PEN,           /* the Pen button: the next brush width, after the
+                             widest the eraser, after the eraser the finest */
+    /* The history card's buttons (buttons.h), not keys: bring a drawing
+     * back (digit: its cell on the page), the page before / after, delete
+     * mode on / off, delete them all. */
+    DP_ACT_HISTORY_PICK,
+    DP_ACT_HISTORY_PAGE,
+    DP_ACT_HISTORY_DELETE,
+    DP_ACT_HISTORY_CLEAR,
     /* Not keys: what a second-press confirmation (app_confirm's `what`) can
      * be for besides the actions above, so every id is in this one enum
      * and none can collide. */

@@ -120,6 +120,7 @@ static int step(app_state *s, dp_corrections *c, app_edit *from, size_t *n_from,
     s->correction_run = e->run;
     (*n_from)--;
     s->image_mode = 0;
+    s->history_from[0] = '\0';
     s->canvas_changed = s->drawing_changed = 1;
     s->dirty = 1;
     const char *verb = undoing ? "Undid" : "Redid";
@@ -140,9 +141,10 @@ static int step(app_state *s, dp_corrections *c, app_edit *from, size_t *n_from,
                     trained ? " (the model already fine-tuned on it keeps what it learnt)" : "");
     } else {
         app_message(s, 0, "%s %s", verb,
-                    kind == EDIT_STROKE  ? "the stroke"
-                    : kind == EDIT_CLEAR ? "the clear"
-                                         : "the erase");
+                    kind == EDIT_STROKE    ? "the stroke"
+                    : kind == EDIT_CLEAR   ? "the clear"
+                    : kind == EDIT_RESTORE ? "bringing the drawing back"
+                                           : "the erase");
     }
     return 0;
 }

@@ -8,7 +8,7 @@
 /* One entry of the undo or redo stack: a whole drawing state (drawings are
  * small: a few hundred points), and which kind of edit it is on the far side
  * of.  Only label edits touch the corrections store when undone. */
-enum { EDIT_STROKE = 1, EDIT_CLEAR, EDIT_ERASE, EDIT_LABEL };
+enum { EDIT_STROKE = 1, EDIT_CLEAR, EDIT_ERASE, EDIT_LABEL, EDIT_RESTORE };
 
 typedef struct app_edit {
     ink_drawing d;

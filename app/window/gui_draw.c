@@ -87,6 +87,14 @@ void gui_frame_stale(gui_app *a, int canvas, int previews)
         a->frame.input_tex_stale = 1;
 }
 
+void gui_frame_lost(gui_app *a)
+{
+    gui_frame_stale(a, 1, 1);
+    /* The history's thumbnails are drawn again too. */
+    for (size_t i = 0; i < DP_HISTORY_CELLS_MAX; i++)
+        a->frame.thumb_id[i][0] = '\0';
+}
+
 void gui_frame_free(gui_app *a)
 {
     if (a->frame.canvas_tex)
@@ -95,6 +103,7 @@ void gui_frame_free(gui_app *a)
         SDL_DestroyTexture(a->frame.input_tex);
     if (a->frame.raw_tex)
         SDL_DestroyTexture(a->frame.raw_tex);
+    gui_history_free(a);
 }
 
 /* ----------------------------------------------------------------- parts */
@@ -121,7 +130,7 @@ static void draw_canvas(gui_app *a)
         text_fit(a, GUI_FONT_SMALL, COL_FAINT, hint, 3, c.x + c.w / 2, c.y + c.h / 2 + sc(a, 30),
                  AL_CENTER, 1, maxw);
     }
-    if (a->input.ptr_mode == GUI_PTR_ERASE) {
+    if (a->input.ptr_mode == GUI_PTR_ERASE || a->input.finger_erase) {
         float r = app_eraser_radius() / INK_BOX * (float)c.w;
         gui_ring(&a->paint, a->input.cursor_x, a->input.cursor_y, r - (float)sc(a, 1.5f), r, COL_RAW);
     }
@@ -299,7 +308,7 @@ void gui_render(gui_app *a)
     if (!gui_views_open(a)) {
         draw_head(a);
         gui_rec_owner(&a->paint, -1);
-        if (!a->input.picker) {
+        if (!a->input.picker && !a->input.history) {
             dp_rect train, bars;
             if (!a->train.show) {
                 draw_bars(a, a->frame.lay.bars);

@@ -20,6 +20,14 @@ void gui_draw_help(gui_app *a)
     int row_h = sc(a, 30), max_h = a->frame.lay.out_h - 2 * margin;
     if (pad * 2 + head_h + (int)n * row_h + foot_h > max_h && n > 0)
         row_h = (max_h - pad * 2 - head_h - foot_h) / (int)n;
+    /* Too tight for 8 px text a row (the smallest windows): the title
+     * goes and the padding shrinks, so every row keeps its line. */
+    int tight = row_h < 12 && n > 0;
+    if (tight) {
+        pad = margin;
+        head_h = 0;
+        row_h = (max_h - pad * 2 - foot_h) / (int)n;
+    }
     /* The help column in the body font, else (a window too narrow for its
      * longest line: the least font sizes round differently at each
      * display scale) in the small one. */
@@ -45,7 +53,8 @@ void gui_draw_help(gui_app *a)
     SDL_Rect r = {(a->frame.lay.out_w - w) / 2, (a->frame.lay.out_h - h) / 2, w, h};
     card(a, r);
     part(a, r, "help");
-    text(a, GUI_FONT_TITLE, COL_TEXT, "Controls", r.x + pad, r.y + pad, AL_LEFT, 0);
+    if (!tight)
+        text(a, GUI_FONT_TITLE, COL_TEXT, "Controls", r.x + pad, r.y + pad, AL_LEFT, 0);
     int y = r.y + pad + head_h;
     for (size_t i = 0; i < n; i++) {
         int cy = y + (int)i * row_h + row_h / 2;

@@ -240,7 +240,7 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max)
         for (size_t i = 0; i < DP_PICKER_N && n < max; i++, n++)
             out[n] = (gui_button){&pick[i], r[i], DP_TOOLS_MAX + (int)i};
     }
-    return n;
+    return n + gui_history_buttons(a, out + n, max - n);
 }
 
 /* 1 when b is Undo or Redo and either of the pair's full labels does not
@@ -365,9 +365,13 @@ void gui_draw_buttons(gui_app *a)
             continue;
         gui_rec_owner(&a->paint, -1);
         int on = (b[i].b->action == DP_ACT_HELP && a->input.help) ||
-                 (b[i].b->action == DP_ACT_LABEL && a->input.picker);
+                 (b[i].b->action == DP_ACT_LABEL && a->input.picker) ||
+                 (b[i].b->action == DP_ACT_PEN && a->input.eraser) ||
+                 (b[i].b->action == DP_ACT_HISTORY && a->input.history);
         gui_draw_button(a, &b[i], GUI_FONT_BODY, on);
     }
+    if (a->input.history && !a->input.picker)
+        gui_draw_history(a, b, n);
     if (!a->input.picker)
         return;
     dp_rect card_r, title;

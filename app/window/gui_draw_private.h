@@ -80,6 +80,13 @@ void gui_draw_bars(gui_app *a, SDL_Rect r);
 void gui_draw_buttons(gui_app *a);
 int gui_draw_status(gui_app *a, char *shown, size_t shown_len);
 void gui_draw_message(gui_app *a, char *shown, size_t shown_len);
+
+/* gui_draw_history.c: the history card's buttons (after the others, while
+ * it is open; gui_buttons adds them), the card with its cells (b: the
+ * buttons on screen), the thumbnails' textures freed. */
+size_t gui_history_buttons(const gui_app *a, gui_button *out, size_t max);
+void gui_draw_history(gui_app *a, const gui_button *b, size_t n);
+void gui_history_free(gui_app *a);
 /* gui_draw_help.c */
 void gui_draw_help(gui_app *a);
 

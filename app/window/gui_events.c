@@ -86,6 +86,9 @@ static int map_key(SDL_Keycode sym, int *digit)
     case SDLK_BACKSPACE: return DP_KEY_BACKSPACE;
     case SDLK_DELETE: return DP_KEY_DELETE;
     case SDLK_F1: return DP_KEY_F1;
+    /* The brush keys on the keypad, and '+' where a layout has it alone. */
+    case SDLK_KP_MINUS: return '-';
+    case SDLK_KP_PLUS: case SDLK_PLUS: return '=';
     default: return sym >= 32 && sym < 127 ? (int)sym : -1;
     }
 }
@@ -111,6 +114,87 @@ static void request_quit(gui_app *a, int forced)
     a->input.quit_t = gui_now_s();
 }
 
+/* The history card and its buttons: open / close, a drawing brought back
+ * (or deleted in delete mode), a page, delete mode, clear all (asks for a
+ * second press). */
+static void history_action(gui_app *a, dp_action action, int digit)
+{
+    char err[512];
+    dp_history *h = a->train.history;
+    size_t first, per = gui_history_page(a, &first);
+    size_t count = dp_history_count(h);
+    switch (action) {
+    case DP_ACT_HISTORY:
+        a->input.history = !a->input.history;
+        a->input.history_delete = 0;
+        a->input.picker = 0;
+        if (a->input.history && count == 0)
+            app_message(&a->st, 0, "No drawings in the history yet: C (clear) keeps one there");
+        break;
+    case DP_ACT_HISTORY_PAGE: {
+        long page = (long)(per ? first / per : 0) + (digit > 0 ? 1 : -1);
+        if (page < 0 || per == 0 || (size_t)page * per >= count) {
+            app_message(&a->st, 0, digit > 0 ? "No older drawings" : "These are the newest");
+            break;
+        }
+        a->input.history_page = (int)page;
+        break;
+    }
+    case DP_ACT_HISTORY_DELETE:
+        a->input.history_delete = !a->input.history_delete;
+        break;
+    case DP_ACT_HISTORY_CLEAR:
+        if (count == 0) {
+            app_message(&a->st, 0, "The history is empty");
+            break;
+        }
+        if (!app_confirm(&a->st, DP_ACT_HISTORY_CLEAR, "Delete the whole history? Clear all "
+                                                       "again to confirm"))
+            break;
+        if (dp_history_clear(h, err, sizeof err) != 0)
+            app_message(&a->st, 1, "History not cleared: %s", err);
+        else
+            app_message(&a->st, 0, "History cleared (%zu drawing%s)", count,
+                        count == 1 ? "" : "s");
+        a->input.history_page = 0;
+        break;
+    default: { /* DP_ACT_HISTORY_PICK */
+        const dp_history_entry *e = dp_history_get(h, first + (size_t)digit);
+        if (!e)
+            break;
+        if (a->input.history_delete) {
+            char id[DP_HISTORY_ID_LEN];
+            snprintf(id, sizeof id, "%s", e->id);
+            if (dp_history_delete(h, id, err, sizeof err) != 0)
+                app_message(&a->st, 1, "Not deleted: %s", err);
+            else
+                app_message(&a->st, 0, "Deleted from the history (%zu left)",
+                            dp_history_count(h));
+            break;
+        }
+        app_history_restore(&a->st, h, first + (size_t)digit);
+        a->input.ptr_mode = GUI_PTR_NONE;
+        break;
+    }
+    }
+}
+
+/* Ctrl+E: the picture goes to the data directory; the status line names
+ * it.  The open layers or weights view goes in too. */
+static void export_png(gui_app *a)
+{
+    char name[1400], err[1600];
+    if (!a->train.user_dir[0]) {
+        app_message(&a->st, 1, "Not exported: no data directory (%s)", a->train.user_dir_err);
+        return;
+    }
+    if (gui_export_png(a, a->train.user_dir, gui_views_open(a) ? gui_views_export : NULL, name,
+                       sizeof name, err, sizeof err) != 0)
+        app_message(&a->st, 1, "Not exported: %s", err);
+    else
+        app_message(&a->st, 0, "Exported %s", name);
+}
+
 /* What a key (keys.h) or an on-screen button (buttons.h) does; digit is
  * the label of DP_ACT_CORRECTION, key the key pressed (0 for a button: the
  * views read it, e.g. '[' or ']' for DP_ACT_CHOOSE_OUTPUT, 0 = next). */
@@ -124,11 +208,15 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
             a->input.help = 0;
         else if (a->input.picker)
             a->input.picker = 0;
+        else if (a->input.history)
+            a->input.history = 0;
         else
             request_quit(a, 0);
         break;
     case DP_ACT_LABEL:
         a->input.picker = !a->input.picker;
+        if (a->input.picker)
+            a->input.history = 0;
         break;
     case DP_ACT_HELP:
         a->input.help = !a->input.help;
@@ -142,8 +230,39 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
         gui_train_shipped(a);
         break;
     case DP_ACT_CLEAR:
-        app_clear(&a->st);
+        app_clear_to_history(&a->st, a->train.history);
         a->input.ptr_mode = GUI_PTR_NONE;
+        break;
+    case DP_ACT_HISTORY:
+    case DP_ACT_HISTORY_PICK:
+    case DP_ACT_HISTORY_PAGE:
+    case DP_ACT_HISTORY_DELETE:
+    case DP_ACT_HISTORY_CLEAR:
+        history_action(a, action, digit);
+        break;
+    case DP_ACT_ERASER:
+        a->input.eraser = !a->input.eraser;
+        app_message(&a->st, 0, a->input.eraser ? "Eraser on: the left button and touch erase "
+                                                 "\xC2\xB7 E draws again"
+                                               : "Eraser off: drawing");
+        break;
+    case DP_ACT_PEN:
+        if (a->input.eraser || a->st.brush_level < APP_BRUSH_LEVELS - 1) {
+            a->input.eraser = 0;
+            do_action(a, DP_ACT_BRUSH, -1, 0);
+        } else {
+            do_action(a, DP_ACT_ERASER, -1, 0);
+        }
+        break;
+    case DP_ACT_BRUSH: {
+        char err[512];
+        app_brush_step(&a->st, key == '-' ? -1 : key == '=' ? 1 : 0);
+        if (a->train.user_dir[0] && app_brush_save(&a->st, a->train.user_dir, err, sizeof err) != 0)
+            app_message(&a->st, 1, "Brush not remembered: %s", err);
+        break;
+    }
+    case DP_ACT_EXPORT:
+        export_png(a);
         break;
     case DP_ACT_COMPARE:
         app_toggle_compare(&a->st);
@@ -266,13 +385,19 @@ static void stroke_px(gui_app *a, float px, float py, int begin)
     a->input.pen_in = dp_layout_in_canvas(&a->frame.lay, px, py);
 }
 
-static void erase_px(gui_app *a, float px, float py)
+/* The eraser at drawable pixel (px, py): begin starts a gesture (on the
+ * canvas only), later calls move it along (clamped to the canvas), end
+ * finishes it (one undo step, the message says what it cut). */
+static void erase_px(gui_app *a, float px, float py, int begin)
 {
     float bx, by;
-    if (!dp_layout_in_canvas(&a->frame.lay, px, py))
-        return;
     dp_layout_to_box(&a->frame.lay, px, py, &bx, &by);
-    app_erase_at(&a->st, bx, by);
+    a->input.cursor_x = px;
+    a->input.cursor_y = py;
+    if (begin)
+        app_erase_begin(&a->st, bx, by);
+    else
+        app_erase_to(&a->st, bx, by);
 }
 
 /* The mouse at window point (x, y): drawable pixels in *px, *py, and the
@@ -299,10 +424,14 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
             button_release(a, px, py);
             return;
         }
-        if ((b->button == SDL_BUTTON_LEFT && a->input.ptr_mode == GUI_PTR_DRAW) ||
-            (b->button == SDL_BUTTON_RIGHT && a->input.ptr_mode == GUI_PTR_ERASE)) {
-            if (a->input.ptr_mode == GUI_PTR_DRAW)
+        if (b->button == a->input.ptr_button &&
+            (a->input.ptr_mode == GUI_PTR_DRAW || a->input.ptr_mode == GUI_PTR_ERASE)) {
+            if (a->input.ptr_mode == GUI_PTR_DRAW) {
                 stroke_px(a, px, py, 0);
+            } else {
+                erase_px(a, px, py, 0);
+                app_erase_end(&a->st);
+            }
             a->input.ptr_mode = GUI_PTR_NONE;
         }
         return;
@@ -321,12 +450,15 @@ static void on_mouse_button(gui_app *a, const SDL_MouseButtonEvent *b)
         return;
     /* Drawing may start off the canvas (the stroke begins where the pen
      * enters it); erasing only on it. */
-    if (b->button == SDL_BUTTON_LEFT) {
-        a->input.ptr_mode = GUI_PTR_DRAW;
-        stroke_px(a, px, py, 1);
-    } else if (b->button == SDL_BUTTON_RIGHT && dp_layout_in_canvas(&a->frame.lay, px, py)) {
+    int erase = b->button == SDL_BUTTON_RIGHT || (b->button == SDL_BUTTON_LEFT && a->input.eraser);
+    if (erase && dp_layout_in_canvas(&a->frame.lay, px, py)) {
         a->input.ptr_mode = GUI_PTR_ERASE;
-        erase_px(a, px, py);
+        a->input.ptr_button = b->button;
+        erase_px(a, px, py, 1);
+    } else if (b->button == SDL_BUTTON_LEFT && !a->input.eraser) {
+        a->input.ptr_mode = GUI_PTR_DRAW;
+        a->input.ptr_button = b->button;
+        stroke_px(a, px, py, 1);
     }
 }
 
@@ -339,7 +471,7 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
     if (a->input.ptr_mode == GUI_PTR_DRAW) {
         stroke_px(a, px, py, 0);
     } else if (a->input.ptr_mode == GUI_PTR_ERASE) {
-        erase_px(a, px, py);
+        erase_px(a, px, py, 0);
         app_request_redraw(&a->st); /* the eraser ring follows the cursor */
     }
 }
@@ -366,27 +498,45 @@ static void on_finger(gui_app *a, const SDL_TouchFingerEvent *f)
         /* A tap on a button, else the finger draws (from wherever it
          * lands, as the mouse does). */
         a->input.finger_button = button_press(a, px, py);
+        a->input.finger_erase = 0;
         if (a->input.finger_button) {
             /* The pointer is there: a button showing only its icon names
              * itself above the finger while it rests (gui_draw_tooltip). */
             a->input.cursor_x = px;
             a->input.cursor_y = py;
+        } else if (a->input.eraser) {
+            /* The eraser tool: a finger erases, from the canvas on. */
+            if (dp_layout_in_canvas(&a->frame.lay, px, py)) {
+                a->input.finger_erase = 1;
+                erase_px(a, px, py, 1);
+            }
         } else {
             stroke_px(a, px, py, 1);
         }
         break;
     case SDL_FINGERMOTION:
-        if (a->input.finger_down && f->fingerId == a->input.finger && !a->input.finger_button)
-            stroke_px(a, px, py, 0);
+        if (a->input.finger_down && f->fingerId == a->input.finger && !a->input.finger_button) {
+            if (a->input.finger_erase) {
+                erase_px(a, px, py, 0);
+                app_request_redraw(&a->st);
+            } else if (!a->input.eraser) {
+                stroke_px(a, px, py, 0);
+            }
+        }
         break;
     case SDL_FINGERUP:
         if (a->input.finger_down && f->fingerId == a->input.finger) {
-            if (a->input.finger_button)
+            if (a->input.finger_button) {
                 button_release(a, px, py);
-            else
+            } else if (a->input.finger_erase) {
+                erase_px(a, px, py, 0);
+                app_erase_end(&a->st);
+            } else if (!a->input.eraser) {
                 stroke_px(a, px, py, 0);
+            }
             a->input.finger_down = 0;
             a->input.finger_button = 0;
+            a->input.finger_erase = 0;
         }
         break;
     default:
@@ -486,7 +636,7 @@ void gui_on_event(gui_app *a, SDL_Event *e)
     case SDL_RENDER_TARGETS_RESET:
     case SDL_RENDER_DEVICE_RESET:
         /* Streaming textures lost their content: upload them again. */
-        gui_frame_stale(a, 1, 1);
+        gui_frame_lost(a);
         app_request_redraw(&a->st);
         break;
     default:

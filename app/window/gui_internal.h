@@ -37,6 +37,7 @@
 #include <SDL_ttf.h>
 
 #include "appstate.h"
+#include "buttons.h"
 #include "bgtrain.h"
 #include "corrections.h"
 #include "layout.h"
@@ -121,6 +122,7 @@ typedef struct gui_paint {
  * other files read it. */
 typedef struct gui_input {
     int ptr_mode;                      /* GUI_PTR_* */
+    int ptr_button;                    /* the mouse button that started it */
     SDL_FingerID finger;               /* the finger that is drawing */
     int finger_down;
     int finger_button;                 /* the finger pressed a button */
@@ -132,6 +134,11 @@ typedef struct gui_input {
     int pen_in;
     int help;                          /* the help overlay is shown */
     int picker;                        /* the Label button's digit picker is open */
+    int eraser;                        /* the eraser tool (E): left button, finger erase */
+    int finger_erase;                  /* the finger down is erasing */
+    int history;                       /* the history card is open (Ctrl+H) */
+    int history_page;                  /* its page, 0: the newest drawings */
+    int history_delete;                /* a tap on a drawing deletes it */
     int pressed;                       /* gui_button id under a press, -1: none */
     int quit;                          /* leave the event loop */
     double quit_t;                     /* seconds (perf counter) when quit was seen */
@@ -158,6 +165,7 @@ typedef struct gui_training {
     char user_dir[1024];               /* "" if it could not be made */
     char user_dir_err[512];            /* why not */
     char corr_why[700];                /* why corrections live in memory only */
+    dp_history *history;               /* the drawings' history (NULL: none at all) */
     double last_stop_ms;               /* how long the last T-stop took */
 } gui_training;
 
@@ -189,6 +197,11 @@ typedef struct gui_frame {
                                             (gui_render hands gui_draw_status the buffer) */
     dp_rect bars_drawn;                /* where this frame's bar chart went
                                           (empty when hidden): bar clicks */
+    /* The history card's thumbnails, by cell: the drawing (id), size and
+     * brush each shows, re-rendered when one changes. */
+    SDL_Texture *thumb[DP_HISTORY_CELLS_MAX];
+    char thumb_id[DP_HISTORY_CELLS_MAX][DP_HISTORY_ID_LEN];
+    int thumb_side[DP_HISTORY_CELLS_MAX], thumb_brush[DP_HISTORY_CELLS_MAX];
 } gui_frame;
 
 /* The event loop's own state: written by gui.c alone. */

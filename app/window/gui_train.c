@@ -128,6 +128,19 @@ int gui_train_setup(gui_app *a)
                      err);
         }
     }
+    /* The history and the brush: the window works without either file. */
+    if (a->train.user_dir[0]) {
+        snprintf(path, sizeof path, "%s/%s", a->train.user_dir, DP_HISTORY_NAME);
+        if (!(a->train.history = dp_history_open(path, err, sizeof err)))
+            app_message(&a->st, 1, "History kept for this session only: %s", err);
+        else if (dp_history_skipped(a->train.history, err, sizeof err))
+            app_message(&a->st, 1, "History: %zu damaged line%s left out (%s)",
+                        dp_history_skipped(a->train.history, NULL, 0),
+                        dp_history_skipped(a->train.history, NULL, 0) == 1 ? "" : "s", err);
+        app_brush_load(&a->st, a->train.user_dir);
+    }
+    if (!a->train.history)
+        a->train.history = dp_history_open(NULL, err, sizeof err);
     if (!a->train.corr && !(a->train.corr = dp_corrections_open(NULL, err, sizeof err))) {
         app_message(&a->st, 1, "Corrections unavailable: %s", err);
         return -1;
@@ -148,6 +161,10 @@ int gui_train_setup(gui_app *a)
 
 void gui_train_free(gui_app *a)
 {
+    /* The drawing on the canvas at the end is kept in the history too. */
+    app_history_record(&a->st, a->train.history);
+    dp_history_free(a->train.history);
+    a->train.history = NULL;
     bg_free(a->train.bg); /* stops and joins a running worker */
     a->train.bg = NULL;
     a->train.running = 0;
@@ -385,6 +402,8 @@ static void start_run(gui_app *a, int from_scratch)
         snprintf(a->train.base, sizeof a->train.base, "%.*s", (int)sizeof a->train.base - 1,
                  a->st.model_name);
     app_training_started(&a->st);
+    if (dp_history_mark_learnt(a->train.history, err, sizeof err) != 0)
+        app_message(&a->st, 1, "History not updated: %s", err);
     a->train.running = 1;
     a->train.animating = 1;
     a->train.show = 1;

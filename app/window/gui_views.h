@@ -24,6 +24,9 @@ void gui_views_canvas(gui_app *a);
 void gui_views_preview(gui_app *a, SDL_Rect r);
 /* 1 while the layers or weights view covers the panel. */
 int gui_views_open(const gui_app *a);
+/* For an export (gui_export_png's extra): draws the open view at its
+ * place, which goes in *where; 0 when no view is open. */
+int gui_views_export(gui_app *a, SDL_Rect *where);
 /* Draws the open view over the panel (above the on-screen buttons), or the
  * chosen output's frame on the bar chart (after the bars). */
 void gui_views_panel(gui_app *a);

@@ -246,3 +246,12 @@ void gui_views_panel(gui_app *a)
     else
         draw_weights(a);
 }
+
+int gui_views_export(gui_app *a, SDL_Rect *where)
+{
+    if (!gui_views_open(a))
+        return 0;
+    gui_views_panel(a);
+    *where = gui_rect(gui_views_panel_rect(a));
+    return 1;
+}

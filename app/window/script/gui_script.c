@@ -58,6 +58,13 @@
  *   tap-bar D | tap-toggle              the same by touch (finger down, up)
  *   print-views                         one line of the views' state
  *   expect-view off|layers|weights | expect-saliency 0|1 | expect-chosen N
+ *   save-input PATH                     the network's 28×28 input as it is now,
+ *                                       784 raw floats (a brush-size test
+ *                                       compares them byte for byte)
+ *   expect-history N                    the history holds N drawings
+ *   click-history K | tap-history K     a click / tap on the history card's
+ *                                       cell K (0: the first on its page)
+ *   expect-brush L                      the canvas brush is at level L (1..5)
  *   quit                                push SDL_QUIT, as the close button does
  *                                       (the end of the script pushes two,
  *                                       answering an unsaved model's question)
@@ -220,7 +227,7 @@ static void push_drop(gui_app *a, const char *path)
  * 0 with its centre in drawable pixels, -1 if none is on screen. */
 static int find_button(const gui_app *a, const char *name, float *px, float *py)
 {
-    gui_button b[DP_TOOLS_MAX + DP_PICKER_N];
+    gui_button b[GUI_BUTTONS_MAX];
     size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
     size_t len = strlen(name);
     for (size_t i = n; i-- > 0;) {
@@ -553,6 +560,42 @@ void gui_script_step(gui_app *a)
     case OP_PRINT_VIEWS:
         gui_views_print(a);
         break;
+    case OP_SAVE_INPUT: {
+        FILE *f = fopen(c->arg, "wb");
+        int ok = f && fwrite(a->st.input, sizeof a->st.input, 1, f) == 1;
+        if (f && fclose(f) != 0)
+            ok = 0;
+        if (!ok)
+            gui_script_fail(a, c, "save-input", "the input written", c->arg);
+        break;
+    }
+    case OP_EXPECT_HISTORY:
+        gui_script_expect_int(a, c, "expect-history", (long)dp_history_count(a->train.history));
+        break;
+    case OP_EXPECT_BRUSH:
+        gui_script_expect_int(a, c, "expect-brush", a->st.brush_level + 1);
+        break;
+    case OP_CLICK_HISTORY:
+    case OP_TAP_HISTORY: {
+        gui_button b[GUI_BUTTONS_MAX];
+        size_t n = gui_buttons(a, b, sizeof b / sizeof b[0]);
+        int found = 0;
+        for (size_t i = 0; i < n && !found; i++) {
+            if (b[i].b->action != DP_ACT_HISTORY_PICK || b[i].b->digit != (int)c->v[0])
+                continue;
+            float px = (float)b[i].r.x + (float)b[i].r.w / 2.0f;
+            float py = (float)b[i].r.y + (float)b[i].r.h / 2.0f;
+            push_press(a, c->op == OP_TAP_HISTORY, 0, px, py);
+            s->release = c->op == OP_TAP_HISTORY ? 2 : 1;
+            s->release_x = px;
+            s->release_y = py;
+            found = 1;
+        }
+        if (!found)
+            gui_script_fail(a, c, c->op == OP_TAP_HISTORY ? "tap-history" : "click-history",
+                            "that cell on screen", "not shown");
+        break;
+    }
     case OP_EXPECT_VIEW:
     case OP_EXPECT_SALIENCY:
     case OP_EXPECT_CHOSEN: {

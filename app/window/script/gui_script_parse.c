@@ -63,6 +63,11 @@ static const op_def OPS[] = {
     {"expect-view", OP_EXPECT_VIEW, -1},
     {"expect-saliency", OP_EXPECT_SALIENCY, 1},
     {"expect-chosen", OP_EXPECT_CHOSEN, 1},
+    {"save-input", OP_SAVE_INPUT, -1},
+    {"expect-history", OP_EXPECT_HISTORY, 1},
+    {"click-history", OP_CLICK_HISTORY, 1},
+    {"tap-history", OP_TAP_HISTORY, 1},
+    {"expect-brush", OP_EXPECT_BRUSH, 1},
 };
 
 void gui_script_free(gui_script *s)
