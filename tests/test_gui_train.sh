@@ -266,7 +266,7 @@ check "user: Ctrl+S saved the model" test -s "$home/model.safetensors"
 check "user: the status line says where" \
     grep -q "msg=\"Model saved to $home/model.safetensors" "$out"
 check "user: no temporary file left" \
-    test "$(ls "$home" | grep -v '^corrections-user-.*\.pgm$' | sort | tr '\n' ' ')" = "corrections.strokes model.safetensors "
+    test "$(ls "$home" | grep -v '^corrections-user-.*\.pgm$' | sort | tr '\n' ' ')" = "corrections.strokes history.strokes model.safetensors "
 check "user: each correction's 28x28 input saved beside it" \
     test "$(ls "$home" | grep -c '^corrections-user-.*\.pgm$')" -eq 8
 
