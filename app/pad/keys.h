@@ -30,6 +30,7 @@ typedef enum dp_action {
     DP_ACT_SALIENCY,      /* the "why" overlay on canvas and preview */
     DP_ACT_CHOOSE_OUTPUT, /* the output the overlay explains: '[' back, else on */
     DP_ACT_FETCH,         /* download MNIST (training data), or cancel that */
+    DP_ACT_SAL_METHOD,    /* the overlay's method: SmoothGrad, raw gradient, IG */
     /* Not keys: what a second-press confirmation (app_confirm's `what`) can
      * be for besides the actions above, so every id is in this one enum
      * and none can collide. */
