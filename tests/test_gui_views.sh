@@ -324,8 +324,17 @@ if [ -f "$model" ]; then
     echo "explorer open, hovering, cnn training: $(field train_frames "$stats") frames, worst" \
          "$tmax ms, 99th percentile $tp99 ms; load $(cut -d' ' -f1-3 /proc/loadavg);" \
          "$(grep -m1 'model name' /proc/cpuinfo)"
-    check "explore: no frame over 250 ms while hovering and training (worst $tmax ms)" \
-        awk -v v="${tmax:-99999}" 'BEGIN { exit !(v < 250) }'
+    # The 250 ms stall bound holds when the machine has a core for each
+    # runnable task; under heavier load (a shared CI box) it is reported,
+    # not failed on: a busy machine must not fail a test (docs/testing.md).
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l <= c) }'; then
+        check "explore: no frame over 250 ms while hovering and training (worst $tmax ms)" \
+            awk -v v="${tmax:-99999}" 'BEGIN { exit !(v < 250) }'
+    else
+        check "explore: no frame over 1000 ms (worst $tmax ms; load $load > $(nproc) cores: not the 250 ms bound)" \
+            awk -v v="${tmax:-99999}" 'BEGIN { exit !(v < 1000) }'
+    fi
 fi
 
 # ------------------- 3. frame times: layers view open, the cnn training

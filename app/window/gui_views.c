@@ -398,8 +398,12 @@ static void input_name(const gui_app *a, int stage, int i, char *buf, size_t len
     int li = st->layer;
     while (li > 0 && ar->layer[li].kind != NN_LAYER_DENSE && ar->layer[li].kind != NN_LAYER_CONV)
         li--;
+    /* What the layer reads: past a flatten, the maps before it. */
+    int src = li - 1;
+    while (src >= 0 && ar->layer[src].kind == NN_LAYER_FLATTEN)
+        src--;
     nn_layer_view in;
-    if (li > 0 && nn_layer_shape(a->st.model, li - 1, &in, NULL) == NN_OK) {
+    if (src >= 0 && nn_layer_shape(a->st.model, src, &in, NULL) == NN_OK) {
         if (ar->layer[li].kind == NN_LAYER_CONV)
             snprintf(buf, len, "map %d", i);
         else if (in.h > 1 || in.w > 1)
