@@ -122,8 +122,9 @@ fi
     three
     echo "key t"
     echo "wait-training 1 60000"
-    # Long enough for the panel's plot to show a few points.
-    echo "wait-ms 12000"
+    # Into the second epoch, so the plot has an epoch mark and an accuracy.
+    echo "wait-epoch 2 180000"
+    echo "wait-ms 3000"
     echo "print"
     echo "screenshot $tmp/screenshot-training.bmp"
     echo "key t"

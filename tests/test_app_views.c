@@ -503,7 +503,7 @@ static void test_keys(void)
     size_t n = dp_help_rows(rows, 32);
     int method = 0, pair = 0;
     for (size_t i = 0; i < n && i < 32; i++) {
-        method |= strstr(rows[i].help, "(integrated gradients)") != NULL;
+        method |= strstr(rows[i].help, "the ink behind the answer (IG)") != NULL;
         pair |= strcmp(rows[i].keys, "[  or  ]") == 0;
     }
     CHECK(method && pair);

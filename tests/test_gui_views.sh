@@ -393,7 +393,7 @@ fi
 "$BIN" --help > "$TMP/help.txt" 2>&1
 check "--help lists V, W, X and [ ] with the saliency method" \
     bash -c "grep -q '^ *V  *layers view' '$TMP/help.txt' && grep -q '^ *W  *weights view' '$TMP/help.txt' &&
-             grep -q '^ *X  *why: which ink pushed the answer (integrated gradients)' '$TMP/help.txt' &&
-             grep -q '^ *M  *why.s method: best measured, raw gradient, SmoothGrad, IG' '$TMP/help.txt' && grep -q '^ *\[  or  \]' '$TMP/help.txt'"
+             grep -q '^ *X  *why: the ink behind the answer (IG)' '$TMP/help.txt' &&
+             grep -q '^ *M  *why.s method: best, raw, SmoothGrad, IG' '$TMP/help.txt' && grep -q '^ *\[  or  \]' '$TMP/help.txt'"
 
 finish "" "$TMP"
