@@ -349,28 +349,39 @@ static void test_paint_weights(void)
     memset(p, 0, 784 * sizeof *p);
     p[0] = 1.0f;
     p[783] = -1.0f;
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
     CHECK(layer == 0 && units == 100 && shown == 100);
     /* Tile 0 starts below the caption; find its size from the first row. */
     int t = 0;
-    while (t < 356 && px[17 * 356 + t] != bg)
-        t++;
-    CHECK(t >= 28);
+    while (t < 356 && px[17 * 356 + t] != bg && px[17 * 356 + t] != DP_ARGB_WEIGHT_FRAME)
+        t++; /* up to the light frame each tile has in the gap */
+    CHECK(t >= 28 && t % 28 == 0); /* whole screen pixels per weight */
     CHECK(px[17 * 356 + 0] == dp_argb_diverging(255));
     CHECK(px[(size_t)(17 + t - 1) * 356 + (size_t)(t - 1)] == dp_argb_diverging(1));
     CHECK(px[(size_t)(17 + t / 2) * 356 + (size_t)(t / 2)] == dp_argb_diverging(128));
     CHECK(px[5] == bg); /* the caption line */
+    /* One range for the layer: set from the largest |weight| when 0, then
+     * kept, so halving the weights pales the picture. */
+    float range = 0.0f;
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &range, &layer, &units, &shown) == 0);
+    CHECK(range > 0.0f);
+    uint32_t before = px[17 * 356 + 0];
+    for (size_t i = 0; i < 784 * 100; i++)
+        p[i] *= 0.5f;
+    float kept = range;
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &range, &layer, &units, &shown) == 0);
+    CHECK(range == kept && px[17 * 356 + 0] != before);
     nn_model_free(m);
 
     m = make("mlp", 1); /* 256 units: the first 100 */
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
     CHECK(units == 256 && shown == DP_VIEW_MAX_WEIGHTS);
     nn_model_free(m);
     m = make("cnn", 1); /* 32 filters 5×5 */
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
     CHECK(layer == 0 && units == 32 && shown == 32);
     nn_model_free(m);
-    CHECK(dp_views_paint_weights(NULL, area, 17, 2, px, 356, bg, &layer, &units, &shown) == -1);
+    CHECK(dp_views_paint_weights(NULL, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == -1);
     CHECK(layer == -1 && px[100] == bg);
 }
 

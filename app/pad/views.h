@@ -150,13 +150,19 @@ void dp_views_paint_layers(const dp_views *v, const nn_layer_view *views, const 
                            dp_rect area, uint32_t *argb, int pitch, uint32_t bg);
 
 /* The weights view: where the first weighted layer's units go in `area`
- * (below a caption line cap_h high) and their pixels.  Dense first layer:
- * each unit's in_h×in_w weights as a picture; conv: each filter k×k (of
- * input channel 0).  Each tile scaled on its own (signed, red/blue).
- * Fills *layer (the layer's index, -1 if none), *n_units (all of them) and
- * *n_shown; returns 0, or -1 when the model has no weighted layer. */
+ * (below a caption line cap_h high) and their pixels, with gaps of `gap`.
+ * Dense first layer: each unit's in_h×in_w weights as a picture; conv:
+ * each filter k×k (of input channel 0).  Signed, red/blue: with range NULL
+ * each tile scaled on its own; else all on one scale ±*range, which is
+ * first set to the largest |weight| shown when it is 0 (the caller keeps
+ * it for the session, so training's change is real change).  Fills *layer
+ * (the layer's index, -1 if none), *n_units (all of them) and *n_shown;
+ * returns 0, or -1 when the model has no weighted layer. */
+/* The light frame around each weights tile (in gaps of 2 px or more). */
+#define DP_ARGB_WEIGHT_FRAME 0xFF5A606Eu
 int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, uint32_t *argb,
-                           int pitch, uint32_t bg, int *layer, int *n_units, int *n_shown);
+                           int pitch, uint32_t bg, float *range, int *layer, int *n_units,
+                           int *n_shown);
 
 /* Recomputes the saliency for input x on model m by v->sal_method (its
  * best method when DP_SAL_BEST): output

@@ -351,8 +351,17 @@ void gui_views_refresh(gui_app *a)
                 dp_views_paint_layers(&g->v, valid ? views : NULL, a->st.input, area, mem,
                                       pitch / 4, gui_argb(COL_CARD));
             } else {
-                dp_views_paint_weights(m, area, cap_h, gap, mem, pitch / 4, gui_argb(COL_CARD),
-                                       &g->w_layer, &g->w_units, &g->w_shown);
+                char spec[sizeof g->w_arch] = "";
+                if (m)
+                    nn_arch_format(nn_model_arch(m), spec, sizeof spec);
+                if (strcmp(spec, g->w_arch) != 0) {
+                    memcpy(g->w_arch, spec, sizeof spec);
+                    g->w_range = 0.0f; /* another network: a scale of its own */
+                }
+                /* Gaps of 2 px at least: 1 px makes 5×5 filters one mosaic. */
+                int wgap = gap > 2 ? gap : 2;
+                dp_views_paint_weights(m, area, cap_h, wgap, mem, pitch / 4, gui_argb(COL_CARD),
+                                       &g->w_range, &g->w_layer, &g->w_units, &g->w_shown);
                 g->w_version = a->train.version;
             }
             SDL_UnlockTexture(g->tex);

@@ -307,6 +307,12 @@ static void draw_weights(gui_app *a)
         size_t n = strlen(buf);
         snprintf(buf + n, sizeof buf - n, " (first %d)", g->w_shown);
     }
+    {
+        /* The legend: the session's fixed scale, blue − to red +. */
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, " \xC2\xB7 blue \xE2\x88\x92%.2g to red +%.2g",
+                 (double)g->w_range, (double)g->w_range);
+    }
     int lw = text(a, GUI_FONT_CAPTION, COL_TEXT, buf, g->area.x, g->area.y + sc(a, 8), AL_LEFT);
     if (a->train.running || a->train.version) {
         snprintf(buf, sizeof buf, "%sv%u", a->train.running ? "training " : "", a->train.version);

@@ -44,6 +44,10 @@ typedef struct gui_views {
     /* The weights view's caption facts (dp_views_paint_weights). */
     int w_layer, w_units, w_shown;
     unsigned w_version;
+    /* The weights' colour scale, fixed for the session per architecture
+     * (w_arch), so what changes while training is the weights. */
+    float w_range;
+    char w_arch[256];          /* nn_arch_format of the model it is for */
     /* On-screen buttons as last drawn (clicks test these). */
     dp_rect pill[PILL_N];
     int pill_on[PILL_N];
