@@ -394,6 +394,6 @@ fi
 check "--help lists V, W, X and [ ] with the saliency method" \
     bash -c "grep -q '^ *V  *layers view' '$TMP/help.txt' && grep -q '^ *W  *weights view' '$TMP/help.txt' &&
              grep -q '^ *X  *why: the ink behind the answer (IG)' '$TMP/help.txt' &&
-             grep -q '^ *M  *why.s method: best, raw, SmoothGrad, IG' '$TMP/help.txt' && grep -q '^ *\[  or  \]' '$TMP/help.txt'"
+             grep -q '^ *M  *why.s method: the next of four' '$TMP/help.txt' && grep -q '^ *\[  or  \]' '$TMP/help.txt'"
 
 finish "" "$TMP"

@@ -33,7 +33,7 @@ static const dp_binding TABLE[] = {
     {'x', DP_MODS_NO_CTRL, DP_ACT_SALIENCY, 0, NULL,
      "why: the ink behind the answer (IG)"},
     {'m', DP_MODS_NO_CTRL, DP_ACT_SAL_METHOD, 0, NULL,
-     "why's method: best, raw, SmoothGrad, IG"},
+     "why's method: the next of four"},
     {'[', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
      "why not another digit: where ink helps"},
     {']', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
