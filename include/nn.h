@@ -300,6 +300,49 @@ nn_status nn_forward_layers(const nn_model *m, nn_workspace *ws, const float *x,
 nn_status nn_input_gradient(const nn_model *m, const float *x, int k, float *grad, float *logit,
                             nn_error *err);
 
+/* Attribution people can read.  The raw input gradient jumps from pixel
+ * to pixel (salt and pepper over the whole canvas); two published fixes
+ * average gradients over many nearby inputs:
+ *  - SmoothGrad (Smilkov et al., 2017): the mean of ∂z_k/∂x at `samples`
+ *    copies x + ε, ε ~ N(0, noise²) per pixel (not clipped), drawn from
+ *    nn_rng seeded with `seed`: the same seed gives the same map.
+ *  - Integrated gradients (Sundararajan et al., 2017): x ⊙ the mean of
+ *    ∂z_k/∂x at α·x for α = (i + ½)/samples (the midpoint rule from the
+ *    blank input, zeros); its pixels sum to about z_k(x) − z_k(0)
+ *    (completeness).  It is zero where x is, so it answers "which of the
+ *    drawn ink", never "where would ink help"; path_gradient = 1 returns
+ *    the mean gradient along the path without the ⊙ x, for that.
+ *  - NN_ATTR_RAW: ∂z_k/∂x itself (nn_input_gradient). */
+typedef enum nn_attr_method { NN_ATTR_RAW, NN_ATTR_SMOOTHGRAD, NN_ATTR_IG } nn_attr_method;
+
+#define NN_ATTR_DEFAULT_SAMPLES 32
+#define NN_ATTR_DEFAULT_NOISE 0.15f /* 15% of the input range [0, 1], as the paper's 10–20% */
+#define NN_ATTR_MAX_SAMPLES 4096
+
+typedef struct nn_attr_config {
+    nn_attr_method method;
+    int samples;       /* noisy copies or path steps, 1..NN_ATTR_MAX_SAMPLES (not raw) */
+    float noise;       /* SmoothGrad's σ in input units, 0..10 */
+    uint64_t seed;     /* SmoothGrad's noise */
+    int path_gradient; /* IG: the mean path gradient, without ⊙ x */
+} nn_attr_config;
+
+/* The defaults for a method: NN_ATTR_DEFAULT_SAMPLES, _NOISE, seed 1. */
+void nn_attr_config_defaults(nn_attr_config *c, nn_attr_method method);
+/* "raw", "smoothgrad", "ig" (NULL for an unknown value), and back: 0, or
+ * -1 for a name that is none of them. */
+const char *nn_attr_method_name(nn_attr_method method);
+int nn_attr_method_parse(const char *name, nn_attr_method *out);
+
+/* out (nn_arch_in_size floats) = the attribution of output k's logit to
+ * each input of x by c's method (above); *logit (if non-NULL) = z_k at x.
+ * Costs `samples` forward and backward passes of one sample (raw: one),
+ * allocating its own scratch per call; thread-safe for a model no one
+ * writes meanwhile.  NN_EINVAL for k outside the outputs or a config out
+ * of range, NN_ENOMEM. */
+nn_status nn_input_attribution(const nn_model *m, const float *x, int k, const nn_attr_config *c,
+                               float *out, float *logit, nn_error *err);
+
 /* -------------------------------------------------------------- training */
 
 typedef enum nn_loss {

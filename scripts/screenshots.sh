@@ -2,8 +2,11 @@
 # screenshots.sh — redraws the README's pictures with the shipped model, so
 # they show what a fresh checkout shows: docs/screenshot.png (a drawn 7),
 # docs/screenshot-portrait.png (the same in a 480×800 window),
-# docs/screenshot-layers.png (the layers view, V), docs/screenshot-history.png
-# (the history of drawings, Ctrl+H, with a thinner brush), docs/screenshot-why.png
+# docs/screenshot-layers.png (the explorer, V), docs/screenshot-hover.png
+# (the explorer pointing at a conv map pixel: its receptive field outlined),
+# docs/screenshot-filters.png (the shipped cnn's first-layer filters, W),
+# docs/screenshot-history.png (the history of drawings, Ctrl+H, with a
+# thinner brush), docs/screenshot-why.png
 # (the saliency overlay, X, then "why not 1?" by a click on 1's bar),
 # docs/screenshot-message.png (a message too long for the footer, whole in
 # its card), docs/screenshot-training.png (a background fine-tune under way) and
@@ -78,18 +81,29 @@ shot screenshot-portrait
     echo "wait-frames 2"
     echo "expect-view layers"
     echo "screenshot $tmp/screenshot-layers.bmp"
-    echo "key v"
-    echo "key x"
+    echo "hover-unit 1 14 8"
     echo "wait-frames 2"
+    echo "screenshot $tmp/screenshot-hover.bmp"
+    echo "key w"
+    echo "wait-frames 2"
+    echo "expect-view weights"
+    echo "screenshot $tmp/screenshot-filters.bmp"
+    echo "key w"
+    echo "key x"
     echo "expect-saliency 1"
+    echo "wait-saliency 30000"
+    echo "wait-frames 2"
     echo "screenshot $tmp/screenshot-why.bmp"
     echo "click-bar 1"
-    echo "wait-frames 2"
     echo "expect-chosen 1"
+    echo "wait-saliency 30000"
+    echo "wait-frames 2"
     echo "screenshot $tmp/screenshot-why-not.bmp"
 } >"$tmp/views.txt"
 "$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/views.txt"
 shot screenshot-layers
+shot screenshot-hover
+shot screenshot-filters
 # The two saliency pictures side by side: the canvas of each.
 convert "$tmp/screenshot-why.bmp" -crop 580x580+10+10 +repage "$tmp/why-a.png"
 convert "$tmp/screenshot-why-not.bmp" -crop 580x580+10+10 +repage "$tmp/why-b.png"
@@ -151,11 +165,9 @@ fi
     three
     echo "key t"
     echo "wait-training 1 60000"
-    # Until the panel's plot shows a few points: two snapshots of the run,
-    # however loaded the machine is (a fixed wait showed "preparing data"
-    # on a busy one).
-    echo "wait-version 2 300000"
-    echo "wait-ms 2000"
+    # Into the second epoch, so the plot has an epoch mark and an accuracy.
+    echo "wait-epoch 2 180000"
+    echo "wait-ms 3000"
     echo "print"
     echo "screenshot $tmp/screenshot-training.bmp"
     echo "key t"

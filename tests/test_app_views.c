@@ -249,6 +249,8 @@ static void test_place(void)
                 ok &= st->cols * (st->tile_w + st->gap) - st->gap <= area.w;
                 ok &= rows * (st->tile_h + st->gap) - st->gap == st->body.h;
                 ok &= st->tile_w >= 4;
+                /* whole screen pixels per map pixel once a tile is that wide */
+                ok &= st->tile_w < st->w || st->tile_w % st->w == 0;
             }
         }
         CHECK(ok);
@@ -347,28 +349,39 @@ static void test_paint_weights(void)
     memset(p, 0, 784 * sizeof *p);
     p[0] = 1.0f;
     p[783] = -1.0f;
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
     CHECK(layer == 0 && units == 100 && shown == 100);
     /* Tile 0 starts below the caption; find its size from the first row. */
     int t = 0;
-    while (t < 356 && px[17 * 356 + t] != bg)
-        t++;
-    CHECK(t >= 28);
+    while (t < 356 && px[17 * 356 + t] != bg && px[17 * 356 + t] != DP_ARGB_WEIGHT_FRAME)
+        t++; /* up to the light frame each tile has in the gap */
+    CHECK(t >= 28 && t % 28 == 0); /* whole screen pixels per weight */
     CHECK(px[17 * 356 + 0] == dp_argb_diverging(255));
     CHECK(px[(size_t)(17 + t - 1) * 356 + (size_t)(t - 1)] == dp_argb_diverging(1));
     CHECK(px[(size_t)(17 + t / 2) * 356 + (size_t)(t / 2)] == dp_argb_diverging(128));
     CHECK(px[5] == bg); /* the caption line */
+    /* One range for the layer: set from the largest |weight| when 0, then
+     * kept, so halving the weights pales the picture. */
+    float range = 0.0f;
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &range, &layer, &units, &shown) == 0);
+    CHECK(range > 0.0f);
+    uint32_t before = px[17 * 356 + 0];
+    for (size_t i = 0; i < 784 * 100; i++)
+        p[i] *= 0.5f;
+    float kept = range;
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &range, &layer, &units, &shown) == 0);
+    CHECK(range == kept && px[17 * 356 + 0] != before);
     nn_model_free(m);
 
     m = make("mlp", 1); /* 256 units: the first 100 */
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
     CHECK(units == 256 && shown == DP_VIEW_MAX_WEIGHTS);
     nn_model_free(m);
     m = make("cnn", 1); /* 32 filters 5×5 */
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &layer, &units, &shown) == 0);
+    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
     CHECK(layer == 0 && units == 32 && shown == 32);
     nn_model_free(m);
-    CHECK(dp_views_paint_weights(NULL, area, 17, 2, px, 356, bg, &layer, &units, &shown) == -1);
+    CHECK(dp_views_paint_weights(NULL, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == -1);
     CHECK(layer == -1 && px[100] == bg);
 }
 
@@ -381,7 +394,7 @@ static void test_saliency(void)
     one_input(x);
     nn_error e;
     CHECK(nn_input_gradient(m, x, 4, g, &z, &e) == NN_OK);
-    CHECK(dp_saliency(m, x, 4, 0, s, &z2, &e) == NN_OK);
+    CHECK(dp_saliency(m, x, 4, 0, NN_ATTR_RAW, s, &z2, &e) == NN_OK);
     CHECK(z == z2);
     float most = 0.0f, smax = 0.0f;
     for (int i = 0; i < INK_INPUT_SIZE; i++) {
@@ -396,17 +409,50 @@ static void test_saliency(void)
     }
     CHECK(same && blank_zero);
     /* The gradient alone: non-zero on blank pixels too ("why not 4"). */
-    CHECK(dp_saliency(m, x, 4, 1, s, NULL, &e) == NN_OK);
+    CHECK(dp_saliency(m, x, 4, 1, NN_ATTR_RAW, s, NULL, &e) == NN_OK);
     int blank_nonzero = 0;
     for (int i = 0; i < INK_INPUT_SIZE; i++)
         blank_nonzero += x[i] == 0.0f && s[i] != 0.0f;
     CHECK(blank_nonzero > 300);
+    /* SmoothGrad: the library's mean gradient (the same seed every call),
+     * times the input for "why"; IG is the library's as it is. */
+    nn_attr_config c;
+    nn_attr_config_defaults(&c, NN_ATTR_SMOOTHGRAD);
+    CHECK(nn_input_attribution(m, x, 4, &c, g, NULL, &e) == NN_OK);
+    CHECK(dp_saliency(m, x, 4, 0, NN_ATTR_SMOOTHGRAD, s, NULL, &e) == NN_OK);
+    most = 0.0f;
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        most = fabsf(g[i] * x[i]) > most ? fabsf(g[i] * x[i]) : most;
+    same = 1;
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        same &= fabsf(s[i] - g[i] * x[i] / most) < 1e-5f;
+    CHECK(same);
+    float s2[INK_INPUT_SIZE];
+    CHECK(dp_saliency(m, x, 4, 0, NN_ATTR_SMOOTHGRAD, s2, NULL, &e) == NN_OK);
+    CHECK(memcmp(s, s2, sizeof s) == 0);
+    CHECK(dp_saliency(m, x, 4, 0, NN_ATTR_IG, s, NULL, &e) == NN_OK);
+    nn_attr_config_defaults(&c, NN_ATTR_IG);
+    CHECK(nn_input_attribution(m, x, 4, &c, g, NULL, &e) == NN_OK);
+    most = 0.0f;
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        most = fabsf(g[i]) > most ? fabsf(g[i]) : most;
+    same = 1;
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
+        same &= fabsf(s[i] - g[i] / most) < 1e-5f;
+    CHECK(same);
 
     /* The views' choice: the top answer by gradient × input, a chosen one
      * by its gradient; a bad output is the library's error. */
     static dp_views v;
     dp_views_init(&v);
+    CHECK(v.sal_method == DP_SAL_BEST); /* the default */
+    CHECK(dp_views_saliency(&v, m, x, 7, &e) == 0 && v.sal_shown == NN_ATTR_IG);
+    v.chosen = 2;
+    CHECK(dp_views_saliency(&v, m, x, 7, &e) == 0 && v.sal_shown == NN_ATTR_SMOOTHGRAD);
+    v.chosen = -1;
+    v.sal_method = NN_ATTR_RAW;
     CHECK(dp_views_saliency(&v, m, x, 7, &e) == 0);
+    CHECK(v.sal_shown == NN_ATTR_RAW);
     CHECK(v.sal_valid && v.sal_output == 7 && !v.sal_gradient_only);
     v.chosen = 2;
     CHECK(dp_views_saliency(&v, m, x, 7, &e) == 0);
@@ -461,20 +507,90 @@ static void test_keys(void)
     CHECK((b = dp_key_lookup('x', 0, 0, 0)) && b->action == DP_ACT_SALIENCY);
     CHECK((b = dp_key_lookup('[', 0, 0, 1)) && b->action == DP_ACT_CHOOSE_OUTPUT);
     CHECK((b = dp_key_lookup(']', 0, 0, 0)) && b->action == DP_ACT_CHOOSE_OUTPUT);
+    CHECK((b = dp_key_lookup('m', 0, 0, 0)) && b->action == DP_ACT_SAL_METHOD);
     CHECK(dp_key_lookup('v', 0, 0, 1) == NULL); /* a held V does not flicker */
-    /* The help names the saliency method. */
+    /* The help names the saliency methods. */
     dp_help_row rows[32];
     size_t n = dp_help_rows(rows, 32);
     int method = 0, pair = 0;
     for (size_t i = 0; i < n && i < 32; i++) {
-        method |= strstr(rows[i].help, "gradient \xC3\x97 input") != NULL;
+        method |= strstr(rows[i].help, "the ink behind the answer (IG)") != NULL;
         pair |= strcmp(rows[i].keys, "[  or  ]") == 0;
     }
     CHECK(method && pair);
 }
 
+/* Pointing at units of the cnn's layers view: the unit under a pixel, its
+ * receptive field through conv (k 5, same padding) and pool, and what
+ * feeds it (a dense unit's strongest weights, a conv2 pixel's strongest
+ * input channels), against values worked out here from the weights. */
+static void test_units(void)
+{
+    static dp_views v;
+    dp_views_init(&v);
+    nn_model *m = make("cnn", 3);
+    dp_views_stages(&v, m);
+    CHECK(dp_views_place(&v, (dp_rect){0, 0, 900, 900}, 17, 2) == 0);
+    /* stage 1: conv32k5 · relu, 28×28 maps, channel 0 first */
+    const dp_stage *c1 = &v.stage[1];
+    int s = c1->tile_w / c1->w;
+    CHECK(s >= 1 && c1->tile_w == s * c1->w);
+    dp_unit u = dp_views_unit_at(&v, c1->body.x + 14 * s, c1->body.y + 9 * s);
+    CHECK(u.stage == 1 && u.c == c1->shown[0] && u.x == 14 && u.y == 9);
+    int x0, y0, x1, y1;
+    CHECK(dp_views_receptive(&v, m, u, &x0, &y0, &x1, &y1) == 0);
+    CHECK(x0 == 12 && x1 == 16 && y0 == 7 && y1 == 11); /* 5×5 around it */
+    u = (dp_unit){1, 0, 0, 0};
+    CHECK(dp_views_receptive(&v, m, u, &x0, &y0, &x1, &y1) == 0);
+    CHECK(x0 == 0 && x1 == 2 && y0 == 0 && y1 == 2); /* cut at the edge */
+    /* stage 3: conv64k5 after a pool: 5×5 of 14×14 is 10×10 input pixels,
+     * and widened by conv1's 2 on each side */
+    u = (dp_unit){3, 0, 7, 7};
+    CHECK(dp_views_receptive(&v, m, u, &x0, &y0, &x1, &y1) == 0);
+    CHECK(x0 == 8 && x1 == 21 && y0 == 8 && y1 == 21);
+    /* a dense unit sees everything */
+    int last = v.n_stages - 1;
+    u = (dp_unit){last, 3, 0, 0};
+    CHECK(dp_views_receptive(&v, m, u, &x0, &y0, &x1, &y1) == 0);
+    CHECK(x0 == 0 && y0 == 0 && x1 == 27 && y1 == 27);
+    /* the output's strongest weights: check against a plain scan */
+    int pi[3], ni[3], np, nn;
+    float pv[3], nv[3];
+    CHECK(dp_views_inputs(&v, m, u, 3, pi, pv, &np, ni, nv, &nn) == 0);
+    nn_tensor t;
+    const nn_arch *ar = nn_model_arch(m);
+    char want[32];
+    snprintf(want, sizeof want, "%d.weight", v.stage[last].layer - 1);
+    int found = 0;
+    for (size_t i = 0; i < nn_model_tensor_count(m) && !found; i++)
+        found = nn_model_tensor(m, i, &t) == NN_OK && strcmp(t.name, want) == 0;
+    CHECK(found && t.ndim == 2);
+    if (found) {
+        const float *row = t.data + 3 * (size_t)t.shape[1];
+        int best = 0, worst = 0;
+        for (int j = 1; j < (int)t.shape[1]; j++) {
+            best = row[j] > row[best] ? j : best;
+            worst = row[j] < row[worst] ? j : worst;
+        }
+        CHECK(np == 3 && pi[0] == best && pv[0] == row[best] && pv[1] <= pv[0]);
+        CHECK(nn == 3 && ni[0] == worst && nv[0] == row[worst] && nv[1] >= nv[0]);
+    }
+    /* conv1 has one input channel: nothing more to say than its filter */
+    CHECK(dp_views_inputs(&v, m, (dp_unit){1, 0, 3, 3}, 3, pi, pv, &np, ni, nv, &nn) == -1);
+    /* conv2: input channels ranked by their summed weights */
+    CHECK(dp_views_inputs(&v, m, (dp_unit){3, 5, 3, 3}, 3, pi, pv, &np, ni, nv, &nn) == 0);
+    CHECK(np + nn > 0 && (np == 0 || (pi[0] >= 0 && pi[0] < 32 && pv[0] > 0.0f)));
+    /* the pool stage has no weights */
+    CHECK(dp_views_inputs(&v, m, (dp_unit){2, 0, 3, 3}, 3, pi, pv, &np, ni, nv, &nn) == -1);
+    (void)ar;
+    /* nothing under a pixel outside the stages */
+    CHECK(dp_views_unit_at(&v, 1, 1).stage == -1); /* a caption */
+    nn_model_free(m);
+}
+
 int main(void)
 {
+    test_units();
     test_stages();
     test_top_active();
     test_select();

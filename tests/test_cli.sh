@@ -334,7 +334,7 @@ check "--save-inputs: names the path" grep -q "^digitpad: .*no-such-dir/00001-on
 expect_usage_error --train --save-inputs d
 
 # --saliency: why each answer, one PGM per drawing beside the input's name;
-# blank pixels stay grey (gradient x input is 0 there), inked ones do not.
+# blank pixels stay grey (attribution x input is 0 there), inked ones do not.
 mkdir -p "$tmp/why"
 run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --saliency "$tmp/why"
 expect_rc 0 "--saliency"
@@ -343,6 +343,20 @@ check "--saliency: a 28x28 P5 image" test "$(head -c 12 "$tmp/why/00001-one-a.sa
 grey=$(tail -c 784 "$tmp/why/00001-one-a.saliency.pgm" | od -An -v -tu1 | tr -s ' ' '\n' | grep -c '^128$')
 check "--saliency: blank pixels grey, the stroke's not ($grey of 784 grey)" test "$grey" -gt 600 -a "$grey" -lt 784
 expect_usage_error --eval --saliency d
+# --saliency-method: each method writes its map; the raw gradient's and
+# integrated gradients' differ; a bad name or no --saliency is an error.
+for meth in raw smoothgrad ig; do
+    mkdir -p "$tmp/why-$meth"
+    run --predict-strokes "$tmp/strokes.txt" --model "$tmp/fake.safetensors" --saliency "$tmp/why-$meth" \
+        --saliency-method $meth
+    expect_rc 0 "--saliency-method $meth"
+done
+check "--saliency-method: raw and ig give different maps" \
+    bash -c "! cmp -s '$tmp/why-raw/00001-one-a.saliency.pgm' '$tmp/why-ig/00001-one-a.saliency.pgm'"
+check "--saliency-method: ig is the default" \
+    cmp -s "$tmp/why-ig/00001-one-a.saliency.pgm" "$tmp/why/00001-one-a.saliency.pgm"
+expect_usage_error --predict-strokes "$tmp/strokes.txt" --saliency d --saliency-method nope
+expect_usage_error --predict-strokes "$tmp/strokes.txt" --saliency-method ig
 expect_usage_error --train --styles 1.5
 expect_usage_error --train --negatives 0.6
 expect_usage_error --train --shapes 1.5

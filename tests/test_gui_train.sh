@@ -368,6 +368,56 @@ check "quit: the first Ctrl+R and the first drop asked and kept the trained mode
 check "quit: the trained-on-drawings figure says what it measured" \
     grep -q 'acc="[0-9]*% of your [89] drawings right (trained on them, not a test)"' "$out"
 
+# ----------------------------------------------- 3. the training panel
+# A tiny model fine-tuned for its 3 epochs: the panel's curve has axes
+# (tick labels, the unit, epoch marks with the time each accuracy was
+# reached) and the figures say when; Ctrl+R then discards the model and
+# with it the run's figures and curve (they described a model that is gone).
+home="$TMP/home-panel"
+mkdir -p "$home"
+tiny="$TMP/tiny.safetensors"
+if "$BIN" --train --arch mlp --epochs 1 --limit 1000 --data "$MNIST" --out "$tiny" \
+    > "$TMP/train-tiny.txt" 2>&1; then
+    {
+        echo "wait-frames 2"
+        seven
+        echo "key t"
+        echo "expect-training 1"
+        echo "wait-training 0 120000"
+        echo "wait-frames 2"
+        echo "expect-text TRAINING DONE"
+        echo "expect-text samples"         # the x axis and its unit
+        echo "expect-text 100%"            # the accuracy axis
+        echo "expect-text loss"            # the loss axis
+        echo "expect-text e3 "             # the last epoch's mark and its time
+        echo "expect-text % at 0:"         # when the held-out accuracy was reached
+        echo "expect-text ran 0:"          # the elapsed time
+        echo "print"                       # 1: trained
+        echo "key ctrl+r"
+        echo "key ctrl+r"                  # the second press discards it
+        echo "expect-model default.safetensors"
+        echo "wait-frames 2"
+        echo "expect-no-text % at "
+        echo "expect-no-text e1 "
+        echo "expect-no-text ran "
+        echo "expect-no-text TRAINING DONE"
+        echo "expect-text held-out accuracy" # the empty plot keeps its axes
+        echo "print"                       # 2: the shipped model, no figures
+        echo "quit"
+    } > "$TMP/panel.txt"
+    out="$TMP/out-panel.txt"
+    DIGITPAD_HOME="$home" DIGITPAD_DATA="$MNIST" timeout 180 "$BIN" --model "$tiny" \
+        --size 1024x768 --script "$TMP/panel.txt" > "$out" 2> "$TMP/err-panel.txt"
+    rc=$?
+    sed 's/^/[panel] /' "$out" | cut -c1-300
+    check "panel: exit code 0 (got $rc)" test "$rc" -eq 0
+    check "panel: no failed expectation" bash -c "! grep -q '^FAIL' '$out'"
+    check "panel: two prints" test "$(grep -c '^frame=' "$out")" -eq 2
+else
+    sed 's/^/[tiny train] /' "$TMP/train-tiny.txt"
+    check "panel: a tiny model trains" false
+fi
+
 # ------------------------------------------------------------ --help
 "$BIN" --help > "$TMP/help.txt" 2>&1
 check "--help lists T, Shift+T, Ctrl+S and --shipped-model" \

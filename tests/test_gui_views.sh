@@ -99,6 +99,7 @@ for preset in seed mlp cnn; do
         echo "click-bar 1"                 # why not 1?
         echo "expect-chosen 1"
         echo "expect-saliency 1"
+        echo "wait-saliency 30000"         # computed off the UI thread
         echo "wait-frames 2"
         echo "print-views"                 # 2: the input gradient of 1
         echo "screenshot $s-chosen.bmp"
@@ -118,6 +119,7 @@ for preset in seed mlp cnn; do
         echo "key w"
         echo "key x"
         echo "expect-saliency 1"
+        echo "wait-saliency 30000"         # computed off the UI thread
         echo "wait-frames 2"
         echo "print-views"                 # 4: gradient x input of the top output
         echo "screenshot $s-why.bmp"
@@ -148,6 +150,22 @@ for preset in seed mlp cnn; do
         echo "key v"
         echo "wait-frames 2"
         echo "print-views"                 # 5: empty canvas, view open
+        seven
+        echo "key m"                       # the best measured -> the raw gradient
+        echo "wait-saliency 30000"
+        echo "wait-frames 2"
+        echo "print-views"                 # 6
+        echo "expect-text raw gradient"
+        echo "key m"                       # -> SmoothGrad
+        echo "key m"                       # -> integrated gradients
+        echo "wait-saliency 30000"
+        echo "wait-frames 2"
+        echo "print-views"                 # 7
+        echo "expect-text IG path gradient"
+        echo "key m"                       # -> the best again: SmoothGrad for why not
+        echo "wait-saliency 30000"
+        echo "wait-frames 2"
+        echo "expect-text SmoothGrad"
         echo "quit"
     } > "$s.txt"
     out="$s-out.txt"
@@ -181,13 +199,20 @@ for preset in seed mlp cnn; do
     check "$preset: the weights view shows the first layer's units" \
         grep -q "mode=weights .*$units" <<< "$v3"
     check "$preset: X explains the top output by gradient x input" \
-        grep -q "saliency=1 chosen=-1 sal_valid=1 sal_output=[0-9] sal_method=gradient_x_input map=1" <<< "$v4"
+        grep -q "saliency=1 chosen=-1 sal_valid=1 sal_output=[0-9] sal_method=gradient_x_input sal_attr=ig map=1" <<< "$v4"
     check "$preset: with the canvas cleared the view stays open, nothing to explain" \
         grep -q 'mode=layers saliency=1 chosen=2 sal_valid=0' <<< "$(grep '^views:' "$out" | sed -n 5p)"
-    check "$preset: the layers view drew over the panel, not the canvas" \
-        both differs $preset-none $preset-layers panel -- same $preset-none $preset-layers canvas
-    check "$preset: choosing 1 drew the overlay on the canvas and changed the view" \
-        both differs $preset-layers $preset-chosen canvas -- differs $preset-layers $preset-chosen panel
+    check "$preset: M shows the raw gradient" \
+        grep -q 'sal_valid=1 sal_output=2 sal_method=gradient sal_attr=raw ' \
+        <<< "$(grep '^views:' "$out" | sed -n 6p)"
+    check "$preset: M again shows integrated gradients" \
+        grep -q 'sal_valid=1 sal_output=2 sal_method=gradient sal_attr=ig ' \
+        <<< "$(grep '^views:' "$out" | sed -n 7p)"
+    # V is the explorer: the canvas shrinks and the network takes its place.
+    check "$preset: the explorer changed both the canvas's and the panel's places" \
+        both differs $preset-none $preset-layers panel -- differs $preset-none $preset-layers canvas
+    check "$preset: choosing 1 drew the overlay on the (smaller) canvas" \
+        differs $preset-layers $preset-chosen canvas
     check "$preset: closing the views gives the canvas and panel back as they were" \
         both same $preset-none $preset-none2 canvas -- same $preset-none $preset-none2 panel
     check "$preset: the weights view differs from the layers view" \
@@ -221,6 +246,95 @@ if [ -f "$model" ]; then
              "$(field version "$p")" -ge 2
     check "follow: the pictures changed as the seed's units trained" \
         differs follow-0 follow-2 view
+fi
+
+# ------------- 2b. the explorer: pointing at units, pinning, p99 frames
+# V gives the network most of the window (the canvas smaller, still
+# drawable); hovering a conv map pixel says its value and the input pixels
+# it sees, a click pins it, a dense unit names its strongest weights; then
+# the pointer sweeps over the maps while the cnn trains: the frame times
+# are printed (docs/benchmarks.md), a frame over 250 ms fails.
+model="$TMP/cnn.safetensors"
+if [ -f "$model" ]; then
+    s="$TMP/explore"
+    {
+        echo "wait-frames 2"
+        seven
+        echo "key v"
+        echo "expect-view layers"
+        echo "wait-frames 2"
+        echo "check-layout explorer"
+        echo "print"                       # 1: the canvas is smaller now
+        echo "hover-unit 1 14 10"          # conv32k5 · relu, a pixel of its first map
+        echo "wait-frames 2"
+        echo "print-views"                 # 1: the unit, not pinned
+        echo "expect-message sees input"
+        echo "screenshot $s-hover.bmp"
+        echo "check-layout explorer-hover"
+        echo "click-unit 3 7 7"            # conv64k5: pinned
+        echo "wait-frames 2"
+        echo "print-views"                 # 2
+        echo "expect-message pinned: conv64k5"
+        echo "hover-unit 1 3 3"            # a pinned unit stays
+        echo "wait-frames 2"
+        echo "print-views"                 # 3
+        echo "click-unit 3 7 7"            # let go
+        echo "hover-unit 5 3 0"            # fc128 · relu, a cell
+        echo "wait-frames 2"
+        echo "print-views"                 # 4
+        echo "expect-message +: map"
+        echo "down 300 300"                # the smaller canvas still draws
+        echo "move 700 700"
+        echo "up 700 700"
+        echo "wait-frames 2"
+        echo "expect-strokes 3"
+        echo "key shift+t"
+        echo "key shift+t"
+        echo "expect-training 1"
+        echo "wait-version 1 120000"
+        for i in $(seq 0 60); do
+            echo "hover-unit $(( 1 + i % 4 )) $(( i % 7 )) $(( (i * 3) % 7 ))"
+            echo "wait-frames 1"
+        done
+        echo "print"                       # 2: frame times so far
+        echo "quit"
+    } > "$s.txt"
+    DIGITPAD_DATA="$MNIST" timeout 240 "$BIN" --model "$model" --size 1280x800 --script "$s.txt" \
+        > "$s-out.txt" 2> "$s-err.txt"
+    rc=$?
+    sed 's/^/[explore] /' "$s-out.txt" | cut -c1-400
+    check "explore: exit code 0 (got $rc)" test "$rc" -eq 0
+    check "explore: no failed expectation" bash -c "! grep -q '^FAIL' '$s-out.txt'"
+    p1=$(grep '^frame=' "$s-out.txt" | sed -n 1p)
+    check "explore: the canvas gave the network room ($(field canvas "$p1") px of 1280x800)" \
+        test "$(field canvas "$p1")" -lt 420
+    e1=$(grep '^views:' "$s-out.txt" | sed -n 1p)
+    e2=$(grep '^views:' "$s-out.txt" | sed -n 2p)
+    e3=$(grep '^views:' "$s-out.txt" | sed -n 3p)
+    e4=$(grep '^views:' "$s-out.txt" | sed -n 4p)
+    check "explore: hover names conv1's map pixel (14,10), not pinned" \
+        grep -q 'unit=1:[0-9]*:14:10 pinned=0 ' <<< "$e1"
+    check "explore: a click pins a conv2 pixel" grep -q 'unit=3:[0-9]*:[0-9]*:[0-9]* pinned=1 ' <<< "$e2"
+    check "explore: a pinned unit stays when the pointer moves" \
+        test "$(field unit "$e2")" = "$(field unit "$e3")"
+    check "explore: a dense unit after letting go" grep -q 'unit=5:[0-9]*:0:0 pinned=0 ' <<< "$e4"
+    stats=$(grep '^train_frames=' "$s-out.txt")
+    tmax=$(field train_max_frame_ms "$stats")
+    tp99=$(field train_p99_frame_ms "$stats")
+    echo "explorer open, hovering, cnn training: $(field train_frames "$stats") frames, worst" \
+         "$tmax ms, 99th percentile $tp99 ms; load $(cut -d' ' -f1-3 /proc/loadavg);" \
+         "$(grep -m1 'model name' /proc/cpuinfo)"
+    # The 250 ms stall bound holds when the machine has a core for each
+    # runnable task; under heavier load (a shared CI box) it is reported,
+    # not failed on: a busy machine must not fail a test (docs/testing.md).
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    if awk -v l="$load" -v c="$(nproc)" 'BEGIN { exit !(l <= c) }'; then
+        check "explore: no frame over 250 ms while hovering and training (worst $tmax ms)" \
+            awk -v v="${tmax:-99999}" 'BEGIN { exit !(v < 250) }'
+    else
+        check "explore: no frame over 1000 ms (worst $tmax ms; load $load > $(nproc) cores: not the 250 ms bound)" \
+            awk -v v="${tmax:-99999}" 'BEGIN { exit !(v < 1000) }'
+    fi
 fi
 
 # ------------------- 3. frame times: layers view open, the cnn training
@@ -279,6 +393,7 @@ fi
 "$BIN" --help > "$TMP/help.txt" 2>&1
 check "--help lists V, W, X and [ ] with the saliency method" \
     bash -c "grep -q '^ *V  *layers view' '$TMP/help.txt' && grep -q '^ *W  *weights view' '$TMP/help.txt' &&
-             grep -q '^ *X  *why: gradient × input' '$TMP/help.txt' && grep -q '^ *\[  or  \]' '$TMP/help.txt'"
+             grep -q '^ *X  *why: the ink behind the answer (IG)' '$TMP/help.txt' &&
+             grep -q '^ *M  *why.s method: the next of four' '$TMP/help.txt' && grep -q '^ *\[  or  \]' '$TMP/help.txt'"
 
 finish "" "$TMP"

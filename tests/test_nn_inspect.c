@@ -2,7 +2,8 @@
  * output for one sample (the last equals nn_predict's answer, the first a
  * hand-computed golden value), and the input gradient of each output's
  * logit checked against central differences for the seed, mlp and a small
- * cnn (ReLU, max-pool, sigmoid hidden layers, a leading flatten). */
+ * cnn (ReLU, max-pool, sigmoid hidden layers, a leading flatten); SmoothGrad
+ * and integrated gradients against references built from it. */
 #include "nn.h"
 #include "testutil.h"
 
@@ -181,6 +182,107 @@ static void test_gradient(const char *spec, int has_kinks)
     nn_model_free(m);
 }
 
+/* SmoothGrad and integrated gradients against references computed here
+ * from nn_input_gradient alone: SmoothGrad is the mean of raw gradients at
+ * noisy copies drawn with the same nn_rng stream (normal draws in pixel
+ * order, copy after copy); IG is x ⊙ the mean gradient at the midpoints
+ * (i + ½)/n · x, and with many steps its pixels sum to z(x) − z(0)
+ * (completeness).  The same seed gives the same map, another seed another. */
+static void test_attribution(const char *spec)
+{
+    nn_model *m = make(spec, 9);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    nn_error e;
+    float x[784], pt[784], g[784], ref[784], out[784], again[784], zero[784] = {0};
+    make_input(x, 10, 1);
+    const int k = 3, n = 8;
+    nn_attr_config c;
+
+    /* SmoothGrad */
+    nn_attr_config_defaults(&c, NN_ATTR_SMOOTHGRAD);
+    c.samples = n;
+    c.seed = 77;
+    memset(ref, 0, sizeof ref);
+    nn_rng r;
+    nn_rng_seed(&r, 77);
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < 784; j++)
+            pt[j] = x[j] + c.noise * nn_rng_normal(&r);
+        CHECK(nn_input_gradient(m, pt, k, g, NULL, &e) == NN_OK);
+        for (int j = 0; j < 784; j++)
+            ref[j] += g[j] / (float)n;
+    }
+    float z = 0, z_raw = 0;
+    CHECK(nn_input_attribution(m, x, k, &c, out, &z, &e) == NN_OK);
+    CHECK(nn_input_gradient(m, x, k, g, &z_raw, &e) == NN_OK);
+    CHECK(z == z_raw); /* the logit at x, not at a noisy copy */
+    double worst = 0, scale = 0;
+    for (int j = 0; j < 784; j++) {
+        worst = fmax(worst, fabs(out[j] - ref[j]));
+        scale = fmax(scale, fabs(ref[j]));
+    }
+    printf("%s smoothgrad: max |diff| %.2e of max %.2e\n", spec, worst, scale);
+    CHECK(scale > 0 && worst <= 1e-5 * scale);
+    CHECK(nn_input_attribution(m, x, k, &c, again, NULL, &e) == NN_OK);
+    CHECK(memcmp(out, again, sizeof out) == 0);
+    c.seed = 78;
+    CHECK(nn_input_attribution(m, x, k, &c, again, NULL, &e) == NN_OK);
+    CHECK(memcmp(out, again, sizeof out) != 0);
+
+    /* Raw equals nn_input_gradient. */
+    nn_attr_config_defaults(&c, NN_ATTR_RAW);
+    CHECK(nn_input_attribution(m, x, k, &c, out, NULL, &e) == NN_OK);
+    CHECK(memcmp(out, g, sizeof out) == 0);
+
+    /* Integrated gradients: the reference, then completeness. */
+    nn_attr_config_defaults(&c, NN_ATTR_IG);
+    c.samples = n;
+    memset(ref, 0, sizeof ref);
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < 784; j++)
+            pt[j] = ((float)i + 0.5f) / (float)n * x[j];
+        CHECK(nn_input_gradient(m, pt, k, g, NULL, &e) == NN_OK);
+        for (int j = 0; j < 784; j++)
+            ref[j] += g[j] / (float)n;
+    }
+    CHECK(nn_input_attribution(m, x, k, &c, out, NULL, &e) == NN_OK);
+    c.path_gradient = 1;
+    CHECK(nn_input_attribution(m, x, k, &c, again, NULL, &e) == NN_OK);
+    worst = scale = 0;
+    for (int j = 0; j < 784; j++) {
+        worst = fmax(worst, fabs(out[j] - ref[j] * x[j]) + fabs(again[j] - ref[j]));
+        scale = fmax(scale, fabs(ref[j]));
+    }
+    CHECK(scale > 0 && worst <= 1e-5 * scale);
+    c.path_gradient = 0;
+    c.samples = 512;
+    CHECK(nn_input_attribution(m, x, k, &c, out, &z, &e) == NN_OK);
+    float z0 = 0;
+    CHECK(nn_input_gradient(m, zero, k, g, &z0, &e) == NN_OK);
+    double sum = 0;
+    for (int j = 0; j < 784; j++)
+        sum += out[j];
+    printf("%s ig: sum %.5f, z(x) - z(0) = %.5f\n", spec, sum, (double)(z - z0));
+    CHECK(fabs(sum - (z - z0)) <= 0.02 * fabs(z - z0) + 1e-3);
+
+    /* Bad arguments. */
+    c.samples = 0;
+    CHECK(nn_input_attribution(m, x, k, &c, out, NULL, &e) == NN_EINVAL);
+    c.samples = 4;
+    CHECK(nn_input_attribution(m, x, 10, &c, out, NULL, &e) == NN_EINVAL);
+    c.method = (nn_attr_method)7;
+    CHECK(nn_input_attribution(m, x, k, &c, out, NULL, &e) == NN_EINVAL);
+    CHECK(nn_input_attribution(m, x, k, NULL, out, NULL, &e) == NN_EINVAL);
+    nn_attr_method meth;
+    CHECK(nn_attr_method_parse("ig", &meth) == 0 && meth == NN_ATTR_IG);
+    CHECK(nn_attr_method_parse("smoothgrad", &meth) == 0 && meth == NN_ATTR_SMOOTHGRAD);
+    CHECK(nn_attr_method_parse("raw", &meth) == 0 && meth == NN_ATTR_RAW);
+    CHECK(nn_attr_method_parse("SmoothGrad!", &meth) == -1);
+    nn_model_free(m);
+}
+
 int main(void)
 {
     test_shapes();
@@ -195,5 +297,7 @@ int main(void)
     test_gradient("conv3k3,relu,fc10,sigmoid", 1);
     test_gradient("conv3k3,sigmoid,pool,fc10,sigmoid", 1);
     test_gradient("conv4k3,sigmoid,conv3k3,sigmoid,fc10,sigmoid", 0);
+    test_attribution("mlp");
+    test_attribution("conv4k3,relu,pool,conv6k5,relu,pool,fc16,relu,fc10,sigmoid");
     return test_finish("test_nn_inspect");
 }

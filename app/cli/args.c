@@ -31,7 +31,7 @@ typedef enum opt_id {
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
     O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_REDRAWN,
     O_PEN, O_PEN_COPIES, O_PEN_DROP, O_PEN_FOLD, O_PEN_TEST, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
-    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_DRAWN, O_THRESHOLD, O_COUNT
+    O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_SALIENCY_METHOD, O_DRAWN, O_THRESHOLD, O_COUNT
 } opt_id;
 
 /* Where --help lists a flag: its section, its place there (1, 2, ...)
@@ -127,7 +127,9 @@ static const opt_def OPTS[O_COUNT] = {
     [O_SAVE_INPUTS] = {"--save-inputs", 1, -1, M_PSTROKES, "DIR",
         {{DP_HELP_PREDICT, 2, "with --predict-strokes: also write what the network saw\nfor each drawing as DIR/NNNNN-ID.pgm, numbered in file\norder (DIR must exist; existing files are not replaced)"}}},
     [O_SALIENCY] = {"--saliency", 1, -1, M_PSTROKES | M_PREDICT, "DIR",
-        {{DP_HELP_PREDICT, 3, "with --predict-strokes or --predict: also write why each\nanswer, as DIR/NNNNN-ID.saliency.pgm: gradient x input\nof the top output's logit; grey 128 is no effect,\nlighter pushed the answer up, darker pushed it down"}}},
+        {{DP_HELP_PREDICT, 3, "with --predict-strokes or --predict: also write why each\nanswer, as DIR/NNNNN-ID.saliency.pgm: attribution of the\ntop output's logit (--saliency-method); grey 128 is no\neffect, lighter pushed the answer up, darker pushed it down"}}},
+    [O_SALIENCY_METHOD] = {"--saliency-method", 1, -1, M_PSTROKES | M_PREDICT, "M",
+        {{DP_HELP_PREDICT, 3, "with --saliency: ig (the default: integrated gradients\nfrom a blank input, best at the deletion test of\ndocs/model.md), smoothgrad (the mean gradient at 32\nnoisy copies, times the input) or raw (gradient x input)"}}},
     [O_DRAWN] = {"--drawn", 0, -1, M_EVAL, NULL,
         {{DP_HELP_EVAL, 1, "also how often the model is unsure on 16 kinds of non-digit\ndrawn as strokes (6 never used in training), and how it\nreads 5 digit styles MNIST rarely shows (a few seconds)"}}},
     [O_THRESHOLD] = {"--threshold", 1, -1, M_EVAL | M_PSTROKES | M_PREDICT, "X",
@@ -400,6 +402,10 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
             return dp_set_err(err, errlen, "--saliency needs a directory");
         a->saliency = v;
         return 0;
+    case O_SALIENCY_METHOD:
+        if (nn_attr_method_parse(v, &a->saliency_method) != 0)
+            return dp_set_err(err, errlen, "--saliency-method: '%s' is not smoothgrad, raw or ig", v);
+        return 0;
     case O_SCRIPT:
         if (!*v)
             return dp_set_err(err, errlen, "--script needs a file name");
@@ -416,6 +422,7 @@ static void args_defaults(dp_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     a->mode = DP_MODE_GUI;
+    a->saliency_method = NN_ATTR_IG; /* dp_saliency_best(0): measured best for "why" */
     a->lr = -1.0;
     a->optimizer = -1;
     a->schedule = -1;
@@ -535,6 +542,8 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
     }
     /* Both name the model to use, as two --model flags would (issue 26
      * row 9: --model silently won). */
+    if (seen[O_SALIENCY_METHOD] && !seen[O_SALIENCY])
+        return dp_set_err(err, errlen, "--saliency-method needs --saliency");
     if (seen[O_MODEL] && seen[O_SHIPPED])
         return dp_set_err(err, errlen, "--model and --shipped-model both name a model; give one");
     /* The pen settings only mean something with pen drawings to train on. */

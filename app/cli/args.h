@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "common.h" /* dp_parse_long, dp_parse_double: the flags' numbers */
+#include "nn.h"     /* nn_attr_method */
 
 /* Exit codes shared by every mode: the one table, also in README.md and
  * --help.  dp_exit_for (cli.h) maps a library status onto it. */
@@ -87,6 +88,7 @@ typedef struct dp_args {
     int drawn;                /* --eval --drawn: also the rule-drawn test sets */
     int pen_test;             /* --pen-test: only the pen test set, per writer */
     const char *saliency;     /* --saliency DIR: why each answer, as a PGM */
+    nn_attr_method saliency_method; /* --saliency-method (default IG) */
     /* --predict IMAGE... (array owned by the struct: dp_args_free) */
     const char **images;
     size_t n_images;

@@ -155,18 +155,20 @@ static int save_input(const char *dir, size_t no, const char *id, const float *i
     return 0;
 }
 
-/* Why the model gave output `k` for input x: gradient × input of k's
- * logit (nn_input_gradient), written as dir/NNNNN-ID.saliency.pgm with
- * 0 at grey 128, scaled so the strongest pixel reaches black or white.
- * Gradient × input, not the gradient alone, so the picture shows which of
- * the drawn pixels mattered (blank pixels stay grey). */
+/* Why the model gave output `k` for input x: the attribution × input of
+ * k's logit by `method` (dp_saliency: integrated gradients unless asked
+ * otherwise),
+ * written as dir/NNNNN-ID.saliency.pgm with 0 at grey 128, scaled so the
+ * strongest pixel reaches black or white.  Times the input, not the
+ * gradient alone, so the picture shows which of the drawn pixels mattered
+ * (blank pixels stay grey). */
 static int save_saliency(const char *dir, size_t no, const char *id, const nn_model *m,
-                         const float *x, int k)
+                         const float *x, int k, nn_attr_method method)
 {
     float g[INK_INPUT_SIZE], pic[INK_INPUT_SIZE];
     nn_error err;
     /* The window's overlay (X) shows the same values (views.h). */
-    if (dp_saliency(m, x, k, 0, g, NULL, &err) != NN_OK) {
+    if (dp_saliency(m, x, k, 0, method, g, NULL, &err) != NN_OK) {
         dp_errorf("%s", err.msg);
         return -1;
     }
@@ -308,7 +310,7 @@ int dp_cli_predict_strokes(const dp_args *a)
                                              x + i * INK_INPUT_SIZE) != 0)
                 goto done;
             if (a->saliency && save_saliency(a->saliency, start + i + 1, s->id, m,
-                                             x + i * INK_INPUT_SIZE, pred) != 0)
+                                             x + i * INK_INPUT_SIZE, pred, a->saliency_method) != 0)
                 goto done;
         }
     }
@@ -395,7 +397,7 @@ int dp_cli_predict(const dp_args *a, ink_image_decoder decode)
         }
         int pred = dp_argmax10(y);
         const char *base = strrchr(img, '/');
-        if (a->saliency && save_saliency(a->saliency, i + 1, base ? base + 1 : img, m, x, pred) != 0) {
+        if (a->saliency && save_saliency(a->saliency, i + 1, base ? base + 1 : img, m, x, pred, a->saliency_method) != 0) {
             rc = DP_EXIT_USAGE;
             break;
         }

@@ -62,6 +62,7 @@ int app_install_model(app_state *s, nn_model *m, const char *name)
     nn_model_free(s->model);
     s->model = m;
     s->ws = ws;
+    s->model_serial++;
     snprintf(s->model_name, sizeof s->model_name, "%s", name);
 
     /* The model card's rules: the command line reads a model alike. */

@@ -41,6 +41,7 @@ typedef struct app_state {
     /* The model.  Replaced only by app_install_model, on the UI thread. */
     nn_model *model;
     nn_workspace *ws;
+    unsigned model_serial;        /* counts installs: which model this is */
     char model_name[256];
     char model_acc[96];           /* dp_card_accuracy (modelcard.h) */
     float threshold;

@@ -44,6 +44,7 @@ typedef enum dp_action {
     DP_ACT_HISTORY_PAGE,
     DP_ACT_HISTORY_DELETE,
     DP_ACT_HISTORY_CLEAR,
+    DP_ACT_SAL_METHOD,    /* the overlay's method: SmoothGrad, raw gradient, IG */
     /* Not keys: what a second-press confirmation (app_confirm's `what`) can
      * be for besides the actions above, so every id is in this one enum
      * and none can collide. */

@@ -113,6 +113,26 @@ int dp_layout_compute_ui(dp_layout *out, int ow, int oh, int ww, float ui)
     return 0;
 }
 
+void dp_layout_explorer(dp_layout *l)
+{
+    int m = dp_layout_px(l, L_MARGIN), status_h = dp_layout_px(l, L_STATUS);
+    int ow = l->out_w, oh = l->out_h, avail_h = oh - 2 * m - status_h;
+    if (l->portrait) {
+        int side = ow - 2 * m < avail_h * 3 / 10 ? ow - 2 * m : avail_h * 3 / 10;
+        side = side < 28 ? 28 : side;
+        l->canvas = (dp_rect){(ow - side) / 2, m, side, side};
+        int py = 2 * m + side, ph = oh - m - status_h - py;
+        l->panel = (dp_rect){m, py, ow - 2 * m, ph < 1 ? 1 : ph};
+    } else {
+        int side = (ow - 3 * m) * 3 / 10 < avail_h ? (ow - 3 * m) * 3 / 10 : avail_h;
+        side = side < 28 ? 28 : side;
+        l->canvas = (dp_rect){m, m, side, side};
+        int pw = ow - side - 3 * m;
+        l->panel = (dp_rect){2 * m + side, m, pw < 1 ? 1 : pw, avail_h < 1 ? 1 : avail_h};
+    }
+    fill_panel(l, l->panel, m);
+}
+
 int dp_layout_split_train(const dp_layout *l, dp_rect *train, dp_rect *bars)
 {
     dp_rect b = l->bars;

@@ -45,6 +45,12 @@ int dp_layout_compute(dp_layout *l, int out_w, int out_h, int win_w);
  * screen's does.  -1 also when ui is not positive. */
 int dp_layout_compute_ui(dp_layout *l, int out_w, int out_h, int win_w, float ui);
 
+/* Explorer mode (the layers view, V): the network takes most of the
+ * window, the canvas stays drawable as a smaller square (about 3/10 of the
+ * width beside the panel, or of the height above it); the panel gets the
+ * rest and its boxes are stacked again.  Call after dp_layout_compute. */
+void dp_layout_explorer(dp_layout *l);
+
 /* Where the training panel (G) goes: the upper part of the bars' box when
  * that is tall enough for both (returns 1, *bars gets the rest), else the
  * whole box (returns 0, the bars give way and *bars is the empty rect).

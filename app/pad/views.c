@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void dp_views_init(dp_views *v)
@@ -14,6 +15,10 @@ void dp_views_init(dp_views *v)
     v->mode = DP_VIEW_OFF;
     v->chosen = -1;
     v->sal_output = -1;
+    /* The measured best per question (docs/model.md: the insertion and
+     * deletion figures), not the raw gradient's salt and pepper. */
+    v->sal_method = DP_SAL_BEST;
+    v->sal_shown = NN_ATTR_IG;
 }
 
 /* ---------------------------------------------------------------- stages */
@@ -181,9 +186,11 @@ static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t)
             break;
         }
         case DP_STAGE_MAPS: {
-            st->tile_w = t;
-            st->tile_h = st->w > 0 ? clampi(t * st->h / st->w, 1, 4 * t) : t;
-            st->cols = clampi((W + gap) / (t + gap), 1, n > 0 ? n : 1);
+            /* A whole number of screen pixels per map pixel once a tile is
+             * at least as wide as the map, so every map reads sharp. */
+            st->tile_w = st->w > 0 && t >= st->w ? t / st->w * st->w : t;
+            st->tile_h = st->w > 0 ? clampi(st->tile_w * st->h / st->w, 1, 4 * t) : t;
+            st->cols = clampi((W + gap) / (st->tile_w + gap), 1, n > 0 ? n : 1);
             int rows = n > 0 ? (n + st->cols - 1) / st->cols : 0;
             bh = rows > 0 ? rows * (st->tile_h + gap) - gap : 0;
             break;
@@ -212,8 +219,9 @@ static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t)
 
 int dp_views_place(dp_views *v, dp_rect area, int cap_h, int gap)
 {
-    /* Map tiles from a quarter of the width (at most 96 px) down to 4. */
-    int t0 = clampi(area.w / 4, 4, 96);
+    /* Map tiles from a quarter of the width (at most 6 px per pixel of a
+     * 28×28 map) down to 4. */
+    int t0 = clampi(area.w / 4, 4, 168);
     for (int t = t0; t >= 4; t--) {
         int bottom = place_with(v, area, cap_h, gap, t);
         if (bottom > area.y + area.h)
@@ -274,23 +282,61 @@ void dp_bar_rows(const dp_layout *l, dp_rect bars, int *top, int *row_h)
 
 /* -------------------------------------------------------------- saliency */
 
-nn_status dp_saliency(const nn_model *m, const float *x, int k, int gradient_only,
-                      float out[INK_INPUT_SIZE], float *logit, nn_error *err)
+nn_status dp_attribution(const nn_model *m, const float *x, int k, int gradient_only,
+                         nn_attr_method method, float out[INK_INPUT_SIZE], float *logit,
+                         nn_error *err)
 {
     if (m && nn_arch_in_size(nn_model_arch(m)) != INK_INPUT_SIZE)
         return nn_fail(err, NN_ESHAPE, "saliency: the model's input is not 28x28");
-    nn_status s = nn_input_gradient(m, x, k, out, logit, err);
+    nn_attr_config c;
+    nn_attr_config_defaults(&c, method);
+    c.path_gradient = gradient_only;
+    nn_status s = nn_input_attribution(m, x, k, &c, out, logit, err);
+    if (s != NN_OK)
+        return s;
+    /* IG already carries its × (x − baseline). */
+    if (!gradient_only && method != NN_ATTR_IG)
+        for (int i = 0; i < INK_INPUT_SIZE; i++)
+            out[i] *= x[i];
+    return NN_OK;
+}
+
+nn_status dp_saliency(const nn_model *m, const float *x, int k, int gradient_only,
+                      nn_attr_method method, float out[INK_INPUT_SIZE], float *logit,
+                      nn_error *err)
+{
+    nn_status s = dp_attribution(m, x, k, gradient_only, method, out, logit, err);
     if (s != NN_OK)
         return s;
     float most = 0.0f;
-    for (int i = 0; i < INK_INPUT_SIZE; i++) {
-        if (!gradient_only)
-            out[i] *= x[i];
+    for (int i = 0; i < INK_INPUT_SIZE; i++)
         most = fabsf(out[i]) > most ? fabsf(out[i]) : most;
-    }
     for (int i = 0; i < INK_INPUT_SIZE; i++)
         out[i] = most > 0.0f ? out[i] / most : 0.0f;
     return NN_OK;
+}
+
+const char *dp_saliency_method_label(nn_attr_method method)
+{
+    return method == NN_ATTR_RAW ? "raw gradient"
+           : method == NN_ATTR_IG ? "integrated gradients"
+                                  : "SmoothGrad";
+}
+
+void dp_views_saliency_set(dp_views *v, const float sal[INK_INPUT_SIZE], float logit, int k,
+                           int gradient_only, nn_attr_method method)
+{
+    memcpy(v->sal, sal, sizeof v->sal);
+    v->sal_logit = logit;
+    v->sal_valid = 1;
+    v->sal_output = k;
+    v->sal_gradient_only = gradient_only;
+    v->sal_shown = method;
+}
+
+nn_attr_method dp_saliency_best(int gradient_only)
+{
+    return gradient_only ? NN_ATTR_SMOOTHGRAD : NN_ATTR_IG;
 }
 
 int dp_views_saliency(dp_views *v, const nn_model *m, const float *x, int top, nn_error *err)
@@ -299,11 +345,12 @@ int dp_views_saliency(dp_views *v, const nn_model *m, const float *x, int top, n
     int k = v->chosen >= 0 ? v->chosen : top;
     if (!m || k < 0)
         return 0;
-    if (dp_saliency(m, x, k, v->chosen >= 0, v->sal, &v->sal_logit, err) != NN_OK)
+    float sal[INK_INPUT_SIZE], logit = 0.0f;
+    nn_attr_method how = v->sal_method == DP_SAL_BEST ? dp_saliency_best(v->chosen >= 0)
+                                                      : (nn_attr_method)v->sal_method;
+    if (dp_saliency(m, x, k, v->chosen >= 0, how, sal, &logit, err) != NN_OK)
         return -1;
-    v->sal_valid = 1;
-    v->sal_output = k;
-    v->sal_gradient_only = v->chosen >= 0;
+    dp_views_saliency_set(v, sal, logit, k, v->chosen >= 0, how);
     return 0;
 }
 
@@ -320,4 +367,177 @@ void dp_views_canvas_map(dp_views *v, const float *pix, int side)
     v->map_x = (float)(pl.com_x - INK_COM / s);
     v->map_y = (float)(pl.com_y - INK_COM / s);
     v->map_valid = 1;
+}
+
+/* ------------------------------------------------------ pointing at a unit */
+
+dp_unit dp_views_unit_at(const dp_views *v, int px, int py)
+{
+    dp_unit none = {-1, 0, 0, 0};
+    for (int s = 0; s < v->n_stages; s++) {
+        const dp_stage *st = &v->stage[s];
+        dp_rect b = st->body;
+        if (px < b.x || py < b.y || px >= b.x + b.w || py >= b.y + b.h || st->tile_w < 1 ||
+            st->tile_h < 1)
+            continue;
+        int dx = px - b.x, dy = py - b.y;
+        switch (st->kind) {
+        case DP_STAGE_INPUT:
+            if (dx >= st->tile_w || dy >= st->tile_h)
+                return none;
+            return (dp_unit){s, 0, dx * INK_SIDE / st->tile_w, dy * INK_SIDE / st->tile_h};
+        case DP_STAGE_MAPS: {
+            int col = dx / (st->tile_w + st->gap), row = dy / (st->tile_h + st->gap);
+            int ox = dx - col * (st->tile_w + st->gap), oy = dy - row * (st->tile_h + st->gap);
+            int i = row * st->cols + col;
+            if (col >= st->cols || ox >= st->tile_w || oy >= st->tile_h || i >= st->n_shown)
+                return none;
+            return (dp_unit){s, st->shown[i], ox * st->w / st->tile_w, oy * st->h / st->tile_h};
+        }
+        case DP_STAGE_CELLS: {
+            int i = dy / st->tile_h * st->cols + dx / st->tile_w;
+            if (dx / st->tile_w >= st->cols || i >= st->n_shown)
+                return none;
+            return (dp_unit){s, st->shown[i], 0, 0};
+        }
+        case DP_STAGE_BARS: {
+            int d = dx / st->tile_w;
+            return d < st->cols ? (dp_unit){s, d, 0, 0} : none;
+        }
+        }
+    }
+    return none;
+}
+
+int dp_views_receptive(const dp_views *v, const nn_model *m, dp_unit u, int *x0, int *y0,
+                       int *x1, int *y1)
+{
+    if (!m || u.stage < 0 || u.stage >= v->n_stages)
+        return -1;
+    const nn_arch *a = nn_model_arch(m);
+    const dp_stage *st = &v->stage[u.stage];
+    int ax = u.x, ay = u.y, bx = u.x, by = u.y;
+    if (st->kind == DP_STAGE_INPUT) {
+        *x0 = *x1 = u.x;
+        *y0 = *y1 = u.y;
+        return 0;
+    }
+    for (int i = st->layer; i >= 0; i--) {
+        const nn_layer_spec *L = &a->layer[i];
+        nn_layer_view in;
+        if (i > 0)
+            nn_layer_shape(m, i - 1, &in, NULL);
+        else
+            in = (nn_layer_view){-1, NN_LAYER_FLATTEN, a->in_c, a->in_h, a->in_w, 0, NULL};
+        if (L->kind == NN_LAYER_DENSE) {
+            ax = ay = 0; /* it sees all of its input, and so the whole image */
+            bx = a->in_w - 1;
+            by = a->in_h - 1;
+            break;
+        }
+        if (L->kind == NN_LAYER_CONV) {
+            ax -= L->k / 2;
+            ay -= L->k / 2;
+            bx += L->k / 2;
+            by += L->k / 2;
+        } else if (L->kind == NN_LAYER_MAXPOOL) {
+            ax *= 2;
+            ay *= 2;
+            bx = 2 * bx + 1;
+            by = 2 * by + 1;
+        }
+        ax = ax < 0 ? 0 : ax;
+        ay = ay < 0 ? 0 : ay;
+        bx = bx > in.w - 1 ? in.w - 1 : bx;
+        by = by > in.h - 1 ? in.h - 1 : by;
+    }
+    *x0 = ax;
+    *y0 = ay;
+    *x1 = bx;
+    *y1 = by;
+    return 0;
+}
+
+/* The weight tensor of layer i (its "i.weight"); -1 if none. */
+static int layer_weights(const nn_model *m, int i, nn_tensor *t)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%d.weight", i);
+    size_t n = nn_model_tensor_count(m);
+    for (size_t k = 0; k < n; k++)
+        if (nn_model_tensor(m, k, t) == NN_OK && strcmp(t->name, want) == 0)
+            return 0;
+    return -1;
+}
+
+/* Keeps the n largest (sign +1) or most negative (sign -1) of vals. */
+static void keep_top(const float *vals, int count, int sign, int n, int *idx, float *val,
+                     int *got)
+{
+    *got = 0;
+    for (int j = 0; j < count; j++) {
+        float x = vals[j] * (float)sign;
+        if (x <= 0.0f)
+            continue;
+        int at = *got < n ? (*got)++ : n;
+        if (at == n) {
+            if (x <= val[n - 1] * (float)sign)
+                continue;
+            at = n - 1;
+        }
+        while (at > 0 && x > val[at - 1] * (float)sign) {
+            idx[at] = idx[at - 1];
+            val[at] = val[at - 1];
+            at--;
+        }
+        idx[at] = j;
+        val[at] = vals[j];
+    }
+}
+
+int dp_views_inputs(const dp_views *v, const nn_model *m, dp_unit u, int n, int *pos_idx,
+                    float *pos_val, int *npos, int *neg_idx, float *neg_val, int *nneg)
+{
+    *npos = *nneg = 0;
+    if (!m || n < 1 || u.stage < 0 || u.stage >= v->n_stages)
+        return -1;
+    const nn_arch *a = nn_model_arch(m);
+    const dp_stage *st = &v->stage[u.stage];
+    if (st->layer < 0)
+        return -1;
+    /* The weighted layer behind the stage: the stage shows an activation's
+     * output, its weights are one layer before. */
+    int li = st->layer;
+    while (li >= 0 && a->layer[li].kind != NN_LAYER_DENSE && a->layer[li].kind != NN_LAYER_CONV) {
+        if (a->layer[li].kind == NN_LAYER_MAXPOOL || a->layer[li].kind == NN_LAYER_FLATTEN)
+            return -1; /* a pool has no weights of its own */
+        li--;
+    }
+    nn_tensor t;
+    if (li < 0 || layer_weights(m, li, &t) != 0)
+        return -1;
+    if (a->layer[li].kind == NN_LAYER_DENSE) {
+        size_t in = t.ndim == 2 ? (size_t)t.shape[1] : 0;
+        if (in == 0 || (size_t)u.c >= (size_t)t.shape[0])
+            return -1;
+        const float *row = t.data + (size_t)u.c * in;
+        keep_top(row, (int)in, 1, n, pos_idx, pos_val, npos);
+        keep_top(row, (int)in, -1, n, neg_idx, neg_val, nneg);
+        return 0;
+    }
+    /* conv: (out, in, k, k); per input channel the sum of the filter's
+     * weights (what a uniform patch of that channel would add). */
+    int cin = (int)t.shape[1], k = (int)t.shape[2];
+    if (t.ndim != 4 || u.c >= t.shape[0] || cin < 2)
+        return -1; /* one input channel: the filter itself is the whole story */
+    float *sum = calloc((size_t)cin, sizeof *sum);
+    if (!sum)
+        return -1;
+    for (int c = 0; c < cin; c++)
+        for (int j = 0; j < k * k; j++)
+            sum[c] += t.data[((size_t)u.c * (size_t)cin + (size_t)c) * (size_t)(k * k) + (size_t)j];
+    keep_top(sum, cin, 1, n, pos_idx, pos_val, npos);
+    keep_top(sum, cin, -1, n, neg_idx, neg_val, nneg);
+    free(sum);
+    return 0;
 }

@@ -72,12 +72,22 @@ typedef struct dp_views {
     float sal[INK_INPUT_SIZE];
     int sal_valid, sal_output, sal_gradient_only;
     float sal_logit;
+    int sal_method;             /* the method asked for (M cycles it): an
+                                   nn_attr_method, or DP_SAL_BEST */
+    nn_attr_method sal_shown;   /* the method sal holds */
     /* Where the 28×28 input lies on the canvas (dp_views_canvas_map): input
      * pixel (i, j) covers canvas pixels from map_x + i·map_px, map_y +
      * j·map_px, map_px wide; map_valid 0 for an empty canvas. */
     int map_valid;
     float map_x, map_y, map_px;
 } dp_views;
+
+/* The overlay's default: for each question the method that measured best
+ * on MNIST test images (bench/bench_attr, docs/model.md): integrated
+ * gradients for "why" (the deletion test), SmoothGrad for "why not" (the
+ * insertion test). */
+#define DP_SAL_BEST (-1)
+nn_attr_method dp_saliency_best(int gradient_only);
 
 /* Off, no overlay, explaining the top output. */
 void dp_views_init(dp_views *v);
@@ -140,27 +150,83 @@ void dp_views_paint_layers(const dp_views *v, const nn_layer_view *views, const 
                            dp_rect area, uint32_t *argb, int pitch, uint32_t bg);
 
 /* The weights view: where the first weighted layer's units go in `area`
- * (below a caption line cap_h high) and their pixels.  Dense first layer:
- * each unit's in_h×in_w weights as a picture; conv: each filter k×k (of
- * input channel 0).  Each tile scaled on its own (signed, red/blue).
- * Fills *layer (the layer's index, -1 if none), *n_units (all of them) and
- * *n_shown; returns 0, or -1 when the model has no weighted layer. */
+ * (below a caption line cap_h high) and their pixels, with gaps of `gap`.
+ * Dense first layer: each unit's in_h×in_w weights as a picture; conv:
+ * each filter k×k (of input channel 0).  Signed, red/blue: with range NULL
+ * each tile scaled on its own; else all on one scale ±*range, which is
+ * first set to the largest |weight| shown when it is 0 (the caller keeps
+ * it for the session, so training's change is real change).  Fills *layer
+ * (the layer's index, -1 if none), *n_units (all of them) and *n_shown;
+ * returns 0, or -1 when the model has no weighted layer. */
+/* The light frame around each weights tile (in gaps of 2 px or more). */
+#define DP_ARGB_WEIGHT_FRAME 0xFF5A606Eu
 int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, uint32_t *argb,
-                           int pitch, uint32_t bg, int *layer, int *n_units, int *n_shown);
+                           int pitch, uint32_t bg, float *range, int *layer, int *n_units,
+                           int *n_shown);
 
-/* Recomputes the saliency for input x on model m: output k = v->chosen, or
- * the top output `top` when chosen is -1; gradient × input for the top,
- * the input gradient itself for a chosen output.  Scaled to [-1, 1].
- * 0, or -1 with the library's message in err (sal_valid 0). */
+/* Recomputes the saliency for input x on model m by v->sal_method (its
+ * best method when DP_SAL_BEST): output
+ * k = v->chosen, or the top output `top` when chosen is -1; "why" for the
+ * top, "what moves it" for a chosen output (dp_saliency).  Scaled to
+ * [-1, 1].  0, or -1 with the library's message in err (sal_valid 0).
+ * The window runs dp_saliency off its thread and stores the result with
+ * dp_views_saliency_set; tests call this. */
 int dp_views_saliency(dp_views *v, const nn_model *m, const float *x, int top, nn_error *err);
+/* Stores a finished dp_saliency result for output k by method (sal_valid 1). */
+void dp_views_saliency_set(dp_views *v, const float sal[INK_INPUT_SIZE], float logit, int k,
+                           int gradient_only, nn_attr_method method);
 
-/* Gradient × input of output k (pre-sigmoid), or the gradient alone when
- * gradient_only, scaled so the strongest pixel is ±1 (all 0 when nothing
- * matters): the one home of the saliency rule, shared by the window and
- * --saliency.  *logit (if non-NULL) gets z_k.  NN_OK or the library's
- * status. */
+/* The attribution of output k's logit (nn_input_attribution) by method:
+ * for "why" (gradient_only 0) which drawn pixels pushed it up or down:
+ * attribution × input for raw and SmoothGrad, integrated gradients as they
+ * are; for "what moves it" (gradient_only 1) where ink would raise or lower
+ * it, blank pixels included: the raw or SmoothGrad gradient, or the mean
+ * gradient along IG's path.  Scaled so the strongest pixel is ±1 (all 0
+ * when nothing matters): the one home of the saliency rule, shared by the
+ * window, --saliency and the attribution benchmark.  SmoothGrad's noise
+ * uses a fixed seed, so the same drawing gives the same picture.  *logit
+ * (if non-NULL) gets z_k.  NN_OK or the library's status. */
 nn_status dp_saliency(const nn_model *m, const float *x, int k, int gradient_only,
-                      float out[INK_INPUT_SIZE], float *logit, nn_error *err);
+                      nn_attr_method method, float out[INK_INPUT_SIZE], float *logit,
+                      nn_error *err);
+/* The unscaled values dp_saliency scales (for measurements that compare
+ * magnitudes, not pictures). */
+nn_status dp_attribution(const nn_model *m, const float *x, int k, int gradient_only,
+                         nn_attr_method method, float out[INK_INPUT_SIZE], float *logit,
+                         nn_error *err);
+/* "SmoothGrad", "raw gradient", "integrated gradients": the legend's name. */
+const char *dp_saliency_method_label(nn_attr_method method);
+
+/* ------------------------------------------------ pointing at a unit */
+
+/* One unit of the layers view: stage s of v->stage, channel c of that
+ * stage's layer, and for a map its pixel (x, y) (0, 0 for a dense unit or
+ * an output).  stage -1: none. */
+typedef struct dp_unit {
+    int stage, c, x, y;
+} dp_unit;
+
+/* The unit under drawable pixel (px, py) in the placed layers view (input
+ * pixels, map pixels, cells and bars), or stage -1 when none is there. */
+dp_unit dp_views_unit_at(const dp_views *v, int px, int py);
+
+/* The input pixels that can reach unit u (its receptive field), as an
+ * inclusive box in 28×28 input coordinates: convolutions (odd k, same
+ * padding) widen it by k/2 on each side, pools double it, a dense layer
+ * sees the whole input.  0, or -1 for no unit or model. */
+int dp_views_receptive(const dp_views *v, const nn_model *m, dp_unit u, int *x0, int *y0,
+                       int *x1, int *y1);
+
+/* What feeds unit u, strongest first: for a dense unit or an output its
+ * incoming weights (index = input unit, or flattened input pixel / map
+ * pixel), for a conv map pixel the summed |weight| of its filter per input
+ * channel (index = input channel, value = the sum of that channel's
+ * weights).  Up to n of the largest positive values into pos and of the
+ * most negative into neg (count written to *npos, *nneg); idx/val pairs.
+ * 0, or -1 when u has no weights (input, pool, activation) or is a conv
+ * on a single input channel (the filter then is all there is to say). */
+int dp_views_inputs(const dp_views *v, const nn_model *m, dp_unit u, int n, int *pos_idx,
+                    float *pos_val, int *npos, int *neg_idx, float *neg_val, int *nneg);
 
 /* Where the network's 28×28 input lies on a canvas of side×side pixels
  * holding the drawing: ink_normalize's crop, scale and centre of mass

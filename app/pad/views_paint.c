@@ -201,7 +201,8 @@ static int first_weights(const nn_model *m, nn_tensor *t)
 }
 
 int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, uint32_t *px,
-                           int pitch, uint32_t bg, int *layer, int *n_units, int *n_shown)
+                           int pitch, uint32_t bg, float *range, int *layer, int *n_units,
+                           int *n_shown)
 {
     fill(px, pitch, area, area, bg);
     *layer = -1;
@@ -254,6 +255,8 @@ int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, 
         tile = 2;
         cols = W / 3 > 0 ? W / 3 : 1;
     }
+    if (pw > 0 && tile >= pw)
+        tile = tile / pw * pw; /* whole screen pixels per weight */
     int tile_h = pw > 0 ? tile * ph / pw : tile;
     if (tile_h < 1)
         tile_h = 1;
@@ -261,14 +264,27 @@ int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, 
     uint8_t *b = malloc(pic);
     if (!b)
         return -1;
+    /* One range for the layer, kept by the caller between calls: change
+     * then shows as change, not as each tile's auto-contrast. */
+    if (range && !(*range > 0.0f)) {
+        float most = 0.0f;
+        for (int u = 0; u < n; u++)
+            for (size_t i = 0; i < pic; i++)
+                most = fmaxf(most, fabsf(t.data[(size_t)u * stride + i]));
+        *range = most > 0.0f ? most : 1.0f;
+    }
     for (int u = 0; u < n; u++) {
         const float *w = t.data + (size_t)u * stride;
         float most = 0.0f;
         for (size_t i = 0; i < pic; i++)
             most = fabsf(w[i]) > most ? fabsf(w[i]) : most;
-        dp_bytes_signed(w, pic, most, b);
+        dp_bytes_signed(w, pic, range ? *range : most, b);
         dp_rect r = {area.x + (u % cols) * (tile + gap),
                      area.y + cap_h + (u / cols) * (tile_h + gap), tile, tile_h};
+        /* A light frame in the gap: the tiles' own near-zero grey is as
+         * dark as the card, so a bare gap would not part them. */
+        if (gap >= 2)
+            fill(px, pitch, area, (dp_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, DP_ARGB_WEIGHT_FRAME);
         blit(px, pitch, area, r, b, ph, pw, dp_argb_diverging, NULL);
     }
     free(b);

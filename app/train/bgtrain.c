@@ -225,6 +225,8 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
     bg->st.heldout_acc = -1; /* this run's figures, not the last run's */
     bg->st.user_acc = -1;
     bg->st.elapsed_s = 0;
+    bg->st.samples_seen = 0;
+    bg->samples_before = 0;
     bg->st.worst_step_s = 0;
     bg->ring_n = bg->ring_head = 0;
     bg_status_msg(bg, "preparing data…");

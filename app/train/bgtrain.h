@@ -111,6 +111,9 @@ typedef struct bg_point {
     float loss;     /* running training loss */
     float accuracy; /* at an epoch's end: held-out accuracy in [0,1] (without
                        MNIST: on the user's drawings); -1 between epochs */
+    double samples; /* training samples seen this run when it was taken */
+    int epoch_end;  /* epochs finished this run if taken at an epoch's end,
+                       else 0 (the plot's epoch marks) */
 } bg_point;
 
 typedef struct bg_status {
@@ -132,6 +135,7 @@ typedef struct bg_status {
     size_t epoch_size;    /* samples per epoch (MNIST + repeated user's) */
     unsigned version;     /* newest published snapshot (0: none yet) */
     double elapsed_s;     /* this run */
+    double samples_seen;  /* training samples seen this run */
     double last_epoch_s;  /* duration of the last finished epoch */
     double worst_step_s;  /* longest gap between two stop checks while
                              training or measuring accuracy this run (the

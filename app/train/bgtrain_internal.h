@@ -40,6 +40,7 @@ struct bg_trainer {
     char mnist_msg[1024];     /* an absolute path and the loader's reason */
     nn_dataset mnist_train, mnist_test;
     double t0, last_check, last_publish, last_point;
+    double samples_before;    /* samples of this run's finished epochs */
 };
 
 /* Monotonic clock in seconds. */

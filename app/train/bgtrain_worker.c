@@ -53,9 +53,9 @@ void bg_status_msg(bg_trainer *bg, const char *fmt, ...)
 }
 
 /* Called with mu held. */
-static void history_add(bg_trainer *bg, float t, float loss, float acc)
+static void history_add(bg_trainer *bg, float t, float loss, float acc, int epoch_end)
 {
-    bg->ring[bg->ring_head] = (bg_point){t, loss, acc};
+    bg->ring[bg->ring_head] = (bg_point){t, loss, acc, bg->st.samples_seen, epoch_end};
     bg->ring_head = (bg->ring_head + 1) % BG_HISTORY;
     if (bg->ring_n < BG_HISTORY)
         bg->ring_n++;
@@ -98,8 +98,9 @@ static int on_progress(const nn_progress *p, void *user)
     bg->st.samples_per_s = p->samples_per_s;
     bg->st.loss = p->loss;
     bg->st.elapsed_s = t - bg->t0;
+    bg->st.samples_seen = bg->samples_before + (double)p->done;
     if (t - bg->last_point >= HISTORY_EVERY_S) {
-        history_add(bg, (float)(t - bg->t0), p->loss, -1);
+        history_add(bg, (float)(t - bg->t0), p->loss, -1, 0);
         bg->last_point = t;
     }
     pthread_mutex_unlock(&bg->mu);
@@ -327,6 +328,8 @@ void *bg_worker(void *arg)
         pthread_mutex_lock(&bg->mu);
         bg->st.last_epoch_s = t - te;
         bg->st.progress = 1;
+        bg->samples_before += (double)ep.n;
+        bg->st.samples_seen = bg->samples_before;
         bg->st.loss = mean;
         if (held >= 0) {
             bg->st.heldout_acc = (float)held;
@@ -334,7 +337,8 @@ void *bg_worker(void *arg)
         }
         if (uacc >= 0)
             bg->st.user_acc = (float)uacc;
-        history_add(bg, (float)(t - bg->t0), mean, held >= 0 ? (float)held : (float)uacc);
+        history_add(bg, (float)(t - bg->t0), mean, held >= 0 ? (float)held : (float)uacc,
+                    done_epochs);
         bg->last_point = t;
         pthread_mutex_unlock(&bg->mu);
         if (held >= 0)

@@ -122,6 +122,7 @@ static void run_loop(gui_app *a)
         if (a->input.quit)
             break;
         gui_train_poll(a);
+        gui_views_poll(a);
         if (gui_layout_update(a) == 0 && gui_fonts_update(&a->paint) != 0) {
             a->loop.exit_code = 1;
             break;

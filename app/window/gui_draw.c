@@ -26,6 +26,9 @@ int gui_layout_update(gui_app *a)
     SDL_GetWindowSize(a->win, &ww, &wh);
     if (dp_layout_compute_ui(&a->frame.lay, ow, oh, ww, a->ui > 0.0f ? a->ui : 1.0f) != 0)
         return -1;
+    /* V and W: explorer mode, the network takes most of the window. */
+    if (gui_views_open(a))
+        dp_layout_explorer(&a->frame.lay);
     gui_paint_set_scale(&a->paint, a->frame.lay.scale);
     return 0;
 }

@@ -290,6 +290,7 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
     case DP_ACT_LAYERS:
     case DP_ACT_WEIGHTS:
     case DP_ACT_SALIENCY:
+    case DP_ACT_SAL_METHOD:
     case DP_ACT_CHOOSE_OUTPUT:
         gui_views_action(a, action, key);
         break;
@@ -473,6 +474,8 @@ static void on_mouse_motion(gui_app *a, const SDL_MouseMotionEvent *m)
     } else if (a->input.ptr_mode == GUI_PTR_ERASE) {
         erase_px(a, px, py, 0);
         app_request_redraw(&a->st); /* the eraser ring follows the cursor */
+    } else {
+        gui_views_motion(a, px, py); /* the explorer's unit under the pointer */
     }
 }
 

@@ -154,7 +154,11 @@ typedef struct gui_training {
     dp_corrections *corr;
     bg_trainer *bg;
     unsigned version;                  /* newest snapshot installed */
-    bg_status status;                  /* copied each frame while shown */
+    bg_status status;                  /* copied each frame while shown; a
+                                          run's figures are blanked once its
+                                          model is replaced (Ctrl+R, a drop) */
+    unsigned run_serial;               /* app_state.model_serial of the model
+                                          the last run started from or made */
     int running;                       /* status.running, as of this frame */
     int show;                          /* the training panel is shown (G, or a run starts) */
     /* Something changes without input (the progress panel): the loop then

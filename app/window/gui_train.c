@@ -4,6 +4,7 @@
  * newest snapshot. */
 #define _POSIX_C_SOURCE 200809L
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -174,6 +175,33 @@ void gui_train_free(gui_app *a)
 
 /* ------------------------------------------------------------- frames */
 
+/* The trainer's status, without the figures and curve of a run whose model
+ * is no longer the one in use (Ctrl+R, a dropped or loaded model): the
+ * panel then speaks of the model shown, not of a discarded one. */
+static void take_status(gui_app *a)
+{
+    bg_status *st = &a->train.status;
+    bg_status_get(a->train.bg, st);
+    if (st->running || a->st.model_serial == a->train.run_serial)
+        return;
+    st->epoch = 0;
+    st->epochs = 0;
+    st->progress = 0;
+    st->samples_per_s = 0;
+    st->loss = NAN;
+    st->heldout_acc = -1;
+    st->user_acc = -1;
+    st->heldout_n = 0;
+    st->version = 0;
+    st->elapsed_s = 0;
+    st->samples_seen = 0;
+    st->epoch_size = 0;
+    st->last_epoch_s = 0;
+    st->n_history = 0;
+    st->failed = 0;
+    st->no_data = 0;
+}
+
 static void start_run(gui_app *a, int from_scratch);
 
 /* Called once per frame before predictions are brought up to date, so a
@@ -201,7 +229,7 @@ void gui_train_poll(gui_app *a)
      * as stopped, so a run seen as over has nothing left to take after the
      * take below, and the loop may go idle. */
     int was = a->train.running;
-    bg_status_get(a->train.bg, &a->train.status);
+    take_status(a);
     unsigned v = a->train.version;
     nn_model *m = bg_take_snapshot(a->train.bg, &v);
     if (m) {
@@ -214,7 +242,8 @@ void gui_train_poll(gui_app *a)
                  st->from_scratch ? "from scratch" : "fine-tuned", epochs, epochs == 1 ? "" : "s");
         /* On failure app_install_snapshot frees m, keeps the old model and
          * says why; the next snapshot tries again. */
-        app_install_snapshot(&a->st, m, name);
+        if (app_install_snapshot(&a->st, m, name) == 0)
+            a->train.run_serial = a->st.model_serial;
         a->train.version = v;
     }
     a->train.running = a->train.status.running;
@@ -292,7 +321,7 @@ void gui_train_stop(gui_app *a, int discard)
     if (discard) {
         nn_model_free(bg_take_snapshot(a->train.bg, &a->train.version));
     }
-    bg_status_get(a->train.bg, &a->train.status);
+    take_status(a);
     a->train.running = 0;
     a->train.animating = 0;
     app_request_redraw(&a->st);
@@ -407,7 +436,8 @@ static void start_run(gui_app *a, int from_scratch)
     a->train.running = 1;
     a->train.animating = 1;
     a->train.show = 1;
-    bg_status_get(a->train.bg, &a->train.status);
+    a->train.run_serial = a->st.model_serial;
+    take_status(a);
     app_message(&a->st, 0, "%s in the background \xC2\xB7 keep drawing \xC2\xB7 T stops",
                 from_scratch ? "Training from scratch" : "Fine-tuning");
     snprintf(a->train.msg_seen, sizeof a->train.msg_seen, "%s", a->train.status.message);
@@ -417,7 +447,7 @@ void gui_train_panel(gui_app *a)
 {
     a->train.show = !a->train.show;
     if (a->train.show && a->train.bg)
-        bg_status_get(a->train.bg, &a->train.status);
+        take_status(a);
 }
 
 void gui_train_save_model(gui_app *a)

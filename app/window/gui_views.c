@@ -7,6 +7,7 @@
  * with their captions and bars. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gui_paint.h"
 #include "gui_palette.h"
@@ -15,6 +16,8 @@
 
 
 #define SAL_EVERY_MS 120.0
+
+static void job_join(gui_views *g);
 
 int gui_views_create(gui_app *a)
 {
@@ -25,6 +28,7 @@ int gui_views_create(gui_app *a)
     }
     dp_views_init(&g->v);
     g->stale = 1;
+    g->unit.stage = -1;
     a->views = g;
     return 0;
 }
@@ -34,6 +38,7 @@ void gui_views_free(gui_app *a)
     gui_views *g = a->views;
     if (!g)
         return;
+    job_join(g); /* a running job finishes first (tens of ms at most) */
     if (g->tex)
         SDL_DestroyTexture(g->tex);
     if (g->sal_tex)
@@ -62,12 +67,14 @@ static void set_chosen(gui_app *a, int d)
     g->v.saliency = 1;
     g->stale = g->sal_stale = 1;
     app_request_redraw(&a->st);
+    const char *how = dp_saliency_method_label(
+        g->v.sal_method == DP_SAL_BEST ? dp_saliency_best(d >= 0) : (nn_attr_method)g->v.sal_method);
     if (d < 0)
-        app_message(&a->st, 0, "Why: red ink pushed the answer up, blue down "
-                               "(gradient \xC3\x97 input) \xC2\xB7 X hides");
+        app_message(&a->st, 0, "Why: red ink pushed the answer up, blue down (%s) "
+                               "\xC2\xB7 M: method \xC2\xB7 X hides", how);
     else
         app_message(&a->st, 0, "Why not %d: red where ink would raise it, blue lower "
-                               "(input gradient)", d);
+                               "(%s) \xC2\xB7 M: method", d, how);
 }
 
 void gui_views_action(gui_app *a, int action, int key)
@@ -80,20 +87,44 @@ void gui_views_action(gui_app *a, int action, int key)
     switch (action) {
     case DP_ACT_LAYERS:
         g->v.mode = g->v.mode == DP_VIEW_LAYERS ? DP_VIEW_OFF : DP_VIEW_LAYERS;
+        g->unit.stage = -1;
+        g->pinned = 0;
         if (g->v.mode == DP_VIEW_LAYERS)
-            app_message(&a->st, 0, "Layers view \xC2\xB7 click a bar: why (not) that digit "
+            app_message(&a->st, 0, "Explorer \xC2\xB7 point at a unit: its value and inputs, "
+                                   "a click pins it \xC2\xB7 click a bar: why (not) that digit "
                                    "\xC2\xB7 V closes");
         break;
     case DP_ACT_WEIGHTS:
         g->v.mode = g->v.mode == DP_VIEW_WEIGHTS ? DP_VIEW_OFF : DP_VIEW_WEIGHTS;
-        if (g->v.mode == DP_VIEW_WEIGHTS)
-            app_message(&a->st, 0, "Weights: first-layer units, red + blue \xE2\x88\x92 "
-                                   "\xC2\xB7 Shift+T: watch them form");
+        if (g->v.mode == DP_VIEW_WEIGHTS) {
+            /* Only a dense first layer's units (the seed's, an mlp's) are
+             * pictures that visibly form while training from scratch; a
+             * cnn's 5×5 filters change too little to see, so no promise. */
+            const nn_arch *ar = a->st.model ? nn_model_arch(a->st.model) : NULL;
+            int dense = 0;
+            for (int i = 0; ar && i < ar->n_layers; i++) {
+                if (ar->layer[i].kind == NN_LAYER_FLATTEN)
+                    continue;
+                dense = ar->layer[i].kind == NN_LAYER_DENSE;
+                break;
+            }
+            app_message(&a->st, 0, "Weights: first-layer %s, red + blue \xE2\x88\x92%s",
+                        dense ? "units" : "filters",
+                        dense ? " \xC2\xB7 Shift+T: watch them form" : "");
+        }
         break;
     case DP_ACT_SALIENCY:
         g->v.saliency = !g->v.saliency;
         if (g->v.saliency)
             set_chosen(a, g->v.chosen);
+        break;
+    case DP_ACT_SAL_METHOD:
+        /* The measured best (the default), raw, SmoothGrad, IG. */
+        g->v.sal_method = g->v.sal_method == DP_SAL_BEST        ? NN_ATTR_RAW
+                          : g->v.sal_method == NN_ATTR_RAW        ? NN_ATTR_SMOOTHGRAD
+                          : g->v.sal_method == NN_ATTR_SMOOTHGRAD ? NN_ATTR_IG
+                                                                  : DP_SAL_BEST;
+        set_chosen(a, g->v.chosen);
         break;
     case DP_ACT_CHOOSE_OUTPUT: {
         /* The cycle: top answer, 0, 1, ..., 9, top answer. */
@@ -172,6 +203,89 @@ static void upload_saliency(gui_app *a)
     SDL_UnlockTexture(g->sal_tex);
 }
 
+/* ------------------------------------------------ saliency off the UI thread */
+
+/* The job's thread: dp_saliency on the job's clone, then done, then a
+ * wake-up event for the loop (SDL_PushEvent is thread-safe). */
+static int job_run(void *arg)
+{
+    gui_sal_job *j = arg;
+    nn_error err;
+    j->status = dp_saliency(j->model, j->x, j->k, j->gradient_only, j->method, j->sal, &j->logit,
+                            &err);
+    if (j->status != NN_OK)
+        snprintf(j->err, sizeof j->err, "%s", err.msg);
+    SDL_AtomicSet(&j->done, 1);
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = SDL_USEREVENT;
+    SDL_PushEvent(&e);
+    return 0;
+}
+
+static void job_join(gui_views *g)
+{
+    if (!g->job.thread)
+        return;
+    SDL_WaitThread(g->job.thread, NULL);
+    g->job.thread = NULL;
+    nn_model_free(g->job.model);
+    g->job.model = NULL;
+}
+
+/* Starts the saliency of output k for the current input; 0, or -1 (said
+ * on the status line) when no clone or thread could be made. */
+static int job_start(gui_app *a, const nn_model *m, int k)
+{
+    gui_views *g = a->views;
+    gui_sal_job *j = &g->job;
+    nn_error err;
+    j->model = nn_model_clone(m, &err);
+    if (!j->model) {
+        app_message(&a->st, 1, "Saliency: %s", err.msg);
+        return -1;
+    }
+    memcpy(j->x, a->st.input, sizeof j->x);
+    j->k = k;
+    j->gradient_only = g->v.chosen >= 0;
+    j->method = g->v.sal_method == DP_SAL_BEST ? dp_saliency_best(j->gradient_only)
+                                               : (nn_attr_method)g->v.sal_method;
+    j->err[0] = '\0';
+    SDL_AtomicSet(&j->done, 0);
+    j->thread = SDL_CreateThread(job_run, "saliency", j);
+    if (!j->thread) {
+        app_message(&a->st, 1, "Saliency: no thread: %s", SDL_GetError());
+        nn_model_free(j->model);
+        j->model = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void gui_views_poll(gui_app *a)
+{
+    gui_views *g = a->views;
+    if (!g || !g->job.thread || !SDL_AtomicGet(&g->job.done))
+        return;
+    job_join(g);
+    gui_sal_job *j = &g->job;
+    if (j->status != NN_OK) {
+        g->v.sal_valid = 0;
+        app_message(&a->st, 1, "Saliency: %s", j->err);
+    } else if (g->v.saliency) {
+        dp_views_saliency_set(&g->v, j->sal, j->logit, j->k, j->gradient_only, j->method);
+        upload_saliency(a);
+    }
+    /* The view may have asked for another while this one ran. */
+    app_request_redraw(&a->st);
+}
+
+int gui_views_sal_busy(const gui_app *a)
+{
+    const gui_views *g = a->views;
+    return g && g->v.saliency && (g->job.thread != NULL || g->sal_stale);
+}
+
 /* Brings the views up to date with the drawing and the model: one forward
  * pass keeping every layer, the saliency when shown, and the view's
  * picture.  Runs when something changed, never merely because a frame is
@@ -198,19 +312,21 @@ void gui_views_refresh(gui_app *a)
     g->model = m;
     g->area = area;
     int valid = a->st.pred.valid;
-    /* Saliency: the canvas mapping and the gradient. */
-    if (sal_due) {
-        g->v.sal_valid = 0;
+    /* Saliency: the canvas mapping now, the attribution off this thread
+     * (gui_views_poll shows it); while one runs the next waits for it.  The
+     * last map stays shown until the new one is ready. */
+    if (sal_due && !g->job.thread) {
         g->sal_stale = 0;
         g->sal_t = now_ms;
-        if (m && valid) {
+        int k = g->v.chosen >= 0 ? g->v.chosen : a->st.pred.top;
+        if (m && valid && k >= 0) {
             dp_views_canvas_map(&g->v, a->st.canvas_pix, a->st.canvas_side);
-            if (dp_views_saliency(&g->v, m, a->st.input, a->st.pred.top, &err) != 0)
-                app_message(&a->st, 1, "Saliency: %s", err.msg);
-            else
-                upload_saliency(a);
+            if (job_start(a, m, k) != 0)
+                g->v.sal_valid = 0;
+        } else {
+            g->v.sal_valid = 0;
         }
-    }
+    } /* else the running job's end wakes the loop and this comes back */
     if (g->v.mode != DP_VIEW_OFF &&
         ensure_tex(a, &g->tex, &g->tex_w, &g->tex_h, area.w, area.h, 1) == 0) {
         /* Opaque: a plain copy, no blending per pixel. */
@@ -220,6 +336,10 @@ void gui_views_refresh(gui_app *a)
         if (SDL_LockTexture(g->tex, NULL, &mem, &pitch) == 0) {
             int cap_h = sc(a, 17), gap = sc(a, 2) > 0 ? sc(a, 2) : 1;
             if (g->v.mode == DP_VIEW_LAYERS) {
+                /* Where the input lies on the canvas: the explorer outlines
+                 * a unit's receptive field there. */
+                if (valid && !g->v.saliency)
+                    dp_views_canvas_map(&g->v, a->st.canvas_pix, a->st.canvas_side);
                 nn_layer_view lv[NN_MAX_LAYERS];
                 const nn_layer_view *views = NULL;
                 if (m && a->st.ws && nn_forward_layers(m, a->st.ws, a->st.input, lv, &err) == NN_OK)
@@ -231,8 +351,17 @@ void gui_views_refresh(gui_app *a)
                 dp_views_paint_layers(&g->v, valid ? views : NULL, a->st.input, area, mem,
                                       pitch / 4, gui_argb(COL_CARD));
             } else {
-                dp_views_paint_weights(m, area, cap_h, gap, mem, pitch / 4, gui_argb(COL_CARD),
-                                       &g->w_layer, &g->w_units, &g->w_shown);
+                char spec[sizeof g->w_arch] = "";
+                if (m)
+                    nn_arch_format(nn_model_arch(m), spec, sizeof spec);
+                if (strcmp(spec, g->w_arch) != 0) {
+                    memcpy(g->w_arch, spec, sizeof spec);
+                    g->w_range = 0.0f; /* another network: a scale of its own */
+                }
+                /* Gaps of 2 px at least: 1 px makes 5×5 filters one mosaic. */
+                int wgap = gap > 2 ? gap : 2;
+                dp_views_paint_weights(m, area, cap_h, wgap, mem, pitch / 4, gui_argb(COL_CARD),
+                                       &g->w_range, &g->w_layer, &g->w_units, &g->w_shown);
                 g->w_version = a->train.version;
             }
             SDL_UnlockTexture(g->tex);
@@ -243,6 +372,152 @@ void gui_views_refresh(gui_app *a)
                  (double)SDL_GetPerformanceFrequency();
     g->max_ms = g->last_ms > g->max_ms ? g->last_ms : g->max_ms;
     g->recomputes++;
+}
+
+/* ------------------------------------------------------ pointing at a unit */
+
+/* The value of unit u for the current input (one forward pass keeping
+ * every layer: a millisecond for the cnn). */
+static int unit_value(gui_app *a, dp_unit u, float *out)
+{
+    gui_views *g = a->views;
+    const dp_stage *st = &g->v.stage[u.stage];
+    if (st->kind == DP_STAGE_INPUT) {
+        *out = a->st.input[u.y * INK_SIDE + u.x];
+        return 0;
+    }
+    nn_layer_view lv[NN_MAX_LAYERS];
+    if (!a->st.model || !a->st.ws || st->layer < 0 ||
+        nn_forward_layers(a->st.model, a->st.ws, a->st.input, lv, NULL) != NN_OK)
+        return -1;
+    const nn_layer_view *L = &lv[st->layer];
+    size_t i = (size_t)u.c * (size_t)(L->h * L->w) + (size_t)(u.y * L->w + u.x);
+    if (i >= L->size)
+        return -1;
+    *out = L->data[i];
+    return 0;
+}
+
+/* Where input i of a weighted layer comes from, in words: a pixel, a map
+ * pixel or a unit of the layer before. */
+static void input_name(const gui_app *a, int stage, int i, char *buf, size_t len)
+{
+    const dp_stage *st = &a->views->v.stage[stage];
+    const nn_arch *ar = nn_model_arch(a->st.model);
+    int li = st->layer;
+    while (li > 0 && ar->layer[li].kind != NN_LAYER_DENSE && ar->layer[li].kind != NN_LAYER_CONV)
+        li--;
+    /* What the layer reads: past a flatten, the maps before it. */
+    int src = li - 1;
+    while (src >= 0 && ar->layer[src].kind == NN_LAYER_FLATTEN)
+        src--;
+    nn_layer_view in;
+    if (src >= 0 && nn_layer_shape(a->st.model, src, &in, NULL) == NN_OK) {
+        if (ar->layer[li].kind == NN_LAYER_CONV)
+            snprintf(buf, len, "map %d", i);
+        else if (in.h > 1 || in.w > 1)
+            snprintf(buf, len, "map %d (%d,%d)", i / (in.h * in.w), i % in.w, i / in.w % in.h);
+        else
+            snprintf(buf, len, "unit %d", i);
+    } else {
+        snprintf(buf, len, "pixel (%d,%d)", i % INK_SIDE, i / INK_SIDE);
+    }
+}
+
+/* Says what unit u is: its layer, place, value, receptive field, and
+ * what feeds it most. */
+static void describe_unit(gui_app *a)
+{
+    gui_views *g = a->views;
+    dp_unit u = g->unit;
+    if (u.stage < 0 || !a->st.model)
+        return;
+    const dp_stage *st = &g->v.stage[u.stage];
+    char where[64], feeds[256] = "", rf[48] = "";
+    if (st->kind == DP_STAGE_MAPS)
+        snprintf(where, sizeof where, "map %d (%d,%d)", u.c, u.x, u.y);
+    else if (st->kind == DP_STAGE_INPUT)
+        snprintf(where, sizeof where, "pixel (%d,%d)", u.x, u.y);
+    else if (st->kind == DP_STAGE_BARS)
+        snprintf(where, sizeof where, "output %d", u.c);
+    else
+        snprintf(where, sizeof where, "unit %d", u.c);
+    float val = 0.0f;
+    int have = unit_value(a, u, &val) == 0;
+    g->unit_value = have ? val : 0.0f;
+    int x0, y0, x1, y1;
+    if (st->kind == DP_STAGE_MAPS &&
+        dp_views_receptive(&g->v, a->st.model, u, &x0, &y0, &x1, &y1) == 0)
+        snprintf(rf, sizeof rf, " \xC2\xB7 sees input %d\xE2\x80\x93%d \xC3\x97 %d\xE2\x80\x93%d",
+                 x0, x1, y0, y1);
+    int pi[3], ni[3], np, nn;
+    float pv[3], nv[3];
+    if (dp_views_inputs(&g->v, a->st.model, u, 3, pi, pv, &np, ni, nv, &nn) == 0) {
+        size_t k = 0;
+        char nm[40];
+        for (int i = 0; i < np && k < sizeof feeds; i++) {
+            input_name(a, u.stage, pi[i], nm, sizeof nm);
+            k += (size_t)snprintf(feeds + k, sizeof feeds - k, "%s%s %+.2f", i ? ", " : " \xC2\xB7 +: ",
+                                  nm, (double)pv[i]);
+        }
+        for (int i = 0; i < nn && k < sizeof feeds; i++) {
+            input_name(a, u.stage, ni[i], nm, sizeof nm);
+            k += (size_t)snprintf(feeds + k, sizeof feeds - k, "%s%s %+.2f", i ? ", " : " \xC2\xB7 \xE2\x88\x92: ",
+                                  nm, (double)nv[i]);
+        }
+    }
+    char value[32] = "";
+    if (have)
+        snprintf(value, sizeof value, " = %.3f", (double)val);
+    app_message(&a->st, 0, "%s%s %s%s%s%s", g->pinned ? "pinned: " : "", st->name, where, value,
+                rf, feeds);
+}
+
+void gui_views_motion(gui_app *a, float px, float py)
+{
+    gui_views *g = a->views;
+    if (!g || g->v.mode != DP_VIEW_LAYERS || g->pinned)
+        return;
+    dp_unit u = dp_views_unit_at(&g->v, (int)px, (int)py);
+    if (u.stage == g->unit.stage && u.c == g->unit.c && u.x == g->unit.x && u.y == g->unit.y)
+        return;
+    g->unit = u;
+    describe_unit(a);
+    app_request_redraw(&a->st);
+}
+
+int gui_views_unit_point(gui_app *a, int s, int x, int y, float *px, float *py)
+{
+    gui_views *g = a->views;
+    if (!g || g->v.mode != DP_VIEW_LAYERS || s < 0 || s >= g->v.n_stages)
+        return -1;
+    const dp_stage *st = &g->v.stage[s];
+    if (st->body.w <= 0 || st->tile_w < 1)
+        return -1;
+    float sx = 0.5f, sy = 0.5f;
+    if (st->kind == DP_STAGE_INPUT || st->kind == DP_STAGE_MAPS) {
+        int w = st->kind == DP_STAGE_INPUT ? INK_SIDE : st->w;
+        int h = st->kind == DP_STAGE_INPUT ? INK_SIDE : st->h;
+        if (x < 0 || y < 0 || x >= w || y >= h)
+            return -1;
+        sx = (float)st->tile_w * ((float)x + 0.5f) / (float)w;
+        sy = (float)st->tile_h * ((float)y + 0.5f) / (float)h;
+    } else {
+        if (x < 0 || x >= st->cols)
+            return -1;
+        sx = (float)st->tile_w * ((float)x + 0.5f);
+        sy = (float)st->tile_h * 0.5f;
+    }
+    *px = (float)st->body.x + sx;
+    *py = (float)st->body.y + sy;
+    return 0;
+}
+
+dp_unit gui_views_unit(const gui_app *a, int *pinned)
+{
+    dp_unit none = {-1, 0, 0, 0};
+    *pinned = a->views ? a->views->pinned : 0;
+    return a->views ? a->views->unit : none;
 }
 
 /* ----------------------------------------------------------------- input */
@@ -278,6 +553,23 @@ int gui_views_click(gui_app *a, float px, float py)
         int d = dp_views_bar_at(&g->v, (int)px, (int)py);
         if (d >= 0) {
             set_chosen(a, d == g->v.chosen ? -1 : d);
+            return 1;
+        }
+        /* A click on a unit pins it (a second click, or one elsewhere in
+         * the view, lets go); a tap does the same, so touch can point. */
+        dp_unit u = dp_views_unit_at(&g->v, (int)px, (int)py);
+        if (u.stage >= 0 && !(g->pinned && u.stage == g->unit.stage && u.c == g->unit.c &&
+                              u.x == g->unit.x && u.y == g->unit.y)) {
+            g->unit = u;
+            g->pinned = 1;
+            describe_unit(a);
+            app_request_redraw(&a->st);
+            return 1;
+        }
+        if (g->pinned) {
+            g->pinned = 0;
+            g->unit = u;
+            app_request_redraw(&a->st);
             return 1;
         }
     }
@@ -343,10 +635,14 @@ void gui_views_print(const gui_app *a)
         return;
     static const char *const modes[] = {"off", "layers", "weights"};
     printf("views: frame=%llu mode=%s saliency=%d chosen=%d sal_valid=%d sal_output=%d sal_method=%s "
-           "map=%d recomputes=%u last_ms=%.2f max_ms=%.2f",
+           "sal_attr=%s map=%d recomputes=%u last_ms=%.2f max_ms=%.2f",
            (unsigned long long)a->script.stats.frames, modes[g->v.mode], g->v.saliency, g->v.chosen, g->v.sal_valid, g->v.sal_output,
-           g->v.sal_gradient_only ? "gradient" : "gradient_x_input", g->v.map_valid,
+           g->v.sal_gradient_only ? "gradient" : "gradient_x_input",
+           nn_attr_method_name(g->v.sal_shown), g->v.map_valid,
            g->recomputes, g->last_ms, g->max_ms);
+    if (g->v.mode == DP_VIEW_LAYERS)
+        printf(" unit=%d:%d:%d:%d pinned=%d unit_value=%.4f", g->unit.stage, g->unit.c, g->unit.x,
+               g->unit.y, g->pinned, (double)g->unit_value);
     if (g->v.mode == DP_VIEW_WEIGHTS)
         printf(" weights_layer=%d weights_units=%d weights_shown=%d weights_version=%u",
                g->w_layer, g->w_units, g->w_shown, g->w_version);

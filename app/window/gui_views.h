@@ -8,6 +8,7 @@
 #include <SDL.h>
 
 #include "gui_internal.h"
+#include "views.h" /* dp_unit */
 
 /* The views' state (a->views); -1 with a message when out of memory (the
  * window then runs without them). */
@@ -42,5 +43,19 @@ int gui_views_bar_point(gui_app *a, int d, float *px, float *py);
 int gui_views_toggle_point(gui_app *a, float *px, float *py);
 void gui_views_print(const gui_app *a);
 int gui_views_mode(const gui_app *a, int *saliency, int *chosen);
+/* Mouse motion at drawable (px, py) with no button held: in the layers
+ * view the unit under it becomes the one described (unless one is pinned). */
+void gui_views_motion(gui_app *a, float px, float py);
+/* Script mode: the centre of stage s's first tile's pixel (x, y) (a
+ * cell's or bar's index x) in the layers view, drawable px; -1 when not
+ * shown. */
+int gui_views_unit_point(gui_app *a, int s, int x, int y, float *px, float *py);
+/* Script mode: the unit described (stage -1: none) and whether pinned. */
+dp_unit gui_views_unit(const gui_app *a, int *pinned);
+/* Once per loop turn: takes a finished saliency computation (run off the
+ * UI thread; its end wakes the loop) and asks for a redraw to show it. */
+void gui_views_poll(gui_app *a);
+/* Script mode: 1 while a saliency is being computed or is due. */
+int gui_views_sal_busy(const gui_app *a);
 
 #endif

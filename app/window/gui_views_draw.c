@@ -42,11 +42,14 @@ void gui_views_canvas(gui_app *a)
     if (!a->st.pred.valid)
         snprintf(buf, sizeof buf, "why: draw a digit");
     else if (g->v.sal_gradient_only)
-        snprintf(buf, sizeof buf, "what moves %d: red ink would raise it, blue lower "
-                                  "(input gradient)", g->v.sal_output);
+        snprintf(buf, sizeof buf, "what moves %d: red raises, blue lowers \xC2\xB7 %s",
+                 g->v.sal_output,
+                 g->v.sal_shown == NN_ATTR_IG ? "IG path gradient"
+                                              : dp_saliency_method_label(g->v.sal_shown));
     else
-        snprintf(buf, sizeof buf, "why %d: red pushed it up, blue down (gradient \xC3\x97 input)",
-                 g->v.sal_output);
+        snprintf(buf, sizeof buf, "why %d: red pushed it up, blue down \xC2\xB7 %s%s",
+                 g->v.sal_output, dp_saliency_method_label(g->v.sal_shown),
+                 g->v.sal_shown == NN_ATTR_IG ? "" : " \xC3\x97 input");
     int pad = sc(a, 8), h = sc(a, 20);
     int w = gui_text_width(&a->paint, GUI_FONT_SMALL, buf) + 2 * pad;
     if (w > c.w)
@@ -55,6 +58,37 @@ void gui_views_canvas(gui_app *a)
     gui_fill_rect(&a->paint, bg, (SDL_Color){8, 9, 12, 190});
     SDL_RenderSetClipRect(a->paint.ren, &c);
     text(a, GUI_FONT_SMALL, COL_TEXT, buf, c.x + pad, c.y + h / 2, AL_LEFT);
+    /* The legend: the overlay's colours from the strongest minus (−1) to
+     * the strongest plus (+1) of this map, and the key that changes the
+     * method. */
+    if (a->st.pred.valid) {
+        const char *lo = "\xE2\x88\x92", *hi = "+", *key = "M: method";
+        int sw = sc(a, 72), sh = sc(a, 8) > 3 ? sc(a, 8) : 4;
+        int lw = gui_text_width(&a->paint, GUI_FONT_CAPTION, lo);
+        int hw = gui_text_width(&a->paint, GUI_FONT_CAPTION, hi);
+        int kw = gui_text_width(&a->paint, GUI_FONT_CAPTION, key);
+        int lw_all = lw + hw + kw + sw + 4 * pad;
+        int lh = sc(a, 16);
+        if (lw_all <= c.w && h + lh <= c.h) {
+            SDL_Rect lb = {c.x, c.y + h, lw_all, lh};
+            gui_fill_rect(&a->paint, lb, (SDL_Color){8, 9, 12, 190});
+            int x = c.x + pad, cy = lb.y + lh / 2;
+            text(a, GUI_FONT_CAPTION, COL_TEXT, lo, x, cy, AL_LEFT);
+            x += lw + pad / 2;
+            for (int i = 0; i < sw; i++) {
+                uint32_t argb = dp_argb_overlay(-1.0f + 2.0f * ((float)i + 0.5f) / (float)sw);
+                /* On the dark paper, as on the canvas: alpha over it. */
+                SDL_SetRenderDrawBlendMode(a->paint.ren, SDL_BLENDMODE_BLEND);
+                SDL_SetRenderDrawColor(a->paint.ren, (Uint8)(argb >> 16), (Uint8)(argb >> 8),
+                                       (Uint8)argb, (Uint8)(argb >> 24));
+                SDL_RenderDrawLine(a->paint.ren, x + i, cy - sh / 2, x + i, cy + sh / 2);
+            }
+            x += sw + pad / 2;
+            text(a, GUI_FONT_CAPTION, COL_TEXT, hi, x, cy, AL_LEFT);
+            x += hw + pad;
+            text(a, GUI_FONT_CAPTION, COL_DIM, key, x, cy, AL_LEFT);
+        }
+    }
     SDL_RenderSetClipRect(a->paint.ren, NULL);
 }
 
@@ -129,6 +163,104 @@ static void draw_view_bars(gui_app *a, const dp_stage *st)
     }
 }
 
+/* The rectangle of tile i of a map or input stage. */
+static SDL_Rect tile_rect(const dp_stage *st, int i)
+{
+    int col = i % (st->cols > 0 ? st->cols : 1), row = i / (st->cols > 0 ? st->cols : 1);
+    return (SDL_Rect){st->body.x + col * (st->tile_w + st->gap),
+                      st->body.y + row * (st->tile_h + st->gap), st->tile_w, st->tile_h};
+}
+
+/* Input pixels x0..x1 × y0..y1 as a rectangle on the input tile. */
+static SDL_Rect input_box(const dp_stage *in, int x0, int y0, int x1, int y1)
+{
+    int s = in->tile_w / INK_SIDE > 0 ? in->tile_w / INK_SIDE : 1;
+    return (SDL_Rect){in->body.x + x0 * s, in->body.y + y0 * s, (x1 - x0 + 1) * s,
+                      (y1 - y0 + 1) * s};
+}
+
+/* The unit pointed at: its pixel (or cell) outlined, its receptive field
+ * on the input tile and on the canvas, and for a dense unit fed by the
+ * pixels its three strongest positive (red) and negative (blue) weights
+ * where they come from. */
+static void draw_unit(gui_app *a)
+{
+    gui_views *g = a->views;
+    dp_unit u = g->unit;
+    if (u.stage < 0 || u.stage >= g->v.n_stages || !a->st.model)
+        return;
+    const dp_stage *st = &g->v.stage[u.stage], *in = &g->v.stage[0];
+    SDL_Color mark = g->pinned ? COL_ACCENT : (SDL_Color){255, 255, 255, 220};
+    gui_set_color(&a->paint, mark);
+    if (st->kind == DP_STAGE_MAPS) {
+        int i = -1;
+        for (int k = 0; k < st->n_shown; k++)
+            if (st->shown[k] == u.c)
+                i = k;
+        if (i >= 0 && st->w > 0) {
+            SDL_Rect t = tile_rect(st, i);
+            int s = st->tile_w / st->w > 0 ? st->tile_w / st->w : 1;
+            SDL_RenderDrawRect(a->paint.ren, &t);
+            SDL_Rect p = {t.x + u.x * s, t.y + u.y * s, s, s};
+            SDL_RenderDrawRect(a->paint.ren, &p);
+        }
+    } else if (st->kind == DP_STAGE_CELLS) {
+        for (int k = 0; k < st->n_shown; k++)
+            if (st->shown[k] == u.c) {
+                SDL_Rect c = {st->body.x + k % st->cols * st->tile_w,
+                              st->body.y + k / st->cols * st->tile_h, st->tile_w, st->tile_h};
+                SDL_RenderDrawRect(a->paint.ren, &c);
+            }
+    }
+    if (in->kind != DP_STAGE_INPUT)
+        return;
+    int x0, y0, x1, y1;
+    if (st->kind == DP_STAGE_MAPS || st->kind == DP_STAGE_INPUT) {
+        if (dp_views_receptive(&g->v, a->st.model, u, &x0, &y0, &x1, &y1) != 0)
+            return;
+        SDL_Rect r = input_box(in, x0, y0, x1, y1);
+        gui_set_color(&a->paint, mark);
+        SDL_RenderDrawRect(a->paint.ren, &r);
+        /* The same box on the canvas, where the input lies on the drawing. */
+        if (g->v.map_valid && a->st.canvas_side > 0) {
+            SDL_Rect c = gui_rect(a->frame.lay.canvas);
+            float k = (float)c.w / (float)a->st.canvas_side;
+            SDL_Rect cr = {c.x + (int)lroundf((g->v.map_x + (float)x0 * g->v.map_px) * k),
+                           c.y + (int)lroundf((g->v.map_y + (float)y0 * g->v.map_px) * k),
+                           (int)lroundf((float)(x1 - x0 + 1) * g->v.map_px * k),
+                           (int)lroundf((float)(y1 - y0 + 1) * g->v.map_px * k)};
+            SDL_RenderSetClipRect(a->paint.ren, &c);
+            SDL_RenderDrawRect(a->paint.ren, &cr);
+            SDL_RenderSetClipRect(a->paint.ren, NULL);
+        }
+        return;
+    }
+    /* A dense unit reading the pixels: where its strongest weights sit. */
+    const nn_arch *ar = nn_model_arch(a->st.model);
+    int li = st->layer;
+    while (li > 0 && ar->layer[li].kind != NN_LAYER_DENSE)
+        li--;
+    int first = 1;
+    for (int j = 0; j < li; j++)
+        first &= ar->layer[j].kind == NN_LAYER_FLATTEN;
+    int pi[3], ni[3], np, nn;
+    float pv[3], nv[3];
+    if (!first || dp_views_inputs(&g->v, a->st.model, u, 3, pi, pv, &np, ni, nv, &nn) != 0)
+        return;
+    gui_set_color(&a->paint, (SDL_Color){230, 80, 70, 255});
+    for (int i = 0; i < np; i++) {
+        SDL_Rect r = input_box(in, pi[i] % INK_SIDE, pi[i] / INK_SIDE, pi[i] % INK_SIDE,
+                               pi[i] / INK_SIDE);
+        SDL_RenderDrawRect(a->paint.ren, &r);
+    }
+    gui_set_color(&a->paint, (SDL_Color){80, 140, 240, 255});
+    for (int i = 0; i < nn; i++) {
+        SDL_Rect r = input_box(in, ni[i] % INK_SIDE, ni[i] / INK_SIDE, ni[i] % INK_SIDE,
+                               ni[i] / INK_SIDE);
+        SDL_RenderDrawRect(a->paint.ren, &r);
+    }
+}
+
 static void draw_layers(gui_app *a)
 {
     gui_views *g = a->views;
@@ -152,6 +284,7 @@ static void draw_layers(gui_app *a)
         if (st->kind == DP_STAGE_BARS)
             draw_view_bars(a, st);
     }
+    draw_unit(a);
 }
 
 static void draw_weights(gui_app *a)
@@ -173,6 +306,12 @@ static void draw_weights(gui_app *a)
     if (g->w_shown < g->w_units) {
         size_t n = strlen(buf);
         snprintf(buf + n, sizeof buf - n, " (first %d)", g->w_shown);
+    }
+    {
+        /* The legend: the session's fixed scale, blue − to red +. */
+        size_t n = strlen(buf);
+        snprintf(buf + n, sizeof buf - n, " \xC2\xB7 blue \xE2\x88\x92%.2g to red +%.2g",
+                 (double)g->w_range, (double)g->w_range);
     }
     int lw = text(a, GUI_FONT_CAPTION, COL_TEXT, buf, g->area.x, g->area.y + sc(a, 8), AL_LEFT);
     if (a->train.running || a->train.version) {

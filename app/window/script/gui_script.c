@@ -21,6 +21,8 @@
  *   wait-epoch N MS                     until the run is in its epoch N (from 1)
  *   wait-loaded MS                      until the corrections file is loaded
  *                                       (fails after MS)
+ *   wait-saliency MS                    until the overlay's map, computed off
+ *                                       the UI thread, is shown (fails after MS)
  *   scribble MS                         draw for MS milliseconds without a
  *                                       pause: one mouse event per frame along
  *                                       a loop, a new stroke every 40 points,
@@ -57,6 +59,10 @@
  *                                       with a view open, its close button)
  *   tap-bar D | tap-toggle              the same by touch (finger down, up)
  *   print-views                         one line of the views' state
+ *   hover-unit S X Y | click-unit S X Y the mouse over (moved, no button) or
+ *                                       a click on pixel X Y of stage S's
+ *                                       first tile in the layers view (a
+ *                                       cell's or bar's index X)
  *   expect-view off|layers|weights | expect-saliency 0|1 | expect-chosen N
  *   save-input PATH                     the network's 28×28 input as it is now,
  *                                       784 raw floats (a brush-size test
@@ -314,6 +320,9 @@ static int timed_step(gui_app *a)
     case OP_WAIT_LOADED:
         done = !a->train.corr || !dp_corrections_loading(a->train.corr);
         break;
+    case OP_WAIT_SALIENCY:
+        done = !gui_views_sal_busy(a);
+        break;
     case OP_WAIT_MESSAGE:
         done = strstr(a->st.message, c->arg) != NULL;
         break;
@@ -359,6 +368,7 @@ static int timed_step(gui_app *a)
         const char *what = c->op == OP_WAIT_VERSION  ? "wait-version"
                            : c->op == OP_WAIT_EPOCH  ? "wait-epoch"
                            : c->op == OP_WAIT_LOADED ? "wait-loaded"
+                           : c->op == OP_WAIT_SALIENCY ? "wait-saliency"
                                                      : "wait-training";
         snprintf(want, sizeof want, "%s %.0f within %.0f ms", what + 5, c->v[0], c->v[1]);
         snprintf(got, sizeof got, "version %u, training %d, epoch %d", a->train.version,
@@ -432,12 +442,14 @@ void gui_script_step(gui_app *a)
     case OP_WAIT_TRAINING:
     case OP_WAIT_EPOCH:
     case OP_WAIT_LOADED:
+    case OP_WAIT_SALIENCY:
     case OP_WAIT_MESSAGE:
     case OP_SCRIBBLE:
         s->timed = c;
         s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MESSAGE ? 120000.0
                                              : c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE ||
-                                                     c->op == OP_WAIT_LOADED
+                                                     c->op == OP_WAIT_LOADED ||
+                                                     c->op == OP_WAIT_SALIENCY
                                                  ? c->v[0] : c->v[1]);
         if (c->op == OP_SCRIBBLE)
             s->scribble_i = 0;
@@ -554,6 +566,28 @@ void gui_script_step(gui_app *a)
             s->release_y = py;
         } else {
             push_click(a, px, py);
+        }
+        break;
+    }
+    case OP_HOVER_UNIT:
+    case OP_CLICK_UNIT: {
+        int st = 0, ux = 0, uy = 0;
+        float px, py;
+        const char *what = c->op == OP_HOVER_UNIT ? "hover-unit" : "click-unit";
+        if (sscanf(c->arg, "%d %d %d", &st, &ux, &uy) != 3) {
+            gui_script_fail(a, c, what, "S X Y", c->arg);
+        } else if (gui_views_unit_point(a, st, ux, uy, &px, &py) != 0) {
+            gui_script_fail(a, c, what, "the unit on screen", "not shown");
+        } else if (c->op == OP_CLICK_UNIT) {
+            push_click(a, px, py);
+        } else {
+            SDL_Event e;
+            memset(&e, 0, sizeof e);
+            e.type = SDL_MOUSEMOTION;
+            e.motion.windowID = SDL_GetWindowID(a->win);
+            e.motion.x = (int)lroundf(px / a->frame.lay.px_per_win);
+            e.motion.y = (int)lroundf(py / a->frame.lay.px_per_win);
+            push(a, &e);
         }
         break;
     }
