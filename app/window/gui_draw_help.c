@@ -29,18 +29,23 @@ void gui_draw_help(gui_app *a)
         row_h = (max_h - pad * 2 - foot_h) / (int)n;
     }
     /* The help column in the body font, else (a window too narrow for its
-     * longest line: the least font sizes round differently at each
-     * display scale) in the small one. */
+     * longest line, the least font sizes rounding differently at each
+     * display scale, or rows lower than the body font's line: a window
+     * short for the key table's 30-odd rows) in the small one; the keys
+     * likewise in bold, else small. */
     int key_w = 0, help_w = 0, help_font = GUI_FONT_BODY;
+    int key_font = TTF_FontHeight(a->paint.font[GUI_FONT_BOLD]) <= row_h ? GUI_FONT_BOLD
+                                                                         : GUI_FONT_SMALL;
     for (int pass = 0; pass < 2; pass++) {
         key_w = help_w = 0;
         for (size_t i = 0; i < n; i++) {
-            int w = text_width(a, GUI_FONT_BOLD, rows[i].keys);
+            int w = text_width(a, key_font, rows[i].keys);
             key_w = w > key_w ? w : key_w;
             w = text_width(a, help_font, rows[i].help);
             help_w = w > help_w ? w : help_w;
         }
-        if (2 * pad + key_w + sc(a, 24) + help_w <= a->frame.lay.out_w - 2 * margin)
+        if (2 * pad + key_w + sc(a, 24) + help_w <= a->frame.lay.out_w - 2 * margin &&
+            TTF_FontHeight(a->paint.font[help_font]) <= row_h)
             break;
         help_font = GUI_FONT_SMALL;
     }
@@ -58,7 +63,7 @@ void gui_draw_help(gui_app *a)
     int y = r.y + pad + head_h;
     for (size_t i = 0; i < n; i++) {
         int cy = y + (int)i * row_h + row_h / 2;
-        text(a, GUI_FONT_BOLD, COL_ACCENT, rows[i].keys, r.x + pad, cy, AL_LEFT, 1);
+        text(a, key_font, COL_ACCENT, rows[i].keys, r.x + pad, cy, AL_LEFT, 1);
         text(a, help_font, COL_TEXT, rows[i].help, r.x + pad + key_w + sc(a, 24), cy, AL_LEFT, 1);
     }
     static const char *const foot[] = {"Press H or Esc, or tap, to close", "H or Esc closes"};

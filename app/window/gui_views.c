@@ -77,6 +77,15 @@ static void set_chosen(gui_app *a, int d)
                                "(%s) \xC2\xB7 M: method", d, how);
 }
 
+/* A view's or the overlay's hint once it is closed: it described what is
+ * no longer shown ("X hides" after X hid it), and a long one sits in a
+ * card over the canvas.  An error stays: it has not been seen yet. */
+static void drop_hint(gui_app *a)
+{
+    if (!a->st.message_error)
+        a->st.message[0] = '\0';
+}
+
 void gui_views_action(gui_app *a, int action, int key)
 {
     gui_views *g = a->views;
@@ -89,6 +98,8 @@ void gui_views_action(gui_app *a, int action, int key)
         g->v.mode = g->v.mode == DP_VIEW_LAYERS ? DP_VIEW_OFF : DP_VIEW_LAYERS;
         g->unit.stage = -1;
         g->pinned = 0;
+        if (g->v.mode == DP_VIEW_OFF)
+            drop_hint(a);
         if (g->v.mode == DP_VIEW_LAYERS)
             app_message(&a->st, 0, "Explorer \xC2\xB7 point at a unit: its value and inputs, "
                                    "a click pins it \xC2\xB7 click a bar: why (not) that digit "
@@ -96,6 +107,8 @@ void gui_views_action(gui_app *a, int action, int key)
         break;
     case DP_ACT_WEIGHTS:
         g->v.mode = g->v.mode == DP_VIEW_WEIGHTS ? DP_VIEW_OFF : DP_VIEW_WEIGHTS;
+        if (g->v.mode == DP_VIEW_OFF)
+            drop_hint(a);
         if (g->v.mode == DP_VIEW_WEIGHTS) {
             /* Only a dense first layer's units (the seed's, an mlp's) are
              * pictures that visibly form while training from scratch; a
@@ -117,6 +130,8 @@ void gui_views_action(gui_app *a, int action, int key)
         g->v.saliency = !g->v.saliency;
         if (g->v.saliency)
             set_chosen(a, g->v.chosen);
+        else
+            drop_hint(a);
         break;
     case DP_ACT_SAL_METHOD:
         /* The measured best (the default), raw, SmoothGrad, IG. */
