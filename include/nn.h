@@ -312,7 +312,12 @@ typedef enum nn_optimizer { NN_OPT_SGD, NN_OPT_MOMENTUM, NN_OPT_ADAM } nn_optimi
 typedef enum nn_schedule {
     NN_SCHED_CONSTANT,
     NN_SCHED_STEP,    /* lr × gamma every step_epochs epochs */
-    NN_SCHED_COSINE   /* lr × ½(1 + cos(π·progress)), progress over all steps */
+    NN_SCHED_COSINE,  /* lr × ½(1 + cos(π·progress)), progress over all steps */
+    /* One cycle (Smith, 2018): from lr/10 up to lr linearly over the first
+     * `warmup` share of all steps, then cosine down to 0 over the rest: a
+     * high rate is safe once the first steps have settled the weights, and
+     * a short run needs it (the quick preset). */
+    NN_SCHED_ONECYCLE
 } nn_schedule;
 
 /* On-the-fly augmentation of training images (see nn_data.h). */
@@ -339,6 +344,7 @@ typedef struct nn_train_config {
     nn_schedule schedule;
     int step_epochs;     /* NN_SCHED_STEP */
     float step_gamma;    /* NN_SCHED_STEP */
+    float warmup;        /* NN_SCHED_ONECYCLE: share of all steps, 0..1 */
     size_t batch;        /* >= 1 */
     int epochs;          /* >= 1 */
     int shuffle;         /* 1: reshuffle each epoch; 0: dataset order (seed) */
