@@ -7,7 +7,7 @@ not count it either).
 
 usage: /usr/bin/python3 bench/torch_quick.py --data DIR --spec SPEC
            --epochs E --batch B --lr X --schedule cosine|onecycle --warmup W
-           --weight-decay X [--threads 2] [--seeds 1,2,3]
+           --weight-decay X [--threads 2] [--seeds 1,2,3] [--limit N]
 bench/quick.sh passes the recipe digitpad prints, so the two cannot drift.
 Prints, per seed and epoch, in the format bench/quick.sh parses:
     torch curve seed=<s> epoch=<e> train_s=<t> test_acc=<a>
@@ -107,6 +107,7 @@ def main():
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seeds", default="1,2,3")
+    ap.add_argument("--limit", type=int, default=0, help="the first N training images (smoke runs)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     xtr = torch.from_numpy(load_idx(f"{a.data}/train-images-idx3-ubyte").copy()).float()
@@ -115,6 +116,8 @@ def main():
     xte = torch.from_numpy(load_idx(f"{a.data}/t10k-images-idx3-ubyte").copy()).float()
     xte = xte.div_(255.0).unsqueeze(1)
     yte = torch.from_numpy(load_idx(f"{a.data}/t10k-labels-idx1-ubyte").astype(np.int64))
+    if a.limit:
+        xtr, ytr = xtr[:a.limit], ytr[:a.limit]
     ttr = nn.functional.one_hot(ytr, 10).float()
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, {a.spec}, "
           f"{a.epochs} epochs, batch {a.batch}, AdamW lr {a.lr} ({a.schedule}), "

@@ -148,7 +148,8 @@ typedef struct nn_arch {
     nn_layer_spec layer[NN_MAX_LAYERS];
 } nn_arch;
 
-/* Parses an architecture spec or a preset name ("seed", "mlp", "cnn").
+/* Parses an architecture spec or a preset name ("seed", "mlp", "cnn",
+ * "quick").
  *
  * Spec syntax: comma-separated items, spaces ignored, case-sensitive:
  *   conv<C>k<K>[nb]  convolution with C output channels, K×K kernel (odd,
@@ -361,7 +362,8 @@ typedef struct nn_train_config {
     int seed_rule;
 } nn_train_config;
 
-/* Fills cfg with the training recipe of preset "seed", "mlp" or "cnn" (the
+/* Fills cfg with the training recipe of preset "seed", "mlp", "cnn" or
+ * "quick" (the quick one: 2 epochs, batch 128, one-cycle Adam; the
  * seed's is exactly the blog post's: MSE, per-sample SGD lr 0.02, uniform
  * init, dataset order, 1 epoch).  For a name that is not a preset, fills the
  * mlp recipe and returns NN_EINVAL. */

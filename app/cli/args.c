@@ -66,7 +66,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_PREDICT] = {"--predict", 0, DP_MODE_PREDICT, 0, "IMAGE...",
         {{DP_HELP_PREDICT, 4, "classify PGM (P2/P5) or BMP images of any size; prints\n'path predicted confidence' per image"}}},
     [O_ARCH] = {"--arch", 1, -1, M_TRAIN, "A",
-        {{DP_HELP_TRAIN, 1, "preset seed, mlp or cnn (default), or a spec such as\nfc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)"}}},
+        {{DP_HELP_TRAIN, 1, "preset seed, mlp, cnn (default) or quick, or a spec such as\nfc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)"}}},
     [O_EPOCHS] = {"--epochs", 1, -1, M_TRAIN, "N",
         {{DP_HELP_TRAIN, 2, "passes over the training set (default: the preset's)"}}},
     [O_BATCH] = {"--batch", 1, -1, M_TRAIN, "N",
@@ -233,7 +233,7 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         return 0;
     case O_ARCH:
         if (!*v)
-            return dp_set_err(err, errlen, "--arch needs a preset (seed, mlp, cnn) or a spec");
+            return dp_set_err(err, errlen, "--arch needs a preset (seed, mlp, cnn, quick) or a spec");
         a->arch = v;
         return 0;
     case O_EPOCHS:
