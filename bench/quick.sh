@@ -29,12 +29,8 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-DATA=${DIGITPAD_DATA:-}
-for d in "$ROOT/../shared/mnist" "$ROOT/data/mnist"; do
-    [ -n "$DATA" ] && break
-    [ -e "$d/train-images-idx3-ubyte.gz" ] || [ -e "$d/train-images-idx3-ubyte" ] && DATA=$d
-done
-[ -n "$DATA" ] || { echo "quick.sh: no MNIST (scripts/fetch-mnist.sh, or DIGITPAD_DATA)" >&2; exit 1; }
+# $DIGITPAD_DATA, else the tests' lookup (../shared/mnist, data/mnist)
+DATA=${DIGITPAD_DATA:-$(DIGITPAD_SRC=$ROOT; . "$ROOT/tests/lib.sh"; mnist_dir)} || exit 1
 BUILD=${BENCH_BUILD:-$ROOT/build-bench}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -30,12 +30,8 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-DATA=${DIGITPAD_DATA:-}
-for d in "$ROOT/../shared/mnist" "$ROOT/data/mnist"; do
-    [ -n "$DATA" ] && break
-    [ -e "$d/train-images-idx3-ubyte.gz" ] || [ -e "$d/train-images-idx3-ubyte" ] && DATA=$d
-done
-[ -n "$DATA" ] || { echo "window_sps.sh: no MNIST" >&2; exit 1; }
+# $DIGITPAD_DATA, else the tests' lookup (../shared/mnist, data/mnist)
+DATA=${DIGITPAD_DATA:-$(DIGITPAD_SRC=$ROOT; . "$ROOT/tests/lib.sh"; mnist_dir)} || exit 1
 BIN=${BENCH_BUILD:-$ROOT/build-bench}/digitpad
 [ -x "$BIN" ] || { echo "window_sps.sh: no $BIN (bench/quick.sh builds it)" >&2; exit 1; }
 TMP=$(mktemp -d)

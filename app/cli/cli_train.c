@@ -571,6 +571,18 @@ static int failed_run(const nn_eval *ev, float lr, const char *out)
     return 1;
 }
 
+/* 0 when an evaluation went well, else the exit code after saying why:
+ * finite weights with NaN outputs (NN_ENOANSWER) are a failed run. */
+static int eval_status(nn_status st, const nn_error *err, const char *out)
+{
+    if (st == NN_ENOANSWER) {
+        fflush(stdout);
+        dp_errorf("training failed: %s; %s was not written", err->msg, out);
+        return DP_EXIT_TRAIN;
+    }
+    return st == NN_OK ? 0 : dp_fail(err);
+}
+
 int dp_cli_train(const dp_args *a)
 {
     double t_start = dp_now();
@@ -715,15 +727,9 @@ int dp_cli_train(const dp_args *a)
         memset(&hev, 0, sizeof hev);
         if (held.n > 0) {
             /* The held-out images every epoch; the test set only at the end. */
-            nn_status hst = nn_evaluate(m, &held, cfg.threads, &hev, &err);
-            if (hst == NN_ENOANSWER) {
-                fflush(stdout);
-                dp_errorf("training failed: %s; %s was not written", err.msg, out);
-                rc = DP_EXIT_TRAIN;
-                goto done;
-            }
-            if (hst != NN_OK) {
-                rc = dp_fail(&err);
+            int hrc = eval_status(nn_evaluate(m, &held, cfg.threads, &hev, &err), &err, out);
+            if (hrc) {
+                rc = hrc;
                 goto done;
             }
             if (!last) {
@@ -744,14 +750,9 @@ int dp_cli_train(const dp_args *a)
                                                   : DP_CALIB_REDRAWN_TRAIN,
                                               cfg.threads, &cal, &ev, &err)
                             : nn_evaluate(m, &test, cfg.threads, &ev, &err);
-        if (est == NN_ENOANSWER) { /* finite weights, NaN outputs: a failed run */
-            fflush(stdout);
-            dp_errorf("training failed: %s; %s was not written", err.msg, out);
-            rc = DP_EXIT_TRAIN;
-            goto done;
-        }
-        if (est != NN_OK) {
-            rc = dp_fail(&err);
+        int erc = eval_status(est, &err, out);
+        if (erc) {
+            rc = erc;
             goto done;
         }
         double t2 = dp_now();
