@@ -5,7 +5,9 @@
 #   1. `digitpad --train --arch quick --threads N`, stopped after S s: the
 #      samples/s of its last progress line (the epoch's rate so far);
 #   2. the real window (SDL's dummy driver, --script), Shift+T, nothing
-#      drawn for S s, then `print`: the trainer's sps= (the same rate);
+#      drawn for S s (idle-ms: 20 frames a second, as an untouched window
+#      draws while it trains), then `print`: the trainer's sps= (the same
+#      rate);
 #   3. the window again, Shift+T, 3 s, then a stroke drawn every frame for
 #      8 s: the frame times while it trains (99th percentile and worst,
 #      over the 11 s: printed, never asserted).
@@ -56,7 +58,7 @@ window() { # SCRIPT-FILE OUT-FILE
         "$BIN" --script "$1" >"$2" 2>"$2.err" || { cat "$2" "$2.err"; exit 1; }
 }
 echo "load average $(load): window, nothing drawn, $SECS s"
-printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\nwait-ms %d\nprint\nquit\n' \
+printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\nidle-ms %d\nprint\nquit\n' \
     "$((SECS * 1000))" >"$TMP/idle.txt"
 window "$TMP/idle.txt" "$TMP/idle.out"
 win=$(sed -n 's/.* sps=\([0-9]*\) .*/\1/p' "$TMP/idle.out" | tail -1)
