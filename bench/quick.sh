@@ -9,6 +9,7 @@
 # each one's time to 99.0% test accuracy with the ratio.
 #
 # usage: bench/quick.sh [--seeds 1,2,3] [--threads 2] [--no-torch] [--no-window]
+#                       [--limit N]   (smoke runs: the first N training images)
 # Environment: DIGITPAD_DATA (MNIST dir), BENCH_BUILD (default build-bench),
 # BENCH_KERNELS (default "<best> avx2").  bench/run.sh --to99 runs it.
 set -euo pipefail
@@ -18,13 +19,15 @@ SEEDS=1,2,3
 THREADS=2
 TORCH=1
 WINDOW=1
+LIMIT=
 while [ $# -gt 0 ]; do
     case "$1" in
     --seeds) SEEDS=${2:?--seeds needs a list}; shift ;;
     --threads) THREADS=${2:?--threads needs a number}; shift ;;
     --no-torch) TORCH=0 ;;
     --no-window) WINDOW=0 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --limit) LIMIT=${2:?--limit needs a number}; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "quick.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -34,7 +37,7 @@ DATA=${DIGITPAD_DATA:-$(DIGITPAD_SRC=$ROOT; . "$ROOT/tests/lib.sh"; mnist_dir)} 
 BUILD=${BENCH_BUILD:-$ROOT/build-bench}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-load() { sed 's/^[^ ]* [^ ]* \([^ ]*\) .*/\1/' /proc/loadavg; }
+load() { cut -d' ' -f1 /proc/loadavg; }
 
 echo "== quick preset benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/^[^:]*: *//'), $(nproc) threads online"
@@ -58,7 +61,7 @@ for k in $KERNELS; do
     for s in ${SEEDS//,/ }; do
         l0=$(load)
         /usr/bin/time -f "%U %S %e" -o "$TMP/time" env DIGITPAD_KERNELS="$k" \
-            "$BIN" --train --arch quick --seed "$s" --threads "$THREADS" --data "$DATA" \
+            "$BIN" --train --arch quick --seed "$s" --threads "$THREADS" --data "$DATA" ${LIMIT:+--limit "$LIMIT"} \
             --out "$TMP/quick-$s.safetensors" >"$TMP/out" 2>/dev/null ||
             { cat "$TMP/out"; echo "quick.sh: --train failed" >&2; exit 1; }
         [ -s "$TMP/recipe" ] || grep -A1 '^recipe:' "$TMP/out" >"$TMP/recipe" || true
@@ -92,7 +95,8 @@ PY
         echo "-- PyTorch, load average $(load)"
         /usr/bin/python3 "$ROOT/bench/torch_quick.py" --data "$DATA" --spec "$arch" \
             --epochs "$epochs" --batch "$batch" --lr "$lr" --schedule "$sched" --warmup "$warm" \
-            --weight-decay "$wd" --threads "$THREADS" --seeds "$SEEDS" | tee "$TMP/torch.txt"
+            --weight-decay "$wd" --threads "$THREADS" --seeds "$SEEDS" ${LIMIT:+--limit "$LIMIT"} |
+            tee "$TMP/torch.txt"
     else
         echo "-- PyTorch: /usr/bin/python3 has no torch (apt-get install python3-torch); skipped"
     fi
