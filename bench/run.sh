@@ -6,8 +6,10 @@
 # then the seed post's numpy program; prints medians and ratios.
 # docs/benchmarks.md explains what is measured.
 #
-# usage: bench/run.sh [--quick] [--repeats N] [--out FILE]
+# usage: bench/run.sh [--quick] [--repeats N] [--out FILE] | --to99 [quick.sh's options]
 #   --quick     smoke run: one repeat, short windows, 3,200 cnn images
+#   --to99      instead: from nothing to 99% (issue 31), the quick preset
+#               beside PyTorch and the window's trainer (bench/quick.sh)
 #   --repeats   whole-benchmark repeats whose medians are reported (default 3)
 #   --out       results file (default bench/results-<date>.txt)
 # Environment: DIGITPAD_DATA (MNIST dir), DIGITPAD_SHARED (default ../shared),
@@ -22,9 +24,10 @@ OUT=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) QUICK=1 ;;
+    --to99) shift; exec "$(dirname "$0")/quick.sh" "$@" ;;
     --repeats) REPEATS=${2:?--repeats needs a number}; shift ;;
     --out) OUT=${2:?--out needs a file}; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift

@@ -148,7 +148,8 @@ typedef struct nn_arch {
     nn_layer_spec layer[NN_MAX_LAYERS];
 } nn_arch;
 
-/* Parses an architecture spec or a preset name ("seed", "mlp", "cnn").
+/* Parses an architecture spec or a preset name ("seed", "mlp", "cnn",
+ * "quick").
  *
  * Spec syntax: comma-separated items, spaces ignored, case-sensitive:
  *   conv<C>k<K>[nb]  convolution with C output channels, K×K kernel (odd,
@@ -355,7 +356,12 @@ typedef enum nn_optimizer { NN_OPT_SGD, NN_OPT_MOMENTUM, NN_OPT_ADAM } nn_optimi
 typedef enum nn_schedule {
     NN_SCHED_CONSTANT,
     NN_SCHED_STEP,    /* lr × gamma every step_epochs epochs */
-    NN_SCHED_COSINE   /* lr × ½(1 + cos(π·progress)), progress over all steps */
+    NN_SCHED_COSINE,  /* lr × ½(1 + cos(π·progress)), progress over all steps */
+    /* One cycle (Smith, 2018): from lr/10 up to lr linearly over the first
+     * `warmup` share of all steps, then cosine down to 0 over the rest: a
+     * high rate is safe once the first steps have settled the weights, and
+     * a short run needs it (the quick preset). */
+    NN_SCHED_ONECYCLE
 } nn_schedule;
 
 /* On-the-fly augmentation of training images (see nn_data.h). */
@@ -382,6 +388,7 @@ typedef struct nn_train_config {
     nn_schedule schedule;
     int step_epochs;     /* NN_SCHED_STEP */
     float step_gamma;    /* NN_SCHED_STEP */
+    float warmup;        /* NN_SCHED_ONECYCLE: share of all steps, 0..1 */
     size_t batch;        /* >= 1 */
     int epochs;          /* >= 1 */
     int shuffle;         /* 1: reshuffle each epoch; 0: dataset order (seed) */
@@ -398,7 +405,8 @@ typedef struct nn_train_config {
     int seed_rule;
 } nn_train_config;
 
-/* Fills cfg with the training recipe of preset "seed", "mlp" or "cnn" (the
+/* Fills cfg with the training recipe of preset "seed", "mlp", "cnn" or
+ * "quick" (the quick one: 2 epochs, batch 128, one-cycle Adam; the
  * seed's is exactly the blog post's: MSE, per-sample SGD lr 0.02, uniform
  * init, dataset order, 1 epoch).  For a name that is not a preset, fills the
  * mlp recipe and returns NN_EINVAL. */

@@ -109,6 +109,9 @@ static nn_status check_config(const nn_model *m, const nn_train_config *c, nn_er
                          m->arch.layer[L - 2].kind != NN_LAYER_DENSE))
         return nn_fail(err, NN_EINVAL, "training: the seed rule needs MSE and a network "
                        "ending in fc,sigmoid");
+    if (c->schedule == NN_SCHED_ONECYCLE && !(c->warmup >= 0.0f && c->warmup < 1.0f))
+        return nn_fail(err, NN_EINVAL, "training: one-cycle warm-up must be a share from 0 "
+                       "to below 1");
     if (c->schedule == NN_SCHED_STEP && c->step_epochs < 1)
         return nn_fail(err, NN_EINVAL, "training: step schedule needs step_epochs >= 1");
     if (m->arch.layer[m->arch.n_layers - 1].kind == NN_LAYER_SIGMOID)
@@ -219,6 +222,16 @@ float nn_trainer_lr(const nn_trainer *t)
         if (p > 1.0)
             p = 1.0;
         return (float)(c->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * p)));
+    }
+    case NN_SCHED_ONECYCLE: {
+        double p = t->steps_total ? (double)t->step / (double)t->steps_total : 1.0;
+        double w = c->warmup;
+        if (p > 1.0)
+            p = 1.0;
+        if (p < w)
+            return (float)(c->lr * (0.1 + 0.9 * p / w));
+        double q = w < 1.0 ? (p - w) / (1.0 - w) : 1.0;
+        return (float)(c->lr * 0.5 * (1.0 + cos(3.14159265358979323846 * q)));
     }
     default:
         return c->lr;

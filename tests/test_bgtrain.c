@@ -383,6 +383,60 @@ int main(void)
         }
     }
 
+    /* ---------- from scratch with a preset of its own (the window's
+     * Shift+T: quick): a new network of that preset, with its recipe
+     * (epochs, threads); fine-tuning keeps the shown model's network. */
+    {
+        nn_dataset small = {0};
+        make_set(&small, 512, 5);
+        base_config(&c, &small, &test);
+        CHECK(bg_config_scratch_preset(&c, "nope", 1, err, sizeof err) == -1);
+        CHECK(bg_config_scratch_preset(&c, "quick", 1, err, sizeof err) == 0);
+        c.scratch.epochs = 1; /* 4 steps of 128: the network, not the accuracy */
+        bg = bg_create(&c, err, sizeof err);
+        CHECK(bg != NULL);
+        if (bg) {
+            char want[256], got[256];
+            nn_arch qa;
+            CHECK(nn_arch_parse("quick", &qa, NULL) == NN_OK);
+            nn_arch_format(&qa, want, sizeof want);
+            CHECK(bg_start(bg, cur, 1, err, sizeof err) == 0);
+            bg_status_get(bg, &st);
+            CHECK(st.epochs == 1 && st.from_scratch);
+            while (bg_running(bg))
+                sleep_s(0.01);
+            unsigned v = 0;
+            m = bg_take_snapshot(bg, &v);
+            CHECK(m != NULL);
+            if (m) {
+                nn_arch_format(nn_model_arch(m), got, sizeof got);
+                CHECK(strcmp(got, want) == 0);
+                /* fine-tuning the quick network keeps it quick */
+                CHECK(bg_start(bg, m, 0, err, sizeof err) == 0);
+                bg_stop(bg);
+                nn_model *f = bg_take_snapshot(bg, &v);
+                if (f) {
+                    nn_arch_format(nn_model_arch(f), got, sizeof got);
+                    CHECK(strcmp(got, want) == 0);
+                }
+                nn_model_free(f);
+            }
+            nn_model_free(m);
+            /* and fine-tuning the mlp-like model keeps its network */
+            CHECK(bg_start(bg, cur, 0, err, sizeof err) == 0);
+            bg_stop(bg);
+            m = bg_take_snapshot(bg, &v);
+            if (m) {
+                nn_arch_format(nn_model_arch(m), got, sizeof got);
+                nn_arch_format(nn_model_arch(cur), want, sizeof want);
+                CHECK(strcmp(got, want) == 0);
+            }
+            nn_model_free(m);
+            bg_free(bg);
+        }
+        nn_dataset_free(&small);
+    }
+
     nn_model_free(cur);
     nn_model_free(init);
     nn_workspace_free(ws);

@@ -645,7 +645,7 @@ static void test_atomic_save(void)
 int main(void)
 {
     snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    const char *archs[] = {"seed", "mlp", "cnn", "conv8k3nb,relu,pool,fc10nb,sigmoid",
+    const char *archs[] = {"seed", "mlp", "cnn", "quick", "conv8k3nb,relu,pool,fc10nb,sigmoid",
                            "conv4k1,sigmoid,conv2k3,pool,pool,fc16,relu,fc10,sigmoid"};
     for (size_t i = 0; i < sizeof archs / sizeof *archs; i++)
         test_round_trip(archs[i]);

@@ -398,6 +398,28 @@ static void test_schedules(void)
             CHECK_NEAR(nn_trainer_lr(t), 0.05, 1e-7);
         nn_trainer_free(t);
     }
+    /* One cycle, warm-up 0.25 of 40 steps: a tenth of lr at the start, up
+     * to lr at step 10, cosine down after: half at step 25, 0.1·½(1 +
+     * cos(29π/30)) one step before the end. */
+    cfg.schedule = NN_SCHED_ONECYCLE;
+    cfg.warmup = 0.25f;
+    nn_trainer *oc = nn_trainer_create(m, &cfg, 100, &err);
+    CHECK(oc != NULL);
+    if (oc) {
+        const double want[][2] = {{0, 0.01}, {5, 0.055}, {10, 0.1}, {25, 0.05},
+                                  {39, 0.1 * 0.5 * (1 + cos(3.14159265358979 * 29 / 30))}};
+        int at = 0;
+        for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+            for (; at < (int)want[k][0]; at++)
+                nn_trainer_step(oc, x, lab, 10, NULL, &err);
+            CHECK_NEAR(nn_trainer_lr(oc), want[k][1], 1e-6);
+        }
+        nn_trainer_free(oc);
+    }
+    cfg.warmup = 1.0f; /* no steps left to come down in */
+    CHECK(nn_trainer_create(m, &cfg, 100, &err) == NULL && err.status == NN_EINVAL);
+    cfg.warmup = 0.2f;
+    cfg.schedule = NN_SCHED_COSINE;
     /* Bad settings are refused with a message. */
     cfg.batch = 0;
     CHECK(nn_trainer_create(m, &cfg, 100, &err) == NULL && err.status == NN_EINVAL);

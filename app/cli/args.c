@@ -28,9 +28,9 @@ enum {
 
 typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
-    O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WD, O_SEED,
+    O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WARMUP, O_WD, O_SEED,
     O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_REDRAWN,
-    O_PEN, O_PEN_COPIES, O_PEN_DROP, O_PEN_FOLD, O_PEN_TEST, O_LIMIT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_PEN, O_PEN_COPIES, O_PEN_DROP, O_PEN_FOLD, O_PEN_TEST, O_LIMIT, O_HOLDOUT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
     O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_SALIENCY_METHOD, O_DRAWN, O_THRESHOLD, O_COUNT
 } opt_id;
 
@@ -66,7 +66,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_PREDICT] = {"--predict", 0, DP_MODE_PREDICT, 0, "IMAGE...",
         {{DP_HELP_PREDICT, 4, "classify PGM (P2/P5) or BMP images of any size; prints\n'path predicted confidence' per image"}}},
     [O_ARCH] = {"--arch", 1, -1, M_TRAIN, "A",
-        {{DP_HELP_TRAIN, 1, "preset seed, mlp or cnn (default), or a spec such as\nfc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)"}}},
+        {{DP_HELP_TRAIN, 1, "preset seed, mlp, cnn (default) or quick, or a spec such as\nfc256,relu,fc128,relu,fc10,sigmoid (see docs or nn.h)"}}},
     [O_EPOCHS] = {"--epochs", 1, -1, M_TRAIN, "N",
         {{DP_HELP_TRAIN, 2, "passes over the training set (default: the preset's)"}}},
     [O_BATCH] = {"--batch", 1, -1, M_TRAIN, "N",
@@ -76,7 +76,9 @@ static const opt_def OPTS[O_COUNT] = {
     [O_OPTIMIZER] = {"--optimizer", 1, -1, M_TRAIN, "O",
         {{DP_HELP_TRAIN, 5, "sgd, momentum or adam"}}},
     [O_SCHEDULE] = {"--schedule", 1, -1, M_TRAIN, "S",
-        {{DP_HELP_TRAIN, 6, "learning-rate schedule: constant, step or cosine"}}},
+        {{DP_HELP_TRAIN, 6, "learning-rate schedule: constant, step, cosine or\nonecycle (warm-up, then cosine; see --warmup)"}}},
+    [O_WARMUP] = {"--warmup", 1, -1, M_TRAIN, "X",
+        {{DP_HELP_TRAIN, 6, "onecycle's warm-up: the share of all steps (0 to below 1)\nover which the rate climbs from a tenth to --lr"}}},
     [O_WD] = {"--weight-decay", 1, -1, M_TRAIN, "X",
         {{DP_HELP_TRAIN, 7, "0 to 1"}}},
     [O_SEED] = {"--seed", 1, -1, M_TRAIN, "N",
@@ -107,6 +109,8 @@ static const opt_def OPTS[O_COUNT] = {
         {{DP_HELP_PREDICT, 6, "with --predict-strokes: score only the drawings of the\npen test set's writers, and add each writer's accuracy\nand the five worst writers"}}},
     [O_LIMIT] = {"--limit", 1, -1, M_TRAIN, "N",
         {{DP_HELP_TRAIN, 21, "train on the first N training images (test set stays full)\nand at most N pen drawings"}}},
+    [O_HOLDOUT] = {"--holdout", 1, -1, M_TRAIN, "N",
+        {{DP_HELP_TRAIN, 21, "keep the last N MNIST training images out of training and\nreport the accuracy on them each epoch (to choose a recipe\nwithout looking at the test set, which is scored once, at\nthe end)"}}},
     [O_OUT] = {"--out", 1, -1, M_TRAIN, "FILE",
         {{DP_HELP_TRAIN, 23, "where to save the model\n(default: " DP_DEFAULT_OUT ")"}}},
     [O_MINACC] = {"--min-accuracy", 1, -1, M_TRAIN, "X",
@@ -231,7 +235,7 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         return 0;
     case O_ARCH:
         if (!*v)
-            return dp_set_err(err, errlen, "--arch needs a preset (seed, mlp, cnn) or a spec");
+            return dp_set_err(err, errlen, "--arch needs a preset (seed, mlp, cnn, quick) or a spec");
         a->arch = v;
         return 0;
     case O_EPOCHS:
@@ -263,16 +267,24 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
         else
             return dp_set_err(err, errlen, "--optimizer: '%s' is not one of sgd, momentum, adam", v);
         return 0;
+    case O_WARMUP:
+        if (dp_parse_double(v, 0.0, 0.99, &d) != 0)
+            return dp_set_err(err, errlen, "--warmup: '%s' is not a share from 0 to 0.99", v);
+        a->warmup = d;
+        return 0;
     case O_SCHEDULE:
-        /* Values match nn_schedule (CONSTANT, STEP, COSINE). */
+        /* Values match nn_schedule (CONSTANT, STEP, COSINE, ONECYCLE). */
         if (strcmp(v, "constant") == 0)
             a->schedule = 0;
         else if (strcmp(v, "step") == 0)
             a->schedule = 1;
         else if (strcmp(v, "cosine") == 0)
             a->schedule = 2;
+        else if (strcmp(v, "onecycle") == 0)
+            a->schedule = 3;
         else
-            return dp_set_err(err, errlen, "--schedule: '%s' is not one of constant, step, cosine", v);
+            return dp_set_err(err, errlen,
+                              "--schedule: '%s' is not one of constant, step, cosine, onecycle", v);
         return 0;
     case O_WD:
         if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
@@ -355,6 +367,12 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
                         v);
         a->limit = (size_t)l;
         return 0;
+    case O_HOLDOUT:
+        if (dp_parse_long(v, 1, LONG_MAX, &l) != 0)
+            return dp_set_err(err, errlen,
+                              "--holdout: '%s' is not a whole number of images (1 or more)", v);
+        a->holdout = (size_t)l;
+        return 0;
     case O_OUT:
         if (!*v)
             return dp_set_err(err, errlen, "--out needs a file name");
@@ -426,6 +444,7 @@ static void args_defaults(dp_args *a, int argc, char **argv)
     a->lr = -1.0;
     a->optimizer = -1;
     a->schedule = -1;
+    a->warmup = -1.0;
     a->weight_decay = -1.0;
     a->min_accuracy = -1.0;
     a->threads = -1;

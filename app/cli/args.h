@@ -53,6 +53,7 @@ typedef struct dp_args {
     double lr;             /* < 0: preset */
     int optimizer;         /* -1: preset, else an nn_optimizer */
     int schedule;          /* -1: preset, else an nn_schedule */
+    double warmup;         /* --warmup X: onecycle's warm-up share; < 0: preset */
     double weight_decay;   /* < 0: preset */
     int have_seed;
     uint64_t seed;
@@ -68,6 +69,8 @@ typedef struct dp_args {
     const char *pen_drop;  /* --pen-drop FILE: ids of pen drawings to leave out */
     int pen_fold, pen_folds; /* --pen-fold K/N: hold out fold K of N; 0/0: none */
     size_t limit;          /* 0: every training image */
+    size_t holdout;        /* --holdout N: the last N training images are not trained
+                              on but scored each epoch; 0: none */
     const char *out;       /* NULL: DP_DEFAULT_OUT */
     double min_accuracy;   /* < 0: no check */
 

@@ -46,6 +46,7 @@ static const char *schedule_name(nn_schedule s)
     case NN_SCHED_CONSTANT: return "constant";
     case NN_SCHED_STEP: return "step";
     case NN_SCHED_COSINE: return "cosine";
+    case NN_SCHED_ONECYCLE: return "onecycle";
     }
     return "?";
 }
@@ -64,6 +65,8 @@ static void build_config(const dp_args *a, const char *arch_name, nn_train_confi
         cfg->optimizer = (nn_optimizer)a->optimizer;
     if (a->schedule >= 0)
         cfg->schedule = (nn_schedule)a->schedule;
+    if (a->warmup >= 0)
+        cfg->warmup = (float)a->warmup;
     if (a->weight_decay >= 0)
         cfg->weight_decay = (float)a->weight_decay;
     if (a->have_seed)
@@ -208,6 +211,10 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
     rc |= set_meta(m, "lr", buf);
     rc |= set_meta(m, "optimizer", optimizer_name(cfg->optimizer));
     rc |= set_meta(m, "schedule", schedule_name(cfg->schedule));
+    if (cfg->schedule == NN_SCHED_ONECYCLE) {
+        snprintf(buf, sizeof buf, "%g", (double)cfg->warmup);
+        rc |= set_meta(m, "warmup", buf);
+    }
     snprintf(buf, sizeof buf, "%g", (double)cfg->weight_decay);
     rc |= set_meta(m, "weight_decay", buf);
     rc |= set_meta(m, "augment", cfg->augment ? "1" : "0");
@@ -564,6 +571,18 @@ static int failed_run(const nn_eval *ev, float lr, const char *out)
     return 1;
 }
 
+/* 0 when an evaluation went well, else the exit code after saying why:
+ * finite weights with NaN outputs (NN_ENOANSWER) are a failed run. */
+static int eval_status(nn_status st, const nn_error *err, const char *out)
+{
+    if (st == NN_ENOANSWER) {
+        fflush(stdout);
+        dp_errorf("training failed: %s; %s was not written", err->msg, out);
+        return DP_EXIT_TRAIN;
+    }
+    return st == NN_OK ? 0 : dp_fail(err);
+}
+
 int dp_cli_train(const dp_args *a)
 {
     double t_start = dp_now();
@@ -581,7 +600,7 @@ int dp_cli_train(const dp_args *a)
     build_config(a, arch_name, &cfg);
 
     int rc = DP_EXIT_USAGE;
-    nn_dataset train = {0}, test = {0};
+    nn_dataset train = {0}, test = {0}, held = {0};
     nn_model *m = NULL;
     nn_trainer *t = NULL;
     pen_run pen;
@@ -594,6 +613,23 @@ int dp_cli_train(const dp_args *a)
         goto done;
     }
     size_t n_full = train.n;
+    if (a->holdout > 0) {
+        /* A copy, not a view: the drawings added below may move train's arrays. */
+        if (a->holdout >= train.n) {
+            dp_errorf("--holdout %zu: leaves no training image (MNIST has %zu)", a->holdout,
+                      train.n);
+            goto done;
+        }
+        const size_t px = (size_t)train.rows * (size_t)train.cols;
+        const size_t first = train.n - a->holdout;
+        if (nn_dataset_alloc(&held, a->holdout, train.rows, train.cols, &err) != NN_OK) {
+            rc = dp_fail(&err);
+            goto done;
+        }
+        memcpy(held.images, train.images + first * px, a->holdout * px);
+        memcpy(held.labels, train.labels + first, a->holdout);
+        train.n = first;
+    }
     if (a->limit > 0 && a->limit < train.n)
         train.n = a->limit; /* the first N images; the arrays stay owned as loaded */
     size_t n_mnist = train.n;
@@ -687,6 +723,26 @@ int dp_cli_train(const dp_args *a)
          * accuracy and the threshold calibration (issue 13: the tail of a
          * run must stay small beside an epoch). */
         const int last = e == cfg.epochs - 1;
+        nn_eval hev;
+        memset(&hev, 0, sizeof hev);
+        if (held.n > 0) {
+            /* The held-out images every epoch; the test set only at the end. */
+            int hrc = eval_status(nn_evaluate(m, &held, cfg.threads, &hev, &err), &err, out);
+            if (hrc) {
+                rc = hrc;
+                goto done;
+            }
+            if (!last) {
+                double t2 = dp_now();
+                printf("epoch %*d/%d  loss %.4f  held-out accuracy %6.2f%% (%zu/%zu)  "
+                       "epoch %.1f s (%.0f samples/s), held-out %.1f s\n",
+                       dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss,
+                       100.0 * hev.accuracy, hev.correct, hev.n, t1 - t0,
+                       (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0, t2 - t1);
+                fflush(stdout);
+                continue;
+            }
+        }
         nn_status est = last && calibrate
                             ? dp_calibrate_ex(m, &test, -1.0, DP_CALIB_SCRIBBLES_TRAIN,
                                               test.n < DP_CALIB_REDRAWN_TRAIN
@@ -694,17 +750,16 @@ int dp_cli_train(const dp_args *a)
                                                   : DP_CALIB_REDRAWN_TRAIN,
                                               cfg.threads, &cal, &ev, &err)
                             : nn_evaluate(m, &test, cfg.threads, &ev, &err);
-        if (est == NN_ENOANSWER) { /* finite weights, NaN outputs: a failed run */
-            fflush(stdout);
-            dp_errorf("training failed: %s; %s was not written", err.msg, out);
-            rc = DP_EXIT_TRAIN;
-            goto done;
-        }
-        if (est != NN_OK) {
-            rc = dp_fail(&err);
+        int erc = eval_status(est, &err, out);
+        if (erc) {
+            rc = erc;
             goto done;
         }
         double t2 = dp_now();
+        if (held.n > 0)
+            printf("epoch %*d/%d  loss %.4f  held-out accuracy %6.2f%% (%zu/%zu)\n",
+                   dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss, 100.0 * hev.accuracy,
+                   hev.correct, hev.n);
         printf("epoch %*d/%d  loss %.4f  test accuracy %6.2f%% (%zu/%zu)  "
                "epoch %.1f s (%.0f samples/s), test %.1f s%s\n",
                dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss, 100.0 * ev.accuracy,
@@ -789,5 +844,6 @@ done:
     nn_model_free(m);
     nn_dataset_free(&train);
     nn_dataset_free(&test);
+    nn_dataset_free(&held);
     return rc;
 }

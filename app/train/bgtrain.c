@@ -59,6 +59,20 @@ void bg_config_defaults(bg_config *c)
     c->publish_every_s = 2.0;
 }
 
+int bg_config_scratch_preset(bg_config *c, const char *name, int threads, char *err,
+                             size_t errlen)
+{
+    nn_error e;
+    if (!nn_preset_arch(name) || nn_arch_parse(name, &c->scratch_arch, &e) != NN_OK ||
+        nn_train_config_preset(name, &c->scratch, &e) != NN_OK) {
+        dp_set_err(err, errlen, "no preset '%s'", name ? name : "(null)");
+        return -1;
+    }
+    c->scratch.threads = threads;
+    c->scratch_set = 1;
+    return 0;
+}
+
 /* ============================================================ create/free */
 
 bg_trainer *bg_create(const bg_config *c, char *err, size_t errlen)
@@ -190,7 +204,10 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
     join_worker(bg);
     refresh_mnist(bg);
     nn_error e;
-    bg->model = nn_model_clone(current, &e);
+    const int own_arch = from_scratch && bg->cfg.scratch_set;
+    /* From scratch with a preset of its own: a new network, nothing of the
+     * current one (its metadata would describe another model). */
+    bg->model = own_arch ? nn_model_create(&bg->cfg.scratch_arch, &e) : nn_model_clone(current, &e);
     if (!bg->model) {
         dp_set_err(err, errlen, "%s", e.msg);
         return -1;
@@ -218,7 +235,7 @@ int bg_start(bg_trainer *bg, const nn_model *current, int from_scratch, char *er
     bg->st.no_data = 0;
     bg->st.from_scratch = from_scratch;
     bg->st.epoch = 0;
-    bg->st.epochs = bg->cfg.train.epochs;
+    bg->st.epochs = own_arch ? bg->cfg.scratch.epochs : bg->cfg.train.epochs;
     bg->st.progress = 0;
     bg->st.samples_per_s = 0;
     bg->st.loss = NAN;

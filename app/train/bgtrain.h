@@ -71,6 +71,16 @@ typedef struct bg_config {
      * From scratch uses it as it is; fine-tuning multiplies lr by
      * finetune_lr_scale and keeps the rate constant. */
     nn_train_config train;
+    /* From scratch with a network and recipe of its own (the window's
+     * Shift+T: the quick preset, bg_config_scratch_preset): when
+     * scratch_set, a from-scratch run trains a new model of scratch_arch
+     * with the `scratch` recipe as it is (epochs, threads, augmentation;
+     * the user's drawings are still augmented per copy as `train` says).
+     * 0: from scratch reinitialises a copy of the current model and trains
+     * it with `train`. */
+    int scratch_set;
+    nn_arch scratch_arch;
+    nn_train_config scratch;
     float finetune_lr_scale;
     /* Fine-tuning augments only the user's drawings unless this is set:
      * MNIST is plentiful, and a model trained on plain MNIST loses test
@@ -105,6 +115,12 @@ typedef struct bg_config {
  * larger user share or lr teaches the style no better and costs MNIST
  * accuracy (8% cost 0.4-0.6 points, 2% 0.07-0.17). */
 void bg_config_defaults(bg_config *c);
+
+/* Makes from-scratch runs train preset `name`'s network with its recipe
+ * (nn_preset_arch, nn_train_config_preset) on `threads` threads (0: all
+ * cores).  0, or -1 with a reason in err for an unknown preset. */
+int bg_config_scratch_preset(bg_config *c, const char *name, int threads, char *err,
+                             size_t errlen);
 
 typedef struct bg_point {
     float t_s;      /* seconds since this run started */

@@ -217,8 +217,8 @@ void *bg_worker(void *arg)
             held_idx[i] = i * test->n / held_n;
     }
 
-    nn_train_config tc = c->train;
-    tc.seed = c->train.seed + 1000003u * (uint64_t)bg->run;
+    nn_train_config tc = bg->from_scratch && c->scratch_set ? c->scratch : c->train;
+    tc.seed += 1000003u * (uint64_t)bg->run;
     if (!bg->from_scratch) {
         tc.lr *= c->finetune_lr_scale;
         tc.schedule = NN_SCHED_CONSTANT; /* a short nudge, not a new schedule */

@@ -32,6 +32,8 @@
  * 0); nice 10 starved the worker (a fine-tune took 30 s instead of 13 s),
  * so 5.  Without other load nothing changes: each thread has a core. */
 #define TRAIN_NICE 5
+/* Shift+T's training threads: 0, every core (see gui_train_init). */
+#define GUI_SCRATCH_THREADS 0
 
 /* ----------------------------------------------------------- lifetime */
 
@@ -150,6 +152,15 @@ int gui_train_setup(gui_app *a)
     bg_config_defaults(&c);
     c.mnist_dir = a->opt->data_dir;
     c.corrections = a->train.corr;
+    /* Shift+T trains the quick preset, for watching a network learn, on
+     * every core: its steps are short (a few ms), so the UI thread, which
+     * needs a few ms a frame, waits at most one scheduler slice for a core
+     * (issue 31 measured frame times while drawing; docs/benchmarks.md).
+     * Fine-tuning (T) keeps the model's own network on one thread. */
+    if (bg_config_scratch_preset(&c, "quick", GUI_SCRATCH_THREADS, err, sizeof err) != 0) {
+        app_message(&a->st, 1, "Training unavailable: %s", err);
+        return -1;
+    }
     a->train.bg = bg_create(&c, err, sizeof err);
     if (!a->train.bg) {
         app_message(&a->st, 1, "Training unavailable: %s", err);

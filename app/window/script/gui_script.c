@@ -15,6 +15,9 @@
  *   resize W H                          set the window size
  *   wait-frames N                       let N frames pass
  *   wait-ms N                           let frames pass for N milliseconds
+ *   idle-ms N                           the same at 20 frames a second, the
+ *                                       pace of an untouched window while it
+ *                                       trains (for measuring the trainer)
  *   wait-version N MS                   until snapshot N of the background
  *                                       trainer is installed (fails after MS)
  *   wait-training 0|1 MS                until training is off / on (fails after MS)
@@ -338,12 +341,12 @@ static int timed_step(gui_app *a)
         }
         scribble_step(a);
         return 1;
-    default: /* wait-ms */
+    default: /* wait-ms, idle-ms */
         if (expired) {
             s->timed = NULL;
             return 0;
         }
-        SDL_Delay(16);
+        SDL_Delay(c->op == OP_IDLE_MS ? 50 : 16);
         return 1;
     }
     if (done) {
@@ -438,6 +441,7 @@ void gui_script_step(gui_app *a)
         s->wait = (long)c->v[0] - 1;
         break;
     case OP_WAIT_MS:
+    case OP_IDLE_MS:
     case OP_WAIT_VERSION:
     case OP_WAIT_TRAINING:
     case OP_WAIT_EPOCH:
@@ -447,7 +451,8 @@ void gui_script_step(gui_app *a)
     case OP_SCRIBBLE:
         s->timed = c;
         s->until = SDL_GetTicks() + (Uint32)(c->op == OP_WAIT_MESSAGE ? 120000.0
-                                             : c->op == OP_WAIT_MS || c->op == OP_SCRIBBLE ||
+                                             : c->op == OP_WAIT_MS || c->op == OP_IDLE_MS ||
+                                                     c->op == OP_SCRIBBLE ||
                                                      c->op == OP_WAIT_LOADED ||
                                                      c->op == OP_WAIT_SALIENCY
                                                  ? c->v[0] : c->v[1]);

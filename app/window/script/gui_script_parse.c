@@ -35,6 +35,9 @@ static const op_def OPS[] = {
     {"screenshot", OP_SCREENSHOT, -1},
     {"quit", OP_QUIT, 0},
     {"wait-ms", OP_WAIT_MS, 1},
+    /* as wait-ms, at the pace of a window nobody touches while it trains
+     * (gui.c wakes every 50 ms), not 60 Hz: for measuring the trainer */
+    {"idle-ms", OP_IDLE_MS, 1},
     {"wait-version", OP_WAIT_VERSION, 2},
     {"wait-training", OP_WAIT_TRAINING, 2},
     {"wait-epoch", OP_WAIT_EPOCH, 2},

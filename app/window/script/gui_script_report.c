@@ -41,7 +41,8 @@ void gui_script_print_state(const gui_app *a)
     printf("frame=%llu top=%s conf=%.4f unsure=%d title=\"%s\" strokes=%zu help=%d compare=%d "
            "raw_top=%d model=\"%s\" acc=\"%s\" size=%dx%d canvas=%d portrait=%d ms=%u training=%d "
            "version=%u "
-           "epoch=%d progress=%.3f loss=%.5f heldout=%.4f corrections=%zu panel=%d "
+           "epoch=%d progress=%.3f loss=%.5f heldout=%.4f sps=%.0f elapsed=%.2f corrections=%zu "
+           "panel=%d "
            "stop_ms=%.1f ui=%.2f scale=%.3f font=%d tools_h=%d y=%s status=\"%s\" msg=\"%s\"\n",
            (unsigned long long)a->script.stats.frames, top, p->valid ? (double)p->conf : 0.0,
            p->valid && p->unsure, a->loop.title, a->st.drawing.n, a->input.help, a->st.compare,
@@ -49,9 +50,9 @@ void gui_script_print_state(const gui_app *a)
            a->st.model ? a->st.model_acc : "", a->frame.lay.out_w, a->frame.lay.out_h,
            a->frame.lay.canvas.w, a->frame.lay.portrait, (unsigned)SDL_GetTicks(), a->train.running,
            a->train.version, t->epoch, (double)t->progress, (double)t->loss,
-           (double)t->heldout_acc, t->user_total, a->train.show, a->train.last_stop_ms,
-           (double)a->ui, (double)a->frame.lay.scale, a->paint.font_px[GUI_FONT_BODY],
-           a->frame.lay.tools.h, y, shown,
+           (double)t->heldout_acc, t->samples_per_s, t->elapsed_s, t->user_total, a->train.show,
+           a->train.last_stop_ms, (double)a->ui, (double)a->frame.lay.scale,
+           a->paint.font_px[GUI_FONT_BODY], a->frame.lay.tools.h, y, shown,
            a->st.message);
     fflush(stdout);
 }

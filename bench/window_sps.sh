@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# bench/window_sps.sh — the window's trainer beside the command line's
+# (issue 31), back to back in the same minute, both the quick preset from
+# nothing for S seconds on all of MNIST:
+#   1. `digitpad --train --arch quick --threads N`, stopped after S s: the
+#      samples/s of its last progress line (the epoch's rate so far);
+#   2. the real window (SDL's dummy driver, --script), Shift+T, nothing
+#      drawn for S s (idle-ms: 20 frames a second, as an untouched window
+#      draws while it trains), then `print`: the trainer's sps= (the same
+#      rate);
+#   3. the window again, Shift+T, 3 s, then a stroke drawn every frame for
+#      8 s: the frame times while it trains (99th percentile and worst,
+#      over the 11 s: printed, never asserted).
+# Prints both rates, their ratio, the load average before each part.
+#
+# usage: bench/window_sps.sh [--threads N] [--seconds S]
+#   N: the command line's threads; default the cores online, which is what
+#      the window's Shift+T uses (GUI_SCRATCH_THREADS 0: all cores)
+#   S: seconds of training on each side (default 30)
+# Environment: DIGITPAD_DATA, BENCH_BUILD (default build-bench, which
+# bench/quick.sh builds with the window).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+THREADS=$(nproc)
+SECS=30
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --threads) THREADS=${2:?--threads needs a number}; shift ;;
+    --seconds) SECS=${2:?--seconds needs a number}; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "window_sps.sh: unknown option '$1'" >&2; exit 2 ;;
+    esac
+    shift
+done
+# $DIGITPAD_DATA, else the tests' lookup (../shared/mnist, data/mnist)
+DATA=${DIGITPAD_DATA:-$(DIGITPAD_SRC=$ROOT; . "$ROOT/tests/lib.sh"; mnist_dir)} || exit 1
+BIN=${BENCH_BUILD:-$ROOT/build-bench}/digitpad
+[ -x "$BIN" ] || { echo "window_sps.sh: no $BIN (bench/quick.sh builds it)" >&2; exit 1; }
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/^[^:]*: *//'), $(nproc) online"
+echo "window threads: all $(nproc) cores (GUI_SCRATCH_THREADS 0); command line: $THREADS"
+
+echo "load average $(load): command line, $SECS s"
+"$BIN" --train --arch quick --threads "$THREADS" --data "$DATA" --out "$TMP/q.safetensors" \
+    >"$TMP/cli.txt" 2>"$TMP/cli.err" &
+pid=$!
+sleep "$SECS"
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+cli=$(sed -n 's/.* \([0-9]*\) samples\/s .*/\1/p' "$TMP/cli.err" | tail -1)
+echo "cli sps=${cli:-?} (its last progress line)"
+
+mkdir -p "$TMP/home"
+window() { # SCRIPT-FILE OUT-FILE
+    SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home" DIGITPAD_DATA="$DATA" \
+        "$BIN" --script "$1" >"$2" 2>"$2.err" || { cat "$2" "$2.err"; exit 1; }
+}
+echo "load average $(load): window, nothing drawn, $SECS s"
+printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\nidle-ms %d\nprint\nquit\n' \
+    "$((SECS * 1000))" >"$TMP/idle.txt"
+window "$TMP/idle.txt" "$TMP/idle.out"
+win=$(sed -n 's/.* sps=\([0-9]*\) .*/\1/p' "$TMP/idle.out" | tail -1)
+echo "window sps=${win:-?} (elapsed $(sed -n 's/.* elapsed=\([0-9.]*\) .*/\1/p' "$TMP/idle.out" | tail -1) s)"
+awk -v w="${win:-0}" -v c="${cli:-0}" 'BEGIN { if (c > 0) printf "window / command line: %.2f\n", w / c }'
+
+echo "load average $(load): window, drawing without pause while it trains"
+printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\nwait-ms 3000\nscribble 8000\nquit\n' \
+    >"$TMP/draw.txt"
+window "$TMP/draw.txt" "$TMP/draw.out"
+grep '^train_frames=' "$TMP/draw.out" | sed 's/^/window frames while training (3 s idle, 8 s drawing): /'
