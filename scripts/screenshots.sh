@@ -10,7 +10,7 @@
 # (the saliency overlay, X, then "why not 1?" by a click on 1's bar),
 # docs/screenshot-message.png (a message too long for the footer, whole in
 # its card), docs/screenshot-training.png (a background fine-tune under way) and
-# docs/screenshot-weights.png (a seed network's hidden units forming while
+# docs/screenshot-weights.png (the quick network's first-layer filters while
 # it trains from scratch, W).
 #   scripts/screenshots.sh [BUILD_DIR]      default build/
 # Drives the real window with --script under SDL's dummy video driver (no
@@ -176,8 +176,8 @@ fi
 "$BIN" --model "$MODEL" --size 1000x640 --data "$data" --script "$tmp/training.txt"
 shot screenshot-training
 
-# A seed network (784-100-10) from scratch: its 100 hidden units' input
-# weights go from noise to strokes within a few snapshots.
+# Shift+T from a seed network: a new quick network (issue 31) trains from
+# scratch, its 32 first-layer filters shown as they take shape.
 "$BIN" --train --arch seed --epochs 1 --limit 1000 --data "$data" --out "$tmp/seed.safetensors" \
     >/dev/null 2>&1
 {

@@ -110,9 +110,9 @@ void gui_views_action(gui_app *a, int action, int key)
         if (g->v.mode == DP_VIEW_OFF)
             drop_hint(a);
         if (g->v.mode == DP_VIEW_WEIGHTS) {
-            /* Only a dense first layer's units (the seed's, an mlp's) are
-             * pictures that visibly form while training from scratch; a
-             * cnn's 5×5 filters change too little to see, so no promise. */
+            /* No "Shift+T: watch them form": Shift+T trains a new `quick`
+             * network (issue 31), whose 3×3 filters replace what is shown,
+             * so a promise about these units would not be true. */
             const nn_arch *ar = a->st.model ? nn_model_arch(a->st.model) : NULL;
             int dense = 0;
             for (int i = 0; ar && i < ar->n_layers; i++) {
@@ -121,9 +121,8 @@ void gui_views_action(gui_app *a, int action, int key)
                 dense = ar->layer[i].kind == NN_LAYER_DENSE;
                 break;
             }
-            app_message(&a->st, 0, "Weights: first-layer %s, red + blue \xE2\x88\x92%s",
-                        dense ? "units" : "filters",
-                        dense ? " \xC2\xB7 Shift+T: watch them form" : "");
+            app_message(&a->st, 0, "Weights: first-layer %s, red + blue \xE2\x88\x92",
+                        dense ? "units" : "filters");
         }
         break;
     case DP_ACT_SALIENCY:
