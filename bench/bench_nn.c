@@ -150,18 +150,25 @@ static double epoch_seconds(const char *preset, const nn_dataset *ds)
     return s;
 }
 
-static void infer_latency_of(const nn_model *m, const nn_dataset *ds, int runs, double *med,
-                             double *p99)
+/* Median and 99th percentile of one prediction's time over `runs` (after
+ * 50 warm-up runs): the forward pass of MNIST image i of ds, or, with
+ * drawings (n_drawings of them), drawing i rendered and normalised first
+ * (ink_preprocess), as the window runs it on every stroke change. */
+static void time_predictions(const nn_model *m, const nn_dataset *ds, const ink_sample *drawings,
+                             size_t n_drawings, int runs, double *med, double *p99)
 {
     nn_error err;
     nn_workspace *ws = nn_workspace_create(m, 1, &err);
     double *v = malloc((size_t)runs * sizeof *v);
     if (!ws || !v)
         exit(1);
-    float x[784], y[10];
+    float x[INK_INPUT_SIZE], y[10];
     for (int i = 0; i < 50 + runs; i++) {
-        nn_dataset_image_f32(ds, (size_t)i % ds->n, x);
+        if (!drawings)
+            nn_dataset_image_f32(ds, (size_t)i % ds->n, x);
         double t0 = now_s();
+        if (drawings && ink_preprocess(&drawings[(size_t)i % n_drawings].drawing, x) != 0)
+            memset(x, 0, sizeof x);
         nn_forward(m, ws, x, 1, y, &err);
         if (i >= 50)
             v[i - 50] = (now_s() - t0) * 1e3;
@@ -173,9 +180,14 @@ static void infer_latency_of(const nn_model *m, const nn_dataset *ds, int runs, 
     nn_workspace_free(ws);
 }
 
-/* The window's whole prediction of one drawing: its strokes rendered and
- * normalised (ink_preprocess) and the forward pass, timed per drawing over
- * every drawing of the strokes file in turn (runs in all). */
+static void infer_latency_of(const nn_model *m, const nn_dataset *ds, int runs, double *med,
+                             double *p99)
+{
+    time_predictions(m, ds, NULL, 0, runs, med, p99);
+}
+
+/* The window's whole prediction of one drawing, over every drawing of the
+ * strokes file in turn. */
 static int drawing_latency(const nn_model *m, const char *strokes, int runs, size_t *n_drawings,
                            double *med, double *p99)
 {
@@ -187,26 +199,8 @@ static int drawing_latency(const nn_model *m, const char *strokes, int runs, siz
         ink_samples_free(s, n);
         return -1;
     }
-    nn_error err;
-    nn_workspace *ws = nn_workspace_create(m, 1, &err);
-    double *v = malloc((size_t)runs * sizeof *v);
-    if (!ws || !v)
-        exit(1);
-    float x[INK_INPUT_SIZE], y[10];
-    for (int i = 0; i < 50 + runs; i++) {
-        double t0 = now_s();
-        if (ink_preprocess(&s[(size_t)i % n].drawing, x) != 0)
-            memset(x, 0, sizeof x);
-        nn_forward(m, ws, x, 1, y, &err);
-        if (i >= 50)
-            v[i - 50] = (now_s() - t0) * 1e3;
-    }
-    qsort(v, (size_t)runs, sizeof *v, cmp_double);
-    *med = v[runs / 2];
-    *p99 = v[(size_t)(0.99 * (runs - 1))];
+    time_predictions(m, NULL, s, n, runs, med, p99);
     *n_drawings = n;
-    free(v);
-    nn_workspace_free(ws);
     ink_samples_free(s, n);
     return 0;
 }
