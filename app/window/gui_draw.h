@@ -50,6 +50,9 @@ size_t gui_buttons(const gui_app *a, gui_button *out, size_t max);
 #define GUI_HISTORY_ID (DP_TOOLS_MAX + DP_PICKER_N + 1)
 /* Draws one button (its card, its label or the short one); active: on. */
 void gui_draw_button(gui_app *a, const gui_button *b, int font, int active);
+/* 1 when b's whole label shows in font, on one line or two (gui_draw_button.c;
+ * the tooltip names only buttons that show less). */
+int gui_button_shows_label(gui_app *a, const gui_button *b, int font);
 /* Over the tools button under the pointer that shows only its short form
  * or icon: its whole label in a small card above it (an overlay). */
 void gui_draw_tooltip(gui_app *a);
