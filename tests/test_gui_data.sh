@@ -126,7 +126,7 @@ run offline PATH="$OFF" http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0
     echo "key t"
     echo "expect-training 1"
     echo "wait-training 0 120000"
-    echo "expect-message on your drawings alone: F fetches MNIST"
+    echo "expect-message on your drawings alone: no MNIST in $TMP/cwd/rel-recheck/mnist (F fetches it)"
     echo "key f"
     echo "wait-message MNIST is ready in $TMP/cwd/rel-recheck/mnist"
     echo "key t"                        # one digit only: asks first

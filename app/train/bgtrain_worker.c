@@ -353,8 +353,12 @@ void *bg_worker(void *arg)
         bg_status_msg(bg, "stopped after %d full epoch%s%s%s", done_epochs,
                    done_epochs == 1 ? "" : "s", done_msg[0] ? "; " : "", done_msg);
     else
-        bg_status_msg(bg, "done: %d epochs%s%s%s", done_epochs, done_msg[0] ? ", " : "", done_msg,
-                   train ? "" : " (on your drawings alone: F fetches MNIST)");
+        /* A run on the drawings alone says why once more: its per-epoch
+         * message may have come and gone between two frames. */
+        bg_status_msg(bg, "done: %d epochs%s%s%s%s%s", done_epochs, done_msg[0] ? ", " : "",
+                      done_msg, train ? "" : " (on your drawings alone: ",
+                      train ? "" : (bg->mnist_msg[0] ? bg->mnist_msg : "no MNIST"),
+                      train ? "" : " (F fetches it))");
     pthread_mutex_unlock(&bg->mu);
 done:
     nn_trainer_free(tr);
