@@ -286,7 +286,8 @@ void gui_views_poll(gui_app *a)
     if (j->status != NN_OK) {
         g->v.sal_valid = 0;
         app_message(&a->st, 1, "Saliency: %s", j->err);
-    } else if (g->v.saliency) {
+    } else if (g->v.saliency && a->st.pred.valid) {
+        /* (A canvas cleared while it ran: nothing to explain any more.) */
         dp_views_saliency_set(&g->v, j->sal, j->logit, j->k, j->gradient_only, j->method);
         upload_saliency(a);
     }
@@ -329,6 +330,10 @@ void gui_views_refresh(gui_app *a)
     /* Saliency: the canvas mapping now, the attribution off this thread
      * (gui_views_poll shows it); while one runs the next waits for it.  The
      * last map stays shown until the new one is ready. */
+    /* Nothing drawn: nothing to explain, at once, even while a job for the
+     * last drawing finishes (it would otherwise stay on screen until then). */
+    if (g->v.saliency && !valid)
+        g->v.sal_valid = 0;
     if (sal_due && !g->job.thread) {
         g->sal_stale = 0;
         g->sal_t = now_ms;
