@@ -301,6 +301,18 @@ void nn_model_backward(const nn_model *m, nn_workspace *ws, const float *x, size
         float *dx = NULL;
         if (s->kind == NN_LAYER_FLATTEN)
             continue; /* identity on memory: the gradient passes through */
+        if (s->kind == NN_LAYER_MAXPOOL && i - 1 > first_param &&
+            a->layer[i - 1].kind == NN_LAYER_RELU && L->in_h % 2 == 0 && L->in_w % 2 == 0) {
+            /* ReLU then pool (every conv net here): both backward passes in
+             * one, straight to the ReLU's input gradient, no zeroing. */
+            nn_relu_maxpool_backward(in, cur, other, n * (size_t)L->in_c, (size_t)L->in_h,
+                                     (size_t)L->in_w);
+            float *tmp = cur;
+            cur = other;
+            other = tmp;
+            i--; /* the ReLU is done */
+            continue;
+        }
         if (i > first_param) {
             dx = other;
             memset(dx, 0, n * L->in_size * sizeof *dx);

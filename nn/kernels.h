@@ -108,6 +108,13 @@ void nn_maxpool_forward(const float *x, float *y, size_t planes, size_t h, size_
 /* dy -> dx += dy at each window's first maximum of x (PyTorch's tie rule). */
 void nn_maxpool_backward(const float *x, const float *dy, float *dx, size_t planes, size_t h,
                          size_t w);
+/* The backward pass of a ReLU followed by a max-pool, in one pass with no
+ * zeroed buffer first: y is the ReLU's output (the pool's input), dy the
+ * pool's output gradient, and dx (n·c,h,w) is SET (not added to) to the
+ * ReLU's input gradient.  Bit for bit what zeroing dx, nn_maxpool_backward
+ * into a zeroed buffer and nn_relu_backward give; h and w must be even. */
+void nn_relu_maxpool_backward(const float *y, const float *dy, float *dx, size_t planes,
+                              size_t h, size_t w);
 /* The same with branches, the comparisons written out, for tests. */
 void nn_maxpool_backward_ref(const float *x, const float *dy, float *dx, size_t planes,
                              size_t h, size_t w);

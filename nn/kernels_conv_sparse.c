@@ -333,17 +333,23 @@ void nn_conv_backward_n(const float *x, const float *wt, const float *dy, float 
         for (size_t oc = 0; oc < o; oc++) {
             const float *r = dyj + oc * hw;
             size_t nz = 0;
-            float sum = 0.0f;
             for (size_t oy = 0; oy < h; oy++)
                 for (size_t ox = 0; ox < w; ox++) {
                     const float v = r[oy * w + ox];
-                    sum += v;
                     s.pos[nz] = (int32_t)(oy * Wp + ox);
                     s.pval[nz] = v;
                     nz += v != 0.0f;
                 }
-            if (db)
+            if (db) {
+                /* The bias gradient over the listed values only, in the
+                 * same order: adding the skipped zeros changed nothing but
+                 * kept one add's latency per position on the critical
+                 * path (perf: a third of this function's time). */
+                float sum = 0.0f;
+                for (size_t e = 0; e < nz; e++)
+                    sum += s.pval[e];
                 db[oc] += sum;
+            }
             dw_rows_nv(s.pos, s.pval, nz, s.xp, k, Wp, s.dwb + oc * kk * c, c);
         }
         if (!dxj)

@@ -262,6 +262,34 @@ static void test_maxpool_vs_ref(void)
     }
 }
 
+/* The fused ReLU + max-pool backward against the two passes it replaces
+ * (zeroed buffers, pool then ReLU): the same bits, on ReLU outputs full of
+ * tied zeros, with negative and -0 gradients, and every element of dx set
+ * whatever it held before. */
+static void test_relu_maxpool_fused(void)
+{
+    const size_t cases[][3] = {{3, 28, 28}, {5, 14, 14}, {2, 6, 10}, {4, 2, 2}};
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
+        const size_t planes = cases[t][0], h = cases[t][1], w = cases[t][2];
+        const size_t nx = planes * h * w, ny = planes * (h / 2) * (w / 2);
+        float *y = alloc(nx), *dy = alloc(ny), *dp = alloc(nx), *d0 = alloc(nx);
+        float *d1 = alloc(nx);
+        for (size_t i = 0; i < nx; i++)
+            y[i] = (float)nn_rng_below(&rng, 3) * 0.5f; /* 0, 0.5 or 1 */
+        fill(dy, ny, -1, 1);
+        for (size_t i = 0; i < ny; i += 7)
+            dy[i] = i % 2 ? -0.0f : 0.0f;
+        memset(dp, 0, nx * sizeof *dp);
+        memset(d0, 0, nx * sizeof *d0);
+        nn_maxpool_backward(y, dy, dp, planes, h, w);
+        nn_relu_backward(y, dp, d0, nx);
+        fill(d1, nx, -1, 1); /* stale values the fused pass must overwrite */
+        nn_relu_maxpool_backward(y, dy, d1, planes, h, w);
+        CHECK(memcmp(d0, d1, nx * sizeof *d0) == 0);
+        free(y), free(dy), free(dp), free(d0), free(d1);
+    }
+}
+
 /* nn_transpose in 8x8 register blocks with ragged edges, strided. */
 static void test_transpose(void)
 {
@@ -580,6 +608,7 @@ int main(void)
         test_conv_n_vs_ref();
         test_im2col_adjoint();
         test_maxpool_vs_ref();
+    test_relu_maxpool_fused();
         test_transpose();
         test_gradchecks();
         ran++;
