@@ -84,17 +84,19 @@ void nn_relu_maxpool_backward(const float *y, const float *dy, float *dx, size_t
             for (size_t ox = 0; ox < ow; ox++) {
                 const size_t c = 2 * ox;
                 const float a = r0[c], b = r0[c + 1], e = r0[w + c], f = r0[w + c + 1];
-                float m = b > a ? b : a;
-                size_t off = (size_t)(b > a);
-                const size_t me = (size_t)0 - (size_t)(e > m);
-                m = e > m ? e : m;
-                off = (off & ~me) | (w & me);
-                const size_t mf = (size_t)0 - (size_t)(f > m);
-                m = f > m ? f : m;
-                off = (off & ~mf) | ((w + 1) & mf);
+                /* The winner as four flags (first maximum, strict '>'),
+                 * each output written once: no store waits on another. */
+                const int wb = b > a;
+                const float mab = wb ? b : a;
+                const int we = e > mab;
+                const float mabe = we ? e : mab;
+                const int wf = f > mabe;
+                const float m = wf ? f : mabe;
                 const float v = m > 0.0f ? 0.0f + g[oy * ow + ox] : 0.0f;
-                d0[c] = 0.0f, d0[c + 1] = 0.0f, d0[w + c] = 0.0f, d0[w + c + 1] = 0.0f;
-                d0[c + off] = v;
+                d0[c] = !wb && !we && !wf ? v : 0.0f;
+                d0[c + 1] = wb && !we && !wf ? v : 0.0f;
+                d0[w + c] = we && !wf ? v : 0.0f;
+                d0[w + c + 1] = wf ? v : 0.0f;
             }
         }
     }
