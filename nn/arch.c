@@ -17,7 +17,7 @@ static const struct {
     {"mlp", "fc256,relu,fc128,relu,fc10,sigmoid"},
     {"cnn", "conv32k5,relu,pool,conv64k5,relu,pool,fc128,relu,fc10,sigmoid"},
     /* issue 31: from nothing to 99% in seconds (docs/quick.md) */
-    {"quick", "conv32k3,relu,pool,conv64k3,relu,pool,fc128,relu,fc10,sigmoid"},
+    {"quick", "conv16k3,relu,pool,conv48k3,relu,pool,fc128,relu,fc10,sigmoid"},
 };
 
 const char *nn_preset_arch(const char *name)

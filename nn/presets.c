@@ -52,7 +52,7 @@ nn_status nn_train_config_preset(const char *name, nn_train_config *cfg, nn_erro
          * held-out accuracy and time, is in docs/quick.md. */
         cfg->epochs = 2;
         cfg->batch = 128;
-        cfg->lr = 3e-3f;
+        cfg->lr = 5e-3f;
         cfg->schedule = NN_SCHED_ONECYCLE;
         cfg->warmup = 0.2f;
         return NN_OK;

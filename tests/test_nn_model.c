@@ -70,10 +70,11 @@ static void test_parse_accepts(void)
     CHECK(nn_preset_arch("cnn") != NULL && nn_preset_arch("nope") == NULL);
     /* quick: its network and its recipe, as docs/quick.md chose them */
     CHECK(parse("quick", &a) == NN_OK && a.n_layers == 11 && a.layer[0].k == 3 &&
-          a.layer[3].units == 64);
+          a.layer[0].units == 16 && a.layer[3].units == 48 && a.layer[7].units == 128);
     nn_train_config q;
     CHECK(nn_train_config_preset("quick", &q, NULL) == NN_OK && q.epochs == 2 &&
-          q.batch == 128 && q.schedule == NN_SCHED_ONECYCLE && q.augment == 0);
+          q.batch == 128 && q.schedule == NN_SCHED_ONECYCLE && q.augment == 0 &&
+          q.lr == 5e-3f && q.warmup == 0.2f);
 }
 
 static void test_parse_rejects(void)
