@@ -268,7 +268,9 @@ static void test_maxpool_vs_ref(void)
  * whatever it held before. */
 static void test_relu_maxpool_fused(void)
 {
-    const size_t cases[][3] = {{3, 28, 28}, {5, 14, 14}, {2, 6, 10}, {4, 2, 2}};
+    /* rows of 14, 7, 5, 1, 16 and 9 windows: whole and masked groups of 8 */
+    const size_t cases[][3] = {{3, 28, 28}, {5, 14, 14}, {2, 6, 10}, {4, 2, 2}, {2, 4, 32},
+                               {3, 6, 18}};
     for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++) {
         const size_t planes = cases[t][0], h = cases[t][1], w = cases[t][2];
         const size_t nx = planes * h * w, ny = planes * (h / 2) * (w / 2);
