@@ -58,7 +58,7 @@ int main(int argc, char **argv)
      * says so in its status line, the command line in one stderr line. */
     char note[256] = "";
     if (a.mode != DP_MODE_HELP && a.mode != DP_MODE_VERSION) {
-        dp_threads_clamp(&a.threads, note, sizeof note);
+        dp_threads_clamp(&a.threads, a.mode != DP_MODE_GUI, note, sizeof note);
         if (note[0] && a.mode != DP_MODE_GUI)
             dp_errorf("%s", note);
     }

@@ -19,7 +19,7 @@
 # usage: bench/window_sps.sh [--threads N] [--seconds S] [--rounds R]
 #   N: the command line's threads; default the cores online, which is what
 #      the window's Shift+T uses (GUI_SCRATCH_THREADS 0: all cores)
-#   S: seconds of training on each side (default 5: inside the first
+#   S: seconds of training on each side (default 4: inside the first
 #      epoch on both sides, so both rates are the same epoch's)
 #   R: pairs, alternated (default 5)
 # Environment: DIGITPAD_DATA, BENCH_BUILD (default build-bench, which
@@ -27,7 +27,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 THREADS=$(nproc)
-SECS=5
+SECS=4
 ROUNDS=5
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -54,8 +54,19 @@ window() { # SCRIPT-FILE OUT-FILE
     SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home" DIGITPAD_DATA="$DATA" \
         "$BIN" --script "$1" >"$2" 2>"$2.err" || { cat "$2" "$2.err"; exit 1; }
 }
-printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\nidle-ms %d\nprint\nquit\n' \
-    "$((SECS * 1000))" >"$TMP/idle.txt"
+# Two prints, half-way and at the end: the rate between them leaves out
+# the start of the epoch (the window spends its first second preparing
+# the data, so a rate from the epoch's start would weigh its warm-up more).
+printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\nidle-ms %d\nprint\nidle-ms %d\nprint\nquit\n' \
+    "$((SECS * 500))" "$((SECS * 500))" >"$TMP/idle.txt"
+# Samples/s between two points of the first epoch, from lines giving the
+# fraction of the epoch done and the epoch's rate so far (done / rate is
+# the time into the epoch): the command line's from its first line at
+# least 1 s into the epoch to its last, the window's between its prints.
+interval_rate() { # MIN-SECONDS; reads "fraction rate" lines
+    awk -v n=60000 -v m="$1" '$2 > 0 { d = $1 * n; t = d / $2; if (!f && t >= m) { f = 1; d0 = d; t0 = t }
+        d1 = d; t1 = t } END { if (f && t1 > t0) printf "%.0f", (d1 - d0) / (t1 - t0) }'
+}
 ratios=()
 for r in $(seq 1 "$ROUNDS"); do
     echo "round $r, load average $(load): command line, $SECS s"
@@ -69,12 +80,15 @@ for r in $(seq 1 "$ROUNDS"); do
     pkill -INT -P "$pid" 2>/dev/null || true
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    cli=$(tr '\r' '\n' <"$TMP/cli.err" | sed -n 's/.* \([0-9]*\) samples\/s .*/\1/p' | tail -1)
+    cli=$(tr '\r' '\n' <"$TMP/cli.err" |
+        sed -n 's/.*epoch 1\/[0-9]* .* \([0-9.]*\)% *\([0-9]*\) samples\/s .*/\1 \2/p' |
+        awk '{ print $1 / 100, $2 }' | interval_rate 1)
     echo "round $r, load average $(load): window, nothing drawn, $SECS s"
     window "$TMP/idle.txt" "$TMP/idle.out"
-    win=$(sed -n 's/.* sps=\([0-9]*\) .*/\1/p' "$TMP/idle.out" | tail -1)
-    ratio=$(awk -v w="${win:-0}" -v c="${cli:-0}" 'BEGIN { if (c > 0) printf "%.2f", w / c; else print "?" }')
-    echo "round $r: cli sps=${cli:-?} (its last progress line), window sps=${win:-?} (epoch $(sed -n 's/.* epoch=\([0-9]*\) .*/\1/p' "$TMP/idle.out" | tail -1)), window / command line: $ratio"
+    win=$(sed -n 's/.* epoch=0 progress=\([0-9.]*\) .* sps=\([0-9]*\) .*/\1 \2/p' "$TMP/idle.out" |
+        interval_rate 0)
+    ratio=$(awk -v w="${win:-0}" -v c="${cli:-0}" 'BEGIN { if (c > 0 && w > 0) printf "%.2f", w / c; else print "?" }')
+    echo "round $r: cli sps=${cli:-?}, window sps=${win:-?} (first epoch, between two points), window / command line: $ratio"
     ratios+=("$ratio")
 done
 printf '%s\n' "${ratios[@]}" | grep -v '?' | sort -n |

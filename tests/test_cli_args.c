@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include "args.h"
 #include "modelcard.h"
 #include "paths.h"
+#include "threads.h"
 #include "testutil.h"
 
 /* Parses a NULL-terminated list of arguments (argv[0] is added). */
@@ -297,8 +299,42 @@ static void test_pen_flags(void)
     ERR("--pen given twice", "--train", "--pen", "x", "--pen", "y");
 }
 
+/* Threads this process has now (its /proc/self/task entries), -1 if unknown. */
+static int thread_count(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return -1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* dp_threads_clamp starts the calling thread's OpenMP team only when asked:
+ * the window asks not to, because an idle team on its UI thread made
+ * libgomp stop spinning at the background trainer's barriers (its two
+ * threads then slept and woke at every step: the window trained 15-25%
+ * slower than the command line, bench/window_sps.sh).  Runs first, before
+ * anything in this process has started a team. */
+static void test_threads_team(void)
+{
+    const int before = thread_count();
+    int threads = 2;
+    char note[256];
+    const int n = dp_threads_clamp(&threads, 0, note, sizeof note);
+    CHECK(n >= 1);
+    CHECK(before < 0 || thread_count() == before); /* no team started */
+    threads = 2;
+    const int m = dp_threads_clamp(&threads, 1, note, sizeof note);
+    /* asked: the team's other threads exist now (none on a 1-thread run) */
+    CHECK(before < 0 || thread_count() == before + (m - 1));
+}
+
 int main(void)
 {
+    test_threads_team();
     test_paths();
     test_numbers();
     test_defaults();

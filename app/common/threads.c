@@ -94,7 +94,7 @@ static int probe_threads(int want)
 }
 #endif
 
-int dp_threads_clamp(int *threads, char *note, size_t notelen)
+int dp_threads_clamp(int *threads, int start_team, char *note, size_t notelen)
 {
     if (notelen)
         note[0] = '\0';
@@ -156,13 +156,16 @@ int dp_threads_clamp(int *threads, char *note, size_t notelen)
     }
     /* The team now, before anything is loaded: libgomp keeps its threads
      * for later regions, so none needs to be made once memory is in use. */
-    int started = 0;
+    if (start_team) {
+        int started = 0;
 #pragma omp parallel num_threads(n) reduction(+ : started)
-    started += 1;
-    (void)started;
+        started += 1;
+        (void)started;
+    }
     return n;
 #else
     (void)threads;
+    (void)start_team;
     return 1;
 #endif
 }

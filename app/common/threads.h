@@ -20,9 +20,14 @@
  * OpenMP default is lowered to it, *threads is clamped to it (a default
  * that would exceed it becomes it) and note gets one line saying so, e.g.
  * "--threads 64: only 12 threads could be started (a memory or process
- * limit?); using 6"; else note is "".  Then starts the team, so libgomp's
- * threads exist before anything is loaded.  Returns the count (>= 1: the
- * calling thread always works).  Without OpenMP: 1, nothing done. */
-int dp_threads_clamp(int *threads, char *note, size_t notelen);
+ * limit?); using 6"; else note is "".  Then, when start_team is set, starts
+ * the calling thread's team, so libgomp's threads exist before anything is
+ * loaded.  The window passes 0: its UI thread runs no parallel region, and
+ * a team kept idle there would count against the trainer's (libgomp stops
+ * spinning at barriers when it manages more threads than there are cores,
+ * and the trainer's threads then sleep and wake at every step).  Returns
+ * the count (>= 1: the calling thread always works).  Without OpenMP: 1,
+ * nothing done. */
+int dp_threads_clamp(int *threads, int start_team, char *note, size_t notelen);
 
 #endif
