@@ -87,9 +87,13 @@ static void check_box_matches_canvas(float *pix)
     out[0] = 1.0f;
     CHECK(ink_preprocess_brush(&d, 1.0f, out) == 0 && out[0] == 0.0f);
     ink_stroke_add(&d, NAN, 3.0f);
-    int box[4] = {1, 1, 1, 1};
-    ink_render_box(&d, pix, INK_CANVAS_PX, INK_CANVAS_PX, 100.0f, box);
-    CHECK(box[0] == 0 && box[2] == 0 && ink_normalize_box(pix, INK_CANVAS_PX, INK_CANVAS_PX, box, out) == 0);
+    int lo[INK_CANVAS_PX], hi[INK_CANVAS_PX], drawn = 0;
+    for (int y = 0; y < INK_CANVAS_PX; y++)
+        lo[y] = 0, hi[y] = 1;   /* to be reset to nothing drawn */
+    ink_render_rows(&d, pix, INK_CANVAS_PX, INK_CANVAS_PX, 100.0f, lo, hi);
+    for (int y = 0; y < INK_CANVAS_PX; y++)
+        drawn += lo[y] < hi[y];
+    CHECK(drawn == 0 && ink_normalize_rows(pix, INK_CANVAS_PX, INK_CANVAS_PX, lo, hi, out) == 0);
     ink_drawing_free(&d);
     ink_samples_free(s, n);
 }
