@@ -6,6 +6,7 @@
 #include "ink_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,32 @@ static void row_range(const int *lo, const int *hi, int x0, int x1, int y, int *
         *b = x1;
 }
 
+/* Appends pixel x of value v at entry k if inked; the next free entry.
+ * Branch-free (the slot is written whether kept or not, hence the spare
+ * entry list_build allocates): where ink meets paper neither wins often
+ * enough for a branch to be predicted. */
+static inline size_t list_add(int *xs, float *vs, size_t k, int x, float v)
+{
+    xs[k] = x;
+    vs[k] = v > 1.0f ? 1.0f : v;
+    return k + (v > 0.0f);
+}
+
+/* Appends pixels [a, b) of row, every one inked, from entry k; the next
+ * free entry.  A plain loop the compiler runs on vectors. */
+static inline size_t list_copy(int *restrict xs, float *restrict vs, size_t k,
+                               const float *restrict row, int a, int b)
+{
+    for (int x = a; x < b; x++, k++) {
+        xs[k] = x;
+        vs[k] = row[x] > 1.0f ? 1.0f : row[x];
+    }
+    return k;
+}
+
+/* Eight bytes of list_build's inked[], all set. */
+#define ALL_INKED 0x0101010101010101u
+
 /* Fills l from rows [y0, y1) of pix, columns [x0, x1) or each row's
  * [lo, hi).  -1, with l empty, when out of memory. */
 static int list_build(const float *pix, int w, int x0, int y0, int x1, int y1, const int *lo,
@@ -165,27 +192,56 @@ static int list_build(const float *pix, int w, int x0, int y0, int x1, int y1, c
     l->y1 = y1;
     /* rs, then room for the crop's row ranges (crop_from_list) */
     l->rs = malloc((3 * (size_t)(y1 - y0) + 1) * sizeof *l->rs);
-    /* one spare entry: the loop below writes each pixel's slot before it
-     * knows whether to keep it */
+    /* one spare entry for list_add */
     l->xs = malloc((n + 1) * sizeof *l->xs);
     l->vs = malloc((n + 1) * sizeof *l->vs);
     if (!l->rs || !l->xs || !l->vs) {
         list_free(l);
         return -1;
     }
+    /* restrict: the list is not the image, so the copies below can be
+     * vector moves */
+    int *restrict xs = l->xs;
+    float *restrict vs = l->vs;
     size_t k = 0;
     for (int y = y0; y < y1; y++) {
-        const float *row = pix + (size_t)y * (size_t)w;
+        const float *restrict row = pix + (size_t)y * (size_t)w;
         int a, b;
         row_range(lo, hi, x0, x1, y, &a, &b);
         l->rs[y - y0] = (int)k;
-        /* Branch-free: ink and paper alternate too often along a row for
-         * a branch to be predicted. */
-        for (int x = a; x < b; x++) {
-            float v = row[x];
-            l->xs[k] = x;
-            l->vs[k] = v > 1.0f ? 1.0f : v;
-            k += v > 0.0f;
+        /* Eight pixels at a time: a stroke's inside and the paper between
+         * strokes are long runs, taken (or skipped) whole; only the eights
+         * where ink meets paper go pixel by pixel.  Which pixels are inked
+         * is found first, a block at a time, by a loop the compiler runs
+         * on vectors. */
+        for (int x = a; x < b;) {
+            unsigned char inked[256];
+            const int n = b - x < 256 ? b - x : 256;
+            for (int u = 0; u < n; u++)
+                inked[u] = row[x + u] > 0.0f;
+            int u = 0;
+            while (u + 8 <= n) {
+                uint64_t eight;
+                memcpy(&eight, inked + u, sizeof eight);
+                if (eight == 0) {
+                    u += 8;
+                    continue;
+                }
+                if (eight == ALL_INKED) {
+                    int v = u + 8;
+                    while (v + 8 <= n && (memcpy(&eight, inked + v, sizeof eight), eight == ALL_INKED))
+                        v += 8;
+                    k = list_copy(xs, vs, k, row, x + u, x + v);
+                    u = v;
+                    continue;
+                }
+                for (int i = 0; i < 8; i++)
+                    k = list_add(xs, vs, k, x + u + i, row[x + u + i]);
+                u += 8;
+            }
+            for (; u < n; u++)
+                k = list_add(xs, vs, k, x + u, row[x + u]);
+            x += n;
         }
     }
     l->rs[y1 - y0] = (int)k;
@@ -360,30 +416,74 @@ static int placement_in(const float *pix, int w, int h, int bx0, int by0, int bx
     return placement_set(w, h, x0, y0, x1, y1, m, mx, my, p);
 }
 
+/* *s plus t, where t is the exact sum of terms, each a multiple of 0.5,
+ * that placement_in adds to *s one by one: 1 with *s updated when that is
+ * the double the one-by-one adds give, because none of their partial sums
+ * is rounded: from 0 they are multiples of 0.5 below 2^51, and within
+ * *s's binade (2^e <= sum < 2^(e+1), e < 51) multiples of *s's ulp.  0,
+ * *s untouched, when the sum leaves the binade: the caller adds one by one. */
+static int add_run(double *s, double t)
+{
+    const double r = *s + t;
+    uint64_t a, b;
+    memcpy(&a, s, sizeof a);
+    memcpy(&b, &r, sizeof b);
+    if (!(r < 0x1p51) || (*s != 0.0 && a >> 52 != b >> 52))
+        return 0;
+    *s = r;
+    return 1;
+}
+
 /* placement_in from an ink_list: the same pixels (those above INK_EPS) in
- * the same order, so the same sums to the bit. */
+ * the same order, so the same sums to the bit.  A stroke's inside is a run
+ * of pixels at exactly 1, whose terms (1, x + 0.5, y + 0.5) are multiples
+ * of 0.5: such a run is added at once when add_run shows that gives the
+ * same sums, so only the anti-aliased edges go one by one. */
 static int placement_list(const ink_list *l, int w, int h, ink_placement *p)
 {
+    const int *xs = l->xs;
+    const float *vs = l->vs;
     int x0 = w, x1 = -1, y0 = h, y1 = -1;
     double m = 0, mx = 0, my = 0;
     for (int y = l->y0; y < l->y1; y++) {
-        const int k1 = l->rs[y - l->y0 + 1];
-        for (int k = l->rs[y - l->y0]; k < k1; k++) {
-            const float v = l->vs[k];
+        /* the row's first and last pixels above INK_EPS bound the ink */
+        int f = l->rs[y - l->y0], g = l->rs[y - l->y0 + 1];
+        while (f < g && !(vs[f] > INK_EPS))
+            f++;
+        while (g > f && !(vs[g - 1] > INK_EPS))
+            g--;
+        if (f == g)
+            continue;
+        x0 = xs[f] < x0 ? xs[f] : x0;
+        x1 = xs[g - 1] > x1 ? xs[g - 1] : x1;
+        y0 = y < y0 ? y : y0;
+        y1 = y;
+        const double yc = y + 0.5;
+        for (int k = f; k < g; k++) {
+            const float v = vs[k];
+            if (v == 1.0f) {
+                int j = k;
+                int64_t sx = 0;
+                for (; j < g && vs[j] == 1.0f; j++)
+                    sx += 2 * (int64_t)xs[j] + 1;
+                const int64_t n = j - k;
+                if (!add_run(&m, (double)n))
+                    for (int i = k; i < j; i++)
+                        m += 1.0;
+                if (!add_run(&mx, 0.5 * (double)sx))
+                    for (int i = k; i < j; i++)
+                        mx += xs[i] + 0.5;
+                if (!add_run(&my, 0.5 * (double)(n * (2 * (int64_t)y + 1))))
+                    for (int i = k; i < j; i++)
+                        my += yc;
+                k = j - 1;
+                continue;
+            }
             if (!(v > INK_EPS))
                 continue;
-            const int x = l->xs[k];
-            if (x < x0)
-                x0 = x;
-            if (x > x1)
-                x1 = x;
-            if (y < y0)
-                y0 = y;
-            if (y > y1)
-                y1 = y;
             m += v;
-            mx += v * (x + 0.5);
-            my += v * (y + 0.5);
+            mx += v * (xs[k] + 0.5);
+            my += v * yc;
         }
     }
     return placement_set(w, h, x0, y0, x1, y1, m, mx, my, p);
