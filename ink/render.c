@@ -68,13 +68,16 @@ static inline float maxf(float a, float b)
     return b > a ? b : a;
 }
 
-/* Narrows [*lo, *hi] to the x with k0 <= c*x + k <= k1.  Returns 0 when
- * nothing is left. */
-static int clip_linear(float c, float k, float k0, float k1, float *lo, float *hi)
+/* Narrows [*lo, *hi] to the x with k0 <= c*x + k <= k1 (ic: 1/c, taken
+ * once per segment rather than divided by on every row; a chord off by an
+ * ulp only moves where the brush's loop starts and stops, and pixels it
+ * visits outside the capsule get coverage 0).  Returns 0 when nothing is
+ * left. */
+static int clip_linear(float c, float ic, float k, float k0, float k1, float *lo, float *hi)
 {
     if (fabsf(c) < 1e-12f)
         return k >= k0 && k <= k1;
-    float a = (k0 - k) / c, b = (k1 - k) / c;
+    float a = (k0 - k) * ic, b = (k1 - k) * ic;
     if (a > b) {
         float t = a;
         a = b;
@@ -89,7 +92,8 @@ static int clip_linear(float c, float k, float k0, float k1, float *lo, float *h
  * (relative to a) meets the capsule of radius r around a-b: the capsule is
  * the union of the two end discs and the band between them, and being
  * convex its chord is the hull of their three chords.  0 if it misses. */
-static int row_span(float y, float dx, float dy, float len, float r, float *lo, float *hi)
+static int row_span(float y, float dx, float dy, float len, float idx, float idy, float r,
+                    float *lo, float *hi)
 {
     int any = 0;
     float l = 0, h = 0;
@@ -108,8 +112,8 @@ static int row_span(float y, float dx, float dy, float len, float r, float *lo, 
     }
     if (len > 1e-6f) {   /* the band: 0 <= t <= 1 and |distance across| < r */
         float bl = -INFINITY, bh = INFINITY;
-        if (clip_linear(dx, y * dy, 0.0f, len * len, &bl, &bh) &&
-            clip_linear(-dy, y * dx, -r * len, r * len, &bl, &bh)) {
+        if (clip_linear(dx, idx, y * dy, 0.0f, len * len, &bl, &bh) &&
+            clip_linear(-dy, -idy, y * dx, -r * len, r * len, &bl, &bh)) {
             l = any ? minf(l, bl) : bl;
             h = any ? maxf(h, bh) : bh;
             any = 1;
@@ -210,6 +214,8 @@ static void stamp_segment(float *restrict pix, int w, int h, float ax, float ay,
     const float len2 = dx * dx + dy * dy;
     const float len = sqrtf(len2);
     const float inv = len2 > 1e-12f ? 1.0f / len2 : 0.0f;
+    const float idx = fabsf(dx) < 1e-12f ? 0.0f : 1.0f / dx;
+    const float idy = fabsf(dy) < 1e-12f ? 0.0f : 1.0f / dy;
     const float reach2 = reach * reach;
     /* Pixels whose centre lies within r - 1 of the segment have coverage
      * reach - distance >= 1.5 exactly, and well over 1 as computed (the
@@ -224,7 +230,7 @@ static void stamp_segment(float *restrict pix, int w, int h, float ax, float ay,
         /* Only the capsule's chord on this row, not the whole bounding box:
          * a diagonal segment's box is mostly outside its capsule. */
         float lo, hi;
-        if (!row_span(py, dx, dy, len, reach, &lo, &hi))
+        if (!row_span(py, dx, dy, len, idx, idy, reach, &lo, &hi))
             continue;
         int i0 = (int)floorf(clampf(lo + ax - 0.5f, (float)x0, (float)x1));
         int i1 = (int)ceilf(clampf(hi + ax - 0.5f, (float)x0, (float)x1)) + 1;
@@ -236,7 +242,7 @@ static void stamp_segment(float *restrict pix, int w, int h, float ax, float ay,
         if (rh->lo)
             claim(rh, row, j, i0, i1);
         int k0 = i1, k1 = i1;   /* the run of coverage 1, clipped to [i0, i1) */
-        if (core > 0.0f && row_span(py, dx, dy, len, core, &lo, &hi)) {
+        if (core > 0.0f && row_span(py, dx, dy, len, idx, idy, core, &lo, &hi)) {
             k0 = (int)ceilf(clampf(lo + ax - 0.5f, (float)i0, (float)i1));
             k1 = (int)floorf(clampf(hi + ax - 0.5f, (float)i0, (float)i1)) + 1;
             if (k1 > i1)

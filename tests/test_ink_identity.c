@@ -18,12 +18,8 @@
 #include <string.h>
 
 /* The sanitizer build runs every 50th drawing (still all digits, writers
- * and sizes, in a few seconds); the Release build runs all of them. */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-enum { STRIDE = 50 };
-#else
-enum { STRIDE = 1 };
-#endif
+ * and sizes); the Release build runs all of them. */
+enum { STRIDE = TEST_SANITIZED ? 50 : 1 };
 
 /* The window draws at brush scale 1; the trainer renders pen drawings at
  * widths in [DP_REDRAW_BRUSH_MIN, DP_REDRAW_BRUSH_MAX] = [0.8, 1.4]. */

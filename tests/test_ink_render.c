@@ -2,7 +2,7 @@
  * brush's diameter, a fast stroke has no gaps, crossings do not saturate
  * past 1, the box maps onto the whole canvas, it is fast enough to run
  * on every mouse move, and the window's preprocessing, which renders and
- * scans only the strokes' box, gives the whole canvas's answer bit for bit. */
+ * scans only the rows the strokes reach, gives the whole canvas's answer bit for bit. */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
@@ -52,11 +52,14 @@ static void render_ref(const ink_drawing *d, float *pix, int w, int h, float bru
         }
 }
 
-/* ink_preprocess_brush (box-limited render and scan) against the whole
+/* ink_preprocess_brush (rows-limited render and scan) against the whole
  * canvas rendered and normalised, bit for bit, on every 7th pen drawing of
  * the repo's pendigits file at three brush widths: the shipped model was
  * trained on these inputs, so "the same seed gives the same weights" needs
- * them unchanged to the last bit. */
+ * them unchanged to the last bit.  Under the sanitizers, every 50th (220
+ * drawings, every digit and writer still): every 7th took 137 s there. */
+enum { BOX_STRIDE = TEST_SANITIZED ? 50 : 7 };
+
 static void check_box_matches_canvas(float *pix)
 {
     const char *path = DIGITPAD_TEST_SRC "/datasets/pen-digits/pendigits.txt.gz";
@@ -65,7 +68,7 @@ static void check_box_matches_canvas(float *pix)
     char err[256];
     CHECK(ink_read_file(path, &s, &n, err, sizeof err) == 0 && n > 1000);
     size_t checked = 0, differ = 0;
-    for (size_t i = 0; i < n; i += 7) {
+    for (size_t i = 0; i < n; i += BOX_STRIDE) {
         for (int b = 0; b < 3; b++) {
             const float scale = b == 0 ? 1.0f : b == 1 ? 0.8f : 1.4f;
             float box_out[INK_INPUT_SIZE], ref[INK_INPUT_SIZE];
@@ -77,9 +80,9 @@ static void check_box_matches_canvas(float *pix)
             checked++;
         }
     }
-    printf("box-limited preprocessing: %zu of %zu inputs differ from the whole canvas's\n",
-           differ, checked);
-    CHECK(checked > 3000 && differ == 0);
+    printf("rows-limited preprocessing, every %dth drawing: %zu of %zu inputs differ from the "
+           "whole canvas's\n", (int)BOX_STRIDE, differ, checked);
+    CHECK(checked >= 3 * (n / BOX_STRIDE) && differ == 0);
     /* An empty drawing and one of only non-finite points: nothing drawn. */
     ink_drawing d;
     ink_drawing_init(&d);
