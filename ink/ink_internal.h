@@ -36,16 +36,19 @@ uint32_t ink_le32(const unsigned char *p);
 
 /* The window's preprocessing without touching the whole canvas (a 560×560
  * float canvas is 1.2 MB, and clearing and scanning it was a third of a
- * drawing's prediction): ink_render_box clears and draws only the
- * rectangle the strokes can reach, [box[0], box[2]) × [box[1], box[3])
- * (empty, all 0, when nothing is drawn), leaving the rest of pix as it
- * was; ink_normalize_box reads only that rectangle and gives exactly what
- * ink_normalize gives for the whole canvas with zeros outside it, bit for
- * bit (the pixels it skips are paper, which adds nothing to any sum). */
+ * drawing's prediction): ink_render_rows draws d as ink_render does but
+ * clears and draws each row j only on [lo[j], hi[j]), the hull of the
+ * spans the brush reaches there (lo[j] >= hi[j]: nothing; lo and hi hold
+ * h ints), leaving the rest of pix as it was, whatever that is;
+ * ink_normalize_rows reads only those spans and gives exactly what
+ * ink_normalize gives for the whole canvas with zeros outside them, bit for
+ * bit (the pixels it skips are paper, which adds nothing to any sum), or
+ * -1 when out of memory. */
 struct ink_drawing;
-void ink_render_box(const struct ink_drawing *d, float *pix, int w, int h, float brush,
-                    int box[4]);
-int ink_normalize_box(const float *pix, int w, int h, const int box[4], float out[784]);
+void ink_render_rows(const struct ink_drawing *d, float *pix, int w, int h, float brush, int *lo,
+                     int *hi);
+int ink_normalize_rows(const float *pix, int w, int h, const int *lo, const int *hi,
+                       float out[784]);
 
 /* Saves and their test hook live in base/fileio.h. */
 

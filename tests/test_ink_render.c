@@ -2,7 +2,7 @@
  * brush's diameter, a fast stroke has no gaps, crossings do not saturate
  * past 1, the box maps onto the whole canvas, it is fast enough to run
  * on every mouse move, and the window's preprocessing, which renders and
- * scans only the strokes' box, gives the whole canvas's answer bit for bit. */
+ * scans only the rows the strokes reach, gives the whole canvas's answer bit for bit. */
 #define _POSIX_C_SOURCE 200809L
 #include "ink.h"
 #include "ink_internal.h"
@@ -52,11 +52,15 @@ static void render_ref(const ink_drawing *d, float *pix, int w, int h, float bru
         }
 }
 
-/* ink_preprocess_brush (box-limited render and scan) against the whole
+/* ink_preprocess_brush (rows-limited render and scan) against the whole
  * canvas rendered and normalised, bit for bit, on every 7th pen drawing of
  * the repo's pendigits file at three brush widths: the shipped model was
  * trained on these inputs, so "the same seed gives the same weights" needs
- * them unchanged to the last bit. */
+ * them unchanged to the last bit.  Under the sanitizers, every 50th (220
+ * drawings, every digit and 43 of the 44 writers still): every 7th took
+ * 137 s there. */
+enum { BOX_STRIDE = TEST_SANITIZED ? 50 : 7 };
+
 static void check_box_matches_canvas(float *pix)
 {
     const char *path = DIGITPAD_TEST_SRC "/datasets/pen-digits/pendigits.txt.gz";
@@ -65,7 +69,7 @@ static void check_box_matches_canvas(float *pix)
     char err[256];
     CHECK(ink_read_file(path, &s, &n, err, sizeof err) == 0 && n > 1000);
     size_t checked = 0, differ = 0;
-    for (size_t i = 0; i < n; i += 7) {
+    for (size_t i = 0; i < n; i += BOX_STRIDE) {
         for (int b = 0; b < 3; b++) {
             const float scale = b == 0 ? 1.0f : b == 1 ? 0.8f : 1.4f;
             float box_out[INK_INPUT_SIZE], ref[INK_INPUT_SIZE];
@@ -77,9 +81,9 @@ static void check_box_matches_canvas(float *pix)
             checked++;
         }
     }
-    printf("box-limited preprocessing: %zu of %zu inputs differ from the whole canvas's\n",
-           differ, checked);
-    CHECK(checked > 3000 && differ == 0);
+    printf("rows-limited preprocessing, every %dth drawing: %zu of %zu inputs differ from the "
+           "whole canvas's\n", (int)BOX_STRIDE, differ, checked);
+    CHECK(checked >= 3 * (n / BOX_STRIDE) && differ == 0);
     /* An empty drawing and one of only non-finite points: nothing drawn. */
     ink_drawing d;
     ink_drawing_init(&d);
@@ -87,9 +91,13 @@ static void check_box_matches_canvas(float *pix)
     out[0] = 1.0f;
     CHECK(ink_preprocess_brush(&d, 1.0f, out) == 0 && out[0] == 0.0f);
     ink_stroke_add(&d, NAN, 3.0f);
-    int box[4] = {1, 1, 1, 1};
-    ink_render_box(&d, pix, INK_CANVAS_PX, INK_CANVAS_PX, 100.0f, box);
-    CHECK(box[0] == 0 && box[2] == 0 && ink_normalize_box(pix, INK_CANVAS_PX, INK_CANVAS_PX, box, out) == 0);
+    int lo[INK_CANVAS_PX], hi[INK_CANVAS_PX], drawn = 0;
+    for (int y = 0; y < INK_CANVAS_PX; y++)
+        lo[y] = 0, hi[y] = 1;   /* to be reset to nothing drawn */
+    ink_render_rows(&d, pix, INK_CANVAS_PX, INK_CANVAS_PX, 100.0f, lo, hi);
+    for (int y = 0; y < INK_CANVAS_PX; y++)
+        drawn += lo[y] < hi[y];
+    CHECK(drawn == 0 && ink_normalize_rows(pix, INK_CANVAS_PX, INK_CANVAS_PX, lo, hi, out) == 0);
     ink_drawing_free(&d);
     ink_samples_free(s, n);
 }

@@ -15,6 +15,16 @@ void test_check(int ok, const char *expr, const char *file, int line);
 void test_check_near(double a, double b, double tol, const char *expr, const char *file, int line);
 #define CHECK_NEAR(a, b, tol) test_check_near((a), (b), (tol), #a " ~ " #b, __FILE__, __LINE__)
 
+/* 1 in a build with AddressSanitizer or ThreadSanitizer (GCC's macros),
+ * where each check runs many times slower: a test may then check a smaller
+ * sample, still spread over its data, to keep its time; the Release build
+ * checks the whole. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TEST_SANITIZED 1
+#else
+#define TEST_SANITIZED 0
+#endif
+
 /* Prints the summary line and returns the process exit code. */
 int test_finish(const char *suite);
 
