@@ -38,6 +38,16 @@ static const dp_binding TABLE[] = {
      "why: the ink behind the answer (IG)"},
     {'m', DP_MODS_NO_CTRL, DP_ACT_SAL_METHOD, 0, NULL,
      "why's method: the next of four"},
+    /* Shift is read by the handler (a whole map or layer at once), so
+     * one row says both. */
+    {DP_KEY_LEFT, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: unit before / after (Shift: map)"},
+    {DP_KEY_RIGHT, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: unit before / after (Shift: map)"},
+    {DP_KEY_UP, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: row or layer above / below; W: layer"},
+    {DP_KEY_DOWN, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: row or layer above / below; W: layer"},
     {'[', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
      "why not another digit: where ink helps"},
     {']', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
@@ -116,6 +126,18 @@ void dp_key_name(const dp_binding *b, char *buf, size_t len)
         break;
     case DP_KEY_DIGIT:
         snprintf(buf, len, "%s0 \xE2\x80\x93 9", pre);
+        break;
+    case DP_KEY_LEFT:
+        snprintf(buf, len, "%s\xE2\x86\x90", pre);
+        break;
+    case DP_KEY_RIGHT:
+        snprintf(buf, len, "%s\xE2\x86\x92", pre);
+        break;
+    case DP_KEY_UP:
+        snprintf(buf, len, "%s\xE2\x86\x91", pre);
+        break;
+    case DP_KEY_DOWN:
+        snprintf(buf, len, "%s\xE2\x86\x93", pre);
         break;
     default:
         if (b->key >= 'a' && b->key <= 'z')
