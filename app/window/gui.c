@@ -141,6 +141,8 @@ static void run_loop(gui_app *a)
             gui_render(a);
             if (a->script.screenshot_path)
                 gui_stats_screenshot(a);
+            if (a->script.run)
+                gui_script_frame_drawn(a);
             SDL_RenderPresent(a->paint.ren);
             uint64_t t1 = SDL_GetPerformanceCounter();
             double ms = (double)(t1 - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();

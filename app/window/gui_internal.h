@@ -189,6 +189,8 @@ typedef struct gui_scripting {
     float debug_x, debug_y;
     gui_stats stats;
     char *screenshot_path;             /* saved at the next render, then freed */
+    int check_weights;                 /* check-weights' script line: run on
+                                          the next frame drawn (0: none) */
     int screenshot_failed;
 } gui_scripting;
 

@@ -412,6 +412,15 @@ int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, i
     return w;
 }
 
+int gui_text_fit(gui_paint *p, int font, SDL_Color c, const char *const *alts, int n, int x, int y,
+                 int align, int vcenter, int max_w)
+{
+    for (int i = 0; i < n; i++)
+        if (alts[i][0] && gui_text_width(p, font, alts[i]) <= max_w)
+            return gui_text(p, font, c, alts[i], x, y, align, vcenter);
+    return 0;
+}
+
 int gui_text_width(gui_paint *p, int font, const char *s)
 {
     int w = 0, h = 0;
@@ -589,6 +598,22 @@ SDL_Texture *gui_make_stream(gui_paint *p, int w, int h, int nearest, char *err,
     if (nearest)
         SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
     return t;
+}
+
+int gui_ensure_stream(gui_paint *p, SDL_Texture **t, int *tw, int *th, int w, int h, int nearest,
+                      char *err, size_t errlen)
+{
+    if (*t && (*tw != w || *th != h)) {
+        SDL_DestroyTexture(*t);
+        *t = NULL;
+    }
+    if (!*t) {
+        if (!(*t = gui_make_stream(p, w, h, nearest, err, errlen)))
+            return -1;
+        *tw = w;
+        *th = h;
+    }
+    return 0;
 }
 
 int gui_upload(SDL_Texture *t, const float *pix, int w, int h, SDL_Color paper, SDL_Color ink,
