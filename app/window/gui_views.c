@@ -566,8 +566,8 @@ void gui_views_print(const gui_app *a)
            nn_attr_method_name(g->v.sal_shown), g->v.map_valid,
            g->recomputes, g->last_ms, g->max_ms);
     if (g->v.mode == DP_VIEW_LAYERS)
-        printf(" unit=%d:%d:%d:%d pinned=%d unit_value=%.4f", g->unit.stage, g->unit.c, g->unit.x,
-               g->unit.y, g->pinned, (double)g->unit_value);
+        printf(" unit=%d:%d:%d:%d pinned=%d unit_value=%.4f inspector=%d", g->unit.stage,
+               g->unit.c, g->unit.x, g->unit.y, g->pinned, (double)g->unit_value, g->insp_n);
     if (g->v.mode == DP_VIEW_WEIGHTS)
         printf(" weights_layer=%d weights_units=%d weights_shown=%d weights_version=%u "
                "weights_page=%d/%d weights_kind=%s weights_range=%.4g",

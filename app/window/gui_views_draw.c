@@ -327,9 +327,9 @@ static void draw_inspector(gui_app *a)
         legend(a, g->insp_range, r.x + r.w, cy, 1);
     for (int i = 0; i < g->insp_n && i < DP_WPAGE_TOP; i++) {
         dp_rect p = g->insp_where[i];
-        const char *lab[] = {g->insp_label[i], g->insp_short[i]};
+        const char *lab[] = {g->insp_label[i], g->insp_mid[i], g->insp_short[i]};
         if (g->insp_label[i][0])
-            gui_text_fit(&a->paint, GUI_FONT_CAPTION, COL_DIM, lab, 2, p.x - 1,
+            gui_text_fit(&a->paint, GUI_FONT_CAPTION, COL_DIM, lab, 3, p.x - 1,
                          p.y - 1 - lab_h / 2, AL_LEFT, 1, p.w + gap);
     }
 }

@@ -75,7 +75,8 @@ typedef struct gui_views {
     float insp_range;                    /* their layer's colour range */
     char insp_title[128];
     char insp_label[DP_WPAGE_TOP][48];   /* "map 12 +0.83" */
-    char insp_short[DP_WPAGE_TOP][16];   /* "12", where the long one is too wide */
+    char insp_mid[DP_WPAGE_TOP][24];     /* "12 +0.8", where that is too wide */
+    char insp_short[DP_WPAGE_TOP][16];   /* "12", where even that is */
     /* On-screen buttons as last drawn (clicks test these). */
     dp_rect pill[PILL_N];
     int pill_on[PILL_N];

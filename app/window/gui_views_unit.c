@@ -258,7 +258,7 @@ static int inspect(gui_app *a, float *vals, int *ph, int *pw, int *li)
     dp_unit u = g->unit;
     g->insp_title[0] = '\0';
     for (int i = 0; i < DP_WPAGE_TOP; i++)
-        g->insp_label[i][0] = g->insp_short[i][0] = '\0';
+        g->insp_label[i][0] = g->insp_mid[i][0] = g->insp_short[i][0] = '\0';
     if (!m || u.stage < 1 || u.stage >= g->v.n_stages)
         return 0;
     const dp_stage *st = &g->v.stage[u.stage];
@@ -285,6 +285,7 @@ static int inspect(gui_app *a, float *vals, int *ph, int *pw, int *li)
         for (int i = 0; i < n; i++)
             if (dp_weights_kernel(m, *li, u.c, ch[i], vals + (size_t)got * DP_INSP_MAX) == 0) {
                 snprintf(g->insp_short[got], sizeof g->insp_short[0], "%d", ch[i]);
+                snprintf(g->insp_mid[got], sizeof g->insp_mid[0], "%d %+.1f", ch[i], (double)cv[i]);
                 snprintf(g->insp_label[got++], sizeof g->insp_label[0], "map %d %+.2f", ch[i],
                          (double)cv[i]);
             }
