@@ -38,6 +38,28 @@ static void one_input(float *x)
         x[i] = (i % 28 >= 13 && i % 28 <= 15 && i / 28 >= 4 && i / 28 <= 23) ? 1.0f : 0.0f;
 }
 
+/* A cnn (seed) and one forward pass of the "1" keeping every layer: the
+ * model, its workspace (*ws, the caller frees both), x the input. */
+static nn_model *cnn_forward(uint64_t seed, nn_workspace **ws, float *x, nn_layer_view *lv)
+{
+    nn_model *m = make("cnn", seed);
+    nn_error e;
+    *ws = m ? nn_workspace_create(m, 1, &e) : NULL;
+    one_input(x);
+    CHECK(*ws && nn_forward_layers(m, *ws, x, lv, &e) == NN_OK);
+    return m;
+}
+
+/* The views of a cnn (seed 3) placed in a 900×900 area. */
+static nn_model *placed_cnn(dp_views *v)
+{
+    dp_views_init(v);
+    nn_model *m = make("cnn", 3);
+    dp_views_stages(v, m);
+    CHECK(dp_views_place(v, (dp_rect){0, 0, 900, 900}, 17, 2) == 0);
+    return m;
+}
+
 /* ---------------------------------------------------------------- stages */
 
 static void test_stages(void)
@@ -292,13 +314,11 @@ static void test_paint_layers(void)
     static dp_views v;
     static uint32_t px[356 * 492];
     dp_views_init(&v);
-    nn_model *m = make("cnn", 5);
-    nn_error e;
-    nn_workspace *ws = nn_workspace_create(m, 1, &e);
+    nn_workspace *ws;
     float x[INK_INPUT_SIZE];
-    one_input(x);
     nn_layer_view lv[NN_MAX_LAYERS];
-    CHECK(ws && nn_forward_layers(m, ws, x, lv, &e) == NN_OK);
+    nn_model *m = cnn_forward(5, &ws, x, lv);
+    nn_error e;
     dp_views_stages(&v, m);
     dp_views_select(&v, lv);
     dp_rect area = {100, 50, 356, 492};
@@ -500,13 +520,10 @@ static void test_paint_weights(void)
 /* A conv pixel's strongest inputs by contribution, against a plain sum. */
 static void test_contrib(void)
 {
-    nn_model *m = make("cnn", 4);
-    nn_error e;
-    nn_workspace *ws = nn_workspace_create(m, 1, &e);
+    nn_workspace *ws;
     float x[INK_INPUT_SIZE];
-    one_input(x);
     nn_layer_view lv[NN_MAX_LAYERS];
-    CHECK(ws && nn_forward_layers(m, ws, x, lv, &e) == NN_OK);
+    nn_model *m = cnn_forward(4, &ws, x, lv);
     nn_tensor w;
     CHECK(weight_tensor(m, 3, &w));
     const float *in = lv[2].data; /* the pool before conv64k5: 32 maps 14×14 */
@@ -692,10 +709,7 @@ static void test_keys(void)
 static void test_units(void)
 {
     static dp_views v;
-    dp_views_init(&v);
-    nn_model *m = make("cnn", 3);
-    dp_views_stages(&v, m);
-    CHECK(dp_views_place(&v, (dp_rect){0, 0, 900, 900}, 17, 2) == 0);
+    nn_model *m = placed_cnn(&v);
     /* stage 1: conv32k5 · relu, 28×28 maps, channel 0 first */
     const dp_stage *c1 = &v.stage[1];
     int s = c1->tile_w / c1->w;
@@ -757,10 +771,7 @@ static void test_units(void)
 static void test_step(void)
 {
     static dp_views v;
-    dp_views_init(&v);
-    nn_model *m = make("cnn", 3);
-    dp_views_stages(&v, m);
-    CHECK(dp_views_place(&v, (dp_rect){0, 0, 900, 900}, 17, 2) == 0);
+    nn_model *m = placed_cnn(&v);
     dp_unit none = {-1, 0, 0, 0};
     /* from nothing: conv1's first map, its middle pixel */
     dp_unit u = dp_views_step(&v, none, 1, 0, 0);
