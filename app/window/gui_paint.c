@@ -423,6 +423,14 @@ int gui_text_fit(gui_paint *p, int font, SDL_Color c, const char *const *alts, i
 
 int gui_text_width(gui_paint *p, int font, const char *s)
 {
+    /* A text drawn lately has its width in the cache, in any colour: the
+     * same figure TTF_SizeUTF8 would shape the string again for (SDL_ttf
+     * sizes a rendered surface with it), and the fitting of captions,
+     * labels and the status line asks for a few dozen widths a frame. */
+    if (s[0] && strlen(s) < sizeof p->text[0].text)
+        for (size_t i = 0; i < GUI_TEXT_CACHE; i++)
+            if (p->text[i].tex && p->text[i].font == font && strcmp(p->text[i].text, s) == 0)
+                return p->text[i].w;
     int w = 0, h = 0;
     if (TTF_SizeUTF8(p->font[font], s, &w, &h) != 0)
         return 0;

@@ -335,6 +335,17 @@ int gui_views_sal_busy(const gui_app *a)
     return g && g->v.saliency && (g->job.thread != NULL || g->sal_stale);
 }
 
+/* Unit u is one of the stages' units (a new model may have fewer). */
+static int unit_fits(const dp_views *v, dp_unit u)
+{
+    if (u.stage < 0 || u.stage >= v->n_stages)
+        return 0;
+    const dp_stage *st = &v->stage[u.stage];
+    int maps = st->kind == DP_STAGE_MAPS || st->kind == DP_STAGE_INPUT;
+    return u.c >= 0 && u.c < st->c && u.x >= 0 && u.y >= 0 && u.x < (maps ? st->w : 1) &&
+           u.y < (maps ? st->h : 1);
+}
+
 /* The weights view's picture: the chosen weighted layer's page (the
  * choice clamped to this model's layers), on that layer's colour range for
  * the session. */
@@ -428,8 +439,10 @@ void gui_views_refresh(gui_app *a)
                                       pitch / 4, gui_argb(COL_CARD));
                 /* The pointed unit's value changed with the input or the
                  * model: say it again if the status line still speaks of it. */
-                if (g->unit.stage >= g->v.n_stages)
+                if (!unit_fits(&g->v, g->unit)) { /* another network */
                     g->unit.stage = -1;
+                    g->pinned = 0;
+                }
                 if (g->unit.stage >= 0 && strcmp(a->st.message, g->unit_msg) == 0)
                     gui_views_describe(a);
             } else {
