@@ -385,7 +385,8 @@ static long page_diff(const nn_model *m, const dp_wpage *pg, const dp_wlayout *l
                 dp_weights_picture(m, pg, u, k, vals, NULL) != 0)
                 return -1;
             /* the next tile in the row keeps the gap */
-            if (pg->kind != DP_WPAGE_MATRIX && (u * pg->per_unit + k + 1) % (l->cols * pg->per_unit)) {
+            int last_in_row = (u * pg->per_unit + k + 1) % (l->cols * pg->per_unit) == 0;
+            if (pg->kind != DP_WPAGE_MATRIX && !last_in_row) {
                 dp_rect n = k + 1 < pg->per_unit ? dp_wlayout_tile(l, u, k + 1)
                                                  : dp_wlayout_tile(l, u + 1, 0);
                 bad += n.x - (r.x + r.w) < gap;
@@ -393,8 +394,10 @@ static long page_diff(const nn_model *m, const dp_wpage *pg, const dp_wlayout *l
             dp_bytes_signed(vals, pic, range, b);
             for (int y = 0; y < r.h; y++)
                 for (int x = 0; x < r.w; x++) {
-                    uint32_t want = dp_argb_diverging(b[(y * pg->ph / r.h) * pg->pw + x * pg->pw / r.w]);
-                    bad += px[(size_t)(r.y - area.y + y) * (size_t)area.w + (size_t)(r.x - area.x + x)] != want;
+                    uint8_t v = b[(y * pg->ph / r.h) * pg->pw + x * pg->pw / r.w];
+                    size_t at = (size_t)(r.y - area.y + y) * (size_t)area.w +
+                                (size_t)(r.x - area.x + x);
+                    bad += px[at] != dp_argb_diverging(v);
                 }
         }
     return bad;
@@ -510,9 +513,9 @@ static void test_paint_weights(void)
     CHECK(dp_views_paint_pictures(pics, 2, 3, 3, 1.0f, ia, 12, 6, px, 200, bg, where) == 2);
     CHECK(where[0].w == where[0].h && where[0].w % 3 == 0 && where[0].y == 20 + 12 + 1);
     CHECK(where[1].x - (where[0].x + where[0].w) >= 6 && within(where[1], ia));
-    CHECK(px[(size_t)(where[0].y - 20) * 200 + (size_t)(where[0].x - 10)] == dp_argb_diverging(255));
-    CHECK(px[(size_t)(where[0].y - 20) * 200 + (size_t)(where[0].x - 10 + where[0].w - 1)] ==
-          dp_argb_diverging(1));
+    size_t top_left = (size_t)(where[0].y - 20) * 200 + (size_t)(where[0].x - 10);
+    CHECK(px[top_left] == dp_argb_diverging(255));
+    CHECK(px[top_left + (size_t)where[0].w - 1] == dp_argb_diverging(1));
     CHECK(dp_views_paint_pictures(pics, 2, 3, 3, 1.0f, (dp_rect){0, 0, 200, 14}, 12, 6, px, 200,
                                   bg, where) == 0); /* no room under the label */
 }

@@ -135,9 +135,9 @@ void gui_views_action(gui_app *a, int action, int key)
         if (g->v.mode == DP_VIEW_OFF)
             drop_hint(a);
         if (g->v.mode == DP_VIEW_LAYERS)
-            app_message(&a->st, 0, "Explorer \xC2\xB7 point at a unit: its value and inputs, "
-                                   "a click pins it \xC2\xB7 click a bar: why (not) that digit "
-                                   "\xC2\xB7 V closes");
+            app_message(&a->st, 0, "Explorer \xC2\xB7 point at a unit (or arrow keys): its "
+                                   "value and inputs, a click pins it \xC2\xB7 click a bar: why "
+                                   "(not) that digit \xC2\xB7 V closes");
         break;
     case DP_ACT_WEIGHTS:
         g->v.mode = g->v.mode == DP_VIEW_WEIGHTS ? DP_VIEW_OFF : DP_VIEW_WEIGHTS;

@@ -272,11 +272,13 @@ static void draw_ramp(gui_app *a, int x, int y, int w, int h)
         int tw = 0, th = 0;
         void *mem;
         int pitch;
-        if (gui_ensure_stream(&a->paint, &g->ramp_tex, &tw, &th, RAMP, 1, 0, err, sizeof err) != 0 ||
+        if (gui_ensure_stream(&a->paint, &g->ramp_tex, &tw, &th, RAMP, 1, 0, err, sizeof err) !=
+                0 ||
             SDL_LockTexture(g->ramp_tex, NULL, &mem, &pitch) != 0)
             return;
         for (int i = 0; i < RAMP; i++)
-            ((uint32_t *)mem)[i] = dp_argb_diverging((uint8_t)(1 + (254 * i + RAMP / 2) / (RAMP - 1)));
+            ((uint32_t *)mem)[i] =
+                dp_argb_diverging((uint8_t)(1 + (254 * i + RAMP / 2) / (RAMP - 1)));
         SDL_UnlockTexture(g->ramp_tex);
         SDL_SetTextureBlendMode(g->ramp_tex, SDL_BLENDMODE_NONE);
     }

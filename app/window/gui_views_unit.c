@@ -289,8 +289,8 @@ static int inspect(gui_app *a, float *vals, int *ph, int *pw, int *li)
                 snprintf(g->insp_label[got++], sizeof g->insp_label[0], "map %d %+.2f", ch[i],
                          (double)cv[i]);
             }
-        snprintf(g->insp_title, sizeof g->insp_title, "map %d's %d strongest inputs here (w \xC3\x97 in)",
-                 u.c, got);
+        snprintf(g->insp_title, sizeof g->insp_title,
+                 "map %d's %d strongest inputs here (w \xC3\x97 in)", u.c, got);
         return got;
     }
     /* A dense unit: its input weights in the shape of what it reads. */
