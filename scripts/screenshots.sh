@@ -4,7 +4,11 @@
 # docs/screenshot-portrait.png (the same in a 480×800 window),
 # docs/screenshot-layers.png (the explorer, V), docs/screenshot-hover.png
 # (the explorer pointing at a conv map pixel: its receptive field outlined),
+# docs/screenshot-inspector.png (a conv64k5 pixel pinned by the arrow keys:
+# the kernels of its three strongest input maps beside the input),
 # docs/screenshot-filters.png (the shipped cnn's first-layer filters, W),
+# docs/screenshot-kernels.png (its second layer's page: each map's three
+# strongest input kernels, W then Down),
 # docs/screenshot-history.png (the history of drawings, Ctrl+H, with a
 # thinner brush), docs/screenshot-why.png
 # (the saliency overlay, X, then "why not 1?" by a click on 1's bar),
@@ -84,10 +88,19 @@ shot screenshot-portrait
     echo "hover-unit 1 14 8"
     echo "wait-frames 2"
     echo "screenshot $tmp/screenshot-hover.bmp"
+    echo "key right"
+    echo "key shift+down"
+    echo "key shift+down"
+    echo "wait-frames 2"
+    echo "screenshot $tmp/screenshot-inspector.bmp"
     echo "key w"
     echo "wait-frames 2"
     echo "expect-view weights"
     echo "screenshot $tmp/screenshot-filters.bmp"
+    echo "key down"
+    echo "wait-frames 2"
+    echo "screenshot $tmp/screenshot-kernels.bmp"
+    echo "key up"
     echo "key w"
     echo "key x"
     echo "expect-saliency 1"
@@ -103,7 +116,9 @@ shot screenshot-portrait
 "$BIN" --model "$MODEL" --size 1000x640 --script "$tmp/views.txt"
 shot screenshot-layers
 shot screenshot-hover
+shot screenshot-inspector
 shot screenshot-filters
+shot screenshot-kernels
 # The two saliency pictures side by side: the canvas of each.
 convert "$tmp/screenshot-why.bmp" -crop 580x580+10+10 +repage "$tmp/why-a.png"
 convert "$tmp/screenshot-why-not.bmp" -crop 580x580+10+10 +repage "$tmp/why-b.png"

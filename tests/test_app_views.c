@@ -38,6 +38,28 @@ static void one_input(float *x)
         x[i] = (i % 28 >= 13 && i % 28 <= 15 && i / 28 >= 4 && i / 28 <= 23) ? 1.0f : 0.0f;
 }
 
+/* A cnn (seed) and one forward pass of the "1" keeping every layer: the
+ * model, its workspace (*ws, the caller frees both), x the input. */
+static nn_model *cnn_forward(uint64_t seed, nn_workspace **ws, float *x, nn_layer_view *lv)
+{
+    nn_model *m = make("cnn", seed);
+    nn_error e;
+    *ws = m ? nn_workspace_create(m, 1, &e) : NULL;
+    one_input(x);
+    CHECK(*ws && nn_forward_layers(m, *ws, x, lv, &e) == NN_OK);
+    return m;
+}
+
+/* The views of a cnn (seed 3) placed in a 900×900 area. */
+static nn_model *placed_cnn(dp_views *v)
+{
+    dp_views_init(v);
+    nn_model *m = make("cnn", 3);
+    dp_views_stages(v, m);
+    CHECK(dp_views_place(v, (dp_rect){0, 0, 900, 900}, 17, 2) == 0);
+    return m;
+}
+
 /* ---------------------------------------------------------------- stages */
 
 static void test_stages(void)
@@ -292,13 +314,11 @@ static void test_paint_layers(void)
     static dp_views v;
     static uint32_t px[356 * 492];
     dp_views_init(&v);
-    nn_model *m = make("cnn", 5);
-    nn_error e;
-    nn_workspace *ws = nn_workspace_create(m, 1, &e);
+    nn_workspace *ws;
     float x[INK_INPUT_SIZE];
-    one_input(x);
     nn_layer_view lv[NN_MAX_LAYERS];
-    CHECK(ws && nn_forward_layers(m, ws, x, lv, &e) == NN_OK);
+    nn_model *m = cnn_forward(5, &ws, x, lv);
+    nn_error e;
     dp_views_stages(&v, m);
     dp_views_select(&v, lv);
     dp_rect area = {100, 50, 356, 492};
@@ -337,52 +357,206 @@ static void test_paint_layers(void)
     nn_model_free(m);
 }
 
+/* The tensor "i.weight" of m, found by name here (not through views). */
+static int weight_tensor(const nn_model *m, int i, nn_tensor *t)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%d.weight", i);
+    for (size_t k = 0; k < nn_model_tensor_count(m); k++)
+        if (nn_model_tensor(m, k, t) == NN_OK && strcmp(t->name, want) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every pixel of every tile of a painted page is the colour of the value
+ * it stands for (nearest neighbour), tiles lie inside the area below the
+ * caption and apart by the gap at least; returns the pixels that differ. */
+static long page_diff(const nn_model *m, const dp_wpage *pg, const dp_wlayout *l, dp_rect area,
+                      int cap_h, int gap, const uint32_t *px, float range)
+{
+    static float vals[INK_INPUT_SIZE * 16];
+    static uint8_t b[INK_INPUT_SIZE * 16];
+    long bad = 0;
+    size_t pic = (size_t)pg->ph * (size_t)pg->pw;
+    for (int u = 0; u < pg->shown; u++)
+        for (int k = 0; k < pg->per_unit; k++) {
+            dp_rect r = dp_wlayout_tile(l, u, k);
+            if (!within(r, (dp_rect){area.x, area.y + cap_h, area.w, area.h - cap_h}) ||
+                dp_weights_picture(m, pg, u, k, vals, NULL) != 0)
+                return -1;
+            /* the next tile in the row keeps the gap */
+            int last_in_row = (u * pg->per_unit + k + 1) % (l->cols * pg->per_unit) == 0;
+            if (pg->kind != DP_WPAGE_MATRIX && !last_in_row) {
+                dp_rect n = k + 1 < pg->per_unit ? dp_wlayout_tile(l, u, k + 1)
+                                                 : dp_wlayout_tile(l, u + 1, 0);
+                bad += n.x - (r.x + r.w) < gap;
+            }
+            dp_bytes_signed(vals, pic, range, b);
+            for (int y = 0; y < r.h; y++)
+                for (int x = 0; x < r.w; x++) {
+                    uint8_t v = b[(y * pg->ph / r.h) * pg->pw + x * pg->pw / r.w];
+                    size_t at = (size_t)(r.y - area.y + y) * (size_t)area.w +
+                                (size_t)(r.x - area.x + x);
+                    bad += px[at] != dp_argb_diverging(v);
+                }
+        }
+    return bad;
+}
+
 static void test_paint_weights(void)
 {
     static uint32_t px[356 * 492];
     dp_rect area = {0, 0, 356, 492};
     const uint32_t bg = 0xFF22252Du;
-    int layer, units, shown;
+    dp_wpage pg;
+    dp_wlayout l;
     nn_model *m = make("seed", 1);
     float *p = nn_model_params(m);
-    /* Unit 0: +1 at the top-left pixel, -1 at the bottom-right, 0 between. */
-    memset(p, 0, 784 * sizeof *p);
+    int layers[NN_MAX_LAYERS];
+    CHECK(dp_weights_layers(m, layers, NN_MAX_LAYERS) == 2 && layers[0] == 0 && layers[1] == 2);
+    /* Unit 0: +1 at the top-left pixel, -1 at the bottom-right, 0 between;
+     * the other units all 0. */
+    memset(p, 0, 784 * 100 * sizeof *p);
     p[0] = 1.0f;
     p[783] = -1.0f;
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
-    CHECK(layer == 0 && units == 100 && shown == 100);
-    /* Tile 0 starts below the caption; find its size from the first row. */
-    int t = 0;
-    while (t < 356 && px[17 * 356 + t] != bg && px[17 * 356 + t] != DP_ARGB_WEIGHT_FRAME)
-        t++; /* up to the light frame each tile has in the gap */
-    CHECK(t >= 28 && t % 28 == 0); /* whole screen pixels per weight */
-    CHECK(px[17 * 356 + 0] == dp_argb_diverging(255));
-    CHECK(px[(size_t)(17 + t - 1) * 356 + (size_t)(t - 1)] == dp_argb_diverging(1));
-    CHECK(px[(size_t)(17 + t / 2) * 356 + (size_t)(t / 2)] == dp_argb_diverging(128));
-    CHECK(px[5] == bg); /* the caption line */
-    /* One range for the layer: set from the largest |weight| when 0, then
-     * kept, so halving the weights pales the picture. */
-    float range = 0.0f;
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &range, &layer, &units, &shown) == 0);
-    CHECK(range > 0.0f);
-    uint32_t before = px[17 * 356 + 0];
+    CHECK(dp_weights_page(m, 0, &pg) == 0 && pg.kind == DP_WPAGE_IMAGE);
+    CHECK(pg.layer == 0 && pg.units == 100 && pg.shown == 100 && pg.ph == 28 && pg.pw == 28);
+    CHECK(dp_views_paint_weights(m, &pg, area, 17, 2, px, 356, bg, 1.0f, &l) == 0);
+    int t = l.tile_w;
+    CHECK(t >= 28 && t % 28 == 0 && l.tile_h == t); /* whole screen pixels per weight */
+    CHECK(l.x0 == 1 && l.y0 == 18);                  /* inside its frame, below the caption */
+    CHECK(px[18 * 356 + 1] == dp_argb_diverging(255));
+    CHECK(px[(size_t)(18 + t - 1) * 356 + (size_t)t] == dp_argb_diverging(1));
+    CHECK(px[(size_t)(18 + t / 2) * 356 + (size_t)(t / 2)] == dp_argb_diverging(128));
+    CHECK(px[17 * 356 + 0] == DP_ARGB_WEIGHT_FRAME); /* the frame in the gap */
+    CHECK(px[5] == bg);                               /* the caption line */
+    CHECK(page_diff(m, &pg, &l, area, 17, 2, px, 1.0f) == 0);
+    /* The range is the caller's: halving it deepens every colour. */
+    float range = dp_weights_range(m, &pg);
+    CHECK(range == 1.0f);
     for (size_t i = 0; i < 784 * 100; i++)
         p[i] *= 0.5f;
-    float kept = range;
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, &range, &layer, &units, &shown) == 0);
-    CHECK(range == kept && px[17 * 356 + 0] != before);
+    CHECK(dp_views_paint_weights(m, &pg, area, 17, 2, px, 356, bg, range, &l) == 0);
+    CHECK(px[18 * 356 + 1] == dp_argb_diverging(192)); /* 0.5 of the range */
+    CHECK(dp_weights_range(m, &pg) == 0.5f);
+    /* The seed's second layer: a matrix, a row per output over 100 inputs. */
+    CHECK(dp_weights_page(m, 2, &pg) == 0 && pg.kind == DP_WPAGE_MATRIX);
+    CHECK(pg.shown == 10 && pg.ph == 1 && pg.pw == 100);
+    CHECK(dp_views_paint_weights(m, &pg, area, 17, 2, px, 356, bg, 0.3f, &l) == 0);
+    CHECK(l.tile_w == 3 * 100 && page_diff(m, &pg, &l, area, 17, 2, px, 0.3f) == 0);
+    CHECK(dp_weights_page(m, 1, &pg) == -1 && pg.layer == -1); /* sigmoid: no weights */
     nn_model_free(m);
 
     m = make("mlp", 1); /* 256 units: the first 100 */
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
-    CHECK(units == 256 && shown == DP_VIEW_MAX_WEIGHTS);
+    CHECK(dp_weights_page(m, 0, &pg) == 0 && pg.units == 256 && pg.shown == DP_VIEW_MAX_WEIGHTS);
     nn_model_free(m);
-    m = make("cnn", 1); /* 32 filters 5×5 */
-    CHECK(dp_views_paint_weights(m, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == 0);
-    CHECK(layer == 0 && units == 32 && shown == 32);
+
+    /* The cnn: filters, kernels, maps summed, the matrix. */
+    m = make("cnn", 1);
+    CHECK(dp_weights_layers(m, layers, NN_MAX_LAYERS) == 4);
+    CHECK(dp_weights_page(m, 0, &pg) == 0 && pg.kind == DP_WPAGE_FILTERS && pg.units == 32 &&
+          pg.shown == 32 && pg.ph == 5 && pg.per_unit == 1);
+    float r0 = dp_weights_range(m, &pg);
+    CHECK(dp_views_paint_weights(m, &pg, area, 17, 2, px, 356, bg, r0, &l) == 0);
+    CHECK(page_diff(m, &pg, &l, area, 17, 2, px, r0) == 0);
+    CHECK(dp_weights_page(m, 3, &pg) == 0 && pg.kind == DP_WPAGE_KERNELS && pg.units == 64 &&
+          pg.per_unit == DP_WPAGE_TOP && pg.in_c == 32);
+    nn_tensor w;
+    CHECK(weight_tensor(m, 3, &w));
+    /* Kernel slots: the input channels by Σ|w|, strongest first. */
+    float kern[25], most = 0.0f;
+    int ch = -1, best = 0, second = -1;
+    float l1[32];
+    for (int c = 0; c < 32; c++) {
+        l1[c] = 0.0f;
+        for (int i = 0; i < 25; i++)
+            l1[c] += fabsf(w.data[(size_t)(7 * 32 + c) * 25 + (size_t)i]);
+        best = l1[c] > l1[best] ? c : best;
+    }
+    for (int c = 0; c < 32; c++)
+        if (c != best && (second < 0 || l1[c] > l1[second]))
+            second = c;
+    CHECK(dp_weights_picture(m, &pg, 7, 0, kern, &ch) == 0 && ch == best);
+    CHECK(memcmp(kern, w.data + (size_t)(7 * 32 + best) * 25, sizeof kern) == 0);
+    CHECK(dp_weights_picture(m, &pg, 7, 1, kern, &ch) == 0 && ch == second);
+    CHECK(dp_weights_picture(m, &pg, 7, 3, kern, &ch) == -1);
+    for (size_t i = 0; i < w.count; i++)
+        most = fmaxf(most, fabsf(w.data[i]));
+    CHECK(dp_weights_range(m, &pg) == most);
+    CHECK(dp_views_paint_weights(m, &pg, area, 17, 2, px, 356, bg, most, &l) == 0);
+    CHECK(page_diff(m, &pg, &l, area, 17, 2, px, most) == 0);
+    CHECK(l.step_x - (3 * l.tile_w + 2 * 2) >= 4); /* units apart by twice the gap */
+    /* fc128 after flatten of 64 maps 7×7: each unit's weights over the maps. */
+    CHECK(dp_weights_page(m, 7, &pg) == 0 && pg.kind == DP_WPAGE_MAPSUM && pg.in_c == 64 &&
+          pg.ph == 7 && pg.pw == 7 && pg.units == 128 && pg.shown == 100);
+    CHECK(weight_tensor(m, 7, &w));
+    float sum[49];
+    CHECK(dp_weights_picture(m, &pg, 5, 0, sum, NULL) == 0);
+    double want = 0.0;
+    for (int c = 0; c < 64; c++)
+        want += w.data[5 * 3136 + c * 49 + 10];
+    CHECK_NEAR(sum[10], want, 1e-4);
+    float rs = dp_weights_range(m, &pg);
+    CHECK(dp_views_paint_weights(m, &pg, area, 17, 2, px, 356, bg, rs, &l) == 0);
+    CHECK(page_diff(m, &pg, &l, area, 17, 2, px, rs) == 0);
+    CHECK(dp_weights_page(m, 9, &pg) == 0 && pg.kind == DP_WPAGE_MATRIX && pg.pw == 128);
     nn_model_free(m);
-    CHECK(dp_views_paint_weights(NULL, area, 17, 2, px, 356, bg, NULL, &layer, &units, &shown) == -1);
-    CHECK(layer == -1 && px[100] == bg);
+    CHECK(dp_weights_page(NULL, 0, &pg) == -1);
+    CHECK(dp_views_paint_weights(NULL, &pg, area, 17, 2, px, 356, bg, 1.0f, &l) == -1);
+    CHECK(px[100] == bg);
+
+    /* The inspector's pictures: side by side, framed, whole px per value. */
+    float a3[9] = {1, 0, -1, 0, 0, 0, -1, 0, 1}, b3[9] = {0};
+    const float *pics[2] = {a3, b3};
+    dp_rect where[2];
+    dp_rect ia = {10, 20, 200, 60};
+    CHECK(dp_views_paint_pictures(pics, 2, 3, 3, 1.0f, ia, 12, 6, px, 200, bg, where) == 2);
+    CHECK(where[0].w == where[0].h && where[0].w % 3 == 0 && where[0].y == 20 + 12 + 1);
+    CHECK(where[1].x - (where[0].x + where[0].w) >= 6 && within(where[1], ia));
+    size_t top_left = (size_t)(where[0].y - 20) * 200 + (size_t)(where[0].x - 10);
+    CHECK(px[top_left] == dp_argb_diverging(255));
+    CHECK(px[top_left + (size_t)where[0].w - 1] == dp_argb_diverging(1));
+    CHECK(dp_views_paint_pictures(pics, 2, 3, 3, 1.0f, (dp_rect){0, 0, 200, 14}, 12, 6, px, 200,
+                                  bg, where) == 0); /* no room under the label */
+}
+
+/* A conv pixel's strongest inputs by contribution, against a plain sum. */
+static void test_contrib(void)
+{
+    nn_workspace *ws;
+    float x[INK_INPUT_SIZE];
+    nn_layer_view lv[NN_MAX_LAYERS];
+    nn_model *m = cnn_forward(4, &ws, x, lv);
+    nn_tensor w;
+    CHECK(weight_tensor(m, 3, &w));
+    const float *in = lv[2].data; /* the pool before conv64k5: 32 maps 14×14 */
+    int ch[3];
+    float val[3];
+    int o = 9, px = 6, py = 0; /* the top row: the window hangs over the edge */
+    CHECK(dp_conv_contrib(m, 3, in, o, px, py, 3, ch, val) == 3);
+    float c[32];
+    int top = 0;
+    for (int k = 0; k < 32; k++) {
+        double s = 0.0;
+        for (int ky = 0; ky < 5; ky++)
+            for (int kx = 0; kx < 5; kx++) {
+                int iy = py + ky - 2, ix = px + kx - 2;
+                if (iy >= 0 && iy < 14 && ix >= 0 && ix < 14)
+                    s += w.data[(size_t)(o * 32 + k) * 25 + (size_t)(ky * 5 + kx)] *
+                         in[k * 196 + iy * 14 + ix];
+            }
+        c[k] = (float)s;
+        top = fabsf(c[k]) > fabsf(c[top]) ? k : top;
+    }
+    CHECK(ch[0] == top);
+    CHECK_NEAR(val[0], c[top], 1e-5);
+    CHECK(fabsf(val[1]) <= fabsf(val[0]) && fabsf(val[2]) <= fabsf(val[1]));
+    /* conv1 reads the input itself; dense layers and bad pixels: none. */
+    CHECK(dp_conv_contrib(m, 0, x, 0, 14, 14, 3, ch, val) == 1 && ch[0] == 0);
+    CHECK(dp_conv_contrib(m, 7, in, 0, 0, 0, 3, ch, val) == 0);
+    CHECK(dp_conv_contrib(m, 3, in, 0, 14, 0, 3, ch, val) == 0);
+    nn_workspace_free(ws);
+    nn_model_free(m);
 }
 
 /* -------------------------------------------------------------- saliency */
@@ -518,6 +692,17 @@ static void test_keys(void)
         pair |= strcmp(rows[i].keys, "[  or  ]") == 0;
     }
     CHECK(method && pair);
+    /* The arrows step through the explorer (Shift read by the window), not
+     * with Ctrl; one help row for each pair. */
+    CHECK((b = dp_key_lookup(DP_KEY_LEFT, 0, 0, 1)) && b->action == DP_ACT_STEP);
+    CHECK((b = dp_key_lookup(DP_KEY_DOWN, 0, 1, 0)) && b->action == DP_ACT_STEP);
+    CHECK(dp_key_lookup(DP_KEY_UP, 1, 0, 0) == NULL);
+    int lr = 0, ud = 0;
+    for (size_t i = 0; i < n && i < 32; i++) {
+        lr |= strcmp(rows[i].keys, "\xE2\x86\x90  or  \xE2\x86\x92") == 0;
+        ud |= strcmp(rows[i].keys, "\xE2\x86\x91  or  \xE2\x86\x93") == 0;
+    }
+    CHECK(lr && ud);
 }
 
 /* Pointing at units of the cnn's layers view: the unit under a pixel, its
@@ -527,10 +712,7 @@ static void test_keys(void)
 static void test_units(void)
 {
     static dp_views v;
-    dp_views_init(&v);
-    nn_model *m = make("cnn", 3);
-    dp_views_stages(&v, m);
-    CHECK(dp_views_place(&v, (dp_rect){0, 0, 900, 900}, 17, 2) == 0);
+    nn_model *m = placed_cnn(&v);
     /* stage 1: conv32k5 · relu, 28×28 maps, channel 0 first */
     const dp_stage *c1 = &v.stage[1];
     int s = c1->tile_w / c1->w;
@@ -588,8 +770,72 @@ static void test_units(void)
     nn_model_free(m);
 }
 
+/* The arrow keys' steps through the cnn's stages (dp_views_step). */
+static void test_step(void)
+{
+    static dp_views v;
+    nn_model *m = placed_cnn(&v);
+    dp_unit none = {-1, 0, 0, 0};
+    /* from nothing: conv1's first map, its middle pixel */
+    dp_unit u = dp_views_step(&v, none, 1, 0, 0);
+    CHECK(u.stage == 1 && u.c == 0 && u.x == 14 && u.y == 14);
+    u = dp_views_step(&v, u, 1, 0, 0);
+    CHECK(u.stage == 1 && u.c == 0 && u.x == 15 && u.y == 14);
+    /* along the row past the map's edge: the next map's first pixel */
+    u = (dp_unit){1, 0, 27, 5};
+    u = dp_views_step(&v, u, 1, 0, 0);
+    CHECK(u.stage == 1 && u.c == 1 && u.x == 0 && u.y == 5);
+    u = dp_views_step(&v, u, -1, 0, 0);
+    CHECK(u.stage == 1 && u.c == 0 && u.x == 27 && u.y == 5);
+    u = dp_views_step(&v, (dp_unit){1, 0, 0, 5}, -1, 0, 0); /* the first: stays */
+    CHECK(u.stage == 1 && u.c == 0 && u.x == 0);
+    /* Shift: a whole map along, the same pixel */
+    u = dp_views_step(&v, (dp_unit){1, 4, 9, 5}, 1, 0, 1);
+    CHECK(u.stage == 1 && u.c == 5 && u.x == 9 && u.y == 5);
+    /* down a row, and off the bottom into the pool below: the same map,
+     * its top row, the column halved */
+    u = dp_views_step(&v, (dp_unit){1, 4, 9, 5}, 0, 1, 0);
+    CHECK(u.stage == 1 && u.y == 6);
+    u = dp_views_step(&v, (dp_unit){1, 4, 9, 27}, 0, 1, 0);
+    CHECK(u.stage == 2 && u.c == 4 && u.x == 4 && u.y == 0);
+    /* up off the top of the pool: conv1's bottom row */
+    u = dp_views_step(&v, u, 0, -1, 0);
+    CHECK(u.stage == 1 && u.c == 4 && u.x == 8 && u.y == 27);
+    /* Shift+Down: the stage below at once, the place kept */
+    u = dp_views_step(&v, (dp_unit){1, 4, 10, 10}, 0, 1, 1);
+    CHECK(u.stage == 2 && u.x == 5 && u.y == 5);
+    /* from the 7×7 pool down to the dense cells, then to the outputs */
+    u = dp_views_step(&v, (dp_unit){4, 3, 2, 6}, 0, 1, 0);
+    CHECK(u.stage == 5 && u.c == v.stage[5].shown[3] && u.x == 0 && u.y == 0);
+    u = dp_views_step(&v, u, 1, 0, 0);
+    CHECK(u.stage == 5 && u.c == v.stage[5].shown[4]);
+    u = dp_views_step(&v, u, 0, 1, 0);
+    CHECK(u.stage == 6 && u.c == 4);
+    u = dp_views_step(&v, (dp_unit){6, 9, 0, 0}, 1, 0, 0); /* the last output: stays */
+    CHECK(u.stage == 6 && u.c == 9);
+    u = dp_views_step(&v, u, 0, 1, 0); /* nothing below the outputs */
+    CHECK(u.stage == 6 && u.c == 9);
+    u = dp_views_step(&v, (dp_unit){0, 0, 3, 0}, 0, -1, 0); /* nor above the input */
+    CHECK(u.stage == 0 && u.y == 0);
+    /* the input's bottom row down: conv1, its top row, same column */
+    u = dp_views_step(&v, (dp_unit){0, 0, 3, 27}, 0, 1, 0);
+    CHECK(u.stage == 1 && u.c == 0 && u.x == 3 && u.y == 0);
+    /* the inspector sits right of the input tile, inside the area, clear of
+     * the other stages; the input took the room left at whole px per pixel */
+    dp_rect ins = v.inspect;
+    CHECK(ins.w > 0 && ins.h == v.stage[0].tile_h && ins.x > v.stage[0].body.x + v.stage[0].tile_w);
+    CHECK(within(ins, (dp_rect){0, 0, 900, 900}) && v.stage[0].tile_w % 28 == 0);
+    for (int s = 1; s < v.n_stages; s++)
+        CHECK(!overlap(ins, v.stage[s].body) && !overlap(ins, v.stage[s].caption));
+    dp_views_stages(&v, NULL);
+    CHECK(dp_views_step(&v, none, 1, 0, 0).stage == -1);
+    nn_model_free(m);
+}
+
 int main(void)
 {
+    test_step();
+    test_contrib();
     test_units();
     test_stages();
     test_top_active();

@@ -4,7 +4,9 @@
 # from 480×320 to 1920×1200 in 80 px steps each way, in each state (empty
 # canvas, a digit with its bars, unsure, the P view, the Label picker, the
 # history card (issue 29),
-# layers and weights views (issue 15), the training panel while training,
+# layers and weights views (issue 15; the explorer with a pinned conv
+# pixel's inspector and every weights page, issue 30), the training panel
+# while training,
 # the help overlay), and after every frame
 # check-layout fails when two text boxes, measured from the rendered text,
 # overlap, or a text or a part (card, button, canvas) leaves its part or
@@ -102,11 +104,22 @@ run_part() {
     one
     echo "key v"
     echo "expect-view layers"
+    echo "# the explorer with a conv64k5 pixel pinned by the arrow keys: its"
+    echo "# outline, the inspector's three labelled kernels and its legend"
+    echo "key right"
+    echo "key shift+down"
+    echo "key shift+down"
     sweep layers
     echo "key x"
     echo "key w"
     echo "expect-view weights"
+    echo "# every page of the shipped cnn's weights: filters, kernels, the"
+    echo "# fc256's weights summed over maps, the fc10 matrix"
     sweep weights
+    for page in 2 3 4; do
+        echo "key down"
+        sweep "weights$page"
+    done
     echo "key w"
     echo "key x"
     echo "expect-view off"
@@ -132,11 +145,11 @@ t1=$(date +%s%3N)
 grep -E '^(FAIL|layout-checks|frames=)' "$TMP/out-sweep.txt" | head -60 | sed 's/^/[sweep] /'
 sed 's/^/[sweep stderr] /' "$TMP/err-sweep.txt" | head -20
 n_sizes=$(( $(seq 480 80 1920 | wc -l) * $(seq 320 80 1200 | wc -l) ))
-echo "sweep: $n_sizes sizes x 10 states in $(( (t1 - t0) / 1000 )) s"
+echo "sweep: $n_sizes sizes x 13 states in $(( (t1 - t0) / 1000 )) s"
 check "sweep: exit code 0 (got $rc)" test "$rc" -eq 0
 check "sweep: no overlap, nothing outside its box" bash -c "! grep -q '^FAIL' '$TMP/out-sweep.txt'"
-check "sweep: every size checked in every state ($((n_sizes * 10)))" \
-    grep -q "^layout-checks=$((n_sizes * 10)) " "$TMP/out-sweep.txt"
+check "sweep: every size checked in every state ($((n_sizes * 13)))" \
+    grep -q "^layout-checks=$((n_sizes * 13)) " "$TMP/out-sweep.txt"
 
 # ------------------------------- 2. the check fails on a real overlap
 # A stray text over the canvas's "Draw a digit here", then one outside the

@@ -33,11 +33,22 @@ static const dp_binding TABLE[] = {
     {'s', DP_MODS_CTRL, DP_ACT_SAVE_MODEL, 0, NULL, "save the model to your data directory"},
     {'r', DP_MODS_CTRL, DP_ACT_SHIPPED, 0, NULL, "back to the shipped model"},
     {'v', DP_MODS_NO_CTRL, DP_ACT_LAYERS, 0, NULL, "layers view: every layer's activations"},
-    {'w', DP_MODS_NO_CTRL, DP_ACT_WEIGHTS, 0, NULL, "weights view: the first layer's units"},
+    {'w', DP_MODS_NO_CTRL, DP_ACT_WEIGHTS, 0, NULL,
+     "weights view: a layer's weights (\xE2\x86\x91 \xE2\x86\x93)"},
     {'x', DP_MODS_NO_CTRL, DP_ACT_SALIENCY, 0, NULL,
      "why: the ink behind the answer (IG)"},
     {'m', DP_MODS_NO_CTRL, DP_ACT_SAL_METHOD, 0, NULL,
      "why's method: the next of four"},
+    /* Shift is read by the handler (a whole map or layer at once), so
+     * one row says both. */
+    {DP_KEY_LEFT, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: unit before / after (Shift: map)"},
+    {DP_KEY_RIGHT, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: unit before / after (Shift: map)"},
+    {DP_KEY_UP, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: row or layer above / below; W: layer"},
+    {DP_KEY_DOWN, DP_MODS_NO_CTRL, DP_ACT_STEP, 1, NULL,
+     "explorer: row or layer above / below; W: layer"},
     {'[', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
      "why not another digit: where ink helps"},
     {']', DP_MODS_ANY, DP_ACT_CHOOSE_OUTPUT, 1, NULL,
@@ -117,6 +128,15 @@ void dp_key_name(const dp_binding *b, char *buf, size_t len)
     case DP_KEY_DIGIT:
         snprintf(buf, len, "%s0 \xE2\x80\x93 9", pre);
         break;
+    case DP_KEY_LEFT:
+    case DP_KEY_RIGHT:
+    case DP_KEY_UP:
+    case DP_KEY_DOWN: {
+        static const char *const arrow[] = {"\xE2\x86\x90", "\xE2\x86\x92", "\xE2\x86\x91",
+                                            "\xE2\x86\x93"};
+        snprintf(buf, len, "%s%s", pre, arrow[b->key - DP_KEY_LEFT]);
+        break;
+    }
     default:
         if (b->key >= 'a' && b->key <= 'z')
             snprintf(buf, len, "%s%c", pre, b->key - 'a' + 'A');

@@ -45,6 +45,8 @@ typedef enum dp_action {
     DP_ACT_HISTORY_DELETE,
     DP_ACT_HISTORY_CLEAR,
     DP_ACT_SAL_METHOD,    /* the overlay's method: SmoothGrad, raw gradient, IG */
+    DP_ACT_STEP,          /* an arrow key: the explorer's unit, the weights
+                             view's layer (gui_views_step) */
     /* Not keys: what a second-press confirmation (app_confirm's `what`) can
      * be for besides the actions above, so every id is in this one enum
      * and none can collide. */
@@ -58,7 +60,11 @@ enum {
     DP_KEY_DELETE = 127,
     DP_KEY_F1 = 0x10001,
     DP_KEY_DIGIT = 0x10002,  /* any of 0-9 on the main keys or the keypad */
-    DP_KEY_POINTER = 0x10003 /* not a key: help rows for pointer gestures */
+    DP_KEY_POINTER = 0x10003, /* not a key: help rows for pointer gestures */
+    DP_KEY_LEFT = 0x10004,
+    DP_KEY_RIGHT = 0x10005,
+    DP_KEY_UP = 0x10006,
+    DP_KEY_DOWN = 0x10007
 };
 
 /* Which modifiers a binding wants (Alt and the rest are ignored). */

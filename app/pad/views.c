@@ -23,8 +23,7 @@ void dp_views_init(dp_views *v)
 
 /* ---------------------------------------------------------------- stages */
 
-/* A layer's item of the spec, as nn_arch_parse reads it (bias aside). */
-static void layer_token(const nn_layer_spec *s, char *buf, size_t len)
+void dp_layer_token(const nn_layer_spec *s, char *buf, size_t len)
 {
     switch (s->kind) {
     case NN_LAYER_DENSE: snprintf(buf, len, "fc%d", s->units); break;
@@ -79,9 +78,9 @@ void dp_views_stages(dp_views *v, const nn_model *m)
         st->h = lv.h;
         st->w = lv.w;
         char tok[32], prev[32];
-        layer_token(&a->layer[i], tok, sizeof tok);
+        dp_layer_token(&a->layer[i], tok, sizeof tok);
         if (is_activation(k) && i > 0 && is_weighted(a->layer[i - 1].kind)) {
-            layer_token(&a->layer[i - 1], prev, sizeof prev);
+            dp_layer_token(&a->layer[i - 1], prev, sizeof prev);
             snprintf(st->name, sizeof st->name, "%s \xC2\xB7 %s", prev, tok);
         } else {
             snprintf(st->name, sizeof st->name, "%s", tok);
@@ -163,8 +162,9 @@ static int clampi(int v, int lo, int hi)
     return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Places every stage with map tiles of width t; returns the bottom. */
-static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t)
+/* Places every stage with map tiles of width t and an input tile in_side
+ * wide (0: from t); returns the bottom. */
+static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t, int in_side)
 {
     int y = area.y, W = area.w;
     int bars_h = clampi(area.h / 6, 3 * cap_h, 6 * cap_h);
@@ -177,7 +177,7 @@ static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t)
         switch (st->kind) {
         case DP_STAGE_INPUT: {
             /* A whole number of screen pixels per input pixel. */
-            int side = clampi(2 * t, 28, W / 3 > 28 ? W / 3 : 28);
+            int side = in_side > 0 ? in_side : clampi(2 * t, 28, W / 3 > 28 ? W / 3 : 28);
             side = side > W ? W : side;
             side = side >= 28 ? side / 28 * 28 : side;
             st->tile_w = st->tile_h = side;
@@ -217,16 +217,41 @@ static int place_with(dp_views *v, dp_rect area, int cap_h, int gap, int t)
     return y - gap;
 }
 
+/* The inspector: right of the input tile, as high as it. */
+static void place_inspector(dp_views *v, int gap)
+{
+    v->inspect = (dp_rect){0, 0, 0, 0};
+    if (v->n_stages < 1 || v->stage[0].kind != DP_STAGE_INPUT)
+        return;
+    const dp_stage *in = &v->stage[0];
+    int sep = 4 * gap > 8 ? 4 * gap : 8;
+    dp_rect r = {in->body.x + in->tile_w + sep, in->body.y, in->body.w - in->tile_w - sep,
+                 in->tile_h};
+    if (r.w >= 24 && r.h >= 8)
+        v->inspect = r;
+}
+
 int dp_views_place(dp_views *v, dp_rect area, int cap_h, int gap)
 {
     /* Map tiles from a quarter of the width (at most 6 px per pixel of a
      * 28×28 map) down to 4. */
     int t0 = clampi(area.w / 4, 4, 168);
     for (int t = t0; t >= 4; t--) {
-        int bottom = place_with(v, area, cap_h, gap, t);
+        int bottom = place_with(v, area, cap_h, gap, t, 0);
         if (bottom > area.y + area.h)
             continue;
-        /* Room left over (a small network): taller bars, up to a third. */
+        /* Room left over: a larger input first (the receptive field reads
+         * better there, and the inspector beside it gets its height), at
+         * whole screen px per input pixel, up to a third of the width... */
+        dp_stage *in = v->n_stages > 0 && v->stage[0].kind == DP_STAGE_INPUT ? &v->stage[0] : NULL;
+        if (in) {
+            int most = area.w / 3 < 6 * INK_SIDE ? area.w / 3 : 6 * INK_SIDE;
+            int side = (in->tile_w + area.y + area.h - bottom) / INK_SIDE * INK_SIDE;
+            side = side < most ? side : most / INK_SIDE * INK_SIDE;
+            if (side > in->tile_w)
+                bottom = place_with(v, area, cap_h, gap, t, side);
+        }
+        /* ...then taller bars, up to a third. */
         dp_stage *last = v->n_stages > 0 ? &v->stage[v->n_stages - 1] : NULL;
         if (last && last->kind == DP_STAGE_BARS) {
             int grow = area.y + area.h - bottom, most = area.h / 3 - last->body.h;
@@ -236,9 +261,11 @@ int dp_views_place(dp_views *v, dp_rect area, int cap_h, int gap)
                 last->tile_h += grow;
             }
         }
+        place_inspector(v, gap);
         return 0;
     }
-    place_with(v, area, cap_h, gap, 4);
+    place_with(v, area, cap_h, gap, 4, 0);
+    place_inspector(v, gap);
     return -1;
 }
 
@@ -409,6 +436,106 @@ dp_unit dp_views_unit_at(const dp_views *v, int px, int py)
     return none;
 }
 
+/* The place of channel c in stage st's shown list, or -1. */
+static int shown_index(const dp_stage *st, int c)
+{
+    for (int i = 0; i < st->n_shown; i++)
+        if (st->shown[i] == c)
+            return i;
+    return -1;
+}
+
+/* The width and height of a stage's units as the pointer sees them: a
+ * map's pixels, the input's, 1×1 for a cell or an output. */
+static void unit_dims(const dp_stage *st, int *w, int *h)
+{
+    int maps = st->kind == DP_STAGE_MAPS || st->kind == DP_STAGE_INPUT;
+    *w = maps && st->w > 0 ? st->w : 1;
+    *h = maps && st->h > 0 ? st->h : 1;
+}
+
+/* Unit u moved into stage t from above (dy > 0) or below: the same
+ * channel where t shows it, else the same place in t's list; the pixel
+ * at the same place in the map (at t's edge it came in by, unless jump). */
+static dp_unit enter_stage(const dp_views *v, dp_unit u, int t, int dy, int jump)
+{
+    const dp_stage *from = &v->stage[u.stage], *to = &v->stage[t];
+    int fw, fh, tw, th;
+    unit_dims(from, &fw, &fh);
+    unit_dims(to, &tw, &th);
+    dp_unit r = {t, 0, u.x * tw / fw, u.y * th / fh};
+    if (!jump && from->kind != DP_STAGE_CELLS && from->kind != DP_STAGE_BARS)
+        r.y = dy > 0 ? 0 : th - 1;
+    if (to->kind == DP_STAGE_BARS) {
+        r.c = clampi(shown_index(from, u.c) >= 0 ? shown_index(from, u.c) : 0, 0, to->c - 1);
+    } else if (to->kind != DP_STAGE_INPUT && to->n_shown > 0) {
+        int i = shown_index(to, u.c);
+        if (i < 0) {
+            i = from->kind == DP_STAGE_BARS ? u.c : shown_index(from, u.c);
+            i = clampi(i, 0, to->n_shown - 1);
+        }
+        r.c = to->shown[i];
+    }
+    if (to->kind == DP_STAGE_CELLS || to->kind == DP_STAGE_BARS)
+        r.x = r.y = 0;
+    return r;
+}
+
+dp_unit dp_views_step(const dp_views *v, dp_unit u, int dx, int dy, int jump)
+{
+    if (v->n_stages < 1)
+        return (dp_unit){-1, 0, 0, 0};
+    if (u.stage < 0 || u.stage >= v->n_stages) {
+        int t = v->n_stages > 1 ? 1 : 0;
+        const dp_stage *st = &v->stage[t];
+        int w, h;
+        unit_dims(st, &w, &h);
+        dp_unit r = {t, st->kind == DP_STAGE_INPUT || st->n_shown < 1 ? 0 : st->shown[0],
+                     w / 2, h / 2};
+        if (st->kind == DP_STAGE_BARS)
+            r.c = 0;
+        return r;
+    }
+    const dp_stage *st = &v->stage[u.stage];
+    int w, h;
+    unit_dims(st, &w, &h);
+    if (dy != 0) {
+        int y = u.y + dy;
+        if (!jump && y >= 0 && y < h) {
+            u.y = y;
+            return u;
+        }
+        int t = u.stage + (dy > 0 ? 1 : -1);
+        return t >= 0 && t < v->n_stages ? enter_stage(v, u, t, dy, jump) : u;
+    }
+    if (dx == 0)
+        return u;
+    if (st->kind == DP_STAGE_BARS) {
+        u.c = clampi(u.c + dx, 0, st->c - 1);
+        return u;
+    }
+    if (st->kind == DP_STAGE_INPUT) {
+        u.x = clampi(u.x + dx, 0, w - 1);
+        return u;
+    }
+    int i = shown_index(st, u.c);
+    if (i < 0)
+        i = 0;
+    if (st->kind == DP_STAGE_MAPS && !jump && u.x + dx >= 0 && u.x + dx < w) {
+        u.x += dx;
+        return u;
+    }
+    /* Along the list: the next map (its first pixel of the row, or the
+     * same pixel when jumping), the next cell. */
+    int j = i + dx;
+    if (j < 0 || j >= st->n_shown)
+        return u;
+    u.c = st->shown[j];
+    if (st->kind == DP_STAGE_MAPS && !jump)
+        u.x = dx > 0 ? 0 : w - 1;
+    return u;
+}
+
 int dp_views_receptive(const dp_views *v, const nn_model *m, dp_unit u, int *x0, int *y0,
                        int *x1, int *y1)
 {
@@ -458,18 +585,6 @@ int dp_views_receptive(const dp_views *v, const nn_model *m, dp_unit u, int *x0,
     return 0;
 }
 
-/* The weight tensor of layer i (its "i.weight"); -1 if none. */
-static int layer_weights(const nn_model *m, int i, nn_tensor *t)
-{
-    char want[32];
-    snprintf(want, sizeof want, "%d.weight", i);
-    size_t n = nn_model_tensor_count(m);
-    for (size_t k = 0; k < n; k++)
-        if (nn_model_tensor(m, k, t) == NN_OK && strcmp(t->name, want) == 0)
-            return 0;
-    return -1;
-}
-
 /* Keeps the n largest (sign +1) or most negative (sign -1) of vals. */
 static void keep_top(const float *vals, int count, int sign, int n, int *idx, float *val,
                      int *got)
@@ -514,7 +629,7 @@ int dp_views_inputs(const dp_views *v, const nn_model *m, dp_unit u, int n, int 
         li--;
     }
     nn_tensor t;
-    if (li < 0 || layer_weights(m, li, &t) != 0)
+    if (li < 0 || dp_weights_tensor(m, li, &t) != 0)
         return -1;
     if (a->layer[li].kind == NN_LAYER_DENSE) {
         size_t in = t.ndim == 2 ? (size_t)t.shape[1] : 0;

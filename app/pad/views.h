@@ -66,6 +66,9 @@ typedef struct dp_views {
     /* The stages of the current model (dp_views_stages). */
     int n_stages;
     dp_stage stage[DP_VIEW_MAX_STAGES];
+    /* The explorer's inspector (dp_views_place): beside the input tile, for
+     * the pointed unit's filter or weights; w 0 when there is no room. */
+    dp_rect inspect;
     /* Saliency of the current input: values in [-1, 1] (scaled so the
      * strongest pixel is ±1), valid when sal_valid; which output and
      * method they explain. */
@@ -91,6 +94,10 @@ nn_attr_method dp_saliency_best(int gradient_only);
 
 /* Off, no overlay, explaining the top output. */
 void dp_views_init(dp_views *v);
+
+/* A layer's item of the spec as nn_arch_parse reads it, bias aside
+ * ("conv32k5", "fc128", "pool", "relu"), into buf. */
+void dp_layer_token(const nn_layer_spec *s, char *buf, size_t len);
 
 /* Fills v->stage for model m (NULL: none) from its architecture and layer
  * shapes; the `shown` lists are 0..n_shown-1 until dp_views_select. */
@@ -123,8 +130,11 @@ uint32_t dp_argb_overlay(float s);  /* s in [-1, 1] */
 /* Lays the stages out in `area` (the panel): captions cap_h high, the
  * input tile, one tile size for every map stage (the largest that fits,
  * from a quarter of the width, at most 96 px, down to 4 px), cells in
- * rows, bars at the bottom (taller when there is room).  Returns 0, or -1 when
- * even the smallest tiles do not fit (stages then clipped to the area). */
+ * rows, bars at the bottom.  Room left over goes to the input tile first
+ * (up to a third of the width, whole px per pixel), which also gives the
+ * inspector beside it its height, then to the bars (up to a third of the
+ * height).  Returns 0, or -1 when even the smallest tiles do not fit
+ * (stages then clipped to the area). */
 int dp_views_place(dp_views *v, dp_rect area, int cap_h, int gap);
 
 /* The output whose bar holds drawable pixel (px, py) in the layers view's
@@ -149,20 +159,97 @@ void dp_bar_rows(const dp_layout *l, dp_rect bars, int *top, int *row_h);
 void dp_views_paint_layers(const dp_views *v, const nn_layer_view *views, const float *input,
                            dp_rect area, uint32_t *argb, int pitch, uint32_t bg);
 
-/* The weights view: where the first weighted layer's units go in `area`
- * (below a caption line cap_h high) and their pixels, with gaps of `gap`.
- * Dense first layer: each unit's in_h×in_w weights as a picture; conv:
- * each filter k×k (of input channel 0).  Signed, red/blue: with range NULL
- * each tile scaled on its own; else all on one scale ±*range, which is
- * first set to the largest |weight| shown when it is 0 (the caller keeps
- * it for the session, so training's change is real change).  Fills *layer
- * (the layer's index, -1 if none), *n_units (all of them) and *n_shown;
- * returns 0, or -1 when the model has no weighted layer. */
+/* ----------------------------------------- the weights of a layer (W) */
+
+/* How a weighted layer's weights are drawn (views_weights.c decides,
+ * views_paint.c paints): pictures of ph×pw values, per_unit per unit. */
+typedef enum dp_wpage_kind {
+    DP_WPAGE_FILTERS, /* conv on one input channel: each filter, k×k */
+    DP_WPAGE_KERNELS, /* conv on several: per output map the kernels of its
+                         DP_WPAGE_TOP strongest input channels (by Σ|w|) */
+    DP_WPAGE_IMAGE,   /* dense on the 28×28 input: each unit's weights as
+                         a 28×28 image */
+    DP_WPAGE_MAPSUM,  /* dense on c maps of h×w (a flatten between): each
+                         unit's weights summed over the c maps, h×w */
+    DP_WPAGE_MATRIX   /* dense on units: the whole matrix, a row a unit */
+} dp_wpage_kind;
+
+#define DP_WPAGE_TOP 3
+
+typedef struct dp_wpage {
+    int layer;              /* arch index of the weighted layer; -1: none */
+    dp_wpage_kind kind;
+    int units;              /* the layer's units or output maps */
+    int shown;              /* the first `shown` units are drawn (at most
+                               DP_VIEW_MAX_WEIGHTS; a matrix: every row) */
+    int per_unit;           /* pictures per unit: DP_WPAGE_TOP (fewer
+                               input channels: that many) for KERNELS, else 1 */
+    int ph, pw;             /* one picture's rows and columns */
+    int in_c, in_h, in_w;   /* the layer's input as maps (a flatten undone) */
+} dp_wpage;
+
+/* The arch indices of m's weighted layers (conv, dense) in order, at most
+ * max written; returns how many there are (0 for NULL). */
+int dp_weights_layers(const nn_model *m, int *layers, int max);
+/* Layer i's weight tensor ("i.weight", borrowed from m); 0, or -1 when it
+ * has none or m is NULL. */
+int dp_weights_tensor(const nn_model *m, int i, nn_tensor *t);
+/* Describes how layer `layer` of m is drawn; 0, or -1 (pg->layer -1) for
+ * no model, a bad index or a layer without weights. */
+int dp_weights_page(const nn_model *m, int layer, dp_wpage *pg);
+/* The ph×pw values of picture `slot` of unit `unit` into out: a filter,
+ * the slot-th strongest input channel's kernel (*channel gets the channel;
+ * -1 where there is none to name), a unit's weights, or their sum over
+ * the maps.  0, or -1 for an index out of range. */
+int dp_weights_picture(const nn_model *m, const dp_wpage *pg, int unit, int slot, float *out,
+                       int *channel);
+/* Filter o's kernel for input channel c of conv layer `layer` (k×k
+ * values) into out; 0, or -1 for no such layer, filter or channel. */
+int dp_weights_kernel(const nn_model *m, int layer, int o, int c, float *out);
+/* The largest |value| the page can show (every weight of the layer; the
+ * sums for MAPSUM), 1 when all are 0: the colour range the window fixes
+ * for the session, so a change while training is real change. */
+float dp_weights_range(const nn_model *m, const dp_wpage *pg);
+/* The input channels that fed pixel (x, y) of conv layer `layer`'s output
+ * map o most: in is that layer's input (c×h×w, the layer before's output
+ * or the 28×28 input), the contribution of channel c is the sum over the
+ * k×k window of weight × input (zeros outside the map, bias aside).  Up to
+ * n channels into ch and their signed contributions into val, the largest
+ * |contribution| first; returns how many (0 for a bad layer or pixel). */
+int dp_conv_contrib(const nn_model *m, int layer, const float *in, int o, int x, int y, int n,
+                    int *ch, float *val);
+
+/* Where dp_views_paint_weights put the pictures: unit u's picture s is
+ * dp_wlayout_tile's rectangle. */
+typedef struct dp_wlayout {
+    int x0, y0;             /* unit 0's first picture, drawable px */
+    int tile_w, tile_h;     /* one picture: whole screen px per value
+                               where it is at least as large as the values */
+    int cols;               /* units in a row */
+    int step_x, step_y;     /* from a unit to the next in a row / column */
+    int gap;                /* between a unit's pictures */
+} dp_wlayout;
+dp_rect dp_wlayout_tile(const dp_wlayout *l, int unit, int slot);
+
 /* The light frame around each weights tile (in gaps of 2 px or more). */
 #define DP_ARGB_WEIGHT_FRAME 0xFF5A606Eu
-int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, uint32_t *argb,
-                           int pitch, uint32_t bg, float *range, int *layer, int *n_units,
-                           int *n_shown);
+/* Paints page pg of m into argb (area.w × area.h, row pitch in pixels;
+ * area's own coordinates are subtracted), below a caption line cap_h
+ * high, gaps of `gap` (units of several pictures get twice that between
+ * them), signed red/blue on ±range (range > 0; values beyond it are
+ * clamped).  Background pixels get bg.  *out (if non-NULL) gets the
+ * places.  0, or -1 (nothing but bg) without a page or memory. */
+int dp_views_paint_weights(const nn_model *m, const dp_wpage *pg, dp_rect area, int cap_h,
+                           int gap, uint32_t *argb, int pitch, uint32_t bg, float range,
+                           dp_wlayout *out);
+/* The explorer's inspector: n pictures of ph×pw values (pics[i]) side by
+ * side in area, label_h left free above each for its label, as large as
+ * fits at whole screen px per value, each framed, on ±range; where[i]
+ * gets each picture's rectangle (drawable px).  Returns how many fitted
+ * (0: none, the area is too small). */
+int dp_views_paint_pictures(const float *const *pics, int n, int ph, int pw, float range,
+                            dp_rect area, int label_h, int gap, uint32_t *argb, int pitch,
+                            uint32_t bg, dp_rect *where);
 
 /* Recomputes the saliency for input x on model m by v->sal_method (its
  * best method when DP_SAL_BEST): output
@@ -209,6 +296,18 @@ typedef struct dp_unit {
 /* The unit under drawable pixel (px, py) in the placed layers view (input
  * pixels, map pixels, cells and bars), or stage -1 when none is there. */
 dp_unit dp_views_unit_at(const dp_views *v, int px, int py);
+
+/* The unit the arrow keys reach from u (the explorer's keyboard
+ * pointing): dx -1/+1 the unit before / after along a row (a map's pixel
+ * row continues into the next shown map's; cells and outputs one by
+ * one), dy -1/+1 the pixel row above / below, off a map's edge (or from
+ * cells and outputs) the stage above / below; jump (Shift) moves a whole
+ * map along, or a whole stage up or down, at once.  Entering a stage
+ * keeps the channel where it is shown (conv -> pool), else its place in
+ * the list, and the pixel's place in the map.  Stops at the first and
+ * last unit.  From no unit (stage -1): the first layer's first shown
+ * unit, its middle pixel. */
+dp_unit dp_views_step(const dp_views *v, dp_unit u, int dx, int dy, int jump);
 
 /* The input pixels that can reach unit u (its receptive field), as an
  * inclusive box in 28×28 input coordinates: convolutions (odd k, same

@@ -186,107 +186,141 @@ void dp_views_paint_layers(const dp_views *v, const nn_layer_view *views, const 
     }
 }
 
-/* The first layer with weights and its weight tensor; -1 if none. */
-static int first_weights(const nn_model *m, nn_tensor *t)
+/* ---------------------------------------------------------------- weights */
+
+dp_rect dp_wlayout_tile(const dp_wlayout *l, int unit, int slot)
 {
-    size_t n = nn_model_tensor_count(m);
-    for (size_t i = 0; i < n; i++) {
-        if (nn_model_tensor(m, i, t) != NN_OK)
-            return -1;
-        const char *dot = strchr(t->name, '.');
-        if (dot && strcmp(dot, ".weight") == 0 && (t->ndim == 2 || t->ndim == 4))
-            return atoi(t->name);
-    }
-    return -1;
+    int cols = l->cols > 0 ? l->cols : 1;
+    return (dp_rect){l->x0 + (unit % cols) * l->step_x + slot * (l->tile_w + l->gap),
+                     l->y0 + (unit / cols) * l->step_y, l->tile_w, l->tile_h};
 }
 
-int dp_views_paint_weights(const nn_model *m, dp_rect area, int cap_h, int gap, uint32_t *px,
-                           int pitch, uint32_t bg, float *range, int *layer, int *n_units,
-                           int *n_shown)
+/* Signed values on ±range into rectangle r, framed where the gap allows:
+ * the tiles' own near-zero grey is as dark as the card, so a bare gap
+ * would not part them. */
+static void picture(uint32_t *px, int pitch, dp_rect area, dp_rect r, const float *vals, int ph,
+                    int pw, float range, int frame, uint8_t *bytes)
 {
-    fill(px, pitch, area, area, bg);
-    *layer = -1;
-    *n_units = *n_shown = 0;
-    nn_tensor t;
-    int li = m ? first_weights(m, &t) : -1;
-    if (li < 0)
-        return -1;
-    /* The picture of one unit: a filter's k×k of input channel 0, or a
-     * dense unit's inputs in the shape of the layer below. */
-    int units = (int)t.shape[0], ph, pw;
-    size_t stride;
-    if (t.ndim == 4) {
-        ph = (int)t.shape[2];
-        pw = (int)t.shape[3];
-        stride = (size_t)(t.count / (size_t)units);
-    } else {
-        stride = (size_t)t.shape[1];
-        const nn_arch *a = nn_model_arch(m);
-        int h = a->in_h, w = a->in_w;
-        nn_layer_view below;
-        if (li > 0 && nn_layer_shape(m, li - 1, &below, NULL) == NN_OK) {
-            h = below.h;
-            w = below.w;
-        }
-        if ((size_t)h * (size_t)w > stride || h < 1 || w < 1) {
-            h = 1;
-            w = (int)stride;
-        }
-        ph = h;
-        pw = w;
-    }
-    int n = units < DP_VIEW_MAX_WEIGHTS ? units : DP_VIEW_MAX_WEIGHTS;
-    *layer = li;
-    *n_units = units;
-    *n_shown = n;
-    int W = area.w, H = area.h - cap_h;
+    dp_bytes_signed(vals, (size_t)ph * (size_t)pw, range, bytes);
+    if (frame)
+        fill(px, pitch, area, (dp_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2},
+             DP_ARGB_WEIGHT_FRAME);
+    blit(px, pitch, area, r, bytes, ph, pw, dp_argb_diverging, NULL);
+}
+
+/* The largest picture size that fits n units of per pictures (gap apart
+ * inside a unit, ugap between units) in W × H: whole screen px per value
+ * once a picture is at least as large as its values. */
+static void weights_grid(int n, int per, int ph, int pw, int W, int H, int gap, int ugap,
+                         dp_wlayout *l)
+{
     int tile = 0, cols = 1;
-    for (int ts = W < H ? W : H; ts >= 2; ts--) {
-        cols = (W + gap) / (ts + gap);
+    for (int ts = W < H ? W : H; ts >= 2 && tile == 0; ts--) {
+        int tw = pw > 0 && ts >= pw ? ts / pw * pw : ts;
+        int th = pw > 0 ? tw * ph / pw : tw;
+        th = th < 1 ? 1 : th;
+        int uw = per * tw + (per - 1) * gap;
+        cols = (W + ugap) / (uw + ugap);
         if (cols < 1)
             continue;
         int rows = (n + cols - 1) / cols;
-        if (rows * (ts + gap) - gap <= H) {
-            tile = ts;
-            break;
+        if (rows * (th + ugap) - ugap <= H)
+            tile = tw;
+    }
+    if (tile == 0) { /* nothing fits: 2-px tiles, clipped at the bottom */
+        tile = 2;
+        cols = W / (per * (2 + gap) + ugap) > 0 ? W / (per * (2 + gap) + ugap) : 1;
+    }
+    l->tile_w = tile;
+    l->tile_h = pw > 0 && tile * ph / pw > 0 ? tile * ph / pw : 1;
+    l->cols = cols;
+    l->gap = gap;
+    l->step_x = per * tile + (per - 1) * gap + ugap;
+    l->step_y = l->tile_h + ugap;
+}
+
+int dp_views_paint_weights(const nn_model *m, const dp_wpage *pg, dp_rect area, int cap_h,
+                           int gap, uint32_t *px, int pitch, uint32_t bg, float range,
+                           dp_wlayout *out)
+{
+    fill(px, pitch, area, area, bg);
+    if (!m || !pg || pg->layer < 0 || pg->shown < 1 || pg->ph < 1 || pg->pw < 1)
+        return -1;
+    if (!(range > 0.0f))
+        range = 1.0f;
+    int W = area.w, H = area.h - cap_h;
+    dp_wlayout l = {area.x, area.y + cap_h, 0, 0, 1, 0, 0, gap};
+    if (pg->kind == DP_WPAGE_MATRIX) {
+        /* One picture: a row of pixels per unit, whole px per weight each
+         * way (at least 1), framed as a whole. */
+        int sx = (W - 2) / pg->pw, sy = (H - 2) / pg->shown;
+        sx = sx < 1 ? 1 : sx;
+        sy = sy < 1 ? 1 : sy > 8 * sx ? 8 * sx : sy;
+        l.x0 += 1;
+        l.y0 += 1;
+        l.tile_w = sx * pg->pw;
+        l.tile_h = sy;
+        l.step_y = sy;
+        fill(px, pitch, area, (dp_rect){l.x0 - 1, l.y0 - 1, l.tile_w + 2, sy * pg->shown + 2},
+             DP_ARGB_WEIGHT_FRAME);
+    } else {
+        /* Units of several pictures keep twice the gap between them. */
+        int ugap = pg->per_unit > 1 ? 2 * gap : gap;
+        weights_grid(pg->shown, pg->per_unit, pg->ph, pg->pw, W, H, gap, ugap, &l);
+        l.x0 = area.x;
+        l.y0 = area.y + cap_h;
+        if (gap >= 2) { /* room for the frames */
+            l.x0 += 1;
+            l.y0 += 1;
         }
     }
-    if (tile == 0) {
-        tile = 2;
-        cols = W / 3 > 0 ? W / 3 : 1;
-    }
-    if (pw > 0 && tile >= pw)
-        tile = tile / pw * pw; /* whole screen pixels per weight */
-    int tile_h = pw > 0 ? tile * ph / pw : tile;
-    if (tile_h < 1)
-        tile_h = 1;
-    size_t pic = (size_t)ph * (size_t)pw;
-    uint8_t *b = malloc(pic);
-    if (!b)
+    size_t pic = (size_t)pg->ph * (size_t)pg->pw;
+    float *vals = malloc(pic * sizeof *vals);
+    uint8_t *bytes = malloc(pic);
+    if (!vals || !bytes) {
+        free(vals);
+        free(bytes);
         return -1;
-    /* One range for the layer, kept by the caller between calls: change
-     * then shows as change, not as each tile's auto-contrast. */
-    if (range && !(*range > 0.0f)) {
-        float most = 0.0f;
-        for (int u = 0; u < n; u++)
-            for (size_t i = 0; i < pic; i++)
-                most = fmaxf(most, fabsf(t.data[(size_t)u * stride + i]));
-        *range = most > 0.0f ? most : 1.0f;
     }
-    for (int u = 0; u < n; u++) {
-        const float *w = t.data + (size_t)u * stride;
-        float most = 0.0f;
-        for (size_t i = 0; i < pic; i++)
-            most = fabsf(w[i]) > most ? fabsf(w[i]) : most;
-        dp_bytes_signed(w, pic, range ? *range : most, b);
-        dp_rect r = {area.x + (u % cols) * (tile + gap),
-                     area.y + cap_h + (u / cols) * (tile_h + gap), tile, tile_h};
-        /* A light frame in the gap: the tiles' own near-zero grey is as
-         * dark as the card, so a bare gap would not part them. */
-        if (gap >= 2)
-            fill(px, pitch, area, (dp_rect){r.x - 1, r.y - 1, r.w + 2, r.h + 2}, DP_ARGB_WEIGHT_FRAME);
-        blit(px, pitch, area, r, b, ph, pw, dp_argb_diverging, NULL);
-    }
-    free(b);
+    int frame = gap >= 2 && pg->kind != DP_WPAGE_MATRIX;
+    for (int u = 0; u < pg->shown; u++)
+        for (int k = 0; k < pg->per_unit; k++)
+            if (dp_weights_picture(m, pg, u, k, vals, NULL) == 0)
+                picture(px, pitch, area, dp_wlayout_tile(&l, u, k), vals, pg->ph, pg->pw, range,
+                        frame, bytes);
+    free(vals);
+    free(bytes);
+    if (out)
+        *out = l;
     return 0;
+}
+
+int dp_views_paint_pictures(const float *const *pics, int n, int ph, int pw, float range,
+                            dp_rect area, int label_h, int gap, uint32_t *px, int pitch,
+                            uint32_t bg, dp_rect *where)
+{
+    fill(px, pitch, area, area, bg);
+    if (n < 1 || ph < 1 || pw < 1)
+        return 0;
+    /* Side by side: the largest whole px per value for which n pictures,
+     * their frames and gaps fit the width and the height under a label. */
+    int H = area.h - label_h - 2, s = 0;
+    for (int k = H / ph; k >= 1 && s == 0; k--)
+        if (n * (k * pw + 2) + (n - 1) * gap <= area.w)
+            s = k;
+    if (s == 0)
+        return 0;
+    uint8_t *bytes = malloc((size_t)ph * (size_t)pw);
+    if (!bytes)
+        return 0;
+    if (!(range > 0.0f))
+        range = 1.0f;
+    for (int i = 0; i < n; i++) {
+        dp_rect r = {area.x + 1 + i * (s * pw + 2 + gap), area.y + label_h + 1, s * pw, s * ph};
+        picture(px, pitch, area, r, pics[i], ph, pw, range, 1, bytes);
+        if (where)
+            where[i] = r;
+    }
+    free(bytes);
+    return n;
 }

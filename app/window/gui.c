@@ -115,6 +115,7 @@ static void run_loop(gui_app *a)
             got = SDL_PollEvent(&e);
         }
         uint64_t t0 = SDL_GetPerformanceCounter();
+        double cpu0 = a->script.run ? gui_stats_cpu_ms() : 0.0;
         while (got) {
             gui_on_event(a, &e);
             got = SDL_PollEvent(&e);
@@ -140,11 +141,14 @@ static void run_loop(gui_app *a)
             gui_render(a);
             if (a->script.screenshot_path)
                 gui_stats_screenshot(a);
+            if (a->script.run)
+                gui_script_frame_drawn(a);
             SDL_RenderPresent(a->paint.ren);
             uint64_t t1 = SDL_GetPerformanceCounter();
             double ms = (double)(t1 - t0) * 1000.0 / (double)SDL_GetPerformanceFrequency();
             if (a->script.run)
-                gui_stats_frame(&a->script.stats, ms, a->train.running);
+                gui_stats_frame(&a->script.stats, ms, gui_stats_cpu_ms() - cpu0,
+                                a->train.running);
             app_redraw_done(&a->st);
         }
         if (a->script.run)

@@ -33,10 +33,7 @@ static inline int text_width(gui_app *a, int font, const char *s)
 static inline int text_fit(gui_app *a, int font, SDL_Color c, const char *const *alts, int n, int x,
                     int y, int align, int vcenter, int max_w)
 {
-    for (int i = 0; i < n; i++)
-        if (alts[i][0] && text_width(a, font, alts[i]) <= max_w)
-            return text(a, font, c, alts[i], x, y, align, vcenter);
-    return 0;
+    return gui_text_fit(&a->paint, font, c, alts, n, x, y, align, vcenter, max_w);
 }
 
 static inline int part(gui_app *a, SDL_Rect r, const char *name)

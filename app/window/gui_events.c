@@ -86,6 +86,10 @@ static int map_key(SDL_Keycode sym, int *digit)
     case SDLK_BACKSPACE: return DP_KEY_BACKSPACE;
     case SDLK_DELETE: return DP_KEY_DELETE;
     case SDLK_F1: return DP_KEY_F1;
+    case SDLK_LEFT: return DP_KEY_LEFT;
+    case SDLK_RIGHT: return DP_KEY_RIGHT;
+    case SDLK_UP: return DP_KEY_UP;
+    case SDLK_DOWN: return DP_KEY_DOWN;
     /* The brush keys on the keypad, and '+' where a layout has it alone. */
     case SDLK_KP_MINUS: return '-';
     case SDLK_KP_PLUS: case SDLK_PLUS: return '=';
@@ -294,6 +298,7 @@ static void do_action(gui_app *a, dp_action action, int digit, int key)
     case DP_ACT_CHOOSE_OUTPUT:
         gui_views_action(a, action, key);
         break;
+    case DP_ACT_STEP: /* the arrow keys: on_key, which knows Shift */
     case DP_ACT_NONE:
     case DP_ACT_POINTER:
     case DP_CONFIRM_QUIT: /* confirmation ids, never a key's action */
@@ -309,7 +314,11 @@ static void on_key(gui_app *a, const SDL_KeyboardEvent *k)
     const dp_binding *b = dp_key_lookup(key, (k->keysym.mod & KMOD_CTRL) != 0,
                                         (k->keysym.mod & KMOD_SHIFT) != 0, k->repeat);
     app_request_redraw(&a->st);
-    if (b)
+    if (b && b->action == DP_ACT_STEP)
+        gui_views_step(a, key == DP_KEY_LEFT ? -1 : key == DP_KEY_RIGHT ? 1 : 0,
+                       key == DP_KEY_UP ? -1 : key == DP_KEY_DOWN ? 1 : 0,
+                       (k->keysym.mod & KMOD_SHIFT) != 0);
+    else if (b)
         do_action(a, b->action, digit, key);
 }
 

@@ -81,6 +81,11 @@ typedef struct gui_stats {
     double max_frame_ms, first_frame_ms, train_max_frame_ms;
     double *frame_ms, *train_frame_ms;
     size_t n_frame_ms, cap_frame_ms, n_train_frame_ms, cap_train_frame_ms;
+    /* The UI thread's CPU time per frame while training: what the frame
+     * costs, apart from the time the scheduler gave the trainer's threads
+     * (a loaded machine changes the wall time, hardly this). */
+    double *train_cpu_ms;
+    size_t n_train_cpu_ms, cap_train_cpu_ms;
 } gui_stats;
 
 /* One record of what a frame drew, for the layout check (script mode):
@@ -184,6 +189,8 @@ typedef struct gui_scripting {
     float debug_x, debug_y;
     gui_stats stats;
     char *screenshot_path;             /* saved at the next render, then freed */
+    int check_weights;                 /* check-weights' script line: run on
+                                          the next frame drawn (0: none) */
     int screenshot_failed;
 } gui_scripting;
 

@@ -412,8 +412,25 @@ int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, i
     return w;
 }
 
+int gui_text_fit(gui_paint *p, int font, SDL_Color c, const char *const *alts, int n, int x, int y,
+                 int align, int vcenter, int max_w)
+{
+    for (int i = 0; i < n; i++)
+        if (alts[i][0] && gui_text_width(p, font, alts[i]) <= max_w)
+            return gui_text(p, font, c, alts[i], x, y, align, vcenter);
+    return 0;
+}
+
 int gui_text_width(gui_paint *p, int font, const char *s)
 {
+    /* A text drawn lately has its width in the cache, in any colour: the
+     * same figure TTF_SizeUTF8 would shape the string again for (SDL_ttf
+     * sizes a rendered surface with it), and the fitting of captions,
+     * labels and the status line asks for a few dozen widths a frame. */
+    if (s[0] && strlen(s) < sizeof p->text[0].text)
+        for (size_t i = 0; i < GUI_TEXT_CACHE; i++)
+            if (p->text[i].tex && p->text[i].font == font && strcmp(p->text[i].text, s) == 0)
+                return p->text[i].w;
     int w = 0, h = 0;
     if (TTF_SizeUTF8(p->font[font], s, &w, &h) != 0)
         return 0;
@@ -489,7 +506,16 @@ void gui_set_color(gui_paint *p, SDL_Color c)
 void gui_fill_rect(gui_paint *p, SDL_Rect r, SDL_Color c)
 {
     gui_set_color(p, c);
+    if (c.a < 255) {
+        SDL_RenderFillRect(p->ren, &r);
+        return;
+    }
+    /* An opaque fill is a plain copy: the software renderer (the test
+     * drivers, a machine without a GPU) otherwise blends every pixel of a
+     * card with alpha 255, most of an explorer frame (perf, issue 30). */
+    SDL_SetRenderDrawBlendMode(p->ren, SDL_BLENDMODE_NONE);
     SDL_RenderFillRect(p->ren, &r);
+    SDL_SetRenderDrawBlendMode(p->ren, SDL_BLENDMODE_BLEND);
 }
 
 /* A rounded rectangle: three plain rectangles for the body and a triangle
@@ -580,6 +606,22 @@ SDL_Texture *gui_make_stream(gui_paint *p, int w, int h, int nearest, char *err,
     if (nearest)
         SDL_SetTextureScaleMode(t, SDL_ScaleModeNearest);
     return t;
+}
+
+int gui_ensure_stream(gui_paint *p, SDL_Texture **t, int *tw, int *th, int w, int h, int nearest,
+                      char *err, size_t errlen)
+{
+    if (*t && (*tw != w || *th != h)) {
+        SDL_DestroyTexture(*t);
+        *t = NULL;
+    }
+    if (!*t) {
+        if (!(*t = gui_make_stream(p, w, h, nearest, err, errlen)))
+            return -1;
+        *tw = w;
+        *th = h;
+    }
+    return 0;
 }
 
 int gui_upload(SDL_Texture *t, const float *pix, int w, int h, SDL_Color paper, SDL_Color ink,

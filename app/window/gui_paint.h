@@ -39,6 +39,10 @@ int gui_sc(const gui_paint *p, float v);
 int gui_text(gui_paint *p, int font, SDL_Color c, const char *s, int x, int y, int align,
              int vcenter);
 int gui_text_width(gui_paint *p, int font, const char *s);
+/* Draws the first of alts (longest form first) that is at most max_w
+ * wide, as gui_text; nothing when none fits.  Returns the width drawn. */
+int gui_text_fit(gui_paint *p, int font, SDL_Color c, const char *const *alts, int n, int x, int y,
+                 int align, int vcenter, int max_w);
 /* Text in lines: gui_wrap breaks s into at most max_lines lines no wider
  * than w in font (app_wrap_text: at spaces, a long path after a '/'; the
  * last line ends in "…" only when more is left) into out, '\n' between
@@ -58,6 +62,11 @@ void gui_ring(gui_paint *p, float x, float y, float r0, float r1, SDL_Color c);
 /* A streaming ARGB texture (nearest: no smoothing); NULL with SDL's
  * reason in err. */
 SDL_Texture *gui_make_stream(gui_paint *p, int w, int h, int nearest, char *err, size_t errlen);
+/* Keeps *t a streaming texture of w × h (*tw × *th its size): made, or
+ * remade when the size changed.  0, or -1 with SDL's reason in err (*t
+ * then NULL). */
+int gui_ensure_stream(gui_paint *p, SDL_Texture **t, int *tw, int *th, int w, int h, int nearest,
+                      char *err, size_t errlen);
 /* Writes grey values (0 paper .. 1 ink) into a streaming texture, mixing
  * paper and ink.  0, or -1 with SDL's reason in err. */
 int gui_upload(SDL_Texture *t, const float *pix, int w, int h, SDL_Color paper, SDL_Color ink,

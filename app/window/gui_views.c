@@ -11,11 +11,16 @@
 
 #include "gui_paint.h"
 #include "gui_palette.h"
+#include "bgtrain.h"
 #include "gui_views_private.h"
 #include "keys.h"
+#include "modelcard.h"
 
 
 #define SAL_EVERY_MS 120.0
+
+/* dp_wpage_kind's names, as print-views and check-weights print them. */
+static const char *const WPAGE_KIND[] = {"filters", "kernels", "image", "mapsum", "matrix"};
 
 static void job_join(gui_views *g);
 
@@ -29,6 +34,7 @@ int gui_views_create(gui_app *a)
     dp_views_init(&g->v);
     g->stale = 1;
     g->unit.stage = -1;
+    g->w_pg.layer = -1;
     a->views = g;
     return 0;
 }
@@ -43,6 +49,11 @@ void gui_views_free(gui_app *a)
         SDL_DestroyTexture(g->tex);
     if (g->sal_tex)
         SDL_DestroyTexture(g->sal_tex);
+    if (g->insp_tex)
+        SDL_DestroyTexture(g->insp_tex);
+    if (g->ramp_tex)
+        SDL_DestroyTexture(g->ramp_tex);
+    free(g->act);
     free(g);
     a->views = NULL;
 }
@@ -86,6 +97,29 @@ static void drop_hint(gui_app *a)
         a->st.message[0] = '\0';
 }
 
+/* What the weights view shows, on the status line: the layer, which of
+ * how many, and Up / Down only when there is another layer to go to (the
+ * caption says what the pictures are, the legend their fixed scale).  No
+ * "Shift+T: watch them form": Shift+T trains a new `quick` network (issue
+ * 31), whose weights replace what is shown, so a promise about these
+ * units would not be true. */
+static void weights_hint(gui_app *a)
+{
+    gui_views *g = a->views;
+    const nn_model *m = a->st.model;
+    int layers[NN_MAX_LAYERS];
+    int n = dp_weights_layers(m, layers, NN_MAX_LAYERS);
+    if (n == 0) {
+        app_message(&a->st, 0, "Weights: %s", m ? "this model has no weights" : "no model loaded");
+        return;
+    }
+    int i = g->w_page < n ? g->w_page : n - 1;
+    char tok[48];
+    dp_layer_token(&nn_model_arch(m)->layer[layers[i]], tok, sizeof tok);
+    app_message(&a->st, 0, "Weights of %s, layer %d of %d%s", tok, i + 1, n,
+                n > 1 ? " \xC2\xB7 \xE2\x86\x91 \xE2\x86\x93: other layers" : "");
+}
+
 void gui_views_action(gui_app *a, int action, int key)
 {
     gui_views *g = a->views;
@@ -101,29 +135,16 @@ void gui_views_action(gui_app *a, int action, int key)
         if (g->v.mode == DP_VIEW_OFF)
             drop_hint(a);
         if (g->v.mode == DP_VIEW_LAYERS)
-            app_message(&a->st, 0, "Explorer \xC2\xB7 point at a unit: its value and inputs, "
-                                   "a click pins it \xC2\xB7 click a bar: why (not) that digit "
-                                   "\xC2\xB7 V closes");
+            app_message(&a->st, 0, "Explorer \xC2\xB7 point at a unit (or arrow keys): its "
+                                   "value and inputs, a click pins it \xC2\xB7 click a bar: why "
+                                   "(not) that digit \xC2\xB7 V closes");
         break;
     case DP_ACT_WEIGHTS:
         g->v.mode = g->v.mode == DP_VIEW_WEIGHTS ? DP_VIEW_OFF : DP_VIEW_WEIGHTS;
         if (g->v.mode == DP_VIEW_OFF)
             drop_hint(a);
-        if (g->v.mode == DP_VIEW_WEIGHTS) {
-            /* No "Shift+T: watch them form": Shift+T trains a new `quick`
-             * network (issue 31), whose 3×3 filters replace what is shown,
-             * so a promise about these units would not be true. */
-            const nn_arch *ar = a->st.model ? nn_model_arch(a->st.model) : NULL;
-            int dense = 0;
-            for (int i = 0; ar && i < ar->n_layers; i++) {
-                if (ar->layer[i].kind == NN_LAYER_FLATTEN)
-                    continue;
-                dense = ar->layer[i].kind == NN_LAYER_DENSE;
-                break;
-            }
-            app_message(&a->st, 0, "Weights: first-layer %s, red + blue \xE2\x88\x92",
-                        dense ? "units" : "filters");
-        }
+        if (g->v.mode == DP_VIEW_WEIGHTS)
+            weights_hint(a);
         break;
     case DP_ACT_SALIENCY:
         g->v.saliency = !g->v.saliency;
@@ -149,6 +170,27 @@ void gui_views_action(gui_app *a, int action, int key)
     }
     default:
         break;
+    }
+}
+
+void gui_views_step(gui_app *a, int dx, int dy, int jump)
+{
+    gui_views *g = a->views;
+    if (!g)
+        return;
+    if (g->v.mode == DP_VIEW_LAYERS) {
+        gui_views_step_unit(a, dx, dy, jump);
+    } else if (g->v.mode == DP_VIEW_WEIGHTS && dy != 0) {
+        /* Up and Down page through the weighted layers, stopping at the
+         * ends (where the hint no longer promises another). */
+        int page = g->w_page + dy;
+        int n = dp_weights_layers(a->st.model, NULL, 0);
+        if (page >= 0 && page < n) {
+            g->w_page = page;
+            g->stale = 1;
+            app_request_redraw(&a->st);
+        }
+        weights_hint(a);
     }
 }
 
@@ -181,17 +223,9 @@ static dp_rect view_area(const gui_app *a)
 static int ensure_tex(gui_app *a, SDL_Texture **t, int *tw, int *th, int w, int h, int nearest)
 {
     char err[256];
-    if (*t && (*tw != w || *th != h)) {
-        SDL_DestroyTexture(*t);
-        *t = NULL;
-    }
-    if (!*t) {
-        if (!(*t = gui_make_stream(&a->paint, w, h, nearest, err, sizeof err))) {
-            app_message(&a->st, 1, "%s", err);
-            return -1;
-        }
-        *tw = w;
-        *th = h;
+    if (gui_ensure_stream(&a->paint, t, tw, th, w, h, nearest, err, sizeof err) != 0) {
+        app_message(&a->st, 1, "%s", err);
+        return -1;
     }
     return 0;
 }
@@ -301,6 +335,39 @@ int gui_views_sal_busy(const gui_app *a)
     return g && g->v.saliency && (g->job.thread != NULL || g->sal_stale);
 }
 
+/* Unit u is one of the stages' units (a new model may have fewer). */
+static int unit_fits(const dp_views *v, dp_unit u)
+{
+    if (u.stage < 0 || u.stage >= v->n_stages)
+        return 0;
+    const dp_stage *st = &v->stage[u.stage];
+    int maps = st->kind == DP_STAGE_MAPS || st->kind == DP_STAGE_INPUT;
+    return u.c >= 0 && u.c < st->c && u.x >= 0 && u.y >= 0 && u.x < (maps ? st->w : 1) &&
+           u.y < (maps ? st->h : 1);
+}
+
+/* The weights view's picture: the chosen weighted layer's page (the
+ * choice clamped to this model's layers), on that layer's colour range for
+ * the session. */
+static void paint_weights(gui_app *a, dp_rect area, int cap_h, int gap, uint32_t *px, int pitch)
+{
+    gui_views *g = a->views;
+    const nn_model *m = a->st.model;
+    int layers[NN_MAX_LAYERS];
+    g->w_n_pages = dp_weights_layers(m, layers, NN_MAX_LAYERS);
+    g->w_page = g->w_page >= g->w_n_pages ? g->w_n_pages - 1 : g->w_page;
+    g->w_page = g->w_page < 0 ? 0 : g->w_page;
+    if (g->w_n_pages == 0 || dp_weights_page(m, layers[g->w_page], &g->w_pg) != 0)
+        g->w_pg.layer = -1;
+    g->w_range_used = g->w_pg.layer >= 0 ? gui_views_layer_range(g, m, g->w_pg.layer) : 1.0f;
+    /* Gaps of 2 px at least: 1 px makes 5×5 filters one mosaic. */
+    int wgap = gap > 2 ? gap : 2;
+    if (dp_views_paint_weights(m, &g->w_pg, area, cap_h, wgap, px, pitch, gui_argb(COL_CARD),
+                               g->w_range_used, &g->w_lay) != 0)
+        g->w_pg.layer = -1;
+    g->w_version = a->train.version;
+}
+
 /* Brings the views up to date with the drawing and the model: one forward
  * pass keeping every layer, the saliency when shown, and the view's
  * picture.  Runs when something changed, never merely because a frame is
@@ -365,23 +432,21 @@ void gui_views_refresh(gui_app *a)
                     views = lv;
                 if (views)
                     dp_views_select(&g->v, views);
+                gui_views_keep_acts(g, m, views);
                 dp_views_place(&g->v, area, cap_h, gap);
                 /* An empty canvas shows empty maps, not the blank input's. */
                 dp_views_paint_layers(&g->v, valid ? views : NULL, a->st.input, area, mem,
                                       pitch / 4, gui_argb(COL_CARD));
-            } else {
-                char spec[sizeof g->w_arch] = "";
-                if (m)
-                    nn_arch_format(nn_model_arch(m), spec, sizeof spec);
-                if (strcmp(spec, g->w_arch) != 0) {
-                    memcpy(g->w_arch, spec, sizeof spec);
-                    g->w_range = 0.0f; /* another network: a scale of its own */
+                /* The pointed unit's value changed with the input or the
+                 * model: say it again if the status line still speaks of it. */
+                if (!unit_fits(&g->v, g->unit)) { /* another network */
+                    g->unit.stage = -1;
+                    g->pinned = 0;
                 }
-                /* Gaps of 2 px at least: 1 px makes 5×5 filters one mosaic. */
-                int wgap = gap > 2 ? gap : 2;
-                dp_views_paint_weights(m, area, cap_h, wgap, mem, pitch / 4, gui_argb(COL_CARD),
-                                       &g->w_range, &g->w_layer, &g->w_units, &g->w_shown);
-                g->w_version = a->train.version;
+                if (g->unit.stage >= 0 && strcmp(a->st.message, g->unit_msg) == 0)
+                    gui_views_describe(a);
+            } else {
+                paint_weights(a, area, cap_h, gap, mem, pitch / 4);
             }
             SDL_UnlockTexture(g->tex);
         }
@@ -391,152 +456,6 @@ void gui_views_refresh(gui_app *a)
                  (double)SDL_GetPerformanceFrequency();
     g->max_ms = g->last_ms > g->max_ms ? g->last_ms : g->max_ms;
     g->recomputes++;
-}
-
-/* ------------------------------------------------------ pointing at a unit */
-
-/* The value of unit u for the current input (one forward pass keeping
- * every layer: a millisecond for the cnn). */
-static int unit_value(gui_app *a, dp_unit u, float *out)
-{
-    gui_views *g = a->views;
-    const dp_stage *st = &g->v.stage[u.stage];
-    if (st->kind == DP_STAGE_INPUT) {
-        *out = a->st.input[u.y * INK_SIDE + u.x];
-        return 0;
-    }
-    nn_layer_view lv[NN_MAX_LAYERS];
-    if (!a->st.model || !a->st.ws || st->layer < 0 ||
-        nn_forward_layers(a->st.model, a->st.ws, a->st.input, lv, NULL) != NN_OK)
-        return -1;
-    const nn_layer_view *L = &lv[st->layer];
-    size_t i = (size_t)u.c * (size_t)(L->h * L->w) + (size_t)(u.y * L->w + u.x);
-    if (i >= L->size)
-        return -1;
-    *out = L->data[i];
-    return 0;
-}
-
-/* Where input i of a weighted layer comes from, in words: a pixel, a map
- * pixel or a unit of the layer before. */
-static void input_name(const gui_app *a, int stage, int i, char *buf, size_t len)
-{
-    const dp_stage *st = &a->views->v.stage[stage];
-    const nn_arch *ar = nn_model_arch(a->st.model);
-    int li = st->layer;
-    while (li > 0 && ar->layer[li].kind != NN_LAYER_DENSE && ar->layer[li].kind != NN_LAYER_CONV)
-        li--;
-    /* What the layer reads: past a flatten, the maps before it. */
-    int src = li - 1;
-    while (src >= 0 && ar->layer[src].kind == NN_LAYER_FLATTEN)
-        src--;
-    nn_layer_view in;
-    if (src >= 0 && nn_layer_shape(a->st.model, src, &in, NULL) == NN_OK) {
-        if (ar->layer[li].kind == NN_LAYER_CONV)
-            snprintf(buf, len, "map %d", i);
-        else if (in.h > 1 || in.w > 1)
-            snprintf(buf, len, "map %d (%d,%d)", i / (in.h * in.w), i % in.w, i / in.w % in.h);
-        else
-            snprintf(buf, len, "unit %d", i);
-    } else {
-        snprintf(buf, len, "pixel (%d,%d)", i % INK_SIDE, i / INK_SIDE);
-    }
-}
-
-/* Says what unit u is: its layer, place, value, receptive field, and
- * what feeds it most. */
-static void describe_unit(gui_app *a)
-{
-    gui_views *g = a->views;
-    dp_unit u = g->unit;
-    if (u.stage < 0 || !a->st.model)
-        return;
-    const dp_stage *st = &g->v.stage[u.stage];
-    char where[64], feeds[256] = "", rf[48] = "";
-    if (st->kind == DP_STAGE_MAPS)
-        snprintf(where, sizeof where, "map %d (%d,%d)", u.c, u.x, u.y);
-    else if (st->kind == DP_STAGE_INPUT)
-        snprintf(where, sizeof where, "pixel (%d,%d)", u.x, u.y);
-    else if (st->kind == DP_STAGE_BARS)
-        snprintf(where, sizeof where, "output %d", u.c);
-    else
-        snprintf(where, sizeof where, "unit %d", u.c);
-    float val = 0.0f;
-    int have = unit_value(a, u, &val) == 0;
-    g->unit_value = have ? val : 0.0f;
-    int x0, y0, x1, y1;
-    if (st->kind == DP_STAGE_MAPS &&
-        dp_views_receptive(&g->v, a->st.model, u, &x0, &y0, &x1, &y1) == 0)
-        snprintf(rf, sizeof rf, " \xC2\xB7 sees input %d\xE2\x80\x93%d \xC3\x97 %d\xE2\x80\x93%d",
-                 x0, x1, y0, y1);
-    int pi[3], ni[3], np, nn;
-    float pv[3], nv[3];
-    if (dp_views_inputs(&g->v, a->st.model, u, 3, pi, pv, &np, ni, nv, &nn) == 0) {
-        size_t k = 0;
-        char nm[40];
-        for (int i = 0; i < np && k < sizeof feeds; i++) {
-            input_name(a, u.stage, pi[i], nm, sizeof nm);
-            k += (size_t)snprintf(feeds + k, sizeof feeds - k, "%s%s %+.2f", i ? ", " : " \xC2\xB7 +: ",
-                                  nm, (double)pv[i]);
-        }
-        for (int i = 0; i < nn && k < sizeof feeds; i++) {
-            input_name(a, u.stage, ni[i], nm, sizeof nm);
-            k += (size_t)snprintf(feeds + k, sizeof feeds - k, "%s%s %+.2f", i ? ", " : " \xC2\xB7 \xE2\x88\x92: ",
-                                  nm, (double)nv[i]);
-        }
-    }
-    char value[32] = "";
-    if (have)
-        snprintf(value, sizeof value, " = %.3f", (double)val);
-    app_message(&a->st, 0, "%s%s %s%s%s%s", g->pinned ? "pinned: " : "", st->name, where, value,
-                rf, feeds);
-}
-
-void gui_views_motion(gui_app *a, float px, float py)
-{
-    gui_views *g = a->views;
-    if (!g || g->v.mode != DP_VIEW_LAYERS || g->pinned)
-        return;
-    dp_unit u = dp_views_unit_at(&g->v, (int)px, (int)py);
-    if (u.stage == g->unit.stage && u.c == g->unit.c && u.x == g->unit.x && u.y == g->unit.y)
-        return;
-    g->unit = u;
-    describe_unit(a);
-    app_request_redraw(&a->st);
-}
-
-int gui_views_unit_point(gui_app *a, int s, int x, int y, float *px, float *py)
-{
-    gui_views *g = a->views;
-    if (!g || g->v.mode != DP_VIEW_LAYERS || s < 0 || s >= g->v.n_stages)
-        return -1;
-    const dp_stage *st = &g->v.stage[s];
-    if (st->body.w <= 0 || st->tile_w < 1)
-        return -1;
-    float sx = 0.5f, sy = 0.5f;
-    if (st->kind == DP_STAGE_INPUT || st->kind == DP_STAGE_MAPS) {
-        int w = st->kind == DP_STAGE_INPUT ? INK_SIDE : st->w;
-        int h = st->kind == DP_STAGE_INPUT ? INK_SIDE : st->h;
-        if (x < 0 || y < 0 || x >= w || y >= h)
-            return -1;
-        sx = (float)st->tile_w * ((float)x + 0.5f) / (float)w;
-        sy = (float)st->tile_h * ((float)y + 0.5f) / (float)h;
-    } else {
-        if (x < 0 || x >= st->cols)
-            return -1;
-        sx = (float)st->tile_w * ((float)x + 0.5f);
-        sy = (float)st->tile_h * 0.5f;
-    }
-    *px = (float)st->body.x + sx;
-    *py = (float)st->body.y + sy;
-    return 0;
-}
-
-dp_unit gui_views_unit(const gui_app *a, int *pinned)
-{
-    dp_unit none = {-1, 0, 0, 0};
-    *pinned = a->views ? a->views->pinned : 0;
-    return a->views ? a->views->unit : none;
 }
 
 /* ----------------------------------------------------------------- input */
@@ -581,7 +500,7 @@ int gui_views_click(gui_app *a, float px, float py)
                               u.x == g->unit.x && u.y == g->unit.y)) {
             g->unit = u;
             g->pinned = 1;
-            describe_unit(a);
+            gui_views_describe(a);
             app_request_redraw(&a->st);
             return 1;
         }
@@ -660,11 +579,13 @@ void gui_views_print(const gui_app *a)
            nn_attr_method_name(g->v.sal_shown), g->v.map_valid,
            g->recomputes, g->last_ms, g->max_ms);
     if (g->v.mode == DP_VIEW_LAYERS)
-        printf(" unit=%d:%d:%d:%d pinned=%d unit_value=%.4f", g->unit.stage, g->unit.c, g->unit.x,
-               g->unit.y, g->pinned, (double)g->unit_value);
+        printf(" unit=%d:%d:%d:%d pinned=%d unit_value=%.4f inspector=%d", g->unit.stage,
+               g->unit.c, g->unit.x, g->unit.y, g->pinned, (double)g->unit_value, g->insp_n);
     if (g->v.mode == DP_VIEW_WEIGHTS)
-        printf(" weights_layer=%d weights_units=%d weights_shown=%d weights_version=%u",
-               g->w_layer, g->w_units, g->w_shown, g->w_version);
+        printf(" weights_layer=%d weights_units=%d weights_shown=%d weights_version=%u "
+               "weights_page=%d/%d weights_kind=%s weights_range=%.4g",
+               g->w_pg.layer, g->w_pg.units, g->w_pg.shown, g->w_version, g->w_page + 1,
+               g->w_n_pages, WPAGE_KIND[g->w_pg.kind], (double)g->w_range_used);
     for (int s = 0; s < g->v.n_stages; s++) {
         const dp_stage *st = &g->v.stage[s];
         printf(" stage%d=\"%s|%s|%d/%d\"", s, st->name, st->shape, st->n_shown, st->c);
@@ -679,4 +600,83 @@ int gui_views_mode(const gui_app *a, int *saliency, int *chosen)
     *saliency = g ? g->v.saliency : 0;
     *chosen = g ? g->v.chosen : -1;
     return g ? (int)g->v.mode : 0;
+}
+
+/* Every pixel of tile r (picture values vals, ph×pw, as bytes on the
+ * range) against the frame's pixels fb (the view's area, fw wide): the
+ * same nearest-neighbour mapping the painter uses, colours compared
+ * without alpha.  Returns how many differ; *n counts the pixels. */
+static long tile_diff(const uint32_t *fb, int fw, dp_rect area, dp_rect r, const uint8_t *b,
+                      int ph, int pw, long *n)
+{
+    long bad = 0;
+    for (int y = 0; y < r.h; y++) {
+        int ay = r.y - area.y + y;
+        for (int x = 0; x < r.w; x++) {
+            int ax = r.x - area.x + x;
+            if (ax < 0 || ay < 0 || ax >= area.w || ay >= area.h)
+                continue;
+            uint32_t want = dp_argb_diverging(b[(y * ph / r.h) * pw + x * pw / r.w]);
+            uint32_t got = fb[(size_t)ay * (size_t)fw + (size_t)ax];
+            bad += (want & 0xFFFFFFu) != (got & 0xFFFFFFu);
+            (*n)++;
+        }
+    }
+    return bad;
+}
+
+long gui_views_check_weights(gui_app *a, char *line, size_t len)
+{
+    gui_views *g = a->views;
+    const nn_model *m = a->st.model;
+    snprintf(line, len, "weights-drawn: none");
+    if (!g || g->v.mode != DP_VIEW_WEIGHTS || g->w_pg.layer < 0 || !m || !g->tex)
+        return -1;
+    /* The page as the installed model has it, not as the view kept it. */
+    dp_wpage pg;
+    if (dp_weights_page(m, g->w_pg.layer, &pg) != 0 || pg.shown != g->w_pg.shown ||
+        pg.per_unit != g->w_pg.per_unit || pg.ph != g->w_pg.ph || pg.pw != g->w_pg.pw)
+        return -1;
+    dp_rect area = g->area;
+    size_t pic = (size_t)pg.ph * (size_t)pg.pw;
+    uint32_t *fb = malloc((size_t)area.w * (size_t)area.h * sizeof *fb);
+    float *vals = malloc(pic * sizeof *vals);
+    uint8_t *b = malloc(pic);
+    long bad = -1, n = 0;
+    int pictures = 0;
+    SDL_Rect r = gui_rect(area);
+    if (fb && vals && b &&
+        SDL_RenderReadPixels(a->paint.ren, &r, SDL_PIXELFORMAT_ARGB8888, fb, area.w * 4) == 0) {
+        bad = 0;
+        for (int u = 0; u < pg.shown; u++)
+            for (int k = 0; k < pg.per_unit; k++) {
+                if (dp_weights_picture(m, &pg, u, k, vals, NULL) != 0) {
+                    bad++;
+                    continue;
+                }
+                dp_bytes_signed(vals, pic, g->w_range_used, b);
+                bad += tile_diff(fb, area.w, area, dp_wlayout_tile(&g->w_lay, u, k), b, pg.ph,
+                                 pg.pw, &n);
+                pictures++;
+            }
+    }
+    free(fb);
+    free(vals);
+    free(b);
+    if (bad < 0)
+        return -1;
+    /* The model drawn from is the snapshot as the trainer published it:
+     * its version, and its parameters' checksum unchanged since. */
+    const char *ver = nn_model_meta_get(m, DP_CARD_KEY_BG_VERSION);
+    const char *sum = nn_model_meta_get(m, DP_CARD_KEY_BG_PARAMS);
+    char have[32];
+    snprintf(have, sizeof have, "%016llx", (unsigned long long)bg_params_checksum(m));
+    const char *snap = !ver ? "none" : sum && strcmp(sum, have) == 0 ? "match" : "changed";
+    bad += strcmp(snap, "changed") == 0;
+    snprintf(line, len,
+             "weights-drawn: layer=%d kind=%s version=%u snapshot_version=%s snapshot_params=%s "
+             "pictures=%d pixels=%ld mismatched=%ld range=%.4g",
+             pg.layer, WPAGE_KIND[pg.kind], a->train.version, ver ? ver : "-", snap, pictures, n,
+             bad, (double)g->w_range_used);
+    return n > 0 ? bad : -1;
 }

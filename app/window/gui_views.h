@@ -42,10 +42,23 @@ int gui_views_click(gui_app *a, float px, float py);
 int gui_views_bar_point(gui_app *a, int d, float *px, float *py);
 int gui_views_toggle_point(gui_app *a, float *px, float *py);
 void gui_views_print(const gui_app *a);
+/* Script mode, right after a frame is rendered in the weights view: reads
+ * the frame's pixels back and compares every pixel of every picture with
+ * the colour of the weight it stands for in the installed model (on the
+ * layer's session range), and whether that model is the trainer's
+ * snapshot as published (its bg_version and parameter checksum).  A line
+ * "weights-drawn: ..." into line; returns the pixels that differ (plus 1
+ * for a snapshot that does not match its checksum), or -1 when there is no
+ * weights view or picture to check. */
+long gui_views_check_weights(gui_app *a, char *line, size_t len);
 int gui_views_mode(const gui_app *a, int *saliency, int *chosen);
 /* Mouse motion at drawable (px, py) with no button held: in the layers
  * view the unit under it becomes the one described (unless one is pinned). */
 void gui_views_motion(gui_app *a, float px, float py);
+/* The arrow keys in the explorer (dp_views_step): dx, dy -1/+1, jump
+ * with Shift; the unit reached is described and pinned, as a click pins.
+ * In the weights view dy chooses the layer shown instead. */
+void gui_views_step(gui_app *a, int dx, int dy, int jump);
 /* Script mode: the centre of stage s's first tile's pixel (x, y) (a
  * cell's or bar's index x) in the layers view, drawable px; -1 when not
  * shown. */

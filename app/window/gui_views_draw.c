@@ -261,6 +261,81 @@ static void draw_unit(gui_app *a)
     }
 }
 
+/* The diverging ramp from −range to +range as a bar w × h at (x, y): one
+ * small texture made once, stretched (no per-pixel drawing calls). */
+static void draw_ramp(gui_app *a, int x, int y, int w, int h)
+{
+    gui_views *g = a->views;
+    enum { RAMP = 64 };
+    if (!g->ramp_tex) {
+        char err[160];
+        int tw = 0, th = 0;
+        void *mem;
+        int pitch;
+        if (gui_ensure_stream(&a->paint, &g->ramp_tex, &tw, &th, RAMP, 1, 0, err, sizeof err) !=
+                0 ||
+            SDL_LockTexture(g->ramp_tex, NULL, &mem, &pitch) != 0)
+            return;
+        for (int i = 0; i < RAMP; i++)
+            ((uint32_t *)mem)[i] =
+                dp_argb_diverging((uint8_t)(1 + (254 * i + RAMP / 2) / (RAMP - 1)));
+        SDL_UnlockTexture(g->ramp_tex);
+        SDL_SetTextureBlendMode(g->ramp_tex, SDL_BLENDMODE_NONE);
+    }
+    SDL_RenderCopy(a->paint.ren, g->ramp_tex, NULL, &(SDL_Rect){x, y, w, h});
+}
+
+/* The legend of a fixed colour range, "−0.52 ▬▬ +0.52", ending at x_right
+ * and centred on cy; its width when draw is 0 (nothing drawn). */
+static int legend(gui_app *a, float range, int x_right, int cy, int draw)
+{
+    char lo[24], hi[24];
+    snprintf(lo, sizeof lo, "\xE2\x88\x92%.2g", (double)range);
+    snprintf(hi, sizeof hi, "+%.2g", (double)range);
+    int lw = gui_text_width(&a->paint, GUI_FONT_CAPTION, lo);
+    int hw = gui_text_width(&a->paint, GUI_FONT_CAPTION, hi);
+    int bw = sc(a, 40), bh = sc(a, 8) > 3 ? sc(a, 8) : 4, pad = sc(a, 4) > 1 ? sc(a, 4) : 2;
+    int w = lw + pad + bw + pad + hw;
+    if (!draw)
+        return w;
+    int x = x_right - w;
+    text(a, GUI_FONT_CAPTION, COL_DIM, lo, x, cy, AL_LEFT);
+    draw_ramp(a, x + lw + pad, cy - bh / 2, bw, bh);
+    text(a, GUI_FONT_CAPTION, COL_DIM, hi, x_right, cy, AL_RIGHT);
+    return w;
+}
+
+/* The inspector beside the input tile: its pictures (repainted only when
+ * the unit, the input or the model changed), a title and a label over
+ * each, and the legend of the layer's range where they fit. */
+static void draw_inspector(gui_app *a)
+{
+    gui_views *g = a->views;
+    dp_rect r = g->v.inspect;
+    int lab_h = sc(a, 15), gap = sc(a, 10) > 4 ? sc(a, 10) : 4;
+    gui_views_inspector(a, lab_h, gap);
+    if (r.w < 1 || !g->insp_tex || !g->insp_title[0])
+        return;
+    SDL_RenderCopy(a->paint.ren, g->insp_tex, NULL, &(SDL_Rect){r.x, r.y, g->insp_w, g->insp_h});
+    if (r.h < lab_h)
+        return;
+    int cy = r.y + lab_h / 2;
+    const char *title[] = {g->insp_title, ""};
+    /* The legend only with pictures and where the title leaves it room. */
+    int lw = g->insp_n > 0 ? legend(a, g->insp_range, 0, 0, 0) + sc(a, 10) : 0;
+    int tw = gui_text_fit(&a->paint, GUI_FONT_CAPTION, COL_TEXT, title, 1, r.x, cy, AL_LEFT, 1,
+                          r.w - lw);
+    if (g->insp_n > 0 && tw > 0)
+        legend(a, g->insp_range, r.x + r.w, cy, 1);
+    for (int i = 0; i < g->insp_n && i < DP_WPAGE_TOP; i++) {
+        dp_rect p = g->insp_where[i];
+        const char *lab[] = {g->insp_label[i], g->insp_mid[i], g->insp_short[i]};
+        if (g->insp_label[i][0])
+            gui_text_fit(&a->paint, GUI_FONT_CAPTION, COL_DIM, lab, 3, p.x - 1,
+                         p.y - 1 - lab_h / 2, AL_LEFT, 1, p.w + gap);
+    }
+}
+
 static void draw_layers(gui_app *a)
 {
     gui_views *g = a->views;
@@ -284,41 +359,74 @@ static void draw_layers(gui_app *a)
         if (st->kind == DP_STAGE_BARS)
             draw_view_bars(a, st);
     }
+    draw_inspector(a);
     draw_unit(a);
+}
+
+/* The caption of a weights page, longest form first: the layer, which of
+ * how many, what each picture is. */
+static int weights_captions(gui_app *a, char (*alt)[256])
+{
+    gui_views *g = a->views;
+    const dp_wpage *pg = &g->w_pg;
+    char tok[48], what[96], first[32] = "";
+    dp_layer_token(&nn_model_arch(a->st.model)->layer[pg->layer], tok, sizeof tok);
+    switch (pg->kind) {
+    case DP_WPAGE_FILTERS:
+        snprintf(what, sizeof what, "%d filters %d\xC3\x97%d", pg->units, pg->ph, pg->pw);
+        break;
+    case DP_WPAGE_KERNELS:
+        snprintf(what, sizeof what, "each map's %d strongest input kernels", pg->per_unit);
+        break;
+    case DP_WPAGE_IMAGE:
+        snprintf(what, sizeof what, "each unit's input weights, %d\xC3\x97%d", pg->ph, pg->pw);
+        break;
+    case DP_WPAGE_MAPSUM:
+        snprintf(what, sizeof what, "each unit's weights summed over %d maps", pg->in_c);
+        break;
+    case DP_WPAGE_MATRIX:
+        snprintf(what, sizeof what, "a row per unit, %d inputs", pg->pw);
+        break;
+    }
+    if (pg->shown < pg->units)
+        snprintf(first, sizeof first, " (first %d)", pg->shown);
+    snprintf(alt[0], 256, "%s \xC2\xB7 layer %d of %d \xC2\xB7 %s%s", tok, g->w_page + 1,
+             g->w_n_pages, what, first);
+    snprintf(alt[1], 256, "%s \xC2\xB7 %d/%d \xC2\xB7 %s%s", tok, g->w_page + 1, g->w_n_pages,
+             what, first);
+    snprintf(alt[2], 256, "%s \xC2\xB7 %d/%d", tok, g->w_page + 1, g->w_n_pages);
+    snprintf(alt[3], 256, "%s", tok);
+    return 4;
 }
 
 static void draw_weights(gui_app *a)
 {
     gui_views *g = a->views;
-    char buf[160];
-    if (g->w_layer < 0) {
+    if (g->w_pg.layer < 0 || !a->st.model) {
         text(a, GUI_FONT_SMALL, COL_DIM, a->st.model ? "this model has no weights to show"
                                                      : "no model loaded",
              g->area.x, g->area.y + sc(a, 9), AL_LEFT);
         return;
     }
-    const nn_layer_spec *L = &nn_model_arch(a->st.model)->layer[g->w_layer];
-    if (L->kind == NN_LAYER_CONV)
-        snprintf(buf, sizeof buf, "conv%dk%d \xC2\xB7 %d filters %d\xC3\x97%d", L->units, L->k,
-                 g->w_units, L->k, L->k);
-    else
-        snprintf(buf, sizeof buf, "fc%d \xC2\xB7 each unit's input weights", L->units);
-    if (g->w_shown < g->w_units) {
-        size_t n = strlen(buf);
-        snprintf(buf + n, sizeof buf - n, " (first %d)", g->w_shown);
-    }
-    {
-        /* The legend: the session's fixed scale, blue − to red +. */
-        size_t n = strlen(buf);
-        snprintf(buf + n, sizeof buf - n, " \xC2\xB7 blue \xE2\x88\x92%.2g to red +%.2g",
-                 (double)g->w_range, (double)g->w_range);
-    }
-    int lw = text(a, GUI_FONT_CAPTION, COL_TEXT, buf, g->area.x, g->area.y + sc(a, 8), AL_LEFT);
+    char alt[4][256];
+    int n = weights_captions(a, alt);
+    const char *alts[4] = {alt[0], alt[1], alt[2], alt[3]};
+    int cy = g->area.y + sc(a, 8);
+    /* The legend of the layer's fixed range on the right; the caption the
+     * longest that fits beside it. */
+    int lw = legend(a, g->w_range_used, 0, 0, 0);
+    int room = g->area.w - lw - sc(a, 10);
+    int tw = gui_text_fit(&a->paint, GUI_FONT_CAPTION, COL_TEXT, alts, n, g->area.x, cy, AL_LEFT, 1,
+                          room);
+    if (lw <= g->area.w)
+        legend(a, g->w_range_used, g->area.x + g->area.w, cy, 1);
     if (a->train.running || a->train.version) {
+        char buf[32];
         snprintf(buf, sizeof buf, "%sv%u", a->train.running ? "training " : "", a->train.version);
-        if (lw + gui_text_width(&a->paint, GUI_FONT_CAPTION, buf) + sc(a, 10) <= g->area.w)
+        int vw = gui_text_width(&a->paint, GUI_FONT_CAPTION, buf);
+        if (tw + vw + 2 * sc(a, 10) <= room)
             text(a, GUI_FONT_CAPTION, a->train.running ? COL_ACCENT : COL_DIM, buf,
-                 g->area.x + g->area.w, g->area.y + sc(a, 8), AL_RIGHT);
+                 g->area.x + room, cy, AL_RIGHT);
     }
 }
 

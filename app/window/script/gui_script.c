@@ -62,6 +62,14 @@
  *                                       with a view open, its close button)
  *   tap-bar D | tap-toggle              the same by touch (finger down, up)
  *   print-views                         one line of the views' state
+ *   check-weights                       on the next frame: every pixel of the
+ *                                       weights view's pictures against the
+ *                                       colour of the weight it stands for in
+ *                                       the model installed (the trainer's
+ *                                       latest snapshot while it trains: its
+ *                                       version and parameter checksum are
+ *                                       checked too); a line "weights-drawn:
+ *                                       ..." and a FAIL on any difference
  *   hover-unit S X Y | click-unit S X Y the mouse over (moved, no button) or
  *                                       a click on pixel X Y of stage S's
  *                                       first tile in the layers view (a
@@ -277,6 +285,25 @@ static void push_press(gui_app *a, int finger, int release, float px, float py)
     push(a, &e);
 }
 
+/* ------------------------------------------------- after a frame is drawn */
+
+void gui_script_frame_drawn(gui_app *a)
+{
+    if (!a->script.check_weights)
+        return;
+    char line[400];
+    long bad = gui_views_check_weights(a, line, sizeof line);
+    printf("%s\n", line);
+    fflush(stdout);
+    if (bad != 0) {
+        printf("FAIL script line %d: check-weights: %s\n", a->script.check_weights,
+               bad < 0 ? "no weights view to check" : "drawn pixels differ from the weights");
+        fflush(stdout);
+        a->script.run->failed = 1;
+    }
+    a->script.check_weights = 0;
+}
+
 /* ----------------------------------------------------------------- step */
 
 /* One event of a scribble: 40-point loops (an upright ellipse, like a 0),
@@ -398,8 +425,9 @@ void gui_script_step(gui_app *a)
         s->release = 0;
         return;
     }
-    /* A screenshot is taken during the next render; wait for it. */
-    if (a->script.screenshot_path)
+    /* A screenshot or a check of the drawn pixels is made during the next
+     * render; wait for it. */
+    if (a->script.screenshot_path || a->script.check_weights)
         return;
     if (s->next >= s->n) {
         if (!s->quit_sent) {
@@ -598,6 +626,10 @@ void gui_script_step(gui_app *a)
     }
     case OP_PRINT_VIEWS:
         gui_views_print(a);
+        break;
+    case OP_CHECK_WEIGHTS:
+        a->script.check_weights = c->line;
+        app_request_redraw(&a->st);
         break;
     case OP_SAVE_INPUT: {
         FILE *f = fopen(c->arg, "wb");

@@ -16,6 +16,9 @@ void gui_script_close(gui_app *a);
 /* Runs the script's next command at the end of a frame: pushes at most one
  * SDL event, prints, checks, or waits. */
 void gui_script_step(gui_app *a);
+/* After a frame is rendered, before it is shown: the checks that read the
+ * frame's pixels (check-weights). */
+void gui_script_frame_drawn(gui_app *a);
 /* 1 if an expect-* failed (gui_script_parse.c). */
 int gui_script_failed(const struct gui_script *s);
 

@@ -66,6 +66,7 @@ static const op_def OPS[] = {
     {"tap-bar", OP_TAP_BAR, 1},
     {"tap-toggle", OP_TAP_TOGGLE, 0},
     {"print-views", OP_PRINT_VIEWS, 0},
+    {"check-weights", OP_CHECK_WEIGHTS, 0},
     {"expect-view", OP_EXPECT_VIEW, -1},
     {"expect-saliency", OP_EXPECT_SALIENCY, 1},
     {"expect-chosen", OP_EXPECT_CHOSEN, 1},

@@ -10,8 +10,12 @@
 
 /* Saves the frame just rendered to a->script.screenshot_path (then freed). */
 void gui_stats_screenshot(gui_app *a);
-/* Records one frame's time (ms from the events to the present). */
-void gui_stats_frame(gui_stats *s, double ms, int training);
+/* Records one frame's time (ms from the events to the present) and the
+ * UI thread's CPU time in it (cpu_ms, from gui_stats_cpu_ms). */
+void gui_stats_frame(gui_stats *s, double ms, double cpu_ms, int training);
+/* The calling thread's CPU time in ms (CLOCK_THREAD_CPUTIME_ID); 0 where
+ * the clock is missing. */
+double gui_stats_cpu_ms(void);
 /* Prints the frame statistics and how long the quit took to join the
  * trainer (the lines tests/test_gui*.sh read). */
 void gui_stats_report(gui_stats *s, SDL_Renderer *ren, int was_training, double stop_ms);
