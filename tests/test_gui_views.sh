@@ -103,7 +103,7 @@ for preset in seed mlp cnn; do
         echo "click-bar 1"                 # why not 1?
         echo "expect-chosen 1"
         echo "expect-saliency 1"
-        echo "wait-saliency 30000"         # computed off the UI thread
+        echo "wait-saliency 90000"         # computed off the UI thread
         echo "wait-frames 2"
         echo "print-views"                 # 2: the input gradient of 1
         echo "screenshot $s-chosen.bmp"
@@ -123,7 +123,7 @@ for preset in seed mlp cnn; do
         echo "key w"
         echo "key x"
         echo "expect-saliency 1"
-        echo "wait-saliency 30000"         # computed off the UI thread
+        echo "wait-saliency 90000"         # computed off the UI thread
         echo "wait-frames 2"
         echo "print-views"                 # 4: gradient x input of the top output
         echo "screenshot $s-why.bmp"
@@ -156,24 +156,27 @@ for preset in seed mlp cnn; do
         echo "print-views"                 # 5: empty canvas, view open
         seven
         echo "key m"                       # the best measured -> the raw gradient
-        echo "wait-saliency 30000"
+        echo "wait-saliency 90000"
         echo "wait-frames 2"
         echo "print-views"                 # 6
         echo "expect-text raw gradient"
         echo "key m"                       # -> SmoothGrad
         echo "key m"                       # -> integrated gradients
-        echo "wait-saliency 30000"
+        echo "wait-saliency 90000"
         echo "wait-frames 2"
         echo "print-views"                 # 7
         echo "expect-text IG path gradient"
         echo "key m"                       # -> the best again: SmoothGrad for why not
-        echo "wait-saliency 30000"
+        echo "wait-saliency 90000"
         echo "wait-frames 2"
         echo "expect-text SmoothGrad"
         echo "quit"
     } > "$s.txt"
     out="$s-out.txt"
-    timeout 120 "$BIN" --model "$model" --size 1000x640 --script "$s.txt" > "$out" \
+    # Stall bounds, not speeds: each map is waited for up to 90 s and the
+    # run up to 600 s (an ASan run at load 8 took over 30 s for one
+    # integrated-gradients map of the cnn; at load 2 the run takes ~125 s).
+    timeout 600 "$BIN" --model "$model" --size 1000x640 --script "$s.txt" > "$out" \
         2> "$s-err.txt"
     rc=$?
     sed "s/^/[$preset] /" "$out"
