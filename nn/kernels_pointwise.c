@@ -106,15 +106,6 @@ static inline void relu_pool_bwd4(const float *r0, const float *r1, const float 
     join4(d1, _mm_and_ps(_mm_andnot_ps(wf, we), v), _mm_and_ps(wf, v));
 }
 
-/* Runs body for every group of four windows (first window q) of a row of
- * ow >= 4 windows, as above. */
-#define FOR_GROUPS_OF_4(ow, q, body)                                                         \
-    for (size_t q = 0;; q += 4) {                                                            \
-        q = q + 4 > (ow) ? (ow) - 4 : q;                                                     \
-        body;                                                                                \
-        if (q + 4 == (ow))                                                                   \
-            break;                                                                           \
-    }
 #endif
 
 void nn_relu_maxpool_backward(const float *y, const float *dy, float *dx, size_t planes,
@@ -139,8 +130,12 @@ void nn_relu_maxpool_backward(const float *y, const float *dy, float *dx, size_t
 #ifdef NZ_AVX
             /* perf put the scalar loop at 10% of a quick-preset step */
             if (ow >= 4) {
-                FOR_GROUPS_OF_4(ow, q, relu_pool_bwd4(r0 + 2 * q, r0 + w + 2 * q, g + oy * ow + q,
-                                                      d0 + 2 * q, d0 + w + 2 * q));
+                /* groups at 0, 4, 8, ..., the last at ow - 4 (see above) */
+                for (size_t q = 0; q < ow; q += 4) {
+                    const size_t at = q + 4 > ow ? ow - 4 : q;
+                    relu_pool_bwd4(r0 + 2 * at, r0 + w + 2 * at, g + oy * ow + at, d0 + 2 * at,
+                                   d0 + w + 2 * at);
+                }
                 ox = ow;
             }
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <sys/stat.h>
 
 #include "args.h"
@@ -318,8 +319,19 @@ static int thread_count(void)
  * threads then slept and woke at every step: the window trained 15-25%
  * slower than the command line, bench/window_sps.sh).  Runs first, before
  * anything in this process has started a team. */
+static void *no_op(void *arg)
+{
+    return arg;
+}
+
 static void test_threads_team(void)
 {
+    /* A thread made and joined first: a sanitizer's runtime may start its
+     * own helper thread at the process's first pthread_create (TSan does),
+     * which would otherwise be counted as the team's. */
+    pthread_t t;
+    if (pthread_create(&t, NULL, no_op, NULL) == 0)
+        pthread_join(t, NULL);
     const int before = thread_count();
     int threads = 2;
     char note[256];
@@ -328,8 +340,9 @@ static void test_threads_team(void)
     CHECK(before < 0 || thread_count() == before); /* no team started */
     threads = 2;
     const int m = dp_threads_clamp(&threads, 1, note, sizeof note);
-    /* asked: the team's other threads exist now (none on a 1-thread run) */
-    CHECK(before < 0 || thread_count() == before + (m - 1));
+    /* asked: the team's other threads exist now (none on a 1-thread run;
+     * an OpenMP runtime may add a helper of its own, hence at least) */
+    CHECK(before < 0 || thread_count() >= before + (m - 1));
 }
 
 int main(void)
