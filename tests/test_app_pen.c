@@ -195,8 +195,8 @@ static void test_extend(void)
     nn_error e;
     CHECK(nn_dataset_alloc(&ds, 1, INK_SIDE, INK_SIDE, &e) == NN_OK);
     CHECK(nn_dataset_alloc(&ds2, 1, INK_SIDE, INK_SIDE, &e) == NN_OK);
-    CHECK(dp_pen_extend(&ds, s, idx, 2, 3, 42, &e) == NN_OK);
-    CHECK(dp_pen_extend(&ds2, s, idx, 2, 3, 42, &e) == NN_OK);
+    CHECK(dp_pen_extend(&ds, s, idx, 2, 3, 0.0f, 42, &e) == NN_OK);
+    CHECK(dp_pen_extend(&ds2, s, idx, 2, 3, 0.0f, 42, &e) == NN_OK);
     CHECK(ds.n == 7 && ds2.n == 7);
     if (ds.n == 7) {
         CHECK(ds.labels[1] == 0 && ds.labels[2] == 0 && ds.labels[3] == 0);
@@ -211,15 +211,42 @@ static void test_extend(void)
         /* another seed: other pens for copies 2 and 3 */
         nn_dataset ds3 = {0};
         CHECK(nn_dataset_alloc(&ds3, 1, INK_SIDE, INK_SIDE, &e) == NN_OK);
-        CHECK(dp_pen_extend(&ds3, s, idx, 2, 3, 43, &e) == NN_OK);
+        CHECK(dp_pen_extend(&ds3, s, idx, 2, 3, 0.0f, 43, &e) == NN_OK);
         CHECK(ds3.n == 7 && memcmp(ds3.images + 1 * INK_INPUT_SIZE, want, INK_INPUT_SIZE) == 0);
         CHECK(ds3.n == 7 &&
               memcmp(ds3.images + 2 * INK_INPUT_SIZE, ds.images + 2 * INK_INPUT_SIZE,
                      INK_INPUT_SIZE) != 0);
         nn_dataset_free(&ds3);
     }
-    CHECK(dp_pen_extend(&ds, s, idx, 2, 0, 42, &e) == NN_EINVAL);
-    CHECK(dp_pen_extend(&ds, s, idx, 2, 17, 42, &e) == NN_EINVAL);
+    /* --pen-warp: copy 0 stays the window's image, the others change, the
+     * same seed gives the same images, and only 0..1 is taken */
+    {
+        nn_dataset w1 = {0}, w2 = {0};
+        CHECK(nn_dataset_alloc(&w1, 1, INK_SIDE, INK_SIDE, &e) == NN_OK);
+        CHECK(nn_dataset_alloc(&w2, 1, INK_SIDE, INK_SIDE, &e) == NN_OK);
+        CHECK(dp_pen_extend(&w1, s, idx, 2, 3, 1.0f, 42, &e) == NN_OK);
+        CHECK(dp_pen_extend(&w2, s, idx, 2, 3, 1.0f, 42, &e) == NN_OK);
+        CHECK(w1.n == 7 && w2.n == 7);
+        if (w1.n == 7 && w2.n == 7 && ds.n == 7) {
+            CHECK(memcmp(w1.images, w2.images, 7 * INK_INPUT_SIZE) == 0);
+            for (int i = 1; i < 7; i++) {
+                int same = memcmp(w1.images + (size_t)i * INK_INPUT_SIZE,
+                                  ds.images + (size_t)i * INK_INPUT_SIZE, INK_INPUT_SIZE) == 0;
+                CHECK(same == (i == 1 || i == 4)); /* copy 0 of each drawing */
+                CHECK(w1.labels[i] == ds.labels[i]);
+                int ink = 0;
+                for (int p = 0; p < INK_INPUT_SIZE; p++)
+                    ink += w1.images[(size_t)i * INK_INPUT_SIZE + (size_t)p] > 127;
+                CHECK(ink > 20); /* still a drawing, not an empty or lost image */
+            }
+        }
+        CHECK(dp_pen_extend(&w1, s, idx, 2, 2, 1.5f, 42, &e) == NN_EINVAL);
+        CHECK(dp_pen_extend(&w1, s, idx, 2, 2, -0.1f, 42, &e) == NN_EINVAL);
+        nn_dataset_free(&w1);
+        nn_dataset_free(&w2);
+    }
+    CHECK(dp_pen_extend(&ds, s, idx, 2, 0, 0.0f, 42, &e) == NN_EINVAL);
+    CHECK(dp_pen_extend(&ds, s, idx, 2, 17, 0.0f, 42, &e) == NN_EINVAL);
     CHECK(ds.n == 7);
     nn_dataset_free(&ds);
     nn_dataset_free(&ds2);

@@ -243,6 +243,14 @@ run --train --data "$fake" --pen "$pen" --pen-drop "$tmp/drop.txt" --out "$tmp/x
 expect_rc 2 "--pen-drop naming no drawing"
 check "one line on stderr" test "$(wc -l <"$tmp/err")" -eq 1
 check "--pen-drop: an unknown id is an error" grep -q "drop.txt:1: no drawing '1 pendigits/tra-w99-1'" "$tmp/err"
+run --train --arch mlp --epochs 1 --data "$fake" --pen "$pen" --pen-copies 2 --pen-warp 0.5 \
+    --limit 50 --threads 1 --out "$tmp/fake-warp.safetensors"
+expect_rc 0 "--train --pen --pen-warp 0.5 --limit 50"
+check "--pen-warp: recorded in the metadata" grep -aq '"pen_warp":"0.5"' "$tmp/fake-warp.safetensors"
+check "--pen: no pen_warp recorded without --pen-warp" bash -c "! grep -aq '\"pen_warp\"' '$tmp/fake-pen.safetensors'"
+expect_usage_error --train --pen "$pen" --pen-warp 2
+expect_usage_error --train --pen "$pen" --pen-warp x
+expect_usage_error --train --pen-warp 0.5
 expect_usage_error --train --pen "$pen" --pen-copies 0
 expect_usage_error --train --pen "$pen" --pen-fold 4/3
 expect_usage_error --train --pen-fold 1/3

@@ -30,7 +30,7 @@ typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
     O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WARMUP, O_WD, O_SEED,
     O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_REDRAWN,
-    O_PEN, O_PEN_COPIES, O_PEN_DROP, O_PEN_FOLD, O_PEN_TEST, O_LIMIT, O_HOLDOUT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
+    O_PEN, O_PEN_COPIES, O_PEN_WARP, O_PEN_DROP, O_PEN_FOLD, O_PEN_TEST, O_LIMIT, O_HOLDOUT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
     O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_SALIENCY_METHOD, O_DRAWN, O_THRESHOLD, O_COUNT
 } opt_id;
 
@@ -101,6 +101,8 @@ static const opt_def OPTS[O_COUNT] = {
         {{DP_HELP_TRAIN, 17, "also train on the pen drawings of these strokes files\n(plain or .gz; e.g. datasets/pen-digits/*.txt.gz), each\nrendered as the window does; the pen test set's writers\nare always left out"}}},
     [O_PEN_COPIES] = {"--pen-copies", 1, -1, M_TRAIN, "N",
         {{DP_HELP_TRAIN, 18, "images per pen drawing, 1 to 16 (default 2): the first\nwith the window's pen, the others with its width scaled\nby 0.8 to 1.4"}}},
+    [O_PEN_WARP] = {"--pen-warp", 1, -1, M_TRAIN, "W",
+        {{DP_HELP_TRAIN, 18, "bend, slant, stretch and turn the pen's path of every\ncopy after the first at random, at strength W (0 to 1;\ndefault 0: as drawn), as another writer might draw it"}}},
     [O_PEN_DROP] = {"--pen-drop", 1, -1, M_TRAIN, "FILE",
         {{DP_HELP_TRAIN, 19, "leave out the pen drawings FILE lists, one 'LABEL ID' a\nline ('#' comments), e.g. ones whose label is wrong"}}},
     [O_PEN_FOLD] = {"--pen-fold", 1, -1, M_TRAIN, "K/N",
@@ -339,6 +341,11 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
                               v, DP_MAX_PEN_COPIES);
         a->pen_copies = (int)l;
         return 0;
+    case O_PEN_WARP:
+        if (dp_parse_double(v, 0.0, 1.0, &d) != 0)
+            return dp_set_err(err, errlen, "--pen-warp: '%s' is not a strength from 0 to 1", v);
+        a->pen_warp = d;
+        return 0;
     case O_PEN_DROP:
         if (!*v)
             return dp_set_err(err, errlen, "--pen-drop needs a file name");
@@ -566,7 +573,7 @@ int dp_parse_args(int argc, char **argv, dp_args *a, char *err, size_t errlen)
     if (seen[O_MODEL] && seen[O_SHIPPED])
         return dp_set_err(err, errlen, "--model and --shipped-model both name a model; give one");
     /* The pen settings only mean something with pen drawings to train on. */
-    static const int needs_pen[] = {O_PEN_COPIES, O_PEN_DROP, O_PEN_FOLD};
+    static const int needs_pen[] = {O_PEN_COPIES, O_PEN_WARP, O_PEN_DROP, O_PEN_FOLD};
     for (size_t k = 0; k < sizeof needs_pen / sizeof *needs_pen; k++)
         if (seen[needs_pen[k]] && !seen[O_PEN])
             return dp_set_err(err, errlen, "%s needs --pen", OPTS[needs_pen[k]].name);

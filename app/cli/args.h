@@ -66,6 +66,7 @@ typedef struct dp_args {
     double redrawn;        /* --redrawn P: training digits redrawn with the pen, likewise */
     const char *pen;       /* --pen FILE[,FILE]: pen drawings to train on, NULL: none */
     int pen_copies;        /* --pen-copies N: 0: the default (2) */
+    double pen_warp;       /* --pen-warp W: 0 (the default): copies keep the path as drawn */
     const char *pen_drop;  /* --pen-drop FILE: ids of pen drawings to leave out */
     int pen_fold, pen_folds; /* --pen-fold K/N: hold out fold K of N; 0/0: none */
     size_t limit;          /* 0: every training image */

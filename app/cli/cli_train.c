@@ -389,7 +389,7 @@ static int add_pen(const dp_args *a, nn_dataset *train, uint64_t seed, pen_run *
     p->writers_held = count_writers(p->s, p->held_idx, p->n_held);
     nn_error err;
     size_t before = train->n;
-    if (dp_pen_extend(train, p->s, p->train_idx, p->n_train, p->copies, seed, &err) != NN_OK) {
+    if (dp_pen_extend(train, p->s, p->train_idx, p->n_train, p->copies, (float)a->pen_warp, seed, &err) != NN_OK) {
         rc = dp_fail(&err);
         goto done;
     }
@@ -481,6 +481,8 @@ static int write_pen_metadata(nn_model *m, const dp_args *a, const pen_run *p, s
     rc |= set_metaf(m, "pen_drawings", "%zu", p->n_train);
     rc |= set_metaf(m, "pen_writers", "%zu", p->writers_train);
     rc |= set_metaf(m, "pen_copies", "%d", p->copies);
+    if (a->pen_warp > 0.0)
+        rc |= set_metaf(m, "pen_warp", "%g", a->pen_warp);
     rc |= set_metaf(m, "pen_images", "%zu", p->n_images);
     rc |= set_metaf(m, "pen_share", "%.4f", (double)p->n_images / (double)n_train);
     rc |= set_metaf(m, "pen_dropped", "%zu", p->n_dropped);

@@ -5,6 +5,7 @@
 #include "pen.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,13 +237,102 @@ int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned c
 
 /* ----------------------------------------------------------- rendering */
 
+/* The largest changes dp_pen_warp makes at warp 1.  Writers differ from
+ * one another in slant, proportions and how far a stroke runs on, not only
+ * in the whole-image tilt and scale that training's augmentation already
+ * applies after normalising; these act on the pen's path before rendering,
+ * so the brush stays round and the crop and fit see the new shape. */
+#define PEN_WARP_ROTATE 0.14f  /* radians, about 8 degrees */
+#define PEN_WARP_SLANT 0.2f    /* x moves by this times the height above the centre */
+#define PEN_WARP_ASPECT 0.15f  /* log of the width/height stretch */
+#define PEN_WARP_BEND 0.06f    /* a grid node moves up to this times the extent */
+
+/* d's points moved by one random writer-like change of strength warp
+ * (> 0), drawn from r: a smooth bend (the drawing's box divided 2x2, each
+ * of the 3x3 grid's nodes moved at random and the points moved by the
+ * bilinear blend of their cell's nodes, so one part of a digit can grow or
+ * shift against another), then a slant, a stretch and a turn about the
+ * box's centre.  The result is fitted back to the original's larger extent
+ * (so ink_brush_for gives the same pen) and kept inside the INK_BOX square. */
+static void dp_pen_warp(ink_drawing *d, float warp, ink_rng *r)
+{
+    float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t i = 0; i < d->strokes[s].n; i++) {
+            const ink_point *p = &d->strokes[s].pts[i];
+            x0 = p->x < x0 ? p->x : x0;
+            x1 = p->x > x1 ? p->x : x1;
+            y0 = p->y < y0 ? p->y : y0;
+            y1 = p->y > y1 ? p->y : y1;
+        }
+    const float w = x1 - x0, h = y1 - y0, extent = w > h ? w : h;
+    if (!(extent > 0.0f))
+        return; /* a dot: nothing to bend */
+    float node[3][3][2];
+    for (int j = 0; j < 3; j++)
+        for (int i = 0; i < 3; i++)
+            for (int c = 0; c < 2; c++)
+                node[j][i][c] = (2.0f * ink_rng_uniform(r) - 1.0f) * PEN_WARP_BEND * warp * extent;
+    const float rot = (2.0f * ink_rng_uniform(r) - 1.0f) * PEN_WARP_ROTATE * warp;
+    const float slant = (2.0f * ink_rng_uniform(r) - 1.0f) * PEN_WARP_SLANT * warp;
+    const float aspect = expf((2.0f * ink_rng_uniform(r) - 1.0f) * PEN_WARP_ASPECT * warp);
+    const float cx = 0.5f * (x0 + x1), cy = 0.5f * (y0 + y1);
+    const float cr = cosf(rot), sr = sinf(rot);
+    float nx0 = 1e30f, ny0 = 1e30f, nx1 = -1e30f, ny1 = -1e30f;
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t i = 0; i < d->strokes[s].n; i++) {
+            ink_point *p = &d->strokes[s].pts[i];
+            /* the bend: cell (ci, cj) of the 2x2 division, position (fu, fv) in it */
+            float u = w > 0.0f ? 2.0f * (p->x - x0) / w : 1.0f;
+            float v = h > 0.0f ? 2.0f * (p->y - y0) / h : 1.0f;
+            int ci = u >= 1.0f ? 1 : 0, cj = v >= 1.0f ? 1 : 0;
+            float fu = u - (float)ci, fv = v - (float)cj;
+            float dx = 0.0f, dy = 0.0f;
+            for (int c = 0; c < 2; c++) {
+                float top = node[cj][ci][c] * (1.0f - fu) + node[cj][ci + 1][c] * fu;
+                float bot = node[cj + 1][ci][c] * (1.0f - fu) + node[cj + 1][ci + 1][c] * fu;
+                *(c ? &dy : &dx) = top * (1.0f - fv) + bot * fv;
+            }
+            float x = p->x + dx - cx, y = p->y + dy - cy;
+            x = (x + slant * y) * aspect; /* y grows downwards: a positive slant leans left */
+            y = y / aspect;
+            p->x = cr * x - sr * y;
+            p->y = sr * x + cr * y;
+            nx0 = p->x < nx0 ? p->x : nx0;
+            nx1 = p->x > nx1 ? p->x : nx1;
+            ny0 = p->y < ny0 ? p->y : ny0;
+            ny1 = p->y > ny1 ? p->y : ny1;
+        }
+    const float nw = nx1 - nx0, nh = ny1 - ny0, ne = nw > nh ? nw : nh;
+    if (!(ne > 0.0f))
+        return;
+    const float k = extent / ne;
+    /* the new box, centred where the old one was but moved to stay inside
+     * the box the canvas shows (when it fits there at all) */
+    float ox = cx, oy = cy;
+    const float hw = 0.5f * nw * k, hh = 0.5f * nh * k;
+    if (hw <= 0.5f * INK_BOX)
+        ox = ox < hw ? hw : ox > INK_BOX - hw ? INK_BOX - hw : ox;
+    if (hh <= 0.5f * INK_BOX)
+        oy = oy < hh ? hh : oy > INK_BOX - hh ? INK_BOX - hh : oy;
+    const float mx = 0.5f * (nx0 + nx1), my = 0.5f * (ny0 + ny1);
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t i = 0; i < d->strokes[s].n; i++) {
+            ink_point *p = &d->strokes[s].pts[i];
+            p->x = ox + (p->x - mx) * k;
+            p->y = oy + (p->y - my) * k;
+        }
+}
+
 nn_status dp_pen_extend(nn_dataset *ds, const ink_sample *s, const size_t *idx, size_t count,
-                        int copies, uint64_t seed, nn_error *err)
+                        int copies, float warp, uint64_t seed, nn_error *err)
 {
     if (ds->rows != INK_SIDE || ds->cols != INK_SIDE)
         return nn_fail(err, NN_EINVAL, "pen drawings need 28x28 images");
     if (copies < 1 || copies > PEN_MAX_COPIES)
         return nn_fail(err, NN_EINVAL, "pen copies must be 1 to %d", PEN_MAX_COPIES);
+    if (!(warp >= 0.0f && warp <= 1.0f))
+        return nn_fail(err, NN_EINVAL, "pen warp must be 0 to 1");
     const size_t add = count * (size_t)copies;
     if (add == 0)
         return NN_OK;
@@ -257,15 +347,27 @@ nn_status dp_pen_extend(nn_dataset *ds, const ink_sample *s, const size_t *idx, 
         const size_t k = (size_t)i / (size_t)copies, c = (size_t)i % (size_t)copies;
         const ink_sample *d = &s[idx[k]];
         float scale = 1.0f;
+        const ink_drawing *draw = &d->drawing;
+        ink_drawing warped;
+        ink_drawing_init(&warped);
         if (c > 0) {
             /* one stream per image: the same set whatever the threads */
             ink_rng r;
             dp_synth_rng(&r, seed, c, k);
             scale = DP_REDRAW_BRUSH_MIN +
                     (DP_REDRAW_BRUSH_MAX - DP_REDRAW_BRUSH_MIN) * ink_rng_uniform(&r);
+            if (warp > 0.0f) {
+                if (ink_drawing_copy(&warped, draw) != 0) {
+                    failed = 1;
+                    continue;
+                }
+                dp_pen_warp(&warped, warp, &r);
+                draw = &warped;
+            }
         }
         float x[INK_INPUT_SIZE];
-        failed |= ink_preprocess_brush(&d->drawing, scale, x) < 0;
+        failed |= ink_preprocess_brush(draw, scale, x) < 0;
+        ink_drawing_free(&warped);
         dp_input_to_u8(x, ds->images + (ds->n + (size_t)i) * INK_INPUT_SIZE);
         ds->labels[ds->n + (size_t)i] = d->label >= 0 && d->label <= 9 ? (uint8_t)d->label
                                                                      : NN_LABEL_NONE;

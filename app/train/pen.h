@@ -10,7 +10,7 @@
  *     int *fold = malloc(n * sizeof *fold);
  *     dp_pen_folds(s, n, 1, fold);           // -1: the pen test set
  *     ... keep[k++] = i for every i with fold[i] == 0 ...
- *     dp_pen_extend(&train, s, keep, k, 2, seed, &nerr);
+ *     dp_pen_extend(&train, s, keep, k, 2, 0.0f, seed, &nerr);
  */
 #ifndef DIGITPAD_PEN_H
 #define DIGITPAD_PEN_H
@@ -74,11 +74,15 @@ int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned c
  * window does (ink_preprocess), each further copy with the pen's width
  * scaled by a factor drawn uniformly from DP_REDRAW_BRUSH_MIN..MAX (synth.h:
  * the range the window's ink takes) from `seed`, one random stream per
- * image.  Training's augmentation then moves them like every other sample.
- * NN_EINVAL for images that are not 28x28 or copies outside 1..16,
- * NN_ENOMEM. */
+ * image; with warp > 0 each further copy's path is also bent, slanted,
+ * stretched and turned at random first (strength warp, 0..1: at 1 up to
+ * about 8 degrees of turn, a slant of 0.2, a 15% stretch and parts moved by
+ * 6% of the drawing's size), as another writer might draw the same digit;
+ * warp 0 keeps the path as drawn.  Training's augmentation then moves them
+ * like every other sample.  NN_EINVAL for images that are not 28x28,
+ * copies outside 1..16 or warp outside 0..1, NN_ENOMEM. */
 nn_status dp_pen_extend(nn_dataset *ds, const ink_sample *s, const size_t *idx, size_t count,
-                        int copies, uint64_t seed, nn_error *err);
+                        int copies, float warp, uint64_t seed, nn_error *err);
 
 /* How a model reads a set of labelled drawings at a threshold. */
 typedef struct dp_pen_score {
