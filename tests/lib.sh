@@ -27,6 +27,33 @@ mnist_dir() {
     return 1
 }
 
+# mnist_slice SRC DST NTRAIN NTEST: writes the first NTRAIN training and
+# NTEST test images and labels of the MNIST in SRC (raw or .gz) into DST,
+# gzipped, for a test that trains small models and needs no full test-set
+# pass (each pass of the cnn over 10,000 images is slow under ASan).
+mnist_slice() {
+    python3 - "$@" <<'PY'
+import gzip, os, struct, sys
+src, dst, ntrain, ntest = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+os.makedirs(dst, exist_ok=True)
+for part, n in (("train", ntrain), ("t10k", ntest)):
+    for kind, size in (("images-idx3-ubyte", 784), ("labels-idx1-ubyte", 1)):
+        name = "%s-%s" % (part, kind)
+        path = os.path.join(src, name)
+        opener = open
+        if os.path.exists(path + ".gz"):
+            path, opener = path + ".gz", gzip.open
+        with opener(path, "rb") as f:
+            head = f.read(16 if size > 1 else 8)
+            m = min(n, struct.unpack(">I", head[4:8])[0])
+            body = f.read(m * size)
+        if len(body) != m * size:
+            sys.exit("mnist_slice: %s is shorter than its header says" % path)
+        with gzip.open(os.path.join(dst, name + ".gz"), "wb") as f:
+            f.write(head[:4] + struct.pack(">I", m) + head[8:] + body)
+PY
+}
+
 # pen_digits: prints the path of the developers' pen-drawn digits (dev.txt),
 # or returns 1 when they are absent (a user's clone).
 pen_digits() {
