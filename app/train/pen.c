@@ -254,7 +254,7 @@ int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned c
  * shift against another), then a slant, a stretch and a turn about the
  * box's centre.  The result is fitted back to the original's larger extent
  * (so ink_brush_for gives the same pen) and kept inside the INK_BOX square. */
-static void dp_pen_warp(ink_drawing *d, float warp, ink_rng *r)
+static void warp_path(ink_drawing *d, float warp, ink_rng *r)
 {
     float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
     for (size_t s = 0; s < d->n; s++)
@@ -361,7 +361,7 @@ nn_status dp_pen_extend(nn_dataset *ds, const ink_sample *s, const size_t *idx, 
                     failed = 1;
                     continue;
                 }
-                dp_pen_warp(&warped, warp, &r);
+                warp_path(&warped, warp, &r);
                 draw = &warped;
             }
         }
