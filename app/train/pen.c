@@ -237,7 +237,7 @@ int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned c
 
 /* ----------------------------------------------------------- rendering */
 
-/* The largest changes dp_pen_warp makes at warp 1.  Writers differ from
+/* The largest changes warp_path makes at warp 1.  Writers differ from
  * one another in slant, proportions and how far a stroke runs on, not only
  * in the whole-image tilt and scale that training's augmentation already
  * applies after normalising; these act on the pen's path before rendering,
