@@ -56,26 +56,9 @@ fi
 # The first N images and labels of each IDX file, written gzipped into
 # $tmp/slice; --data points there.  The GUI's fine-tune reads the train part.
 N_SLICE=300
-python3 - "$data" "$tmp/slice" "$N_SLICE" <<'PY' || exit 1
-import gzip, os, struct, sys
-src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-os.makedirs(dst, exist_ok=True)
-for part in ("train", "t10k"):
-    for kind, size in (("images-idx3-ubyte", 784), ("labels-idx1-ubyte", 1)):
-        name = "%s-%s" % (part, kind)
-        path = os.path.join(src, name)
-        opener = open
-        if os.path.exists(path + ".gz"):
-            path, opener = path + ".gz", gzip.open
-        with opener(path, "rb") as f:
-            head = f.read(16 if size > 1 else 8)
-            count = struct.unpack(">I", head[4:8])[0]
-            m = min(n, count)
-            body = f.read(m * size)
-        head = head[:4] + struct.pack(">I", m) + head[8:]
-        with gzip.open(os.path.join(dst, name + ".gz"), "wb") as f:
-            f.write(head + body)
-PY
+# shellcheck source=../tests/lib.sh
+. "$SRC/tests/lib.sh"
+mnist_slice "$data" "$tmp/slice" "$N_SLICE" "$N_SLICE" || exit 1
 slice=$tmp/slice
 strokes=$SHARED/pen-digits/dev.txt
 if [[ -f $strokes ]]; then

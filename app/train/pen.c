@@ -247,6 +247,21 @@ int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned c
 #define PEN_WARP_ASPECT 0.15f  /* log of the width/height stretch */
 #define PEN_WARP_BEND 0.06f    /* a grid node moves up to this times the extent */
 
+/* The box around d's points (d has at least one). */
+static void path_box(const ink_drawing *d, float *x0, float *y0, float *x1, float *y1)
+{
+    *x0 = *y0 = 1e30f;
+    *x1 = *y1 = -1e30f;
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t i = 0; i < d->strokes[s].n; i++) {
+            const ink_point *p = &d->strokes[s].pts[i];
+            *x0 = p->x < *x0 ? p->x : *x0;
+            *x1 = p->x > *x1 ? p->x : *x1;
+            *y0 = p->y < *y0 ? p->y : *y0;
+            *y1 = p->y > *y1 ? p->y : *y1;
+        }
+}
+
 /* d's points moved by one random writer-like change of strength warp
  * (> 0), drawn from r: a smooth bend (the drawing's box divided 2x2, each
  * of the 3x3 grid's nodes moved at random and the points moved by the
@@ -256,15 +271,8 @@ int dp_pen_read_drop(const char *path, const ink_sample *s, size_t n, unsigned c
  * (so ink_brush_for gives the same pen) and kept inside the INK_BOX square. */
 static void warp_path(ink_drawing *d, float warp, ink_rng *r)
 {
-    float x0 = 1e30f, y0 = 1e30f, x1 = -1e30f, y1 = -1e30f;
-    for (size_t s = 0; s < d->n; s++)
-        for (size_t i = 0; i < d->strokes[s].n; i++) {
-            const ink_point *p = &d->strokes[s].pts[i];
-            x0 = p->x < x0 ? p->x : x0;
-            x1 = p->x > x1 ? p->x : x1;
-            y0 = p->y < y0 ? p->y : y0;
-            y1 = p->y > y1 ? p->y : y1;
-        }
+    float x0, y0, x1, y1;
+    path_box(d, &x0, &y0, &x1, &y1);
     const float w = x1 - x0, h = y1 - y0, extent = w > h ? w : h;
     if (!(extent > 0.0f))
         return; /* a dot: nothing to bend */
@@ -278,7 +286,6 @@ static void warp_path(ink_drawing *d, float warp, ink_rng *r)
     const float aspect = expf((2.0f * ink_rng_uniform(r) - 1.0f) * PEN_WARP_ASPECT * warp);
     const float cx = 0.5f * (x0 + x1), cy = 0.5f * (y0 + y1);
     const float cr = cosf(rot), sr = sinf(rot);
-    float nx0 = 1e30f, ny0 = 1e30f, nx1 = -1e30f, ny1 = -1e30f;
     for (size_t s = 0; s < d->n; s++)
         for (size_t i = 0; i < d->strokes[s].n; i++) {
             ink_point *p = &d->strokes[s].pts[i];
@@ -298,11 +305,9 @@ static void warp_path(ink_drawing *d, float warp, ink_rng *r)
             y = y / aspect;
             p->x = cr * x - sr * y;
             p->y = sr * x + cr * y;
-            nx0 = p->x < nx0 ? p->x : nx0;
-            nx1 = p->x > nx1 ? p->x : nx1;
-            ny0 = p->y < ny0 ? p->y : ny0;
-            ny1 = p->y > ny1 ? p->y : ny1;
         }
+    float nx0, ny0, nx1, ny1;
+    path_box(d, &nx0, &ny0, &nx1, &ny1);
     const float nw = nx1 - nx0, nh = ny1 - ny0, ne = nw > nh ? nw : nh;
     if (!(ne > 0.0f))
         return;
