@@ -389,7 +389,8 @@ static int add_pen(const dp_args *a, nn_dataset *train, uint64_t seed, pen_run *
     p->writers_held = count_writers(p->s, p->held_idx, p->n_held);
     nn_error err;
     size_t before = train->n;
-    if (dp_pen_extend(train, p->s, p->train_idx, p->n_train, p->copies, (float)a->pen_warp, seed, &err) != NN_OK) {
+    if (dp_pen_extend(train, p->s, p->train_idx, p->n_train, p->copies, (float)a->pen_warp, seed,
+                      &err) != NN_OK) {
         rc = dp_fail(&err);
         goto done;
     }
