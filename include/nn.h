@@ -403,12 +403,19 @@ typedef struct nn_train_config {
      * it learns faster in one epoch).  Needs MSE and a net ending in
      * fc,sigmoid; 0 everywhere else. */
     int seed_rule;
+    /* 0: off.  Above 0: a sample whose ten outputs are all within skip_easy
+     * of their targets after the forward pass gets no backward pass (its
+     * gradient is at most that small per output; the batch's mean keeps
+     * dividing by the whole batch).  Half of a late step's samples are
+     * such, and the backward pass is two thirds of a step's work: the
+     * quick preset's saving.  0 <= skip_easy < 1. */
+    float skip_easy;
 } nn_train_config;
 
 /* Fills cfg with the training recipe of preset "seed", "mlp", "cnn" or
- * "quick" (the quick one: 2 epochs, batch 128, one-cycle Adam; the
- * seed's is exactly the blog post's: MSE, per-sample SGD lr 0.02, uniform
- * init, dataset order, 1 epoch).  For a name that is not a preset, fills the
+ * "quick" (the quick one: 2 epochs, batch 128, one-cycle Adam, skip_easy
+ * 0.1; the seed's is exactly the blog post's: MSE, per-sample SGD lr 0.02,
+ * uniform init, dataset order, 1 epoch).  For a name that is not a preset, fills the
  * mlp recipe and returns NN_EINVAL. */
 nn_status nn_train_config_preset(const char *name, nn_train_config *cfg, nn_error *err);
 
@@ -430,6 +437,10 @@ nn_status nn_trainer_step(nn_trainer *t, const float *x, const uint8_t *labels,
 
 /* The learning rate the next step will use. */
 float nn_trainer_lr(const nn_trainer *t);
+
+/* The share of the samples stepped on so far that got a backward pass: 1
+ * unless cfg.skip_easy is on (and before the first step). */
+double nn_trainer_backward_share(const nn_trainer *t);
 
 /* Progress report during nn_train_epoch. */
 typedef struct nn_progress {

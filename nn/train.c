@@ -28,6 +28,8 @@ struct nn_trainer {
     nn_workspace **ws;     /* [chunks] */
     float **grad;          /* [chunks] gradient buffers, n_params each */
     double *chunk_loss;    /* [chunks] */
+    size_t *chunk_kept;    /* [chunks] samples given a backward pass (skip_easy) */
+    size_t seen;           /* samples stepped on */
     float *opt1, *opt2;    /* momentum velocity / Adam moments, n_params each */
     float *xbuf;           /* (batch, in) the current batch as floats */
     uint8_t *lbuf;         /* (batch) its labels */
@@ -74,6 +76,7 @@ void nn_trainer_free(nn_trainer *t)
     free(t->ws);
     free(t->grad);
     free(t->chunk_loss);
+    free(t->chunk_kept);
     free(t->opt1);
     free(t->opt2);
     free(t->xbuf);
@@ -112,6 +115,8 @@ static nn_status check_config(const nn_model *m, const nn_train_config *c, nn_er
     if (c->schedule == NN_SCHED_ONECYCLE && !(c->warmup >= 0.0f && c->warmup < 1.0f))
         return nn_fail(err, NN_EINVAL, "training: one-cycle warm-up must be a share from 0 "
                        "to below 1");
+    if (!(c->skip_easy >= 0.0f && c->skip_easy < 1.0f))
+        return nn_fail(err, NN_EINVAL, "training: skip_easy must be from 0 to below 1");
     if (c->schedule == NN_SCHED_STEP && c->step_epochs < 1)
         return nn_fail(err, NN_EINVAL, "training: step schedule needs step_epochs >= 1");
     if (m->arch.layer[m->arch.n_layers - 1].kind == NN_LAYER_SIGMOID)
@@ -175,9 +180,10 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
     t->ws = calloc((size_t)t->chunks, sizeof *t->ws);
     t->grad = calloc((size_t)t->chunks, sizeof *t->grad);
     t->chunk_loss = calloc((size_t)t->chunks, sizeof *t->chunk_loss);
+    t->chunk_kept = calloc((size_t)t->chunks, sizeof *t->chunk_kept);
     t->xbuf = aligned_alloc(64, (cfg->batch * in * sizeof *t->xbuf + 63) / 64 * 64);
     t->lbuf = malloc(cfg->batch);
-    int ok = t->ws && t->grad && t->chunk_loss && t->xbuf && t->lbuf;
+    int ok = t->ws && t->grad && t->chunk_loss && t->chunk_kept && t->xbuf && t->lbuf;
     for (int c = 0; ok && c < t->chunks; c++) {
         t->ws[c] = nn_workspace_create_ex(m, t->chunk_batch, 1, err);
         if (!t->ws[c]) {
@@ -207,6 +213,18 @@ nn_trainer *nn_trainer_create(nn_model *m, const nn_train_config *cfg, size_t sa
         return NULL;
     }
     return t;
+}
+
+double nn_trainer_backward_share(const nn_trainer *t)
+{
+    if (!t || t->seen == 0)
+        return 1.0;
+    if (!(t->cfg.skip_easy > 0.0f))
+        return 1.0;
+    size_t kept = 0;
+    for (int c = 0; c < t->chunks; c++)
+        kept += t->chunk_kept[c];
+    return (double)kept / (double)t->seen;
 }
 
 float nn_trainer_lr(const nn_trainer *t)
@@ -320,6 +338,47 @@ static int is_negative(const nn_trainer *t, int epoch, size_t id)
     return nn_rng_uniform(&r) < t->cfg.aug.negative_p;
 }
 
+/* Moves the samples of a forward pass (n in ws, inputs x) that are not
+ * easy -- some output further than tau from its target -- to the front,
+ * in order, and returns how many there are.  x is compacted into xw (the
+ * chunk's own rows of the trainer's batch buffer; x itself when it lives
+ * there).  Only what the backward pass reads is moved: a layer's output
+ * is skipped when the next layer is an activation, which reads its own
+ * output instead. */
+static size_t keep_hard(const nn_model *m, nn_workspace *ws, const float *x, float *xw,
+                        size_t n, float tau)
+{
+    const int L = m->arch.n_layers;
+    const size_t out = m->info.layer[L - 1].out_size, in = m->info.layer[0].in_size;
+    size_t kept = 0;
+    for (size_t j = 0; j < n; j++) {
+        const float *y = ws->act[L - 1] + j * out, *tg = ws->targets + j * out;
+        int hard = 0;
+        for (size_t k = 0; k < out; k++)
+            hard |= !(fabsf(y[k] - tg[k]) < tau); /* a NaN counts as hard */
+        if (!hard)
+            continue;
+        if (kept != j || x != xw) {
+            memcpy(xw + kept * in, x + j * in, in * sizeof *xw);
+            memcpy(ws->targets + kept * out, tg, out * sizeof *tg);
+            for (int i = 0; i < L; i++) {
+                const nn_layer_kind next = i + 1 < L ? m->arch.layer[i + 1].kind : NN_LAYER_DENSE;
+                const nn_layer_kind self = m->arch.layer[i].kind;
+                if (self == NN_LAYER_FLATTEN && i > 0)
+                    continue; /* its memory is its input's, moved already */
+                if (i + 1 < L && (next == NN_LAYER_RELU || next == NN_LAYER_SIGMOID) &&
+                    self != NN_LAYER_RELU && self != NN_LAYER_SIGMOID)
+                    continue;
+                const size_t sz = m->info.layer[i].out_size;
+                if (kept != j)
+                    memcpy(ws->act[i] + kept * sz, ws->act[i] + j * sz, sz * sizeof(float));
+            }
+        }
+        kept++;
+    }
+    return kept;
+}
+
 /* Forward + backward over samples [lo, hi) of the step, on one chunk. */
 static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo, size_t hi,
                         float scale, float *g)
@@ -381,7 +440,16 @@ static double run_chunk(nn_trainer *t, int c, const step_source *src, size_t lo,
             nn_forward_all(m, ws, x, n);
         }
         loss += nn_batch_loss(m, ws, n, t->cfg.loss);
-        nn_model_backward(m, ws, x, n, t->cfg.loss, t->cfg.seed_rule, scale, g,
+        size_t nb = n;
+        if (t->cfg.skip_easy > 0.0f) {
+            float *xw = t->xbuf + b * in;
+            nb = keep_hard(m, ws, x, xw, n, t->cfg.skip_easy);
+            x = xw;
+            t->chunk_kept[c] += nb;
+            if (nb == 0)
+                continue;
+        }
+        nn_model_backward(m, ws, x, nb, t->cfg.loss, t->cfg.seed_rule, scale, g,
                  t->w0t_live ? &s0 : NULL);
     }
     return loss;
@@ -432,6 +500,7 @@ static nn_status run_step(nn_trainer *t, const step_source *src, size_t n, float
         }
     }
     t->step++;
+    t->seen += n;
     double loss = 0.0;
     for (int c = 0; c < used; c++)
         loss += t->chunk_loss[c];

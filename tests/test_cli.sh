@@ -205,6 +205,19 @@ check "--shapes: trains on MNIST and the drawings" grep -q "on 200 of 200 MNIST 
 check "--shapes: recorded in the metadata" grep -aq '"shapes":"0.5"' "$tmp/fake-shapes.safetensors"
 check "--shapes: the dataset stays MNIST's" grep -aq '"dataset":"mnist"' "$tmp/fake-shapes.safetensors"
 
+# --skip-easy (the quick preset's saving): the share of samples that had a
+# backward pass is printed and the threshold recorded; out of range refused.
+run --train --arch mlp --epochs 1 --data "$fake" --skip-easy 0.2 --threads 1 \
+    --out "$tmp/fake-skip.safetensors"
+expect_rc 0 "--train --skip-easy 0.2"
+check "--skip-easy: the backward share is printed" \
+    grep -q "^--skip-easy 0.2: [0-9.]*% of the samples so far had a backward pass" "$tmp/out"
+check "--skip-easy: recorded in the metadata" grep -aq '"skip_easy":"0.2"' "$tmp/fake-skip.safetensors"
+check "--skip-easy: not recorded without it" bash -c "! grep -aq '\"skip_easy\"' '$tmp/fake-shapes.safetensors'"
+expect_usage_error --train --skip-easy 0.6
+expect_usage_error --train --skip-easy -1
+expect_usage_error --train --skip-easy x
+
 # Training digits redrawn with the window's pen join the training set too.
 run --train --arch mlp --epochs 1 --data "$fake" --redrawn 0.25 --threads 1 \
     --out "$tmp/fake-redrawn.safetensors"

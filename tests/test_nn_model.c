@@ -74,7 +74,7 @@ static void test_parse_accepts(void)
     nn_train_config q;
     CHECK(nn_train_config_preset("quick", &q, NULL) == NN_OK && q.epochs == 2 &&
           q.batch == 128 && q.schedule == NN_SCHED_ONECYCLE && q.augment == 0 &&
-          q.lr == 5e-3f && q.warmup == 0.2f);
+          q.lr == 5e-3f && q.warmup == 0.2f && q.skip_easy == 0.1f);
 }
 
 static void test_parse_rejects(void)

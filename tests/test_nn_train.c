@@ -2,7 +2,8 @@
  * hand-set network, a gradient check of a whole small network through the
  * trainer, "one step lowers the loss" per optimizer, the seed blog's update
  * rule written out by hand, learning-rate schedules, determinism with 1 and
- * 2 threads, evaluation, and concurrent nn_forward on one model. */
+ * 2 threads, evaluation, concurrent nn_forward on one model, and skip_easy
+ * against plain SGD on the hard samples alone. */
 #include "nn.h"
 #include "nn_data.h"
 #include "testutil.h"
@@ -664,6 +665,174 @@ static void test_label_none(void)
     nn_model_free(m);
 }
 
+/* Largest |output - target| of each of n samples (the skip_easy rule). */
+static void max_errors(const nn_model *m, const float *x, const uint8_t *lab, size_t n,
+                       size_t in, float *e)
+{
+    for (size_t j = 0; j < n; j++) {
+        float y[10];
+        nn_predict(m, x + j * in, y, NULL);
+        e[j] = 0.0f;
+        for (int k = 0; k < 10; k++) {
+            float d = fabsf(y[k] - (k == lab[j] ? 1.0f : 0.0f));
+            e[j] = d > e[j] ? d : e[j];
+        }
+    }
+}
+
+static float max_param_diff(const nn_model *a, const nn_model *b)
+{
+    float worst = 0.0f;
+    for (size_t i = 0; i < nn_model_tensor_count(a); i++) {
+        nn_tensor ta, tb;
+        nn_model_tensor(a, i, &ta);
+        nn_model_tensor(b, i, &tb);
+        for (size_t k = 0; k < ta.count; k++) {
+            float d = fabsf(ta.data[k] - tb.data[k]) / (1.0f + fabsf(ta.data[k]));
+            worst = d > worst ? d : worst;
+        }
+    }
+    return worst;
+}
+
+/* skip_easy (the quick preset's saving): a step on a batch whose easy
+ * samples get no backward pass equals plain SGD on the hard samples alone
+ * with the rate scaled by hard/all (the mean still divides by the whole
+ * batch); with no easy sample it is the same bits as skip_easy 0; with no
+ * hard one nothing moves.  On the cnn and on a dense net (plain SGD there
+ * takes the fused path, which writes into the weights), 1 and 2 threads,
+ * and through nn_train_epoch, whose batch is compacted in place. */
+static void test_skip_easy(void)
+{
+    enum { N = 8, IN = 36 };
+    float x[N * IN], e[N], sorted[N];
+    uint8_t lab[N];
+    nn_rng r;
+    nn_rng_seed(&r, 21);
+    for (size_t i = 0; i < N * IN; i++)
+        x[i] = (float)(nn_rng_below(&r, 256)) / 255.0f;
+    for (size_t i = 0; i < N; i++)
+        lab[i] = (uint8_t)nn_rng_below(&r, 10);
+    for (int dense = 0; dense < 2; dense++)
+        for (int threads = 1; threads <= 2; threads++) {
+            nn_error err;
+            nn_model *m0 = small_cnn(17);
+            if (dense) {
+                nn_arch a;
+                CHECK(nn_arch_parse("fc12,relu,fc10,sigmoid", &a, NULL) == NN_OK);
+                a.in_h = 6, a.in_w = 6; /* the same 6x6 inputs */
+                nn_model_free(m0);
+                m0 = nn_model_create(&a, &err);
+                CHECK(m0 != NULL);
+                if (!m0)
+                    return;
+                nn_model_init_params(m0, NN_INIT_HE, 5);
+            }
+            max_errors(m0, x, lab, N, IN, e);
+            memcpy(sorted, e, sizeof e);
+            for (int i = 1; i < N; i++) /* insertion sort */
+                for (int j = i; j > 0 && sorted[j] < sorted[j - 1]; j--) {
+                    float tmp = sorted[j];
+                    sorted[j] = sorted[j - 1], sorted[j - 1] = tmp;
+                }
+            const float tau = 0.5f * (sorted[N / 2 - 1] + sorted[N / 2]);
+            CHECK(sorted[N / 2 - 1] < sorted[N / 2] && sorted[N - 1] < 0.99f);
+            float xh[N * IN];
+            uint8_t lh[N];
+            size_t nh = 0;
+            for (size_t j = 0; j < N; j++)
+                if (e[j] >= tau) {
+                    memcpy(xh + nh * IN, x + j * IN, IN * sizeof *x);
+                    lh[nh++] = lab[j];
+                }
+            CHECK(nh == N / 2);
+            nn_train_config cfg;
+            nn_train_config_preset("cnn", &cfg, NULL);
+            cfg.optimizer = NN_OPT_SGD;
+            cfg.weight_decay = 0.0f;
+            cfg.schedule = NN_SCHED_CONSTANT;
+            cfg.lr = 0.5f;
+            cfg.batch = N;
+            cfg.threads = threads;
+            cfg.shuffle = 0;
+            /* A: the whole batch, easy ones skipped; B: the hard ones only. */
+            nn_model *a = nn_model_clone(m0, &err), *b = nn_model_clone(m0, &err);
+            cfg.skip_easy = tau;
+            nn_trainer *ta = nn_trainer_create(a, &cfg, N, &err);
+            CHECK(ta && nn_trainer_backward_share(ta) == 1.0);
+            CHECK(ta && nn_trainer_step(ta, x, lab, N, NULL, &err) == NN_OK);
+            CHECK(ta && nn_trainer_backward_share(ta) == (double)nh / N);
+            nn_train_config cb = cfg;
+            cb.skip_easy = 0.0f;
+            cb.batch = nh;
+            cb.lr = cfg.lr * (float)nh / (float)N;
+            nn_trainer *tb = nn_trainer_create(b, &cb, nh, &err);
+            CHECK(tb && nn_trainer_step(tb, xh, lh, nh, NULL, &err) == NN_OK);
+            float d = max_param_diff(a, b);
+            if (!(d < 1e-6f))
+                fprintf(stderr, "skip_easy dense=%d threads=%d: differs by %g\n", dense,
+                        threads, (double)d);
+            CHECK(d < 1e-6f);
+            CHECK(max_param_diff(a, m0) > 1e-4f); /* it did learn */
+            /* Through nn_train_epoch, the same batch as a dataset in order:
+             * the same bits as the step above. */
+            nn_dataset ds = {0};
+            CHECK(nn_dataset_alloc(&ds, N, 6, 6, &err) == NN_OK);
+            float xd[N * IN];
+            for (size_t j = 0; ds.images && j < N; j++) {
+                for (size_t k = 0; k < IN; k++)
+                    ds.images[j * IN + k] = (uint8_t)lroundf(x[j * IN + k] * 255.0f);
+                ds.labels[j] = lab[j];
+                nn_dataset_image_f32(&ds, j, xd + j * IN);
+            }
+            CHECK(memcmp(xd, x, sizeof x) == 0);
+            nn_model *c = nn_model_clone(m0, &err);
+            nn_trainer *tc = nn_trainer_create(c, &cfg, N, &err);
+            CHECK(tc && nn_train_epoch(tc, &ds, 0, NULL, NULL, NULL, &err) == NN_OK);
+            CHECK(max_param_diff(a, c) == 0.0f);
+            nn_trainer_free(tc);
+            nn_model_free(c);
+            nn_dataset_free(&ds);
+            /* No easy sample: the same bits as skip_easy 0. */
+            nn_model *p = nn_model_clone(m0, &err), *q = nn_model_clone(m0, &err);
+            cfg.skip_easy = 0.5f * sorted[0];
+            nn_trainer *tp = nn_trainer_create(p, &cfg, N, &err);
+            cfg.skip_easy = 0.0f;
+            nn_trainer *tq = nn_trainer_create(q, &cfg, N, &err);
+            CHECK(tp && nn_trainer_step(tp, x, lab, N, NULL, &err) == NN_OK);
+            CHECK(tq && nn_trainer_step(tq, x, lab, N, NULL, &err) == NN_OK);
+            CHECK(max_param_diff(p, q) == 0.0f && nn_trainer_backward_share(tp) == 1.0);
+            nn_trainer_free(tp);
+            nn_trainer_free(tq);
+            nn_model_free(q);
+            /* No hard sample: nothing moves, and the share says so. */
+            nn_model_copy_params(p, m0, &err);
+            cfg.skip_easy = 0.99f;
+            tp = nn_trainer_create(p, &cfg, N, &err);
+            CHECK(tp && nn_trainer_step(tp, x, lab, N, NULL, &err) == NN_OK);
+            CHECK(max_param_diff(p, m0) == 0.0f && nn_trainer_backward_share(tp) == 0.0);
+            nn_trainer_free(tp);
+            nn_model_free(p);
+            nn_trainer_free(ta);
+            nn_trainer_free(tb);
+            nn_model_free(a);
+            nn_model_free(b);
+            nn_model_free(m0);
+        }
+    /* Out of range: refused with a message. */
+    nn_model *m = small_cnn(1);
+    nn_train_config cfg;
+    nn_train_config_preset("quick", &cfg, NULL);
+    const float bad[3] = {-0.1f, 1.0f, NAN};
+    for (int i = 0; i < 3; i++) {
+        nn_error err;
+        cfg.skip_easy = bad[i];
+        CHECK(nn_trainer_create(m, &cfg, 100, &err) == NULL && err.status == NN_EINVAL &&
+              strstr(err.msg, "skip_easy") != NULL);
+    }
+    nn_model_free(m);
+}
+
 int main(void)
 {
     test_label_none();
@@ -674,5 +843,6 @@ int main(void)
     test_schedules();
     test_determinism_and_eval();
     test_concurrent_forward();
+    test_skip_easy();
     return test_finish("test_nn_train");
 }

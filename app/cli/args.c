@@ -28,7 +28,7 @@ enum {
 
 typedef enum opt_id {
     O_HELP, O_VERSION, O_TRAIN, O_EVAL, O_PSTROKES, O_PREDICT,
-    O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WARMUP, O_WD, O_SEED,
+    O_ARCH, O_EPOCHS, O_BATCH, O_LR, O_OPTIMIZER, O_SCHEDULE, O_WARMUP, O_SKIP_EASY, O_WD, O_SEED,
     O_AUGMENT, O_ELASTIC, O_STYLES, O_NEGATIVES, O_SHAPES, O_DRAWN_STYLES, O_REDRAWN,
     O_PEN, O_PEN_COPIES, O_PEN_WARP, O_PEN_DROP, O_PEN_FOLD, O_PEN_TEST, O_LIMIT, O_HOLDOUT, O_OUT, O_MINACC, O_DATA, O_THREADS, O_MODEL,
     O_SIZE, O_SCRIPT, O_SHIPPED, O_SAVE_INPUTS, O_SALIENCY, O_SALIENCY_METHOD, O_DRAWN, O_THRESHOLD, O_COUNT
@@ -79,6 +79,8 @@ static const opt_def OPTS[O_COUNT] = {
         {{DP_HELP_TRAIN, 6, "learning-rate schedule: constant, step, cosine or\nonecycle (warm-up, then cosine; see --warmup)"}}},
     [O_WARMUP] = {"--warmup", 1, -1, M_TRAIN, "X",
         {{DP_HELP_TRAIN, 6, "onecycle's warm-up: the share of all steps (0 to below 1)\nover which the rate climbs from a tenth to --lr"}}},
+    [O_SKIP_EASY] = {"--skip-easy", 1, -1, M_TRAIN, "X",
+        {{DP_HELP_TRAIN, 6, "no backward pass for a sample whose outputs are all\nwithin X of their targets (0 to 0.5; 0: off)"}}},
     [O_WD] = {"--weight-decay", 1, -1, M_TRAIN, "X",
         {{DP_HELP_TRAIN, 7, "0 to 1"}}},
     [O_SEED] = {"--seed", 1, -1, M_TRAIN, "N",
@@ -274,6 +276,11 @@ static int set_value(dp_args *a, opt_id id, const char *flag, const char *v, cha
             return dp_set_err(err, errlen, "--warmup: '%s' is not a share from 0 to 0.99", v);
         a->warmup = d;
         return 0;
+    case O_SKIP_EASY:
+        if (dp_parse_double(v, 0.0, 0.5, &d) != 0)
+            return dp_set_err(err, errlen, "--skip-easy: '%s' is not a number from 0 to 0.5", v);
+        a->skip_easy = d;
+        return 0;
     case O_SCHEDULE:
         /* Values match nn_schedule (CONSTANT, STEP, COSINE, ONECYCLE). */
         if (strcmp(v, "constant") == 0)
@@ -452,6 +459,7 @@ static void args_defaults(dp_args *a, int argc, char **argv)
     a->optimizer = -1;
     a->schedule = -1;
     a->warmup = -1.0;
+    a->skip_easy = -1.0;
     a->weight_decay = -1.0;
     a->min_accuracy = -1.0;
     a->threads = -1;

@@ -54,6 +54,7 @@ typedef struct dp_args {
     int optimizer;         /* -1: preset, else an nn_optimizer */
     int schedule;          /* -1: preset, else an nn_schedule */
     double warmup;         /* --warmup X: onecycle's warm-up share; < 0: preset */
+    double skip_easy;      /* --skip-easy X: nn_train_config.skip_easy; < 0: preset */
     double weight_decay;   /* < 0: preset */
     int have_seed;
     uint64_t seed;

@@ -67,6 +67,8 @@ static void build_config(const dp_args *a, const char *arch_name, nn_train_confi
         cfg->schedule = (nn_schedule)a->schedule;
     if (a->warmup >= 0)
         cfg->warmup = (float)a->warmup;
+    if (a->skip_easy >= 0)
+        cfg->skip_easy = (float)a->skip_easy;
     if (a->weight_decay >= 0)
         cfg->weight_decay = (float)a->weight_decay;
     if (a->have_seed)
@@ -214,6 +216,10 @@ static int write_metadata(nn_model *m, const dp_args *a, const nn_train_config *
     if (cfg->schedule == NN_SCHED_ONECYCLE) {
         snprintf(buf, sizeof buf, "%g", (double)cfg->warmup);
         rc |= set_meta(m, "warmup", buf);
+    }
+    if (cfg->skip_easy > 0.0f) {
+        snprintf(buf, sizeof buf, "%g", (double)cfg->skip_easy);
+        rc |= set_meta(m, "skip_easy", buf);
     }
     snprintf(buf, sizeof buf, "%g", (double)cfg->weight_decay);
     rc |= set_meta(m, "weight_decay", buf);
@@ -742,6 +748,9 @@ int dp_cli_train(const dp_args *a)
                        dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss,
                        100.0 * hev.accuracy, hev.correct, hev.n, t1 - t0,
                        (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0, t2 - t1);
+                if (cfg.skip_easy > 0.0f)
+                    printf("--skip-easy %g: %.1f%% of the samples so far had a backward pass\n",
+                           (double)cfg.skip_easy, 100.0 * nn_trainer_backward_share(t));
                 fflush(stdout);
                 continue;
             }
@@ -768,6 +777,9 @@ int dp_cli_train(const dp_args *a)
                dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss, 100.0 * ev.accuracy,
                ev.correct, ev.n, t1 - t0, (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0,
                t2 - t1, last && calibrate ? " (with the threshold calibration)" : "");
+        if (cfg.skip_easy > 0.0f)
+            printf("--skip-easy %g: %.1f%% of the samples so far had a backward pass\n",
+                   (double)cfg.skip_easy, 100.0 * nn_trainer_backward_share(t));
         fflush(stdout);
     }
 
