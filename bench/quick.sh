@@ -88,14 +88,15 @@ import json, struct, sys
 b = open(sys.argv[1], "rb").read()
 n = struct.unpack("<Q", b[:8])[0]
 m = json.loads(b[8:8 + n])["__metadata__"]
-print(m["arch"], m["epochs"], m["batch"], m["lr"], m["schedule"], m.get("warmup", "0.2"), m["weight_decay"])
+print(m["arch"], m["epochs"], m["batch"], m["lr"], m["schedule"], m.get("warmup", "0.2"), m["weight_decay"],
+      m.get("skip_easy", "0"))
 PY
 )
-        read -r arch epochs batch lr sched warm wd <<<"$spec"
+        read -r arch epochs batch lr sched warm wd skip <<<"$spec"
         echo "-- PyTorch, load average $(load)"
         /usr/bin/python3 "$ROOT/bench/torch_quick.py" --data "$DATA" --spec "$arch" \
             --epochs "$epochs" --batch "$batch" --lr "$lr" --schedule "$sched" --warmup "$warm" \
-            --weight-decay "$wd" --threads "$THREADS" --seeds "$SEEDS" ${LIMIT:+--limit "$LIMIT"} |
+            --weight-decay "$wd" --skip-easy "$skip" --threads "$THREADS" --seeds "$SEEDS" ${LIMIT:+--limit "$LIMIT"} |
             tee "$TMP/torch.txt"
     else
         echo "-- PyTorch: /usr/bin/python3 has no torch (apt-get install python3-torch); skipped"

@@ -7,13 +7,19 @@ not count it either).
 
 usage: /usr/bin/python3 bench/torch_quick.py --data DIR --spec SPEC
            --epochs E --batch B --lr X --schedule cosine|onecycle --warmup W
-           --weight-decay X [--threads 2] [--seeds 1,2,3] [--limit N]
+           --weight-decay X [--skip-easy X] [--threads 2] [--seeds 1,2,3] [--limit N]
 bench/quick.sh passes the recipe digitpad prints, so the two cannot drift.
 Prints, per seed and epoch, in the format bench/quick.sh parses:
     torch curve seed=<s> epoch=<e> train_s=<t> test_acc=<a>
     torch done seed=<s> train_s=<t> test_acc=<a> to99_s=<t or none>
 Data order: each epoch a fresh uniform shuffle, as digitpad's (its own
 generator: the orders differ, their statistics do not).
+--skip-easy X (the preset's skip_easy): as digitpad, a sample whose ten
+outputs are all within X of their targets gets no backward pass, and the
+loss still divides by the whole batch. Autograd cannot drop samples from a
+backward pass it has recorded, so the batch's forward pass runs without a
+graph and the hard samples run forward again with one: the usual way of
+doing this in PyTorch (e.g. selective backprop, Jiang et al. 2019).
 """
 import argparse
 import gzip
@@ -105,6 +111,7 @@ def main():
     ap.add_argument("--schedule", default="cosine")
     ap.add_argument("--warmup", type=float, default=0.2)
     ap.add_argument("--weight-decay", type=float, default=1e-4)
+    ap.add_argument("--skip-easy", type=float, default=0.0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seeds", default="1,2,3")
     ap.add_argument("--limit", type=int, default=0, help="the first N training images (smoke runs)")
@@ -121,7 +128,7 @@ def main():
     ttr = nn.functional.one_hot(ytr, 10).float()
     print(f"# torch {torch.__version__}, {torch.get_num_threads()} threads, {a.spec}, "
           f"{a.epochs} epochs, batch {a.batch}, AdamW lr {a.lr} ({a.schedule}), "
-          f"weight decay {a.weight_decay}, bce", flush=True)
+          f"weight decay {a.weight_decay}, bce, skip easy {a.skip_easy}", flush=True)
     n = len(xtr)
     steps_per_epoch = (n + a.batch - 1) // a.batch
     total = steps_per_epoch * a.epochs
@@ -141,8 +148,16 @@ def main():
                 for g in opt.param_groups:
                     g["lr"] = lr_at(a, step, total)
                 opt.zero_grad(set_to_none=True)
-                loss = loss_fn(model(xtr[idx]), ttr[idx]) / len(idx)
-                loss.backward()
+                if a.skip_easy > 0:
+                    with torch.no_grad():
+                        err = (model(xtr[idx]) - ttr[idx]).abs().amax(1)
+                    hard = idx[~(err < a.skip_easy)]
+                    if len(hard):
+                        loss = loss_fn(model(xtr[hard]), ttr[hard]) / len(idx)
+                        loss.backward()
+                else:
+                    loss = loss_fn(model(xtr[idx]), ttr[idx]) / len(idx)
+                    loss.backward()
                 opt.step()
                 step += 1
             train_s += time.perf_counter() - t0

@@ -165,6 +165,15 @@ static int set_meta(nn_model *m, const char *key, const char *value)
     return 0;
 }
 
+/* With skip_easy on: how many samples had a backward pass so far. */
+static void print_backward_share(const nn_trainer *t, const nn_train_config *cfg)
+{
+    if (cfg->skip_easy > 0.0f)
+        printf("backward passes: %.1f%% of the samples so far (the others were within %g "
+               "of their targets)\n",
+               100.0 * nn_trainer_backward_share(t), (double)cfg->skip_easy);
+}
+
 /* set_meta with the value formatted as printf would. */
 static int set_metaf(nn_model *m, const char *key, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -695,12 +704,16 @@ int dp_cli_train(const dp_args *a)
     char threads[48];
     snprintf(threads, sizeof threads, "%d thread%s%s", effective_threads(cfg.threads),
              effective_threads(cfg.threads) == 1 ? "" : "s", cfg.threads > 0 ? "" : " (all cores)");
+    char skip[64] = "";
+    if (cfg.skip_easy > 0.0f)
+        snprintf(skip, sizeof skip, ", no backward pass within %g of the targets",
+                 (double)cfg.skip_easy);
     printf("recipe: %d epoch%s, batch %zu, %s lr %g (%s), weight decay %g, %s loss\n"
-           "        seed %" PRIu64 ", %s, %s\n",
+           "        seed %" PRIu64 ", %s, %s%s\n",
            cfg.epochs, cfg.epochs == 1 ? "" : "s", cfg.batch, optimizer_name(cfg.optimizer),
            (double)cfg.lr, schedule_name(cfg.schedule), (double)cfg.weight_decay,
            cfg.loss == NN_LOSS_BCE ? "bce" : "mse", cfg.seed,
-           cfg.augment ? "augmented" : "no augmentation", threads);
+           cfg.augment ? "augmented" : "no augmentation", threads, skip);
     dp_print_kernels(stdout);
     fflush(stdout);
 
@@ -748,9 +761,7 @@ int dp_cli_train(const dp_args *a)
                        dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss,
                        100.0 * hev.accuracy, hev.correct, hev.n, t1 - t0,
                        (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0, t2 - t1);
-                if (cfg.skip_easy > 0.0f)
-                    printf("--skip-easy %g: %.1f%% of the samples so far had a backward pass\n",
-                           (double)cfg.skip_easy, 100.0 * nn_trainer_backward_share(t));
+                print_backward_share(t, &cfg);
                 fflush(stdout);
                 continue;
             }
@@ -777,9 +788,7 @@ int dp_cli_train(const dp_args *a)
                dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss, 100.0 * ev.accuracy,
                ev.correct, ev.n, t1 - t0, (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0,
                t2 - t1, last && calibrate ? " (with the threshold calibration)" : "");
-        if (cfg.skip_easy > 0.0f)
-            printf("--skip-easy %g: %.1f%% of the samples so far had a backward pass\n",
-                   (double)cfg.skip_easy, 100.0 * nn_trainer_backward_share(t));
+        print_backward_share(t, &cfg);
         fflush(stdout);
     }
 
