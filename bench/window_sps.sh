@@ -4,12 +4,18 @@
 # MNIST, alternated R times (the development machine, a shared virtual
 # machine, moves its speed by ±30% over minutes, so one pair proves
 # nothing; the median of the pairs' ratios is the figure):
-#   1. `digitpad --train --arch quick --threads N`, stopped after S s: the
-#      samples/s of its last progress line (the epoch's rate so far);
+#   1. `digitpad --train --arch quick --threads N`, stopped after S s: its
+#      progress lines (ten a second: the share of the epoch done and the
+#      epoch's rate so far);
 #   2. the real window (SDL's dummy driver, --script), Shift+T, nothing
 #      drawn for S s (idle-ms: 20 frames a second, as an untouched window
-#      draws while it trains), then `print`: the trainer's sps= (the same
-#      rate);
+#      draws while it trains), with a `print` every 250 ms: the trainer's
+#      progress= and sps= (the same two figures);
+#   each side's rate is the one between the same two points of the first
+#   epoch, 20% and 80% of it done: the quick preset skips the backward
+#   pass of more samples as it learns (skip_easy), so an epoch's rate
+#   climbs from its start to its end, and rates over different parts of
+#   it cannot be compared;
 #   then once: the window again, Shift+T, 3 s, then a stroke drawn every
 #   frame for 8 s: the frame times while it trains (99th percentile and
 #   worst, over the 11 s: printed, never asserted).
@@ -19,15 +25,15 @@
 # usage: bench/window_sps.sh [--threads N] [--seconds S] [--rounds R]
 #   N: the command line's threads; default the cores online, which is what
 #      the window's Shift+T uses (GUI_SCRATCH_THREADS 0: all cores)
-#   S: seconds of training on each side (default 4: inside the first
-#      epoch on both sides, so both rates are the same epoch's)
+#   S: seconds of training on each side (default 5: past 80% of the first
+#      epoch on both sides, start-up included)
 #   R: pairs, alternated (default 5)
 # Environment: DIGITPAD_DATA, BENCH_BUILD (default build-bench, which
 # bench/quick.sh builds with the window).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 THREADS=$(nproc)
-SECS=4
+SECS=5
 ROUNDS=5
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -54,18 +60,20 @@ window() { # SCRIPT-FILE OUT-FILE
     SDL_VIDEODRIVER=dummy DIGITPAD_HOME="$TMP/home" DIGITPAD_DATA="$DATA" \
         "$BIN" --script "$1" >"$2" 2>"$2.err" || { cat "$2" "$2.err"; exit 1; }
 }
-# Two prints, half-way and at the end: the rate between them leaves out
-# the start of the epoch (the window spends its first second preparing
-# the data, so a rate from the epoch's start would weigh its warm-up more).
-printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\nidle-ms %d\nprint\nidle-ms %d\nprint\nquit\n' \
-    "$((SECS * 500))" "$((SECS * 500))" >"$TMP/idle.txt"
+# A print every 250 ms while it trains.
+{
+    printf 'wait-frames 2\nkey shift+t\nkey shift+t\nexpect-training 1\n'
+    for _ in $(seq 1 $((SECS * 4))); do printf 'idle-ms 250\nprint\n'; done
+    printf 'quit\n'
+} >"$TMP/idle.txt"
 # Samples/s between two points of the first epoch, from lines giving the
 # fraction of the epoch done and the epoch's rate so far (done / rate is
-# the time into the epoch): the command line's from its first line at
-# least 1 s into the epoch to its last, the window's between its prints.
-interval_rate() { # MIN-SECONDS; reads "fraction rate" lines
-    awk -v n=60000 -v m="$1" '$2 > 0 { d = $1 * n; t = d / $2; if (!f && t >= m) { f = 1; d0 = d; t0 = t }
-        d1 = d; t1 = t } END { if (f && t1 > t0) printf "%.0f", (d1 - d0) / (t1 - t0) }'
+# the time into the epoch): from the first line at 20% of the epoch or
+# more to the last at 80% or less.
+interval_rate() { # reads "fraction rate" lines
+    awk -v n=60000 '$2 > 0 && $1 >= 0.2 && $1 <= 0.8 { d = $1 * n; t = d / $2
+        if (!f) { f = 1; d0 = d; t0 = t } d1 = d; t1 = t }
+        END { if (f && t1 > t0) printf "%.0f", (d1 - d0) / (t1 - t0) }'
 }
 ratios=()
 for r in $(seq 1 "$ROUNDS"); do
@@ -82,13 +90,13 @@ for r in $(seq 1 "$ROUNDS"); do
     wait "$pid" 2>/dev/null || true
     cli=$(tr '\r' '\n' <"$TMP/cli.err" |
         sed -n 's/.*epoch 1\/[0-9]* .* \([0-9.]*\)% *\([0-9]*\) samples\/s .*/\1 \2/p' |
-        awk '{ print $1 / 100, $2 }' | interval_rate 1)
+        awk '{ print $1 / 100, $2 }' | interval_rate)
     echo "round $r, load average $(load): window, nothing drawn, $SECS s"
     window "$TMP/idle.txt" "$TMP/idle.out"
     win=$(sed -n 's/.* epoch=0 progress=\([0-9.]*\) .* sps=\([0-9]*\) .*/\1 \2/p' "$TMP/idle.out" |
-        interval_rate 0)
+        interval_rate)
     ratio=$(awk -v w="${win:-0}" -v c="${cli:-0}" 'BEGIN { if (c > 0 && w > 0) printf "%.2f", w / c; else print "?" }')
-    echo "round $r: cli sps=${cli:-?}, window sps=${win:-?} (first epoch, between two points), window / command line: $ratio"
+    echo "round $r: cli sps=${cli:-?}, window sps=${win:-?} (first epoch, from 20% to 80% of it), window / command line: $ratio"
     ratios+=("$ratio")
 done
 printf '%s\n' "${ratios[@]}" | grep -v '?' | sort -n |
