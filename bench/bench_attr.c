@@ -16,6 +16,7 @@
  * Usage: bench_attr [--model FILE] [--data DIR] [--n N] [--seed S]
  * Prints one line per method and the CPU; docs/model.md keeps the figures.
  * Deterministic for a seed (SmoothGrad's noise is seeded in dp_saliency). */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime's CPU clock; -fopenmp hid its absence */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
