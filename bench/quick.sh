@@ -104,6 +104,7 @@ PY
 fi
 
 echo "== summary (load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+touch "$TMP/torch.txt" # with --no-torch too: awk stops at a missing file
 awk '
 /^digitpad done/ { for (i = 3; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
     k = f["kernels"]; n[k]++; tr[k] += f["train_s"]; tot[k] += f["total_s"]; ok[k] += f["test_acc"] >= 0.99
