@@ -358,8 +358,9 @@ static size_t keep_hard(const nn_model *m, nn_workspace *ws, const float *x, flo
             hard |= !(fabsf(y[k] - tg[k]) < tau); /* a NaN counts as hard */
         if (!hard)
             continue;
-        if (kept != j || x != xw) {
+        if (kept != j || x != xw) /* distinct rows, or distinct buffers */
             memcpy(xw + kept * in, x + j * in, in * sizeof *xw);
+        if (kept != j) {
             memcpy(ws->targets + kept * out, tg, out * sizeof *tg);
             for (int i = 0; i < L; i++) {
                 const nn_layer_kind next = i + 1 < L ? m->arch.layer[i + 1].kind : NN_LAYER_DENSE;
@@ -370,8 +371,7 @@ static size_t keep_hard(const nn_model *m, nn_workspace *ws, const float *x, flo
                     self != NN_LAYER_RELU && self != NN_LAYER_SIGMOID)
                     continue;
                 const size_t sz = m->info.layer[i].out_size;
-                if (kept != j)
-                    memcpy(ws->act[i] + kept * sz, ws->act[i] + j * sz, sz * sizeof(float));
+                memcpy(ws->act[i] + kept * sz, ws->act[i] + j * sz, sz * sizeof(float));
             }
         }
         kept++;
