@@ -80,7 +80,7 @@ static const opt_def OPTS[O_COUNT] = {
     [O_WARMUP] = {"--warmup", 1, -1, M_TRAIN, "X",
         {{DP_HELP_TRAIN, 6, "onecycle's warm-up: the share of all steps (0 to below 1)\nover which the rate climbs from a tenth to --lr"}}},
     [O_SKIP_EASY] = {"--skip-easy", 1, -1, M_TRAIN, "X",
-        {{DP_HELP_TRAIN, 6, "no backward pass for a sample whose outputs are all\nwithin X of their targets (0 to 0.5; 0: off)"}}},
+        {{DP_HELP_TRAIN, 6, "no backward pass for a sample whose outputs are all\nwithin X of their targets (0 to 0.5; default the\npreset's: 0.1 for quick, 0 (off) for the others)"}}},
     [O_WD] = {"--weight-decay", 1, -1, M_TRAIN, "X",
         {{DP_HELP_TRAIN, 7, "0 to 1"}}},
     [O_SEED] = {"--seed", 1, -1, M_TRAIN, "N",
