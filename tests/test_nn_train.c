@@ -55,6 +55,21 @@ static nn_model *tiny_model(void)
     return m;
 }
 
+/* Plain SGD at a constant rate, no weight decay: a step is exactly
+ * params -= lr * gradient, which the tests below write out by hand. */
+static nn_train_config plain_sgd(float lr, size_t batch, int threads)
+{
+    nn_train_config cfg;
+    nn_train_config_preset("mlp", &cfg, NULL);
+    cfg.optimizer = NN_OPT_SGD;
+    cfg.weight_decay = 0.0f;
+    cfg.schedule = NN_SCHED_CONSTANT;
+    cfg.lr = lr;
+    cfg.batch = batch;
+    cfg.threads = threads;
+    return cfg;
+}
+
 static void test_golden(void)
 {
     /* x = (2, 1): hidden = relu(1.5, 0.25); output k = σ(0.2k − 0.25),
@@ -71,14 +86,7 @@ static void test_golden(void)
         CHECK_NEAR(y[k], want[k], 1e-6);
     /* The loss the trainer reports before its step, for label 3:
      * BCE −Σ[t ln y + (1−t) ln(1−y)] = 10.7161238; MSE ½Σ(y−t)² = 2.0802321. */
-    nn_train_config cfg;
-    nn_train_config_preset("mlp", &cfg, NULL);
-    cfg.optimizer = NN_OPT_SGD;
-    cfg.weight_decay = 0;
-    cfg.schedule = NN_SCHED_CONSTANT;
-    cfg.lr = 0.1f;
-    cfg.batch = 1;
-    cfg.threads = 1;
+    nn_train_config cfg = plain_sgd(0.1f, 1, 1);
     const uint8_t label = 3;
     nn_model *c = nn_model_clone(m, &err);
     nn_trainer *t = nn_trainer_create(c, &cfg, 1, &err);
@@ -184,15 +192,8 @@ static void test_network_gradcheck(void)
             nn_model *m = small_cnn(6);
             nn_error err;
             nn_model *stepped = nn_model_clone(m, &err);
-            nn_train_config cfg;
-            nn_train_config_preset("mlp", &cfg, NULL);
+            nn_train_config cfg = plain_sgd(1.0f, n, threads);
             cfg.loss = loss ? NN_LOSS_BCE : NN_LOSS_MSE;
-            cfg.optimizer = NN_OPT_SGD;
-            cfg.lr = 1.0f;
-            cfg.weight_decay = 0.0f;
-            cfg.schedule = NN_SCHED_CONSTANT;
-            cfg.batch = n;
-            cfg.threads = threads;
             nn_trainer *t = nn_trainer_create(stepped, &cfg, n, &err);
             CHECK(t != NULL);
             if (!t)
@@ -746,14 +747,7 @@ static void test_skip_easy(void)
                     lh[nh++] = lab[j];
                 }
             CHECK(nh == N / 2);
-            nn_train_config cfg;
-            nn_train_config_preset("cnn", &cfg, NULL);
-            cfg.optimizer = NN_OPT_SGD;
-            cfg.weight_decay = 0.0f;
-            cfg.schedule = NN_SCHED_CONSTANT;
-            cfg.lr = 0.5f;
-            cfg.batch = N;
-            cfg.threads = threads;
+            nn_train_config cfg = plain_sgd(0.5f, N, threads);
             cfg.shuffle = 0;
             /* A: the whole batch, easy ones skipped; B: the hard ones only. */
             nn_model *a = nn_model_clone(m0, &err), *b = nn_model_clone(m0, &err);
