@@ -165,13 +165,18 @@ static int set_meta(nn_model *m, const char *key, const char *value)
     return 0;
 }
 
-/* With skip_easy on: how many samples had a backward pass so far. */
-static void print_backward_share(const nn_trainer *t, const nn_train_config *cfg)
+/* With skip_easy on: how many of epoch e's n samples had a backward pass,
+ * and of all so far; *before: the count before this epoch, updated. */
+static void print_backward_share(const nn_trainer *t, const nn_train_config *cfg, int e,
+                                 size_t n, double *before)
 {
-    if (cfg->skip_easy > 0.0f)
-        printf("backward passes: %.1f%% of the samples so far (the others were within %g "
-               "of their targets)\n",
-               100.0 * nn_trainer_backward_share(t), (double)cfg->skip_easy);
+    if (!(cfg->skip_easy > 0.0f) || n == 0)
+        return;
+    const double share = nn_trainer_backward_share(t), kept = share * (double)(e + 1) * (double)n;
+    printf("backward passes: %.1f%% of this epoch's samples, %.1f%% of all so far (the "
+           "others were within %g of their targets)\n",
+           100.0 * (kept - *before) / (double)n, 100.0 * share, (double)cfg->skip_easy);
+    *before = kept;
 }
 
 /* set_meta with the value formatted as printf would. */
@@ -719,7 +724,7 @@ int dp_cli_train(const dp_args *a)
 
     dp_progress prog;
     dp_progress_init(&prog, stderr);
-    double train_s = 0.0;
+    double train_s = 0.0, kept_before = 0.0;
     nn_eval ev;
     memset(&ev, 0, sizeof ev);
     dp_calibration cal;
@@ -761,7 +766,7 @@ int dp_cli_train(const dp_args *a)
                        dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss,
                        100.0 * hev.accuracy, hev.correct, hev.n, t1 - t0,
                        (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0, t2 - t1);
-                print_backward_share(t, &cfg);
+                print_backward_share(t, &cfg, e, train.n, &kept_before);
                 fflush(stdout);
                 continue;
             }
@@ -788,7 +793,7 @@ int dp_cli_train(const dp_args *a)
                dp_digits(cfg.epochs), e + 1, cfg.epochs, (double)loss, 100.0 * ev.accuracy,
                ev.correct, ev.n, t1 - t0, (t1 > t0) ? (double)train.n / (t1 - t0) : 0.0,
                t2 - t1, last && calibrate ? " (with the threshold calibration)" : "");
-        print_backward_share(t, &cfg);
+        print_backward_share(t, &cfg, e, train.n, &kept_before);
         fflush(stdout);
     }
 
