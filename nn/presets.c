@@ -56,8 +56,8 @@ nn_status nn_train_config_preset(const char *name, nn_train_config *cfg, nn_erro
         cfg->schedule = NN_SCHED_ONECYCLE;
         cfg->warmup = 0.2f;
         /* No backward pass for a sample already within 0.1 of every target
-         * (about four in five over the run): the same held-out accuracy for
-         * about two thirds of the time (docs/quick.md, fourth round). */
+         * (about four in five over the run): the same held-out accuracy in
+         * about half the training time (docs/quick.md, fourth round). */
         cfg->skip_easy = 0.1f;
         return NN_OK;
     }
