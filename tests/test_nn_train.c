@@ -737,7 +737,14 @@ static void test_skip_easy(void)
                     sorted[j] = sorted[j - 1], sorted[j - 1] = tmp;
                 }
             const float tau = 0.5f * (sorted[N / 2 - 1] + sorted[N / 2]);
-            CHECK(sorted[N / 2 - 1] < sorted[N / 2] && sorted[N - 1] < 0.99f);
+            /* The trainer's batched forward pass may round differently
+             * from nn_predict's: every threshold below keeps a margin far
+             * above that. */
+            printf("skip_easy dense=%d threads=%d: errors %.4f..%.4f, gap at tau %.4f\n", dense,
+                   threads, (double)sorted[0], (double)sorted[N - 1],
+                   (double)(sorted[N / 2] - sorted[N / 2 - 1]));
+            CHECK(sorted[N / 2] - sorted[N / 2 - 1] > 1e-3f && sorted[0] > 1e-2f &&
+                  sorted[N - 1] < 0.98f);
             float xh[N * IN];
             uint8_t lh[N];
             size_t nh = 0;
@@ -763,9 +770,8 @@ static void test_skip_easy(void)
             nn_trainer *tb = nn_trainer_create(b, &cb, nh, &err);
             CHECK(tb && nn_trainer_step(tb, xh, lh, nh, NULL, &err) == NN_OK);
             float d = max_param_diff(a, b);
-            if (!(d < 1e-6f))
-                fprintf(stderr, "skip_easy dense=%d threads=%d: differs by %g\n", dense,
-                        threads, (double)d);
+            printf("skip_easy dense=%d threads=%d: differs from SGD on the hard ones by %g\n",
+                   dense, threads, (double)d);
             CHECK(d < 1e-6f);
             CHECK(max_param_diff(a, m0) > 1e-4f); /* it did learn */
             /* Through nn_train_epoch, the same batch as a dataset in order:
